@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// Goodwill: a gift-card and voucher lifecycle service.
+// No package dependencies by design: the toolchain and the system SQLite only.
+import PackageDescription
+
+let package = Package(
+    name: "Goodwill",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "goodwill", targets: ["goodwill"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "GoodwillCore"),
+        .target(name: "PolicyEngine", dependencies: ["GoodwillCore"]),
+        .target(name: "Store", dependencies: ["CSQLite", "GoodwillCore"]),
+        .target(name: "Ledger", dependencies: ["Store", "PolicyEngine", "GoodwillCore"]),
+        .target(name: "Reminders", dependencies: ["Ledger", "Store", "GoodwillCore"]),
+        .target(name: "HTTPServer"),
+        .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
+        .target(name: "ArgumentParsing"),
+        .executableTarget(
+            name: "goodwill",
+            dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]
+        ),
+
+        .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "GoodwillCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "GoodwillCore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
+        .testTarget(name: "RemindersTests", dependencies: ["Reminders", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
+        .testTarget(name: "CLITests", dependencies: ["GoodwillCore"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import Testing
+
+// ArgumentParsingTests: tests are added beside this file.

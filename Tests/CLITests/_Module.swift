@@ -1,0 +1,3 @@
+import Testing
+
+// CLITests: tests are added beside this file.

@@ -1,0 +1,3 @@
+import Testing
+
+// GoodwillAPITests: tests are added beside this file.

@@ -1,0 +1,3 @@
+import Testing
+
+// GoodwillCoreTests: tests are added beside this file.

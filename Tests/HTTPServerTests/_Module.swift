@@ -1,0 +1,3 @@
+import Testing
+
+// HTTPServerTests: tests are added beside this file.

@@ -1,0 +1,3 @@
+import Testing
+
+// LedgerTests: tests are added beside this file.

@@ -1,0 +1,3 @@
+import Testing
+
+// PolicyEngineTests: tests are added beside this file.

@@ -1,0 +1,3 @@
+import Testing
+
+// RemindersTests: tests are added beside this file.

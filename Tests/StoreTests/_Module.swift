@@ -1,0 +1,3 @@
+import Testing
+
+// StoreTests: tests are added beside this file.
