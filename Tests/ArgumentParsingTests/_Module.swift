@@ -1,3 +1,0 @@
-import Testing
-
-// ArgumentParsingTests: tests are added beside this file.
