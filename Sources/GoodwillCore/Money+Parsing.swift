@@ -1,3 +1,5 @@
+import Foundation
+
 extension Money {
     /// Reads an amount as a person types it on the command line: "500", "499.50", "499.5", "0.05".
     ///
