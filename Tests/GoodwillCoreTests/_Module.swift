@@ -1,3 +1,0 @@
-import Testing
-
-// GoodwillCoreTests: tests are added beside this file.
