@@ -1,0 +1,77 @@
+import Foundation
+
+/// A voucher's current state: the row the ledger keeps in step with its entries.
+public struct Voucher: Sendable, Equatable {
+    public var id: VoucherID
+    /// As shown to people (`XXXX-XXXX-XXXX-XXXX-C`, or an imported legacy code).
+    public var code: String
+    public var value: Money
+    public var balance: Money
+    /// The status recorded by the last entry; see `status(at:)` for the one in force now.
+    public var storedStatus: VoucherStatus
+    public var issuedAt: Date
+    public var expiry: Expiry?
+    public var timeZone: String
+    public var holderID: HolderID?
+    public var purchaserID: HolderID?
+    public var kind: VoucherKind
+    public var experience: String?
+    public var message: String?
+    public var issuer: String
+
+    public init(id: VoucherID, code: String, value: Money, balance: Money, storedStatus: VoucherStatus,
+                issuedAt: Date, expiry: Expiry?, timeZone: String, holderID: HolderID?, purchaserID: HolderID?,
+                kind: VoucherKind, experience: String?, message: String?, issuer: String) {
+        self.id = id; self.code = code; self.value = value; self.balance = balance
+        self.storedStatus = storedStatus; self.issuedAt = issuedAt; self.expiry = expiry
+        self.timeZone = timeZone; self.holderID = holderID; self.purchaserID = purchaserID
+        self.kind = kind; self.experience = experience; self.message = message; self.issuer = issuer
+    }
+
+    /// A voucher past its expiry counts as expired even before the sweep records it.
+    public func status(at now: Date) -> VoucherStatus {
+        if storedStatus == .active, let expiry, expiry.hasPassed(at: now) { return .expired }
+        return storedStatus
+    }
+
+    /// The status a voucher falls back to when nothing else holds it (after unblock, reversal,
+    /// adjustment or extension): by its balance and expiry.
+    public func naturalStatus(balance: Int64, at now: Date) -> VoucherStatus {
+        if balance == 0 { return .redeemed }
+        if let expiry, expiry.hasPassed(at: now) { return .expired }
+        return .active
+    }
+}
+
+/// A person who holds or bought vouchers. Personal data lives here only, so it can be
+/// erased on request while the ledger, which names holders by ID, stays verifiable.
+public struct Holder: Sendable, Equatable {
+    public var id: HolderID
+    public var email: String?
+    public var name: String?
+    public var locale: String?
+    public var timeZone: String?
+    public var firstSeenAt: Date
+    public var erasedAt: Date?
+
+    public init(id: HolderID, email: String?, name: String?, locale: String?, timeZone: String?,
+                firstSeenAt: Date, erasedAt: Date? = nil) {
+        self.id = id; self.email = email; self.name = name; self.locale = locale
+        self.timeZone = timeZone; self.firstSeenAt = firstSeenAt; self.erasedAt = erasedAt
+    }
+
+    /// Emails are found again case-insensitively and without surrounding space.
+    public static func normalize(email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// A deliberately small check: one @, something on both sides, a dot in the domain, no spaces.
+    public static func isPlausible(email: String) -> Bool {
+        let e = email.trimmingCharacters(in: .whitespaces)
+        let parts = e.split(separator: "@", omittingEmptySubsequences: false)
+        guard e.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !e.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
+        return true
+    }
+}

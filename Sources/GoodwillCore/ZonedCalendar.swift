@@ -1,0 +1,56 @@
+import Foundation
+
+/// Calendar questions in one IANA time zone: which local day an instant falls on,
+/// and when a local day ends. DST is the zone's business, never "+24 h".
+public struct ZonedCalendar: Sendable {
+    public let timeZone: TimeZone
+    private let calendar: Calendar
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        calendar = c
+    }
+
+    /// nil when the name is not an IANA zone this machine knows.
+    public init?(identifier: String) {
+        guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
+        self.init(timeZone: zone)
+    }
+
+    public var identifier: String { timeZone.identifier }
+
+    /// The local calendar day the instant falls on in this zone.
+    public func localDate(of instant: Date) -> LocalDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        // Calendar always yields a valid day for a valid instant.
+        return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? LocalDate(daysSinceEpoch: 0)
+    }
+
+    /// The first instant of the local day (local midnight, or the first existing
+    /// instant after it where a DST change skips midnight).
+    public func startOfDay(_ day: LocalDate) -> Date {
+        var c = DateComponents()
+        c.year = day.year; c.month = day.month; c.day = day.day
+        c.hour = 0; c.minute = 0; c.second = 0
+        if let d = calendar.date(from: c) { return calendar.startOfDay(for: d) }
+        // Unreachable for valid days; fall back to UTC midnight shifted by the zone's offset.
+        let utc = Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch) * 86_400)
+        return utc.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: utc)))
+    }
+
+    /// "Valid through day D" ends at the next local midnight after D.
+    public func endOfDay(_ day: LocalDate) -> Date { startOfDay(day.adding(days: 1)) }
+
+    /// The instant at a local wall-clock time on a day; a time skipped by DST moves forward.
+    public func instant(on day: LocalDate, hour: Int, minute: Int = 0) -> Date {
+        var c = DateComponents()
+        c.year = day.year; c.month = day.month; c.day = day.day
+        c.hour = hour; c.minute = minute; c.second = 0
+        return calendar.date(from: c) ?? startOfDay(day).addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))
+    }
+
+    /// Local hour (0–23) of an instant in this zone.
+    public func hour(of instant: Date) -> Int { calendar.component(.hour, from: instant) }
+}
