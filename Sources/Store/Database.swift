@@ -1,0 +1,209 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection, owned by one thread at a time (hence not Sendable).
+/// Statements are prepared once and cached; write transactions are `BEGIN IMMEDIATE`.
+public final class Database {
+    public struct Options: Sendable {
+        /// FULL: an acknowledged commit survives power loss (https://sqlite.org/pragma.html#pragma_synchronous).
+        public var durable: Bool = true
+        /// How long to wait for another writer before giving up.
+        public var busyTimeoutMilliseconds: Int32 = 15_000
+        public var readOnly: Bool = false
+        public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false) {
+            self.durable = durable
+            self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+            self.readOnly = readOnly
+        }
+    }
+
+    /// 'GWL1': marks the file as Goodwill's (https://sqlite.org/pragma.html#pragma_application_id).
+    public static let applicationID: Int32 = 0x4757_4C31
+
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+    public private(set) var transactionDepth = 0
+
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError.cannotOpen(path: path, reason: message)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        do {
+            try configure(options)
+        } catch let error as DatabaseError where error.isNotADatabase {
+            throw StoreError.notAGoodwillDatabase(path: path)
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure(_ options: Options) throws {
+        // Reading the header first turns "file is not a database" into an early, clear error.
+        let appID = try scalarInt("PRAGMA application_id")
+        let tables = try scalarInt("SELECT count(*) FROM sqlite_schema")
+        if appID != Int64(Database.applicationID), tables > 0 {
+            throw StoreError.notAGoodwillDatabase(path: path)
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA synchronous = \(options.durable ? "FULL" : "NORMAL")")
+        if !options.readOnly {
+            // Changing the journal mode takes a lock; skip it when the file is already WAL.
+            if try scalarText("PRAGMA journal_mode") != "wal" {
+                try retryingBusy { try self.execute("PRAGMA journal_mode = WAL") }
+            }
+            if appID == 0 {
+                try retryingBusy { try self.execute("PRAGMA application_id = \(Database.applicationID)") }
+            }
+        }
+    }
+
+    /// Some statements (journal mode changes) do not go through the busy handler.
+    private func retryingBusy(_ body: () throws -> Void) throws {
+        var attempt = 0
+        while true {
+            do { return try body() } catch let e as DatabaseError where e.isBusy && attempt < 200 {
+                attempt += 1
+                usleep(useconds_t(min(50_000, 1_000 * attempt)))
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    func error(_ rc: Int32, sql: String?) -> DatabaseError {
+        let code = sqlite3_extended_errcode(handle)
+        return DatabaseError(extendedCode: code != 0 ? code : rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    // MARK: Statements
+
+    /// A cached prepared statement (SQLITE_PREPARE_PERSISTENT: it lives as long as the connection).
+    public func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
+        if let s = cache[sql] { return s }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, sql: sql) }
+        let s = Statement(handle: stmt, sql: sql, database: self)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs one or more statements with no parameters and no result (schema, pragmas).
+    public func execute(_ sql: String) throws(DatabaseError) {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errmsg)
+            throw DatabaseError(extendedCode: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws(DatabaseError) -> Int {
+        let s = try cachedStatement(sql)
+        try s.bind(values)
+        defer { s.reset() }
+        while try s.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Calls `body` for each row.
+    public func forEach(_ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
+        let s = try cachedStatement(sql)
+        try s.bind(values)
+        defer { s.reset() }
+        while try s.step() { try body(Row(s.handle)) }
+    }
+
+    public func query<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        var out: [T] = []
+        try forEach(sql, values) { out.append(try map($0)) }
+        return out
+    }
+
+    public func queryOne<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        let s = try cachedStatement(sql)
+        try s.bind(values)
+        defer { s.reset() }
+        return try s.step() ? try map(Row(s.handle)) : nil
+    }
+
+    public func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
+        try queryOne(sql, values) { $0.int64(0) } ?? 0
+    }
+
+    public func scalarText(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
+        try queryOne(sql, values) { $0.optionalText(0) } ?? nil
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    // MARK: Transactions
+
+    /// One write transaction. BEGIN IMMEDIATE takes the write lock up front, so the busy
+    /// timeout applies here and never mid-transaction, where a deferred transaction
+    /// upgrading to a writer gets SQLITE_BUSY that no waiting cures
+    /// (https://sqlite.org/lang_transaction.html). Rolls back when `body` throws.
+    /// Nested calls run inside the outer transaction as a savepoint.
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 { return try savepoint(body) }
+        try execute("BEGIN IMMEDIATE")
+        transactionDepth += 1
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            transactionDepth -= 1
+            return result
+        } catch {
+            transactionDepth -= 1
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// A consistent snapshot for reads across several statements.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 { return try body() }
+        try execute("BEGIN DEFERRED")
+        transactionDepth += 1
+        defer {
+            transactionDepth -= 1
+            try? execute("COMMIT")
+        }
+        return try body()
+    }
+
+    /// A savepoint inside the current transaction: undone alone if `body` throws, so one
+    /// failed operation in a batch does not undo the others.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT gw")
+        transactionDepth += 1
+        do {
+            let result = try body()
+            transactionDepth -= 1
+            try execute("RELEASE gw")
+            return result
+        } catch {
+            transactionDepth -= 1
+            try? execute("ROLLBACK TO gw")
+            try? execute("RELEASE gw")
+            throw error
+        }
+    }
+}
