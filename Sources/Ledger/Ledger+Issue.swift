@@ -1,0 +1,89 @@
+import Foundation
+import GoodwillCore
+import Store
+
+extension Ledger {
+    func issue(_ request: IssueRequest, _ ctx: OperationContext) throws -> LedgerReceipt {
+        let value = request.value
+        guard value.minorUnits > 0 else {
+            throw LedgerError.invalidAmount("A voucher's value must be more than zero, for example 500.")
+        }
+        let zoneName = request.timeZone ?? configuration.defaultTimeZone
+        guard let calendar = ZonedCalendar(identifier: zoneName) else {
+            throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zoneName).description)
+        }
+        let issueDay = calendar.localDate(of: ctx.now)
+        let validity = request.validity ?? configuration.defaultValidity
+        let lastDay: LocalDate?
+        do {
+            lastDay = try validity.lastValidDay(issuedOn: issueDay)
+        } catch {
+            throw LedgerError.invalidRequest(error.description)
+        }
+        if let rule = validityRule, let refusal = rule(issueDay, lastDay) {
+            throw LedgerError.belowLegalMinimum(refusal)
+        }
+        let expiry = lastDay.map { Expiry(lastValidDay: $0, calendar: calendar) }
+        let experience = try Self.clean(request.experience, field: "experience", max: 500)
+        let message = try Self.clean(request.message, field: "gift message", max: 2000)
+        let holder = try findOrCreate(request.holder, role: "holder", now: ctx.now)
+        let purchaser = try findOrCreate(request.purchaser, role: "purchaser", now: ctx.now)
+
+        var voucher = Voucher(
+            id: .generate(), code: "", value: value, balance: value, storedStatus: .active, issuedAt: ctx.now,
+            expiry: expiry, timeZone: calendar.identifier, holderID: holder, purchaserID: purchaser,
+            kind: request.kind ?? configuration.defaultKind, experience: experience, message: message,
+            issuer: configuration.issuer)
+        // 80 random bits make a collision practically impossible; the unique index makes it certain.
+        var attempts = 0
+        while true {
+            let code = VoucherCode.generate()
+            voucher.code = code.display
+            do {
+                try store.insert(voucher, codeKey: code.canonical)
+                break
+            } catch let e as DatabaseError where e.isUniqueViolation && attempts < 3 {
+                attempts += 1
+            }
+        }
+        let entry = try append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .issued, amount: value.minorUnits, balanceAfter: value.minorUnits,
+            currency: value.currency, at: ctx.now, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey,
+            expiryAfter: expiry, statusAfter: .active), to: voucher)
+        return try receipt(for: voucher.id, entry: entry, now: ctx.now)
+    }
+
+    /// A holder is found again by normalized email; details we lacked are filled in, never overwritten.
+    func findOrCreate(_ person: PersonInput?, role: String, now: Date) throws -> HolderID? {
+        guard let person, !person.isEmpty else { return nil }
+        guard let email = person.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty else {
+            throw LedgerError.invalidRequest("A \(role) needs an email address (--\(role)-email), so they can be found again and reminded.")
+        }
+        guard Holder.isPlausible(email: email) else {
+            throw LedgerError.invalidRequest("'\(email)' does not look like an email address. Give the \(role)'s address, like anna@example.com.")
+        }
+        let name = try Self.clean(person.name, field: "\(role) name", max: 200)
+        if let locale = person.locale, !Self.isPlausible(locale: locale) {
+            throw LedgerError.invalidRequest("'\(locale)' is not a language tag. Use one like en, sv, da, nb, fi or sv-SE.")
+        }
+        if let zone = person.timeZone, TimeZone(identifier: zone) == nil {
+            throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zone).description)
+        }
+        if let existing = try store.holder(email: email) {
+            try store.complete(existing.id, name: name, locale: person.locale, timeZone: person.timeZone)
+            return existing.id
+        }
+        let holder = Holder(id: .generate(), email: email, name: name, locale: person.locale,
+                            timeZone: person.timeZone, firstSeenAt: now)
+        try store.insert(holder)
+        return holder.id
+    }
+
+    /// BCP 47 in its common shape: a 2–3 letter language, optional script/region subtags.
+    static func isPlausible(locale: String) -> Bool {
+        let parts = locale.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
+              parts.count <= 3 else { return false }
+        return parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+}

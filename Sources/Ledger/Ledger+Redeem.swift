@@ -1,0 +1,52 @@
+import Foundation
+import GoodwillCore
+import Store
+
+extension Ledger {
+    /// Why a voucher cannot be redeemed right now, or nil when it can.
+    public static func redemptionRefusal(for v: Voucher, at now: Date) -> LedgerError? {
+        switch v.status(at: now) {
+        case .voided: return .voucherVoided
+        case .refunded: return .voucherRefunded
+        case .blocked: return .voucherBlocked
+        case .redeemed: return .voucherFullyUsed
+        case .expired: return v.expiry.map { .voucherExpired(lastValidDay: $0.lastValidDay) } ?? .voucherBlocked
+        case .active: return nil
+        }
+    }
+
+    func redeem(_ ref: VoucherReference, amount: Money, reference: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
+        let v = try resolve(ref)
+        try Self.checkPositive(amount, against: v)
+        if let refusal = Self.redemptionRefusal(for: v, at: ctx.now) { throw refusal }
+        guard amount.minorUnits <= v.balance.minorUnits else {
+            throw LedgerError.insufficientBalance(balance: v.balance, requested: amount)
+        }
+        let after = v.balance.minorUnits - amount.minorUnits
+        let entry = try append(LedgerEntry(
+            id: 0, voucherID: v.id, kind: .redeemed, amount: -amount.minorUnits, balanceAfter: after,
+            currency: v.value.currency, at: ctx.now, actor: ctx.actor,
+            reference: try Self.clean(reference, field: "reference", max: 200), idempotencyKey: ctx.idempotencyKey,
+            statusAfter: after == 0 ? .redeemed : .active), to: v)
+        return try receipt(for: v.id, entry: entry, now: ctx.now)
+    }
+
+    /// Puts a redemption's amount back, once. The voucher keeps whatever hold it is under (blocked
+    /// stays blocked); otherwise its status follows from the balance and the expiry.
+    func reverse(entryID: Int64, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
+        guard let original = try store.entry(id: entryID) else { throw LedgerError.entryNotFound(entryID) }
+        guard original.kind == .redeemed else { throw LedgerError.notARedemption(entryID, kind: original.kind.rawValue) }
+        guard try !store.hasReversal(of: entryID) else { throw LedgerError.alreadyReversed(entryID) }
+        guard let v = try store.voucher(id: original.voucherID) else { throw LedgerError.voucherNotFound(original.voucherID.rawValue) }
+        try Self.checkNotFinal(v)
+        let (after, overflow) = v.balance.minorUnits.addingReportingOverflow(-original.amount)
+        guard !overflow else { throw LedgerError.invalidAmount("The reversal would overflow the balance.") }
+        let status = v.storedStatus == .blocked ? .blocked : v.naturalStatus(balance: after, at: ctx.now)
+        let entry = try append(LedgerEntry(
+            id: 0, voucherID: v.id, kind: .redemptionReversed, amount: -original.amount, balanceAfter: after,
+            currency: v.value.currency, at: ctx.now, actor: ctx.actor,
+            reason: try Self.clean(reason, field: "reason"), idempotencyKey: ctx.idempotencyKey,
+            relatedEntryID: entryID, statusAfter: status), to: v)
+        return try receipt(for: v.id, entry: entry, now: ctx.now)
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GoodwillCore
+import Store
+
+/// The voucher ledger: every change is one transaction that appends an entry to the
+/// hash chain and updates the voucher row to match. Owns one connection; use it from
+/// one thread at a time (a server gives each worker its own, or one writer thread).
+public final class Ledger {
+    public struct Configuration: Sendable {
+        /// Who issues: one company per database for now.
+        public var issuer: String
+        public var defaultTimeZone: String
+        public var defaultValidity: Validity
+        public var defaultKind: VoucherKind
+
+        public init(issuer: String = "default", defaultTimeZone: String = "Europe/Stockholm",
+                    defaultValidity: Validity = .months(12), defaultKind: VoucherKind = .giftCard) {
+            self.issuer = issuer; self.defaultTimeZone = defaultTimeZone
+            self.defaultValidity = defaultValidity; self.defaultKind = defaultKind
+        }
+    }
+
+    public let db: Database
+    public let store: LedgerStore
+    public let clock: any Clock
+    public var configuration: Configuration
+    /// Checks a validity against the law in force (set by the policy layer); returns a refusal reason.
+    public var validityRule: (@Sendable (_ issueDay: LocalDate, _ lastValidDay: LocalDate?) -> String?)?
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public convenience init(path: String, clock: any Clock, options: Database.Options = .init(),
+                            configuration: Configuration = .init()) throws {
+        try self.init(database: Database(path: path, options: options), clock: clock, configuration: configuration)
+    }
+
+    public init(database: Database, clock: any Clock, configuration: Configuration = .init()) throws {
+        db = database
+        store = LedgerStore(database)
+        self.clock = clock
+        self.configuration = configuration
+        try Migrator.migrate(database, now: clock.now())
+    }
+
+    // MARK: Performing commands
+
+    /// Runs one command as one transaction. With an idempotency key, a retry of the same
+    /// command returns the first receipt (marked `replayed`); a different command under the
+    /// same key is refused.
+    @discardableResult
+    public func perform(_ command: LedgerCommand, actor: String, idempotencyKey: String? = nil) throws -> LedgerReceipt {
+        try db.writeTransaction { try performInTransaction(command, actor: actor, idempotencyKey: idempotencyKey) }
+    }
+
+    /// Runs many commands in ONE transaction (one fsync), each in its own savepoint so that a
+    /// refused command leaves the others in place: the group commit a busy server needs.
+    public func performBatch(_ commands: [(command: LedgerCommand, actor: String, idempotencyKey: String?)])
+        throws -> [Result<LedgerReceipt, any Error>] {
+        try db.writeTransaction {
+            commands.map { c in
+                Result { try db.savepoint { try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey) } }
+            }
+        }
+    }
+
+    /// For callers composing their own transaction (the policy layer extends inside a redemption).
+    public func performInTransaction(_ command: LedgerCommand, actor: String, idempotencyKey: String?) throws -> LedgerReceipt {
+        let now = clock.now()
+        var fingerprint: [UInt8] = []
+        if let key = idempotencyKey {
+            try Self.validate(idempotencyKey: key)
+            fingerprint = try Self.fingerprint(command)
+            if let record = try store.idempotencyRecord(scope: actor, key: key) {
+                guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
+                var receipt = try JSONDecoder().decode(LedgerReceipt.self, from: Data(record.result))
+                receipt.replayed = true
+                return receipt
+            }
+        }
+        let receipt = try execute(command, actor: actor, idempotencyKey: idempotencyKey, now: now)
+        if let key = idempotencyKey {
+            let result = try JSONEncoder().encode(receipt)
+            try store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: Array(result), at: now)
+        }
+        return receipt
+    }
+
+    private func execute(_ command: LedgerCommand, actor: String, idempotencyKey: String?, now: Date) throws -> LedgerReceipt {
+        let ctx = OperationContext(actor: actor, idempotencyKey: idempotencyKey, now: now)
+        switch command {
+        case .issue(let request): return try issue(request, ctx)
+        case .redeem(let ref, let amount, let reference): return try redeem(ref, amount: amount, reference: reference, ctx)
+        case .reverse(let entryID, let reason): return try reverse(entryID: entryID, reason: reason, ctx)
+        case .void(let ref, let reason): return try void(ref, reason: reason, ctx)
+        case .block(let ref, let reason): return try block(ref, reason: reason, ctx)
+        case .unblock(let ref, let reason): return try unblock(ref, reason: reason, ctx)
+        case .adjust(let ref, let amount, let reason): return try adjust(ref, amount: amount, reason: reason, ctx)
+        case .refund(let ref, let reference, let reason): return try refund(ref, reference: reference, reason: reason, ctx)
+        }
+    }
+
+    static func fingerprint(_ command: LedgerCommand) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hash(Array(try encoder.encode(command)))
+    }
+
+    static func validate(idempotencyKey key: String) throws {
+        guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
+            throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
+        }
+    }
+
+    // MARK: Shared steps
+
+    struct OperationContext {
+        let actor: String
+        let idempotencyKey: String?
+        let now: Date
+    }
+
+    /// Finds a voucher by ID or code. A code that is not on file but fails its check symbol is
+    /// reported as a typo, so support can tell "mistyped" from "unknown".
+    public func resolve(_ ref: VoucherReference) throws -> Voucher {
+        switch ref {
+        case .id(let id):
+            guard let v = try store.voucher(id: id) else { throw LedgerError.voucherNotFound(id.rawValue) }
+            return v
+        case .code(let text):
+            let key = VoucherCode.normalize(text)
+            guard !key.isEmpty, key.count <= 64 else { throw LedgerError.invalidCode("Give a voucher code, like XXXX-XXXX-XXXX-XXXX-X.") }
+            if let v = try store.voucher(codeKey: key) { return v }
+            do {
+                _ = try VoucherCode.parse(text)
+            } catch .checkFailed {
+                throw LedgerError.codeTypo(VoucherCodeError.checkFailed.description)
+            } catch {
+                throw LedgerError.invalidCode(error.description)
+            }
+            throw LedgerError.voucherNotFound(text)
+        }
+    }
+
+    /// Appends an entry at the head of the chain and writes the voucher state it leads to.
+    @discardableResult
+    func append(_ entry: LedgerEntry, to voucher: Voucher) throws -> LedgerEntry {
+        var e = entry
+        let head = try store.lastEntry()
+        e.id = (head?.id ?? 0) + 1
+        e.previousHash = head?.hash ?? LedgerEntry.genesisHash
+        e.hash = LedgerEntry.chainHash(previous: e.previousHash, content: e.canonicalContent)
+        try store.append(e)
+        let expiry = (e.kind == .issued || e.kind == .extended) ? e.expiryAfter : voucher.expiry
+        try store.updateState(of: voucher.id, balance: e.balanceAfter, status: e.statusAfter, expiry: expiry)
+        return e
+    }
+
+    /// The voucher as shown, with holder and purchaser filled in.
+    public func view(of voucher: Voucher, now: Date? = nil) throws -> VoucherView {
+        VoucherView(voucher, holder: try voucher.holderID.flatMap { try store.holder(id: $0) },
+                    purchaser: try voucher.purchaserID.flatMap { try store.holder(id: $0) }, now: now ?? clock.now())
+    }
+
+    func receipt(for voucherID: VoucherID, entry: LedgerEntry, now: Date) throws -> LedgerReceipt {
+        guard let v = try store.voucher(id: voucherID) else { throw LedgerError.voucherNotFound(voucherID.rawValue) }
+        return LedgerReceipt(voucher: try view(of: v, now: now), entry: EntryView(entry))
+    }
+
+    static func checkPositive(_ amount: Money, against voucher: Voucher) throws {
+        guard amount.currency == voucher.value.currency else {
+            throw LedgerError.currencyMismatch(voucher: voucher.value.currency, requested: amount.currency)
+        }
+        guard amount.minorUnits > 0 else {
+            throw LedgerError.invalidAmount("The amount must be more than zero, for example 100 or 99.50.")
+        }
+    }
+
+    /// Refuses money movements on vouchers whose money is gone.
+    static func checkNotFinal(_ v: Voucher) throws {
+        switch v.storedStatus {
+        case .voided: throw LedgerError.voucherVoided
+        case .refunded: throw LedgerError.voucherRefunded
+        default: break
+        }
+    }
+
+    static func clean(_ text: String?, field: String, max: Int = 500) throws -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard t.count <= max else {
+            throw LedgerError.invalidRequest("The \(field) is \(t.count) characters long; keep it to \(max).")
+        }
+        guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+            throw LedgerError.invalidRequest("The \(field) contains control characters; use plain text.")
+        }
+        return t
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GoodwillCore
+
+/// Why a ledger operation was refused. Each has a stable machine code (used by the API's
+/// problem+json `type`) and a sentence for a person: what is wrong and what to do.
+public enum LedgerError: Error, Equatable, CustomStringConvertible {
+    case voucherNotFound(String)
+    case codeTypo(String)
+    case invalidCode(String)
+    case invalidAmount(String)
+    case currencyMismatch(voucher: Currency, requested: Currency)
+    case insufficientBalance(balance: Money, requested: Money)
+    case voucherExpired(lastValidDay: LocalDate)
+    case voucherVoided
+    case voucherRefunded
+    case voucherBlocked
+    case voucherFullyUsed
+    case entryNotFound(Int64)
+    case notARedemption(Int64, kind: String)
+    case alreadyReversed(Int64)
+    case alreadyInState(VoucherStatus)
+    case notBlocked
+    case nothingToRefund
+    case idempotencyConflict(key: String)
+    case invalidRequest(String)
+    case belowLegalMinimum(String)
+
+    /// Stable, kebab-case: clients match on this, never on the sentence.
+    public var code: String {
+        switch self {
+        case .voucherNotFound: return "voucher-not-found"
+        case .codeTypo: return "code-check-failed"
+        case .invalidCode: return "invalid-code"
+        case .invalidAmount: return "invalid-amount"
+        case .currencyMismatch: return "currency-mismatch"
+        case .insufficientBalance: return "insufficient-balance"
+        case .voucherExpired: return "voucher-expired"
+        case .voucherVoided: return "voucher-voided"
+        case .voucherRefunded: return "voucher-refunded"
+        case .voucherBlocked: return "voucher-blocked"
+        case .voucherFullyUsed: return "voucher-fully-used"
+        case .entryNotFound: return "entry-not-found"
+        case .notARedemption: return "not-a-redemption"
+        case .alreadyReversed: return "already-reversed"
+        case .alreadyInState: return "already-in-state"
+        case .notBlocked: return "not-blocked"
+        case .nothingToRefund: return "nothing-to-refund"
+        case .idempotencyConflict: return "idempotency-conflict"
+        case .invalidRequest: return "invalid-request"
+        case .belowLegalMinimum: return "below-legal-minimum"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .voucherNotFound(let ref):
+            return "No voucher has the code or ID '\(ref)'. Check the code with the holder; codes look like XXXX-XXXX-XXXX-XXXX-X."
+        case .codeTypo(let reason), .invalidCode(let reason):
+            return reason
+        case .invalidAmount(let reason):
+            return reason
+        case .currencyMismatch(let voucher, let requested):
+            return "The voucher is in \(voucher.code) but the amount was given in \(requested.code). Give the amount in \(voucher.code)."
+        case .insufficientBalance(let balance, let requested):
+            return "The voucher has \(balance) left, less than the \(requested) asked for. Redeem at most \(balance), and take the rest another way."
+        case .voucherExpired(let day):
+            return "The voucher expired: its last valid day was \(day). A goodwill extension may be possible (goodwill policy explain / extend)."
+        case .voucherVoided:
+            return "The voucher was voided and can no longer be used. If that was a mistake, issue a new voucher."
+        case .voucherRefunded:
+            return "The voucher's remaining balance was refunded, so nothing more can be done with it."
+        case .voucherBlocked:
+            return "The voucher is blocked. Support can unblock it once the reason for the block is cleared."
+        case .voucherFullyUsed:
+            return "The voucher has been used in full; its balance is 0."
+        case .entryNotFound(let id):
+            return "There is no ledger entry \(id). List the voucher's entries to find the redemption to reverse."
+        case .notARedemption(let id, let kind):
+            return "Entry \(id) is '\(kind)', not a redemption; only redemptions can be reversed."
+        case .alreadyReversed(let id):
+            return "Redemption \(id) has already been reversed; a redemption is reversed at most once."
+        case .alreadyInState(let status):
+            return "The voucher is already \(status.rawValue)."
+        case .notBlocked:
+            return "The voucher is not blocked, so there is nothing to unblock."
+        case .nothingToRefund:
+            return "The voucher has no balance left to refund."
+        case .idempotencyConflict(let key):
+            return "The idempotency key '\(key)' was already used for a different request. Use a new key for a new request; reuse a key only to retry the same request."
+        case .invalidRequest(let reason):
+            return reason
+        case .belowLegalMinimum(let reason):
+            return reason
+        }
+    }
+}

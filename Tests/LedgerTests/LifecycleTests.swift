@@ -1,0 +1,125 @@
+import Foundation
+import GoodwillCore
+import Testing
+@testable import Ledger
+import Store
+
+struct LifecycleTests {
+    @Test func voiding_takesTheWholeBalance_andIsFinal() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(300))
+        try f.redeem(v, sek(100))
+        let r = try f.ledger.perform(.void(VoucherReference(v.id), reason: "chargeback"), actor: "t")
+        #expect(r.voucher.status == .voided)
+        #expect(r.voucher.balance == sek(0))
+        #expect(r.entry?.amount == sek(-200))
+        #expect(ledgerError { try f.ledger.perform(.void(VoucherReference(v.id), reason: nil), actor: "t") } == .alreadyInState(.voided))
+        #expect(ledgerError { try f.ledger.perform(.refund(VoucherReference(v.id), reference: nil, reason: nil), actor: "t") } == .voucherVoided)
+    }
+
+    @Test func adjustments_needAReason_andNeverGoBelowZero() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        let ref = VoucherReference(v.id)
+        #expect(ledgerError { try f.ledger.perform(.adjust(ref, amount: sek(5), reason: "  "), actor: "t") }?.code == "invalid-request")
+        #expect(ledgerError { try f.ledger.perform(.adjust(ref, amount: sek(-101), reason: "typo"), actor: "t") }?.code == "invalid-amount")
+        #expect(try f.ledger.perform(.adjust(ref, amount: sek(-100), reason: "double sale"), actor: "t").voucher.status == .redeemed)
+        #expect(try f.ledger.perform(.adjust(ref, amount: sek(20), reason: "apology"), actor: "t").voucher.status == .active)
+    }
+
+    @Test func refunding_paysBackWhatRemains_evenAfterExpiry() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        try f.redeem(v, sek(200))
+        f.clock.set(instant("2026-06-01T10:00:00Z"))
+        let r = try f.ledger.perform(.refund(VoucherReference(v.code), reference: "payout-77", reason: "Danish cash-out right"), actor: "t")
+        #expect(r.voucher.status == .refunded)
+        #expect(r.entry?.amount == sek(-300))
+        #expect(r.entry?.reference == "payout-77")
+        #expect(ledgerError { try f.ledger.perform(.refund(VoucherReference(v.code), reference: nil, reason: nil), actor: "t") } == .voucherRefunded)
+    }
+
+    @Test func aBlockedVoucher_cannotBeRefunded_untilUnblocked() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue()
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "fraud check"), actor: "t")
+        #expect(ledgerError { try f.ledger.perform(.block(VoucherReference(v.id), reason: nil), actor: "t") } == .alreadyInState(.blocked))
+        #expect(ledgerError { try f.ledger.perform(.refund(VoucherReference(v.id), reference: nil, reason: nil), actor: "t") } == .voucherBlocked)
+        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: nil), actor: "t")
+        #expect(ledgerError { try f.ledger.perform(.unblock(VoucherReference(v.id), reason: nil), actor: "t") } == .notBlocked)
+    }
+
+    @Test func theExpirySweep_recordsEachExpiredVoucherOnce() throws {
+        let f = try LedgerFixture()
+        let a = try f.issue(sek(100))
+        let b = try f.issue(sek(100), validity: Validity.none)
+        let c = try f.issue(sek(100))
+        try f.redeem(c, sek(100))
+        #expect(try f.ledger.sweepExpired().expired.isEmpty)
+        f.clock.set(instant("2026-04-03T08:00:00Z"))
+        #expect(try f.ledger.sweepExpired().expired == [a.id])
+        #expect(try f.ledger.sweepExpired().expired.isEmpty)
+        let entries = try f.ledger.entries(of: VoucherReference(a.id))
+        #expect(entries.last?.kind == .expired)
+        #expect(entries.last?.balanceAfter == sek(100))
+        #expect(try f.show(b).status == .active)
+        #expect(try f.show(c).status == .redeemed)
+        #expect(try f.ledger.verify().ok)
+    }
+
+    @Test func theSweep_handlesMoreThanOneBatch() throws {
+        let f = try LedgerFixture()
+        for _ in 0..<7 { try f.issue(sek(1)) }
+        f.clock.set(instant("2027-01-01T00:00:00Z"))
+        #expect(try f.ledger.sweepExpired(batchSize: 3).expired.count == 7)
+    }
+}
+
+struct IdempotencyTests {
+    @Test func theSameKeyAndRequest_returnsTheFirstResult() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500), key: "issue-1")
+        let again = try f.ledger.perform(.issue(IssueRequest(value: sek(500), validity: .months(12), timeZone: "Europe/Stockholm")),
+                                         actor: "test", idempotencyKey: "issue-1")
+        #expect(again.replayed)
+        #expect(again.voucher.id == v.id)
+        let first = try f.redeem(v, sek(100), key: "r-1")
+        let retry = try f.redeem(v, sek(100), key: "r-1")
+        #expect(!first.replayed && retry.replayed)
+        #expect(retry.entry?.id == first.entry?.id)
+        #expect(try f.show(v).balance == sek(400))
+        #expect(try f.ledger.store.countVouchers() == 1)
+    }
+
+    @Test func theSameKeyWithADifferentRequest_isRefused() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue()
+        try f.redeem(v, sek(100), key: "k")
+        #expect(ledgerError { try f.redeem(v, sek(200), key: "k") } == .idempotencyConflict(key: "k"))
+        #expect(try f.show(v).balance == sek(400))
+    }
+
+    @Test func keysAreScopedToTheirActor() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue()
+        _ = try f.ledger.perform(.redeem(VoucherReference(v.id), amount: sek(1), reference: nil), actor: "till-1", idempotencyKey: "k")
+        let other = try f.ledger.perform(.redeem(VoucherReference(v.id), amount: sek(2), reference: nil), actor: "till-2", idempotencyKey: "k")
+        #expect(!other.replayed)
+        #expect(try f.show(v).balance == sek(497))
+    }
+
+    @Test func aBatch_commitsTogether_butRefusalsStayAlone() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        let ref = VoucherReference(v.id)
+        let results = try f.ledger.performBatch([
+            (.redeem(ref, amount: sek(60), reference: nil), "t", nil),
+            (.redeem(ref, amount: sek(60), reference: nil), "t", nil),
+            (.redeem(ref, amount: sek(40), reference: nil), "t", nil),
+        ])
+        #expect((try? results[0].get()) != nil)
+        #expect((try? results[1].get()) == nil)
+        #expect((try? results[2].get())?.voucher.status == .redeemed)
+        #expect(try f.ledger.verify().ok)
+    }
+}

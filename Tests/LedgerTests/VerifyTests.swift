@@ -1,0 +1,175 @@
+import Foundation
+import GoodwillCore
+import Testing
+@testable import Ledger
+import Store
+
+struct VerifyTests {
+    @Test func aConsistentLedger_verifies() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        let r = try f.redeem(v, sek(100))
+        try f.ledger.perform(.reverse(entryID: r.entry!.id, reason: nil), actor: "t")
+        try f.ledger.perform(.adjust(VoucherReference(v.id), amount: sek(-5), reason: "fee"), actor: "t")
+        let report = try f.ledger.verify()
+        #expect(report.ok, "\(report.discrepancies)")
+        #expect(report.vouchers == 1)
+        #expect(report.entries == 4)
+        #expect(report.headHash.count == 64)
+    }
+
+    /// Changing one byte of one stored entry must be caught and the entry named.
+    @Test func changingOneByteOfAnEntry_isCaught_andNamed() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        try f.redeem(v, sek(100))
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "check"), actor: "cli")
+        try f.ledger.db.execute("DROP TRIGGER entries_no_update")
+        // "cli" → "clj": one byte of the actor of entry 3.
+        try f.ledger.db.run("UPDATE entries SET actor = 'clj' WHERE id = 3")
+        let report = try f.ledger.verify()
+        #expect(!report.ok)
+        #expect(report.discrepancies.first?.hasPrefix("entry 3 ") == true)
+        #expect(report.discrepancies.first?.contains("hash does not match") == true)
+    }
+
+    @Test func aVoucherRowOutOfStepWithItsEntries_isCaught() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        try f.ledger.db.run("UPDATE vouchers SET balance = 60000 WHERE id = ?", [.text(v.id)])
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies == ["voucher \(v.id): balance 600.00 SEK but its entries add up to 500.00 SEK"])
+    }
+
+    @Test func aDeletedEntry_breaksTheChain() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        try f.redeem(v, sek(1))
+        try f.redeem(v, sek(2))
+        try f.ledger.db.execute("DROP TRIGGER entries_no_delete")
+        try f.ledger.db.run("DELETE FROM entries WHERE id = 2")
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies.first?.hasPrefix("entry 3: expected entry 2 next") == true)
+    }
+
+    @Test func entriesCannotBeUpdatedOrDeleted_throughSQL() throws {
+        let f = try LedgerFixture()
+        try f.issue()
+        #expect(throws: DatabaseError.self) { try f.ledger.db.run("UPDATE entries SET amount = 1") }
+        #expect(throws: DatabaseError.self) { try f.ledger.db.run("DELETE FROM entries") }
+    }
+}
+
+/// Random sequences of operations over many vouchers; after every step the books balance.
+struct LedgerPropertyTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        /// A number in 0..<n.
+        mutating func roll(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    @Test(arguments: [1, 2, 3, 42])
+    func randomOperations_keepEveryBalanceEqualToItsHistory(seed: UInt64) throws {
+        var rng = SplitMix(state: seed)
+        let f = try LedgerFixture()
+        var vouchers: [VoucherView] = []
+        var redemptions: [Int64] = []
+        // The model: what each balance must be, from the operations that succeeded.
+        var expected: [String: Int64] = [:]
+        for step in 0..<250 {
+            if vouchers.isEmpty || rng.roll(6) == 0 {
+                let v = try f.issue(Money(minorUnits: Int64(rng.roll(100_000) + 1), currency: .sek))
+                vouchers.append(v); expected[v.id] = v.value.minorUnits
+                continue
+            }
+            let v = vouchers[rng.roll(vouchers.count)]
+            let ref = VoucherReference(v.id)
+            let amount = Int64(rng.roll(60_000)) - 5_000
+            let money = Money(minorUnits: amount, currency: .sek)
+            let command: LedgerCommand
+            switch rng.roll(9) {
+            case 0, 1, 2: command = .redeem(ref, amount: money, reference: nil)
+            case 3: command = .reverse(entryID: redemptions.randomElement(using: &rng) ?? 1, reason: nil)
+            case 4: command = .adjust(ref, amount: money, reason: "property step \(step)")
+            case 5: command = .refund(ref, reference: nil, reason: nil)
+            case 6: command = .void(ref, reason: nil)
+            case 7: command = .block(ref, reason: nil)
+            default: command = .unblock(ref, reason: nil)
+            }
+            if rng.roll(20) == 0 { f.clock.advance(days: 40) }
+            guard let receipt = try? f.ledger.perform(command, actor: "prop") else { continue }
+            let entry = try #require(receipt.entry)
+            if entry.kind == .redeemed { redemptions.append(entry.id) }
+            expected[entry.voucherID, default: 0] += entry.amount.minorUnits
+            let after = try f.ledger.voucherView(.id(VoucherID(rawValue: entry.voucherID)))
+            #expect(after.balance.minorUnits == expected[entry.voucherID])
+            #expect(after.balance.minorUnits >= 0)
+            if step % 25 == 0 { #expect(try f.ledger.verify().ok) }
+        }
+        // balance = issued − redeemed + reversed − refunded ± adjustments − voided, per voucher.
+        for v in vouchers {
+            let entries = try f.ledger.entries(of: VoucherReference(v.id))
+            var sums: [EntryKind: Int64] = [:]
+            for e in entries { sums[e.kind, default: 0] += e.amount.minorUnits }
+            let formula = sums[.issued, default: 0] + sums[.redeemed, default: 0] + sums[.redemptionReversed, default: 0]
+                + sums[.refunded, default: 0] + sums[.adjusted, default: 0] + sums[.voided, default: 0]
+            #expect(try f.ledger.voucherView(VoucherReference(v.id)).balance.minorUnits == formula)
+        }
+        let report = try f.ledger.verify()
+        #expect(report.ok, "\(report.discrepancies)")
+    }
+}
+
+struct ConcurrencyTests {
+    /// Two connections racing for the last of the balance: exactly the right number win.
+    @Test func racingRedemptions_neverOverspend() throws {
+        let temp = TemporaryDatabase()
+        let clock = ManualClock(instant("2025-04-02T10:00:00Z"))
+        let setup = try Ledger(path: temp.path, clock: clock, options: .init(durable: false))
+        let v = try setup.perform(.issue(IssueRequest(value: sek(500))), actor: "t").voucher
+        let path = temp.path
+        let outcomes = Tally()
+        let group = DispatchGroup()
+        for worker in 0..<4 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                guard let ledger = try? Ledger(path: path, clock: clock, options: .init(durable: false)) else {
+                    outcomes.record("open failed"); return
+                }
+                for i in 0..<20 {
+                    do {
+                        _ = try ledger.perform(.redeem(VoucherReference(v.id), amount: sek(10), reference: "w\(worker)-\(i)"), actor: "t")
+                        outcomes.record("ok")
+                    } catch let e as LedgerError {
+                        outcomes.record(e.code)
+                    } catch {
+                        outcomes.record("unexpected: \(error)")
+                    }
+                }
+            }
+        }
+        group.wait()
+        let counts = outcomes.counts()
+        #expect(counts["ok"] == 50)
+        #expect(counts["voucher-fully-used"] == 30)
+        #expect(try setup.voucherView(VoucherReference(v.id)).balance == sek(0))
+        #expect(try setup.verify().ok)
+    }
+}
+
+/// A tiny thread-safe tally for the race test.
+final class Tally: @unchecked Sendable {
+    // Guarded by `lock`; only touched through record/counts.
+    private var tally: [String: Int] = [:]
+    private let lock = NSLock()
+    func record(_ s: String) { lock.lock(); tally[s, default: 0] += 1; lock.unlock() }
+    func counts() -> [String: Int] { lock.lock(); defer { lock.unlock() }; return tally }
+}

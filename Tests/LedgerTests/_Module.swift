@@ -1,3 +1,0 @@
-import Testing
-
-// LedgerTests: tests are added beside this file.
