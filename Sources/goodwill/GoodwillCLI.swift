@@ -1,0 +1,59 @@
+import ArgumentParsing
+import Foundation
+import GoodwillCore
+import Ledger
+import Store
+
+enum GoodwillCLI {
+    static let version = "0.1.0"
+
+    static var tool: CommandLineTool {
+        CommandLineTool(
+            root: Command("goodwill", abstract: "Gift cards and vouchers from issue to their last day, with goodwill.",
+                          discussion: "Keeps a ledger of every voucher (issue, redemption, expiry, extension, refund, void) in one SQLite file, and proves it with 'goodwill verify'.",
+                          subcommands: LedgerCommands.commands),
+            version: version,
+            globalOptions: [Option("db", valueName: "path", help: "The database file (default: $GOODWILL_DB, else ./goodwill.db).")],
+            globalFlags: [Flag("json", help: "Print JSON instead of text.")])
+    }
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] {
+        LedgerCommands.handlers
+    }
+
+    /// Runs one parsed command line; returns the exit code.
+    static func run(_ invocation: ParsedInvocation, environment: [String: String]) -> Int32 {
+        let tool = self.tool
+        do {
+            let clock = try ClockSetting.clock(from: environment, running: invocation.commandPath == ["serve"])
+            let context = CLIContext(tool: tool, invocation: invocation, environment: environment, clock: clock)
+            guard let handler = handlers[invocation.commandPath] else {
+                // Groups print their help in the parser; anything else here is a wiring mistake.
+                throw CLIError.failure("'\(invocation.commandPath.joined(separator: " "))' has no handler.")
+            }
+            return try handler(context)
+        } catch let error as CLIError {
+            switch error {
+            case .usage(let message):
+                Output.write(tool.render(tool.usageError(message, for: invocation)), to: .standardError)
+                return CommandLineTool.usageExitCode
+            case .failure(let message):
+                return fail(message)
+            }
+        } catch let error as LedgerError {
+            return fail(error.description)
+        } catch let error as StoreError {
+            return fail(error.description)
+        } catch let error as DatabaseError {
+            if error.isBusy { return fail("The database is busy with another process and stayed locked too long. Try again.") }
+            return fail("The database reported an error: \(error.message). Run 'goodwill verify' and, if it persists, report it.")
+        } catch {
+            return fail("\(error)")
+        }
+    }
+
+    static func fail(_ message: String) -> Int32 {
+        Output.write("Error: \(message)\n", to: .standardError)
+        return CommandLineTool.failureExitCode
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParsing
+import Foundation
+import GoodwillCore
+import Ledger
+import Store
+
+/// A failure the CLI reports: a usage error (exit 64, with the usage line) or a runtime failure (exit 1).
+enum CLIError: Error {
+    case usage(String)
+    case failure(String)
+}
+
+/// What every command handler gets: the parsed line, where the database is, the clock, and
+/// how to print.
+struct CLIContext {
+    let tool: CommandLineTool
+    let invocation: ParsedInvocation
+    let environment: [String: String]
+    let clock: any Clock
+
+    var json: Bool { invocation.flag("json") }
+
+    /// `--db`, else `GOODWILL_DB`, else `./goodwill.db`.
+    var databasePath: String {
+        invocation.value("db") ?? environment["GOODWILL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "goodwill.db"
+    }
+
+    /// Who the ledger records as actor for commands run from a shell.
+    var actor: String { "cli:" + (environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator") }
+
+    func openLedger() throws -> Ledger {
+        let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
+        return try Ledger(path: databasePath, clock: clock, options: .init(durable: durable))
+    }
+
+    func value(_ name: String) -> String? { invocation.value(name) }
+    func argument(_ name: String) -> String? { invocation.argument(name) }
+    func flag(_ name: String) -> Bool { invocation.flag(name) }
+
+    /// The value of a required option or argument (the parser guarantees it is there).
+    func required(_ name: String) throws -> String {
+        if let v = invocation.value(name) ?? invocation.argument(name) { return v }
+        throw CLIError.usage("Missing expected argument '\(name)'")
+    }
+
+    func print(_ text: String) { Output.write(text.hasSuffix("\n") ? text : text + "\n", to: .standardOutput) }
+
+    /// Prints `value` as JSON with `--json`, otherwise the human text.
+    func emit<T: Encodable>(_ value: T, text: @autoclosure () -> String) throws {
+        if json { print(try Output.json(value)) } else { print(text()) }
+    }
+}
+
+enum Output {
+    enum Stream { case standardOutput, standardError }
+
+    static func write(_ text: String, to stream: Stream) {
+        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data(text.utf8))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A plain table: a header row, aligned columns, two spaces apart.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// `key: value` lines with the keys aligned.
+    static func fields(_ pairs: [(String, String?)]) -> String {
+        let shown = pairs.compactMap { k, v in v.map { (k, $0) } }
+        let width = shown.map(\.0.count).max() ?? 0
+        return shown.map { k, v in (k + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + v }
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,33 @@
+import GoodwillCore
+
+/// Turning command-line text into domain values; every refusal is a usage error that says
+/// what was wrong and what to type instead.
+enum Parse {
+    static func currency(_ text: String) throws -> Currency {
+        guard let c = Currency(code: text.trimmingCharacters(in: .whitespaces)) else {
+            throw CLIError.usage("'\(text)' is not a currency Goodwill knows. Use an ISO 4217 code such as SEK, EUR, USD, NOK or DKK.")
+        }
+        return c
+    }
+
+    /// A positive amount, like 500 or 499.50.
+    static func money(_ text: String, currency: Currency, option: String) throws -> Money {
+        let m: Money
+        do { m = try Money.parse(text, currency: currency) } catch { throw CLIError.usage("\(option): \(error.description)") }
+        guard m.minorUnits > 0 else {
+            throw CLIError.usage("\(option): the amount must be more than zero, like 100 or 99.50.")
+        }
+        return m
+    }
+
+    /// A signed, non-zero change, like 50 or -20.
+    static func signedMoney(_ text: String, currency: Currency, option: String) throws -> Money {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let negative = t.hasPrefix("-")
+        let digits = (negative || t.hasPrefix("+")) ? String(t.dropFirst()) : t
+        let m: Money
+        do { m = try Money.parse(digits, currency: currency) } catch { throw CLIError.usage("\(option): \(error.description)") }
+        guard m.minorUnits > 0 else { throw CLIError.usage("\(option): give a non-zero change, like 50 or -20.") }
+        return negative ? Money(minorUnits: -m.minorUnits, currency: currency) : m
+    }
+}

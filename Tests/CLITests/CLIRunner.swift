@@ -1,0 +1,85 @@
+import Foundation
+
+/// Runs the built `goodwill` binary the way a person would, capturing output and exit code.
+struct CLIResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+struct CLIRunner {
+    let folder: URL
+    var database: String { folder.appendingPathComponent("goodwill.db").path }
+    var environment: [String: String]
+
+    static let binary: URL = {
+        // The test bundle sits in the same build folder as the executable.
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("goodwill")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        // Fall back to the package's default build folder.
+        var root = URL(fileURLWithPath: #filePath)
+        while root.path != "/" && !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+            root = root.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/goodwill")
+    }()
+
+    init(now: String? = "2025-04-02T10:00:00Z") {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var env = ProcessInfo.processInfo.environment
+        env["GOODWILL_DB"] = folder.appendingPathComponent("goodwill.db").path
+        env["GOODWILL_SYNCHRONOUS"] = "normal"
+        env["USER"] = "tester"
+        env["GOODWILL_NOW"] = now
+        environment = env
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> CLIResult {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = arguments
+        p.environment = environment.merging(extra) { _, new in new }
+        p.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting so a full pipe cannot stall the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let r = try run(arguments + ["--json"])
+        guard r.status == 0, let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
+            throw CLIFailure(result: r)
+        }
+        return obj
+    }
+
+    /// Issues a voucher and returns its code.
+    func issue(_ extra: [String] = []) throws -> String {
+        let v = try json(["issue", "--amount", "500", "--currency", "SEK"] + extra)
+        return v["code"] as? String ?? ""
+    }
+
+    /// A fingerprint of everything stored, to show a refused command changed nothing.
+    func snapshot() throws -> String {
+        let r = try run(["list", "--json", "--limit", "1000"])
+        let v = try run(["verify", "--json"])
+        return r.stdout + v.stdout
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    let result: CLIResult
+    var description: String { "exit \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)" }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GoodwillCore
+import Testing
+
+@Suite(.serialized)
+struct CLITourTests {
+    @Test func theReadmeTour_works() throws {
+        let cli = CLIRunner()
+        let issued = try cli.json(["issue", "--amount", "500", "--currency", "SEK", "--valid-months", "12",
+                                   "--time-zone", "Europe/Stockholm", "--holder-email", "anna@example.com",
+                                   "--holder-name", "Anna Lind", "--holder-locale", "sv",
+                                   "--experience", "Rooftop walk for two", "--kind", "experience"])
+        let code = try #require(issued["code"] as? String)
+        #expect(issued["status"] as? String == "active")
+        #expect((issued["value"] as? [String: Any])?["amount"] as? Int == 50000)
+        #expect((issued["value"] as? [String: Any])?["currency"] as? String == "SEK")
+        #expect(issued["expires_at"] as? String == "2026-04-02T22:00:00Z")
+        #expect(issued["time_zone"] as? String == "Europe/Stockholm")
+        #expect(issued["kind"] as? String == "experience")
+        #expect(issued["experience"] as? String == "Rooftop walk for two")
+        #expect((issued["holder"] as? [String: Any])?["email"] as? String == "anna@example.com")
+        #expect(issued.keys.contains("purchaser"))
+
+        let redeemed = try cli.run(["redeem", code, "--amount", "120.50", "--reference", "booking 7"])
+        #expect(redeemed.status == 0, "\(redeemed.stderr)")
+        #expect(redeemed.stdout.contains("Balance now 379.50 SEK"))
+
+        let shown = try cli.json(["show", code.lowercased()])
+        #expect((shown["balance"] as? [String: Any])?["amount"] as? Int == 37950)
+
+        let entries = try cli.run(["entries", code])
+        #expect(entries.stdout.contains("issued"))
+        #expect(entries.stdout.contains("redeemed"))
+        #expect(entries.stdout.contains("ref booking 7"))
+
+        let verify = try cli.run(["verify"])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasPrefix("OK: 1 vouchers and 2 entries verified"))
+    }
+
+    @Test func anOverriddenClock_isAnnouncedOnStderr() throws {
+        let cli = CLIRunner(now: "2026-04-16T09:00:00Z")
+        let r = try cli.run(["list"])
+        #expect(r.stderr.contains("warning: the clock is overridden by GOODWILL_NOW=2026-04-16T09:00:00Z"))
+        let bad = try cli.run(["list"], env: ["GOODWILL_NOW": "yesterday"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("is not an RFC 3339 time"))
+    }
+
+    @Test func listFilters_byStatusAndExpiry() throws {
+        let cli = CLIRunner()
+        let soon = try cli.issue(["--expires", "2025-04-20"])
+        _ = try cli.issue(["--valid-months", "12"])
+        let used = try cli.issue()
+        try cli.run(["redeem", used, "--amount", "500"])
+        let expiring = try cli.json(["list", "--expiring-within", "30"])
+        #expect((expiring["vouchers"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == [soon])
+        let redeemed = try cli.json(["list", "--status", "redeemed"])
+        #expect((redeemed["vouchers"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func helpAndVersion_goToStdout() throws {
+        let cli = CLIRunner(now: nil)
+        let help = try cli.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("SUBCOMMANDS:"))
+        #expect(help.stdout.contains("redeem"))
+        let sub = try cli.run(["help", "redeem"])
+        #expect(sub.stdout == (try cli.run(["redeem", "--help"])).stdout)
+        #expect(sub.stdout.contains("USAGE: goodwill redeem --amount <amount>"))
+        #expect(try cli.run(["--version"]).stdout == "0.1.0\n")
+    }
+}
+
+/// Each kind of bad input: a clear message, the right exit code, and the database unchanged.
+@Suite(.serialized)
+struct CLIBadInputTests {
+    func expectRefused(_ cli: CLIRunner, _ args: [String], status: Int32, saying text: String) throws {
+        let before = try cli.snapshot()
+        let r = try cli.run(args)
+        #expect(r.status == status, "\(args): \(r.stderr)")
+        #expect(r.stderr.contains(text), "\(args): \(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try cli.snapshot() == before, "\(args) changed the database")
+    }
+
+    @Test func badInput_isRefusedClearly_andChangesNothing() throws {
+        let cli = CLIRunner()
+        let code = try cli.issue()
+        var typo = Array(code)
+        typo[2] = typo[2] == "A" ? "B" : "A"
+        let unknown = VoucherCode.generate().display
+        try expectRefused(cli, ["redeem", "ZZZZ-ZZZZ", "--amount", "1"], status: 1, saying: "voucher codes have 17")
+        try expectRefused(cli, ["redeem", String(typo), "--amount", "1"], status: 1, saying: "typo")
+        try expectRefused(cli, ["redeem", unknown, "--amount", "1"], status: 1, saying: "No voucher has the code")
+        try expectRefused(cli, ["redeem", code, "--amount", "1.234"], status: 64, saying: "more decimals than SEK allows")
+        try expectRefused(cli, ["redeem", code, "--amount", "-5"], status: 64, saying: "--amount")
+        try expectRefused(cli, ["redeem", code, "--amount", "0"], status: 64, saying: "more than zero")
+        try expectRefused(cli, ["redeem", code, "--amount", "600"], status: 1, saying: "has 500.00 SEK left")
+        try expectRefused(cli, ["issue", "--amount", "99999999999999999999", "--currency", "SEK"], status: 64, saying: "--amount")
+        try expectRefused(cli, ["issue", "--amount", "5", "--currency", "XXY"], status: 64, saying: "not a currency Goodwill knows")
+        try expectRefused(cli, ["issue", "--amount", "5", "--currency", "SEK", "--expires", "2025-01-01"], status: 1, saying: "before the day of issue")
+        try expectRefused(cli, ["issue", "--amout", "5", "--currency", "SEK"], status: 64, saying: "Did you mean '--amount'?")
+        try expectRefused(cli, ["reedem", code], status: 64, saying: "Did you mean 'redeem'?")
+        try expectRefused(cli, ["reverse", "abc"], status: 64, saying: "The entry ID is a number")
+    }
+
+    @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
+        let cli = CLIRunner()
+        let notes = cli.folder.appendingPathComponent("notes.txt")
+        let text = String(repeating: "shopping list: milk, bread\n", count: 200)
+        try text.write(to: notes, atomically: true, encoding: .utf8)
+        let r = try cli.run(["list", "--db", notes.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is not a Goodwill database"))
+        #expect(try String(contentsOf: notes, encoding: .utf8) == text)
+
+        // Another program's SQLite file is refused too.
+        let other = cli.folder.appendingPathComponent("other.sqlite")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()", other.path]
+        try p.run(); p.waitUntilExit()
+        if p.terminationStatus == 0 {
+            let r2 = try cli.run(["list", "--db", other.path])
+            #expect(r2.status == 1)
+            #expect(r2.stderr.contains("is not a Goodwill database"))
+        }
+    }
+}
+
+@Suite(.serialized)
+struct CLIConcurrencyTests {
+    /// 2 × 50 processes redeeming 10 from 500 at once: exactly 50 win, none sees "database is locked".
+    @Test func concurrentProcesses_redeemExactlyTheBalance() throws {
+        let cli = CLIRunner()
+        let code = try cli.issue()
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 100) { _ in
+            let r = try? cli.run(["redeem", code, "--amount", "10"], env: ["GOODWILL_SYNCHRONOUS": "full"])
+            results.add(r)
+        }
+        let all = results.all
+        #expect(all.count == 100)
+        #expect(all.filter { $0.status == 0 }.count == 50)
+        let refused = all.filter { $0.status != 0 }
+        #expect(refused.allSatisfy { $0.stderr.contains("used in full") }, "\(refused.map(\.stderr).prefix(3))")
+        #expect(!all.contains { $0.stderr.lowercased().contains("locked") })
+        let shown = try cli.json(["show", code])
+        #expect((shown["balance"] as? [String: Any])?["amount"] as? Int == 0)
+        #expect(try cli.run(["verify"]).status == 0)
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var items: [CLIResult] = []
+    private let lock = NSLock()
+    func add(_ r: CLIResult?) { lock.lock(); if let r { items.append(r) }; lock.unlock() }
+    var all: [CLIResult] { lock.lock(); defer { lock.unlock() }; return items }
+}

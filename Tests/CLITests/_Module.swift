@@ -1,3 +1,0 @@
-import Testing
-
-// CLITests: tests are added beside this file.
