@@ -25,6 +25,11 @@ let package = Package(
         .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "ArgumentParsing"),
         .executableTarget(
+            name: "goodwill-bench",
+            dependencies: ["Ledger", "Store", "GoodwillCore"],
+            path: "Benchmarks/goodwill-bench"
+        ),
+        .executableTarget(
             name: "goodwill",
             dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]
         ),

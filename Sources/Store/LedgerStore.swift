@@ -91,26 +91,28 @@ public struct LedgerStore {
         """
 
     static func entry(_ r: Row) throws -> LedgerEntry {
+        let id = r.int64(0)
         guard let currency = Currency(code: r.text(5)) else {
-            throw DatabaseError(extendedCode: 0, message: "unknown currency '\(r.text(5))' in entry \(r.int64(0))")
+            throw DatabaseError(extendedCode: 0, message: "entry \(id): unknown currency '\(r.text(5))'")
+        }
+        guard let kind = EntryKind(rawValue: r.text(2)), let status = VoucherStatus(rawValue: r.text(15)) else {
+            throw DatabaseError(extendedCode: 0, message: "entry \(id): unknown kind or status '\(r.text(2))'/'\(r.text(15))'")
         }
         var expiry: Expiry?
-        if let day = r.optionalText(12).flatMap(LocalDate.init(iso:)), let at = r.optionalInt64(14) {
+        if let dayText = r.optionalText(12) {
+            guard let day = LocalDate(iso: dayText), let at = r.optionalInt64(14) else {
+                throw DatabaseError(extendedCode: 0, message: "entry \(id): malformed expiry '\(dayText)'")
+            }
             expiry = Expiry(lastValidDay: day, timeZone: r.optionalText(13) ?? "", instant: Date(unixMilliseconds: at))
         }
         return LedgerEntry(
-            id: r.int64(0), voucherID: VoucherID(rawValue: r.text(1)),
-            kind: EntryKind(rawValue: r.text(2)) ?? .adjusted, amount: r.int64(3), balanceAfter: r.int64(4),
+            id: id, voucherID: VoucherID(rawValue: r.text(1)),
+            kind: kind, amount: r.int64(3), balanceAfter: r.int64(4),
             currency: currency, at: Date(unixMilliseconds: r.int64(6)), actor: r.text(7),
             reason: r.optionalText(8), reference: r.optionalText(9), idempotencyKey: r.optionalText(10),
             relatedEntryID: r.optionalInt64(11), expiryAfter: expiry,
-            statusAfter: VoucherStatus(rawValue: r.text(15)) ?? .blocked, decisionID: r.optionalInt64(16),
+            statusAfter: status, decisionID: r.optionalInt64(16),
             previousHash: r.blob(17), hash: r.blob(18))
-    }
-
-    /// Raw kind/status text as stored, so verify can name values no enum knows.
-    public func rawKindAndStatus(ofEntry id: Int64) throws -> (String, String)? {
-        try db.queryOne("SELECT kind, status_after FROM entries WHERE id = ?", [.integer(id)]) { ($0.text(0), $0.text(1)) }
     }
 
     public func lastEntry() throws -> (id: Int64, hash: [UInt8])? {
@@ -129,6 +131,12 @@ public struct LedgerStore {
     /// Every entry in chain order, streamed (verify walks hundreds of thousands).
     public func forEachEntry(_ body: (LedgerEntry) throws -> Void) throws {
         try db.forEach("SELECT \(Self.entryColumns) FROM entries ORDER BY id") { try body(try Self.entry($0)) }
+    }
+
+    /// Like `forEachEntry`, but hands over the decoding, so a caller (verify) can report a row
+    /// that does not decode and carry on.
+    public func forEachEntryRow(_ body: (() throws -> LedgerEntry) throws -> Void) throws {
+        try db.forEach("SELECT \(Self.entryColumns) FROM entries ORDER BY id") { row in try body { try Self.entry(row) } }
     }
 
     public func forEachVoucher(_ body: (Voucher) throws -> Void) throws {

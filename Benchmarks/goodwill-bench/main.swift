@@ -1,0 +1,88 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Store
+
+// Prints ledger figures: durable commits, issues and redemptions per second, and the time
+// `verify` takes over a large book. Run through Benchmarks/ledger.sh (release build).
+//   goodwill-bench [--dir DIR] [--ops N] [--vouchers N]
+
+func argument(_ name: String, default value: Int) -> Int {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count, let n = Int(args[i + 1]) else { return value }
+    return n
+}
+let dir = CommandLine.arguments.firstIndex(of: "--dir").map { CommandLine.arguments[$0 + 1] } ?? NSTemporaryDirectory()
+let ops = argument("--ops", default: 3000)
+let bookSize = argument("--vouchers", default: 100_000)
+let folder = URL(fileURLWithPath: dir).appendingPathComponent("goodwill-bench-\(getpid())")
+try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: folder) }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+func rate(_ n: Int, _ s: Double) -> String { String(format: "%8.0f/s  (%d in %.2f s)", Double(n) / s, n, s) }
+
+let clock = ManualClock(Date(timeIntervalSince1970: 1_743_588_000)) // 2025-04-02
+let sek = Currency.sek
+
+// 1. The floor: single-row commits with synchronous=FULL, nothing else.
+do {
+    let db = try Database(path: folder.appendingPathComponent("floor.db").path, options: .init(durable: true))
+    try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)")
+    let s = try seconds { for i in 0..<ops { try db.writeTransaction { try db.run("INSERT INTO t (v) VALUES (?)", [.integer(Int64(i))]) } } }
+    print("durable single-row commits (floor):  \(rate(ops, s))")
+}
+
+// 2. Issues and redemptions, each its own durable transaction.
+let ledger = try Ledger(path: folder.appendingPathComponent("ops.db").path, clock: clock, options: .init(durable: true))
+var codes: [String] = []
+let issueSeconds = try seconds {
+    for _ in 0..<ops {
+        let r = try ledger.perform(.issue(IssueRequest(value: Money(minorUnits: 1_000_000, currency: sek), validity: .months(12))), actor: "bench")
+        codes.append(r.voucher.code)
+    }
+}
+print("vouchers issued (durable):           \(rate(ops, issueSeconds))")
+let redeemSeconds = try seconds {
+    for i in 0..<ops {
+        try ledger.perform(.redeem(.code(codes[i % codes.count]), amount: Money(minorUnits: 100, currency: sek), reference: nil),
+                           actor: "bench", idempotencyKey: "r-\(i)")
+    }
+}
+print("single redemptions (durable):        \(rate(ops, redeemSeconds))")
+
+// 3. verify over a large book: bookSize vouchers with three entries each on average.
+let big = try Ledger(path: folder.appendingPathComponent("book.db").path, clock: clock, options: .init(durable: false))
+var ids: [VoucherID] = []
+ids.reserveCapacity(bookSize)
+let buildSeconds = try seconds {
+    var made = 0
+    while made < bookSize {
+        let n = min(1000, bookSize - made)
+        let batch = (0..<n).map { _ in
+            (command: LedgerCommand.issue(IssueRequest(value: Money(minorUnits: 50_000, currency: sek), validity: .months(12))),
+             actor: "bench", idempotencyKey: String?.none)
+        }
+        for r in try big.performBatch(batch) { ids.append(VoucherID(rawValue: try r.get().voucher.id)) }
+        made += n
+    }
+    // Two redemptions per voucher: 300k entries in all.
+    for round in 0..<2 {
+        for chunk in stride(from: 0, to: ids.count, by: 1000) {
+            let batch = ids[chunk..<min(chunk + 1000, ids.count)].map {
+                (command: LedgerCommand.redeem(.id($0), amount: Money(minorUnits: 1000 + Int64(round), currency: sek), reference: nil),
+                 actor: "bench", idempotencyKey: String?.none)
+            }
+            for r in try big.performBatch(batch) { _ = try r.get() }
+        }
+    }
+}
+print(String(format: "built a book of %d vouchers / %lld entries in %.1f s", bookSize, try big.store.countEntries(), buildSeconds))
+var report: VerifyReport?
+let verifySeconds = try seconds { report = try big.verify() }
+print(String(format: "verify %d vouchers, %d entries:     %.2f s  (%@)", report?.vouchers ?? 0, report?.entries ?? 0, verifySeconds,
+             report?.ok == true ? "ok" : "FAILED"))
