@@ -9,6 +9,8 @@ final class Connection {
         let omitBody: Bool
         /// An HTTP/1.0 client that asked for keep-alive must be told it was granted.
         let announceKeepAlive: Bool
+        /// Set when the responder completes, possibly before earlier requests' responses.
+        var response: HTTPResponse?
     }
 
     /// Which clock is running on the connection.
@@ -21,8 +23,6 @@ final class Connection {
 
     /// Requests in flight, in arrival order; responses leave in this order.
     var inflight: [Pending] = []
-    /// Responses that arrived before an earlier request's, keyed by sequence number.
-    var ready: [UInt64: HTTPResponse] = [:]
     var nextSequence: UInt64 = 0
 
     var writeBuffer: [UInt8] = []

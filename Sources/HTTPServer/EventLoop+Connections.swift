@@ -65,7 +65,8 @@ extension EventLoop {
                     sequence: sequence,
                     keepAlive: request.keepAlive,
                     omitBody: request.method == .head,
-                    announceKeepAlive: request.version == .http1_0 && request.keepAlive
+                    announceKeepAlive: request.version == .http1_0 && request.keepAlive,
+                    response: nil
                 ))
                 if !request.keepAlive { connection.stopReading = true }
                 shared.responder.respond(
@@ -83,7 +84,7 @@ extension EventLoop {
     /// in flight any more, and sends the lot.
     func flush(_ connection: Connection) {
         guard !connection.isClosed else { return }
-        while let first = connection.inflight.first, let response = connection.ready.removeValue(forKey: first.sequence) {
+        while let first = connection.inflight.first, let response = first.response {
             connection.inflight.removeFirst()
             let last = connection.inflight.isEmpty
             let close = !first.keepAlive
@@ -95,7 +96,6 @@ extension EventLoop {
                 connection.closeAfterWrite = true
                 connection.stopReading = true
                 connection.inflight.removeAll()
-                connection.ready.removeAll()
                 connection.failure = nil
                 break
             }

@@ -169,11 +169,14 @@ final class EventLoop: @unchecked Sendable {
     /// Stores a response for its request; writes it unless the loop is mid-dispatch on
     /// that connection (then the dispatch writes it). Unknown connections are ignored.
     func complete(_ response: HTTPResponse, connectionID: UInt64, sequence: UInt64) {
+        // In-flight sequence numbers are consecutive, so the slot is found by subtraction.
         guard let connection = connections[connectionID], !connection.isClosed,
-              connection.inflight.contains(where: { $0.sequence == sequence }),
-              connection.ready[sequence] == nil
+              let first = connection.inflight.first?.sequence, sequence >= first,
+              sequence - first < UInt64(connection.inflight.count)
         else { return }
-        connection.ready[sequence] = response
+        let slot = Int(sequence - first)
+        guard connection.inflight[slot].response == nil else { return }
+        connection.inflight[slot].response = response
         if !connection.processing {
             flush(connection)
             afterIO(connection)

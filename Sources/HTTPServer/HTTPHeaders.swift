@@ -56,10 +56,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// True when a comma-separated list header (such as `Connection`) holds `token`,
     /// compared case-insensitively (RFC 9110 §5.6.1).
     public func containsToken(_ token: String, in name: String) -> Bool {
-        for value in values(for: name) {
-            for element in value.split(separator: ",") {
-                let trimmed = element.trimmingOWS()
-                if Self.namesMatch(String(trimmed), token) { return true }
+        // Runs for every request and response, so no allocation unless the field exists.
+        for field in fields where Self.namesMatch(field.name, name) {
+            for element in field.value.split(separator: ",") where Self.namesMatch(String(element.trimmingOWS()), token) {
+                return true
             }
         }
         return false

@@ -5,8 +5,9 @@ extension HTTPRequestParser {
     /// endless header block is refused without buffering it.
     mutating func parseHead() throws(HTTPParseError) -> Head? {
         // A recipient SHOULD ignore empty lines before the request-line (RFC 9112 §2.2).
-        while scanOffset == 0, buffer.count - readIndex >= 2, buffer[readIndex] == cr, buffer[readIndex + 1] == lf {
+        while lineEndOffset == nil, buffer.count - readIndex >= 2, buffer[readIndex] == cr, buffer[readIndex + 1] == lf {
             readIndex += 2
+            scanOffset = 0
         }
         let start = readIndex
         let end = buffer.count

@@ -6,7 +6,15 @@ struct HTTPResponseEncoder {
     var date = HTTPDateCache()
 
     /// Headers the server sets itself; values supplied by a handler are dropped.
-    private static let serverOwned = ["Content-Length", "Transfer-Encoding", "Date", "Connection", "Keep-Alive"]
+    private static func isServerOwned(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: return HTTPHeaders.namesMatch(name, "Date")
+        case 10: return HTTPHeaders.namesMatch(name, "Connection") || HTTPHeaders.namesMatch(name, "Keep-Alive")
+        case 14: return HTTPHeaders.namesMatch(name, "Content-Length")
+        case 17: return HTTPHeaders.namesMatch(name, "Transfer-Encoding")
+        default: return false
+        }
+    }
 
     mutating func encode(
         _ response: HTTPResponse, omitBody: Bool, close: Bool, announceKeepAlive: Bool, into buffer: inout [UInt8]
@@ -21,7 +29,7 @@ struct HTTPResponseEncoder {
         appendSafe(response.status.reason, to: &buffer)
         buffer.append(contentsOf: [cr, lf])
         for field in response.headers.fields {
-            if Self.serverOwned.contains(where: { HTTPHeaders.namesMatch($0, field.name) }) { continue }
+            if Self.isServerOwned(field.name) { continue }
             // A CR or LF in a handler's header would split the response; such a field is dropped.
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(isTokenChar),
                   field.value.utf8.allSatisfy(isFieldValueChar) else { continue }
