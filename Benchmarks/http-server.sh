@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures Sources/HTTPServer alone: builds Benchmarks/http-echo with swiftc -O, loads
 # GET /health with wrk (-t2 -c32 by default), prints req/s, p50, p99 and the server's max RSS.
-# Knobs: PORT DURATION CONNS THREADS.
+# Knobs: PORT DURATION CONNS THREADS LOOPS (event-loop threads; default one per core).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${PORT:-18090}" DURATION="${DURATION:-5s}" CONNS="${CONNS:-32}" THREADS="${THREADS:-2}"
@@ -12,7 +12,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 swiftc -O -parse-as-library -module-name HTTPEcho \
   "$root"/Sources/HTTPServer/*.swift "$root"/Benchmarks/http-echo/main.swift -o "$work/http-echo"
 
-"$work/http-echo" "$PORT" >"$work/server.log" 2>&1 &
+LOOPS="${LOOPS:-}" "$work/http-echo" "$PORT" >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q listening "$work/server.log" && break; sleep 0.1; done

@@ -17,7 +17,11 @@ struct EchoResponder: HTTPResponder {
 enum EchoMain {
     static func main() async throws {
         let port = UInt16(CommandLine.arguments.dropFirst().first ?? "18090") ?? 18090
-        let server = HTTPServer(configuration: .init(port: port), responder: EchoResponder())
+        var configuration = HTTPServer.Configuration(port: port)
+        if let loops = ProcessInfo.processInfo.environment["LOOPS"].flatMap(Int.init) {
+            configuration.eventLoopCount = loops
+        }
+        let server = HTTPServer(configuration: configuration, responder: EchoResponder())
         try server.start()
         print("listening on 127.0.0.1:\(server.port ?? 0)")
         fflush(stdout)
