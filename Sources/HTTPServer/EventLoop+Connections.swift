@@ -1,0 +1,180 @@
+import Glibc
+
+/// Reading, dispatching and writing on one connection (all on the loop's thread).
+extension EventLoop {
+    private static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    /// How long a closing connection keeps draining the client's bytes (RFC 9112 §9.6).
+    private static let lingerNanoseconds: UInt64 = 2_000_000_000
+
+    func handle(_ connection: Connection, flags: UInt32) {
+        if flags & (Epoll.error | Epoll.hangUp) != 0 && flags & Epoll.input == 0 {
+            close(connection)
+            return
+        }
+        if flags & Epoll.output != 0 {
+            writeOut(connection)
+            if connection.isClosed { return }
+        }
+        if flags & Epoll.input != 0 { readIn(connection) }
+        if !connection.isClosed { afterIO(connection) }
+    }
+
+    private func readIn(_ connection: Connection) {
+        let count = recv(connection.fd, scratch.baseAddress, scratch.count, 0)
+        if count > 0 {
+            if connection.lingering { return }
+            connection.parser.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+            process(connection)
+        } else if count == 0 {
+            if connection.lingering {
+                close(connection)
+                return
+            }
+            // The client finished sending; answer what it asked and then close.
+            connection.peerClosed = true
+            process(connection)
+        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            close(connection)
+        }
+    }
+
+    /// Parses every complete request in the buffer and hands each to the responder.
+    private func process(_ connection: Connection) {
+        let maxPipelined = shared.configuration.maxPipelinedRequests
+        connection.processing = true
+        parsing: while !connection.stopReading && !draining && connection.inflight.count < maxPipelined {
+            switch connection.parser.next() {
+            case .needMoreData:
+                break parsing
+            case .continueExpected:
+                if connection.inflight.isEmpty {
+                    connection.writeBuffer.append(contentsOf: Self.continueBytes)
+                } else {
+                    connection.continuePending = true
+                }
+            case .failure(let error):
+                connection.failure = error
+                connection.stopReading = true
+            case .request(var request):
+                requestCounter += 1
+                request.id = requestCounter << 8 | UInt64(index & 0xFF)
+                request.remoteAddress = connection.remoteAddress
+                let sequence = connection.nextSequence
+                connection.nextSequence += 1
+                connection.inflight.append(.init(
+                    sequence: sequence,
+                    keepAlive: request.keepAlive,
+                    omitBody: request.method == .head,
+                    announceKeepAlive: request.version == .http1_0 && request.keepAlive,
+                    response: nil
+                ))
+                if !request.keepAlive { connection.stopReading = true }
+                shared.responder.respond(
+                    to: request,
+                    completion: ResponseCompletion(loop: self, connectionID: connection.id, sequence: sequence)
+                )
+            }
+        }
+        connection.processing = false
+        if connection.peerClosed { connection.stopReading = true }
+        flush(connection)
+    }
+
+    /// Encodes every response that is next in order, then the pending error if nothing is
+    /// in flight any more, and sends the lot.
+    func flush(_ connection: Connection) {
+        guard !connection.isClosed else { return }
+        while let first = connection.inflight.first, let response = first.response {
+            connection.inflight.removeFirst()
+            let last = connection.inflight.isEmpty
+            let close = !first.keepAlive
+                || response.headers.containsToken("close", in: "Connection")
+                || (last && connection.failure == nil && (draining || connection.stopReading))
+            encoder.encode(response, omitBody: first.omitBody, close: close,
+                           announceKeepAlive: first.announceKeepAlive && !close, into: &connection.writeBuffer)
+            if close {
+                connection.closeAfterWrite = true
+                connection.stopReading = true
+                connection.inflight.removeAll()
+                connection.failure = nil
+                break
+            }
+            if last && connection.continuePending {
+                connection.continuePending = false
+                connection.writeBuffer.append(contentsOf: Self.continueBytes)
+            }
+        }
+        if connection.inflight.isEmpty && !connection.closeAfterWrite {
+            if let failure = connection.failure {
+                encoder.encode(HTTPResponseEncoder.response(for: failure), omitBody: false, close: true,
+                               announceKeepAlive: false, into: &connection.writeBuffer)
+                connection.closeAfterWrite = true
+            } else if connection.stopReading || draining {
+                connection.closeAfterWrite = true
+            }
+        }
+        writeOut(connection)
+    }
+
+    func writeOut(_ connection: Connection) {
+        while connection.hasUnsentBytes {
+            let sent = connection.writeBuffer.withUnsafeBytes { bytes in
+                Socket.send(connection.fd, UnsafeRawBufferPointer(rebasing: bytes[connection.writeOffset...]))
+            }
+            if sent > 0 {
+                connection.writeOffset += sent
+            } else if sent < 0 && errno == EINTR {
+                continue
+            } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return
+            } else {
+                close(connection)
+                return
+            }
+        }
+        connection.writeBuffer.removeAll(keepingCapacity: true)
+        connection.writeOffset = 0
+        if connection.closeAfterWrite && !connection.lingering { beginLinger(connection) }
+    }
+
+    /// Half-closes and reads until the client closes too, so bytes it already sent do not
+    /// turn our close into a reset that destroys the response in flight (RFC 9112 §9.6).
+    private func beginLinger(_ connection: Connection) {
+        if connection.peerClosed {
+            close(connection)
+            return
+        }
+        shutdown(connection.fd, Int32(SHUT_WR))
+        connection.lingering = true
+        connection.deadlineKind = .linger
+        connection.deadline = now + min(Self.lingerNanoseconds, shared.configuration.idleTimeout.nanoseconds)
+    }
+
+    /// Re-arms epoll interest and the deadline to match what the connection now waits for.
+    func afterIO(_ connection: Connection) {
+        guard !connection.isClosed else { return }
+        let wantsRead = connection.lingering || (!connection.peerClosed && !connection.stopReading && !draining
+            && connection.inflight.count < shared.configuration.maxPipelinedRequests)
+        if !wantsRead && !connection.hasUnsentBytes && connection.inflight.isEmpty && !connection.lingering {
+            close(connection)
+            return
+        }
+        var interest: UInt32 = 0
+        if wantsRead { interest |= Epoll.input }
+        if connection.hasUnsentBytes { interest |= Epoll.output }
+        if interest != connection.interest {
+            connection.interest = interest
+            _ = epoll.control(epollFD, Epoll.modify, connection.fd, events: interest, token: connection.id)
+        }
+        updateDeadline(connection, wantsRead: wantsRead)
+    }
+
+    func close(_ connection: Connection) {
+        guard !connection.isClosed else { return }
+        connection.isClosed = true
+        // Closing the descriptor also removes it from the epoll set.
+        Glibc.close(connection.fd)
+        connections.removeValue(forKey: connection.id)
+        shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,304 @@
+import Glibc
+import Synchronization
+
+/// What an event loop shares with the server and its sibling loops.
+final class ServerShared: Sendable {
+    let configuration: HTTPServer.Configuration
+    let responder: any HTTPResponder
+    let activeConnections = Atomic<Int>(0)
+
+    init(configuration: HTTPServer.Configuration, responder: any HTTPResponder) {
+        self.configuration = configuration
+        self.responder = responder
+    }
+}
+
+/// One thread running an epoll set: its own SO_REUSEPORT listener, the connections it
+/// accepted, and a mailbox through which other threads hand it responses.
+///
+/// `@unchecked Sendable`: every stored `var` is read and written only on the loop's own
+/// thread (inside `run()`); other threads reach the loop only through `deliver` and
+/// `requestShutdown`, which touch nothing but the `Mutex`-guarded mailbox, the atomic
+/// thread id and the eventfd used to wake the loop.
+final class EventLoop: @unchecked Sendable {
+    struct Mailbox {
+        var responses: [(connectionID: UInt64, sequence: UInt64, response: HTTPResponse)] = []
+        var shutdownDeadline: UInt64?
+        var closed = false
+    }
+
+    static let listenerToken: UInt64 = 0
+    static let wakeToken: UInt64 = 1
+
+    let index: Int
+    let shared: ServerShared
+    let epoll: Epoll
+    let epollFD: Int32
+    let wakeFD: Int32
+    var listenerFD: Int32
+    let mailbox = Mutex(Mailbox())
+    let threadID = Atomic<UInt>(0)
+
+    var connections: [UInt64: Connection] = [:]
+    var nextConnectionID: UInt64 = 2
+    var requestCounter: UInt64 = 0
+    var encoder = HTTPResponseEncoder()
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    var now: UInt64 = monotonicNanoseconds()
+    var draining = false
+    var drainDeadline: UInt64 = 0
+    var acceptPausedUntil: UInt64?
+    let sweepInterval: UInt64
+    var onExit: (@Sendable () -> Void)?
+
+    init(index: Int, listenerFD: Int32, shared: ServerShared, epoll: Epoll) throws(SocketError) {
+        self.index = index
+        self.listenerFD = listenerFD
+        self.shared = shared
+        self.epoll = epoll
+        let epollFD = epoll.create(Epoll.closeOnExec)
+        guard epollFD >= 0 else { throw .makeFailed("create an epoll instance") }
+        let wakeFD = epoll.eventFD(0, O_NONBLOCK | O_CLOEXEC)
+        guard wakeFD >= 0 else {
+            Glibc.close(epollFD)
+            throw .makeFailed("create an eventfd")
+        }
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
+        let c = shared.configuration
+        let shortest = min(c.headerTimeout.nanoseconds, c.bodyTimeout.nanoseconds, c.idleTimeout.nanoseconds)
+        // Timeouts are checked by a sweep; a quarter of the shortest keeps them within 25%.
+        sweepInterval = min(max(shortest / 4, 5_000_000), 250_000_000)
+        guard epoll.control(epollFD, Epoll.add, listenerFD, events: Epoll.input, token: Self.listenerToken) == 0,
+              epoll.control(epollFD, Epoll.add, wakeFD, events: Epoll.input, token: Self.wakeToken) == 0
+        else {
+            let error = SocketError.makeFailed("register with epoll")
+            Glibc.close(epollFD)
+            Glibc.close(wakeFD)
+            throw error
+        }
+    }
+
+    // MARK: Cross-thread entry points
+
+    /// Hands a response to the loop. On the loop's own thread it is applied at once.
+    func deliver(_ response: HTTPResponse, connectionID: UInt64, sequence: UInt64) {
+        if threadID.load(ordering: .relaxed) == pthread_self() {
+            complete(response, connectionID: connectionID, sequence: sequence)
+            return
+        }
+        mailbox.withLock { box in
+            guard !box.closed else { return }
+            box.responses.append((connectionID, sequence, response))
+            if box.responses.count == 1 { wake() }
+        }
+    }
+
+    func requestShutdown(deadline: UInt64) {
+        mailbox.withLock { box in
+            guard !box.closed else { return }
+            box.shutdownDeadline = deadline
+            wake()
+        }
+    }
+
+    /// Called with the mailbox lock held, so the eventfd cannot be closed underneath.
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    // MARK: The loop
+
+    func run() {
+        threadID.store(pthread_self(), ordering: .relaxed)
+        let capacity = 256
+        let events = UnsafeMutableRawPointer.allocate(byteCount: Epoll.eventSize * capacity, alignment: 8)
+        defer { events.deallocate() }
+        var nextSweep = now + sweepInterval
+        while true {
+            let timeout = Int32(max(1, (nextSweep > now ? nextSweep - now : 0) / 1_000_000))
+            let count = epoll.wait(epollFD, events, Int32(capacity), timeout)
+            now = monotonicNanoseconds()
+            for i in 0..<Int(max(0, count)) {
+                let base = i * Epoll.eventSize
+                let flags = events.loadUnaligned(fromByteOffset: base, as: UInt32.self)
+                let token = events.loadUnaligned(fromByteOffset: base + Epoll.dataOffset, as: UInt64.self)
+                switch token {
+                case Self.listenerToken: acceptConnections()
+                case Self.wakeToken: drainMailbox()
+                default:
+                    if let connection = connections[token] { handle(connection, flags: flags) }
+                }
+            }
+            if now >= nextSweep {
+                sweep()
+                nextSweep = now + sweepInterval
+            }
+            if draining && (connections.isEmpty || now >= drainDeadline) { break }
+        }
+        for connection in Array(connections.values) { close(connection) }
+        if listenerFD >= 0 { Glibc.close(listenerFD) }
+        mailbox.withLock { box in
+            box.closed = true
+            box.responses.removeAll()
+        }
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+        scratch.deallocate()
+        onExit?()
+        onExit = nil
+    }
+
+    private func drainMailbox() {
+        // Reset the eventfd before taking the queue, so a response queued after the
+        // swap always finds the counter zero and wakes the loop again.
+        var counter: UInt64 = 0
+        _ = read(wakeFD, &counter, 8)
+        let (responses, deadline) = mailbox.withLock { box in
+            let taken = box.responses
+            box.responses.removeAll(keepingCapacity: true)
+            return (taken, box.shutdownDeadline)
+        }
+        for item in responses {
+            complete(item.response, connectionID: item.connectionID, sequence: item.sequence)
+        }
+        if let deadline, !draining { beginDrain(deadline: deadline) }
+    }
+
+    /// Stores a response for its request; writes it unless the loop is mid-dispatch on
+    /// that connection (then the dispatch writes it). Unknown connections are ignored.
+    func complete(_ response: HTTPResponse, connectionID: UInt64, sequence: UInt64) {
+        // In-flight sequence numbers are consecutive, so the slot is found by subtraction.
+        guard let connection = connections[connectionID], !connection.isClosed,
+              let first = connection.inflight.first?.sequence, sequence >= first,
+              sequence - first < UInt64(connection.inflight.count)
+        else { return }
+        let slot = Int(sequence - first)
+        guard connection.inflight[slot].response == nil else { return }
+        connection.inflight[slot].response = response
+        if !connection.processing {
+            flush(connection)
+            afterIO(connection)
+        }
+    }
+
+    private func beginDrain(deadline: UInt64) {
+        draining = true
+        drainDeadline = deadline
+        if listenerFD >= 0 {
+            _ = epoll.control(epollFD, Epoll.delete, listenerFD, events: 0, token: Self.listenerToken)
+            Glibc.close(listenerFD)
+            listenerFD = -1
+        }
+        for connection in Array(connections.values) {
+            if connection.inflight.isEmpty && !connection.hasUnsentBytes && !connection.lingering {
+                close(connection)
+            } else {
+                connection.stopReading = true
+                afterIO(connection)
+            }
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptConnections() {
+        let configuration = shared.configuration
+        for _ in 0..<64 {
+            switch Socket.accept(listenerFD) {
+            case .wouldBlock:
+                return
+            case .failed(let error):
+                if case .failed(_, let code, _) = error, code == EMFILE || code == ENFILE {
+                    // Out of descriptors: stop watching the listener briefly instead of spinning.
+                    _ = epoll.control(epollFD, Epoll.delete, listenerFD, events: 0, token: Self.listenerToken)
+                    acceptPausedUntil = now + 100_000_000
+                }
+                return
+            case .accepted(let fd, let remoteAddress):
+                let open = shared.activeConnections.wrappingAdd(1, ordering: .relaxed).newValue
+                if open > configuration.maxConnections {
+                    shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+                    refuseOverCapacity(fd)
+                    continue
+                }
+                let id = nextConnectionID
+                nextConnectionID += 1
+                let connection = Connection(id: id, fd: fd, remoteAddress: remoteAddress,
+                                            limits: configuration.parserLimits, interest: Epoll.input)
+                guard epoll.control(epollFD, Epoll.add, fd, events: Epoll.input, token: id) == 0 else {
+                    Glibc.close(fd)
+                    shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+                    continue
+                }
+                connections[id] = connection
+                updateDeadline(connection, wantsRead: true)
+            }
+        }
+    }
+
+    /// Beyond `maxConnections`: a short 503 so the client knows to retry, then close.
+    private func refuseOverCapacity(_ fd: Int32) {
+        var bytes: [UInt8] = []
+        let response = HTTPResponse(status: .serviceUnavailable,
+                                    text: "The server is at its connection limit; retry shortly.\n")
+        encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)
+        _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
+        shutdown(fd, Int32(SHUT_WR))
+        Glibc.close(fd)
+    }
+
+    // MARK: Timeouts
+
+    private func sweep() {
+        if let until = acceptPausedUntil, now >= until, listenerFD >= 0 {
+            acceptPausedUntil = nil
+            _ = epoll.control(epollFD, Epoll.add, listenerFD, events: Epoll.input, token: Self.listenerToken)
+        }
+        for connection in Array(connections.values) where connection.deadline != 0 && now >= connection.deadline {
+            switch connection.deadlineKind {
+            case .header, .body:
+                connection.failure = .timeout
+                connection.stopReading = true
+                flush(connection)
+                afterIO(connection)
+            case .idle, .write, .linger, .none:
+                close(connection)
+            }
+        }
+    }
+
+    func updateDeadline(_ connection: Connection, wantsRead: Bool) {
+        guard !connection.lingering else { return }
+        let configuration = shared.configuration
+        let kind: Connection.DeadlineKind
+        if connection.hasUnsentBytes {
+            kind = .write
+        } else if !wantsRead {
+            kind = .none
+        } else {
+            switch connection.parser.phase {
+            case .head: kind = .header
+            case .body: kind = .body
+            case .idle: kind = connection.inflight.isEmpty ? .idle : .none
+            }
+        }
+        let message = connection.parser.messageCount
+        guard kind != connection.deadlineKind || message != connection.deadlineMessage else { return }
+        connection.deadlineKind = kind
+        connection.deadlineMessage = message
+        switch kind {
+        case .none: connection.deadline = 0
+        case .idle, .write, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds
+        case .header: connection.deadline = now + configuration.headerTimeout.nanoseconds
+        case .body: connection.deadline = now + configuration.bodyTimeout.nanoseconds
+        }
+    }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+extension HTTPServer {
+    /// Every address, limit and timeout of the server, with production defaults.
+    public struct Configuration: Sendable {
+        /// Numeric IPv4/IPv6 address or `localhost`; `0.0.0.0` listens on all interfaces.
+        public var host: String
+        /// 0 asks the system for a free port; read the chosen one from `HTTPServer.port`.
+        public var port: UInt16
+        /// Event-loop threads, each with its own epoll set and SO_REUSEPORT listener.
+        public var eventLoopCount: Int
+        public var listenBacklog: Int32
+
+        /// Longest request line (method, target, version). Longer: 414.
+        public var maxRequestLineBytes: Int
+        /// Largest header block after the request line, and of a chunked trailer. Larger: 431.
+        public var maxHeaderBytes: Int
+        /// Most header fields in one request. More: 431.
+        public var maxHeaderCount: Int
+        /// Largest request body, by Content-Length or chunked total. Larger: 413.
+        public var maxBodyBytes: Int
+
+        /// Time from a request's first byte to the end of its header block (slowloris). Then: 408.
+        public var headerTimeout: Duration
+        /// Time from the end of the head to the end of the body. Then: 408.
+        public var bodyTimeout: Duration
+        /// How long a kept-alive connection may sit with nothing to do before it is closed
+        /// silently; also bounds a stalled response write.
+        public var idleTimeout: Duration
+
+        /// Open connections across all loops. A connection beyond it is accepted, answered
+        /// `503 Service Unavailable` with `Connection: close`, and closed.
+        public var maxConnections: Int
+        /// Requests of one connection handed to the responder but not yet answered. At the
+        /// limit the server stops reading that connection until responses go out.
+        public var maxPipelinedRequests: Int
+        /// How long `shutdown()` waits for in-flight requests before closing their connections.
+        public var shutdownGracePeriod: Duration
+
+        public init(
+            host: String = "127.0.0.1",
+            port: UInt16 = 8080,
+            eventLoopCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+            listenBacklog: Int32 = 1024,
+            maxRequestLineBytes: Int = 8 * 1024,
+            maxHeaderBytes: Int = 32 * 1024,
+            maxHeaderCount: Int = 100,
+            maxBodyBytes: Int = 1024 * 1024,
+            headerTimeout: Duration = .seconds(10),
+            bodyTimeout: Duration = .seconds(30),
+            idleTimeout: Duration = .seconds(10),
+            maxConnections: Int = 1000,
+            maxPipelinedRequests: Int = 16,
+            shutdownGracePeriod: Duration = .seconds(10)
+        ) {
+            self.host = host
+            self.port = port
+            self.eventLoopCount = max(1, eventLoopCount)
+            self.listenBacklog = listenBacklog
+            self.maxRequestLineBytes = maxRequestLineBytes
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxHeaderCount = maxHeaderCount
+            self.maxBodyBytes = maxBodyBytes
+            self.headerTimeout = headerTimeout
+            self.bodyTimeout = bodyTimeout
+            self.idleTimeout = idleTimeout
+            self.maxConnections = maxConnections
+            self.maxPipelinedRequests = max(1, maxPipelinedRequests)
+            self.shutdownGracePeriod = shutdownGracePeriod
+        }
+
+        var parserLimits: HTTPRequestParser.Limits {
+            .init(maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes,
+                  maxHeaderCount: maxHeaderCount, maxBodyBytes: maxBodyBytes)
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}

@@ -1,0 +1,124 @@
+import Glibc
+
+/// Every socket system call the server makes lives here, each failure turned into a
+/// `SocketError` carrying errno.
+enum Socket {
+    /// A non-blocking listening socket bound to `host:port` (0 picks a free port).
+    /// `SO_REUSEPORT` lets each event loop own a listener on the same port, so the
+    /// kernel spreads new connections across loops.
+    static func makeListener(host: String, port: UInt16, backlog: Int32) throws(SocketError) -> Int32 {
+        let host = host == "localhost" ? "127.0.0.1" : host
+        let isIPv6 = host.contains(":")
+        let fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .makeFailed("create a socket") }
+        do throws(SocketError) {
+            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, "set SO_REUSEADDR")
+            try setOption(fd, SOL_SOCKET, SO_REUSEPORT, "set SO_REUSEPORT")
+            var result: Int32
+            if isIPv6 {
+                var address = sockaddr_in6()
+                address.sin6_family = sa_family_t(AF_INET6)
+                address.sin6_port = port.bigEndian
+                guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw .invalidAddress(host) }
+                result = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                    }
+                }
+            } else {
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = port.bigEndian
+                guard inet_pton(AF_INET, host.isEmpty ? "0.0.0.0" : host, &address.sin_addr) == 1 else {
+                    throw .invalidAddress(host)
+                }
+                result = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+            }
+            guard result == 0 else { throw .makeFailed("bind to \(host) port \(port)") }
+            guard listen(fd, backlog) == 0 else { throw .makeFailed("listen") }
+            return fd
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// The port a listener is bound to (the answer to binding port 0).
+    static func boundPort(_ fd: Int32) throws(SocketError) -> UInt16 {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { throw .makeFailed("read the bound port (getsockname)") }
+        let family = Int32(storage.ss_family)
+        return withUnsafePointer(to: &storage) { pointer in
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
+    }
+
+    enum AcceptResult {
+        case accepted(fd: Int32, remoteAddress: String)
+        case wouldBlock
+        case failed(SocketError)
+    }
+
+    /// Accepts one pending connection as a non-blocking socket with TCP_NODELAY set.
+    static func accept(_ listener: Int32) -> AcceptResult {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.accept(listener, $0, &length)
+            }
+        }
+        guard fd >= 0 else {
+            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED { return .wouldBlock }
+            return .failed(.makeFailed("accept a connection"))
+        }
+        // accept4 is not visible through the Glibc module; two fcntl calls do the same.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        // Responses go out in one send; Nagle would only delay them.
+        try? setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, "set TCP_NODELAY")
+        return .accepted(fd: fd, remoteAddress: addressText(&storage))
+    }
+
+    private static func addressText(_ storage: inout sockaddr_storage) -> String {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = Int32(storage.ss_family)
+        let ok = withUnsafePointer(to: &storage) { pointer -> Bool in
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { a in
+                    var address = a.pointee.sin6_addr
+                    return inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil
+                }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { a in
+                var address = a.pointee.sin_addr
+                return inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil
+            }
+        }
+        guard ok else { return "" }
+        return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private static func setOption(_ fd: Int32, _ level: Int32, _ option: Int32, _ what: String) throws(SocketError) {
+        var one: Int32 = 1
+        guard setsockopt(fd, level, option, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw .makeFailed(what)
+        }
+    }
+
+    /// Sends without raising SIGPIPE on a peer that has gone (MSG_NOSIGNAL).
+    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+        Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+    }
+}

@@ -1,0 +1,209 @@
+import Dispatch
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+import Testing
+@testable import HTTPServer
+
+/// Completes each request after a delay taken from its path (`/delay/150` waits 150 ms),
+/// on a Dispatch thread, so completions arrive out of request order.
+struct DelayedResponder: HTTPResponder {
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        let milliseconds = Int(request.pathSegments.last ?? "0") ?? 0
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
+            completion(HTTPResponse(text: request.path))
+        }
+    }
+}
+
+/// Holds every completion until the test releases it.
+final class HeldResponder: HTTPResponder {
+    let held = Mutex<[ResponseCompletion]>([])
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        held.withLock { $0.append(completion) }
+    }
+    var heldCount: Int { held.withLock { $0.count } }
+    func releaseAll(_ response: HTTPResponse) {
+        for completion in held.withLock({ taken in defer { taken = [] }; return taken }) { completion(response) }
+    }
+}
+
+/// Waits (bounded) for a condition another thread makes true.
+func eventually(_ condition: () -> Bool) async -> Bool {
+    for _ in 0..<400 {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
+
+@Suite(.serialized) struct HTTPServerTests {
+    @Test func urlSession_getAndPost_roundTrip() async throws {
+        let server = HTTPServer(configuration: .test()) { request in
+            var response = HTTPResponse(status: request.method == .post ? .created : .ok,
+                                        body: request.method == .post ? request.body : Data("hello".utf8))
+            response.headers["X-Request-Path"] = request.path
+            return response
+        }
+        try server.start()
+        let port = try #require(server.port)
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/greeting")!)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self) == "hello")
+        #expect(http.value(forHTTPHeaderField: "X-Request-Path") == "/greeting")
+        #expect(http.value(forHTTPHeaderField: "Date") != nil)
+
+        var post = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/items")!)
+        post.httpMethod = "POST"
+        post.httpBody = Data(#"{"amount":500}"#.utf8)
+        let (echoed, postResponse) = try await URLSession.shared.data(for: post)
+        #expect((postResponse as? HTTPURLResponse)?.statusCode == 201)
+        #expect(String(decoding: echoed, as: UTF8.self) == #"{"amount":500}"#)
+        await server.shutdown()
+    }
+
+    @Test func keepAlive_servesTwoRequestsOnOneConnection() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.readResponse()?.body == "GET /one ")
+            client.send("POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            let second = try #require(client.readResponse())
+            #expect(second.body == "POST /two abc")
+            #expect(second.headers["connection"] == nil)
+        }
+    }
+
+    @Test func pipelinedRequests_areAnsweredInOrder_evenWhenCompletedOutOfOrder() async throws {
+        try await withServer(responder: DelayedResponder()) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET /delay/150 HTTP/1.1\r\nHost: x\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /delay/60 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.readResponse()?.body == "/delay/150")
+            #expect(client.readResponse()?.body == "/delay/0")
+            #expect(client.readResponse()?.body == "/delay/60")
+        }
+    }
+
+    @Test func chunkedRequestBody_reachesTheHandler() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n")
+            #expect(client.readResponse()?.body == "POST /c abc")
+        }
+    }
+
+    @Test func expectContinue_getsInterimResponse_beforeTheBodyIsSent() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("PUT /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(client.readResponse(bodyless: true)?.statusLine == "HTTP/1.1 100 Continue")
+            client.send("data")
+            #expect(client.readResponse()?.body == "PUT /e data")
+        }
+    }
+
+    @Test func expectContinue_withTooLargeBody_gets413WithoutSendingIt() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("PUT /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 999999\r\n\r\n")
+            #expect(client.readResponse()?.statusLine == "HTTP/1.1 413 Content Too Large")
+            #expect(client.isClosedByServer())
+        }
+    }
+
+    @Test func http10_isClosedAfterTheResponse_unlessKeepAliveIsAsked() async throws {
+        try await withServer { _, port in
+            let plain = try #require(RawClient(port: port))
+            plain.send("GET /old HTTP/1.0\r\n\r\n")
+            let response = try #require(plain.readResponse())
+            #expect(response.body == "GET /old ")
+            #expect(response.headers["connection"] == "close")
+            #expect(plain.isClosedByServer())
+
+            let kept = try #require(RawClient(port: port))
+            kept.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(kept.readResponse()?.headers["connection"] == "keep-alive")
+            kept.send("GET /b HTTP/1.0\r\n\r\n")
+            #expect(kept.readResponse()?.body == "GET /b ")
+            #expect(kept.isClosedByServer())
+        }
+    }
+
+    @Test func connectionClose_isHonoured() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(client.readResponse()?.headers["connection"] == "close")
+            #expect(client.isClosedByServer())
+        }
+    }
+
+    @Test func head_getsContentLengthButNoBody() async throws {
+        try await withServer { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /h HTTP/1.1\r\nHost: x\r\n\r\n")
+            let head = try #require(client.readResponse(bodyless: true))
+            #expect(head.headers["content-length"] == "\("HEAD /h ".utf8.count)")
+            // The next bytes on the wire are the GET's response, so no body was sent for HEAD.
+            #expect(client.readResponse()?.body == "GET /h ")
+        }
+    }
+
+    @Test func connectionsBeyondTheLimit_get503AndAreClosed() async throws {
+        try await withServer(.test(maxConnections: 1)) { _, port in
+            let first = try #require(RawClient(port: port))
+            first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.status == 200)
+            let second = try #require(RawClient(port: port))
+            #expect(second.readResponse()?.statusLine == "HTTP/1.1 503 Service Unavailable")
+            #expect(second.isClosedByServer())
+            // The first connection is unaffected.
+            first.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.body == "GET /again ")
+        }
+    }
+
+    @Test func droppedCompletion_answers500_andLateOrRepeatedCallsAreHarmless() async throws {
+        let held = HeldResponder()
+        try await withServer(responder: held) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(await eventually { held.heldCount == 1 })
+            let completion = try #require(held.held.withLock { $0.first })
+            held.held.withLock { $0.removeAll() }
+            completion(HTTPResponse(text: "first"))
+            completion(HTTPResponse(text: "second"))
+            #expect(client.readResponse()?.body == "first")
+
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(await eventually { held.heldCount == 1 })
+            held.held.withLock { $0.removeAll() }  // released without a call
+            #expect(client.readResponse()?.status == 500)
+        }
+    }
+
+    @Test func gracefulShutdown_finishesInFlightRequest_thenRefusesConnects() async throws {
+        let held = HeldResponder()
+        let server = HTTPServer(configuration: .test(), responder: held)
+        try server.start()
+        let port = try #require(server.port)
+        let idle = try #require(RawClient(port: port))
+        let busy = try #require(RawClient(port: port))
+        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await eventually { held.heldCount == 1 })
+
+        let stopping = Task { await server.shutdown() }
+        #expect(await eventually { RawClient(port: port) == nil })
+        #expect(idle.isClosedByServer())
+        held.releaseAll(HTTPResponse(text: "done"))
+        let response = try #require(busy.readResponse())
+        #expect(response.body == "done")
+        #expect(response.headers["connection"] == "close")
+        await stopping.value
+        #expect(RawClient(port: port) == nil)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Glibc
+@testable import HTTPServer
+
+/// A blocking TCP client for speaking raw bytes to the server under test. Every read has a
+/// receive timeout, so a server bug fails the test instead of hanging it.
+final class RawClient {
+    let fd: Int32
+    private var pending: [UInt8] = []
+
+    /// Nil when the connection is refused.
+    init?(port: UInt16, timeoutSeconds: Int = 5) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard ok == 0 else {
+            Glibc.close(fd)
+            return nil
+        }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { Glibc.close(fd) }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Reads more bytes; false on EOF, reset or timeout.
+    private func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = recv(fd, &chunk, chunk.count, 0)
+        guard n > 0 else { return false }
+        pending.append(contentsOf: chunk[0..<n])
+        return true
+    }
+
+    struct Response {
+        var statusLine: String
+        var headers: [String: String]  // lower-cased names
+        var body: String
+        var status: Int { Int(statusLine.split(separator: " ")[1]) ?? 0 }
+    }
+
+    /// Reads one response framed by Content-Length (`bodyless` for HEAD). Nil if the
+    /// connection ended first.
+    func readResponse(bodyless: Bool = false) -> Response? {
+        let separator = Array("\r\n\r\n".utf8)
+        var headEnd: Int?
+        while headEnd == nil {
+            if let range = pending.firstRange(of: separator) { headEnd = range.upperBound } else if !fill() { return nil }
+        }
+        let head = String(decoding: pending[0..<headEnd!], as: UTF8.self)
+        pending.removeFirst(headEnd!)
+        var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let statusLine = lines.removeFirst()
+        var headers: [String: String] = [:]
+        for line in lines {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        }
+        let length = bodyless ? 0 : Int(headers["content-length"] ?? "0") ?? 0
+        while pending.count < length { if !fill() { return nil } }
+        let body = String(decoding: pending[0..<length], as: UTF8.self)
+        pending.removeFirst(length)
+        return Response(statusLine: statusLine, headers: headers, body: body)
+    }
+
+    /// True when the server has closed the connection (EOF or reset, not a timeout).
+    func isClosedByServer() -> Bool {
+        while true {
+            if !pending.isEmpty { return false }
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+            pending.append(byte)
+        }
+    }
+}
+
+/// Runs `body` against a started server on an ephemeral port, then shuts it down.
+func withServer(
+    _ configuration: HTTPServer.Configuration = .test(),
+    responder: some HTTPResponder = EchoResponder(),
+    _ body: (HTTPServer, UInt16) async throws -> Void
+) async throws {
+    let server = HTTPServer(configuration: configuration, responder: responder)
+    try server.start()
+    let port = try #require(server.port)
+    do {
+        try await body(server, port)
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+    await server.shutdown()
+}
+
+import Testing
+
+extension HTTPServer.Configuration {
+    static func test(
+        headerTimeout: Duration = .seconds(5), maxConnections: Int = 100, maxBodyBytes: Int = 1024
+    ) -> Self {
+        .init(host: "127.0.0.1", port: 0, eventLoopCount: 2, maxBodyBytes: maxBodyBytes,
+              headerTimeout: headerTimeout, bodyTimeout: .seconds(5), idleTimeout: .seconds(5),
+              maxConnections: maxConnections, shutdownGracePeriod: .seconds(5))
+    }
+}
+
+/// Answers at once with method, path and body, synchronously on the event loop.
+struct EchoResponder: HTTPResponder {
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        completion(HTTPResponse(text: "\(request.method) \(request.path) \(String(decoding: request.body, as: UTF8.self))"))
+    }
+}
+
+/// Asserts the server still serves a fresh connection after some abuse.
+func expectStillServes(port: UInt16, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let client = try #require(RawClient(port: port), sourceLocation: sourceLocation)
+    client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    let response = try #require(client.readResponse(), sourceLocation: sourceLocation)
+    #expect(response.statusLine == "HTTP/1.1 200 OK", sourceLocation: sourceLocation)
+    #expect(response.body == "GET /health ", sourceLocation: sourceLocation)
+}

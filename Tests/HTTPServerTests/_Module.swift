@@ -1,3 +1,0 @@
-import Testing
-
-// HTTPServerTests: tests are added beside this file.
