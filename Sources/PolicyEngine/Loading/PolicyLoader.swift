@@ -96,9 +96,10 @@ struct PolicyReader {
         }
     }
 
-    func required(_ object: [String: JSONValue], _ key: String, in prefix: String? = nil) throws(PolicyLoadError) -> JSONValue {
+    func required(_ object: [String: JSONValue], _ key: String, in prefix: String? = nil,
+                  hint: String = "it is required; Policies/README.md shows a complete example") throws(PolicyLoadError) -> JSONValue {
         guard let value = object[key], value != .null else {
-            throw error(.missingField, prefix.map { "\($0).\(key)" } ?? key, "missing")
+            throw error(.missingField, prefix.map { "\($0).\(key)" } ?? key, "missing; " + hint)
         }
         return value
     }

@@ -49,7 +49,7 @@ extension PolicyReader {
                 conditions.append(try reader.condition(item, number: offset + 1))
             }
         }
-        let outcome = try reader.outcome(try reader.required(object, "outcome"), limits: limits)
+        let outcome = try reader.outcome(try reader.required(object, "outcome", hint: "add an outcome whose kind is grant, refer or deny"), limits: limits)
         return PolicyRule(name: name, conditions: conditions, outcome: outcome)
     }
 
@@ -75,8 +75,9 @@ extension PolicyReader {
             let place = "\(field).\(key)"
             guard operators.contains(key) else {
                 let known = ["min", "max", "equals", "one_of", "includes", "includes_any_of"]
+                let kind = fact.type == .integer ? "a whole number" : "a \(fact.type.rawValue)"
                 throw error(known.contains(key) ? .wrongType : .unknownField, place,
-                            "\(factName) is \(fact.type.rawValue == "integer" ? "a whole number" : "a \(fact.type.rawValue)"); it can be tested with \(operators.joined(separator: ", "))")
+                            (known.contains(key) ? "" : "unknown test; ") + "\(factName) is \(kind) and can be tested with \(operators.joined(separator: ", "))")
             }
             tests.append(contentsOf: try test(key, operand, fact: fact, field: place))
         }
