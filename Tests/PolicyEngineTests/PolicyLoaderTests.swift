@@ -122,3 +122,17 @@ import Testing
         #expect(policy.rules[0].outcome == .grant(.until(date("2026-08-31")), messageKey: "grant.courtesy"))
     }
 }
+
+@Suite struct PolicyReadmeTests {
+    @Test func theCompleteExampleInTheREADME_loadsAndDecides() throws {
+        let readme = try String(contentsOf: repositoryRoot().appendingPathComponent("Policies/README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let policy = try PolicyLoader.load(data: Data(readme[start.upperBound..<end.lowerBound].utf8),
+                                           fileName: "README example", hasher: fakeHasher)
+        #expect(policy.id == "example")
+        #expect(policy.rules.count == 5)
+        #expect(policy.evaluate(.make(daysSinceExpiry: 14)).ruleName == "recently expired, first time")
+        #expect(policy.evaluate(.make(daysSinceExpiry: 5, requester: .redemption)).outcome.isGrant)
+    }
+}
