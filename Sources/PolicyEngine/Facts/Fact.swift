@@ -1,0 +1,59 @@
+/// The one table of facts a policy may name: JSON name, type, and how to read it.
+/// "Unknown fact" and "wrong type" are both checked against this table at load.
+public struct Fact: Sendable {
+    public let name: String
+    public let type: FactType
+    /// Plain words for the README and for error messages.
+    public let meaning: String
+    /// Allowed string values when the set is closed (requester); nil when open.
+    public let allowedValues: [String]?
+    let read: @Sendable (PolicyFacts) -> FactValue
+
+    public func value(in facts: PolicyFacts) -> FactValue { read(facts) }
+
+    public static let all: [Fact] = [
+        Fact(name: "days_since_expiry", type: .integer,
+             meaning: "days since the last valid day (negative before it, 0 on it)",
+             allowedValues: nil) { .integer(Int64($0.daysSinceExpiry)) },
+        Fact(name: "remaining_balance", type: .integer,
+             meaning: "remaining balance in minor units", allowedValues: nil) { .integer($0.remainingBalance) },
+        Fact(name: "original_value", type: .integer,
+             meaning: "original value in minor units", allowedValues: nil) { .integer($0.originalValue) },
+        Fact(name: "fraction_used_percent", type: .integer,
+             meaning: "whole percent of the original value already used (0-100)",
+             allowedValues: nil) { .integer(Int64($0.fractionUsedPercent)) },
+        Fact(name: "prior_extension_count", type: .integer,
+             meaning: "number of earlier extensions of this voucher",
+             allowedValues: nil) { .integer(Int64($0.priorExtensionCount)) },
+        Fact(name: "prior_extension_days", type: .integer,
+             meaning: "total days of earlier extensions", allowedValues: nil) { .integer(Int64($0.priorExtensionDays)) },
+        Fact(name: "holder_tenure_days", type: .integer,
+             meaning: "days since the holder was first seen", allowedValues: nil) { .integer(Int64($0.holderTenureDays)) },
+        Fact(name: "vouchers_held", type: .integer,
+             meaning: "vouchers the holder holds", allowedValues: nil) { .integer(Int64($0.vouchersHeld)) },
+        Fact(name: "vouchers_bought", type: .integer,
+             meaning: "vouchers the holder has bought", allowedValues: nil) { .integer(Int64($0.vouchersBought)) },
+        Fact(name: "has_open_support_case", type: .boolean,
+             meaning: "the holder has an open support case", allowedValues: nil) { .bool($0.hasOpenSupportCase) },
+        Fact(name: "voucher_kind", type: .string,
+             meaning: "the voucher's kind (experience, value, …)", allowedValues: nil) { .string($0.voucherKind) },
+        Fact(name: "tags", type: .stringList,
+             meaning: "the voucher's tags", allowedValues: nil) { .strings($0.tags) },
+        Fact(name: "requester", type: .string,
+             meaning: "who asks", allowedValues: Requester.allCases.map(\.rawValue)) { .string($0.requester.rawValue) },
+        Fact(name: "jurisdiction", type: .string,
+             meaning: "the issuing jurisdiction code (SE, US-CA, …)", allowedValues: nil) { .string($0.jurisdiction) },
+        Fact(name: "currency", type: .string,
+             meaning: "ISO 4217 currency of the voucher", allowedValues: nil) { .string($0.currency) },
+        Fact(name: "goodwill_this_month_count", type: .integer,
+             meaning: "goodwill extensions granted this month",
+             allowedValues: nil) { .integer(Int64($0.goodwillThisMonthCount)) },
+        Fact(name: "goodwill_this_month_value", type: .integer,
+             meaning: "balance covered by goodwill extensions this month, minor units",
+             allowedValues: nil) { .integer($0.goodwillThisMonthValue) },
+    ]
+
+    public static let byName: [String: Fact] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    public static func named(_ name: String) -> Fact? { byName[name] }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A parsed JSON value that keeps booleans, integers and fractions apart, so the loader can
+/// say "expected a whole number, found 1.5" or "expected true or false, found 1".
+/// (JSONSerialization on Linux bridges 1 and true to the same NSNumber.)
+enum JSONValue: Sendable, Equatable, Decodable {
+    case bool(Bool)
+    case integer(Int64)
+    case fraction(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null; return }
+        // Order matters: JSONDecoder refuses Bool for numbers and Int64 for 1.5.
+        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
+        if let value = try? container.decode(Int64.self) { self = .integer(value); return }
+        if let value = try? container.decode(Double.self) { self = .fraction(value); return }
+        if let value = try? container.decode(String.self) { self = .string(value); return }
+        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
+        self = .object(try container.decode([String: JSONValue].self))
+    }
+
+    /// Words for "found …" in error messages.
+    var kindDescription: String {
+        switch self {
+        case .bool(let value): return "\(value)"
+        case .integer(let value): return "the number \(value)"
+        case .fraction(let value): return "the number \(value)"
+        case .string(let value): return "the text \"\(value)\""
+        case .array: return "a list"
+        case .object: return "an object"
+        case .null: return "null"
+        }
+    }
+
+    /// Parses `data`, or describes where the syntax is broken (line and column).
+    static func parse(_ data: Data) -> ParseResult {
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
+            return .value(value)
+        }
+        // JSONDecoder's error has no position; JSONSerialization's says "around character N".
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return .syntaxError("not valid JSON")
+        } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let range = text.range(of: "around character "),
+                  let offset = Int(text[range.upperBound...].prefix(while: \.isNumber)) else {
+                return .syntaxError("not valid JSON (\(text))")
+            }
+            let (line, column) = position(ofOffset: offset, in: data)
+            return .syntaxError("not valid JSON at line \(line), column \(column)")
+        }
+    }
+
+    enum ParseResult { case value(JSONValue), syntaxError(String) }
+
+    private static func position(ofOffset offset: Int, in data: Data) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Reads and validates policy files. Everything that can be wrong with a file is found here,
+/// so evaluation never meets an unknown fact, a bad type or a grant above the limits.
+public enum PolicyLoader {
+    /// Turns file bytes into a hex digest (the ledger passes SHA-256 from GoodwillCore).
+    public typealias Hasher = @Sendable (Data) -> String
+
+    public static func load(data: Data, fileName: String, hasher: Hasher) throws(PolicyLoadError) -> Policy {
+        let root: JSONValue
+        switch JSONValue.parse(data) {
+        case .value(let value): root = value
+        case .syntaxError(let message):
+            throw PolicyLoadError(kind: .notJSON, fileName: fileName, problem: message + "; check commas, quotes and brackets")
+        }
+        let reader = PolicyReader(fileName: fileName)
+        let top = try reader.object(root, field: nil)
+        try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
+
+        let id = try reader.string(top, "id")
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw reader.error(.invalidValue, "id", "must be letters, digits, - or _, e.g. \"default\"")
+        }
+        let version = try reader.integer(top, "version")
+        guard version >= 1, version <= Int64(Int32.max) else {
+            throw reader.error(.invalidValue, "version", "must be a whole number of 1 or more, found \(version)")
+        }
+        let description = try reader.string(top, "description")
+        let jurisdiction = try reader.string(top, "jurisdiction")
+        guard jurisdiction == "any" || JurisdictionCode.isWellFormed(jurisdiction) else {
+            throw reader.error(.invalidValue, "jurisdiction", "expected a code such as SE, GB, US-CA, or \"any\"; found \"\(jurisdiction)\"")
+        }
+        let limits = try reader.limits(try reader.required(top, "limits"))
+
+        guard case .array(let ruleValues)? = top["rules"] else {
+            throw top["rules"] == nil
+                ? reader.error(.missingField, "rules", "missing; a policy needs a list of rules")
+                : reader.error(.wrongType, "rules", "expected a list of rules, found \(top["rules"]!.kindDescription)")
+        }
+        guard !ruleValues.isEmpty else { throw reader.error(.invalidValue, "rules", "is empty; a policy needs at least one rule") }
+
+        var rules: [PolicyRule] = []
+        var firstNumberByName: [String: Int] = [:]
+        for (offset, value) in ruleValues.enumerated() {
+            let rule = try reader.rule(value, number: offset + 1, limits: limits)
+            if let first = firstNumberByName[rule.name] {
+                throw PolicyLoadError(kind: .duplicateRuleName, fileName: fileName, ruleNumber: offset + 1, ruleName: rule.name,
+                                      field: "name", problem: "the same name is already used by rule \(first); rule names must be unique so traces are unambiguous")
+            }
+            firstNumberByName[rule.name] = offset + 1
+            rules.append(rule)
+        }
+        return Policy(id: id, version: Int(version), description: description, jurisdiction: jurisdiction,
+                      limits: limits, rules: rules, fileName: fileName, sourceBytes: data, contentHash: hasher(data))
+    }
+
+    public static func load(contentsOf url: URL, hasher: Hasher) throws(PolicyLoadError) -> Policy {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw PolicyLoadError(kind: .unreadable, fileName: url.lastPathComponent,
+                                  problem: "could not be read (\(error.localizedDescription)); check the path and permissions")
+        }
+        return try load(data: data, fileName: url.lastPathComponent, hasher: hasher)
+    }
+}
+
+/// Validation context: knows the file and the rule being read, so every error names both.
+struct PolicyReader {
+    let fileName: String
+    var ruleNumber: Int?
+    var ruleName: String?
+
+    init(fileName: String, ruleNumber: Int? = nil, ruleName: String? = nil) {
+        self.fileName = fileName
+        self.ruleNumber = ruleNumber
+        self.ruleName = ruleName
+    }
+
+    func error(_ kind: PolicyLoadError.Kind, _ field: String?, _ problem: String) -> PolicyLoadError {
+        PolicyLoadError(kind: kind, fileName: fileName, ruleNumber: ruleNumber, ruleName: ruleName, field: field, problem: problem)
+    }
+
+    func object(_ value: JSONValue, field: String?) throws(PolicyLoadError) -> [String: JSONValue] {
+        guard case .object(let object) = value else {
+            throw error(.wrongType, field, "expected an object { … }, found \(value.kindDescription)")
+        }
+        return object
+    }
+
+    func refuseUnknownKeys(_ object: [String: JSONValue], known: [String], field prefix: String?) throws(PolicyLoadError) {
+        for key in object.keys.sorted() where !known.contains(key) {
+            let field = prefix.map { "\($0).\(key)" } ?? key
+            throw error(.unknownField, field, "unknown field; expected one of \(known.filter { $0 != "$schema" }.joined(separator: ", "))")
+        }
+    }
+
+    func required(_ object: [String: JSONValue], _ key: String, in prefix: String? = nil,
+                  hint: String = "it is required; Policies/README.md shows a complete example") throws(PolicyLoadError) -> JSONValue {
+        guard let value = object[key], value != .null else {
+            throw error(.missingField, prefix.map { "\($0).\(key)" } ?? key, "missing; " + hint)
+        }
+        return value
+    }
+
+    func string(_ object: [String: JSONValue], _ key: String, in prefix: String? = nil) throws(PolicyLoadError) -> String {
+        let value = try required(object, key, in: prefix)
+        guard case .string(let text) = value else {
+            throw error(.wrongType, prefix.map { "\($0).\(key)" } ?? key, "expected text in quotes, found \(value.kindDescription)")
+        }
+        return text
+    }
+
+    func integer(_ object: [String: JSONValue], _ key: String, in prefix: String? = nil) throws(PolicyLoadError) -> Int64 {
+        let value = try required(object, key, in: prefix)
+        return try integer(value, field: prefix.map { "\($0).\(key)" } ?? key)
+    }
+
+    func integer(_ value: JSONValue, field: String) throws(PolicyLoadError) -> Int64 {
+        guard case .integer(let number) = value else {
+            throw error(.wrongType, field, "expected a whole number, found \(value.kindDescription)")
+        }
+        return number
+    }
+
+    func days(_ object: [String: JSONValue], _ key: String, in prefix: String, minimum: Int64) throws(PolicyLoadError) -> Int {
+        let value = try integer(object, key, in: prefix)
+        // Ten years of days bounds every sane limit and keeps date arithmetic far from overflow.
+        guard value >= minimum, value <= 3660 else {
+            throw error(.invalidValue, "\(prefix).\(key)", "must be between \(minimum) and 3660 days, found \(value)")
+        }
+        return Int(value)
+    }
+}
+
+/// Jurisdiction codes: ISO 3166-1 alpha-2, optionally a subdivision (`US-CA`).
+enum JurisdictionCode {
+    static func isWellFormed(_ code: String) -> Bool {
+        let parts = code.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts[0].count == 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) } }
+    }
+}

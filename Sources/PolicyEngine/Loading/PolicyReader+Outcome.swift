@@ -1,0 +1,80 @@
+extension PolicyReader {
+    func outcome(_ value: JSONValue, limits: PolicyLimits) throws(PolicyLoadError) -> RuleOutcome {
+        let object = try object(value, field: "outcome")
+        let kind = try string(object, "kind", in: "outcome")
+        switch kind {
+        case "grant":
+            try refuseUnknownKeys(object, known: ["kind", "days", "until", "message"], field: "outcome")
+            let message = try messageKey(object, "message", group: .grant, default: "grant.courtesy")
+            guard limits.maxExtensionsPerVoucher > 0 else {
+                throw error(.exceedsLimit, "outcome", "grants an extension, but limits.max_extensions_per_voucher is 0")
+            }
+            switch (object["days"], object["until"]) {
+            case (.some, .some):
+                throw error(.invalidValue, "outcome", "give either days or until, not both")
+            case (.some, nil):
+                let days = try self.days(object, "days", in: "outcome", minimum: 1)
+                guard days <= limits.maxTotalExtensionDays else {
+                    throw error(.exceedsLimit, "outcome.days", "grants \(days) days, above limits.max_total_extension_days (\(limits.maxTotalExtensionDays)); lower the grant or raise the limit")
+                }
+                return .grant(.days(days), messageKey: message)
+            case (nil, .some):
+                let text = try string(object, "until", in: "outcome")
+                guard let date = LocalDate(iso8601: text) else {
+                    throw error(.invalidValue, "outcome.until", "expected a date as YYYY-MM-DD, found \"\(text)\"")
+                }
+                return .grant(.until(date), messageKey: message)
+            case (nil, nil):
+                throw error(.missingField, "outcome.days", "missing; a grant needs days (or until, a date)")
+            }
+        case "refer":
+            try refuseUnknownKeys(object, known: ["kind", "suggested_days", "reason"], field: "outcome")
+            let days = try self.days(object, "suggested_days", in: "outcome", minimum: 0)
+            guard days <= limits.maxTotalExtensionDays else {
+                throw error(.exceedsLimit, "outcome.suggested_days", "suggests \(days) days, above limits.max_total_extension_days (\(limits.maxTotalExtensionDays))")
+            }
+            return .refer(suggestedDays: days, reasonKey: try messageKey(object, "reason", group: .refer, default: nil))
+        case "deny":
+            try refuseUnknownKeys(object, known: ["kind", "message", "alternative"], field: "outcome")
+            let message = try messageKey(object, "message", group: .deny, default: nil)
+            guard let alternativeValue = object["alternative"], alternativeValue != .null else {
+                return .deny(messageKey: message, alternative: nil)
+            }
+            return .deny(messageKey: message, alternative: try alternative(alternativeValue))
+        default:
+            throw error(.unknownOutcomeKind, "outcome.kind", "unknown outcome \"\(kind)\"; expected grant, refer or deny")
+        }
+    }
+
+    private func alternative(_ value: JSONValue) throws(PolicyLoadError) -> Alternative {
+        let object = try object(value, field: "outcome.alternative")
+        try refuseUnknownKeys(object, known: ["message", "percent"], field: "outcome.alternative")
+        let key = try messageKey(object, "message", group: .alternative, default: nil, in: "outcome.alternative")
+        let needsPercent = MessageCatalog.english[key]?.contains("{percent}") ?? false
+        guard needsPercent else {
+            if object["percent"] != nil {
+                throw error(.unknownField, "outcome.alternative.percent", "\(key) takes no percent")
+            }
+            return Alternative(messageKey: key)
+        }
+        let percent = try integer(object, "percent", in: "outcome.alternative")
+        guard (1...100).contains(percent) else {
+            throw error(.invalidValue, "outcome.alternative.percent", "must be 1 to 100, found \(percent)")
+        }
+        return Alternative(messageKey: key, percent: Int(percent))
+    }
+
+    private func messageKey(_ object: [String: JSONValue], _ key: String, group: MessageCatalog.Group,
+                            default fallback: String?, in prefix: String = "outcome") throws(PolicyLoadError) -> String {
+        if object[key] == nil, let fallback { return fallback }
+        let text = try string(object, key, in: prefix)
+        let known = MessageCatalog.keys.filter { MessageCatalog.group(of: $0) == group }
+        guard MessageCatalog.group(of: text) == group else {
+            let problem = MessageCatalog.isKnown(text)
+                ? "\"\(text)\" is not a \(group.rawValue) message"
+                : "unknown message key \"\(text)\""
+            throw error(.unknownMessageKey, "\(prefix).\(key)", "\(problem); known \(group.rawValue) keys are \(known.joined(separator: ", "))")
+        }
+        return text
+    }
+}

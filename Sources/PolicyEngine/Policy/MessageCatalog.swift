@@ -1,0 +1,64 @@
+import Foundation
+
+/// The closed set of message keys a policy may use, each with the English text a support
+/// agent sees. Placeholders in braces are filled by `render`. Holder-facing translations
+/// are keyed by the same strings elsewhere (Reminders), so this list is public and stable:
+/// add keys, never rename them.
+public enum MessageCatalog {
+    /// Which outcome a key belongs to; a `deny` rule cannot use a `grant.` key.
+    public enum Group: String, Sendable { case grant, refer, deny, alternative }
+
+    public static let english: [String: String] = [
+        "grant.courtesy":
+            "Extended by {days} days as a courtesy: the voucher expired {days_since_expiry} days ago and still has value. New last valid day: {new_last_valid_day}.",
+        "grant.loyal_holder":
+            "Extended by {days} days because the holder has been with us a long time. New last valid day: {new_last_valid_day}.",
+        "grant.soft_expiry":
+            "Redemption accepted {days_since_expiry} days after expiry; the voucher was extended by {days} days to {new_last_valid_day}.",
+        "grant.proactive":
+            "Extended by {days} days at expiry because value was left unused. New last valid day: {new_last_valid_day}.",
+        "refer.needs_review":
+            "Please review: the policy suggests {days} extra days, but this case needs a person's judgement.",
+        "refer.open_support_case":
+            "The holder has an open support case; decide together with it. Suggested: {days} days.",
+        "refer.long_overdue":
+            "The voucher expired {days_since_expiry} days ago. A person should decide; suggested: {days} days.",
+        "refer.limit_reached":
+            "A grant of {days} days would exceed the policy limit ({limit}). A person should decide.",
+        "refer.no_rule_matched":
+            "No rule of this policy covers the case. A person should decide.",
+        "deny.too_late":
+            "The voucher expired {days_since_expiry} days ago, which is beyond what the policy can extend. Explain kindly and offer the alternative.",
+        "deny.fully_used":
+            "The voucher has no balance left, so there is nothing to extend.",
+        "deny.limit_reached":
+            "The voucher has already been extended as far as the policy allows ({limit}).",
+        "deny.not_expired":
+            "The voucher has not expired yet (last valid day {last_valid_day}); no extension is needed now.",
+        "alternative.rebooking_discount":
+            "Offer {percent}% off a new voucher.",
+        "alternative.partial_credit":
+            "Offer {percent}% of the remaining balance as credit on a new voucher.",
+        "alternative.contact_support":
+            "Offer a call with support to find a fair solution.",
+    ]
+
+    public static var keys: [String] { english.keys.sorted() }
+
+    public static func isKnown(_ key: String) -> Bool { english[key] != nil }
+
+    public static func group(of key: String) -> Group? {
+        guard isKnown(key), let prefix = key.split(separator: ".").first else { return nil }
+        return Group(rawValue: String(prefix))
+    }
+
+    /// The English text for `key` with `{name}` placeholders replaced; unknown placeholders
+    /// stay visible rather than vanish, so a missing value shows up in review.
+    public static func render(_ key: String, _ values: [String: String]) -> String {
+        var text = english[key] ?? key
+        for (name, value) in values {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+}

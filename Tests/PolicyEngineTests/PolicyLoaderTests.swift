@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import PolicyEngine
+
+@Suite struct PolicyLoaderTests {
+    struct Expected {
+        let kind: PolicyLoadError.Kind
+        let rule: (number: Int, name: String)?
+        let field: String?
+    }
+
+    /// Every file in Fixtures/policies-broken must be listed here, so a new fixture cannot
+    /// slip in without saying what it should be refused for.
+    static let expectations: [String: Expected] = [
+        "bad-json.json": Expected(kind: .notJSON, rule: nil, field: nil),
+        "empty-file.json": Expected(kind: .notJSON, rule: nil, field: nil),
+        "unknown-fact.json": Expected(kind: .unknownFact, rule: (3, "long-standing holders"), field: "condition \"tenure_dayz\""),
+        "unknown-message-key.json": Expected(kind: .unknownMessageKey, rule: (4, "over a year"), field: "outcome.message"),
+        "deny-with-grant-message.json": Expected(kind: .unknownMessageKey, rule: (4, "over a year"), field: "outcome.message"),
+        "wrong-type-min-as-text.json": Expected(kind: .wrongType, rule: (1, "recently expired"), field: "condition \"days_since_expiry\".min"),
+        "wrong-type-bool-as-text.json": Expected(kind: .wrongType, rule: (2, "expired up to 90 days"), field: "condition \"has_open_support_case\".equals"),
+        "text-operator-on-number.json": Expected(kind: .wrongType, rule: (3, "long-standing holders"), field: "condition \"holder_tenure_days\".one_of"),
+        "misspelled-operator.json": Expected(kind: .unknownField, rule: (1, "recently expired"), field: "condition \"days_since_expiry\".mni"),
+        "condition-without-test.json": Expected(kind: .missingField, rule: (1, "recently expired"), field: "condition \"days_since_expiry\""),
+        "fractional-days.json": Expected(kind: .wrongType, rule: (1, "recently expired"), field: "outcome.days"),
+        "grant-above-max-days.json": Expected(kind: .exceedsLimit, rule: (3, "long-standing holders"), field: "outcome.days"),
+        "refer-above-max-days.json": Expected(kind: .exceedsLimit, rule: (2, "expired up to 90 days"), field: "outcome.suggested_days"),
+        "grant-with-no-extensions-allowed.json": Expected(kind: .exceedsLimit, rule: (1, "recently expired"), field: "outcome"),
+        "missing-outcome.json": Expected(kind: .missingField, rule: (2, "expired up to 90 days"), field: "outcome"),
+        "duplicate-rule-name.json": Expected(kind: .duplicateRuleName, rule: (4, "recently expired"), field: "name"),
+        "min-greater-than-max.json": Expected(kind: .invalidRange, rule: (2, "expired up to 90 days"), field: "condition \"days_since_expiry\""),
+        "unknown-outcome-kind.json": Expected(kind: .unknownOutcomeKind, rule: (1, "recently expired"), field: "outcome.kind"),
+        "unknown-requester.json": Expected(kind: .invalidValue, rule: (1, "recently expired"), field: "condition \"requester\".equals"),
+        "version-missing.json": Expected(kind: .missingField, rule: nil, field: "version"),
+        "version-not-a-number.json": Expected(kind: .wrongType, rule: nil, field: "version"),
+        "unknown-top-level-field.json": Expected(kind: .unknownField, rule: nil, field: "rulez"),
+        "missing-limits.json": Expected(kind: .missingField, rule: nil, field: "limits"),
+    ]
+
+    static func brokenFiles() throws -> [URL] {
+        let folder = repositoryRoot().appendingPathComponent("Fixtures/policies-broken")
+        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    @Test func theBrokenFixtureSetHasAtLeastTenFilesAndEachIsExpected() throws {
+        let names = try Self.brokenFiles().map(\.lastPathComponent)
+        #expect(names.count >= 10)
+        #expect(Set(names) == Set(Self.expectations.keys))
+    }
+
+    @Test func everyBrokenPolicy_isRefusedWithAMessageNamingFileRuleAndField() throws {
+        for url in try Self.brokenFiles() {
+            let name = url.lastPathComponent
+            let error = #expect(throws: PolicyLoadError.self, "\(name) loaded") {
+                try PolicyLoader.load(contentsOf: url, hasher: fakeHasher)
+            }
+            guard let error, let expected = Self.expectations[name] else { continue }
+            let message = error.description
+            #expect(error.kind == expected.kind, "\(name): \(message)")
+            #expect(message.hasPrefix("\(name): "), "\(message)")
+            #expect(error.fileName == name)
+            #expect(error.ruleNumber == expected.rule?.number, "\(message)")
+            #expect(error.ruleName == expected.rule?.name, "\(message)")
+            #expect(error.field == expected.field, "\(message)")
+            if let rule = expected.rule { #expect(message.contains("rule \(rule.number) \"\(rule.name)\""), "\(message)") }
+            if let field = expected.field { #expect(message.contains(field), "\(message)") }
+        }
+    }
+
+    @Test func anUnknownFact_isNamedAndTheKnownFactsListed() throws {
+        let url = repositoryRoot().appendingPathComponent("Fixtures/policies-broken/unknown-fact.json")
+        let error = #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(contentsOf: url, hasher: fakeHasher) }
+        #expect(error?.description.hasPrefix(
+            "unknown-fact.json: rule 3 \"long-standing holders\": condition \"tenure_dayz\": unknown fact; known facts are days_since_expiry, ") == true)
+        #expect(error?.description.contains("holder_tenure_days") == true)
+    }
+
+    @Test func badJSON_isRefusedWithLineAndColumn() throws {
+        let error = #expect(throws: PolicyLoadError.self) {
+            try PolicyLoader.load(data: Data("{\n  \"id\": \"x\",\n  \"version\": }".utf8), fileName: "x.json", hasher: fakeHasher)
+        }
+        #expect(error?.description.hasPrefix("x.json: not valid JSON at line 3") == true, "\(String(describing: error))")
+    }
+
+    @Test func aMissingFile_isRefusedAsUnreadable() {
+        let error = #expect(throws: PolicyLoadError.self) {
+            try PolicyLoader.load(contentsOf: URL(fileURLWithPath: "/nonexistent/none.json"), hasher: fakeHasher)
+        }
+        #expect(error?.kind == .unreadable)
+        #expect(error?.fileName == "none.json")
+    }
+
+    @Test(arguments: ["default.json", "strict.json", "generous.json"])
+    func shippedPolicies_load(name: String) throws {
+        let policy = try shippedPolicy(name)
+        #expect(policy.id == String(name.dropLast(5)))
+        #expect(policy.version >= 1)
+        #expect(!policy.rules.isEmpty)
+        #expect(policy.contentHash == fakeHasher(policy.sourceBytes))
+    }
+
+    @Test func theDefaultPolicy_isReadAsWritten() throws {
+        let policy = try shippedPolicy("default.json")
+        #expect(policy.limits.maxExtensionsPerVoucher == 2)
+        #expect(policy.limits.maxTotalExtensionDays == 120)
+        #expect(policy.limits.monthlyGoodwillBudget["SEK"] == 5_000_000)
+        let rule = try #require(policy.rules.first { $0.name == "recently expired, first time" })
+        #expect(rule.outcome == .grant(.days(30), messageKey: "grant.courtesy"))
+        #expect(rule.conditions.contains(Condition(fact: "days_since_expiry", tests: [.max(30), .min(1)])))
+    }
+
+    @Test func grantUntilADate_isAccepted() throws {
+        let json = """
+        {"id": "until", "version": 2, "description": "d", "jurisdiction": "US-CA",
+         "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"USD": 100}},
+         "rules": [{"name": "summer", "conditions": [{"fact": "tags", "includes": "summer"}],
+                    "outcome": {"kind": "grant", "until": "2026-08-31"}}]}
+        """
+        let policy = try PolicyLoader.load(data: Data(json.utf8), fileName: "until.json", hasher: fakeHasher)
+        #expect(policy.rules[0].outcome == .grant(.until(date("2026-08-31")), messageKey: "grant.courtesy"))
+    }
+}
+
+@Suite struct PolicyReadmeTests {
+    @Test func theCompleteExampleInTheREADME_loadsAndDecides() throws {
+        let readme = try String(contentsOf: repositoryRoot().appendingPathComponent("Policies/README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let policy = try PolicyLoader.load(data: Data(readme[start.upperBound..<end.lowerBound].utf8),
+                                           fileName: "README example", hasher: fakeHasher)
+        #expect(policy.id == "example")
+        #expect(policy.rules.count == 5)
+        #expect(policy.evaluate(.make(daysSinceExpiry: 14)).ruleName == "recently expired, first time")
+        #expect(policy.evaluate(.make(daysSinceExpiry: 5, requester: .redemption)).outcome.isGrant)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+@testable import PolicyEngine
+
+/// The repository root, found by walking up from this file until Package.swift appears.
+func repositoryRoot(from file: String = #filePath) -> URL {
+    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
+    while url.path != "/" {
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        url = url.deletingLastPathComponent()
+    }
+    return url
+}
+
+/// Stands in for SHA-256 (GoodwillCore's is not on this branch): any stable function of the
+/// bytes shows that the hash is taken from the file and carried into decisions.
+let fakeHasher: PolicyLoader.Hasher = { data in
+    "len\(data.count)-sum\(data.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1) })"
+}
+
+func shippedPolicy(_ name: String) throws -> Policy {
+    try PolicyLoader.load(contentsOf: repositoryRoot().appendingPathComponent("Policies/\(name)"), hasher: fakeHasher)
+}
+
+func date(_ text: String) -> LocalDate {
+    guard let value = LocalDate(iso8601: text) else { preconditionFailure("bad test date \(text)") }
+    return value
+}
+
+extension PolicyFacts {
+    /// A holder asking about a voucher of 1 000 SEK with 600 left, expired on 2026-04-02.
+    static func make(daysSinceExpiry: Int = 14, remaining: Int64 = 60_000, original: Int64 = 100_000,
+                     priorExtensions: Int = 0, priorDays: Int = 0, tenure: Int = 0,
+                     openCase: Bool = false, requester: Requester = .holder, tags: [String] = [],
+                     monthCount: Int = 0, monthValue: Int64 = 0, currency: String = "SEK") -> PolicyFacts {
+        let lastValid = date("2026-04-02")
+        return PolicyFacts(lastValidDay: lastValid, asOf: lastValid.adding(days: daysSinceExpiry),
+                           remainingBalance: remaining, originalValue: original, currency: currency,
+                           priorExtensionCount: priorExtensions, priorExtensionDays: priorDays,
+                           holderTenureDays: tenure, hasOpenSupportCase: openCase, tags: tags,
+                           requester: requester, jurisdiction: "SE",
+                           goodwillThisMonthCount: monthCount, goodwillThisMonthValue: monthValue)
+    }
+}

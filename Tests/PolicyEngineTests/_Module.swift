@@ -1,3 +1,0 @@
-import Testing
-
-// PolicyEngineTests: tests are added beside this file.
