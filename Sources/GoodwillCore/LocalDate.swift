@@ -23,6 +23,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// The same as `init?(iso:)`.
+    public init?(iso8601 text: String) { self.init(iso: text) }
+
+    /// 31 December of the same year (Germany counts limitation periods from it, BGB § 199).
+    public var endOfYear: LocalDate { LocalDate(daysSinceEpoch: LocalDate(year: year + (year < 9999 ? 1 : 0), month: 1, day: 1).map { $0.daysSinceEpoch - 1 } ?? daysSinceEpoch) }
+
+    /// Whole days from `self` to `other` (positive when other is later).
+    public func days(until other: LocalDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+
     public var isoString: String {
         let y = String(year), m = String(month), d = String(day)
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-" + (d.count < 2 ? "0" : "") + d

@@ -7,7 +7,7 @@ import Testing
     /// 2026-04-02; the holder asks on 2026-04-16, first time, balance left.
     @Test func theStory_defaultPolicyGrants30DaysAutomaticallyAndNamesTheRule() throws {
         let policy = try shippedPolicy("default.json")
-        let lastValidDay = date("2025-04-02").adding(months: 12)
+        let lastValidDay = try #require(date("2025-04-02").adding(months: 12))
         #expect(lastValidDay == date("2026-04-02"))
         let facts = PolicyFacts(lastValidDay: lastValidDay, asOf: date("2026-04-16"),
                                 remainingBalance: 60_000, originalValue: 100_000, currency: "SEK",

@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 @testable import PolicyEngine
 
 /// The repository root, found by walking up from this file until Package.swift appears.

@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 
 /// A staff role, spelled as the API spells it. Open so the API can add roles without
 /// changing this module; only `support` and `admin` may decide for the policy.

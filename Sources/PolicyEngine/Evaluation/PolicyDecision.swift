@@ -1,3 +1,4 @@
+import GoodwillCore
 /// What the policy decided for one set of facts, with everything needed to store, explain
 /// and audit it: the policy's identity and content hash, the facts, the trace of every rule.
 public struct PolicyDecision: Sendable, Codable, Equatable {

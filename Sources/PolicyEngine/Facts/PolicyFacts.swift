@@ -1,3 +1,4 @@
+import GoodwillCore
 /// Who asks for a decision. Rules restrict themselves to requesters with a condition on the
 /// `requester` fact: `system` rules run in the expiry sweep, `redemption` rules decide soft
 /// expiry when an expired voucher is presented.

@@ -1,3 +1,4 @@
+import GoodwillCore
 /// Whether a voucher's validity meets the jurisdiction's minimum.
 public enum ValidityCheck: Sendable, Equatable {
     case allowed(note: String)

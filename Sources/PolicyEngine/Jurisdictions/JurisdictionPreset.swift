@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 
 /// The legal frame for vouchers in one jurisdiction: minimum validity and cash-out rights,
 /// with the source cited and the confidence stated. Not legal advice: the file says where

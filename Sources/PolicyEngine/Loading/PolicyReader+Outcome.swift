@@ -1,3 +1,4 @@
+import GoodwillCore
 extension PolicyReader {
     func outcome(_ value: JSONValue, limits: PolicyLimits) throws(PolicyLoadError) -> RuleOutcome {
         let object = try object(value, field: "outcome")

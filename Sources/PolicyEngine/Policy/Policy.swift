@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 
 /// A loaded, validated goodwill policy. Construct one with `PolicyLoader`; every value in it
 /// has been checked against the fact table, the message catalog and the limits.
