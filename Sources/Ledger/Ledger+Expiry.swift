@@ -5,11 +5,14 @@ import Store
 /// What one expiry sweep did.
 public struct ExpirySweepResult: Sendable, Codable, Equatable {
     public var expired: [String]
-    public init(expired: [String] = []) { self.expired = expired }
+    /// Extended by the policy's goodwill at expiry instead of expiring.
+    public var extended: [String]
+    public init(expired: [String] = [], extended: [String] = []) { self.expired = expired; self.extended = extended }
 }
 
 extension Ledger {
-    /// Records an `expired` entry for every active voucher whose expiry has passed. The balance
+    /// Records an `expired` entry for every active voucher whose expiry has passed, unless the
+    /// goodwill policy extends it at expiry (then an `extended` entry). The balance
     /// stays on the entry (it is breakage until someone extends or refunds it); nothing is lost.
     /// Works in batches, each one transaction, so a large backlog never holds the lock for long.
     public func sweepExpired(batchSize: Int = 500) throws -> ExpirySweepResult {
@@ -19,12 +22,11 @@ extension Ledger {
             let done: Int = try db.writeTransaction {
                 let due = try store.activeVouchersExpired(before: now, limit: batchSize)
                 for v in due {
-                    try append(LedgerEntry(
-                        id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
-                        currency: v.value.currency, at: now, actor: "system",
-                        reason: "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed",
-                        statusAfter: .expired), to: v)
-                    result.expired.append(v.id.rawValue)
+                    if try expireOrExtend(v, now: now) {
+                        result.expired.append(v.id.rawValue)
+                    } else {
+                        result.extended.append(v.id.rawValue)
+                    }
                 }
                 return due.count
             }

@@ -20,8 +20,8 @@ extension Ledger {
         } catch {
             throw LedgerError.invalidRequest(error.description)
         }
-        if let rule = validityRule, let refusal = rule(issueDay, lastDay) {
-            throw LedgerError.belowLegalMinimum(refusal)
+        if let preset = try jurisdiction(), case .refused(let reason, _) = preset.checkValidity(issuedOn: issueDay, lastValidDay: lastDay) {
+            throw LedgerError.belowLegalMinimum(reason)
         }
         let expiry = lastDay.map { Expiry(lastValidDay: $0, calendar: calendar) }
         let experience = try Self.clean(request.experience, field: "experience", max: 500)

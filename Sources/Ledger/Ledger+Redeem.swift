@@ -16,9 +16,13 @@ extension Ledger {
     }
 
     func redeem(_ ref: VoucherReference, amount: Money, reference: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
-        let v = try resolve(ref)
+        var v = try resolve(ref)
         try Self.checkPositive(amount, against: v)
-        if let refusal = Self.redemptionRefusal(for: v, at: ctx.now) { throw refusal }
+        if v.status(at: ctx.now) == .expired, let extended = try softExpiry(v, ctx) { v = extended }
+        if var refusal = Self.redemptionRefusal(for: v, at: ctx.now) {
+            if case .voucherExpired(let day, _) = refusal { refusal = .voucherExpired(lastValidDay: day, goodwill: goodwillHint(for: v, now: ctx.now)) }
+            throw refusal
+        }
         guard amount.minorUnits <= v.balance.minorUnits else {
             throw LedgerError.insufficientBalance(balance: v.balance, requested: amount)
         }

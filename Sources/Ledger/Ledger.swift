@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import PolicyEngine
 import Store
 
 /// The voucher ledger: every change is one transaction that appends an entry to the
@@ -24,8 +25,9 @@ public final class Ledger {
     public let store: LedgerStore
     public let clock: any Clock
     public var configuration: Configuration
-    /// Checks a validity against the law in force (set by the policy layer); returns a refusal reason.
-    public var validityRule: (@Sendable (_ issueDay: LocalDate, _ lastValidDay: LocalDate?) -> String?)?
+    /// Parsed once per version: the active policy and the jurisdiction preset.
+    var policyCache: Policy?
+    var presetCache: JurisdictionPreset?
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public convenience init(path: String, clock: any Clock, options: Database.Options = .init(),
@@ -39,6 +41,7 @@ public final class Ledger {
         self.clock = clock
         self.configuration = configuration
         try Migrator.migrate(database, now: clock.now())
+        if !database.isReadOnly { try installDefaults(now: clock.now()) }
     }
 
     // MARK: Performing commands
@@ -95,6 +98,7 @@ public final class Ledger {
         case .unblock(let ref, let reason): return try unblock(ref, reason: reason, ctx)
         case .adjust(let ref, let amount, let reason): return try adjust(ref, amount: amount, reason: reason, ctx)
         case .refund(let ref, let reference, let reason): return try refund(ref, reference: reference, reason: reason, ctx)
+        case .extend(let ref, let request): return try extend(ref, request, ctx)
         }
     }
 

@@ -97,6 +97,7 @@ public enum LedgerCommand: Sendable, Codable, Equatable {
     case unblock(VoucherReference, reason: String?)
     case adjust(VoucherReference, amount: Money, reason: String)
     case refund(VoucherReference, reference: String?, reason: String?)
+    case extend(VoucherReference, ExtensionRequest)
 
     public var name: String {
         switch self {
@@ -108,6 +109,7 @@ public enum LedgerCommand: Sendable, Codable, Equatable {
         case .unblock: return "unblock"
         case .adjust: return "adjust"
         case .refund: return "refund"
+        case .extend: return "extend"
         }
     }
 }

@@ -10,7 +10,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case invalidAmount(String)
     case currencyMismatch(voucher: Currency, requested: Currency)
     case insufficientBalance(balance: Money, requested: Money)
-    case voucherExpired(lastValidDay: LocalDate)
+    /// `goodwill` says what the policy would do if the holder asked (nil when unknown).
+    case voucherExpired(lastValidDay: LocalDate, goodwill: String? = nil)
     case voucherVoided
     case voucherRefunded
     case voucherBlocked
@@ -24,6 +25,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case idempotencyConflict(key: String)
     case invalidRequest(String)
     case belowLegalMinimum(String)
+    case invalidPolicy(String)
+    case notPermitted(String)
+    case overrideRequired(String)
+    case noExpiry
 
     /// Stable, kebab-case: clients match on this, never on the sentence.
     public var code: String {
@@ -48,6 +53,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .idempotencyConflict: return "idempotency-conflict"
         case .invalidRequest: return "invalid-request"
         case .belowLegalMinimum: return "below-legal-minimum"
+        case .invalidPolicy: return "invalid-policy"
+        case .notPermitted: return "not-permitted"
+        case .overrideRequired: return "override-required"
+        case .noExpiry: return "no-expiry"
         }
     }
 
@@ -63,8 +72,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "The voucher is in \(voucher.code) but the amount was given in \(requested.code). Give the amount in \(voucher.code)."
         case .insufficientBalance(let balance, let requested):
             return "The voucher has \(balance) left, less than the \(requested) asked for. Redeem at most \(balance), and take the rest another way."
-        case .voucherExpired(let day):
-            return "The voucher expired: its last valid day was \(day). A goodwill extension may be possible (goodwill policy explain / extend)."
+        case .voucherExpired(let day, let goodwill):
+            return "The voucher expired: its last valid day was \(day). " + (goodwill ?? "Ask for a goodwill extension ('goodwill policy explain CODE' shows what the policy would do).")
         case .voucherVoided:
             return "The voucher was voided and can no longer be used. If that was a mistake, issue a new voucher."
         case .voucherRefunded:
@@ -89,8 +98,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "The idempotency key '\(key)' was already used for a different request. Use a new key for a new request; reuse a key only to retry the same request."
         case .invalidRequest(let reason):
             return reason
-        case .belowLegalMinimum(let reason):
+        case .belowLegalMinimum(let reason), .invalidPolicy(let reason), .notPermitted(let reason), .overrideRequired(let reason):
             return reason
+        case .noExpiry:
+            return "The voucher never expires, so there is nothing to extend."
         }
     }
 }

@@ -101,8 +101,10 @@ public struct LedgerReceipt: Sendable, Codable, Equatable {
     public var entry: EntryView?
     /// True when this is the stored answer to an earlier request with the same idempotency key.
     public var replayed: Bool
+    /// For an extension request (and a redemption accepted by soft expiry): the goodwill decision.
+    public var decision: DecisionView?
 
-    public init(voucher: VoucherView, entry: EntryView?, replayed: Bool = false) {
-        self.voucher = voucher; self.entry = entry; self.replayed = replayed
+    public init(voucher: VoucherView, entry: EntryView?, replayed: Bool = false, decision: DecisionView? = nil) {
+        self.voucher = voucher; self.entry = entry; self.replayed = replayed; self.decision = decision
     }
 }

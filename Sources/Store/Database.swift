@@ -22,11 +22,13 @@ public final class Database {
 
     let handle: OpaquePointer
     public let path: String
+    public let isReadOnly: Bool
     private var cache: [String: Statement] = [:]
     public private(set) var transactionDepth = 0
 
     public init(path: String, options: Options = Options()) throws {
         self.path = path
+        isReadOnly = options.readOnly
         var db: OpaquePointer?
         let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE

@@ -77,5 +77,71 @@ public enum Schema {
                 PRIMARY KEY (scope, key)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "goodwill policies", sql: """
+            -- Every policy version ever activated, with its exact bytes, so a decision can be replayed.
+            CREATE TABLE policies (
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                hash TEXT NOT NULL,             -- SHA-256 hex of source
+                source BLOB NOT NULL,
+                file_name TEXT NOT NULL,
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (id, version)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE active_policy (
+                issuer TEXT PRIMARY KEY,
+                policy_id TEXT NOT NULL,
+                policy_version INTEGER NOT NULL,
+                activated_at INTEGER NOT NULL,
+                activated_by TEXT NOT NULL,
+                FOREIGN KEY (policy_id, policy_version) REFERENCES policies(id, version)
+            ) WITHOUT ROWID;
+
+            -- The law in force per issuer: a jurisdiction preset's code and exact bytes.
+            CREATE TABLE jurisdiction (
+                issuer TEXT PRIMARY KEY,
+                code TEXT NOT NULL,
+                source BLOB NOT NULL,
+                set_at INTEGER NOT NULL,
+                set_by TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Every goodwill decision taken on a request or applied by the system, with the facts
+            -- and the trace (decision_json), so it can be explained to the holder and audited.
+            CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY,
+                voucher_id TEXT NOT NULL REFERENCES vouchers(id),
+                at INTEGER NOT NULL,
+                policy_id TEXT NOT NULL,
+                policy_version INTEGER NOT NULL,
+                policy_hash TEXT NOT NULL,
+                requester TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('grant', 'refer', 'deny', 'no_rule')),
+                rule_name TEXT,
+                days_granted INTEGER NOT NULL DEFAULT 0,   -- applied days; 0 when nothing was applied
+                value_extended INTEGER NOT NULL DEFAULT 0, -- balance kept alive by it, for the monthly budget
+                currency TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                is_override INTEGER NOT NULL DEFAULT 0,
+                reason TEXT,
+                decision_json TEXT NOT NULL
+            );
+            CREATE INDEX decisions_voucher ON decisions(voucher_id, id);
+            CREATE INDEX decisions_granted_at ON decisions(at) WHERE days_granted > 0;
+
+            -- Support cases: an open case is a fact the goodwill policy can use.
+            CREATE TABLE support_cases (
+                id INTEGER PRIMARY KEY,
+                holder_id TEXT NOT NULL REFERENCES holders(id),
+                subject TEXT NOT NULL,
+                opened_at INTEGER NOT NULL,
+                opened_by TEXT NOT NULL,
+                closed_at INTEGER,
+                closed_by TEXT,
+                resolution TEXT
+            );
+            CREATE INDEX support_cases_open ON support_cases(holder_id) WHERE closed_at IS NULL;
+            """),
     ]
 }

@@ -74,14 +74,40 @@ struct RedeemTests {
         #expect(ledgerError { try f.redeem(v, Money(minorUnits: 0, currency: .sek)) }?.code == "invalid-amount")
     }
 
-    @Test func anExpiredVoucher_isRefused_evenBeforeTheSweep() throws {
+    @Test func anExpiredVoucher_isRefused_evenBeforeTheSweep_withTheGoodwillItCouldGet() throws {
         let f = try LedgerFixture()
         let v = try f.issue(sek(100))
         f.clock.set(instant("2026-04-02T21:59:59Z"))
         try f.redeem(v, sek(10))
         f.clock.set(instant("2026-04-02T22:00:00Z"))
         #expect(try f.show(v).status == .expired)
-        #expect(ledgerError { try f.redeem(v, sek(10)) } == .voucherExpired(lastValidDay: LocalDate(iso: "2026-04-02")!))
+        // 18 days late: beyond the default policy's soft expiry (14 days) at the till.
+        f.clock.set(instant("2026-04-20T10:00:00Z"))
+        let error = ledgerError { try f.redeem(v, sek(10)) }
+        guard case .voucherExpired(let day, let goodwill)? = error else {
+            Issue.record("expected voucherExpired, got \(String(describing: error))")
+            return
+        }
+        #expect(day == LocalDate(iso: "2026-04-02"))
+        #expect(goodwill?.contains("would extend it by 30 days") == true)
+        #expect(try f.show(v).balance == sek(90))
+    }
+
+    @Test func softExpiry_acceptsARedemptionShortlyAfterExpiry_inOneTransaction() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-05T10:00:00Z"))  // three days after the last valid day
+        let r = try f.redeem(v, sek(40))
+        #expect(r.voucher.balance == sek(60))
+        #expect(r.voucher.lastValidDay == "2026-04-12")  // 7 days from the day presented
+        let kinds = try f.ledger.entries(of: VoucherReference(v.id)).map(\.kind)
+        #expect(kinds == [.issued, .extended, .redeemed])
+        // Too much asked: the redemption fails and the extension is rolled back with it.
+        let w = try f.issue(sek(100))
+        f.clock.set(instant("2027-04-08T10:00:00Z"))
+        #expect(ledgerError { try f.redeem(w, sek(400)) }?.code == "insufficient-balance")
+        #expect(try f.ledger.entries(of: VoucherReference(w.id)).map(\.kind) == [.issued])
+        #expect(try f.ledger.verify().ok)
     }
 
     @Test func voidedAndBlockedVouchers_cannotBeRedeemed() throws {

@@ -1,0 +1,158 @@
+import Foundation
+import GoodwillCore
+import PolicyEngine
+import Store
+
+extension Ledger {
+    /// The facts the goodwill policy decides on, as they stand for this voucher now.
+    public func goodwillFacts(for v: Voucher, requester: Requester, now: Date) throws -> PolicyFacts {
+        guard let expiry = v.expiry else { throw LedgerError.noExpiry }
+        let zone = ZonedCalendar(identifier: v.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let today = zone.localDate(of: now)
+        let prior = try policies.extensionsGranted(to: v.id)
+        var tenure = 0, held = 0, bought = 0, openCase = false
+        if let holderID = v.holderID, let holder = try store.holder(id: holderID) {
+            tenure = max(0, zone.localDate(of: holder.firstSeenAt).days(until: today))
+            held = Int(try db.scalarInt("SELECT count(*) FROM vouchers WHERE holder_id = ?", [.text(holderID.rawValue)]))
+            bought = Int(try db.scalarInt("SELECT count(*) FROM vouchers WHERE purchaser_id = ?", [.text(holderID.rawValue)]))
+            openCase = try policies.hasOpenCase(holder: holderID)
+        }
+        let monthStart = zone.startOfDay(LocalDate(year: today.year, month: today.month, day: 1) ?? today)
+        let month = try policies.goodwillGranted(since: monthStart, currency: v.value.currency.code)
+        return PolicyFacts(
+            lastValidDay: expiry.lastValidDay, asOf: today, remainingBalance: v.balance.minorUnits,
+            originalValue: v.value.minorUnits, currency: v.value.currency.code, priorExtensionCount: prior.count,
+            priorExtensionDays: prior.days, holderTenureDays: tenure, vouchersHeld: held, vouchersBought: bought,
+            hasOpenSupportCase: openCase, voucherKind: v.kind.rawValue, tags: [], requester: requester,
+            jurisdiction: try jurisdiction()?.code ?? "any", goodwillThisMonthCount: month.count,
+            goodwillThisMonthValue: month.value)
+    }
+
+    /// What the active policy would decide now, changing nothing (`policy explain`, `GET …/goodwill`).
+    public func explainGoodwill(_ ref: VoucherReference, requester: Requester = .holder) throws -> DecisionView {
+        try db.readTransaction {
+            let v = try resolve(ref)
+            let now = clock.now()
+            return DecisionView(try activePolicy().evaluate(try goodwillFacts(for: v, requester: requester, now: now)), voucherID: v.id)
+        }
+    }
+
+    /// A request for an extension. Without `days` the policy decides; a grant is applied at once.
+    /// With `days`, a person decides: support or admin only, with a reason, and `override` when it
+    /// goes beyond the policy. A refused request is still recorded as a decision.
+    func extend(_ ref: VoucherReference, _ request: ExtensionRequest, _ ctx: OperationContext) throws -> LedgerReceipt {
+        let v = try resolve(ref)
+        try Self.checkNotFinal(v)
+        guard let reason = try Self.clean(request.reason, field: "reason") else {
+            throw LedgerError.invalidRequest("An extension request needs a reason (--reason), so the decision can be explained later.")
+        }
+        let policy = try activePolicy()
+        let decision = policy.evaluate(try goodwillFacts(for: v, requester: request.requester, now: ctx.now))
+        if let days = request.days {
+            let personal: PersonalDecision
+            do {
+                personal = try policy.personalDecision(on: decision, actor: ctx.actor, role: ActorRole(rawValue: request.role),
+                                                       days: days, reason: reason, override: request.override)
+            } catch {
+                switch error.kind {
+                case .roleNotAllowed: throw LedgerError.notPermitted(error.description)
+                case .overrideNotConfirmed: throw LedgerError.overrideRequired(error.description + " (add --override, or \"override\": true)")
+                default: throw LedgerError.invalidRequest(error.description)
+                }
+            }
+            return try applyExtension(v, decision: decision, days: personal.grantedDays, lastValidDay: personal.newLastValidDay,
+                                      isOverride: personal.isOverride, overrideBecause: personal.overrideBecause, reason: reason, ctx)
+        }
+        guard case .grant(let days, let newDay, _) = decision.outcome else {
+            // Referred or denied: keep the decision, change nothing else.
+            let id = try record(decision, voucher: v, days: 0, isOverride: false, reason: reason, actor: ctx.actor, at: ctx.now)
+            return LedgerReceipt(voucher: try view(of: v, now: ctx.now), entry: nil, decision: DecisionView(decision, voucherID: v.id, id: id))
+        }
+        return try applyExtension(v, decision: decision, days: days, lastValidDay: newDay, isOverride: false,
+                                  overrideBecause: nil, reason: reason, ctx)
+    }
+
+    /// Records the decision and appends the `extended` entry that points at it.
+    func applyExtension(_ v: Voucher, decision: PolicyDecision, days: Int, lastValidDay: LocalDate, isOverride: Bool,
+                        overrideBecause: String?, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
+        guard let calendar = ZonedCalendar(identifier: v.timeZone) else { throw LedgerError.invalidRequest("Unknown time zone \(v.timeZone).") }
+        let id = try record(decision, voucher: v, days: days, isOverride: isOverride, reason: reason, actor: ctx.actor, at: ctx.now)
+        let expiry = Expiry(lastValidDay: lastValidDay, calendar: calendar)
+        var extended = v
+        extended.expiry = expiry
+        let status = v.storedStatus == .blocked ? .blocked : extended.naturalStatus(balance: v.balance.minorUnits, at: ctx.now)
+        let entry = try append(LedgerEntry(
+            id: 0, voucherID: v.id, kind: .extended, amount: 0, balanceAfter: v.balance.minorUnits, currency: v.value.currency,
+            at: ctx.now, actor: ctx.actor, reason: reason, idempotencyKey: ctx.idempotencyKey, expiryAfter: expiry,
+            statusAfter: status, decisionID: id), to: v)
+        var receipt = try receipt(for: v.id, entry: entry, now: ctx.now)
+        receipt.decision = DecisionView(decision, voucherID: v.id, id: id, applied: .init(
+            days: days, newLastValidDay: lastValidDay.isoString, actor: ctx.actor, isOverride: isOverride,
+            overrideBecause: overrideBecause, reason: reason))
+        return receipt
+    }
+
+    private func record(_ d: PolicyDecision, voucher v: Voucher, days: Int, isOverride: Bool, reason: String?,
+                        actor: String, at: Date) throws -> Int64 {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let outcome: String
+        switch d.outcome {
+        case .grant: outcome = "grant"
+        case .refer: outcome = "refer"
+        case .deny: outcome = "deny"
+        case .noRuleMatched: outcome = "no_rule"
+        }
+        return try policies.insert(.init(
+            voucherID: v.id, at: at, policyID: d.policyID, policyVersion: d.policyVersion, policyHash: d.policyHash,
+            requester: d.facts.requester.rawValue, outcome: outcome, ruleName: d.ruleName, daysGranted: days,
+            valueExtended: days > 0 ? v.balance.minorUnits : 0, currency: v.value.currency.code, actor: actor,
+            isOverride: isOverride, reason: reason, json: String(decoding: try encoder.encode(d), as: UTF8.self)))
+    }
+
+    /// Soft expiry: a voucher presented shortly after expiry is accepted when the policy grants it
+    /// for a redemption; the extension and the redemption are one transaction.
+    func softExpiry(_ v: Voucher, _ ctx: OperationContext) throws -> Voucher? {
+        guard v.expiry != nil else { return nil }
+        let decision = try activePolicy().evaluate(try goodwillFacts(for: v, requester: .redemption, now: ctx.now))
+        guard case .grant(let days, let day, _) = decision.outcome else { return nil }
+        _ = try applyExtension(v, decision: decision, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
+                               reason: "soft expiry at redemption", ctx)
+        return try store.voucher(id: v.id)
+    }
+
+    /// One sentence for a refused redemption: what the policy would do if the holder asked now.
+    func goodwillHint(for v: Voucher, now: Date) -> String? {
+        guard let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .holder, now: now) else { return nil }
+        let d = policy.evaluate(facts)
+        switch d.outcome {
+        case .grant(let days, let day, _):
+            return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\". Use 'goodwill extend'."
+        case .refer(let days, _):
+            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)."
+        case .deny:
+            return "The goodwill policy would not extend it: \(d.explanation)"
+        case .noRuleMatched:
+            return "No goodwill rule covers it; a person can decide."
+        }
+    }
+
+    /// Proactive goodwill at expiry: the sweep asks the policy as the system before expiring a
+    /// voucher, and extends it instead when a rule grants.
+    func expireOrExtend(_ v: Voucher, now: Date) throws -> Bool {
+        let ctx = OperationContext(actor: "system", idempotencyKey: nil, now: now)
+        if let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .system, now: now) {
+            let d = policy.evaluate(facts)
+            if case .grant(let days, let day, _) = d.outcome {
+                _ = try applyExtension(v, decision: d, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
+                                       reason: "goodwill at expiry", ctx)
+                return false
+            }
+        }
+        try append(LedgerEntry(
+            id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
+            currency: v.value.currency, at: now, actor: "system",
+            reason: "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed", statusAfter: .expired), to: v)
+        return true
+    }
+}

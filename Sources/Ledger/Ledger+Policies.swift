@@ -1,0 +1,124 @@
+import Foundation
+import GoodwillCore
+import PolicyEngine
+import Store
+
+extension Ledger {
+    static let hasher: PolicyLoader.Hasher = { SHA256.hash(Array($0)).hexString }
+
+    /// Jurisdiction a new database starts with: Sweden, matching the default time zone.
+    public static let defaultJurisdiction = "SE"
+
+    var policies: PolicyStore { PolicyStore(db) }
+
+    /// A new database starts with the shipped default policy active and the default jurisdiction
+    /// set. Reads first, so opening a database that has them takes no write lock.
+    func installDefaults(now: Date) throws {
+        if try policies.active(issuer: configuration.issuer) != nil, try policies.jurisdiction(issuer: configuration.issuer) != nil { return }
+        try db.writeTransaction {
+            if try policies.active(issuer: configuration.issuer) == nil {
+                guard let text = EmbeddedPolicies.policies["default.json"] else { return }
+                _ = try install(policyData: Data(text.utf8), fileName: "default.json", actor: "system", now: now)
+            }
+            if try policies.jurisdiction(issuer: configuration.issuer) == nil, let text = EmbeddedPolicies.jurisdictions[Self.defaultJurisdiction] {
+                try policies.setJurisdiction(issuer: configuration.issuer, code: Self.defaultJurisdiction, source: Array(text.utf8), at: now, by: "system")
+            }
+        }
+    }
+
+    /// The active policy, parsed once per version and cached.
+    public func activePolicy() throws -> Policy {
+        guard let active = try policies.active(issuer: configuration.issuer) else {
+            throw LedgerError.invalidRequest("No goodwill policy is active. Activate one with 'goodwill policy activate FILE'.")
+        }
+        if let cached = policyCache, cached.id == active.policyID, cached.version == active.version { return cached }
+        guard let stored = try policies.policy(id: active.policyID, version: active.version) else {
+            throw LedgerError.invalidRequest("The active policy \(active.policyID) v\(active.version) is missing from the database.")
+        }
+        let policy: Policy
+        do { policy = try PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher) } catch {
+            throw LedgerError.invalidPolicy(error.description)
+        }
+        policyCache = policy
+        return policy
+    }
+
+    /// The jurisdiction preset in force, cached.
+    public func jurisdiction() throws -> JurisdictionPreset? {
+        guard let row = try policies.jurisdiction(issuer: configuration.issuer) else { return nil }
+        if let cached = presetCache, cached.code == row.code { return cached }
+        let preset: JurisdictionPreset
+        do { preset = try JurisdictionPreset.load(data: Data(row.source), fileName: "\(row.code).json") } catch {
+            throw LedgerError.invalidPolicy("The stored jurisdiction preset \(row.code) does not load: \(error)")
+        }
+        presetCache = preset
+        return preset
+    }
+
+    // MARK: Managing policies
+
+    /// Checks a policy file without storing anything.
+    public func validatePolicy(data: Data, fileName: String) throws -> Policy {
+        do { return try PolicyLoader.load(data: data, fileName: fileName, hasher: Self.hasher) } catch {
+            throw LedgerError.invalidPolicy(error.description)
+        }
+    }
+
+    /// Stores (if new) and activates a policy version. A version already stored with other content
+    /// is refused: decisions name id and version, so a version must never change meaning.
+    @discardableResult
+    public func activatePolicy(data: Data, fileName: String, actor: String) throws -> PolicyInfo {
+        let now = clock.now()
+        let policy = try db.writeTransaction { try install(policyData: data, fileName: fileName, actor: actor, now: now) }
+        return try policyInfos().first { $0.id == policy.id && $0.version == policy.version } ?? PolicyInfo(
+            id: policy.id, version: policy.version, hash: policy.contentHash, fileName: fileName, description: policy.description,
+            jurisdiction: policy.jurisdiction, rules: policy.rules.count, active: true, addedAt: RFC3339.format(now))
+    }
+
+    private func install(policyData data: Data, fileName: String, actor: String, now: Date) throws -> Policy {
+        let policy = try validatePolicy(data: data, fileName: fileName)
+        if let existing = try policies.policy(id: policy.id, version: policy.version) {
+            guard existing.hash == policy.contentHash else {
+                throw LedgerError.invalidPolicy("\(fileName): policy \(policy.id) version \(policy.version) is already stored with different content. Give the changed policy a new version number.")
+            }
+        } else {
+            try policies.insert(.init(id: policy.id, version: policy.version, hash: policy.contentHash, source: Array(data),
+                                      fileName: fileName, addedAt: now))
+        }
+        try policies.activate(issuer: configuration.issuer, id: policy.id, version: policy.version, at: now, by: actor)
+        return policy
+    }
+
+    public func policyInfos() throws -> [PolicyInfo] {
+        let active = try policies.active(issuer: configuration.issuer)
+        return try policies.allPolicies().map { p in
+            let loaded = try? PolicyLoader.load(data: Data(p.source), fileName: p.fileName, hasher: Self.hasher)
+            return PolicyInfo(id: p.id, version: p.version, hash: p.hash, fileName: p.fileName,
+                              description: loaded?.description ?? "", jurisdiction: loaded?.jurisdiction ?? "",
+                              rules: loaded?.rules.count ?? 0, active: active?.policyID == p.id && active?.version == p.version,
+                              addedAt: RFC3339.format(p.addedAt))
+        }
+    }
+
+    /// Sets the law in force from a shipped preset code (SE, DE, US-CA…) or a preset file's bytes.
+    @discardableResult
+    public func setJurisdiction(code: String? = nil, data: Data? = nil, actor: String) throws -> JurisdictionPreset {
+        let bytes: Data
+        if let data { bytes = data } else if let code, let text = EmbeddedPolicies.jurisdictions[code.uppercased()] {
+            bytes = Data(text.utf8)
+        } else {
+            let known = EmbeddedPolicies.jurisdictions.keys.sorted().joined(separator: ", ")
+            throw LedgerError.invalidRequest("'\(code ?? "")' is not a shipped jurisdiction. Use one of \(known), or give a preset file.")
+        }
+        let preset: JurisdictionPreset
+        do { preset = try JurisdictionPreset.load(data: bytes, fileName: code.map { "\($0).json" } ?? "preset.json") } catch {
+            throw LedgerError.invalidPolicy("\(error)")
+        }
+        let now = clock.now()
+        try db.writeTransaction {
+            try policies.setJurisdiction(issuer: configuration.issuer, code: preset.code, source: Array(bytes), at: now, by: actor)
+        }
+        presetCache = nil
+        return preset
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GoodwillCore
+import PolicyEngine
+import Testing
+@testable import Ledger
+import Store
+
+struct GoodwillStoryTests {
+    /// The story the policy engine exists for: a one-year experience voucher bought as a gift
+    /// expired two weeks ago; the holder asks to use it anyway.
+    @Test func aHolderAskingTwoWeeksAfterExpiry_getsThirtyDaysAutomatically() throws {
+        let f = try LedgerFixture(now: "2025-04-02T09:00:00Z")
+        let v = try f.ledger.perform(.issue(IssueRequest(
+            value: sek(1000), validity: .months(12), timeZone: "Europe/Stockholm",
+            holder: PersonInput(email: "anna@example.com", name: "Anna", locale: "sv"),
+            purchaser: PersonInput(email: "erik@example.com", name: "Erik"), kind: .experience,
+            experience: "Rooftop walk for two")), actor: "shop").voucher
+        #expect(v.lastValidDay == "2026-04-02")
+        f.clock.set(instant("2026-04-16T08:30:00Z"))
+
+        let explained = try f.ledger.explainGoodwill(VoucherReference(v.code))
+        #expect(explained.outcome == "grant")
+        #expect(explained.rule == "recently expired, first time")
+        #expect(explained.facts.daysSinceExpiry == 14)
+
+        let r = try f.ledger.perform(.extend(VoucherReference(v.code), ExtensionRequest(reason: "holder called: did not see the date")), actor: "support:maria")
+        #expect(r.voucher.status == .active)
+        #expect(r.voucher.lastValidDay == "2026-05-16")
+        let decision = try #require(r.decision)
+        #expect(decision.outcome == "grant")
+        #expect(decision.applied?.days == 30)
+        #expect(decision.applied?.isOverride == false)
+        #expect(decision.policy.id == "default")
+        #expect(decision.policy.hash == SHA256.hash(Array(EmbeddedPolicies.policies["default.json"]!.utf8)).hexString)
+        let entries = try f.ledger.entries(of: VoucherReference(v.id))
+        #expect(entries.last?.kind == .extended)
+        #expect(entries.last?.decisionID == decision.id)
+        #expect(entries.last?.lastValidDayAfter == "2026-05-16")
+        let stored = try #require(try PolicyStore(f.ledger.db).decision(id: decision.id!))
+        #expect(stored.ruleName == "recently expired, first time")
+        #expect(stored.json.contains("\"trace\""))
+        #expect(try f.ledger.verify().ok)
+        // And now it can be used.
+        #expect(try f.redeem(r.voucher, sek(1000)).voucher.status == .redeemed)
+    }
+}
+
+struct ExtensionRequestTests {
+    func expiredVoucher(_ f: LedgerFixture, daysLate: Int) throws -> VoucherView {
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-02T22:00:00Z"))
+        f.clock.advance(days: daysLate)
+        return v
+    }
+
+    @Test func aReferredRequest_isRecorded_butChangesNothing() throws {
+        let f = try LedgerFixture()
+        let v = try expiredVoucher(f, daysLate: 60)
+        let r = try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(reason: "holder was abroad")), actor: "support")
+        #expect(r.entry == nil)
+        #expect(r.decision?.outcome == "refer")
+        #expect(r.decision?.id != nil)
+        #expect(r.voucher.lastValidDay == "2026-04-02")
+        #expect(try PolicyStore(f.ledger.db).decisions(of: VoucherID(rawValue: v.id)).count == 1)
+    }
+
+    @Test func grantingBeyondThePolicy_needsAnOverride_andTheRightRole() throws {
+        let f = try LedgerFixture()
+        let v = try expiredVoucher(f, daysLate: 400)
+        let ref = VoucherReference(v.id)
+        #expect(ledgerError {
+            try f.ledger.perform(.extend(ref, ExtensionRequest(days: 30, reason: "long illness", role: "redeemer")), actor: "till")
+        }?.code == "not-permitted")
+        #expect(ledgerError {
+            try f.ledger.perform(.extend(ref, ExtensionRequest(days: 30, reason: "long illness", role: "support")), actor: "maria")
+        }?.code == "override-required")
+        let r = try f.ledger.perform(.extend(ref, ExtensionRequest(days: 30, reason: "long illness", override: true, role: "support")), actor: "maria")
+        #expect(r.decision?.outcome == "deny")
+        #expect(r.decision?.applied?.isOverride == true)
+        #expect(r.decision?.applied?.days == 30)
+        #expect(r.voucher.status == .active)
+        #expect(try f.ledger.verify().ok)
+    }
+
+    @Test func voidedVouchers_andVouchersWithoutExpiry_cannotBeExtended() throws {
+        let f = try LedgerFixture()
+        let a = try f.issue(validity: Validity.none)
+        #expect(ledgerError { try f.ledger.perform(.extend(VoucherReference(a.id), ExtensionRequest(reason: "x")), actor: "t") } == .noExpiry)
+        let b = try f.issue()
+        try f.ledger.perform(.void(VoucherReference(b.id), reason: nil), actor: "t")
+        #expect(ledgerError { try f.ledger.perform(.extend(VoucherReference(b.id), ExtensionRequest(reason: "x")), actor: "t") } == .voucherVoided)
+    }
+
+    @Test func theSweep_appliesGoodwillAtExpiry_forLongStandingHolders() throws {
+        let f = try LedgerFixture(now: "2022-03-01T10:00:00Z")
+        try f.issue(sek(50), holder: "old@example.com")  // first seen four years before
+        f.clock.set(instant("2025-04-02T10:00:00Z"))
+        let loyal = try f.issue(sek(100), holder: "old@example.com")
+        let newcomer = try f.issue(sek(100), holder: "new@example.com")
+        f.clock.set(instant("2026-04-03T06:00:00Z"))
+        let result = try f.ledger.sweepExpired()
+        #expect(result.extended == [loyal.id])
+        #expect(result.expired.contains(newcomer.id))
+        #expect(try f.show(loyal).lastValidDay == "2026-05-03")
+        #expect(try f.ledger.verify().ok)
+    }
+}
+
+struct JurisdictionTests {
+    @Test func issuingBelowTheLegalMinimum_isRefusedWithTheReason() throws {
+        let f = try LedgerFixture()
+        try f.ledger.setJurisdiction(code: "DE", actor: "admin")
+        let error = ledgerError { try f.issue(validity: .months(12)) }
+        #expect(error?.code == "below-legal-minimum")
+        #expect(try f.ledger.store.countVouchers() == 0)
+        try f.ledger.setJurisdiction(code: "SE", actor: "admin")
+        #expect(try f.issue(validity: .months(12)).status == .active)
+    }
+
+    @Test func anUnknownJurisdiction_isRefused() throws {
+        let f = try LedgerFixture()
+        #expect(ledgerError { try f.ledger.setJurisdiction(code: "XX", actor: "a") }?.code == "invalid-request")
+    }
+}
+
+struct PolicyManagementTests {
+    func policyText(budget: Int64, version: Int = 1, id: String = "tight") -> Data {
+        Data("""
+        {"id": "\(id)", "version": \(version), "description": "five extensions a month", "jurisdiction": "any",
+         "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120,
+                    "monthly_goodwill_budget": {"SEK": \(budget)}, "when_exceeded": "refer"},
+         "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1, "max": 60}],
+                    "outcome": {"kind": "grant", "days": 30, "message": "grant.courtesy"}}]}
+        """.utf8)
+    }
+
+    @Test func aNewDatabase_startsWithTheDefaultPolicyActive() throws {
+        let f = try LedgerFixture()
+        let infos = try f.ledger.policyInfos()
+        #expect(infos.map(\.id) == ["default"])
+        #expect(infos.first?.active == true)
+        #expect(try f.ledger.jurisdiction()?.code == "SE")
+    }
+
+    @Test func activating_keepsEveryVersion_andRefusesAChangedVersion() throws {
+        let f = try LedgerFixture()
+        try f.ledger.activatePolicy(data: policyText(budget: 1000), fileName: "tight.json", actor: "admin")
+        #expect(try f.ledger.activePolicy().id == "tight")
+        #expect(ledgerError { try f.ledger.activatePolicy(data: policyText(budget: 2000), fileName: "tight.json", actor: "admin") }?.code == "invalid-policy")
+        try f.ledger.activatePolicy(data: policyText(budget: 2000, version: 2), fileName: "tight.json", actor: "admin")
+        let infos = try f.ledger.policyInfos()
+        #expect(infos.count == 3)
+        #expect(infos.filter(\.active).map(\.version) == [2])
+    }
+
+    /// The monthly budget holds under concurrency: budget for five, twenty racing requests, five grants.
+    @Test func theMonthlyBudget_holdsUnderConcurrentRequests() throws {
+        let f = try LedgerFixture()
+        try f.ledger.activatePolicy(data: policyText(budget: 5 * 10_000), fileName: "tight.json", actor: "admin")
+        var codes: [String] = []
+        for _ in 0..<20 { codes.append(try f.issue(sek(100)).code) }
+        f.clock.set(instant("2026-04-10T10:00:00Z"))
+        let path = f.temp.path, clock = f.clock
+        let tally = Tally()
+        let group = DispatchGroup()
+        for code in codes {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let ledger = try Ledger(path: path, clock: clock, options: .init(durable: false))
+                    let r = try ledger.perform(.extend(VoucherReference(code), ExtensionRequest(reason: "asked")), actor: "t")
+                    tally.record(r.decision?.applied != nil ? "granted" : (r.decision?.outcome ?? "?"))
+                } catch { tally.record("error: \(error)") }
+            }
+        }
+        group.wait()
+        #expect(tally.counts() == ["granted": 5, "refer": 15])
+        #expect(try f.ledger.verify().ok)
+    }
+}
