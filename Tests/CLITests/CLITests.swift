@@ -159,3 +159,50 @@ final class ResultBox: @unchecked Sendable {
     func add(_ r: CLIResult?) { lock.lock(); if let r { items.append(r) }; lock.unlock() }
     var all: [CLIResult] { lock.lock(); defer { lock.unlock() }; return items }
 }
+
+@Suite(.serialized)
+struct CLIGoodwillTests {
+    /// The story through the CLI: issued 2025-04-02, asked 2026-04-16, granted 30 days.
+    @Test func extend_grantsWhatThePolicyGrants_andExplainNamesTheRule() throws {
+        let cli = CLIRunner(now: "2025-04-02T09:00:00Z")
+        let code = try cli.issue(["--holder-email", "anna@example.com", "--kind", "experience"])
+        let later = ["GOODWILL_NOW": "2026-04-16T08:30:00Z"]
+        let explain = try cli.run(["policy", "explain", code], env: later)
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("rule 7 \"recently expired, first time\": matched"))
+        let extend = try cli.run(["extend", code, "--reason", "did not see the date"], env: later)
+        #expect(extend.status == 0, "\(extend.stderr)")
+        #expect(extend.stdout.contains("valid through 2026-05-16"))
+        let entries = try cli.run(["entries", code, "--json"], env: later)
+        let list = try JSONSerialization.jsonObject(with: Data(entries.stdout.utf8)) as? [[String: Any]]
+        #expect(list?.last?["kind"] as? String == "extended")
+        #expect(list?.last?["decision_id"] as? Int != nil)
+        #expect(try cli.run(["verify"], env: later).status == 0)
+    }
+
+    @Test func aReferredExtension_exitsOne_andPrintsTheDecision() throws {
+        let cli = CLIRunner(now: "2025-04-02T09:00:00Z")
+        let code = try cli.issue()
+        let r = try cli.run(["extend", code, "--reason", "abroad"], env: ["GOODWILL_NOW": "2026-06-20T08:30:00Z"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Decision: REFER"))
+        #expect(r.stdout.contains("Not extended"))
+        let manual = try cli.run(["extend", code, "--reason", "abroad", "--days", "30"], env: ["GOODWILL_NOW": "2026-06-20T08:30:00Z"])
+        #expect(manual.status == 0, "\(manual.stderr)")
+    }
+
+    @Test func everyBrokenPolicyFixture_isRefusedByValidate_namingTheFile() throws {
+        let cli = CLIRunner(now: nil)
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/policies-broken")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 10)
+        for file in files {
+            let r = try cli.run(["policy", "validate", folder.appendingPathComponent(file).path])
+            #expect(r.status == 1, "\(file)")
+            #expect(r.stderr.contains(file), "\(file): \(r.stderr)")
+        }
+        let ok = try cli.run(["policy", "validate", folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Policies/strict.json").path])
+        #expect(ok.status == 0)
+    }
+}

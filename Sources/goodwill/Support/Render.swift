@@ -49,4 +49,48 @@ enum Render {
             return [String(e.id), e.at, e.kind.rawValue, money(e.amount), money(e.balanceAfter), e.actor, note]
         })
     }
+
+    static func decision(_ d: DecisionView) -> String {
+        var lines = ["Policy \(d.policy.id) v\(d.policy.version) — asked by the \(d.requester):",
+                     "  \(d.explanation)"]
+        switch d.outcome {
+        case "grant": lines.append("Decision: GRANT \(d.days ?? 0) days (to \(d.newLastValidDay ?? "?")).")
+        case "refer": lines.append("Decision: REFER to a person, suggesting \(d.days ?? 0) days.")
+        case "deny": lines.append("Decision: DENY" + (d.alternative.map { "; offer instead: \($0.messageKey)\($0.percent.map { " (\($0)%)" } ?? "")" } ?? "") + ".")
+        default: lines.append("Decision: no rule covers this; a person decides.")
+        }
+        if let limit = d.limitApplied { lines.append("Limit applied: \(limit.limit): \(limit.detail)") }
+        if let a = d.applied {
+            lines.append("Applied: \(a.days) days by \(a.actor)\(a.isOverride ? " as an OVERRIDE (\(a.overrideBecause ?? ""))" : "")" + (a.reason.map { "; reason: \($0)" } ?? ""))
+        }
+        let f = d.facts
+        lines.append("Facts: \(f.daysSinceExpiry) days since expiry (last valid day \(f.lastValidDay)), balance \(f.remainingBalance) of \(f.originalValue) \(f.currency) (minor units), \(f.priorExtensionCount) earlier extensions, holder for \(f.holderTenureDays) days, open case: \(f.hasOpenSupportCase ? "yes" : "no").")
+        lines.append("Rules:")
+        lines += d.trace.map { "  " + $0 }
+        return lines.joined(separator: "\n")
+    }
+
+    static func simulation(_ r: SimulationReport) -> String {
+        func money(_ m: [String: Int64]?) -> String {
+            guard let m, !m.isEmpty else { return "0" }
+            return m.sorted { $0.key < $1.key }.map { k, v in
+                Currency(code: k).map { Money(minorUnits: v, currency: $0).description } ?? "\(v) \(k)" }.joined(separator: ", ")
+        }
+        var text = "Policy \(r.policyID) v\(r.policyVersion) over vouchers whose last valid day fell \(r.from) … \(r.to) with balance left: \(r.vouchers)\n\n"
+        text += Output.table(["", "WHAT HAPPENED", "THIS POLICY"], [
+            ["vouchers extended", String(r.actual.extended), String(r.candidate.extended)],
+            ["days granted", String(r.actual.daysGranted), String(r.candidate.daysGranted)],
+            ["value kept alive", money(r.actual.valueKeptAlive), money(r.candidate.valueKeptAlive)],
+            ["of it redeemed later", money(r.actual.laterRedeemed), "(not known before it happens)"],
+            ["referred to a person", String(r.actual.refers), String(r.candidate.refers)],
+            ["denied", String(r.actual.denials), String(r.candidate.denials)],
+        ])
+        text += "\n\nVouchers decided differently: \(r.changed)"
+        if !r.rows.isEmpty {
+            text += "\n\n" + Output.table(["VOUCHER", "LAST DAY", "BALANCE", "WHAT HAPPENED", "THIS POLICY", "RULE"], r.rows.map {
+                [$0.voucherID, $0.lastValidDay, $0.balanceAtExpiry.description, $0.actual, $0.candidate, $0.candidateRule ?? ""]
+            })
+        }
+        return text
+    }
 }

@@ -1,0 +1,193 @@
+import Foundation
+import GoodwillCore
+import PolicyEngine
+import Store
+
+/// `policy simulate`: a candidate policy replayed over the stored history, against what happened.
+public struct SimulationReport: Sendable, Codable, Equatable {
+    public struct Side: Sendable, Codable, Equatable {
+        /// Vouchers extended (at least once) in the period's story.
+        public var extended = 0
+        public var refers = 0
+        public var denials = 0
+        public var daysGranted = 0
+        /// Balance kept alive by extensions, per currency (minor units).
+        public var valueKeptAlive: [String: Int64] = [:]
+        /// Of that, how much was redeemed after the extension (only known for what happened).
+        public var laterRedeemed: [String: Int64]?
+
+        enum CodingKeys: String, CodingKey {
+            case extended, refers, denials, daysGranted = "days_granted", valueKeptAlive = "value_kept_alive", laterRedeemed = "later_redeemed"
+        }
+    }
+
+    public struct Row: Sendable, Codable, Equatable {
+        public var voucherID: String
+        public var lastValidDay: String
+        public var balanceAtExpiry: Money
+        public var actual: String
+        public var candidate: String
+        public var candidateRule: String?
+
+        enum CodingKeys: String, CodingKey {
+            case voucherID = "voucher_id", lastValidDay = "last_valid_day", balanceAtExpiry = "balance_at_expiry", actual, candidate,
+                 candidateRule = "candidate_rule"
+        }
+    }
+
+    public var policyID: String
+    public var policyVersion: Int
+    public var from: String
+    public var to: String
+    /// Vouchers whose (first) last valid day fell in the period with balance left.
+    public var vouchers: Int
+    public var actual: Side
+    public var candidate: Side
+    /// Vouchers where the candidate would have extended and history did not, or the reverse.
+    public var changed: Int
+    public var rows: [Row]
+
+    enum CodingKeys: String, CodingKey {
+        case policyID = "policy_id", policyVersion = "policy_version", from, to, vouchers, actual, candidate, changed, rows
+    }
+}
+
+extension Ledger {
+    /// Replays history through `policy` without changing anything: for every voucher whose first
+    /// expiry fell in [from, to] with balance left, the candidate decides as it would have at that
+    /// time (on each request that was made, or as the system at expiry when nobody asked), with its
+    /// own monthly budget running, against what actually happened.
+    public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
+        let now = clock.now()
+        let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let end = to ?? home.localDate(of: now)
+        let start = from ?? end.adding(days: -365)
+        guard start <= end else { throw LedgerError.invalidRequest("--from \(start) is after --to \(end); give the earlier day first.") }
+
+        struct Case {
+            var voucher: Voucher
+            var lastValidDay: LocalDate
+            var balanceAtExpiry: Int64
+            var actualExtended = false
+            var keptAlive: Int64 = 0
+            var laterRedeemed: Int64 = 0
+        }
+        var cases: [VoucherID: Case] = [:]
+        var firstSeen: [HolderID: Date] = [:]
+        var held: [HolderID: Int] = [:], bought: [HolderID: Int] = [:]
+        let jurisdictionCode = try jurisdiction()?.code ?? "any"
+
+        try db.readTransaction {
+            try db.forEach("SELECT id, first_seen_at FROM holders") { firstSeen[HolderID(rawValue: $0.text(0))] = Date(unixMilliseconds: $0.int64(1)) }
+            try db.forEach("SELECT holder_id, count(*) FROM vouchers WHERE holder_id IS NOT NULL GROUP BY holder_id") { held[HolderID(rawValue: $0.text(0))] = $0.int(1) }
+            try db.forEach("SELECT purchaser_id, count(*) FROM vouchers WHERE purchaser_id IS NOT NULL GROUP BY purchaser_id") { bought[HolderID(rawValue: $0.text(0))] = $0.int(1) }
+            var vouchers: [VoucherID: Voucher] = [:]
+            try store.forEachVoucher { vouchers[$0.id] = $0 }
+            // One pass over the entries in chain order; each voucher's story is in time order.
+            var balance: [VoucherID: Int64] = [:]
+            var firstExpiry: [VoucherID: Expiry] = [:]
+            try store.forEachEntry { e in
+                if e.kind == .issued {
+                    guard let exp = e.expiryAfter, exp.lastValidDay >= start, exp.lastValidDay <= end else { return }
+                    firstExpiry[e.voucherID] = exp
+                    balance[e.voucherID] = e.balanceAfter
+                    return
+                }
+                guard let exp = firstExpiry[e.voucherID], let v = vouchers[e.voucherID] else { return }
+                if e.at < exp.instant {
+                    balance[e.voucherID] = e.balanceAfter
+                    return
+                }
+                if cases[e.voucherID] == nil, let b = balance[e.voucherID], b > 0 {
+                    cases[e.voucherID] = Case(voucher: v, lastValidDay: exp.lastValidDay, balanceAtExpiry: b)
+                }
+                guard var c = cases[e.voucherID] else { return }
+                switch e.kind {
+                case .extended where !c.actualExtended:
+                    c.actualExtended = true
+                    c.keptAlive = e.balanceAfter
+                case .redeemed where c.actualExtended:
+                    c.laterRedeemed += -e.amount
+                case .redemptionReversed where c.actualExtended:
+                    c.laterRedeemed -= e.amount
+                default: break
+                }
+                cases[e.voucherID] = c
+            }
+            // Vouchers that expired with balance but have no entry after expiry yet.
+            for (id, exp) in firstExpiry where cases[id] == nil {
+                if let b = balance[id], b > 0, exp.instant <= now, let v = vouchers[id] {
+                    cases[id] = Case(voucher: v, lastValidDay: exp.lastValidDay, balanceAtExpiry: b)
+                }
+            }
+        }
+
+        var report = SimulationReport(policyID: policy.id, policyVersion: policy.version, from: start.isoString, to: end.isoString,
+                                      vouchers: cases.count, actual: .init(), candidate: .init(), changed: 0, rows: [])
+        report.actual.laterRedeemed = [:]
+        var month: [String: (count: Int, value: Int64)] = [:]  // candidate's own running budget, per month and currency
+        let decoder = JSONDecoder()
+        for c in cases.values.sorted(by: { ($0.lastValidDay, $0.voucher.id.rawValue) < ($1.lastValidDay, $1.voucher.id.rawValue) }) {
+            let v = c.voucher
+            let currency = v.value.currency.code
+            // What happened.
+            let stored = try policies.decisions(of: v.id)
+            let actualDays = stored.reduce(0) { $0 + $1.daysGranted }
+            if c.actualExtended {
+                report.actual.extended += 1
+                report.actual.daysGranted += actualDays
+                report.actual.valueKeptAlive[currency, default: 0] += c.keptAlive
+                report.actual.laterRedeemed?[currency, default: 0] += c.laterRedeemed
+            }
+            report.actual.refers += stored.filter { $0.outcome == "refer" }.count
+            report.actual.denials += stored.filter { $0.outcome == "deny" }.count
+            // What the candidate would have done: on each request made, else as the system at expiry.
+            var asked = stored.compactMap { try? decoder.decode(PolicyDecision.self, from: Data($0.json.utf8)).facts }
+                .filter { $0.requester == .holder || $0.requester == .agent }
+            if asked.isEmpty {
+                let asOf = c.lastValidDay.adding(days: 1)
+                let tenure = v.holderID.flatMap { firstSeen[$0] }.map { max(0, home.localDate(of: $0).days(until: asOf)) } ?? 0
+                asked = [PolicyFacts(lastValidDay: c.lastValidDay, asOf: asOf, remainingBalance: c.balanceAtExpiry,
+                                     originalValue: v.value.minorUnits, currency: currency, holderTenureDays: tenure,
+                                     vouchersHeld: v.holderID.flatMap { held[$0] } ?? 0,
+                                     vouchersBought: v.holderID.flatMap { bought[$0] } ?? 0, voucherKind: v.kind.rawValue,
+                                     requester: .system, jurisdiction: jurisdictionCode)]
+            }
+            var candidate = "nothing"
+            var rule: String?
+            var granted = false
+            for var facts in asked {
+                let key = "\(facts.asOf.year)-\(facts.asOf.month) \(currency)"
+                facts.goodwillThisMonthCount = month[key]?.count ?? 0
+                facts.goodwillThisMonthValue = month[key]?.value ?? 0
+                let d = policy.evaluate(facts)
+                rule = d.ruleName
+                switch d.outcome {
+                case .grant(let days, let day, _):
+                    candidate = "grant \(days) days (to \(day))"
+                    granted = true
+                    report.candidate.daysGranted += days
+                    report.candidate.valueKeptAlive[currency, default: 0] += facts.remainingBalance
+                    month[key, default: (0, 0)].count += 1
+                    month[key, default: (0, 0)].value += facts.remainingBalance
+                case .refer(let days, _):
+                    candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
+                case .deny:
+                    candidate = "deny"; report.candidate.denials += 1
+                case .noRuleMatched:
+                    candidate = "no rule"
+                }
+                if granted { break }
+            }
+            if granted { report.candidate.extended += 1 }
+            if granted != c.actualExtended { report.changed += 1 }
+            if report.rows.count < rowLimit {
+                let actual = c.actualExtended ? "extended \(actualDays) days" : (v.storedStatus == .refunded ? "refunded" : "expired")
+                report.rows.append(.init(voucherID: v.id.rawValue, lastValidDay: c.lastValidDay.isoString,
+                                         balanceAtExpiry: Money(minorUnits: c.balanceAtExpiry, currency: v.value.currency),
+                                         actual: actual, candidate: candidate, candidateRule: rule))
+            }
+        }
+        return report
+    }
+}

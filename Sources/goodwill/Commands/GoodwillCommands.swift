@@ -1,0 +1,178 @@
+import ArgumentParsing
+import Foundation
+import GoodwillCore
+import Ledger
+import PolicyEngine
+
+/// Goodwill: extensions decided by the active policy, and managing policies.
+enum GoodwillCommands {
+    static var commands: [Command] {
+        [
+            Command("extend", abstract: "Ask for a goodwill extension; the active policy decides, or you grant by hand.",
+                    discussion: "Without --days the policy decides: a grant is applied at once (exit 0); a referral or a refusal is recorded and printed (exit 1). With --days you decide as support or admin; going beyond the policy needs --override.",
+                    arguments: [LedgerCommands.code],
+                    options: [
+                        Option("reason", valueName: "text", help: "Why the holder asks, in their words.", required: true),
+                        Option("days", valueName: "n", help: "Grant this many days yourself instead of letting the policy decide."),
+                        Option("requester", valueName: "who", help: "Who asks: the holder (through you) or an agent on their own initiative.",
+                               default: "holder", allowedValues: ["holder", "agent"]),
+                        LedgerCommands.idempotencyKey,
+                    ],
+                    flags: [Flag("override", help: "Confirm a grant beyond what the policy allows.")]),
+            Command("policy", abstract: "Goodwill policies: explain a decision, validate, list, activate, simulate.", subcommands: [
+                Command("explain", abstract: "Show the decision the active policy would take now, and why, changing nothing.",
+                        arguments: [LedgerCommands.code],
+                        options: [Option("requester", valueName: "who", help: "As asked by whom.", default: "holder",
+                                         allowedValues: Requester.allCases.map(\.rawValue))]),
+                Command("validate", abstract: "Check a policy file; names the file, rule and field of every problem.",
+                        arguments: [Argument("file", help: "The policy JSON file.")]),
+                Command("list", abstract: "List the policy versions in the database and which is active."),
+                Command("activate", abstract: "Store a policy version and make it the active one.",
+                        arguments: [Argument("file", help: "The policy JSON file.")]),
+                Command("simulate", abstract: "Replay history through a candidate policy, against what happened. Changes nothing.",
+                        arguments: [Argument("file", help: "The candidate policy JSON file.")],
+                        options: [
+                            Option("from", valueName: "YYYY-MM-DD", help: "First last-valid-day in the period (default: a year before --to)."),
+                            Option("to", valueName: "YYYY-MM-DD", help: "Last last-valid-day in the period (default: today)."),
+                            Option("rows", valueName: "n", help: "How many vouchers to list.", default: "20"),
+                        ]),
+                Command("jurisdiction", abstract: "Show or set the jurisdiction whose validity and cash-out rules apply.",
+                        arguments: [Argument("code", help: "A shipped preset (SE, NO, DK, FI, DE, GB, US, US-CA) or a preset file.", optional: true)]),
+            ]),
+            Command("fixtures", abstract: "Demo and test data.", subcommands: [
+                Command("load", abstract: "Replay a book of events (default: Fixtures/book/events.jsonl) into the database.",
+                        arguments: [Argument("file", help: "The events file.", optional: true)]),
+            ]),
+        ]
+    }
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] {
+        [
+            ["extend"]: extend, ["policy", "explain"]: explain, ["policy", "validate"]: validate, ["policy", "list"]: list,
+            ["policy", "activate"]: activate, ["policy", "simulate"]: simulate, ["policy", "jurisdiction"]: jurisdiction,
+            ["fixtures", "load"]: loadFixtures,
+        ]
+    }
+
+    static func extend(_ c: CLIContext) throws -> Int32 {
+        var days: Int?
+        if let d = c.value("days") {
+            guard let n = Int(d), n > 0 else { throw CLIError.usage("--days takes a whole number of days, like 30; got '\(d)'.") }
+            days = n
+        }
+        let request = ExtensionRequest(days: days, reason: try c.required("reason"), override: c.flag("override"),
+                                       requester: Requester(rawValue: c.value("requester") ?? "holder") ?? .holder, role: "admin")
+        let receipt = try c.openLedger().perform(.extend(VoucherReference(try c.required("code")), request),
+                                                 actor: c.actor, idempotencyKey: c.value("idempotency-key"))
+        let granted = receipt.decision?.applied != nil
+        if c.json {
+            c.print(try Output.json(receipt))
+        } else {
+            var text = receipt.decision.map(Render.decision) ?? ""
+            text += granted ? "\nExtended: \(receipt.voucher.code) is now valid through \(receipt.voucher.lastValidDay ?? "?")."
+                            : "\nNot extended: nothing was changed. The decision is recorded."
+            c.print(text)
+        }
+        return granted ? 0 : 1
+    }
+
+    static func explain(_ c: CLIContext) throws -> Int32 {
+        let requester = Requester(rawValue: c.value("requester") ?? "holder") ?? .holder
+        let d = try c.openLedger().explainGoodwill(VoucherReference(try c.required("code")), requester: requester)
+        try c.emit(d, text: Render.decision(d))
+        return 0
+    }
+
+    static func readFile(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError.failure("Cannot read '\(path)'. Check the path.")
+        }
+        guard data.count <= 1 << 20 else { throw CLIError.failure("'\(path)' is over 1 MiB; a policy is a small JSON file.") }
+        return data
+    }
+
+    static func validate(_ c: CLIContext) throws -> Int32 {
+        let path = try c.required("file")
+        let data = try readFile(path)
+        do {
+            let p = try PolicyLoader.load(data: data, fileName: URL(fileURLWithPath: path).lastPathComponent,
+                                          hasher: { SHA256.hash(Array($0)).hexString })
+            try c.emit(["id": p.id, "version": String(p.version), "rules": String(p.rules.count), "hash": p.contentHash, "valid": "true"],
+                       text: "\(path): policy \(p.id) v\(p.version) is valid (\(p.rules.count) rules, hash \(p.contentHash.prefix(12))…).")
+            return 0
+        } catch {
+            throw CLIError.failure("\(error)")
+        }
+    }
+
+    static func list(_ c: CLIContext) throws -> Int32 {
+        let infos = try c.openLedger().policyInfos()
+        try c.emit(infos, text: Output.table(["ACTIVE", "ID", "VERSION", "RULES", "ADDED", "DESCRIPTION"], infos.map {
+            [$0.active ? "*" : "", $0.id, String($0.version), String($0.rules), $0.addedAt, String($0.description.prefix(60))]
+        }))
+        return 0
+    }
+
+    static func activate(_ c: CLIContext) throws -> Int32 {
+        let path = try c.required("file")
+        let info = try c.openLedger().activatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent, actor: c.actor)
+        try c.emit(info, text: "Policy \(info.id) v\(info.version) is now active. Decisions from now on name this version.")
+        return 0
+    }
+
+    static func simulate(_ c: CLIContext) throws -> Int32 {
+        let path = try c.required("file")
+        let ledger = try c.openLedger()
+        let policy = try ledger.validatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent)
+        func day(_ name: String) throws -> LocalDate? {
+            guard let t = c.value(name) else { return nil }
+            guard let d = LocalDate(iso: t) else { throw CLIError.usage("--\(name) takes a day as YYYY-MM-DD; got '\(t)'.") }
+            return d
+        }
+        let rowsText = c.value("rows") ?? "20"
+        guard let rows = Int(rowsText), (0...100_000).contains(rows) else { throw CLIError.usage("--rows takes a number; got '\(rowsText)'.") }
+        let report = try ledger.simulate(policy, from: try day("from"), to: try day("to"), rowLimit: rows)
+        try c.emit(report, text: Render.simulation(report))
+        return 0
+    }
+
+    static func jurisdiction(_ c: CLIContext) throws -> Int32 {
+        let ledger = try c.openLedger()
+        if let arg = c.argument("code") {
+            let preset = FileManager.default.fileExists(atPath: arg)
+                ? try ledger.setJurisdiction(data: try readFile(arg), actor: c.actor)
+                : try ledger.setJurisdiction(code: arg, actor: c.actor)
+            try c.emit(preset, text: "Jurisdiction set to \(preset.code) (\(preset.name)). New vouchers are checked against its rules.")
+            return 0
+        }
+        guard let preset = try ledger.jurisdiction() else { throw CLIError.failure("No jurisdiction is set. Set one with 'goodwill policy jurisdiction SE'.") }
+        try c.emit(preset, text: "\(preset.code) (\(preset.name))\nValidity: \(preset.validity.note)\nCash-out: \(preset.cashOut.note)\nSource: \(preset.source)\nConfidence: \(preset.confidence)")
+        return 0
+    }
+
+    static func loadFixtures(_ c: CLIContext) throws -> Int32 {
+        let path = c.argument("file") ?? Fixtures.bookPath()
+        let clock = ManualClock(Date(timeIntervalSince1970: 0))
+        let ledger = try Ledger(path: c.databasePath, clock: clock, options: .init(durable: false))
+        let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path))
+        let refused = summary.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        try c.emit(summary, text: "Replayed \(summary.events) events from \(path): \(summary.vouchers) vouchers, \(summary.applied) changes applied"
+            + (refused.isEmpty ? "." : "; refused as in life: \(refused)."))
+        return 0
+    }
+}
+
+/// Where the shipped fixtures are: beside the working directory, or up from the binary.
+enum Fixtures {
+    static func bookPath() -> String {
+        let relative = "Fixtures/book/events.jsonl"
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        return relative
+    }
+}
