@@ -55,6 +55,31 @@ let redeemSeconds = try seconds {
 }
 print("single redemptions (durable):        \(rate(ops, redeemSeconds))")
 
+// The same redemptions without waiting for the disk: what each one costs in CPU.
+let fast = try Ledger(path: folder.appendingPathComponent("cpu.db").path, clock: clock, options: .init(durable: false))
+let fastCode = try fast.perform(.issue(IssueRequest(value: Money(minorUnits: 1_000_000_000, currency: sek), validity: .months(12))), actor: "bench").voucher.code
+let cpuSeconds = try seconds {
+    for i in 0..<ops {
+        try fast.perform(.redeem(.code(fastCode), amount: Money(minorUnits: 100, currency: sek), reference: nil),
+                         actor: "bench", idempotencyKey: "r-\(i)")
+    }
+}
+print("single redemptions (synchronous=NORMAL): \(rate(ops, cpuSeconds))")
+let noKeySeconds = try seconds {
+    for _ in 0..<ops {
+        try fast.perform(.redeem(.code(fastCode), amount: Money(minorUnits: 100, currency: sek), reference: nil), actor: "bench")
+    }
+}
+print("  the same without idempotency keys:     \(rate(ops, noKeySeconds))")
+let memory = try Ledger(path: ":memory:", clock: clock, options: .init(durable: false))
+let memCode = try memory.perform(.issue(IssueRequest(value: Money(minorUnits: 1_000_000_000, currency: sek), validity: .months(12))), actor: "bench").voucher.code
+let memSeconds = try seconds {
+    for i in 0..<ops {
+        try memory.perform(.redeem(.code(memCode), amount: Money(minorUnits: 100, currency: sek), reference: nil), actor: "bench", idempotencyKey: "m-\(i)")
+    }
+}
+print("  the same in memory (CPU only):         \(rate(ops, memSeconds))")
+
 // 3. verify over a large book: bookSize vouchers with three entries each on average.
 let big = try Ledger(path: folder.appendingPathComponent("book.db").path, clock: clock, options: .init(durable: false))
 var ids: [VoucherID] = []

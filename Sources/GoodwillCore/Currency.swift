@@ -18,6 +18,12 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// Looks `code` up case-insensitively (`"sek"`, `" SEK "` are both Swedish kronor).
     /// Returns nil for anything not in the ISO 4217 table.
     public init?(code: String) {
+        // Fast path for the stored form (three upper-case letters): no Foundation string work.
+        if code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+            guard let digits = Currency.exponents[code] else { return nil }
+            self.init(tableCode: code, minorUnitDigits: digits)
+            return
+        }
         let key = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard let digits = Currency.exponents[key] else { return nil }
         self.init(tableCode: key, minorUnitDigits: digits)

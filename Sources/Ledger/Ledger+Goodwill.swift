@@ -85,7 +85,7 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .extended, amount: 0, balanceAfter: v.balance.minorUnits, currency: v.value.currency,
             at: ctx.now, actor: ctx.actor, reason: reason, idempotencyKey: ctx.idempotencyKey, expiryAfter: expiry,
             statusAfter: status, decisionID: id), to: v)
-        var receipt = try receipt(for: v.id, entry: entry, now: ctx.now)
+        var receipt = try receipt(for: v, entry: entry, now: ctx.now)
         receipt.decision = DecisionView(decision, voucherID: v.id, id: id, applied: .init(
             days: days, newLastValidDay: lastValidDay.isoString, actor: ctx.actor, isOverride: isOverride,
             overrideBecause: overrideBecause, reason: reason))

@@ -50,7 +50,7 @@ extension Ledger {
             id: 0, voucherID: voucher.id, kind: .issued, amount: value.minorUnits, balanceAfter: value.minorUnits,
             currency: value.currency, at: ctx.now, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey,
             expiryAfter: expiry, statusAfter: .active), to: voucher)
-        return try receipt(for: voucher.id, entry: entry, now: ctx.now)
+        return try receipt(for: voucher, entry: entry, now: ctx.now)
     }
 
     /// A holder is found again by normalized email; details we lacked are filled in, never overwritten.

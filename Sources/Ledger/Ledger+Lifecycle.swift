@@ -11,7 +11,7 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .voided, amount: -v.balance.minorUnits, balanceAfter: 0,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: try Self.clean(reason, field: "reason"),
             idempotencyKey: ctx.idempotencyKey, statusAfter: .voided), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
     /// Freezes a voucher: nothing can be redeemed or refunded until it is unblocked.
@@ -23,7 +23,7 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .blocked, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: try Self.clean(reason, field: "reason"),
             idempotencyKey: ctx.idempotencyKey, statusAfter: .blocked), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
     func unblock(_ ref: VoucherReference, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
@@ -34,7 +34,7 @@ extension Ledger {
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: try Self.clean(reason, field: "reason"),
             idempotencyKey: ctx.idempotencyKey,
             statusAfter: v.naturalStatus(balance: v.balance.minorUnits, at: ctx.now)), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
     /// An admin correction, up or down, always with a reason. The balance never goes below zero.
@@ -60,7 +60,7 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .adjusted, amount: amount.minorUnits, balanceAfter: after,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: reason,
             idempotencyKey: ctx.idempotencyKey, statusAfter: status), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
     /// Pays the remaining balance back (cash-out). Allowed after expiry too, where the law gives a
@@ -75,6 +75,6 @@ extension Ledger {
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: try Self.clean(reason, field: "reason"),
             reference: try Self.clean(reference, field: "payout reference", max: 200),
             idempotencyKey: ctx.idempotencyKey, statusAfter: .refunded), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 }

@@ -32,7 +32,7 @@ extension Ledger {
             currency: v.value.currency, at: ctx.now, actor: ctx.actor,
             reference: try Self.clean(reference, field: "reference", max: 200), idempotencyKey: ctx.idempotencyKey,
             statusAfter: after == 0 ? .redeemed : .active), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
     /// Puts a redemption's amount back, once. The voucher keeps whatever hold it is under (blocked
@@ -51,6 +51,6 @@ extension Ledger {
             currency: v.value.currency, at: ctx.now, actor: ctx.actor,
             reason: try Self.clean(reason, field: "reason"), idempotencyKey: ctx.idempotencyKey,
             relatedEntryID: entryID, statusAfter: status), to: v)
-        return try receipt(for: v.id, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, now: ctx.now)
     }
 }

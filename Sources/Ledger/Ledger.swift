@@ -71,20 +71,46 @@ public final class Ledger {
         var fingerprint: [UInt8] = []
         if let key = idempotencyKey {
             try Self.validate(idempotencyKey: key)
-            fingerprint = try Self.fingerprint(command)
+            fingerprint = command.fingerprint
             if let record = try store.idempotencyRecord(scope: actor, key: key) {
                 guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
-                var receipt = try JSONDecoder().decode(LedgerReceipt.self, from: Data(record.result))
+                var receipt = try replay(record.result, now: now)
                 receipt.replayed = true
                 return receipt
             }
         }
         let receipt = try execute(command, actor: actor, idempotencyKey: idempotencyKey, now: now)
         if let key = idempotencyKey {
-            let result = try JSONEncoder().encode(receipt)
-            try store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: Array(result), at: now)
+            // Only what the receipt was made of is kept; `replay` rebuilds the same receipt from it.
+            let result = "v1|\(receipt.voucher.id)|\(receipt.entry.map { String($0.id) } ?? "")|\(receipt.decision?.id.map { String($0) } ?? "")"
+            try store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: Array(result.utf8), at: now)
         }
         return receipt
+    }
+
+    /// The receipt of an earlier request, rebuilt from the entry (and decision) it made: the
+    /// voucher as it stood right after that entry, not as it stands now.
+    func replay(_ stored: [UInt8], now: Date) throws -> LedgerReceipt {
+        let parts = String(decoding: stored, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, parts[0] == "v1", var v = try store.voucher(id: VoucherID(rawValue: parts[1])) else {
+            throw LedgerError.invalidRequest("The stored result for this idempotency key cannot be read; use a new key.")
+        }
+        var entryView: EntryView?
+        if let id = Int64(parts[2]), let entry = try store.entry(id: id) {
+            v.balance = Money(minorUnits: entry.balanceAfter, currency: v.value.currency)
+            v.storedStatus = entry.statusAfter
+            v.expiry = try store.expiry(of: v.id, asOfEntry: id)
+            entryView = EntryView(entry)
+        }
+        var decision: DecisionView?
+        if let id = Int64(parts[3]), let row = try policies.decision(id: id),
+           let d = try? JSONDecoder().decode(PolicyDecision.self, from: Data(row.json.utf8)) {
+            let applied = row.daysGranted > 0 ? DecisionView.Applied(
+                days: row.daysGranted, newLastValidDay: v.expiry?.lastValidDay.isoString ?? "", actor: row.actor,
+                isOverride: row.isOverride, overrideBecause: nil, reason: row.reason) : nil
+            decision = DecisionView(d, voucherID: v.id, id: id, applied: applied)
+        }
+        return LedgerReceipt(voucher: try view(of: v, now: now), entry: entryView, decision: decision)
     }
 
     private func execute(_ command: LedgerCommand, actor: String, idempotencyKey: String?, now: Date) throws -> LedgerReceipt {
@@ -100,12 +126,6 @@ public final class Ledger {
         case .refund(let ref, let reference, let reason): return try refund(ref, reference: reference, reason: reason, ctx)
         case .extend(let ref, let request): return try extend(ref, request, ctx)
         }
-    }
-
-    static func fingerprint(_ command: LedgerCommand) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hash(Array(try encoder.encode(command)))
     }
 
     static func validate(idempotencyKey key: String) throws {
@@ -164,8 +184,12 @@ public final class Ledger {
                     purchaser: try voucher.purchaserID.flatMap { try store.holder(id: $0) }, now: now ?? clock.now())
     }
 
-    func receipt(for voucherID: VoucherID, entry: LedgerEntry, now: Date) throws -> LedgerReceipt {
-        guard let v = try store.voucher(id: voucherID) else { throw LedgerError.voucherNotFound(voucherID.rawValue) }
+    /// The receipt for an entry just appended to `voucher` (the voucher as it was before it).
+    func receipt(for voucher: Voucher, entry: LedgerEntry, now: Date) throws -> LedgerReceipt {
+        var v = voucher
+        v.balance = Money(minorUnits: entry.balanceAfter, currency: v.value.currency)
+        v.storedStatus = entry.statusAfter
+        if entry.kind == .issued || entry.kind == .extended { v.expiry = entry.expiryAfter }
         return LedgerReceipt(voucher: try view(of: v, now: now), entry: EntryView(entry))
     }
 

@@ -115,6 +115,17 @@ public struct LedgerStore {
             previousHash: r.blob(17), hash: r.blob(18))
     }
 
+    /// The expiry in force right after entry `entryID`: set by the last issued or extended entry up to it.
+    public func expiry(of voucher: VoucherID, asOfEntry entryID: Int64) throws -> Expiry? {
+        try db.queryOne("""
+            SELECT last_valid_day_after, time_zone_after, expires_at_after FROM entries
+            WHERE voucher_id = ? AND id <= ? AND kind IN ('issued', 'extended') ORDER BY id DESC LIMIT 1
+            """, [.text(voucher.rawValue), .integer(entryID)]) { r -> Expiry? in
+            guard let day = r.optionalText(0).flatMap(LocalDate.init(iso:)), let at = r.optionalInt64(2) else { return nil }
+            return Expiry(lastValidDay: day, timeZone: r.optionalText(1) ?? "", instant: Date(unixMilliseconds: at))
+        } ?? nil
+    }
+
     public func lastEntry() throws -> (id: Int64, hash: [UInt8])? {
         try db.queryOne("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1") { ($0.int64(0), $0.blob(1)) }
     }

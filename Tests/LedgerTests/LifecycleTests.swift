@@ -91,6 +91,24 @@ struct IdempotencyTests {
         #expect(try f.ledger.store.countVouchers() == 1)
     }
 
+    @Test func aReplay_showsTheVoucherAsTheFirstRequestLeftIt() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        let first = try f.redeem(v, sek(100), key: "r-1")
+        try f.redeem(v, sek(50))
+        let replay = try f.redeem(v, sek(100), key: "r-1")
+        #expect(replay.replayed)
+        #expect(replay.voucher.balance == first.voucher.balance)
+        #expect(replay.entry == first.entry)
+        var unmarked = replay
+        unmarked.replayed = false
+        #expect(unmarked == first)
+        // The code may be typed differently on the retry: still the same request.
+        let again = try f.ledger.perform(.redeem(VoucherReference(v.code.lowercased()), amount: sek(100), reference: nil),
+                                         actor: "test", idempotencyKey: "r-1")
+        #expect(again.replayed)
+    }
+
     @Test func theSameKeyWithADifferentRequest_isRefused() throws {
         let f = try LedgerFixture()
         let v = try f.issue()
