@@ -1,11 +1,12 @@
 import Foundation
 import GoodwillCore
 import Ledger
+import PolicyEngine
 import Store
 
 // Prints ledger figures: durable commits, issues and redemptions per second, and the time
 // `verify` takes over a large book. Run through Benchmarks/ledger.sh (release build).
-//   goodwill-bench [--dir DIR] [--ops N] [--vouchers N]
+//   goodwill-bench [--dir DIR] [--ops N] [--vouchers N] [--simulate N] [--policy FILE]
 
 func argument(_ name: String, default value: Int) -> Int {
     let args = CommandLine.arguments
@@ -111,3 +112,45 @@ var report: VerifyReport?
 let verifySeconds = try seconds { report = try big.verify() }
 print(String(format: "verify %d vouchers, %d entries:     %.2f s  (%@)", report?.vouchers ?? 0, report?.entries ?? 0, verifySeconds,
              report?.ok == true ? "ok" : "FAILED"))
+
+// 4. policy simulate over a large history: N vouchers issued over a year, half partly used,
+//    the sweep run weekly through the next year, one holder in twenty asking after expiry.
+let simulateSize = argument("--simulate", default: 0)
+if simulateSize > 0 {
+    let simClock = ManualClock(Date(timeIntervalSince1970: 1_704_100_000)) // 2024-01-01
+    let sim = try Ledger(path: folder.appendingPathComponent("sim.db").path, clock: simClock, options: .init(durable: false))
+    let start = simClock.now()
+    var simIDs: [VoucherID] = []
+    let built = try seconds {
+        for chunk in stride(from: 0, to: simulateSize, by: 1000) {
+            simClock.set(start.addingTimeInterval(Double(chunk) / Double(simulateSize) * 365 * 86_400))
+            let n = min(1000, simulateSize - chunk)
+            let batch = (0..<n).map { i in
+                (command: LedgerCommand.issue(IssueRequest(value: Money(minorUnits: 50_000 + Int64(i % 7) * 10_000, currency: sek), validity: .months(12),
+                                                            holder: PersonInput(email: "h\((chunk + i) % (simulateSize / 3 + 1))@example.com"))),
+                 actor: "bench", idempotencyKey: String?.none)
+            }
+            for r in try sim.performBatch(batch) { simIDs.append(VoucherID(rawValue: try r.get().voucher.id)) }
+            let uses = simIDs.suffix(n).enumerated().filter { $0.offset % 2 == 0 }.map {
+                (command: LedgerCommand.redeem(.id($0.element), amount: Money(minorUnits: 20_000, currency: sek), reference: nil),
+                 actor: "bench", idempotencyKey: String?.none)
+            }
+            _ = try sim.performBatch(uses)
+        }
+        for week in 0..<60 {
+            simClock.set(start.addingTimeInterval(365 * 86_400 + Double(week) * 7 * 86_400))
+            _ = try sim.sweepExpired(batchSize: 5000)
+            let askers = simIDs.enumerated().filter { $0.offset % 20 == week % 20 && $0.offset % 60 < 3 }.map {
+                (command: LedgerCommand.extend(.id($0.element), ExtensionRequest(reason: "asked")), actor: "support", idempotencyKey: String?.none)
+            }
+            _ = try sim.performBatch(askers)
+        }
+    }
+    print(String(format: "built a history of %d vouchers / %lld entries in %.1f s", simulateSize, try sim.store.countEntries(), built))
+    let policyPath = CommandLine.arguments.firstIndex(of: "--policy").map { CommandLine.arguments[$0 + 1] } ?? "Policies/generous.json"
+    let candidate = try sim.validatePolicy(data: try Data(contentsOf: URL(fileURLWithPath: policyPath)), fileName: policyPath)
+    var simReport: SimulationReport?
+    let simSeconds = try seconds { simReport = try sim.simulate(candidate, from: nil, to: nil, rowLimit: 0) }
+    print(String(format: "policy simulate over %d vouchers that expired: %.2f s (candidate extends %d, history extended %d)",
+                 simReport?.vouchers ?? 0, simSeconds, simReport?.candidate.extended ?? 0, simReport?.actual.extended ?? 0))
+}
