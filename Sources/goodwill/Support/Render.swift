@@ -27,7 +27,7 @@ enum Render {
         if r.replayed { lines.append("(Already done: this is the result of the first request with this idempotency key.)") }
         if let e = r.entry {
             // The verb says the direction; the amount is shown without a sign.
-            let amount = e.amount.minorUnits == 0 ? "" : " \(money(Money(minorUnits: e.amount.minorUnits.magnitude > UInt64(Int64.max) ? Int64.max : abs(e.amount.minorUnits), currency: e.amount.currency)))"
+            let amount = e.amount.minorUnits == 0 ? "" : " \(money(Money(minorUnits: e.amount.minorUnits == .min ? .max : abs(e.amount.minorUnits), currency: e.amount.currency)))"
             lines.append("\(verb)\(amount) on \(r.voucher.code) — entry \(e.id).")
         }
         lines.append("Balance now \(money(r.voucher.balance)); status \(r.voucher.status.rawValue).")
