@@ -1,3 +1,0 @@
-import Testing
-
-// StoreTests: tests are added beside this file.
