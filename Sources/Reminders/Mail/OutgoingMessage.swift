@@ -50,7 +50,7 @@ public struct OutgoingMessage: Sendable, Equatable {
             "Auto-Submitted: auto-generated",
         ]
         let textPart = [
-            "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=no",
+            "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: quoted-printable",
             "",
             MIMEEncoding.quotedPrintable(body),
