@@ -11,14 +11,14 @@ enum GoodwillCLI {
         CommandLineTool(
             root: Command("goodwill", abstract: "Gift cards and vouchers from issue to their last day, with goodwill.",
                           discussion: "Keeps a ledger of every voucher (issue, redemption, expiry, extension, refund, void) in one SQLite file, and proves it with 'goodwill verify'.",
-                          subcommands: LedgerCommands.commands),
+                          subcommands: LedgerCommands.commands + ReminderCommands.commands),
             version: version,
             globalOptions: [Option("db", valueName: "path", help: "The database file (default: $GOODWILL_DB, else ./goodwill.db).")],
             globalFlags: [Flag("json", help: "Print JSON instead of text.")])
     }
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] {
-        LedgerCommands.handlers
+        LedgerCommands.handlers.merging(ReminderCommands.handlers) { first, _ in first }
     }
 
     /// Runs one parsed command line; returns the exit code.

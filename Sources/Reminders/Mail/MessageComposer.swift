@@ -60,7 +60,9 @@ struct MessageComposer {
             }
             if s.kind == .giftNotice, let holderID = voucher.holderID {
                 let holder = try ledgerStore.holder(id: holderID)
-                fields["holder_name"] = holder?.erasedAt == nil ? (holder?.name ?? language.friendFallback) : language.friendFallback
+                // The first name, as a friend would say it: "the gift you gave Anna".
+                let first = holder?.erasedAt == nil ? holder?.name?.split(separator: " ").first.map(String.init) : nil
+                fields["holder_name"] = first ?? language.friendFallback
             } else if s.kind == .giftNotice {
                 fields["holder_name"] = language.friendFallback
             }
