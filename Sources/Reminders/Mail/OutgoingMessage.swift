@@ -60,9 +60,9 @@ public struct OutgoingMessage: Sendable, Equatable {
             h.append("Content-Transfer-Encoding: quoted-printable")
             return h.joined(separator: crlf) + crlf + crlf + MIMEEncoding.quotedPrintable(body) + crlf
         }
-        h.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        h.append("Content-Type: multipart/mixed;" + crlf + " boundary=\"\(boundary)\"")
         let calendarPart = [
-            "Content-Type: text/calendar; charset=utf-8; method=PUBLISH; name=\"voucher.ics\"",
+            "Content-Type: text/calendar; charset=utf-8; method=PUBLISH;" + crlf + " name=\"voucher.ics\"",
             "Content-Disposition: attachment; filename=\"voucher.ics\"",
             "Content-Transfer-Encoding: base64",
             "",
