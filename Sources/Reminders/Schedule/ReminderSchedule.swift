@@ -30,8 +30,13 @@ public struct ReminderSchedule: Sendable, Equatable {
     /// `since` (issue, or the extension that set this expiry), so a voucher issued five days
     /// before its end does not get a "7 days left" note on the day it was bought.
     public func slots(for expiry: Expiry, zone: ZonedCalendar, since: Date) -> [Slot] {
-        daysBefore.map { Slot(daysBefore: $0, dueAt: dueInstant(lastValidDay: expiry.lastValidDay, daysBefore: $0, in: zone)) }
-            .filter { $0.dueAt > since && $0.dueAt < expiry.instant }
+        slots(for: expiry, since: since) { dueInstant(lastValidDay: expiry.lastValidDay, daysBefore: $0, in: zone) }
+    }
+
+    /// The same, with the due instant of each step supplied (the sweep caches them: many vouchers
+    /// share a last valid day and a zone, and calendar arithmetic is the costly part).
+    public func slots(for expiry: Expiry, since: Date, dueAt: (Int) -> Date) -> [Slot] {
+        daysBefore.map { Slot(daysBefore: $0, dueAt: dueAt($0)) }.filter { $0.dueAt > since && $0.dueAt < expiry.instant }
     }
 
     /// The step to send now: the latest one that is due. Earlier steps that were missed (the sweep
@@ -39,6 +44,11 @@ public struct ReminderSchedule: Sendable, Equatable {
     public func latestDue(for expiry: Expiry, zone: ZonedCalendar, since: Date, now: Date) -> Slot? {
         guard now < expiry.instant else { return nil }
         return slots(for: expiry, zone: zone, since: since).last { $0.dueAt <= now }
+    }
+
+    public func latestDue(for expiry: Expiry, since: Date, now: Date, dueAt: (Int) -> Date) -> Slot? {
+        guard now < expiry.instant else { return nil }
+        return slots(for: expiry, since: since, dueAt: dueAt).last { $0.dueAt <= now }
     }
 
     /// The next step still to come.

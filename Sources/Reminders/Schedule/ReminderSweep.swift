@@ -13,6 +13,8 @@ struct ReminderSweep {
     static let eventCursor = "ledger_events"
 
     private var zones: [String: ZonedCalendar] = [:]
+    private var dueCache: [String: Date] = [:]
+    private var sendableCache: [String: Date] = [:]
 
     init(db: Database, settings: ReminderSettings, maxEventAge: TimeInterval) {
         self.db = db; self.settings = settings; self.maxEventAge = maxEventAge
@@ -25,6 +27,24 @@ struct ReminderSweep {
             if let z = ZonedCalendar(identifier: name) { zones[name] = z; return z }
         }
         return ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? TimeZone.current)
+    }
+
+    /// A step's due instant, computed once per (zone, day, step, hour).
+    mutating func dueInstant(_ schedule: ReminderSchedule, _ day: LocalDate, _ days: Int, _ zone: ZonedCalendar) -> Date {
+        let key = "\(zone.identifier)|\(day.isoString)|\(days)|\(schedule.sendHour)"
+        if let d = dueCache[key] { return d }
+        let d = schedule.dueInstant(lastValidDay: day, daysBefore: days, in: zone)
+        dueCache[key] = d
+        return d
+    }
+
+    /// The end of the recipient's night (or now), once per zone and schedule.
+    mutating func earliestSendable(_ schedule: ReminderSchedule, from now: Date, _ zone: ZonedCalendar) -> Date {
+        let key = "\(zone.identifier)|\(now.unixMilliseconds)|\(schedule.quietFromHour)|\(schedule.quietUntilHour)"
+        if let d = sendableCache[key] { return d }
+        let d = schedule.earliestSendable(from: now, in: zone)
+        sendableCache[key] = d
+        return d
     }
 
     /// Everything due at `now`, plus the ledger position the event part read up to.
@@ -64,13 +84,15 @@ struct ReminderSweep {
                 let zone = self.zone(holderZone, fallback: voucherZone)
                 let schedule = profile.schedule
                 // Cheap check first; the extension lookup only for vouchers with this step due.
-                guard let slot = schedule.latestDue(for: expiry, zone: zone, since: issuedAt, now: now), slot.daysBefore == days else { continue }
+                guard let slot = schedule.latestDue(for: expiry, since: issuedAt, now: now, dueAt: {
+                    dueInstant(schedule, expiry.lastValidDay, $0, zone)
+                }), slot.daysBefore == days else { continue }
                 let since = try expirySetAt(id, issuedAt: issuedAt)
                 guard slot.dueAt > since else { continue }
                 out.append(PlannedMessage(voucherID: id, code: code, kind: .expiryReminder, daysBefore: days,
                                           expiresAt: expiry.instant.unixMilliseconds, entryID: 0, recipient: .holder,
                                           sendZone: zone.identifier, dueAt: slot.dueAt,
-                                          notBefore: schedule.earliestSendable(from: now, in: zone)))
+                                          notBefore: earliestSendable(schedule, from: now, zone)))
             }
         }
         return out
@@ -84,13 +106,15 @@ struct ReminderSweep {
 
     // MARK: Gift notices
 
-    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser.
+    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser. CROSS JOIN keeps
+    /// the (small) opt-in table outermost; left to itself the planner may walk every active voucher
+    /// (https://sqlite.org/optoverview.html#crossjoin).
     mutating func dueGiftNotices(now: Date) throws -> [PlannedMessage] {
         var out: [PlannedMessage] = []
         var candidates: [(VoucherID, String, String, Expiry, String, String?)] = []
         try db.forEach("""
             SELECT v.id, v.code, v.issuer, v.last_valid_day, v.expires_at, v.time_zone, pu.time_zone
-            FROM reminder_preferences p JOIN vouchers v ON v.id = p.voucher_id JOIN holders pu ON pu.id = v.purchaser_id
+            FROM reminder_preferences p CROSS JOIN vouchers v ON v.id = p.voucher_id CROSS JOIN holders pu ON pu.id = v.purchaser_id
             WHERE p.notify_purchaser = 1 AND v.status = 'active' AND v.balance = v.value AND v.expires_at > ?
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice'
@@ -104,12 +128,12 @@ struct ReminderSweep {
         for (id, code, issuer, expiry, voucherZone, purchaserZone) in candidates {
             let profile = settings.profile(for: issuer)
             let zone = self.zone(purchaserZone, fallback: voucherZone)
-            let due = profile.schedule.dueInstant(lastValidDay: expiry.lastValidDay, daysBefore: profile.giftNoticeDaysBefore, in: zone)
+            let due = dueInstant(profile.schedule, expiry.lastValidDay, profile.giftNoticeDaysBefore, zone)
             guard due <= now else { continue }
             out.append(PlannedMessage(voucherID: id, code: code, kind: .giftNotice, daysBefore: profile.giftNoticeDaysBefore,
                                       expiresAt: expiry.instant.unixMilliseconds, entryID: 0, recipient: .purchaser,
                                       sendZone: zone.identifier, dueAt: due,
-                                      notBefore: profile.schedule.earliestSendable(from: now, in: zone)))
+                                      notBefore: earliestSendable(profile.schedule, from: now, zone)))
         }
         return out
     }
@@ -125,7 +149,7 @@ struct ReminderSweep {
         var rows: [(Int64, VoucherID, String, String, Date, Int64?, String, String, String?)] = []
         try db.forEach("""
             SELECT e.id, e.voucher_id, v.code, e.kind, e.at, e.expires_at_after, v.issuer, v.time_zone, h.time_zone
-            FROM entries e JOIN vouchers v ON v.id = e.voucher_id JOIN holders h ON h.id = v.holder_id
+            FROM entries e CROSS JOIN vouchers v ON v.id = e.voucher_id CROSS JOIN holders h ON h.id = v.holder_id
             WHERE e.id > ? AND e.id <= ? AND e.kind IN ('extended', 'refunded')
               AND h.email IS NOT NULL AND h.erased_at IS NULL
             ORDER BY e.id
