@@ -72,7 +72,7 @@ public enum Schema {
                 scope TEXT NOT NULL,            -- who asked (actor), so clients cannot collide
                 key TEXT NOT NULL,
                 fingerprint BLOB NOT NULL,      -- SHA-256 of the canonical request
-                result BLOB NOT NULL,           -- the first answer, as JSON
+                result BLOB NOT NULL,           -- what the first answer was made of (entry, decision ids)
                 created_at INTEGER NOT NULL,
                 PRIMARY KEY (scope, key)
             ) WITHOUT ROWID;
@@ -142,6 +142,63 @@ public enum Schema {
                 resolution TEXT
             );
             CREATE INDEX support_cases_open ON support_cases(holder_id) WHERE closed_at IS NULL;
+            """),
+        Migration(version: 3, name: "reminders", sql: """
+            -- Opt-ins that belong to reminders, not to the ledger: a note to the purchaser of a gift.
+            CREATE TABLE reminder_preferences (
+                voucher_id TEXT PRIMARY KEY REFERENCES vouchers(id),
+                notify_purchaser INTEGER NOT NULL CHECK (notify_purchaser IN (0, 1)),
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            -- The outbox: one row per message that must go out. The UNIQUE constraint, not code,
+            -- makes "once per voucher, kind and expiry (or ledger entry)" hold across processes.
+            CREATE TABLE reminder_outbox (
+                id INTEGER PRIMARY KEY,
+                message_id TEXT NOT NULL UNIQUE,        -- stable: RFC 5322 Message-ID, webhook-id, maildir name
+                voucher_id TEXT NOT NULL REFERENCES vouchers(id),
+                kind TEXT NOT NULL CHECK (kind IN ('expiry_reminder', 'gift_notice', 'extension_granted', 'refund_closing')),
+                days_before INTEGER NOT NULL DEFAULT 0, -- which reminder of the cadence (30, 7, 1)
+                expires_at INTEGER NOT NULL DEFAULT 0,  -- the expiry it is about, Unix ms (0: none)
+                entry_id INTEGER NOT NULL DEFAULT 0,    -- the ledger entry it follows (0: scheduled)
+                recipient_role TEXT NOT NULL CHECK (recipient_role IN ('holder', 'purchaser')),
+                send_zone TEXT NOT NULL,                -- whose night to respect
+                due_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                lease_until INTEGER,                    -- a claimed row whose lease ran out is claimed again
+                channel TEXT,
+                sent_at INTEGER,
+                last_error TEXT,
+                UNIQUE (voucher_id, kind, days_before, expires_at, entry_id)
+            );
+            CREATE INDEX reminder_outbox_due ON reminder_outbox(status, next_attempt_at);
+
+            -- Every delivery attempt, for support and for the retry schedule.
+            CREATE TABLE reminder_attempts (
+                id INTEGER PRIMARY KEY,
+                outbox_id INTEGER NOT NULL REFERENCES reminder_outbox(id),
+                at INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('sent', 'temporary', 'permanent', 'endpoint_gone')),
+                error TEXT
+            );
+            CREATE INDEX reminder_attempts_outbox ON reminder_attempts(outbox_id, id);
+
+            -- How far the sweep has read the ledger for event messages (extension, refund).
+            CREATE TABLE reminder_cursors (
+                name TEXT PRIMARY KEY,
+                entry_id INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Webhook endpoints that answered 410 Gone: nothing more is sent until re-enabled.
+            CREATE TABLE reminder_endpoints (
+                endpoint TEXT PRIMARY KEY,
+                disabled_at INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            ) WITHOUT ROWID;
             """),
     ]
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Which channel to deliver through, from command-line options with environment fallbacks
+/// (GOODWILL_CHANNEL, GOODWILL_MAILDIR, GOODWILL_SENDMAIL, GOODWILL_WEBHOOK_URL, GOODWILL_WEBHOOK_SECRET),
+/// so `goodwill reminders run` and `goodwill serve` read it the same way.
+public struct ChannelConfiguration: Sendable, Equatable {
+    public var channel: String?
+    public var maildir: String?
+    public var sendmail: String?
+    public var webhookURL: String?
+    public var webhookSecret: String?
+    public var webhookTimeout: TimeInterval
+
+    public init(channel: String? = nil, maildir: String? = nil, sendmail: String? = nil, webhookURL: String? = nil,
+                webhookSecret: String? = nil, webhookTimeout: TimeInterval = 10) {
+        self.channel = channel; self.maildir = maildir; self.sendmail = sendmail
+        self.webhookURL = webhookURL; self.webhookSecret = webhookSecret; self.webhookTimeout = webhookTimeout
+    }
+
+    /// Fills what the options left open from the environment.
+    public func withFallbacks(from env: [String: String]) -> ChannelConfiguration {
+        func e(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
+        var c = self
+        c.channel = channel ?? e("GOODWILL_CHANNEL")
+        c.maildir = maildir ?? e("GOODWILL_MAILDIR")
+        c.sendmail = sendmail ?? e("GOODWILL_SENDMAIL")
+        c.webhookURL = webhookURL ?? e("GOODWILL_WEBHOOK_URL")
+        c.webhookSecret = webhookSecret ?? e("GOODWILL_WEBHOOK_SECRET")
+        return c
+    }
+
+    /// The channel; maildir by default, in `maildir/` beside the database.
+    public func makeChannel(databasePath: String) throws(ReminderError) -> any DeliveryChannel {
+        switch channel ?? "maildir" {
+        case "maildir":
+            let dir = maildir ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("maildir").path
+            return MaildirChannel(root: dir)
+        case "sendmail":
+            return SendmailChannel(command: sendmail ?? SendmailChannel.defaultCommand)
+        case "webhook":
+            guard let text = webhookURL, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host != nil else {
+                throw .invalidChannel("The webhook channel needs --webhook-url (or GOODWILL_WEBHOOK_URL) with an http or https URL, like https://example.com/hooks/goodwill.")
+            }
+            guard let secretText = webhookSecret else {
+                throw .invalidChannel("The webhook channel needs --webhook-secret (or GOODWILL_WEBHOOK_SECRET), a secret like whsec_<base64 of 24+ random bytes>, so the receiver can verify each message.")
+            }
+            do {
+                return WebhookChannel(url: url, secret: try WebhookSecret(parsing: secretText), timeout: webhookTimeout)
+            } catch {
+                throw .invalidChannel(error.description)
+            }
+        case let other:
+            throw .invalidChannel("'\(other)' is not a channel. Use maildir, sendmail or webhook.")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GoodwillCore
+import Store
+
+/// Delivers the outbox: claims due rows under a lease, hands each to the channel, records the
+/// attempt. Delivery is at least once: a crash after the channel took a message but before it was
+/// recorded leaves the row claimed; when the lease runs out it is sent again under the same
+/// message id, which the receiver (and the maildir file name) recognises.
+struct Dispatcher {
+    let db: Database
+    let outbox: OutboxStore
+    let ledgerStore: LedgerStore
+    let composer: MessageComposer
+    let settings: ReminderSettings
+    let policy: RetryPolicy
+
+    /// Claims up to `limit` due rows for `channel`. Rows whose recipient is asleep are moved to
+    /// the morning instead (reported as deferred).
+    func claim(now: Date, channel: String, limit: Int) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
+        try db.writeTransaction {
+            _ = try outbox.cancelStale()
+            var claimed: [OutboxRow] = []
+            var deferred: [DeliveryView] = []
+            for row in try outbox.claimable(now: now, limit: limit) {
+                let voucher = try ledgerStore.voucher(id: row.voucherID)
+                let schedule = settings.profile(for: voucher?.issuer ?? "").schedule
+                let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let sendable = schedule.earliestSendable(from: now, in: zone)
+                if sendable > now {
+                    try outbox.postpone(row.id, until: sendable)
+                    deferred.append(DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind,
+                                                 channel: channel, result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable)))
+                    continue
+                }
+                if try outbox.claim(row.id, now: now, leaseUntil: now.addingTimeInterval(policy.lease), channel: channel) {
+                    var r = row
+                    r.attempts += 1
+                    r.status = .sending
+                    claimed.append(r)
+                }
+            }
+            return (claimed, deferred)
+        }
+    }
+
+    /// Renders and hands over one claimed message. A message that cannot be written (the holder
+    /// was erased, a template is missing) is a permanent failure, not a crash.
+    func send(_ row: OutboxRow, via channel: any DeliveryChannel, now: Date) -> DeliveryOutcome {
+        let message: OutgoingMessage
+        do {
+            message = try composer.compose(.init(messageID: row.messageID, voucherID: row.voucherID, kind: row.kind,
+                                                 daysBefore: row.daysBefore, entryID: row.entryID, recipient: row.recipient), at: now)
+        } catch {
+            return .permanent("\(error)")
+        }
+        return channel.deliver(message, now: now)
+    }
+
+    /// Writes down how the attempt went and what happens next.
+    func record(_ row: OutboxRow, outcome: DeliveryOutcome, channel: any DeliveryChannel, now: Date) throws -> DeliveryView {
+        let code = try ledgerStore.voucher(id: row.voucherID)?.code
+        var view = DeliveryView(id: row.id, messageID: row.messageID, code: code, kind: row.kind, channel: channel.name,
+                                result: "sent", error: nil, nextAttemptAt: nil)
+        try db.writeTransaction {
+            switch outcome {
+            case .delivered:
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
+                try outbox.markSent(row.id, at: now, channel: channel.name)
+            case .temporary(let error, let retryAfter):
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: error)
+                view.error = error
+                if row.attempts >= policy.maxAttempts {
+                    let final = "gave up after \(row.attempts) attempts; last: \(error)"
+                    try outbox.markFailed(row.id, error: final)
+                    view.result = "failed"; view.error = final
+                } else {
+                    var rng = SystemRandomNumberGenerator()
+                    let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
+                    let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                    let schedule = settings.profile(for: try ledgerStore.voucher(id: row.voucherID)?.issuer ?? "").schedule
+                    let next = schedule.earliestSendable(from: now.addingTimeInterval(wait), in: zone)
+                    try outbox.markRetry(row.id, next: next, error: error)
+                    view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
+                }
+            case .permanent(let error):
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: error)
+                try outbox.markFailed(row.id, error: error)
+                view.result = "failed"; view.error = error
+            case .endpointGone(let error):
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: error)
+                try outbox.markFailed(row.id, error: error)
+                if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
+                view.result = "failed"; view.error = error
+            }
+        }
+        return view
+    }
+}

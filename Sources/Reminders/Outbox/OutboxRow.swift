@@ -1,0 +1,60 @@
+import Foundation
+import GoodwillCore
+
+/// Who a message is addressed to.
+public enum RecipientRole: String, Sendable, Codable {
+    case holder, purchaser
+}
+
+/// A message the sweep decided must go out, before it has an outbox row.
+public struct PlannedMessage: Sendable, Equatable {
+    public var voucherID: VoucherID
+    public var code: String
+    public var kind: MessageKind
+    public var daysBefore: Int
+    /// The expiry (Unix ms) the message is about; 0 when none.
+    public var expiresAt: Int64
+    /// The ledger entry the message follows; 0 for scheduled reminders.
+    public var entryID: Int64
+    public var recipient: RecipientRole
+    public var sendZone: String
+    public var dueAt: Date
+    /// `dueAt`, or the end of the recipient's night when the sweep runs in it.
+    public var notBefore: Date
+
+    /// Derived from the row's unique key, so every process computes the same id for the same message.
+    public var messageID: String {
+        let key = "goodwill-message|\(voucherID.rawValue)|\(kind.rawValue)|\(daysBefore)|\(expiresAt)|\(entryID)"
+        return "msg_" + String(SHA256.hash(key).hexString.prefix(32))
+    }
+}
+
+/// One row of the outbox as stored.
+public struct OutboxRow: Sendable, Equatable {
+    public var id: Int64
+    public var messageID: String
+    public var voucherID: VoucherID
+    public var kind: MessageKind
+    public var daysBefore: Int
+    public var expiresAt: Int64
+    public var entryID: Int64
+    public var recipient: RecipientRole
+    public var sendZone: String
+    public var dueAt: Date
+    public var createdAt: Date
+    public var status: OutboxStatus
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var leaseUntil: Date?
+    public var channel: String?
+    public var sentAt: Date?
+    public var lastError: String?
+}
+
+/// One delivery attempt as recorded.
+public struct AttemptRecord: Sendable, Equatable, Codable {
+    public var at: String
+    public var channel: String
+    public var outcome: String
+    public var error: String?
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GoodwillCore
+import Store
+
+/// The reminder tables in and out (migration 3). No rules here, only bound SQL.
+struct OutboxStore {
+    let db: Database
+
+    static let columns = """
+        id, message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role, send_zone, due_at,
+        created_at, status, attempts, next_attempt_at, lease_until, channel, sent_at, last_error
+        """
+
+    static func row(_ r: Row) -> OutboxRow {
+        OutboxRow(
+            id: r.int64(0), messageID: r.text(1), voucherID: VoucherID(rawValue: r.text(2)),
+            kind: MessageKind(rawValue: r.text(3)) ?? .expiryReminder, daysBefore: r.int(4), expiresAt: r.int64(5),
+            entryID: r.int64(6), recipient: RecipientRole(rawValue: r.text(7)) ?? .holder, sendZone: r.text(8),
+            dueAt: Date(unixMilliseconds: r.int64(9)), createdAt: Date(unixMilliseconds: r.int64(10)),
+            status: OutboxStatus(rawValue: r.text(11)) ?? .failed, attempts: r.int(12),
+            nextAttemptAt: Date(unixMilliseconds: r.int64(13)), leaseUntil: r.optionalInt64(14).map(Date.init(unixMilliseconds:)),
+            channel: r.optionalText(15), sentAt: r.optionalInt64(16).map(Date.init(unixMilliseconds:)), lastError: r.optionalText(17))
+    }
+
+    /// Inserts unless the same message exists; the UNIQUE constraints decide. True when inserted.
+    func insertIfAbsent(_ m: PlannedMessage, now: Date) throws -> Bool {
+        try db.run("""
+            INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role,
+                send_zone, due_at, created_at, status, attempts, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+            ON CONFLICT DO NOTHING
+            """, [
+            .text(m.messageID), .text(m.voucherID.rawValue), .text(m.kind.rawValue), .integer(Int64(m.daysBefore)),
+            .integer(m.expiresAt), .integer(m.entryID), .text(m.recipient.rawValue), .text(m.sendZone),
+            .integer(m.dueAt.unixMilliseconds), .integer(now.unixMilliseconds), .integer(m.notBefore.unixMilliseconds),
+        ]) == 1
+    }
+
+    func row(id: Int64) throws -> OutboxRow? {
+        try db.queryOne("SELECT \(Self.columns) FROM reminder_outbox WHERE id = ?", [.integer(id)], Self.row)
+    }
+
+    func row(messageID: String) throws -> OutboxRow? {
+        try db.queryOne("SELECT \(Self.columns) FROM reminder_outbox WHERE message_id = ?", [.text(messageID)], Self.row)
+    }
+
+    func rows(voucher: VoucherID) throws -> [OutboxRow] {
+        try db.query("SELECT \(Self.columns) FROM reminder_outbox WHERE voucher_id = ? ORDER BY id", [.text(voucher.rawValue)], Self.row)
+    }
+
+    func rows(status: OutboxStatus?, limit: Int) throws -> [OutboxRow] {
+        if let status {
+            return try db.query("SELECT \(Self.columns) FROM reminder_outbox WHERE status = ? ORDER BY next_attempt_at, id LIMIT ?",
+                                [.text(status.rawValue), .integer(Int64(limit))], Self.row)
+        }
+        return try db.query("SELECT \(Self.columns) FROM reminder_outbox ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))], Self.row)
+    }
+
+    /// Pending rows whose time has come, and claimed rows whose claimer vanished (lease ran out).
+    func claimable(now: Date, limit: Int) throws -> [OutboxRow] {
+        let t = SQLValue.integer(now.unixMilliseconds)
+        let pending = try db.query("""
+            SELECT \(Self.columns) FROM reminder_outbox WHERE status = 'pending' AND next_attempt_at <= ?
+            ORDER BY next_attempt_at, id LIMIT ?
+            """, [t, .integer(Int64(limit))], Self.row)
+        let abandoned = try db.query("""
+            SELECT \(Self.columns) FROM reminder_outbox WHERE status = 'sending' AND lease_until <= ? ORDER BY id LIMIT ?
+            """, [t, .integer(Int64(limit))], Self.row)
+        return abandoned + pending
+    }
+
+    /// Takes a row for one delivery; false when another dispatcher got it first.
+    func claim(_ id: Int64, now: Date, leaseUntil: Date, channel: String) throws -> Bool {
+        let t = SQLValue.integer(now.unixMilliseconds)
+        return try db.run("""
+            UPDATE reminder_outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, channel = ?
+            WHERE id = ? AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+            """, [.integer(leaseUntil.unixMilliseconds), .text(channel), .integer(id), t, t]) == 1
+    }
+
+    func postpone(_ id: Int64, until: Date) throws {
+        try db.run("UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ? WHERE id = ?",
+                   [.integer(until.unixMilliseconds), .integer(id)])
+    }
+
+    func markSent(_ id: Int64, at now: Date, channel: String) throws {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL WHERE id = ?
+            """, [.integer(now.unixMilliseconds), .text(channel), .integer(id)])
+    }
+
+    func markRetry(_ id: Int64, next: Date, error: String) throws {
+        try db.run("UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                   [.integer(next.unixMilliseconds), .text(error), .integer(id)])
+    }
+
+    func markFailed(_ id: Int64, error: String) throws {
+        try db.run("UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?",
+                   [.text(error), .integer(id)])
+    }
+
+    func markCancelled(_ id: Int64, reason: String) throws {
+        try db.run("UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?",
+                   [.text(reason), .integer(id)])
+    }
+
+    /// A failed message goes back in line now, with a fresh retry budget.
+    func requeue(_ id: Int64, now: Date) throws -> Bool {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+            WHERE id = ? AND status = 'failed'
+            """, [.integer(now.unixMilliseconds), .integer(id)]) == 1
+    }
+
+    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved,
+    /// or (for a gift notice) it has been used. Returns how many were dropped.
+    func cancelStale() throws -> Int {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
+                last_error = 'dropped: the voucher was used, closed or given a new expiry before this went out'
+            WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
+              AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
+                  AND v.expires_at = reminder_outbox.expires_at
+                  AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
+            """)
+    }
+
+    func recordAttempt(_ outboxID: Int64, at now: Date, channel: String, outcome: String, error: String?) throws {
+        try db.run("INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error) VALUES (?, ?, ?, ?, ?)",
+                   [.integer(outboxID), .integer(now.unixMilliseconds), .text(channel), .text(outcome), .optional(error)])
+    }
+
+    func attempts(of outboxID: Int64) throws -> [AttemptRecord] {
+        try db.query("SELECT at, channel, outcome, error FROM reminder_attempts WHERE outbox_id = ? ORDER BY id", [.integer(outboxID)]) {
+            AttemptRecord(at: RFC3339.format(Date(unixMilliseconds: $0.int64(0))), channel: $0.text(1), outcome: $0.text(2), error: $0.optionalText(3))
+        }
+    }
+
+    // MARK: Cursor, preferences, endpoints
+
+    func cursor(_ name: String) throws -> Int64 {
+        try db.scalarInt("SELECT entry_id FROM reminder_cursors WHERE name = ?", [.text(name)])
+    }
+
+    func setCursor(_ name: String, to id: Int64) throws {
+        try db.run("INSERT INTO reminder_cursors (name, entry_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET entry_id = excluded.entry_id",
+                   [.text(name), .integer(id)])
+    }
+
+    func notifyPurchaser(_ voucher: VoucherID) throws -> Bool {
+        try db.scalarInt("SELECT notify_purchaser FROM reminder_preferences WHERE voucher_id = ?", [.text(voucher.rawValue)]) == 1
+    }
+
+    func setNotifyPurchaser(_ voucher: VoucherID, _ on: Bool, now: Date) throws {
+        try db.run("""
+            INSERT INTO reminder_preferences (voucher_id, notify_purchaser, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT (voucher_id) DO UPDATE SET notify_purchaser = excluded.notify_purchaser, updated_at = excluded.updated_at
+            """, [.text(voucher.rawValue), .integer(on ? 1 : 0), .integer(now.unixMilliseconds)])
+    }
+
+    func disabledReason(endpoint: String) throws -> String? {
+        try db.scalarText("SELECT reason FROM reminder_endpoints WHERE endpoint = ?", [.text(endpoint)])
+    }
+
+    func disable(endpoint: String, at now: Date, reason: String) throws {
+        try db.run("INSERT OR REPLACE INTO reminder_endpoints (endpoint, disabled_at, reason) VALUES (?, ?, ?)",
+                   [.text(endpoint), .integer(now.unixMilliseconds), .text(reason)])
+    }
+
+    func enable(endpoint: String) throws -> Bool {
+        try db.run("DELETE FROM reminder_endpoints WHERE endpoint = ?", [.text(endpoint)]) == 1
+    }
+}

@@ -1,0 +1,186 @@
+import ArgumentParsing
+import Foundation
+import GoodwillCore
+import Ledger
+import Reminders
+
+/// `goodwill reminders …`: the sweep and delivery of reminders, and what support needs to see and redo.
+enum ReminderCommands {
+    static let messages = Option("messages", valueName: "dir",
+        help: "The message templates and issuer.json (default: $GOODWILL_MESSAGES, else ./Policies/messages, else the one beside the program).")
+    static let code = Argument("code", help: "The voucher's code or ID (vch_…).")
+
+    static var commands: [Command] {
+        [Command("reminders", abstract: "Remind holders before their vouchers expire: sweep, deliver, inspect, retry.",
+                 discussion: "Reminders go out 30, 7 and 1 days before the last valid day (per issuer in issuer.json), at 10:00 in the holder's time zone and never between 21:00 and 08:00. Extension and refund notes follow the ledger. Each message goes to the outbox once and is delivered at least once under a stable message id.",
+                 subcommands: [
+            Command("run", abstract: "Put due messages in the outbox and deliver everything that is due.", options: [
+                Option("channel", valueName: "channel", help: "How to deliver (default: $GOODWILL_CHANNEL, else maildir).",
+                       allowedValues: ["maildir", "sendmail", "webhook"]),
+                Option("maildir", valueName: "dir", help: "The Maildir to write into (default: $GOODWILL_MAILDIR, else maildir/ beside the database)."),
+                Option("sendmail", valueName: "path", help: "The sendmail program and its arguments (default: $GOODWILL_SENDMAIL, else '/usr/sbin/sendmail -t -i')."),
+                Option("webhook-url", valueName: "url", help: "Where to POST signed events (default: $GOODWILL_WEBHOOK_URL)."),
+                Option("webhook-secret", valueName: "whsec_…", help: "The Standard Webhooks signing secret (default: $GOODWILL_WEBHOOK_SECRET)."),
+                messages,
+            ], flags: [
+                Flag("dry-run", help: "Show what would be enqueued and delivered; change nothing."),
+                Flag("enable-webhook", help: "Deliver again to a webhook URL that had answered 410 Gone."),
+            ]),
+            Command("list", abstract: "List reminders: one voucher's, or all in a status.",
+                    arguments: [Argument("code", help: "Only this voucher's reminders (code or ID).", optional: true)],
+                    options: [
+                        Option("status", valueName: "status", help: "Only reminders in this status.", allowedValues: OutboxStatus.allCases.map(\.rawValue)),
+                        Option("limit", valueName: "n", help: "At most this many.", default: "100"),
+                    ],
+                    flags: [Flag("failed", help: "Only failed reminders (same as --status failed).")]),
+            Command("retry", abstract: "Send a failed reminder again at the next run, under the same message id.",
+                    arguments: [Argument("id", help: "The reminder's ID (see 'goodwill reminders list --failed').")]),
+            Command("preview", abstract: "Show the next message the holder would receive, in their language, without sending it.",
+                    arguments: [code], options: [messages]),
+            Command("gift-notice", abstract: "Turn the note to the purchaser of an unused gift on or off for one voucher.",
+                    arguments: [code],
+                    flags: [Flag("on", help: "Tell the purchaser if the gift is still unused shortly before it expires."),
+                            Flag("off", help: "Do not.")]),
+        ])]
+    }
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] {
+        [["reminders", "run"]: run, ["reminders", "list"]: list, ["reminders", "retry"]: retry,
+         ["reminders", "preview"]: preview, ["reminders", "gift-notice"]: giftNotice]
+    }
+
+    // MARK: Setup
+
+    /// `--messages`, `$GOODWILL_MESSAGES`, `./Policies/messages`, else the folder beside the program's package.
+    static func messagesDirectory(_ c: CLIContext) -> String {
+        if let dir = c.value("messages") ?? c.environment["GOODWILL_MESSAGES"].flatMap({ $0.isEmpty ? nil : $0 }) { return dir }
+        let fm = FileManager.default
+        let local = fm.currentDirectoryPath + "/Policies/messages"
+        if fm.fileExists(atPath: local) { return local }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("Policies/messages").path
+            if fm.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return local
+    }
+
+    static func service(_ c: CLIContext) throws -> ReminderService {
+        var catalog = try MessageCatalog.load(directory: messagesDirectory(c))
+        if let from = c.environment["GOODWILL_MAIL_FROM"], !from.isEmpty {
+            var settings = catalog.settings
+            settings.overrideMailFrom(from)
+            catalog = catalog.with(settings: settings)
+        }
+        return ReminderService(ledger: try c.openLedger(), catalog: catalog)
+    }
+
+    // MARK: Handlers
+
+    static func run(_ c: CLIContext) throws -> Int32 {
+        let configuration = ChannelConfiguration(channel: c.value("channel"), maildir: c.value("maildir"), sendmail: c.value("sendmail"),
+                                                 webhookURL: c.value("webhook-url"), webhookSecret: c.value("webhook-secret"))
+            .withFallbacks(from: c.environment)
+        let channel: any DeliveryChannel
+        do { channel = try configuration.makeChannel(databasePath: c.databasePath) } catch { throw CLIError.usage(error.description) }
+        let service = try service(c)
+        if c.flag("enable-webhook"), let endpoint = channel.endpoint { try service.enableEndpoint(endpoint) }
+        let report = try service.run(channel: channel, dryRun: c.flag("dry-run"))
+        var where_ = channel.name
+        if let maildir = channel as? MaildirChannel { where_ += " (\(maildir.root))" }
+        if let endpoint = channel.endpoint { where_ += " (\(endpoint))" }
+        try c.emit(report, text: text(report, channel: where_))
+        return 0
+    }
+
+    static func text(_ r: ReminderRunReport, channel: String) -> String {
+        var lines: [String] = []
+        let would = r.dryRun ? "Would enqueue" : "Enqueued"
+        if r.enqueued.isEmpty {
+            lines.append(r.dryRun ? "Nothing new would be enqueued." : "Nothing new was due.")
+        } else {
+            lines.append("\(would) \(r.enqueued.count) message\(r.enqueued.count == 1 ? "" : "s"):")
+            lines += r.enqueued.map { e in
+                "  \(e.kind.rawValue)\(e.daysBefore.map { " (\($0) days before)" } ?? "") for \(e.code), due \(e.dueAt)"
+                    + (e.notBefore > e.dueAt ? ", not before \(e.notBefore)" : "")
+            }
+        }
+        if r.cancelled > 0 { lines.append("Dropped \(r.cancelled) unsent reminder\(r.cancelled == 1 ? "" : "s") for vouchers that were used, closed or extended.") }
+        if let disabled = r.endpointDisabled {
+            lines.append("Delivered nothing: the webhook endpoint is disabled (\(disabled)). Once it works again, run with --enable-webhook.")
+        } else if r.deliveries.isEmpty {
+            lines.append(r.dryRun ? "Nothing would be delivered now." : "Nothing to deliver now.")
+        } else {
+            let sent = r.deliveries.filter { $0.result == "sent" }.count
+            lines.append(r.dryRun ? "Would deliver \(r.deliveries.count) via \(channel):" : "Delivered \(sent) of \(r.deliveries.count) via \(channel):")
+            lines += r.deliveries.map { d in
+                "  #\(d.id) \(d.kind.rawValue) for \(d.code ?? "?"): \(d.result)" + (d.error.map { " – \($0)" } ?? "")
+                    + (d.nextAttemptAt.map { " (next try \($0))" } ?? "")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func list(_ c: CLIContext) throws -> Int32 {
+        let service = try service(c)
+        let limitText = c.value("limit") ?? "100"
+        guard let limit = Int(limitText), (1...1000).contains(limit) else {
+            throw CLIError.usage("--limit takes a number from 1 to 1000; got '\(limitText)'.")
+        }
+        var status = c.value("status").flatMap(OutboxStatus.init(rawValue:))
+        if c.flag("failed") {
+            if let s = status, s != .failed { throw CLIError.usage("Give either --failed or --status \(s.rawValue), not both.") }
+            status = .failed
+        }
+        var views: [ReminderView]
+        if let code = c.argument("code") {
+            views = try service.reminders(for: VoucherReference(code))
+            if let status { views = views.filter { $0.status == status } }
+            views = Array(views.prefix(limit))
+        } else {
+            views = try service.reminders(status: status, limit: limit)
+        }
+        try c.emit(views, text: views.isEmpty ? "No reminders match." : Output.table(
+            ["ID", "STATUS", "KIND", "CODE", "DUE", "TRIES", "NOTE"], views.map { v in
+                let kind = v.kind.rawValue + (v.daysBefore.map { " \($0)d" } ?? "")
+                let note = v.status == .sent ? "sent \(v.sentAt ?? "") via \(v.channel ?? "?")"
+                    : [v.nextAttemptAt.map { "next \($0)" }, v.lastError].compactMap { $0 }.joined(separator: "; ")
+                return [String(v.id), v.status.rawValue, kind, v.code ?? v.voucherID, v.dueAt, String(v.attempts), note]
+            }))
+        return 0
+    }
+
+    static func retry(_ c: CLIContext) throws -> Int32 {
+        let text = try c.required("id")
+        guard let id = Int64(text), id > 0 else {
+            throw CLIError.usage("The reminder ID is a number, like 12 (see 'goodwill reminders list --failed'); got '\(text)'.")
+        }
+        let view = try service(c).retry(id: id)
+        try c.emit(view, text: "Reminder \(id) (\(view.kind.rawValue) for \(view.code ?? view.voucherID)) will go out at the next 'goodwill reminders run', under the same message id \(view.messageID).")
+        return 0
+    }
+
+    static func preview(_ c: CLIContext) throws -> Int32 {
+        let p = try service(c).preview(VoucherReference(try c.required("code")))
+        try c.emit(p, text: Output.fields([
+            ("To", "\(p.to) [\(p.language.rawValue)]"), ("Send at", p.sendAt),
+            ("Kind", p.kind.rawValue + (p.daysBefore.map { " (\($0) days before)" } ?? "")),
+            ("Subject", p.subject),
+        ]) + "\n\n" + p.body + (p.calendar != nil ? "\n[Attached: voucher.ics, an all-day entry on the last valid day]" : ""))
+        return 0
+    }
+
+    static func giftNotice(_ c: CLIContext) throws -> Int32 {
+        let on = c.flag("on"), off = c.flag("off")
+        guard !(on && off) else { throw CLIError.usage("Give --on or --off, not both.") }
+        let service = try service(c)
+        let ref = VoucherReference(try c.required("code"))
+        let setting = on || off ? try service.setGiftNotice(ref, enabled: on) : try service.giftNotice(ref)
+        let who = setting.purchaserEmail ?? "the purchaser"
+        try c.emit(setting, text: setting.notifyPurchaser
+            ? "\(setting.code): \(who) will hear from us if the gift is still unused shortly before it expires."
+            : "\(setting.code): no note to \(who) about an unused gift.")
+        return 0
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `goodwill reminders …` run as a person would: the built binary, a fresh database, GOODWILL_NOW.
+@Suite(.serialized) struct ReminderCLITests {
+    let folder = TemporaryFolder()
+
+    static let binary: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("goodwill")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: messagesDirectory).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/goodwill")
+    }()
+
+    func run(_ args: [String], now: String = "2025-04-02T10:00:00Z") throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["GOODWILL_DB"] = folder.path + "/goodwill.db"
+        env["GOODWILL_SYNCHRONOUS"] = "normal"
+        env["GOODWILL_NOW"] = now
+        env["GOODWILL_MESSAGES"] = messagesDirectory
+        env["GOODWILL_CHANNEL"] = nil
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func theRemindersTour_works() throws {
+        let issued = try run(["issue", "--amount", "1250.50", "--currency", "SEK", "--holder-email", "anna@example.com",
+                              "--holder-name", "Anna Lind", "--holder-locale", "sv", "--experience", "Takvandring för två",
+                              "--purchaser-email", "per@example.com", "--json"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let code = try #require((try JSONSerialization.jsonObject(with: Data(issued.out.utf8)) as? [String: Any])?["code"] as? String)
+
+        let notice = try run(["reminders", "gift-notice", code, "--on"])
+        #expect(notice.out.contains("per@example.com will hear from us"))
+
+        let preview = try run(["reminders", "preview", code])
+        #expect(preview.status == 0, "\(preview.err)")
+        #expect(preview.out.contains("Subject: Ditt presentkort hos Takvandring Stockholm väntar fortfarande på dig"))
+        #expect(preview.out.contains("Send at: 2026-03-03T09:00:00Z"))
+        #expect(preview.out.contains("Kvar att använda: 1\u{00A0}250,50\u{00A0}kr"))
+
+        let dry = try run(["reminders", "run", "--dry-run"], now: "2026-03-03T09:00:00Z")
+        #expect(dry.out.contains("Would enqueue 2 messages"))
+        let run1 = try run(["reminders", "run", "--json"], now: "2026-03-03T09:00:00Z")
+        #expect(run1.status == 0, "\(run1.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run1.out.utf8)) as? [String: Any])
+        #expect((report["enqueued"] as? [Any])?.count == 2)
+        #expect((report["deliveries"] as? [[String: Any]])?.compactMap { $0["result"] as? String } == ["sent", "sent"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/maildir/new").count == 2)
+
+        let again = try run(["reminders", "run"], now: "2026-03-03T09:05:00Z")
+        #expect(again.out.contains("Nothing new was due."))
+        let list = try run(["reminders", "list", code])
+        #expect(list.out.contains("expiry_reminder 30d"))
+        #expect(list.out.contains("gift_notice 45d"))
+        #expect(try run(["reminders", "list", "--failed"]).out == "No reminders match.\n")
+        let retry = try run(["reminders", "retry", "1"])
+        #expect(retry.status == 1)
+        #expect(retry.err.contains("Reminder 1 is sent, not failed"))
+    }
+
+    @Test func aWebhookWithoutASecret_isAUsageError() throws {
+        let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h"])
+        #expect(r.status == 64)
+        #expect(r.err.contains("--webhook-secret"))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GoodwillCore
+@testable import Reminders
+import Testing
+
+@Suite(.serialized) struct WebhookTests {
+    let secretText = "whsec_" + Data((0..<32).map { UInt8($0 &* 7 &+ 3) }).base64EncodedString()
+
+    func channel(_ receiver: TestWebhookReceiver) throws -> WebhookChannel {
+        WebhookChannel(url: receiver.url, secret: try WebhookSecret(parsing: secretText), timeout: 5)
+    }
+
+    @Test func aDelivery_isSignedAsStandardWebhooksSays_andATamperedBodyFailsTheCheck() throws {
+        let receiver = try TestWebhookReceiver()
+        defer { receiver.stop() }
+        let f = try ReminderFixture()
+        try f.issue()
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let report = try f.service.run(channel: try channel(receiver))
+        #expect(report.deliveries.map(\.result) == ["sent"])
+        let request = try #require(receiver.requests.first)
+        #expect(request.method == "POST")
+        #expect(request.path == "/hooks/goodwill")
+        #expect(request.headers["content-type"] == "application/json")
+        #expect(request.headers["webhook-id"] == report.deliveries[0].messageID)
+        #expect(request.headers["webhook-timestamp"] == "1772528400")
+        #expect(standardWebhooksVerify(headers: request.headers, body: request.body, secret: secretText, now: f.clock.now()))
+        var tampered = request.body
+        tampered[tampered.count / 2] ^= 0x01
+        #expect(!standardWebhooksVerify(headers: request.headers, body: tampered, secret: secretText, now: f.clock.now()))
+        #expect(!standardWebhooksVerify(headers: request.headers, body: request.body, secret: "whsec_" + Data(repeating: 1, count: 32).base64EncodedString(), now: f.clock.now()))
+        #expect(!standardWebhooksVerify(headers: request.headers, body: request.body, secret: secretText, now: f.clock.now().addingTimeInterval(600)))
+
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        #expect(event["type"] as? String == "voucher.expiry_reminder")
+        let data = try #require(event["data"] as? [String: Any])
+        #expect(data["message_id"] as? String == report.deliveries[0].messageID)
+        #expect(data["last_valid_day"] as? String == "2026-04-02")
+        #expect(data["days_before"] as? Int == 30)
+        #expect((data["recipient"] as? [String: Any])?["email"] as? String == "anna@example.com")
+        #expect((data["subject"] as? String)?.contains("väntar") == true)
+    }
+
+    @Test func failures_backOffWithRetryAfter_endInTheFailedList_andARetryKeepsTheId() throws {
+        let receiver = try TestWebhookReceiver(answers: [(503, ["Retry-After": "3600"])])
+        defer { receiver.stop() }
+        let f = try ReminderFixture(retry: RetryPolicy(maxAttempts: 3, baseDelay: 60, maxDelay: 3600))
+        try f.issue()
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let webhook = try channel(receiver)
+        var results: [String] = []
+        for _ in 0..<3 {
+            let d = try #require(try f.service.run(channel: webhook).deliveries.first)
+            results.append(d.result)
+            if let next = d.nextAttemptAt {
+                // Retry-After (an hour) is longer than the backoff (at most two minutes here): it wins.
+                #expect(instant(next).timeIntervalSince(f.clock.now()) >= 3600)
+                f.clock.set(instant(next))
+            }
+        }
+        #expect(results == ["retrying", "retrying", "failed"])
+        let failed = try f.service.reminders(status: .failed)
+        #expect(failed.count == 1)
+        #expect(failed[0].history.map(\.outcome) == ["temporary", "temporary", "temporary"])
+        #expect(failed[0].lastError?.contains("503") == true)
+
+        receiver.answer([(204, [:])])
+        _ = try f.service.retry(id: failed[0].id)
+        #expect(try f.service.run(channel: webhook).deliveries.map(\.result) == ["sent"])
+        #expect(Set(receiver.requests.compactMap { $0.headers["webhook-id"] }) == [failed[0].messageID])
+        #expect(receiver.requests.count == 4)
+    }
+
+    @Test func aClientError_isPermanent_and410DisablesTheEndpoint() throws {
+        let receiver = try TestWebhookReceiver(answers: [(400, [:]), (410, [:])])
+        defer { receiver.stop() }
+        let f = try ReminderFixture()
+        try f.issue(email: "a@example.com")
+        try f.issue(email: "b@example.com")
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let webhook = try channel(receiver)
+        let first = try f.service.run(channel: webhook)
+        #expect(first.deliveries.map(\.result) == ["failed", "failed"])
+        #expect(first.deliveries[1].error?.contains("410") == true)
+
+        try f.issue(months: 1, email: "c@example.com")
+        f.clock.set(instant("2026-03-27T09:00:00Z"))
+        let paused = try f.service.run(channel: webhook)
+        #expect(paused.endpointDisabled?.contains("410") == true)
+        #expect(receiver.requests.count == 2)
+
+        receiver.answer([(200, [:])])
+        try f.service.enableEndpoint(webhook.url.absoluteString)
+        #expect(try f.service.run(channel: webhook).sentCount >= 1)
+    }
+
+    @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
+        let receiver = try TestWebhookReceiver()
+        let url = receiver.url
+        receiver.stop() // nothing listens on the port any more
+        let outcome = WebhookChannel(url: url, secret: try WebhookSecret(parsing: secretText), timeout: 2)
+            .deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+        guard case .temporary = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
+    }
+
+    @Test func secrets_mustBeWhsecBase64OfAtLeast24Bytes() {
+        #expect(throws: WebhookSecretError.missingPrefix) { try WebhookSecret(parsing: "abc") }
+        #expect(throws: WebhookSecretError.tooShort(8)) { try WebhookSecret(parsing: "whsec_" + Data(count: 8).base64EncodedString()) }
+        #expect(WebhookChannel.outcome(status: 429, retryAfter: "30") == .temporary("the endpoint answered 429", retryAfter: 30))
+        #expect(WebhookChannel.outcome(status: 404, retryAfter: nil) == .permanent("the endpoint answered 404"))
+    }
+}
+
+func sampleMessage(subject: String = "Ditt presentkort väntar på dig", body: String = "Hej!\n") -> OutgoingMessage {
+    OutgoingMessage(messageID: "msg_0123456789abcdef0123456789abcdef", kind: .expiryReminder, voucherID: "vch_x", code: "ABCD",
+                    language: .sv, fromAddress: "hej@example.com", fromName: "Takvandring Stockholm", toAddress: "anna@example.com",
+                    toName: "Anna Öberg", subject: subject, body: body, calendarText: nil, date: Date(timeIntervalSince1970: 1_772_528_400),
+                    lastValidDay: LocalDate(iso: "2026-04-02"), expiresAt: nil, balance: sek(500), daysBefore: 30)
+}

@@ -1,3 +1,0 @@
-import Testing
-
-// RemindersTests: tests are added beside this file.
