@@ -7,10 +7,11 @@ struct CLIResult {
     let stderr: String
 }
 
-struct CLIRunner {
+/// Immutable after init, so sharing it across the threads of a race test is safe.
+final class CLIRunner: @unchecked Sendable {
     let folder: URL
     var database: String { folder.appendingPathComponent("goodwill.db").path }
-    var environment: [String: String]
+    let environment: [String: String]
 
     static let binary: URL = {
         // The test bundle sits in the same build folder as the executable.
@@ -38,6 +39,8 @@ struct CLIRunner {
         env["GOODWILL_NOW"] = now
         environment = env
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     @discardableResult
     func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> CLIResult {
