@@ -85,6 +85,11 @@ public struct ReminderSettings: Sendable, Equatable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw .unreadable(file: file, reason: error.localizedDescription)
         }
+        return try load(data: data, file: file)
+    }
+
+    /// The same from bytes already read (`file` names them in errors).
+    public static func load(data: Data, file: String) throws(TemplateError) -> ReminderSettings {
         let raw: RawProfile
         do { raw = try JSONDecoder().decode(RawProfile.self, from: data) } catch {
             throw .badIssuerConfig(file: file, reason: "not valid settings JSON (\(error)). See README 'Reminders' for the fields.")

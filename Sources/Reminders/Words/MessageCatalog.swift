@@ -8,24 +8,37 @@ public struct MessageCatalog: Sendable {
     private let templates: [MessageKind: [MessageLanguage: MessageTemplate]]
 
     public static func load(directory: String) throws(TemplateError) -> MessageCatalog {
-        let fm = FileManager.default
+        try load(directory: directory) { path throws(TemplateError) -> String? in
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .unreadable(file: path, reason: "\(error.localizedDescription) (templates are UTF-8 text)")
+            }
+        }
+    }
+
+    /// The templates shipped in Policies/messages, carried inside the binary: used when no folder
+    /// of templates is configured or found, so an installed binary still writes every message.
+    public static func embedded() throws(TemplateError) -> MessageCatalog {
+        let prefix = "embedded:Policies/messages"
+        return try load(directory: prefix) { path throws(TemplateError) -> String? in
+            EmbeddedMessages.files[String(path.dropFirst(prefix.count + 1))]
+        }
+    }
+
+    private static func load(directory: String, read: (String) throws(TemplateError) -> String?) throws(TemplateError) -> MessageCatalog {
         var templates: [MessageKind: [MessageLanguage: MessageTemplate]] = [:]
         for kind in MessageKind.allCases {
             for language in MessageLanguage.allCases {
                 let file = directory + "/" + language.rawValue + "/" + kind.rawValue + ".txt"
-                guard fm.fileExists(atPath: file) else {
+                guard let text = try read(file) else {
                     if language == .en { throw .missingTemplate(file: file) }
                     continue
-                }
-                let text: String
-                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                    throw .unreadable(file: file, reason: "\(error.localizedDescription) (templates are UTF-8 text)")
                 }
                 templates[kind, default: [:]][language] = try MessageTemplate(kind: kind, language: language, file: file, text: text)
             }
         }
         let issuerFile = directory + "/issuer.json"
-        let settings = fm.fileExists(atPath: issuerFile) ? try ReminderSettings.load(file: issuerFile) : ReminderSettings()
+        let settings = try read(issuerFile).map { text throws(TemplateError) in try ReminderSettings.load(data: Data(text.utf8), file: issuerFile) } ?? ReminderSettings()
         return MessageCatalog(directory: directory, settings: settings, templates: templates)
     }
 

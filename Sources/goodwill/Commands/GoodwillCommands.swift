@@ -162,17 +162,7 @@ enum GoodwillCommands {
     }
 }
 
-/// Where the shipped fixtures are: beside the working directory, or up from the binary.
+/// Where the shipped fixtures are.
 enum Fixtures {
-    static func bookPath() -> String {
-        let relative = "Fixtures/book/events.jsonl"
-        if FileManager.default.fileExists(atPath: relative) { return relative }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return relative
-    }
+    static func bookPath() -> String { ProgramFiles.find("Fixtures/book/events.jsonl") ?? "Fixtures/book/events.jsonl" }
 }

@@ -51,23 +51,15 @@ enum ReminderCommands {
 
     // MARK: Setup
 
-    /// `--messages`, `$GOODWILL_MESSAGES`, `./Policies/messages`, else the folder beside the program's package.
-    static func messagesDirectory(_ c: CLIContext) -> String {
+    /// `--messages`, `$GOODWILL_MESSAGES`, `./Policies/messages`, the folder above the program;
+    /// nil: use the templates built into the program.
+    static func messagesDirectory(_ c: CLIContext) -> String? {
         if let dir = c.value("messages") ?? c.environment["GOODWILL_MESSAGES"].flatMap({ $0.isEmpty ? nil : $0 }) { return dir }
-        let fm = FileManager.default
-        let local = fm.currentDirectoryPath + "/Policies/messages"
-        if fm.fileExists(atPath: local) { return local }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent("Policies/messages").path
-            if fm.fileExists(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return local
+        return ProgramFiles.find("Policies/messages")
     }
 
     static func service(_ c: CLIContext) throws -> ReminderService {
-        var catalog = try MessageCatalog.load(directory: messagesDirectory(c))
+        var catalog = try messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) } ?? MessageCatalog.embedded()
         if let from = c.environment["GOODWILL_MAIL_FROM"], !from.isEmpty {
             var settings = catalog.settings
             settings.overrideMailFrom(from)
