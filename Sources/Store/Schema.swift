@@ -200,5 +200,6 @@ public enum Schema {
                 reason TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        supportMigration,
     ]
 }
