@@ -71,7 +71,7 @@ final class SupportFixture {
         for table in ["holders", "vouchers", "entries", "reminder_outbox", "support_notes", "support_cases", "holder_closures", "farewell_letters", "decisions"] {
             let cols = try ledger.db.query("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.text(0) }
             let select = cols.map { "quote(\($0))" }.joined(separator: " || '|' || ")
-            out += try ledger.db.query("SELECT '\(table)|' || \(select) FROM \(table) ORDER BY rowid") { $0.text(0) }
+            out += try ledger.db.query("SELECT '\(table)|' || \(select) FROM \(table) ORDER BY 1") { $0.text(0) }
         }
         return out
     }

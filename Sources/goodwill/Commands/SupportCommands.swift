@@ -2,6 +2,7 @@ import ArgumentParsing
 import Foundation
 import GoodwillCore
 import Ledger
+import Reminders
 import Support
 
 /// `goodwill holder …`, `goodwill case …`, `goodwill report …`: support and finance.
@@ -18,6 +19,13 @@ enum SupportCommands {
                 Command("search", abstract: "Find holders by part of an email or name, or by a voucher code.",
                         arguments: [Argument("text", help: "What to look for.")],
                         options: [Option("limit", valueName: "n", help: "At most this many.", default: "50")]),
+                Command("close", abstract: "A holder leaves: refund what the law or your terms allow, drop reminders, say goodbye, erase on request.",
+                        discussion: "Each remaining balance is refunded where the jurisdiction's cash-out rule allows (or every one with --refund-all), recorded as a refunded entry with the payout reference; every other voucher's fate is said plainly. Pending reminders are dropped and one farewell goes out in the holder's language at the next 'goodwill reminders run'. With --erase, names, emails, gift messages and notes are replaced by a pseudonym; the ledger's amounts stay and 'goodwill verify' still passes. All in one transaction; running it again reports that the holder is already closed.",
+                        arguments: [holderArg],
+                        options: [Option("payout-reference", valueName: "ref", help: "The payout's reference (bank transfer or payment id); needed when anything is refunded."),
+                                  ReminderCommands.messages],
+                        flags: [Flag("erase", help: "Also erase personal data, replacing it with a pseudonym."),
+                                Flag("refund-all", help: "Your terms refund every remaining balance on closing, beyond what the law requires.")]),
                 Command("note", abstract: "Write a support note on a holder's record.",
                         arguments: [holderArg, Argument("text", help: "The note.", repeating: true)]),
             ]),
@@ -45,7 +53,7 @@ enum SupportCommands {
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] {
         var h: [[String]: (CLIContext) throws -> Int32] = [
-            ["holder", "show"]: show, ["holder", "search"]: search, ["holder", "note"]: note,
+            ["holder", "show"]: show, ["holder", "search"]: search, ["holder", "note"]: note, ["holder", "close"]: close,
             ["case", "open"]: openCase, ["case", "close"]: closeCase,
         ]
         for name in ReportName.allCases { h[["report", name.rawValue]] = { try report($0, name) } }
@@ -112,6 +120,37 @@ enum SupportCommands {
         let k = try service(c).closeCase(id, resolution: words(c, "resolution"), actor: c.actor)
         try c.emit(k, text: "Case \(k.id) closed: \(k.resolution ?? "")")
         return 0
+    }
+
+    static func close(_ c: CLIContext) throws -> Int32 {
+        let catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
+        let support = SupportService(ledger: try c.openLedger(), catalog: catalog)
+        let result = try support.close(CloseRequest(holder: try c.required("holder"), erase: c.flag("erase"),
+                                                    payoutReference: c.value("payout-reference"), refundAll: c.flag("refund-all")), actor: c.actor)
+        try c.emit(result, text: text(result))
+        return 0
+    }
+
+    static func text(_ r: CloseResult) -> String {
+        var lines: [String] = []
+        if r.alreadyClosed {
+            lines.append("Already closed on \(r.closedAt) by \(r.closedBy); nothing was changed this time. What was done then:")
+        } else {
+            lines.append("Closed \(r.holderID).")
+        }
+        for v in r.vouchers { lines.append("  \(v.code): \(v.explanation)") }
+        if !r.refunded.isEmpty {
+            lines.append("Refunded: " + r.refunded.map { "\($0.amount) (\($0.vouchers) voucher\($0.vouchers == 1 ? "" : "s"))" }.joined(separator: ", ")
+                         + (r.payoutReference.map { " — payout reference \($0)" } ?? ""))
+        }
+        lines.append("Reminders dropped: \(r.remindersDropped).")
+        if let f = r.farewell {
+            lines.append("Farewell (\(f.language)) queued as \(f.messageID); it goes out at the next 'goodwill reminders run'.")
+        } else {
+            lines.append("No farewell: there is no email address on file.")
+        }
+        if r.erased { lines.append("Personal data erased; the holder is now \"\(r.pseudonym ?? "")\". The ledger's amounts stay, and 'goodwill verify' still passes.") }
+        return lines.joined(separator: "\n")
     }
 
     // MARK: Reports
