@@ -23,7 +23,7 @@ public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .payoutReferenceRequired(let count):
             return "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); give the payout's reference with --payout-reference REF (a bank transfer or payment id) so finance can match it. Nothing was changed."
         case .importRejected(let rows, let line):
-            return "\(rows) row\(rows == 1 ? "" : "s") of the file are invalid (the first on line \(line)); nothing was imported. Fix them, or add --skip-invalid --rejects FILE to import the good rows."
+            return "\(rows) row\(rows == 1 ? " of the file is" : "s of the file are") invalid (the first on line \(line)); nothing was imported. Fix them, or add --skip-invalid --rejects FILE to import the good rows."
         }
     }
 }

@@ -61,7 +61,11 @@ extension SupportService {
 
     /// Writes rejected rows as CSV: the import columns, then `line` and `reason`.
     public static func rejectsCSV(_ rejected: [ImportRejection], header: [String]) -> String {
-        CSV.line(header + ["line", "reason"]) + rejected.map { CSV.line($0.fields + [String($0.line), $0.reason]) }.joined()
+        CSV.line(header + ["line", "reason"]) + rejected.map { r in
+            // A row that could not be split into fields (a broken quote) keeps the columns aligned.
+            let fields = r.fields.count == header.count ? r.fields : (r.fields + Array(repeating: "", count: header.count)).prefix(header.count).map { $0 }
+            return CSV.line(fields + [String(r.line), r.reason])
+        }.joined()
     }
 }
 
@@ -180,7 +184,10 @@ struct VoucherImporter {
         func text(_ name: String, max: Int) throws -> String? {
             guard let t = field(name) else { return nil }
             guard t.count <= max else { throw bad("\(name) is longer than \(max) characters") }
-            guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { throw bad("\(name) contains control characters") }
+            // A line break (inside quotes) is text; other control characters are not.
+            guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+                throw bad("\(name) contains control characters")
+            }
             return t
         }
         let holderEmail = try email("holder_email"), purchaserEmail = try email("purchaser_email")
