@@ -19,6 +19,10 @@ struct BulkWriter {
     var holders: [String: HolderID] = [:]
     var holdersCreated = 0
     var totals: [String: (Int, Int64)] = [:]
+    var random = BufferedSystemRandom()
+    var expiries: [LocalDate: Expiry] = [:]
+    /// An empty holders table at the start: every email is new unless we created it in this import.
+    let holdersOnFile: Bool
 
     init(service: SupportService, actor: String, reason: String, zone: ZonedCalendar, now: Date) throws {
         db = service.db; store = service.ledger.store; self.actor = actor; self.reason = reason; self.zone = zone; self.now = now
@@ -26,19 +30,22 @@ struct BulkWriter {
         let last = try store.lastEntry()
         nextID = (last?.id ?? 0) + 1
         head = last?.hash ?? LedgerEntry.genesisHash
+        holdersOnFile = try db.scalarInt("SELECT count(*) FROM holders") > 0
     }
 
     mutating func holder(_ email: String?, name: String?) throws -> HolderID? {
         guard let email else { return nil }
-        let key = Holder.normalize(email: email)
+        // Validated emails hold no whitespace, so Holder.normalize comes down to lowercasing.
+        let key = email.lowercased()
         if let id = holders[key] { return id }
-        if let existing = try store.holder(email: email) {
+        if holdersOnFile, let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: nil, timeZone: nil)
             holders[key] = existing.id
             return existing.id
         }
-        let h = Holder(id: .generate(), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
-        try store.insert(h)
+        let h = Holder(id: .generate(using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
+        try db.run("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)",
+                   [.text(h.id.rawValue), .text(key), .text(email), .optional(name), .integer(now.unixMilliseconds)])
         holdersCreated += 1
         holders[key] = h.id
         return h.id
@@ -57,8 +64,15 @@ struct BulkWriter {
     mutating func write(_ row: VoucherImporter.Row) throws {
         let holderID = try holder(row.holderEmail, name: row.holderName)
         let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName)
-        let expiry = row.lastDay.map { Expiry(lastValidDay: $0, calendar: zone) }
-        var v = Voucher(id: .generate(), code: row.code, value: row.value, balance: row.value, storedStatus: .active, issuedAt: row.issuedAt,
+        var expiry: Expiry?
+        if let day = row.lastDay {
+            if let e = expiries[day] { expiry = e } else {
+                let e = Expiry(lastValidDay: day, calendar: zone)
+                expiries[day] = e
+                expiry = e
+            }
+        }
+        var v = Voucher(id: .generate(using: &random), code: row.code, value: row.value, balance: row.value, storedStatus: .active, issuedAt: row.issuedAt,
                         expiry: expiry, timeZone: zone.identifier, holderID: holderID, purchaserID: purchaserID, kind: row.kind,
                         experience: row.experience, message: nil, issuer: issuer)
         let final = v.naturalStatus(balance: row.balance.minorUnits, at: now)

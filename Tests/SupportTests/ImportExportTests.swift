@@ -42,6 +42,38 @@ import Testing
         #expect(again.rejected.first?.reason.contains("already on file") == true)
     }
 
+    /// The bulk path (secondary indexes dropped and built again) ends with the same schema, and a
+    /// refused import leaves the indexes where they were.
+    @Test func theBulkPath_rebuildsEveryIndex_andARefusedImportKeepsThem() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let schema = { try f.ledger.db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name") { "\($0.text(0)) \($0.optionalText(1) ?? "")" } }
+        let before = try schema()
+        let good = try write(Self.header + "B-1,500,100,SEK,2025-01-10,2026-01-10,a@example.se,,,,,\nB-2,500,500,SEK,2025-01-10,,,,,,,\n", f)
+        let r = try f.support.importVouchers(file: good, actor: "test", rebuildIndexesAbove: 0)
+        #expect(r.imported == 2)
+        #expect(try schema() == before)
+        #expect(try f.ledger.verify().ok)
+        let bad = try write(Self.header + "B-3,500,900,SEK,2025-01-10,,,,,,,\n", f, name: "bad.csv")
+        #expect(try f.support.importVouchers(file: bad, actor: "test", rebuildIndexesAbove: 0).committed == false)
+        #expect(try schema() == before)
+        #expect(try f.ledger.store.countVouchers() == 2)
+    }
+
+    @Test func theFastPaths_agreeWithTheGeneralRoutines() throws {
+        for code in ["old-0001", "OLD 00O1", "abc-il-lo", "X-ÅÄÖ-1", " a b ", "UUU", "o0Ii1Ll"] {
+            #expect(FastText.codeKey(code) == VoucherCode.normalize(code), "\(code)")
+        }
+        for text in ["0", "5", "499.5", "499.50", "12345678901234567", "1.234", ".5", "5.", "", "1.2.3", "99999999999999999999", "0.05"] {
+            let general = try? Money.parse(text, currency: .sek)
+            let fast = FastText.money(text, currency: .sek)
+            if let fast { #expect(fast == general, "\(text)") }
+        }
+        #expect(FastText.money("499.5", currency: .sek) == Money(minorUnits: 49_950, currency: .sek))
+        #expect(FastText.trimmed("  a b\t") == "a b")
+        #expect(FastText.hasNoControlCharacters("line\nbreak") && !FastText.hasNoControlCharacters("bell\u{7}"))
+        #expect(!FastText.hasNoControlCharacters("bell\u{85}é"))
+    }
+
     @Test func quotedFields_oldCodes_andPartlyUsedBalances_comeInAsTheLedgerWouldWriteThem() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
         let path = try write(Self.header + """
