@@ -43,7 +43,7 @@ struct BulkWriter {
             holders[key] = existing.id
             return existing.id
         }
-        let h = Holder(id: .generate(using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
+        let h = Holder(id: FastText.identifier(HolderID.self, using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
         try db.run("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)",
                    [.text(h.id.rawValue), .text(key), .text(email), .optional(name), .integer(now.unixMilliseconds)])
         holdersCreated += 1
@@ -72,7 +72,7 @@ struct BulkWriter {
                 expiry = e
             }
         }
-        var v = Voucher(id: .generate(using: &random), code: row.code, value: row.value, balance: row.value, storedStatus: .active, issuedAt: row.issuedAt,
+        var v = Voucher(id: FastText.identifier(VoucherID.self, using: &random), code: row.code, value: row.value, balance: row.value, storedStatus: .active, issuedAt: row.issuedAt,
                         expiry: expiry, timeZone: zone.identifier, holderID: holderID, purchaserID: purchaserID, kind: row.kind,
                         experience: row.experience, message: nil, issuer: issuer)
         let final = v.naturalStatus(balance: row.balance.minorUnits, at: now)

@@ -63,6 +63,52 @@ enum FastText {
         return Money(minorUnits: minor, currency: currency)
     }
 
+    /// `Holder.isPlausible` for ASCII addresses without whitespace, by bytes; other text goes to it.
+    static func plausibleEmail(_ e: String) -> Bool {
+        var at = -1, count = 0, dotAfterAt = false, lastByte: UInt8 = 0, afterAtFirst: UInt8 = 0
+        for b in e.utf8 {
+            if b >= 0x80 || b <= 0x20 || b == 0x7F { return Holder.isPlausible(email: e) }
+            if b == 0x40 {
+                guard at == -1 else { return false }
+                at = count
+            } else if at >= 0 {
+                if count == at + 1 { afterAtFirst = b }
+                if b == 0x2E { dotAfterAt = true }
+            }
+            lastByte = b
+            count += 1
+        }
+        return count <= 254 && at > 0 && at < count - 1 && dotAfterAt && afterAtFirst != 0x2E && lastByte != 0x2E
+    }
+
+    /// Random prefixed IDs (`vch_…`, `hld_…`): 16 symbols of 5 random bits each (80 bits), like
+    /// `PrefixedIdentifier.generate`, from two draws instead of sixteen.
+    static func identifier<ID: PrefixedIdentifier, R: RandomNumberGenerator>(_ type: ID.Type, using rng: inout R) -> ID {
+        let alphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+        var bytes = Array(ID.prefix.utf8)
+        var bits = rng.next()
+        for i in 0..<16 {
+            if i == 12 { bits = rng.next() }  // 12 × 5 = 60 bits from the first draw, 20 from the second
+            bytes.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return ID(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `LocalDate(iso:)` for "YYYY-MM-DD" by bytes.
+    static func localDate(_ s: String) -> LocalDate? {
+        let u = Array(s.utf8)
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
+        var n = [Int](repeating: 0, count: 3)
+        for (i, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            for j in range {
+                guard u[j] >= 0x30 && u[j] <= 0x39 else { return nil }
+                n[i] = n[i] * 10 + Int(u[j] - 0x30)
+            }
+        }
+        return LocalDate(year: n[0], month: n[1], day: n[2])
+    }
+
     /// True when the text has no control characters other than a line break; plain ASCII is
     /// decided by bytes, anything else by Unicode properties.
     static func hasNoControlCharacters(_ s: String) -> Bool {

@@ -194,13 +194,13 @@ struct VoucherImporter {
         guard let issuedText = field("issued") else { throw bad("issued is empty; give the issue date as YYYY-MM-DD") }
         let issuedAt: Date
         let issuedDay: LocalDate
-        if let d = LocalDate(iso: issuedText) { issuedDay = d; issuedAt = checks.startOfDay(d) }
+        if let d = checks.day(issuedText) { issuedDay = d; issuedAt = checks.startOfDay(d) }
         else if let t = RFC3339.parse(issuedText) { issuedAt = t; issuedDay = zone.localDate(of: t) }
         else { throw bad("issued '\(issuedText)' is not a date like 2024-05-17") }
         guard issuedDay <= today else { throw bad("issued \(issuedDay) is in the future") }
         var lastDay: LocalDate?
         if let e = field("expires") {
-            guard let d = LocalDate(iso: e) else { throw bad("expires '\(e)' is not a date like 2025-05-17 (leave it empty for no expiry)") }
+            guard let d = checks.day(e) else { throw bad("expires '\(e)' is not a date like 2025-05-17 (leave it empty for no expiry)") }
             guard d >= issuedDay else { throw bad("expires \(d) is before issued \(issuedDay)") }
             lastDay = d
         }
@@ -242,6 +242,16 @@ struct ImportChecks {
 
     init(vouchersOnFile: Bool, zone: ZonedCalendar) { self.vouchersOnFile = vouchersOnFile; self.zone = zone }
 
+    var dayTexts: [String: LocalDate] = [:]
+
+    /// A YYYY-MM-DD date, parsed once per distinct text.
+    mutating func day(_ text: String) -> LocalDate? {
+        if let d = dayTexts[text] { return d }
+        guard let d = FastText.localDate(text) else { return nil }
+        dayTexts[text] = d
+        return d
+    }
+
     mutating func startOfDay(_ d: LocalDate) -> Date {
         if let t = days[d] { return t }
         let t = zone.startOfDay(d)
@@ -251,7 +261,7 @@ struct ImportChecks {
 
     mutating func plausible(email: String) -> Bool {
         if emails.contains(email) { return true }
-        guard Holder.isPlausible(email: email) else { return false }
+        guard FastText.plausibleEmail(email) else { return false }
         emails.insert(email)
         return true
     }

@@ -70,6 +70,15 @@ import Testing
         }
         #expect(FastText.money("499.5", currency: .sek) == Money(minorUnits: 49_950, currency: .sek))
         #expect(FastText.trimmed("  a b\t") == "a b")
+        for e in ["a@b.se", "a@b", "@b.se", "a@.b.se", "a@b.se.", "a@@b.se", "a b@c.se", "åsa@b.se", "a@b.se\u{0B}", "a.b@c", "a@b.c@d.e", "x@y.z"] {
+            #expect(FastText.plausibleEmail(e) == Holder.isPlausible(email: e), "\(e)")
+        }
+        for d in ["2025-01-31", "2025-02-30", "2024-02-29", "25-01-01", "2025-1-01", "2025-01-0x", "0000-00-00"] {
+            #expect(FastText.localDate(d) == LocalDate(iso: d), "\(d)")
+        }
+        var rng = BufferedSystemRandom()
+        let ids = (0..<1000).map { _ in FastText.identifier(VoucherID.self, using: &rng).rawValue }
+        #expect(Set(ids).count == 1000 && ids.allSatisfy { VoucherID.parse($0) != nil && $0.count == 20 })
         #expect(FastText.hasNoControlCharacters("line\nbreak") && !FastText.hasNoControlCharacters("bell\u{7}"))
         #expect(!FastText.hasNoControlCharacters("bell\u{85}é"))
     }
