@@ -62,6 +62,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     public func close() {
         writer.stop()
         readers.close()
+        LogSink.standardError.flush()
     }
 
     /// How many active keys exist: a server with none tells the operator how to make one.
@@ -161,14 +162,24 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// `Authorization: Bearer <secret>` (RFC 6750 §2.1; the scheme is case-insensitive).
     static func bearer(_ request: HTTPRequest) -> String? {
         guard let value = request.headers["Authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let secret = parts[1].trimmingCharacters(in: .whitespaces)
-        return secret.isEmpty ? nil : secret
+        let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].count == 6,
+              zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var secret = parts[1]
+        while let last = secret.last, last == 0x20 || last == 0x09 { secret = secret.dropLast() }
+        return secret.isEmpty ? nil : String(decoding: secret, as: UTF8.self)
     }
 
+    /// The `code` member of a problem body we wrote (`"code":"…"`, keys sorted, no spaces).
     static func problemCode(in body: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
-        return object["code"] as? String
+        let marker = Array(#""code":""#.utf8)
+        let bytes = [UInt8](body)
+        guard bytes.count > marker.count else { return nil }
+        for i in 0...(bytes.count - marker.count) where bytes[i] == marker[0] && Array(bytes[i..<(i + marker.count)]) == marker {
+            let start = i + marker.count
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        return nil
     }
 }

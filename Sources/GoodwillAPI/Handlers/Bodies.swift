@@ -53,16 +53,43 @@ enum BodyFields {
 }
 
 extension JSON {
-    /// Decodes a JSON object body whose top-level fields must all be in `allowed`.
+    /// Decodes a JSON object body whose top-level fields must all be in `allowed`, in one pass.
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest, allowed: Set<String>, emptyIsObject: Bool = false) throws -> T {
-        let value = try decode(type, from: request, emptyIsObject: emptyIsObject)
-        if !request.body.isEmpty,
-           let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] {
-            let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
-            if !unknown.isEmpty {
-                throw Problem.invalid("Unknown field\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")). This route takes \(allowed.sorted().joined(separator: ", ")).")
-            }
+        do {
+            return try decode(Checked<T>.self, from: request, emptyIsObject: emptyIsObject).value
+        } catch let unknown as UnknownFields {
+            throw Problem.invalid("Unknown field\(unknown.names.count == 1 ? "" : "s") \(unknown.names.map { "'\($0)'" }.joined(separator: ", ")). This route takes \(allowed.sorted().joined(separator: ", ")).")
         }
-        return value
     }
 }
+
+struct UnknownFields: Error { var names: [String] }
+
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Which fields a body may have, by type, checked while decoding.
+protocol KnownFields { static var fields: Set<String> { get } }
+
+private struct Checked<T: Decodable>: Decodable {
+    var value: T
+    init(from decoder: any Decoder) throws {
+        if let known = T.self as? any KnownFields.Type, let keys = try? decoder.container(keyedBy: AnyKey.self).allKeys {
+            let unknown = keys.map(\.stringValue).filter { !known.fields.contains($0) }
+            if !unknown.isEmpty { throw UnknownFields(names: unknown.sorted()) }
+        }
+        value = try T(from: decoder)
+    }
+}
+
+extension IssueRequest: KnownFields { static var fields: Set<String> { BodyFields.issue } }
+extension RedemptionBody: KnownFields { static var fields: Set<String> { BodyFields.redemption } }
+extension ReversalBody: KnownFields { static var fields: Set<String> { BodyFields.reversal } }
+extension ReasonBody: KnownFields { static var fields: Set<String> { BodyFields.reason } }
+extension AdjustmentBody: KnownFields { static var fields: Set<String> { BodyFields.adjustment } }
+extension RefundBody: KnownFields { static var fields: Set<String> { BodyFields.refund } }
+extension ExtensionBody: KnownFields { static var fields: Set<String> { BodyFields.extensionRequest } }

@@ -29,6 +29,8 @@ enum JSON {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
             throw problem(error)
+        } catch let error as UnknownFields {
+            throw error
         } catch {
             throw Problem.malformedJSON("\(error)")
         }

@@ -94,7 +94,9 @@ final class LedgerWriter: @unchecked Sendable {
             }
             batches += 1
             commands += group.count
-            for (item, result) in zip(group, results) { item.3(result) }
+            // Answering (rendering JSON, logging) happens off this thread, so the next batch starts now.
+            let answers = zip(group.map(\.3), results).map { ($0, $1) }
+            DispatchQueue.global().async { for (done, result) in answers { done(result) } }
             group.removeAll(keepingCapacity: true)
         }
         for item in work {
