@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Reminders", dependencies: ["Ledger", "Store", "GoodwillCore"]),
         .target(name: "Support", dependencies: ["Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "HTTPServer"),
-        .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
+        .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "ArgumentParsing"),
         .executableTarget(
             name: "goodwill-bench",
@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "RemindersTests", dependencies: ["Reminders", "Ledger", "Store", "GoodwillCore"]),
         .testTarget(name: "SupportTests", dependencies: ["Support", "Reminders", "Ledger", "Store", "GoodwillCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "CLITests", dependencies: ["GoodwillCore"]),
     ]
