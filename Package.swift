@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "GoodwillCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
         .testTarget(name: "RemindersTests", dependencies: ["Reminders", "Ledger", "Store", "GoodwillCore"]),
-        .testTarget(name: "SupportTests", dependencies: ["Support", "Reminders", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "Reminders", "Ledger", "PolicyEngine", "Store", "GoodwillCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),

@@ -97,7 +97,7 @@ struct VoucherImporter {
     let file: String
     let skipInvalid: Bool
 
-    struct Row {
+    struct Row: Sendable {
         var code: String, codeKey: String, value: Money, balance: Money, issuedAt: Date, lastDay: LocalDate?
         var holderEmail: String?, holderName: String?, purchaserEmail: String?, purchaserName: String?
         var experience: String?, kind: VoucherKind
@@ -125,39 +125,47 @@ struct VoucherImporter {
         let today = zone.localDate(of: now)
         var writer = try BulkWriter(service: service, actor: actor, reason: "imported from \(URL(fileURLWithPath: file).lastPathComponent)",
                                     zone: zone, now: now)
-        var seen = Set<String>()
-        var checks = ImportChecks(
-            vouchersOnFile: try service.ledger.store.countVouchers() > 0, zone: zone)
-        while true {
-            let record: (line: Int, fields: [String])
-            do {
-                guard let r = try reader.next() else { break }
-                record = r
-            } catch let f as CSVReader.Failure {
-                // The rest of the file cannot be read reliably after a broken quote.
-                result.rejected.append(ImportRejection(line: f.line, code: nil, reason: f.problem, fields: []))
-                break
-            }
-            result.rows += 1
-            func field(_ name: String) -> String? {
-                guard let i = column[name], i < record.fields.count else { return nil }
-                let t = FastText.trimmed(record.fields[i])
-                return t.isEmpty ? nil : t
-            }
-            do {
-                guard record.fields.count == header.count else {
-                    throw SupportError.invalid("has \(record.fields.count) fields, the header has \(header.count)")
-                }
-                let row = try validate(field, today: today, zone: zone, seen: &seen, checks: &checks)
-                if result.rejected.isEmpty || skipInvalid {
-                    try writer.write(row)
-                    result.imported += 1
-                }
-            } catch let e as SupportError {
-                let reason = e.description
-                result.rejected.append(ImportRejection(line: record.line, code: field("code"), reason: reason, fields: record.fields))
-            }
+        let vouchersOnFile = try service.ledger.store.countVouchers() > 0
+
+        // Two stages: this thread writes (it owns the connection and its transaction); another reads
+        // and checks the rows ahead of it, in order, in batches. Rows arrive in file order, so
+        // "stop writing after the first bad row" means the same as in one loop.
+        let channel = BatchChannel()
+        let producer = DispatchGroup()
+        let input = UnsafeInput(reader: reader)
+        let columnCount = header.count
+        DispatchQueue.global(qos: .userInitiated).async(group: producer) {
+            Self.produce(input, column: column, columnCount: columnCount, today: today, zone: zone, into: channel)
         }
+        var finished = false
+        do {
+            while !finished {
+                let batch = channel.take()
+                if let rows = batch.finalRowCount { result.rows = rows; finished = true }
+                for item in batch.items {
+                    switch item {
+                    case .rejected(let r):
+                        result.rejected.append(r)
+                    case .row(let line, let fields, let row):
+                        if vouchersOnFile, try service.db.scalarInt("SELECT count(*) FROM vouchers WHERE code_key = ?", [.text(row.codeKey)]) > 0 {
+                            result.rejected.append(ImportRejection(line: line, code: row.code,
+                                                                   reason: SupportError.invalid("code '\(row.code)' is already on file").description, fields: fields))
+                        } else if result.rejected.isEmpty || skipInvalid {
+                            try writer.write(row)
+                            result.imported += 1
+                        }
+                    }
+                }
+            }
+        } catch {
+            // Stop the reading stage and let it finish before the mapped file goes away.
+            channel.cancel()
+            while !finished { finished = channel.take().finalRowCount != nil }
+            producer.wait()
+            throw error
+        }
+        producer.wait()
+        result.rejected.sort { $0.line < $1.line }
         result.holdersCreated = writer.holdersCreated
         result.balances = writer.totals.keys.sorted().map {
             AmountLine(currency: $0, month: nil, vouchers: writer.totals[$0]!.0, amount: SupportService.money(writer.totals[$0]!.1, $0))
@@ -165,8 +173,52 @@ struct VoucherImporter {
         return result
     }
 
-    func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, seen: inout Set<String>,
-                  checks: inout ImportChecks) throws -> Row {
+    /// The reading stage: parse and check every record, hand them on in batches, end with the row count.
+    static func produce(_ input: UnsafeInput, column: [String: Int], columnCount: Int, today: LocalDate, zone: ZonedCalendar,
+                        into channel: BatchChannel) {
+        var reader = input.reader
+        var seen = Set<String>()
+        var checks = ImportChecks(zone: zone)
+        var batch: [ImportItem] = []
+        batch.reserveCapacity(BatchChannel.batchSize)
+        var rows = 0
+        while !channel.isCancelled {
+            let record: (line: Int, fields: [String])
+            do {
+                guard let r = try reader.next() else { break }
+                record = r
+            } catch {
+                // The rest of the file cannot be read reliably after a broken quote.
+                let f = error as? CSVReader.Failure
+                batch.append(.rejected(ImportRejection(line: f?.line ?? 0, code: nil, reason: f?.problem ?? "\(error)", fields: [])))
+                break
+            }
+            rows += 1
+            func field(_ name: String) -> String? {
+                guard let i = column[name], i < record.fields.count else { return nil }
+                let t = FastText.trimmed(record.fields[i])
+                return t.isEmpty ? nil : t
+            }
+            do {
+                guard record.fields.count == columnCount else {
+                    throw SupportError.invalid("has \(record.fields.count) fields, the header has \(columnCount)")
+                }
+                batch.append(.row(line: record.line, fields: record.fields,
+                                  row: try validate(field, today: today, zone: zone, seen: &seen, checks: &checks)))
+            } catch {
+                let reason = (error as? SupportError)?.description ?? "\(error)"
+                batch.append(.rejected(ImportRejection(line: record.line, code: field("code"), reason: reason, fields: record.fields)))
+            }
+            if batch.count == BatchChannel.batchSize {
+                channel.put(ImportBatch(items: batch, finalRowCount: nil))
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        channel.put(ImportBatch(items: batch, finalRowCount: rows))
+    }
+
+    static func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, seen: inout Set<String>,
+                         checks: inout ImportChecks) throws -> Row {
         func bad(_ s: String) -> SupportError { .invalid(s) }
         guard let code = field("code") else { throw bad("code is empty") }
         let key = FastText.codeKey(code)
@@ -174,10 +226,7 @@ struct VoucherImporter {
             throw bad("code '\(code)' must be 1 to 64 visible ASCII characters")
         }
         guard seen.insert(key).inserted else { throw bad("code '\(code)' appears earlier in the file") }
-        // An empty book has nothing to collide with; otherwise ask the unique index.
-        if checks.vouchersOnFile, try service.db.scalarInt("SELECT count(*) FROM vouchers WHERE code_key = ?", [.text(key)]) > 0 {
-            throw bad("code '\(code)' is already on file")
-        }
+        // Whether the code is already on file is asked by the writing stage, which owns the connection.
         guard let currencyText = field("currency"), let currency = Currency(code: currencyText.uppercased()) else {
             throw bad("currency '\(field("currency") ?? "")' is not an ISO 4217 code Goodwill knows (SEK, EUR, NOK, DKK, USD…)")
         }
@@ -232,15 +281,13 @@ struct VoucherImporter {
     }
 }
 
-/// What the import looks up again and again, computed once: instants of days, emails already
-/// checked, whether there are vouchers to collide with at all.
+/// What the import looks up again and again, computed once: instants of days, emails already checked.
 struct ImportChecks {
-    let vouchersOnFile: Bool
     let zone: ZonedCalendar
     var days: [LocalDate: Date] = [:]
     var emails = Set<String>()
 
-    init(vouchersOnFile: Bool, zone: ZonedCalendar) { self.vouchersOnFile = vouchersOnFile; self.zone = zone }
+    init(zone: ZonedCalendar) { self.zone = zone }
 
     var dayTexts: [String: LocalDate] = [:]
 
@@ -265,4 +312,53 @@ struct ImportChecks {
         emails.insert(email)
         return true
     }
+}
+
+enum ImportItem: Sendable {
+    case row(line: Int, fields: [String], row: VoucherImporter.Row)
+    case rejected(ImportRejection)
+}
+
+struct ImportBatch: Sendable {
+    var items: [ImportItem]
+    /// Set on the last batch: how many records the file had.
+    var finalRowCount: Int?
+}
+
+/// The mapped file's bytes, read by the checking stage while the writing stage waits for its batches.
+/// Safe to send: the bytes are mapped read-only and outlive both stages (the caller waits for the
+/// reader to finish inside `withUnsafeBytes`), and only the checking stage reads them.
+struct UnsafeInput: @unchecked Sendable {
+    let reader: CSVReader
+}
+
+/// A bounded queue of batches from the checking stage to the writing stage: at most `capacity`
+/// batches wait, so a fast reader cannot fill memory with a slow writer.
+final class BatchChannel: @unchecked Sendable {
+    // Every stored property is guarded by `lock`; the semaphores count free and filled slots.
+    static let batchSize = 1024
+    static let capacity = 16
+    private let lock = NSLock()
+    private var queue: [ImportBatch] = []
+    private var cancelled = false
+    private let filled = DispatchSemaphore(value: 0)
+    private let free = DispatchSemaphore(value: BatchChannel.capacity)
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+
+    func put(_ batch: ImportBatch) {
+        free.wait()
+        lock.withLock { queue.append(batch) }
+        filled.signal()
+    }
+
+    func take() -> ImportBatch {
+        filled.wait()
+        let batch = lock.withLock { queue.removeFirst() }
+        free.signal()
+        return batch
+    }
+
+    /// The writing stage failed: the checking stage stops at its next record.
+    func cancel() { lock.withLock { cancelled = true } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GoodwillCore
 import Ledger
+import Store
 import Testing
 @testable import Support
 
@@ -81,6 +82,24 @@ import Testing
         #expect(Set(ids).count == 1000 && ids.allSatisfy { VoucherID.parse($0) != nil && $0.count == 20 })
         #expect(FastText.hasNoControlCharacters("line\nbreak") && !FastText.hasNoControlCharacters("bell\u{7}"))
         #expect(!FastText.hasNoControlCharacters("bell\u{85}é"))
+    }
+
+    /// The writing stage fails part-way (a disk-full error, simulated by a trigger) while the
+    /// checking stage is ahead of it: the import stops without hanging and nothing is stored.
+    @Test func aWriteFailureMidImport_stopsBothStages_andStoresNothing() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        var text = Self.header
+        for i in 1...40_000 { text += "W-\(i),500,500,SEK,2025-01-10,2026-01-10,,,,,,\n" }
+        let path = try write(text, f)
+        try f.ledger.db.execute("""
+            CREATE TRIGGER simulated_disk_full BEFORE INSERT ON vouchers WHEN (SELECT count(*) FROM vouchers) >= 3000
+            BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END;
+            """)
+        #expect(throws: DatabaseError.self) { try f.support.importVouchers(file: path, actor: "test") }
+        #expect(try f.ledger.store.countVouchers() == 0 && f.ledger.store.countEntries() == 0)
+        try f.ledger.db.execute("DROP TRIGGER simulated_disk_full")
+        #expect(try f.support.importVouchers(file: path, actor: "test").imported == 40_000)
+        #expect(try f.ledger.verify().ok)
     }
 
     @Test func quotedFields_oldCodes_andPartlyUsedBalances_comeInAsTheLedgerWouldWriteThem() throws {
