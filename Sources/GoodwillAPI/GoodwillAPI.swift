@@ -77,7 +77,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// Writer statistics: how many commands went into how many transactions.
-    public var commitStatistics: (batches: Int, commands: Int) { (writer.batches.load(ordering: .relaxed), writer.commands.load(ordering: .relaxed)) }
+    public var commitStatistics: (batches: Int, commands: Int, busySeconds: Double) {
+        (writer.batches.load(ordering: .relaxed), writer.commands.load(ordering: .relaxed), Double(writer.busyNanoseconds.load(ordering: .relaxed)) / 1e9)
+    }
 
     // MARK: Responding
 

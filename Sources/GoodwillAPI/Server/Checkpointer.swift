@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Store
 
 /// Moves WAL checkpoints off the writer thread. SQLite's automatic checkpoint runs inside the
@@ -24,7 +25,11 @@ final class Checkpointer: @unchecked Sendable {
 
     func start() {
         condition.lock(); running = true; condition.unlock()
-        let thread = Thread { [self] in run() }
+        // Named for top -H and perf (Foundation's Thread.name does not reach the kernel here).
+        let thread = Thread { [self] in
+            try? "gw-checkpoint".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            run()
+        }
         thread.name = "wal-checkpoint"
         thread.start()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GoodwillCore
 import HTTPServer
 import Ledger
@@ -31,6 +32,8 @@ final class LedgerWriter: @unchecked Sendable {
     /// Committed batches and commands, for the benchmark's view of how well commits group.
     let batches = Atomic<Int>(0)
     let commands = Atomic<Int>(0)
+    /// Nanoseconds spent inside transactions (work and commit), to tell a busy writer from a waiting one.
+    let busyNanoseconds = Atomic<Int>(0)
 
     init(ledger: Ledger, maxBatch: Int = 512, maxPending: Int = 20_000) {
         self.ledger = ledger
@@ -39,7 +42,11 @@ final class LedgerWriter: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
+        // Named for top -H and perf (Foundation's Thread.name does not reach the kernel here).
+        let thread = Thread { [self] in
+            try? "gw-writer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            run()
+        }
         thread.name = "ledger-writer"
         thread.start()
     }
@@ -88,6 +95,8 @@ final class LedgerWriter: @unchecked Sendable {
         func flush() {
             guard !group.isEmpty else { return }
             let results: [Result<LedgerReceipt, any Error>]
+            let started = DispatchTime.now().uptimeNanoseconds
+            defer { busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed) }
             do {
                 results = try ledger.performBatch(group.map { (command: $0.0, actor: $0.1, idempotencyKey: $0.2) })
             } catch {
