@@ -37,6 +37,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     public let metrics = Metrics()
     let log: RequestLog
     let limiter: RateLimiter
+    let keyCache = KeyCache()
     let readers: ReaderPool
     let writer: LedgerWriter
     let checkpointer: Checkpointer
@@ -107,7 +108,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 let work = { (reader: Ledger?) throws -> Reply in
                     if let permission = route.permission {
                         guard let reader, let secret = Self.bearer(request),
-                              let who = try APIKeyStore(reader.db).principal(secret: secret) else { throw Problem.unauthorized }
+                              let who = try self.keyCache.principal(for: secret, lookUp: { try APIKeyStore(reader.db).principal(secret: secret) })
+                        else { throw Problem.unauthorized }
                         principal = who
                         guard who.role.allows(permission) else { throw Problem.forbidden(who.role, route: route.name) }
                     }
