@@ -63,7 +63,8 @@ extension HTTPRequest {
     /// inside its segment. A segment with a broken escape is kept as sent.
     public var pathSegments: [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map { segment in
-            segment.removingPercentEncoding ?? String(segment)
+            // Foundation's decoding is costly on a hot path; most segments have nothing to decode.
+            segment.utf8.contains(UInt8(ascii: "%")) ? (segment.removingPercentEncoding ?? String(segment)) : String(segment)
         }
     }
 

@@ -200,5 +200,18 @@ public enum Schema {
                 reason TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "api keys", sql: """
+            -- API keys: only a SHA-256 of the secret is kept; the secret is shown once, at creation.
+            -- A name is never reused (it is the actor on ledger entries), so a revoked key keeps its row.
+            CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'issuer', 'redeemer', 'support', 'auditor')),
+                secret_hash TEXT NOT NULL UNIQUE,   -- SHA-256 hex of the whole secret
+                prefix TEXT NOT NULL,               -- the first characters of the secret, to recognise it
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            """),
     ]
 }

@@ -1,0 +1,185 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Reminders
+import Store
+
+/// The Goodwill HTTP API as an `HTTPResponder`: routes, keys and roles, problem+json, one log
+/// line and metrics per request. Reads run on the event-loop thread with a pooled read-only
+/// connection; ledger changes go to the single writer thread and are answered after their
+/// group commit.
+public final class GoodwillAPI: HTTPResponder, Sendable {
+    public struct Configuration: Sendable {
+        public var databasePath: String
+        /// Where `{"file": …}` in the policy routes is looked up; nil: only inline policies.
+        public var policiesDirectory: String?
+        public var catalog: MessageCatalog
+        public var ledger: Ledger.Configuration
+        /// synchronous=FULL: an answered write survives power loss.
+        public var durable: Bool
+        public var readConnections: Int
+        public var log: Bool
+        public var publicBalance: RateLimiter.Configuration
+
+        public init(databasePath: String, policiesDirectory: String? = nil, catalog: MessageCatalog,
+                    ledger: Ledger.Configuration = .init(), durable: Bool = true, readConnections: Int = 4, log: Bool = true,
+                    publicBalance: RateLimiter.Configuration = .init()) {
+            self.databasePath = databasePath; self.policiesDirectory = policiesDirectory; self.catalog = catalog
+            self.ledger = ledger; self.durable = durable; self.readConnections = readConnections; self.log = log
+            self.publicBalance = publicBalance
+        }
+    }
+
+    public let configuration: Configuration
+    public let clock: any Clock
+    public let router: Router
+    public let metrics = Metrics()
+    let log: RequestLog
+    let limiter: RateLimiter
+    let readers: ReaderPool
+    let writer: LedgerWriter
+    /// Distinguishes request ids of this process from another's.
+    let instance: String
+
+    /// Opens (creating and migrating if needed) the database and starts the writer thread.
+    public init(configuration: Configuration, clock: any Clock) throws {
+        self.configuration = configuration
+        self.clock = clock
+        let ledger = try Ledger(path: configuration.databasePath, clock: clock, options: .init(durable: configuration.durable),
+                                configuration: configuration.ledger)
+        writer = LedgerWriter(ledger: ledger)
+        readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
+                             limit: configuration.readConnections)
+        router = Router(routes: GoodwillAPI.routes)
+        log = RequestLog(enabled: configuration.log, clock: clock)
+        limiter = RateLimiter(configuration: configuration.publicBalance, clock: clock)
+        instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        writer.start()
+    }
+
+    /// Finishes queued writes and closes the connections. Call after the HTTP server has stopped.
+    public func close() {
+        writer.stop()
+        readers.close()
+        LogSink.standardError.flush()
+    }
+
+    /// How many active keys exist: a server with none tells the operator how to make one.
+    public func activeKeyCount() throws -> Int64 {
+        try readers.withReader { try APIKeyStore($0.db).count() }
+    }
+
+    /// Writer statistics: how many commands went into how many transactions.
+    public var commitStatistics: (batches: Int, commands: Int) { (writer.batches, writer.commands) }
+
+    // MARK: Responding
+
+    public func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        handle(request) { completion($0) }
+    }
+
+    /// Answers one request, now or (for writes) after the commit; `reply` is called exactly once.
+    public func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let requestID = "req_\(instance)_\(String(request.id, radix: 36))"
+        let method = request.method.rawValue
+        switch router.match(method: request.method, segments: request.pathSegments) {
+        case .notFound:
+            finish(Problem.notFound(request.path).response, route: "unmatched", method: method, id: requestID, started: started, key: nil, reply: reply)
+        case .methodNotAllowed(let allowed):
+            finish(Problem.methodNotAllowed(allowed).response, route: "unmatched", method: method, id: requestID, started: started, key: nil, reply: reply)
+        case .found(let route, let parameters):
+            var principal: Principal?
+            let done: @Sendable (HTTPResponse, Principal?) -> Void = { [self] response, who in
+                finish(response, route: route.name, method: method, id: requestID, started: started, key: who?.name, reply: reply)
+            }
+            let outcome: Reply
+            do {
+                let work = { (reader: Ledger?) throws -> Reply in
+                    if let permission = route.permission {
+                        guard let reader, let secret = Self.bearer(request),
+                              let who = try APIKeyStore(reader.db).principal(secret: secret) else { throw Problem.unauthorized }
+                        principal = who
+                        guard who.role.allows(permission) else { throw Problem.forbidden(who.role, route: route.name) }
+                    }
+                    var context = RequestContext(request: request, route: route, parameters: parameters, principal: principal,
+                                                 reader: reader, api: self)
+                    return try route.handler(&context)
+                }
+                outcome = route.usesDatabase ? try readers.withReader { try work($0) } : try work(nil)
+            } catch {
+                done(Problem.from(error).response, principal)
+                return
+            }
+            let who = principal
+            switch outcome {
+            case .response(let response):
+                done(response, who)
+            case .command(let command, let key, let render):
+                let submitted = writer.submit(.command(command, actor: who?.name ?? "public", idempotencyKey: key) { [self] result in
+                    switch result {
+                    case .success(let receipt):
+                        var response = render(receipt)
+                        if receipt.replayed {
+                            response.headers["Idempotent-Replayed"] = "true"
+                        } else if let kind = receipt.entry?.kind {
+                            metrics.recordEvent(kind.rawValue)
+                        }
+                        done(response, who)
+                    case .failure(let error):
+                        done(Problem.from(error).response, who)
+                    }
+                })
+                if !submitted { done(Problem.busy.response, who) }
+            case .write(let body):
+                let submitted = writer.submit(.custom { ledger in
+                    do { done(try body(ledger), who) } catch { done(Problem.from(error).response, who) }
+                })
+                if !submitted { done(Problem.busy.response, who) }
+            case .slow(let body):
+                DispatchQueue.global().async { [self] in
+                    do { done(try readers.withReader { try body($0) }, who) } catch { done(Problem.from(error).response, who) }
+                }
+            }
+        }
+    }
+
+    private func finish(_ response: HTTPResponse, route: String, method: String, id: String, started: UInt64, key: String?,
+                        reply: @Sendable (HTTPResponse) -> Void) {
+        var response = response
+        response.headers["X-Request-Id"] = id
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        metrics.record(route: route, status: response.status.code, seconds: seconds)
+        var problemCode: String?
+        if response.status.code >= 400, response.headers["Content-Type"] == "application/problem+json" {
+            problemCode = Self.problemCode(in: response.body)
+        }
+        log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds, key: key, code: problemCode)
+        reply(response)
+    }
+
+    /// `Authorization: Bearer <secret>` (RFC 6750 §2.1; the scheme is case-insensitive).
+    static func bearer(_ request: HTTPRequest) -> String? {
+        guard let value = request.headers["Authorization"] else { return nil }
+        let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].count == 6,
+              zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var secret = parts[1]
+        while let last = secret.last, last == 0x20 || last == 0x09 { secret = secret.dropLast() }
+        return secret.isEmpty ? nil : String(decoding: secret, as: UTF8.self)
+    }
+
+    /// The `code` member of a problem body we wrote (`"code":"…"`, keys sorted, no spaces).
+    static func problemCode(in body: Data) -> String? {
+        let marker = Array(#""code":""#.utf8)
+        let bytes = [UInt8](body)
+        guard bytes.count > marker.count else { return nil }
+        for i in 0...(bytes.count - marker.count) where bytes[i] == marker[0] && Array(bytes[i..<(i + marker.count)]) == marker {
+            let start = i + marker.count
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import PolicyEngine
+
+/// Goodwill: the policy's dry-run decision for a voucher, extension requests, and the policies.
+enum GoodwillRoutes {
+    static let routes: [Route] = [
+        Route(.get, "/v1/vouchers/{id}/goodwill", .readAll, goodwill),
+        Route(.post, "/v1/vouchers/{id}/extensions", .extend, extend),
+        Route(.get, "/v1/policies", .readAll, policies),
+        Route(.post, "/v1/policies/validate", .analysePolicy, validate),
+        Route(.post, "/v1/policies/activate", .activatePolicy, activate),
+        Route(.post, "/v1/policies/simulate", .analysePolicy, simulate),
+    ]
+
+    static func requester(_ c: RequestContext, default value: Requester) throws -> Requester {
+        guard let text = c.request.queryValue("requester") else { return value }
+        guard let r = Requester(rawValue: text), r == .holder || r == .agent else {
+            throw Problem.invalid("requester is holder (the holder asks) or agent (support on its own initiative); got '\(text)'.")
+        }
+        return r
+    }
+
+    static func goodwill(_ c: inout RequestContext) throws -> Reply {
+        let decision = try c.ledger.explainGoodwill(VoucherReference(c.parameter("id")), requester: try requester(c, default: .holder))
+        return .response(JSON.response(decision))
+    }
+
+    static func extend(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(ExtensionBody.self, from: c.request, allowed: BodyFields.extensionRequest)
+        if let r = body.requester, r != .holder && r != .agent {
+            throw Problem.invalid("requester is holder or agent; got '\(r.rawValue)'.")
+        }
+        if let days = body.days, days <= 0 { throw Problem.invalid("days is a whole number of days above zero, like 30.") }
+        let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
+                                       requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")
+        return .command(.extend(VoucherReference(c.parameter("id")), request), idempotencyKey: try c.idempotencyKey(),
+                        render: VoucherRoutes.receipt)
+    }
+
+    static func policies(_ c: inout RequestContext) throws -> Reply {
+        .response(JSON.response(["policies": try c.ledger.policyInfos()]))
+    }
+
+    /// `{"file": "generous.json"}` from the server's policies folder, or `{"policy": {…}}` inline.
+    static func policySource(_ c: RequestContext, allowed: Set<String>) throws -> (data: Data, fileName: String, object: [String: Any]) {
+        guard !c.request.body.isEmpty else { throw Problem.malformedJSON("the body is empty") }
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: c.request.body) } catch { throw Problem.malformedJSON("it does not parse") }
+        guard let object = parsed as? [String: Any] else { throw Problem.invalid("The body is a JSON object with 'file' or 'policy'.") }
+        let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else { throw Problem.invalid("Unknown field '\(unknown[0])'. This route takes \(allowed.sorted().joined(separator: ", ")).") }
+        switch (object["file"], object["policy"]) {
+        case (let file as String, nil):
+            guard let dir = c.api.configuration.policiesDirectory else {
+                throw Problem.invalid("This server has no policies folder (serve --policies DIR); send the policy itself as {\"policy\": {…}}.")
+            }
+            guard !file.contains("/"), !file.hasPrefix("."), file.hasSuffix(".json"), file.utf8.count <= 200 else {
+                throw Problem.invalid("file names a policy file in the server's policies folder, like generous.json.")
+            }
+            guard let data = FileManager.default.contents(atPath: dir + "/" + file), data.count <= 1 << 20 else {
+                throw Problem(.notFound, code: "policy-file-not-found", detail: "The server's policies folder has no file '\(file)'. GET /v1/policies lists stored versions.")
+            }
+            return (data, file, object)
+        case (nil, let policy as [String: Any]):
+            guard let data = try? JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys]) else { throw Problem.invalid("policy is not a JSON object.") }
+            return (data, "inline.json", object)
+        default:
+            throw Problem.invalid("Give exactly one of 'file' (a file in the server's policies folder) or 'policy' (the policy document).")
+        }
+    }
+
+    static func validate(_ c: inout RequestContext) throws -> Reply {
+        let source = try policySource(c, allowed: BodyFields.policy)
+        let p = try c.ledger.validatePolicy(data: source.data, fileName: source.fileName)
+        return .response(JSON.response(JSONValue.object([
+            "valid": .bool(true), "id": .string(p.id), "version": .integer(Int64(p.version)),
+            "rules": .integer(Int64(p.rules.count)), "hash": .string(p.contentHash),
+        ])))
+    }
+
+    static func activate(_ c: inout RequestContext) throws -> Reply {
+        let source = try policySource(c, allowed: BodyFields.policy)
+        _ = try c.ledger.validatePolicy(data: source.data, fileName: source.fileName)
+        let key = try c.idempotencyKey()
+        let actor = c.actor, route = c.route.name, body = c.request.body, data = source.data, fileName = source.fileName
+        return .write { ledger in
+            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body) {
+                JSON.response(try ledger.activatePolicy(data: data, fileName: fileName, actor: actor))
+            }
+        }
+    }
+
+    static func simulate(_ c: inout RequestContext) throws -> Reply {
+        let source = try policySource(c, allowed: BodyFields.simulation)
+        let policy = try c.ledger.validatePolicy(data: source.data, fileName: source.fileName)
+        func day(_ name: String) throws -> LocalDate? {
+            guard let value = source.object[name] else { return nil }
+            guard let text = value as? String, let d = LocalDate(iso: text) else { throw Problem.invalid("\(name) is a day as YYYY-MM-DD.") }
+            return d
+        }
+        let from = try day("from"), to = try day("to")
+        var rows = 20
+        if let r = source.object["rows"] {
+            guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows is a number from 0 to 10000.") }
+            rows = n
+        }
+        // Replaying history can take seconds: off the event loop, on its own read connection.
+        let rowLimit = rows
+        return .slow { ledger in JSON.response(try ledger.simulate(policy, from: from, to: to, rowLimit: rowLimit)) }
+    }
+}

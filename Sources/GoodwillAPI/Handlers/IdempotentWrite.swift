@@ -1,0 +1,51 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+
+/// Idempotency for POSTs that are not ledger commands (policy activation, reminder retry): the
+/// first answer is stored in the ledger's idempotency table, in the same transaction as the
+/// change, under the scope `http:<key name>`; key names cannot hold ':', so this never meets a
+/// ledger record. A retry with the same key and body gets the stored answer, marked as a replay.
+enum IdempotentWrite {
+    static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
+                    _ work: () throws -> HTTPResponse) throws -> HTTPResponse {
+        guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
+            throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
+        }
+        var hasher = SHA256()
+        hasher.update(route.utf8)
+        hasher.update(CollectionOfOne(UInt8(0)))
+        hasher.update(body)
+        let fingerprint = hasher.finalize()
+        let scope = "http:" + actor
+        return try ledger.db.writeTransaction {
+            if let record = try ledger.store.idempotencyRecord(scope: scope, key: key) {
+                guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
+                return try decode(record.result)
+            }
+            let response = try work()
+            var stored = Array("h1|\(response.status.code)|\(response.headers["Content-Type"] ?? "")|".utf8)
+            stored += response.body
+            try ledger.store.saveIdempotency(scope: scope, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
+            return response
+        }
+    }
+
+    private static func decode(_ stored: [UInt8]) throws -> HTTPResponse {
+        var parts: [ArraySlice<UInt8>] = []
+        var rest = stored[...]
+        for _ in 0..<3 {
+            guard let bar = rest.firstIndex(of: UInt8(ascii: "|")) else { throw Problem.internalError }
+            parts.append(rest[..<bar])
+            rest = rest[(bar + 1)...]
+        }
+        guard String(decoding: parts[0], as: UTF8.self) == "h1", let code = Int(String(decoding: parts[1], as: UTF8.self)) else {
+            throw Problem.internalError
+        }
+        var headers: HTTPHeaders = ["Idempotent-Replayed": "true"]
+        let type = String(decoding: parts[2], as: UTF8.self)
+        if !type.isEmpty { headers["Content-Type"] = type }
+        return HTTPResponse(status: HTTPStatus(code: code, reason: code == 201 ? "Created" : "OK"), headers: headers, body: Data(rest))
+    }
+}

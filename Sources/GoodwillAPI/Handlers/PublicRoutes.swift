@@ -1,0 +1,74 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+
+/// Routes without a key: health, metrics, the OpenAPI document, and the holder's balance check.
+enum PublicRoutes {
+    static let routes: [Route] = [
+        Route(.get, "/health", nil, usesDatabase: false) { _ in .response(health) },
+        Route(.get, "/metrics", nil, metrics),
+        Route(.get, "/openapi.json", nil, usesDatabase: false) { _ in .response(openAPI) },
+        Route(.get, "/v1/public/balance/{code}", nil, balance),
+    ]
+
+    static let health = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Data(#"{"status":"ok"}"#.utf8))
+
+    static let openAPI = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Data(OpenAPIDocument.json.utf8))
+
+    static func metrics(_ c: inout RequestContext) throws -> Reply {
+        let counts = try c.ledger.db.query("SELECT status, count(*) FROM vouchers GROUP BY status ORDER BY status") { ($0.text(0), $0.int64(1)) }
+        return .response(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                      body: Data(c.api.metrics.render(vouchersByStatus: counts).utf8)))
+    }
+
+    /// What a holder may see of a voucher by its code: status, balance and expiry; nothing personal.
+    struct PublicBalance: Encodable {
+        var status: VoucherStatus
+        var balance: Money
+        var expiresAt: String?
+        var lastValidDay: String?
+        enum CodingKeys: String, CodingKey { case status, balance, expiresAt = "expires_at", lastValidDay = "last_valid_day" }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(status, forKey: .status); try c.encode(balance, forKey: .balance)
+            try c.encode(expiresAt, forKey: .expiresAt); try c.encode(lastValidDay, forKey: .lastValidDay)
+        }
+    }
+
+    /// One answer for every code that is not on file, whether unknown, mistyped or malformed,
+    /// so the answer never tells an enumerator how close a guess was.
+    static let unknownCode = Problem(.notFound, code: "voucher-not-found",
+        detail: "No voucher has this code. Check it against the voucher (codes look like XXXX-XXXX-XXXX-XXXX-X) and try again.")
+
+    static func balance(_ c: inout RequestContext) throws -> Reply {
+        let address = c.request.remoteAddress
+        if case .limited(let seconds) = c.api.limiter.admit(address) {
+            var p = Problem(.tooManyRequests, code: "rate-limited",
+                            detail: "Too many balance checks from your address. Wait \(seconds) seconds and try again.")
+            p.headers["Retry-After"] = String(seconds)
+            throw p
+        }
+        let text = c.parameter("code")
+        // Only codes: a voucher ID is not something a holder has.
+        guard VoucherID.parse(text.trimmingCharacters(in: .whitespaces)) == nil else {
+            c.api.limiter.recordMiss(address)
+            throw unknownCode
+        }
+        let ledger = try c.ledger
+        do {
+            let v = try ledger.voucherView(.code(text))
+            var response = JSON.response(PublicBalance(status: v.status, balance: v.balance, expiresAt: v.expiresAt, lastValidDay: v.lastValidDay))
+            response.headers["Cache-Control"] = "no-store"
+            return .response(response)
+        } catch let e as LedgerError {
+            switch e {
+            case .voucherNotFound, .codeTypo, .invalidCode:
+                c.api.limiter.recordMiss(address)
+                throw unknownCode
+            default: throw e
+            }
+        }
+    }
+}

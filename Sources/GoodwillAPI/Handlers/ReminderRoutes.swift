@@ -1,0 +1,54 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Reminders
+
+/// Reminders as support sees them: one voucher's, all in a status, and sending a failed one again.
+enum ReminderRoutes {
+    static let routes: [Route] = [
+        Route(.get, "/v1/vouchers/{id}/reminders", .readAll, forVoucher),
+        Route(.get, "/v1/reminders", .readAll, list),
+        Route(.post, "/v1/reminders/{id}/retry", .retryReminder, retry),
+    ]
+
+    static func service(_ c: RequestContext) throws -> ReminderService {
+        ReminderService(ledger: try c.ledger, catalog: c.api.configuration.catalog)
+    }
+
+    static func forVoucher(_ c: inout RequestContext) throws -> Reply {
+        .response(JSON.response(["reminders": try service(c).reminders(for: VoucherReference(c.parameter("id")))]))
+    }
+
+    static func list(_ c: inout RequestContext) throws -> Reply {
+        var status: OutboxStatus?
+        var limit = 100
+        for item in c.request.queryItems {
+            switch item.name {
+            case "status":
+                guard let s = OutboxStatus(rawValue: item.value) else {
+                    throw Problem.invalid("status '\(item.value)' is unknown; use one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                status = s
+            case "limit":
+                guard let n = Int(item.value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
+                limit = n
+            default:
+                throw Problem.invalid("Unknown query parameter '\(item.name)'. GET /v1/reminders takes status and limit.")
+            }
+        }
+        return .response(JSON.response(["reminders": try service(c).reminders(status: status, limit: limit)]))
+    }
+
+    static func retry(_ c: inout RequestContext) throws -> Reply {
+        let text = c.parameter("id")
+        guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: ReminderError.reminderNotFound(0).code, detail: "A reminder ID is a number, like 12; got '\(text)'.") }
+        let key = try c.idempotencyKey()
+        let actor = c.actor, route = c.route.name, body = c.request.body, catalog = c.api.configuration.catalog
+        return .write { ledger in
+            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route + " " + String(id), body: body) {
+                JSON.response(try ReminderService(ledger: ledger, catalog: catalog).retry(id: id))
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+
+/// The voucher routes of the contract: issue, list, get, and every change to one voucher.
+enum VoucherRoutes {
+    static let routes: [Route] = [
+        Route(.post, "/v1/vouchers", .issue, issue),
+        Route(.get, "/v1/vouchers", .readVouchers, list),
+        Route(.get, "/v1/vouchers/{code-or-id}", .readVoucher, get),
+        Route(.post, "/v1/vouchers/{id}/redemptions", .redeem, redeem),
+        Route(.post, "/v1/vouchers/{id}/reversals", .reverse, reverse),
+        Route(.post, "/v1/vouchers/{id}/void", .void, { c in try simple(c) { .void($0, reason: $1) } }),
+        Route(.post, "/v1/vouchers/{id}/block", .block, { c in try simple(c) { .block($0, reason: $1) } }),
+        Route(.post, "/v1/vouchers/{id}/unblock", .block, { c in try simple(c) { .unblock($0, reason: $1) } }),
+        Route(.post, "/v1/vouchers/{id}/adjustments", .adjust, adjust),
+        Route(.post, "/v1/vouchers/{id}/refunds", .refund, refund),
+        Route(.get, "/v1/vouchers/{id}/entries", .readVouchers, entries),
+    ]
+
+    static func receipt(_ receipt: LedgerReceipt) -> HTTPResponse { FastJSON.response(receipt) }
+
+    static func issue(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(IssueRequest.self, from: c.request, allowed: BodyFields.issue)
+        return .command(.issue(body), idempotencyKey: try c.idempotencyKey()) { receipt in
+            var response = FastJSON.response(receipt.voucher, status: .created)
+            response.headers["Location"] = "/v1/vouchers/\(receipt.voucher.id)"
+            return response
+        }
+    }
+
+    static func list(_ c: inout RequestContext) throws -> Reply {
+        var filter = VoucherFilter()
+        for item in c.request.queryItems {
+            switch item.name {
+            case "status":
+                guard let s = VoucherStatus(rawValue: item.value) else {
+                    throw Problem.invalid("status '\(item.value)' is unknown; use one of \(VoucherStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                filter.status = s
+            case "expiring_within_days":
+                guard let d = Int(item.value) else { throw Problem.invalid("expiring_within_days takes a whole number of days, like 30.") }
+                filter.expiringWithinDays = d
+            case "holder_email":
+                filter.holderEmail = item.value
+            case "cursor":
+                guard let n = Int64(item.value), n >= 0 else { throw Problem.invalid("cursor is the next_cursor of the previous page; '\(item.value)' is not one.") }
+                filter.cursor = n
+            case "limit":
+                guard let n = Int(item.value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
+                filter.limit = n
+            default:
+                throw Problem.invalid("Unknown query parameter '\(item.name)'. GET /v1/vouchers takes status, expiring_within_days, holder_email, cursor and limit.")
+            }
+        }
+        return .response(JSON.response(try c.ledger.list(filter)))
+    }
+
+    static func get(_ c: inout RequestContext) throws -> Reply {
+        let ref = VoucherReference(c.parameter("code-or-id"))
+        // A till scans or types the code; voucher IDs are for back-office roles.
+        if c.principal?.role == .redeemer, case .id = ref {
+            throw Problem(.forbidden, code: "forbidden", detail: "A redeemer key reads a voucher by its code, not its ID.")
+        }
+        return .response(FastJSON.response(try c.ledger.voucherView(ref)))
+    }
+
+    static func redeem(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(RedemptionBody.self, from: c.request, allowed: BodyFields.redemption)
+        return .command(.redeem(VoucherReference(c.parameter("id")), amount: body.amount, reference: body.reference),
+                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+    }
+
+    static func reverse(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(ReversalBody.self, from: c.request, allowed: BodyFields.reversal)
+        let key = try c.idempotencyKey()
+        let ledger = try c.ledger
+        let voucher = try ledger.resolve(VoucherReference(c.parameter("id")))
+        guard let entry = try ledger.store.entry(id: body.entryID), entry.voucherID == voucher.id else {
+            throw Problem(.notFound, code: LedgerError.entryNotFound(body.entryID).code,
+                          detail: "Voucher \(voucher.code) has no entry \(body.entryID). GET /v1/vouchers/\(voucher.id)/entries lists them.")
+        }
+        // A redeemer corrects its own till's mistakes; anyone else's redemption is support's business.
+        if let who = c.principal, who.role == .redeemer, entry.actor != who.name {
+            throw Problem(.forbidden, code: "not-your-redemption",
+                          detail: "Entry \(body.entryID) was made by another key; a redeemer key reverses only its own redemptions. Ask support.")
+        }
+        return .command(.reverse(entryID: body.entryID, reason: body.reason), idempotencyKey: key, render: receipt)
+    }
+
+    static func simple(_ c: RequestContext, _ make: (VoucherReference, String?) -> LedgerCommand) throws -> Reply {
+        let body = try JSON.decode(ReasonBody.self, from: c.request, allowed: BodyFields.reason, emptyIsObject: true)
+        return .command(make(VoucherReference(c.parameter("id")), body.reason), idempotencyKey: try c.idempotencyKey(), render: receipt)
+    }
+
+    static func adjust(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(AdjustmentBody.self, from: c.request, allowed: BodyFields.adjustment)
+        return .command(.adjust(VoucherReference(c.parameter("id")), amount: body.amount, reason: body.reason),
+                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+    }
+
+    static func refund(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(RefundBody.self, from: c.request, allowed: BodyFields.refund, emptyIsObject: true)
+        return .command(.refund(VoucherReference(c.parameter("id")), reference: body.reference, reason: body.reason),
+                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+    }
+
+    static func entries(_ c: inout RequestContext) throws -> Reply {
+        let ledger = try c.ledger
+        let voucher = try ledger.resolve(VoucherReference(c.parameter("id")))
+        let entries = try ledger.store.entries(of: voucher.id).map(EntryView.init)
+        return .response(JSON.response(EntryList(voucherID: voucher.id.rawValue, entries: entries)))
+    }
+}
+
+struct EntryList: Encodable {
+    var voucherID: String
+    var entries: [EntryView]
+    enum CodingKeys: String, CodingKey { case voucherID = "voucher_id", entries }
+}

@@ -1,0 +1,2565 @@
+// The OpenAPI 3.1 document served at /openapi.json, maintained by hand: when a route, parameter,
+// body or error changes, change it here too. OpenAPITests hold it to the router and the handlers.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Goodwill",
+    "version": "1",
+    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST takes an Idempotency-Key header (required where it changes the ledger): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. Keys are scoped to the API key. Errors are RFC 9457 problem+json with a stable code. x-roles on each operation lists the key roles that may call it; every other role gets 403."
+  },
+  "servers": [
+    {
+      "url": "/"
+    }
+  ],
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "health",
+        "summary": "Liveness: answers while the server runs.",
+        "x-roles": [],
+        "responses": {
+          "200": {
+            "description": "Running.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "ok"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "security": []
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus text: requests by route and status, latency histogram, vouchers by status, redemptions.",
+        "x-roles": [],
+        "responses": {
+          "200": {
+            "description": "Prometheus text exposition format 0.0.4.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "security": []
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document.",
+        "x-roles": [],
+        "responses": {
+          "200": {
+            "description": "OpenAPI 3.1.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/public/balance/{code}": {
+      "get": {
+        "operationId": "publicBalance",
+        "summary": "A holder's balance check by code: status, balance and expiry, nothing personal.",
+        "x-roles": [],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PublicBalance"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          }
+        },
+        "description": "Unauthenticated and rate-limited per client address (a token bucket: 10 at once, 10 a minute). Unknown, mistyped and malformed codes all get the same 404; after 3 such misses each further one locks the address out for twice as long as the last (429 with Retry-After), so codes cannot be enumerated.",
+        "parameters": [
+          {
+            "name": "code",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The voucher code as printed (case, spaces and dashes do not matter)."
+          }
+        ],
+        "security": []
+      }
+    },
+    "/v1/vouchers": {
+      "post": {
+        "operationId": "issueVoucher",
+        "summary": "Issue a voucher.",
+        "x-roles": [
+          "admin",
+          "issuer"
+        ],
+        "responses": {
+          "201": {
+            "description": "Issued.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Voucher"
+                }
+              }
+            },
+            "headers": {
+              "Location": {
+                "description": "/v1/vouchers/{id}",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/IssueRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      },
+      "get": {
+        "operationId": "listVouchers",
+        "summary": "List vouchers, oldest first, a page at a time.",
+        "x-roles": [
+          "admin",
+          "issuer",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/VoucherPage"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "schema": {
+              "$ref": "#/components/schemas/VoucherStatus"
+            }
+          },
+          {
+            "name": "expiring_within_days",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 36500
+            },
+            "description": "Only active vouchers whose expiry falls within this many days."
+          },
+          {
+            "name": "holder_email",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "schema": {
+              "type": "string"
+            },
+            "description": "next_cursor of the previous page."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{code-or-id}": {
+      "get": {
+        "operationId": "getVoucher",
+        "summary": "One voucher, by its code or its ID.",
+        "x-roles": [
+          "admin",
+          "issuer",
+          "redeemer",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Voucher"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          }
+        },
+        "parameters": [
+          {
+            "name": "code-or-id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A code as printed, or an ID (vch_…). A redeemer key may use codes only (403 for an ID)."
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/redemptions": {
+      "post": {
+        "operationId": "redeem",
+        "summary": "Redeem part or all of the balance.",
+        "x-roles": [
+          "admin",
+          "redeemer"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "description": "Refused with 409 insufficient-balance (with the balance), voucher-expired (with last_valid_day and, when the goodwill policy would extend it, goodwill), voucher-blocked, voucher-voided, voucher-refunded or voucher-fully-used.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RedemptionRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/reversals": {
+      "post": {
+        "operationId": "reverseRedemption",
+        "summary": "Reverse a redemption once, putting its amount back.",
+        "x-roles": [
+          "admin",
+          "redeemer"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "description": "A redeemer key reverses only redemptions it made itself (403 not-your-redemption).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReversalRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/void": {
+      "post": {
+        "operationId": "voidVoucher",
+        "summary": "Void a voucher: it can no longer be used.",
+        "x-roles": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReasonRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/block": {
+      "post": {
+        "operationId": "blockVoucher",
+        "summary": "Block a voucher until the reason is cleared.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReasonRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/unblock": {
+      "post": {
+        "operationId": "unblockVoucher",
+        "summary": "Unblock a blocked voucher.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReasonRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/adjustments": {
+      "post": {
+        "operationId": "adjustVoucher",
+        "summary": "Correct the balance up or down, with a reason.",
+        "x-roles": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AdjustmentRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/refunds": {
+      "post": {
+        "operationId": "refundVoucher",
+        "summary": "Pay back the remaining balance.",
+        "x-roles": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RefundRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/entries": {
+      "get": {
+        "operationId": "voucherEntries",
+        "summary": "The voucher's ledger entries, oldest first.",
+        "x-roles": [
+          "admin",
+          "issuer",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EntryList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/goodwill": {
+      "get": {
+        "operationId": "goodwillDryRun",
+        "summary": "What the active goodwill policy would decide now, with its trace. Changes nothing.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Decision"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "name": "requester",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "holder",
+                "agent"
+              ],
+              "default": "holder"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/extensions": {
+      "post": {
+        "operationId": "requestExtension",
+        "summary": "Ask for a goodwill extension: the policy decides, or support/admin grant days by hand.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Receipt"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "description": "Without days the active policy decides; a grant is applied at once, a referral or refusal is recorded and returned in decision. With days a person decides; beyond the policy it needs override: true (422 override-required otherwise).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ExtensionRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/vouchers/{id}/reminders": {
+      "get": {
+        "operationId": "voucherReminders",
+        "summary": "The voucher's reminders and their delivery attempts.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReminderList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/VoucherID"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/policies": {
+      "get": {
+        "operationId": "listPolicies",
+        "summary": "Every stored policy version and which is active.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/policies/validate": {
+      "post": {
+        "operationId": "validatePolicy",
+        "summary": "Check a policy without storing it.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyValidation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PolicySource"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/policies/activate": {
+      "post": {
+        "operationId": "activatePolicy",
+        "summary": "Store (if new) and activate a policy version.",
+        "x-roles": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PolicyInfo"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PolicySource"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/policies/simulate": {
+      "post": {
+        "operationId": "simulatePolicy",
+        "summary": "Replay history through a candidate policy against what happened. Changes nothing.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SimulationReport"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SimulationRequest"
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/holders/{id}": {
+      "get": {
+        "operationId": "getHolder",
+        "summary": "A holder and their vouchers (held, and bought as gifts).",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HolderView"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^hld_"
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/reminders": {
+      "get": {
+        "operationId": "listReminders",
+        "summary": "Reminders in one status (all, newest first, without status).",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReminderList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "sending",
+                "sent",
+                "failed",
+                "cancelled"
+              ]
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/reminders/{id}/retry": {
+      "post": {
+        "operationId": "retryReminder",
+        "summary": "Send a failed reminder again at the next run, under the same message id.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Reminder"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key from 'goodwill keys create'."
+      }
+    },
+    "parameters": {
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        },
+        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Required on requests that change the ledger (400 idempotency-key-required)."
+      },
+      "VoucherID": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "The voucher's ID (vch_…) or its code."
+      }
+    },
+    "responses": {
+      "400": {
+        "description": "malformed-json (the body does not parse) or idempotency-key-required.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "401": {
+        "description": "unauthorized: no key, an unknown key or a revoked one.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "headers": {
+          "WWW-Authenticate": {
+            "schema": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "403": {
+        "description": "forbidden: the key's role may not do this (see x-roles), or not-your-redemption, or not-permitted.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "404": {
+        "description": "voucher-not-found, code-check-failed, invalid-code, entry-not-found, holder-not-found, reminder-not-found, policy-file-not-found, not-found.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "409": {
+        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "422": {
+        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "429": {
+        "description": "rate-limited.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            },
+            "description": "Seconds to wait."
+          }
+        }
+      },
+      "503": {
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "Money": {
+        "type": "object",
+        "required": [
+          "amount",
+          "currency"
+        ],
+        "properties": {
+          "amount": {
+            "type": "integer",
+            "description": "Minor units (öre, cents)."
+          },
+          "currency": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$"
+          }
+        },
+        "additionalProperties": false
+      },
+      "VoucherStatus": {
+        "type": "string",
+        "enum": [
+          "active",
+          "redeemed",
+          "expired",
+          "voided",
+          "blocked",
+          "refunded"
+        ]
+      },
+      "Person": {
+        "type": "object",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "locale": {
+            "type": "string"
+          },
+          "time_zone": {
+            "type": "string"
+          }
+        }
+      },
+      "PersonInput": {
+        "type": "object",
+        "required": [
+          "email"
+        ],
+        "properties": {
+          "email": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "locale": {
+            "type": "string"
+          },
+          "time_zone": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": false
+      },
+      "Validity": {
+        "oneOf": [
+          {
+            "type": "object",
+            "required": [
+              "months"
+            ],
+            "properties": {
+              "months": {
+                "type": "integer",
+                "minimum": 1
+              }
+            },
+            "additionalProperties": false
+          },
+          {
+            "type": "object",
+            "required": [
+              "last_day"
+            ],
+            "properties": {
+              "last_day": {
+                "type": "string",
+                "format": "date"
+              }
+            },
+            "additionalProperties": false
+          },
+          {
+            "type": "object",
+            "required": [
+              "none"
+            ],
+            "properties": {
+              "none": {
+                "const": true
+              }
+            },
+            "additionalProperties": false
+          }
+        ]
+      },
+      "IssueRequest": {
+        "type": "object",
+        "required": [
+          "value"
+        ],
+        "additionalProperties": false,
+        "description": "Fields left out take the issuer's defaults (12 months, Europe/Stockholm, gift_card).",
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "validity": {
+            "$ref": "#/components/schemas/Validity"
+          },
+          "time_zone": {
+            "type": "string"
+          },
+          "holder": {
+            "$ref": "#/components/schemas/PersonInput"
+          },
+          "purchaser": {
+            "$ref": "#/components/schemas/PersonInput"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "gift_card",
+              "experience"
+            ]
+          },
+          "experience": {
+            "type": "string",
+            "maxLength": 500
+          },
+          "message": {
+            "type": "string",
+            "maxLength": 2000
+          }
+        }
+      },
+      "Voucher": {
+        "type": "object",
+        "required": [
+          "id",
+          "code",
+          "status",
+          "value",
+          "balance",
+          "issued_at",
+          "expires_at",
+          "last_valid_day",
+          "time_zone",
+          "holder",
+          "purchaser",
+          "kind",
+          "experience",
+          "message",
+          "issuer"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/VoucherStatus"
+          },
+          "value": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "balance": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "issued_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expires_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "last_valid_day": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date"
+          },
+          "time_zone": {
+            "type": "string"
+          },
+          "holder": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Person"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "purchaser": {
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Person"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "gift_card",
+              "experience"
+            ]
+          },
+          "experience": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "message": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "issuer": {
+            "type": "string"
+          }
+        }
+      },
+      "VoucherPage": {
+        "type": "object",
+        "required": [
+          "vouchers"
+        ],
+        "properties": {
+          "vouchers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Voucher"
+            }
+          },
+          "next_cursor": {
+            "type": "string",
+            "description": "Absent on the last page."
+          }
+        }
+      },
+      "Entry": {
+        "type": "object",
+        "required": [
+          "id",
+          "voucher_id",
+          "kind",
+          "amount",
+          "balance_after",
+          "at",
+          "actor",
+          "status_after",
+          "hash"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "voucher_id": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "issued",
+              "redeemed",
+              "redemption_reversed",
+              "extended",
+              "expired",
+              "voided",
+              "blocked",
+              "unblocked",
+              "adjusted",
+              "refunded"
+            ]
+          },
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "balance_after": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "actor": {
+            "type": "string",
+            "description": "The API key's name."
+          },
+          "reason": {
+            "type": "string"
+          },
+          "reference": {
+            "type": "string"
+          },
+          "related_entry_id": {
+            "type": "integer"
+          },
+          "last_valid_day_after": {
+            "type": "string",
+            "format": "date"
+          },
+          "expires_at_after": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "status_after": {
+            "$ref": "#/components/schemas/VoucherStatus"
+          },
+          "decision_id": {
+            "type": "integer"
+          },
+          "hash": {
+            "type": "string"
+          }
+        }
+      },
+      "EntryList": {
+        "type": "object",
+        "required": [
+          "voucher_id",
+          "entries"
+        ],
+        "properties": {
+          "voucher_id": {
+            "type": "string"
+          },
+          "entries": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Entry"
+            }
+          }
+        }
+      },
+      "Receipt": {
+        "type": "object",
+        "required": [
+          "voucher",
+          "replayed"
+        ],
+        "properties": {
+          "voucher": {
+            "$ref": "#/components/schemas/Voucher"
+          },
+          "entry": {
+            "$ref": "#/components/schemas/Entry"
+          },
+          "replayed": {
+            "type": "boolean"
+          },
+          "decision": {
+            "$ref": "#/components/schemas/Decision"
+          }
+        }
+      },
+      "RedemptionRequest": {
+        "type": "object",
+        "required": [
+          "amount"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "amount": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "reference": {
+            "type": "string"
+          }
+        }
+      },
+      "ReversalRequest": {
+        "type": "object",
+        "required": [
+          "entry_id"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "entry_id": {
+            "type": "integer"
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "ReasonRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "AdjustmentRequest": {
+        "type": "object",
+        "required": [
+          "amount",
+          "reason"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "amount": {
+            "$ref": "#/components/schemas/Money",
+            "description": "Signed: negative takes away."
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "RefundRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "reference": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "ExtensionRequest": {
+        "type": "object",
+        "required": [
+          "reason"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "days": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "reason": {
+            "type": "string"
+          },
+          "override": {
+            "type": "boolean"
+          },
+          "requester": {
+            "type": "string",
+            "enum": [
+              "holder",
+              "agent"
+            ]
+          }
+        }
+      },
+      "Decision": {
+        "type": "object",
+        "description": "A goodwill policy decision with its facts and the trace of the rules that matched.",
+        "required": [
+          "voucher_id",
+          "policy",
+          "outcome",
+          "explanation",
+          "trace",
+          "facts"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "voucher_id": {
+            "type": "string"
+          },
+          "policy": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "version": {
+                "type": "integer"
+              },
+              "hash": {
+                "type": "string"
+              }
+            }
+          },
+          "requester": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "grant",
+              "refer",
+              "deny",
+              "no_rule"
+            ]
+          },
+          "rule": {
+            "type": "string"
+          },
+          "days": {
+            "type": "integer"
+          },
+          "new_last_valid_day": {
+            "type": "string"
+          },
+          "explanation": {
+            "type": "string"
+          },
+          "trace": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "facts": {
+            "type": "object"
+          },
+          "applied": {
+            "type": "object"
+          }
+        }
+      },
+      "PolicyInfo": {
+        "type": "object",
+        "required": [
+          "id",
+          "version",
+          "hash",
+          "active"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "hash": {
+            "type": "string"
+          },
+          "file_name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "jurisdiction": {
+            "type": "string"
+          },
+          "rules": {
+            "type": "integer"
+          },
+          "active": {
+            "type": "boolean"
+          },
+          "added_at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "PolicyList": {
+        "type": "object",
+        "required": [
+          "policies"
+        ],
+        "properties": {
+          "policies": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PolicyInfo"
+            }
+          }
+        }
+      },
+      "PolicySource": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Exactly one of file (a file in the server's --policies folder) or policy (the document itself).",
+        "properties": {
+          "file": {
+            "type": "string"
+          },
+          "policy": {
+            "type": "object"
+          }
+        }
+      },
+      "SimulationRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "file": {
+            "type": "string"
+          },
+          "policy": {
+            "type": "object"
+          },
+          "from": {
+            "type": "string",
+            "format": "date"
+          },
+          "to": {
+            "type": "string",
+            "format": "date"
+          },
+          "rows": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 10000,
+            "default": 20
+          }
+        }
+      },
+      "PolicyValidation": {
+        "type": "object",
+        "required": [
+          "valid",
+          "id",
+          "version",
+          "rules",
+          "hash"
+        ],
+        "properties": {
+          "valid": {
+            "const": true
+          },
+          "id": {
+            "type": "string"
+          },
+          "version": {
+            "type": "integer"
+          },
+          "rules": {
+            "type": "integer"
+          },
+          "hash": {
+            "type": "string"
+          }
+        }
+      },
+      "SimulationReport": {
+        "type": "object",
+        "description": "Candidate against actual over vouchers whose last valid day is in [from, to].",
+        "properties": {
+          "policy_id": {
+            "type": "string"
+          },
+          "policy_version": {
+            "type": "integer"
+          },
+          "from": {
+            "type": "string"
+          },
+          "to": {
+            "type": "string"
+          },
+          "vouchers": {
+            "type": "integer"
+          },
+          "actual": {
+            "type": "object"
+          },
+          "candidate": {
+            "type": "object"
+          },
+          "changed": {
+            "type": "integer"
+          },
+          "rows": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        }
+      },
+      "HolderView": {
+        "type": "object",
+        "required": [
+          "holder",
+          "first_seen_at",
+          "erased",
+          "vouchers",
+          "purchased"
+        ],
+        "properties": {
+          "holder": {
+            "$ref": "#/components/schemas/Person"
+          },
+          "first_seen_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "erased": {
+            "type": "boolean"
+          },
+          "vouchers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Voucher"
+            }
+          },
+          "purchased": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Voucher"
+            }
+          }
+        }
+      },
+      "Reminder": {
+        "type": "object",
+        "required": [
+          "id",
+          "message_id",
+          "voucher_id",
+          "kind",
+          "status"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "message_id": {
+            "type": "string"
+          },
+          "voucher_id": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "sending",
+              "sent",
+              "failed",
+              "cancelled"
+            ]
+          },
+          "attempts": {
+            "type": "integer"
+          },
+          "due_at": {
+            "type": "string"
+          },
+          "history": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        }
+      },
+      "ReminderList": {
+        "type": "object",
+        "required": [
+          "reminders"
+        ],
+        "properties": {
+          "reminders": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Reminder"
+            }
+          }
+        }
+      },
+      "PublicBalance": {
+        "type": "object",
+        "required": [
+          "status",
+          "balance",
+          "expires_at",
+          "last_valid_day"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "status": {
+            "$ref": "#/components/schemas/VoucherStatus"
+          },
+          "balance": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "expires_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "last_valid_day": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date"
+          }
+        }
+      },
+      "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details. Match on code, never on detail.",
+        "required": [
+          "type",
+          "title",
+          "status",
+          "code",
+          "detail"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "format": "uri",
+            "description": "urn:goodwill:problem:<code>"
+          },
+          "title": {
+            "type": "string"
+          },
+          "status": {
+            "type": "integer"
+          },
+          "code": {
+            "type": "string",
+            "enum": [
+              "malformed-json",
+              "invalid-request",
+              "idempotency-key-required",
+              "unauthorized",
+              "forbidden",
+              "not-your-redemption",
+              "not-found",
+              "method-not-allowed",
+              "voucher-not-found",
+              "code-check-failed",
+              "invalid-code",
+              "entry-not-found",
+              "holder-not-found",
+              "reminder-not-found",
+              "policy-file-not-found",
+              "insufficient-balance",
+              "voucher-expired",
+              "voucher-voided",
+              "voucher-refunded",
+              "voucher-blocked",
+              "voucher-fully-used",
+              "already-reversed",
+              "already-in-state",
+              "not-blocked",
+              "nothing-to-refund",
+              "no-expiry",
+              "reminder-not-failed",
+              "no-purchaser",
+              "nothing-to-preview",
+              "invalid-amount",
+              "currency-mismatch",
+              "idempotency-conflict",
+              "below-legal-minimum",
+              "invalid-policy",
+              "override-required",
+              "not-a-redemption",
+              "not-permitted",
+              "message-undeliverable",
+              "invalid-channel",
+              "rate-limited",
+              "busy",
+              "database-busy",
+              "internal-error"
+            ]
+          },
+          "detail": {
+            "type": "string",
+            "description": "What is wrong and what to do, for a person."
+          },
+          "balance": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "requested": {
+            "$ref": "#/components/schemas/Money"
+          },
+          "last_valid_day": {
+            "type": "string",
+            "format": "date"
+          },
+          "goodwill": {
+            "type": "string",
+            "description": "On voucher-expired: what the goodwill policy would do if the holder asked."
+          }
+        }
+      }
+    }
+  }
+}
+"""#
+}

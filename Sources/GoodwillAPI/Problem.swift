@@ -1,0 +1,128 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Reminders
+import Store
+
+/// An RFC 9457 problem: `application/problem+json` with `type`, `title`, `status`, a stable
+/// machine-readable `code` and a `detail` a person can act on. Extra members (for example the
+/// balance left, or what the goodwill policy would do) go in `extensions`.
+public struct Problem: Error, Sendable {
+    public var status: HTTPStatus
+    public var code: String
+    public var detail: String
+    public var extensions: [String: JSONValue] = [:]
+    public var headers: HTTPHeaders = HTTPHeaders()
+
+    public init(_ status: HTTPStatus, code: String, detail: String, extensions: [String: JSONValue] = [:]) {
+        self.status = status; self.code = code; self.detail = detail; self.extensions = extensions
+    }
+
+    /// `type` is a URN (RFC 9457 §3.1.1 allows any URI; this one needs no server to resolve it).
+    public var type: String { "urn:goodwill:problem:\(code)" }
+
+    public var response: HTTPResponse {
+        var object: [String: JSONValue] = extensions
+        object["type"] = .string(type)
+        object["title"] = .string(status.reason)
+        object["status"] = .number(Double(status.code))
+        object["code"] = .string(code)
+        object["detail"] = .string(detail)
+        var h = headers
+        h["Content-Type"] = "application/problem+json"
+        return HTTPResponse(status: status, headers: h, body: Data(JSONValue.object(object).serialized().utf8))
+    }
+
+    // MARK: Common problems
+
+    static func notFound(_ path: String) -> Problem {
+        Problem(.notFound, code: "not-found", detail: "There is no such resource. The routes are listed in /openapi.json.")
+    }
+
+    static func methodNotAllowed(_ allowed: [String]) -> Problem {
+        var p = Problem(.methodNotAllowed, code: "method-not-allowed",
+                        detail: "This resource answers \(allowed.joined(separator: ", ")) only.")
+        p.headers["Allow"] = allowed.joined(separator: ", ")
+        return p
+    }
+
+    static let unauthorized: Problem = {
+        var p = Problem(.unauthorized, code: "unauthorized",
+                        detail: "Send a valid API key as 'Authorization: Bearer <secret>'. An operator creates one with 'goodwill keys create'.")
+        p.headers["WWW-Authenticate"] = "Bearer realm=\"goodwill\""
+        return p
+    }()
+
+    static func forbidden(_ role: Role, route: String) -> Problem {
+        Problem(.forbidden, code: "forbidden",
+                detail: "A key with the role '\(role.rawValue)' may not call \(route). Ask an administrator for a key with the right role.")
+    }
+
+    static func malformedJSON(_ reason: String) -> Problem {
+        Problem(.badRequest, code: "malformed-json", detail: "The request body is not valid JSON (\(reason)). Send one JSON object.")
+    }
+
+    static func invalid(_ detail: String) -> Problem {
+        Problem(.unprocessableContent, code: "invalid-request", detail: detail)
+    }
+
+    static let idempotencyKeyRequired = Problem(.badRequest, code: "idempotency-key-required",
+        detail: "This request changes the ledger, so it needs an 'Idempotency-Key' header (a fresh UUID per request; reuse it only to retry the same request).")
+
+    static let busy = Problem(.serviceUnavailable, code: "busy",
+        detail: "The server has too many writes waiting. Retry the same request with the same Idempotency-Key in a moment.")
+
+    static let internalError = Problem(.internalServerError, code: "internal-error",
+        detail: "Something went wrong on our side; nothing is changed by a failed request. Retry with the same Idempotency-Key, and if it persists tell the operator the request id.")
+
+    // MARK: Mapping domain errors
+
+    /// Every error a handler can throw becomes a problem; anything unknown is a 500 that leaks nothing.
+    static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let p as Problem: return p
+        case let e as LedgerError: return from(e)
+        case let e as ReminderError:
+            let status: HTTPStatus = switch e {
+            case .reminderNotFound: .notFound
+            case .notFailed, .noPurchaser, .nothingToPreview: .conflict
+            case .messageUndeliverable, .invalidChannel: .unprocessableContent
+            }
+            return Problem(status, code: e.code, detail: e.description)
+        case let e as DatabaseError where e.isBusy:
+            var p = Problem(.serviceUnavailable, code: "database-busy",
+                            detail: "The database stayed locked by another process. Retry the same request with the same Idempotency-Key.")
+            p.headers["Retry-After"] = "1"
+            return p
+        default:
+            return internalError
+        }
+    }
+
+    static func status(of e: LedgerError) -> HTTPStatus {
+        switch e {
+        case .voucherNotFound, .entryNotFound, .codeTypo, .invalidCode: return .notFound
+        case .insufficientBalance, .voucherExpired, .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed,
+             .alreadyReversed, .alreadyInState, .notBlocked, .nothingToRefund, .noExpiry: return .conflict
+        case .notPermitted: return .forbidden
+        case .invalidAmount, .currencyMismatch, .idempotencyConflict, .invalidRequest, .belowLegalMinimum, .invalidPolicy,
+             .overrideRequired, .notARedemption: return .unprocessableContent
+        }
+    }
+
+    static func from(_ e: LedgerError) -> Problem {
+        var p = Problem(status(of: e), code: e.code, detail: e.description)
+        switch e {
+        case .insufficientBalance(let balance, let requested):
+            p.extensions["balance"] = .money(balance)
+            p.extensions["requested"] = .money(requested)
+        case .voucherExpired(let day, let goodwill):
+            p.extensions["last_valid_day"] = .string(day.isoString)
+            // Whether the goodwill policy would extend it: the sentence the ledger wrote, when it asked.
+            if let goodwill { p.extensions["goodwill"] = .string(goodwill) }
+        default: break
+        }
+        return p
+    }
+}

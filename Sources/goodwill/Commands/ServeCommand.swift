@@ -1,0 +1,112 @@
+import ArgumentParsing
+import Foundation
+import GoodwillAPI
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Reminders
+
+/// `goodwill serve`: the HTTP API, with the reminder sweep every minute beside it.
+enum ServeCommand {
+    static var commands: [Command] {
+        [Command("serve", abstract: "Serve the HTTP API (and send reminders every minute) until SIGINT or SIGTERM.",
+                 discussion: "Keys are sent as 'Authorization: Bearer <secret>'; create them with 'goodwill keys create'. Every request is logged as one JSON line on stderr. SIGINT or SIGTERM stops accepting, finishes what is in flight, closes the database and exits 0.",
+                 options: [
+                    Option("host", valueName: "address", help: "The address to listen on.", default: "127.0.0.1"),
+                    Option("port", valueName: "port", help: "The port to listen on (0: any free port, printed at start).", default: "8080"),
+                    Option("policies", valueName: "dir", help: "A folder of policy files the API may validate, simulate and activate by name (default: ./Policies if present)."),
+                    ReminderCommands.messages,
+                 ],
+                 flags: [
+                    Flag("demo", help: "Start on a fresh database filled from Fixtures/ and print a ready admin key."),
+                    Flag("quiet", help: "Do not log each request."),
+                 ])]
+    }
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] { [["serve"]: serve] }
+
+    static func serve(_ c: CLIContext) throws -> Int32 {
+        let host = c.value("host") ?? "127.0.0.1"
+        let portText = c.value("port") ?? "8080"
+        guard let port = UInt16(portText) else { throw CLIError.usage("--port takes a number from 0 to 65535; got '\(portText)'.") }
+        let policies = c.value("policies") ?? ProgramFiles.find("Policies").flatMap { dir in
+            FileManager.default.fileExists(atPath: dir + "/default.json") ? dir : nil
+        }
+        var path = c.databasePath
+        var demoKey: NewAPIKey?
+        if c.flag("demo") {
+            (path, demoKey) = try prepareDemo(c)
+        }
+        var catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
+            ?? MessageCatalog.embedded()
+        if let from = c.environment["GOODWILL_MAIL_FROM"], !from.isEmpty {
+            var settings = catalog.settings
+            settings.overrideMailFrom(from)
+            catalog = catalog.with(settings: settings)
+        }
+        let channel: any DeliveryChannel
+        do { channel = try ChannelConfiguration().withFallbacks(from: c.environment).makeChannel(databasePath: path) } catch {
+            throw CLIError.usage(error.description)
+        }
+        let durable = c.environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
+        let quiet = c.flag("quiet")
+        let api = try GoodwillAPI(configuration: .init(databasePath: path, policiesDirectory: policies, catalog: catalog,
+                                                       durable: durable, log: !quiet), clock: c.clock)
+        let server = HTTPServer(configuration: .init(host: host, port: port), responder: api)
+        do { try server.start() } catch {
+            api.close()
+            throw CLIError.failure("Cannot listen on \(host):\(port): \(error). Is another server using the port? Choose another with --port.")
+        }
+        let reminders = ReminderLoop(databasePath: path, clock: c.clock, catalog: catalog, channel: channel, log: !quiet)
+        reminders.start()
+        let address = host.contains(":") ? "[\(host)]" : host
+        c.print("Goodwill is serving http://\(address):\(server.port ?? port) (database \(path)). Stop it with Ctrl-C.")
+        if let key = demoKey {
+            c.print("""
+                Demo admin key (shown once): \(key.secret)
+                Try: curl -s http://\(address):\(server.port ?? port)/v1/vouchers?limit=2 -H 'Authorization: Bearer \(key.secret)'
+                """)
+        } else if try api.activeKeyCount() == 0 {
+            Output.write("""
+                No API keys yet, so every /v1 request will get 401. Create the first admin key with:
+                  goodwill keys create --role admin --name admin --db \(path)
+
+                """, to: .standardError)
+        }
+        let stopped = DispatchSemaphore(value: 0)
+        let handlers = HTTPServer.installSignalHandlers { _ in
+            Task {
+                await server.shutdown()
+                reminders.stop()
+                api.close()
+                stopped.signal()
+            }
+        }
+        stopped.wait()
+        handlers.cancel()
+        Output.write("Stopped: every answered request is committed; the database is closed.\n", to: .standardError)
+        return 0
+    }
+
+    /// A fresh database: `--db` if given (it must not exist yet), else a new temporary folder.
+    static func prepareDemo(_ c: CLIContext) throws -> (String, NewAPIKey) {
+        let path: String
+        if let given = c.invocation.value("db") {
+            guard !FileManager.default.fileExists(atPath: given) else {
+                throw CLIError.failure("'\(given)' exists; --demo starts on a fresh database. Leave out --db, or name a new file.")
+            }
+            path = given
+        } else {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-demo-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            path = dir.appendingPathComponent("goodwill.db").path
+        }
+        let clock = ManualClock(Date(timeIntervalSince1970: 0))
+        let ledger = try Ledger(path: path, clock: clock, options: .init(durable: false))
+        let book = Fixtures.bookPath()
+        let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: book))
+        let key = try APIKeyStore(ledger.db).create(name: "demo-admin", role: .admin, now: c.clock.now())
+        Output.write("Demo: loaded \(summary.vouchers) vouchers from \(book) into \(path).\n", to: .standardError)
+        return (path, key)
+    }
+}

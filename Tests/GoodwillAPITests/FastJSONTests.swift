@@ -1,0 +1,32 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Testing
+@testable import GoodwillAPI
+
+/// The hand-written JSON of the hot paths must say exactly what JSONEncoder says.
+@Suite struct FastJSONTests {
+    func parsed(_ data: Data) throws -> NSDictionary { try #require(try JSONSerialization.jsonObject(with: data) as? NSDictionary) }
+
+    @Test func vouchersAndReceipts_matchJSONEncoder() async throws {
+        let h = try APIHarness()
+        let plain = try await h.issue(holder: nil)
+        let full = await h.post("/v1/vouchers", #"{"value": {"amount": 123456, "currency": "EUR"}, "validity": {"none": true}, "holder": {"email": "ab@example.com", "name": "Åsa \\ \"Q\"\n /slash", "locale": "sv", "time_zone": "Europe/Helsinki"}, "purchaser": {"email": "p@example.com"}, "kind": "experience", "experience": "Spa – 2 pers", "message": "Grattis 🎉"}"#)
+        #expect(full.status == 201, "\(full.text)")
+        #expect(full.string("holder", "name") == "Åsa \\ \"Q\"\n /slash")
+        let ledger = try h.ledger()
+        for id in [plain.string("id"), full.string("id")].compactMap({ $0 }) {
+            let view = try ledger.voucherView(VoucherReference(id))
+            #expect(try parsed(FastJSON.response(view).body) == parsed(JSON.response(view).body))
+            let receipt = try ledger.perform(.redeem(.id(VoucherID(rawValue: id)), amount: Money(minorUnits: 100, currency: view.value.currency), reference: "ref \"7\""),
+                                             actor: "t", idempotencyKey: "k-\(id)")
+            #expect(try parsed(FastJSON.response(receipt).body) == parsed(JSON.response(receipt).body))
+            var replay = try ledger.perform(.redeem(.id(VoucherID(rawValue: id)), amount: Money(minorUnits: 100, currency: view.value.currency), reference: "ref \"7\""),
+                                            actor: "t", idempotencyKey: "k-\(id)")
+            #expect(replay.replayed)
+            #expect(try parsed(FastJSON.response(replay).body) == parsed(JSON.response(replay).body))
+            replay.entry = nil
+            #expect(try parsed(FastJSON.response(replay).body) == parsed(JSON.response(replay).body))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Testing
+@testable import GoodwillAPI
+
+@Suite struct OpenAPITests {
+    func document() async throws -> [String: Any] {
+        let h = try APIHarness()
+        let a = await h.send(.get, "/openapi.json")
+        #expect(a.status == 200 && a.headers["Content-Type"] == "application/json")
+        return a.json
+    }
+
+    @Test func everyRoutedRouteIsDocumented_andEveryDocumentedPathIsRouted() async throws {
+        let doc = try await document()
+        #expect(doc["openapi"] as? String == "3.1.0")
+        let paths = try #require(doc["paths"] as? [String: [String: Any]])
+        let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
+        let routed = Set(GoodwillAPI.routes.map(\.name))
+        #expect(routed.subtracting(documented).isEmpty, "routed but not documented: \(routed.subtracting(documented).sorted())")
+        #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
+        #expect(routed.count == GoodwillAPI.routes.count, "two routes share a method and pattern")
+    }
+
+    @Test func documentedRolesAreTheRolesTheServerLetsIn() async throws {
+        let paths = try #require(try await document()["paths"] as? [String: [String: [String: Any]]])
+        for route in GoodwillAPI.routes {
+            let op = try #require(paths[route.pattern]?[route.method.rawValue.lowercased()])
+            let roles = Set((op["x-roles"] as? [String]) ?? [])
+            let allowed = Set(Role.allCases.filter { r in route.permission.map { r.allows($0) } ?? false }.map(\.rawValue))
+            #expect(roles == allowed, "\(route.name): documented \(roles.sorted()), served \(allowed.sorted())")
+            let security = op["security"] as? [Any]
+            #expect((route.permission == nil) == (security?.isEmpty == true), "\(route.name): security does not say whether a key is needed")
+            if route.method == .post {
+                let params = (op["parameters"] as? [[String: Any]]) ?? []
+                #expect(params.contains { ($0["$ref"] as? String) == "#/components/parameters/IdempotencyKey" }, "\(route.name) does not document Idempotency-Key")
+            }
+            for (status, _) in (op["responses"] as? [String: Any]) ?? [:] {
+                #expect(Int(status) != nil, "\(route.name): response \(status)")
+            }
+        }
+    }
+
+    @Test func everyProblemCodeTheLedgerCanGive_isDocumented() async throws {
+        let doc = try await document()
+        let problem = (((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] as? [String: Any])
+        let codes = Set((((problem?["properties"] as? [String: Any])?["code"] as? [String: Any])?["enum"] as? [String]) ?? [])
+        let day = LocalDate(iso: "2026-01-01")!
+        let errors: [LedgerError] = [.voucherNotFound(""), .codeTypo(""), .invalidCode(""), .invalidAmount(""), .currencyMismatch(voucher: .sek, requested: .sek),
+            .insufficientBalance(balance: .init(minorUnits: 0, currency: .sek), requested: .init(minorUnits: 0, currency: .sek)),
+            .voucherExpired(lastValidDay: day), .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed, .entryNotFound(1),
+            .notARedemption(1, kind: ""), .alreadyReversed(1), .alreadyInState(.active), .notBlocked, .nothingToRefund, .idempotencyConflict(key: ""),
+            .invalidRequest(""), .belowLegalMinimum(""), .invalidPolicy(""), .notPermitted(""), .overrideRequired(""), .noExpiry]
+        for e in errors {
+            #expect(codes.contains(e.code), "\(e.code) is not documented")
+            // And its status is one the document lists for it.
+            let status = Problem.from(e).status.code
+            #expect([403, 404, 409, 422].contains(status), "\(e.code) → \(status)")
+        }
+    }
+}

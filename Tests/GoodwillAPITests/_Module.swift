@@ -1,3 +1,0 @@
-import Testing
-
-// GoodwillAPITests: tests are added beside this file.
