@@ -24,14 +24,16 @@ enum HolderRoute {
         guard let id = HolderID.parse(text), let holder = try ledger.store.holder(id: id) else {
             throw Problem(.notFound, code: "holder-not-found", detail: "There is no holder '\(text)'. Holder IDs look like hld_… and appear on vouchers.")
         }
-        func vouchers(_ column: String) throws -> [VoucherView] {
-            try ledger.db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE \(column) = ? ORDER BY seq LIMIT 1000",
+        /// A closed set, so only these two column names can ever reach the SQL text.
+        enum PartyColumn: String { case holder = "holder_id", purchaser = "purchaser_id" }
+        func vouchers(_ column: PartyColumn) throws -> [VoucherView] {
+            try ledger.db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE \(column.rawValue) = ? ORDER BY seq LIMIT 1000",
                                 [.text(id.rawValue)]) { try LedgerStore.voucher($0, offset: 0) }
                 .map { try ledger.view(of: $0) }
         }
         let view = try ledger.db.readTransaction {
             HolderView(holder: PersonView(holder), firstSeenAt: RFC3339.format(holder.firstSeenAt), erased: holder.erasedAt != nil,
-                       vouchers: try vouchers("holder_id"), purchased: try vouchers("purchaser_id"))
+                       vouchers: try vouchers(.holder), purchased: try vouchers(.purchaser))
         }
         return .response(JSON.response(view))
     }
