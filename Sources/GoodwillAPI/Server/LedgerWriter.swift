@@ -3,6 +3,7 @@ import GoodwillCore
 import HTTPServer
 import Ledger
 import Store
+import Synchronization
 
 /// The one thread that writes. It owns a `Ledger` and drains a queue: consecutive ledger
 /// commands are committed together with `performBatch` (one transaction, a savepoint each, so
@@ -28,8 +29,8 @@ final class LedgerWriter: @unchecked Sendable {
     let maxPending: Int
     private let finished = DispatchSemaphore(value: 0)
     /// Committed batches and commands, for the benchmark's view of how well commits group.
-    private(set) var batches = 0
-    private(set) var commands = 0
+    let batches = Atomic<Int>(0)
+    let commands = Atomic<Int>(0)
 
     init(ledger: Ledger, maxBatch: Int = 512, maxPending: Int = 20_000) {
         self.ledger = ledger
@@ -92,8 +93,8 @@ final class LedgerWriter: @unchecked Sendable {
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
-            batches += 1
-            commands += group.count
+            batches.add(1, ordering: .relaxed)
+            commands.add(group.count, ordering: .relaxed)
             // Answering (rendering JSON, logging) happens off this thread, so the next batch starts now.
             let answers = zip(group.map(\.3), results).map { ($0, $1) }
             DispatchQueue.global().async { for (done, result) in answers { done(result) } }

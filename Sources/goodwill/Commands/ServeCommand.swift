@@ -84,7 +84,8 @@ enum ServeCommand {
         }
         stopped.wait()
         handlers.cancel()
-        Output.write("Stopped: every answered request is committed; the database is closed.\n", to: .standardError)
+        let stats = api.commitStatistics
+        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions.\n", to: .standardError)
         return 0
     }
 
