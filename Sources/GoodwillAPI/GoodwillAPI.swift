@@ -37,8 +37,10 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     public let metrics = Metrics()
     let log: RequestLog
     let limiter: RateLimiter
+    let keyCache = KeyCache()
     let readers: ReaderPool
     let writer: LedgerWriter
+    let checkpointer: Checkpointer
     /// Distinguishes request ids of this process from another's.
     let instance: String
 
@@ -48,7 +50,10 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         self.clock = clock
         let ledger = try Ledger(path: configuration.databasePath, clock: clock, options: .init(durable: configuration.durable),
                                 configuration: configuration.ledger)
+        // Checkpoints run on their own thread (see Checkpointer), not inside a commit.
+        try ledger.db.execute("PRAGMA wal_autocheckpoint = 0")
         writer = LedgerWriter(ledger: ledger)
+        checkpointer = Checkpointer(path: configuration.databasePath)
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
         router = Router(routes: GoodwillAPI.routes)
@@ -56,11 +61,13 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         limiter = RateLimiter(configuration: configuration.publicBalance, clock: clock)
         instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         writer.start()
+        checkpointer.start()
     }
 
     /// Finishes queued writes and closes the connections. Call after the HTTP server has stopped.
     public func close() {
         writer.stop()
+        checkpointer.stop()
         readers.close()
         LogSink.standardError.flush()
     }
@@ -71,7 +78,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// Writer statistics: how many commands went into how many transactions.
-    public var commitStatistics: (batches: Int, commands: Int) { (writer.batches, writer.commands) }
+    public var commitStatistics: (batches: Int, commands: Int, busySeconds: Double) {
+        (writer.batches.load(ordering: .relaxed), writer.commands.load(ordering: .relaxed), Double(writer.busyNanoseconds.load(ordering: .relaxed)) / 1e9)
+    }
 
     // MARK: Responding
 
@@ -99,7 +108,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 let work = { (reader: Ledger?) throws -> Reply in
                     if let permission = route.permission {
                         guard let reader, let secret = Self.bearer(request),
-                              let who = try APIKeyStore(reader.db).principal(secret: secret) else { throw Problem.unauthorized }
+                              let who = try self.keyCache.principal(for: secret, lookUp: { try APIKeyStore(reader.db).principal(secret: secret) })
+                        else { throw Problem.unauthorized }
                         principal = who
                         guard who.role.allows(permission) else { throw Problem.forbidden(who.role, route: route.name) }
                     }
@@ -128,7 +138,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                         }
                         done(response, who)
                     case .failure(let error):
-                        done(Problem.from(error).response, who)
+                        done(Self.problem(for: error, of: command).response, who)
                     }
                 })
                 if !submitted { done(Problem.busy.response, who) }
@@ -143,6 +153,17 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 }
             }
         }
+    }
+
+    /// The contract answers every redemption that asks for more than is left with
+    /// `insufficient-balance`, also when nothing is left (the ledger says `voucher-fully-used`).
+    static func problem(for error: any Error, of command: LedgerCommand) -> Problem {
+        if case .redeem(_, let amount, _) = command, let e = error as? LedgerError, e == .voucherFullyUsed {
+            var p = Problem.from(LedgerError.insufficientBalance(balance: Money(minorUnits: 0, currency: amount.currency), requested: amount))
+            p.detail = "The voucher has been used in full; its balance is 0. Take the payment another way."
+            return p
+        }
+        return Problem.from(error)
     }
 
     private func finish(_ response: HTTPResponse, route: String, method: String, id: String, started: UInt64, key: String?,

@@ -30,3 +30,12 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONSpanTests {
+    @Test func findsTheExactBytesOfAMember() {
+        let body = Data(#" { "file" : "x\"}", "policy" : {"a": [1, {"b": "}\\"}], "c": null} , "rows": 3 }"#.utf8)
+        #expect(JSONSpan.member("policy", in: body).map { String(decoding: $0, as: UTF8.self) } == #"{"a": [1, {"b": "}\\"}], "c": null}"#)
+        #expect(JSONSpan.member("rows", in: body).map { String(decoding: $0, as: UTF8.self) } == "3")
+        #expect(JSONSpan.member("missing", in: body) == nil)
+    }
+}

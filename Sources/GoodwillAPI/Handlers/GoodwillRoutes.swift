@@ -64,8 +64,8 @@ enum GoodwillRoutes {
                 throw Problem(.notFound, code: "policy-file-not-found", detail: "The server's policies folder has no file '\(file)'. GET /v1/policies lists stored versions.")
             }
             return (data, file, object)
-        case (nil, let policy as [String: Any]):
-            guard let data = try? JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys]) else { throw Problem.invalid("policy is not a JSON object.") }
+        case (nil, _ as [String: Any]):
+            guard let data = JSONSpan.member("policy", in: c.request.body) else { throw Problem.invalid("policy is not a JSON object.") }
             return (data, "inline.json", object)
         default:
             throw Problem.invalid("Give exactly one of 'file' (a file in the server's policies folder) or 'policy' (the policy document).")

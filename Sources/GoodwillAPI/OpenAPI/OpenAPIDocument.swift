@@ -383,7 +383,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/503"
           }
         },
-        "description": "Refused with 409 insufficient-balance (with the balance), voucher-expired (with last_valid_day and, when the goodwill policy would extend it, goodwill), voucher-blocked, voucher-voided, voucher-refunded or voucher-fully-used.",
+        "description": "Refused with 409 insufficient-balance (with the balance), voucher-expired (with last_valid_day and, when the goodwill policy would extend it, goodwill), voucher-blocked, voucher-voided or voucher-refunded; a voucher used in full answers insufficient-balance with a balance of 0.",
         "parameters": [
           {
             "$ref": "#/components/parameters/VoucherID"

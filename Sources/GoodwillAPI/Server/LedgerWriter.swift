@@ -1,8 +1,10 @@
 import Foundation
+import Glibc
 import GoodwillCore
 import HTTPServer
 import Ledger
 import Store
+import Synchronization
 
 /// The one thread that writes. It owns a `Ledger` and drains a queue: consecutive ledger
 /// commands are committed together with `performBatch` (one transaction, a savepoint each, so
@@ -28,8 +30,10 @@ final class LedgerWriter: @unchecked Sendable {
     let maxPending: Int
     private let finished = DispatchSemaphore(value: 0)
     /// Committed batches and commands, for the benchmark's view of how well commits group.
-    private(set) var batches = 0
-    private(set) var commands = 0
+    let batches = Atomic<Int>(0)
+    let commands = Atomic<Int>(0)
+    /// Nanoseconds spent inside transactions (work and commit), to tell a busy writer from a waiting one.
+    let busyNanoseconds = Atomic<Int>(0)
 
     init(ledger: Ledger, maxBatch: Int = 512, maxPending: Int = 20_000) {
         self.ledger = ledger
@@ -38,7 +42,11 @@ final class LedgerWriter: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
+        // Named for top -H and perf (Foundation's Thread.name does not reach the kernel here).
+        let thread = Thread { [self] in
+            try? "gw-writer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            run()
+        }
         thread.name = "ledger-writer"
         thread.start()
     }
@@ -87,13 +95,15 @@ final class LedgerWriter: @unchecked Sendable {
         func flush() {
             guard !group.isEmpty else { return }
             let results: [Result<LedgerReceipt, any Error>]
+            let started = DispatchTime.now().uptimeNanoseconds
+            defer { busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed) }
             do {
                 results = try ledger.performBatch(group.map { (command: $0.0, actor: $0.1, idempotencyKey: $0.2) })
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
-            batches += 1
-            commands += group.count
+            batches.add(1, ordering: .relaxed)
+            commands.add(group.count, ordering: .relaxed)
             // Answering (rendering JSON, logging) happens off this thread, so the next batch starts now.
             let answers = zip(group.map(\.3), results).map { ($0, $1) }
             DispatchQueue.global().async { for (done, result) in answers { done(result) } }

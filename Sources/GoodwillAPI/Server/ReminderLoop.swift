@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GoodwillCore
 import Ledger
 import Reminders
@@ -30,7 +31,11 @@ public final class ReminderLoop: @unchecked Sendable {
 
     public func start() {
         condition.lock(); running = true; condition.unlock()
-        let thread = Thread { [self] in run() }
+        // Named for top -H and perf (Foundation's Thread.name does not reach the kernel here).
+        let thread = Thread { [self] in
+            try? "gw-reminders".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            run()
+        }
         thread.name = "reminders"
         thread.start()
     }

@@ -49,6 +49,7 @@ enum ServeCommand {
             throw CLIError.usage(error.description)
         }
         let durable = c.environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
+        MemoryTuning.keepFreedMemory()
         let quiet = c.flag("quiet")
         let api = try GoodwillAPI(configuration: .init(databasePath: path, policiesDirectory: policies, catalog: catalog,
                                                        durable: durable, log: !quiet), clock: c.clock)
@@ -84,7 +85,8 @@ enum ServeCommand {
         }
         stopped.wait()
         handlers.cancel()
-        Output.write("Stopped: every answered request is committed; the database is closed.\n", to: .standardError)
+        let stats = api.commitStatistics
+        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them).\n", to: .standardError)
         return 0
     }
 

@@ -1,0 +1,184 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import PolicyEngine
+import Testing
+@testable import GoodwillAPI
+
+@Suite struct PublicBalanceTests {
+    @Test func showsStatusBalanceAndExpiry_andNothingPersonal() async throws {
+        let h = try APIHarness()
+        let v = try await h.issue(amount: 25000, validity: #"{"last_day": "2026-12-31"}"#)
+        let a = await h.send(.get, "/v1/public/balance/\(try #require(v.string("code")))")
+        #expect(a.status == 200)
+        #expect(Set(a.json.keys) == ["status", "balance", "expires_at", "last_valid_day"])
+        #expect(a.int("balance", "amount") == 25000 && a.string("last_valid_day") == "2026-12-31" && a.string("status") == "active")
+        #expect(!a.text.contains("anna") && !a.text.contains("vch_") && a.headers["Cache-Control"] == "no-store")
+    }
+
+    @Test func unknownMistypedAndMalformedCodes_getTheSameAnswer() async throws {
+        let h = try APIHarness()
+        let v = try await h.issue()
+        let code = try #require(v.string("code"))
+        // One symbol changed: the check symbol catches it, yet the answer must not say so.
+        let typo = String(code.prefix(3)) + (code.dropFirst(3).first == "A" ? "B" : "A") + String(code.dropFirst(4))
+        let id = try #require(v.string("id"))
+        var bodies: Set<String> = []
+        for (i, guess) in [typo, "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Z", "not a code", id].enumerated() {
+            let a = await h.send(.get, "/v1/public/balance/\(guess.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)", remoteAddress: "198.51.100.\(i)")
+            #expect(a.status == 404 && a.code == "voucher-not-found", "\(guess): \(a.text)")
+            bodies.insert(a.json["detail"] as? String ?? "")
+        }
+        #expect(bodies.count == 1)
+    }
+
+    @Test func aClientIsLimitedPerAddress_with429AndRetryAfter() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 3, refillPerSecond: 1.0 / 6, freeMisses: 100))
+        let code = try #require(try await h.issue().string("code"))
+        for _ in 0..<3 { #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.5").status == 200) }
+        let limited = await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.5")
+        #expect(limited.status == 429 && limited.code == "rate-limited" && limited.headers["Retry-After"] == "6")
+        // Another address is not affected; and time refills the bucket.
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.6").status == 200)
+        h.clock.advance(seconds: 6)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.5").status == 200)
+    }
+
+    @Test func repeatedUnknownCodes_lockTheAddressOutForLongerEachTime() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 1000, refillPerSecond: 1000, freeMisses: 3, baseLockout: 2))
+        let code = try #require(try await h.issue().string("code"))
+        let address = "192.0.2.99"
+        for _ in 0..<3 { #expect(await h.send(.get, "/v1/public/balance/AAAA-AAAA-AAAA-AAAA-A", remoteAddress: address).status == 404) }
+        #expect(await h.send(.get, "/v1/public/balance/BBBB-BBBB-BBBB-BBBB-B", remoteAddress: address).status == 404)
+        // The fourth miss locked the address for 2 s: even a right code waits.
+        let locked = await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address)
+        #expect(locked.status == 429 && locked.headers["Retry-After"] == "2")
+        h.clock.advance(seconds: 2)
+        #expect(await h.send(.get, "/v1/public/balance/CCCC-CCCC-CCCC-CCCC-C", remoteAddress: address).status == 404)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address).headers["Retry-After"] == "4")
+        h.clock.advance(seconds: 4)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address).status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "192.0.2.100").status == 200)
+    }
+}
+
+@Suite struct OperationsTests {
+    @Test func healthNeedsNothing() async throws {
+        let h = try APIHarness()
+        let a = await h.send(.get, "/health")
+        #expect(a.status == 200 && a.string("status") == "ok" && a.headers["X-Request-Id"]?.hasPrefix("req_") == true)
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatus_vouchersByStatus_andRedemptions() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        _ = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#)
+        _ = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 99999999, "currency": "SEK"}}"#)
+        _ = await h.get("/v1/vouchers/\(id)")
+        let other = try #require(try await h.issue().string("id"))
+        _ = await h.post("/v1/vouchers/\(other)/void")
+        let text = await h.send(.get, "/metrics").text
+        #expect(text.contains(#"goodwill_http_requests_total{route="POST /v1/vouchers/{id}/redemptions",status="200"} 1"#))
+        #expect(text.contains(#"goodwill_http_requests_total{route="POST /v1/vouchers/{id}/redemptions",status="409"} 1"#))
+        #expect(text.contains(#"goodwill_http_requests_total{route="POST /v1/vouchers",status="201"} 2"#))
+        #expect(text.contains(#"goodwill_http_request_duration_seconds_bucket{route="GET /v1/vouchers/{code-or-id}",le="+Inf"} 1"#))
+        #expect(text.contains(#"goodwill_http_request_duration_seconds_count{route="GET /v1/vouchers/{code-or-id}"} 1"#))
+        #expect(text.contains(#"goodwill_vouchers{status="active"} 1"#) && text.contains(#"goodwill_vouchers{status="voided"} 1"#))
+        #expect(text.contains("goodwill_redemptions_total 1\n"))
+        #expect(text.contains("# TYPE goodwill_http_request_duration_seconds histogram"))
+        #expect(!text.contains(id), "metrics must not name vouchers")
+    }
+}
+
+@Suite struct GoodwillAndSupportRoutesTests {
+    @Test func theGoodwillDryRunExplains_andChangesNothing() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue(validity: #"{"last_day": "2026-03-10"}"#).string("id"))
+        h.clock.set(instant("2026-03-28T10:00:00Z"))
+        let a = await h.get("/v1/vouchers/\(id)/goodwill")
+        #expect(a.status == 200 && a.string("outcome") == "grant" && (a.json["trace"] as? [String])?.isEmpty == false)
+        #expect(a.string("policy", "id") == "default")
+        #expect(await h.get("/v1/vouchers/\(id)").string("last_valid_day") == "2026-03-10")
+        #expect(await h.get("/v1/vouchers/\(id)/goodwill?requester=robot").status == 422)
+    }
+
+    @Test func anExtensionRequestIsDecidedByThePolicy_andOverrideIsForSupportAndAdmin() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue(validity: #"{"last_day": "2026-03-10"}"#).string("id"))
+        h.clock.set(instant("2026-03-28T10:00:00Z"))
+        let granted = await h.post("/v1/vouchers/\(id)/extensions", #"{"reason": "I was ill"}"#, key: h.keys[.support])
+        #expect(granted.status == 200 && granted.string("decision", "outcome") == "grant", "\(granted.text)")
+        #expect(granted.string("voucher", "last_valid_day") != "2026-03-10")
+        let entries = (await h.get("/v1/vouchers/\(id)/entries").json["entries"] as? [[String: Any]]) ?? []
+        #expect(entries.last?["kind"] as? String == "extended" && entries.last?["actor"] as? String == "support-key")
+        let tooMuch = await h.post("/v1/vouchers/\(id)/extensions", #"{"reason": "generous", "days": 3000}"#)
+        #expect(tooMuch.status == 422 && tooMuch.code == "override-required", "\(tooMuch.text)")
+        let badDays = await h.post("/v1/vouchers/\(id)/extensions", #"{"reason": "x", "days": 0}"#)
+        #expect(badDays.status == 422)
+    }
+
+    @Test func policiesAreListedValidatedSimulatedAndActivated() async throws {
+        let h = try APIHarness(policies: Self.policiesFolder)
+        let list = await h.get("/v1/policies")
+        #expect(((list.json["policies"] as? [[String: Any]]) ?? []).contains { $0["id"] as? String == "default" && $0["active"] as? Bool == true })
+        let valid = await h.post("/v1/policies/validate", #"{"file": "generous.json"}"#)
+        #expect(valid.status == 200 && valid.string("id") == "generous" && valid.json["valid"] as? Bool == true)
+        let broken = await h.post("/v1/policies/validate", #"{"policy": {"id": "x"}}"#)
+        #expect(broken.status == 422 && broken.code == "invalid-policy")
+        let escape = await h.post("/v1/policies/validate", #"{"file": "../../etc/passwd"}"#)
+        #expect(escape.status == 422)
+        let missing = await h.post("/v1/policies/validate", #"{"file": "nope.json"}"#)
+        #expect(missing.status == 404 && missing.code == "policy-file-not-found")
+        let simulation = await h.post("/v1/policies/simulate", #"{"file": "strict.json", "from": "2025-01-01", "to": "2026-03-01"}"#)
+        #expect(simulation.status == 200 && simulation.json["vouchers"] != nil, "\(simulation.text)")
+        let activated = await h.post("/v1/policies/activate", #"{"file": "generous.json"}"#, idempotencyKey: "activate-1")
+        #expect(activated.status == 200 && activated.string("id") == "generous" && activated.json["active"] as? Bool == true)
+        let replay = await h.post("/v1/policies/activate", #"{"file": "generous.json"}"#, idempotencyKey: "activate-1")
+        #expect(replay.status == 200 && replay.headers["Idempotent-Replayed"] == "true" && replay.string("id") == "generous")
+        let conflict = await h.post("/v1/policies/activate", #"{"file": "strict.json"}"#, idempotencyKey: "activate-1")
+        #expect(conflict.status == 422 && conflict.code == "idempotency-conflict")
+        #expect(await h.post("/v1/policies/activate", #"{"file": "generous.json"}"#, idempotencyKey: nil).status == 400)
+    }
+
+    static var policiesFolder: String {
+        var dir = URL(fileURLWithPath: #filePath)
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("Policies").path
+    }
+
+    @Test func aHolderWithTheirVouchers() async throws {
+        let h = try APIHarness()
+        let v = try await h.issue()
+        _ = await h.post("/v1/vouchers", #"{"value": {"amount": 100, "currency": "SEK"}, "holder": {"email": "erik@example.com"}, "purchaser": {"email": "anna@example.com"}}"#)
+        let holderID = try #require(v.string("holder", "id"))
+        let a = await h.get("/v1/holders/\(holderID)")
+        #expect(a.status == 200 && a.string("profile", "email") == "anna@example.com")
+        // One voucher she holds and one she bought for Erik, each marked with her role in it.
+        let roles = (a.json["vouchers"] as? [[String: Any]])?.compactMap { $0["role"] as? String }.sorted()
+        #expect(roles == ["holder", "purchaser"])
+        let missing = await h.get("/v1/holders/hld_0000000000000000")
+        #expect(missing.status == 404 && missing.code == "holder-not-found")
+    }
+
+    @Test func remindersAreListedAndAFailedOneIsSentAgainOnce() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        let ledger = try h.ledger()
+        try ledger.db.run("""
+            INSERT INTO reminder_outbox (message_id, voucher_id, kind, recipient_role, send_zone, due_at, created_at, status, attempts, next_attempt_at, last_error)
+            VALUES ('m-1', ?, 'expiry_reminder', 'holder', 'Europe/Stockholm', 0, 0, 'failed', 5, 0, 'mailbox full')
+            """, [.text(id)])
+        let failed = await h.get("/v1/reminders?status=failed")
+        let rid = try #require(((failed.json["reminders"] as? [[String: Any]])?.first?["id"]) as? Int)
+        #expect(((await h.get("/v1/vouchers/\(id)/reminders").json["reminders"] as? [Any])?.count) == 1)
+        let retry = await h.post("/v1/reminders/\(rid)/retry", "", idempotencyKey: "retry-1")
+        #expect(retry.status == 200 && retry.string("status") == "pending", "\(retry.text)")
+        let again = await h.post("/v1/reminders/\(rid)/retry", "", idempotencyKey: "retry-1")
+        #expect(again.status == 200 && again.headers["Idempotent-Replayed"] == "true")
+        let second = await h.post("/v1/reminders/\(rid)/retry", "", idempotencyKey: "retry-2")
+        #expect(second.status == 409 && second.code == "reminder-not-failed")
+        #expect(await h.post("/v1/reminders/999/retry", "").status == 404)
+        #expect(await h.get("/v1/reminders?status=lost").status == 422)
+    }
+}
