@@ -86,7 +86,7 @@ enum ServeCommand {
         stopped.wait()
         handlers.cancel()
         let stats = api.commitStatistics
-        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them).\n", to: .standardError)
+        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n", to: .standardError)
         return 0
     }
 
