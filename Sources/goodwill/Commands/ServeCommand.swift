@@ -65,7 +65,7 @@ enum ServeCommand {
         if let key = demoKey {
             c.print("""
                 Demo admin key (shown once): \(key.secret)
-                Try: curl -s http://\(address):\(server.port ?? port)/v1/vouchers?limit=2 -H 'Authorization: Bearer \(key.secret)'
+                Try: curl -s 'http://\(address):\(server.port ?? port)/v1/vouchers?limit=2' -H 'Authorization: Bearer \(key.secret)'
                 """)
         } else if try api.activeKeyCount() == 0 {
             Output.write("""
