@@ -21,8 +21,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "GoodwillCore"]),
         .target(name: "Ledger", dependencies: ["Store", "PolicyEngine", "GoodwillCore"]),
         .target(name: "Reminders", dependencies: ["Ledger", "Store", "GoodwillCore"]),
+        .target(name: "Support", dependencies: ["Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "HTTPServer"),
-        .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
+        .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "ArgumentParsing"),
         .executableTarget(
             name: "goodwill-bench",
@@ -31,7 +32,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "goodwill",
-            dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]
+            dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]
         ),
 
         .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore"]),
@@ -39,8 +40,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "GoodwillCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
         .testTarget(name: "RemindersTests", dependencies: ["Reminders", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "Reminders", "Ledger", "Store", "GoodwillCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "CLITests", dependencies: ["GoodwillCore"]),
     ]

@@ -4,6 +4,7 @@ import HTTPServer
 import Ledger
 import Reminders
 import Store
+import Support
 
 /// An RFC 9457 problem: `application/problem+json` with `type`, `title`, `status`, a stable
 /// machine-readable `code` and a `detail` a person can act on. Extra members (for example the
@@ -83,6 +84,7 @@ public struct Problem: Error, Sendable {
         switch error {
         case let p as Problem: return p
         case let e as LedgerError: return from(e)
+        case let e as SupportError: return from(e)
         case let e as ReminderError:
             let status: HTTPStatus = switch e {
             case .reminderNotFound: .notFound

@@ -38,9 +38,25 @@ extension EventLoop {
         }
     }
 
-    /// Parses every complete request in the buffer and hands each to the responder.
-    private func process(_ connection: Connection) {
+    /// Parses every complete request in the buffer and hands each to the responder. When the
+    /// pipeline limit stopped parsing and responses then went out, the requests still buffered
+    /// are parsed too: the socket will not signal bytes that were already read from it.
+    func process(_ connection: Connection) {
+        while parseAndDispatch(connection) > 0 && canParseMore(connection) {}
+    }
+
+    /// Whether buffered bytes may hold requests the pipeline limit kept us from taking.
+    func canParseMore(_ connection: Connection) -> Bool {
+        !connection.isClosed && !connection.stopReading && !draining && !connection.closeAfterWrite
+            && connection.parser.bufferedCount > 0
+            && connection.inflight.count < shared.configuration.maxPipelinedRequests
+    }
+
+    /// One pass: dispatches requests until the buffer runs dry or the pipeline is full, then
+    /// flushes. Returns how many requests it dispatched.
+    private func parseAndDispatch(_ connection: Connection) -> Int {
         let maxPipelined = shared.configuration.maxPipelinedRequests
+        var dispatched = 0
         connection.processing = true
         parsing: while !connection.stopReading && !draining && connection.inflight.count < maxPipelined {
             switch connection.parser.next() {
@@ -69,6 +85,7 @@ extension EventLoop {
                     response: nil
                 ))
                 if !request.keepAlive { connection.stopReading = true }
+                dispatched += 1
                 shared.responder.respond(
                     to: request,
                     completion: ResponseCompletion(loop: self, connectionID: connection.id, sequence: sequence)
@@ -76,8 +93,12 @@ extension EventLoop {
             }
         }
         connection.processing = false
-        if connection.peerClosed { connection.stopReading = true }
+        // A client that has finished sending gets an answer to everything it sent, then the
+        // close; while the pipeline limit holds requests back, keep taking them.
+        let heldBack = connection.inflight.count >= maxPipelined && connection.parser.bufferedCount > 0
+        if connection.peerClosed && !heldBack { connection.stopReading = true }
         flush(connection)
+        return dispatched
     }
 
     /// Encodes every response that is next in order, then the pending error if nothing is

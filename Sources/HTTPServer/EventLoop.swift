@@ -179,6 +179,8 @@ final class EventLoop: @unchecked Sendable {
         connection.inflight[slot].response = response
         if !connection.processing {
             flush(connection)
+            // Room in the pipeline again: take the requests that arrived while it was full.
+            if canParseMore(connection) { process(connection) }
             afterIO(connection)
         }
     }

@@ -8,6 +8,9 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
     case extensionGranted = "extension_granted"
     /// After a `refunded` ledger entry: a closing note.
     case refundClosing = "refund_closing"
+    /// When a holder closes their account: thanks for the years, what was done, welcome back.
+    /// Written at closing time (the address may be erased right after) and stored as a farewell letter.
+    case farewell
 
     /// Fields every template may use.
     static let commonFields: Set<String> = [
@@ -22,6 +25,7 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
         case .giftNotice: return Self.commonFields.union(["days_left", "time_left", "holder_name"])
         case .extensionGranted: return Self.commonFields.union(["previous_last_valid_day", "extension_days"])
         case .refundClosing: return Self.commonFields.union(["refund_amount"])
+        case .farewell: return ["greeting", "name", "company", "support_email", "support_phone", "booking_url", "since_year", "summary"]
         }
     }
 

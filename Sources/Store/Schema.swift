@@ -213,5 +213,6 @@ public enum Schema {
                 revoked_at INTEGER
             );
             """),
+        supportMigration,
     ]
 }

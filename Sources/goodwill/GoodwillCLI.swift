@@ -12,7 +12,8 @@ enum GoodwillCLI {
             root: Command("goodwill", abstract: "Gift cards and vouchers from issue to their last day, with goodwill.",
                           discussion: "Keeps a ledger of every voucher (issue, redemption, expiry, extension, refund, void) in one SQLite file, and proves it with 'goodwill verify'.",
                           subcommands: LedgerCommands.commands + GoodwillCommands.commands + ReminderCommands.commands
-                              + KeyCommands.commands + ServeCommand.commands),
+                              + KeyCommands.commands + ServeCommand.commands
+                              + SupportCommands.commands + TransferCommands.commands),
             version: version,
             globalOptions: [Option("db", valueName: "path", help: "The database file (default: $GOODWILL_DB, else ./goodwill.db).")],
             globalFlags: [Flag("json", help: "Print JSON instead of text.")])
@@ -24,6 +25,8 @@ enum GoodwillCLI {
             .merging(ReminderCommands.handlers) { a, _ in a }
             .merging(KeyCommands.handlers) { a, _ in a }
             .merging(ServeCommand.handlers) { a, _ in a }
+            .merging(SupportCommands.handlers) { a, _ in a }
+            .merging(TransferCommands.handlers) { a, _ in a }
     }
 
     /// Runs one parsed command line; returns the exit code.

@@ -32,6 +32,12 @@ import Testing
         "GET /v1/vouchers/{id}/reminders": [.admin, .support, .auditor],
         "GET /v1/reminders": [.admin, .support, .auditor],
         "POST /v1/reminders/{id}/retry": [.admin, .support],
+        "GET /v1/holders": [.admin, .support, .auditor],
+        "POST /v1/holders/{id}/notes": [.admin, .support],
+        "POST /v1/holders/{id}/close": [.admin],
+        "POST /v1/cases": [.admin, .support],
+        "POST /v1/cases/{id}/close": [.admin, .support],
+        "GET /v1/reports/{name}": [.admin, .auditor],
     ]
     static let publicRoutes: Set<String> = ["GET /health", "GET /metrics", "GET /openapi.json", "GET /v1/public/balance/{code}"]
 
@@ -90,6 +96,14 @@ import Testing
         case "GET /v1/vouchers/{id}/reminders": return await get("/v1/vouchers/\(f.id)/reminders")
         case "GET /v1/reminders": return await get("/v1/reminders?status=failed")
         case "POST /v1/reminders/{id}/retry": return await post("/v1/reminders/\(f.reminderID)/retry")
+        case "GET /v1/holders": return await get("/v1/holders?q=anna")
+        case "POST /v1/holders/{id}/notes": return await post("/v1/holders/\(f.holderID)/notes", #"{"text": "Called about the rooftop walk."}"#)
+        case "POST /v1/holders/{id}/close": return await post("/v1/holders/\(f.holderID)/close", #"{"refund_all": true, "payout_reference": "PAY-1"}"#)
+        case "POST /v1/cases": return await post("/v1/cases", #"{"holder": "\#(f.holderID)", "subject": "Voucher expired abroad"}"#)
+        case "POST /v1/cases/{id}/close":
+            let opened = await h.post("/v1/cases", #"{"holder": "\#(f.holderID)", "subject": "Voucher expired abroad"}"#)
+            return await post("/v1/cases/\(opened.int("id") ?? 0)/close", #"{"resolution": "Extended by 30 days."}"#)
+        case "GET /v1/reports/{name}": return await get("/v1/reports/liability")
         case "GET /health": return await get("/health")
         case "GET /metrics": return await get("/metrics")
         case "GET /openapi.json": return await get("/openapi.json")

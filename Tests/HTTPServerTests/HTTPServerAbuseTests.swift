@@ -82,3 +82,49 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Found by Benchmarks/abuse.sh: more pipelined requests than `maxPipelinedRequests` arriving
+/// in one read stalled after the first batch, because the rest were already buffered and the
+/// socket never signalled them again.
+@Suite struct PipelineLimitTests {
+    @Test func morePipelinedRequestsThanTheLimit_inOneWrite_areAllAnswered() async throws {
+        var configuration = HTTPServer.Configuration.test()
+        configuration.maxPipelinedRequests = 4
+        try await withServer(configuration) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send(String(repeating: "GET /p HTTP/1.1\r\nHost: x\r\n\r\n", count: 50))
+            for n in 0..<50 {
+                let response = try #require(client.readResponse(), "response \(n) of 50")
+                #expect(response.body == "GET /p ")
+            }
+        }
+    }
+
+    @Test func morePipelinedRequestsThanTheLimit_withDelayedResponses_areAllAnswered() async throws {
+        var configuration = HTTPServer.Configuration.test()
+        configuration.maxPipelinedRequests = 4
+        try await withServer(configuration, responder: DelayedResponder()) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send(String(repeating: "GET /delay/5 HTTP/1.1\r\nHost: x\r\n\r\n", count: 20))
+            for n in 0..<20 {
+                let response = try #require(client.readResponse(), "response \(n) of 20")
+                #expect(response.body == "/delay/5")
+            }
+        }
+    }
+
+    @Test func aClientThatHalfCloses_getsEveryPipelinedAnswer() async throws {
+        var configuration = HTTPServer.Configuration.test()
+        configuration.maxPipelinedRequests = 4
+        try await withServer(configuration) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send(String(repeating: "GET /h HTTP/1.1\r\nHost: x\r\n\r\n", count: 30))
+            shutdown(client.fd, Int32(SHUT_WR))
+            for n in 0..<30 {
+                let response = try #require(client.readResponse(), "response \(n) of 30")
+                #expect(response.body == "GET /h ")
+            }
+            #expect(client.isClosedByServer())
+        }
+    }
+}

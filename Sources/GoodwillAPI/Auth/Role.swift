@@ -23,6 +23,10 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         .analysePolicy: [.admin, .support, .auditor],
         .activatePolicy: [.admin],
         .retryReminder: [.admin, .support],
+        .writeNotes: [.admin, .support],
+        // Closing can refund, and refunds are the admin's.
+        .closeHolder: [.admin],
+        .readReports: [.admin, .auditor],
     ]
 }
 
@@ -49,4 +53,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case analysePolicy
     case activatePolicy
     case retryReminder
+    /// support notes and cases on a holder
+    case writeNotes
+    /// POST /v1/holders/{id}/close
+    case closeHolder
+    /// GET /v1/reports/{name}
+    case readReports
 }

@@ -1315,7 +1315,7 @@ enum OpenAPIDocument {
     "/v1/holders/{id}": {
       "get": {
         "operationId": "getHolder",
-        "summary": "A holder and their vouchers (held, and bought as gifts).",
+        "summary": "Everything known about a holder: profile, vouchers held and bought, open cases, and one timeline (entries, goodwill decisions, messages, notes, cases), newest first.",
         "x-roles": [
           "admin",
           "support",
@@ -1486,6 +1486,466 @@ enum OpenAPIDocument {
           },
           {
             "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/holders": {
+      "get": {
+        "operationId": "searchHolders",
+        "summary": "Find holders by part of an email or name, or by a voucher code.",
+        "x-roles": [
+          "admin",
+          "support",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "holders"
+                  ],
+                  "properties": {
+                    "holders": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/HolderMatch"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "name": "q",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 2
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 50
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/holders/{id}/notes": {
+      "post": {
+        "operationId": "addHolderNote",
+        "summary": "Write a support note on a holder's record.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "201": {
+            "description": "Created",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Note"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "description": "hld_… or an email address"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NoteRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/holders/{id}/close": {
+      "post": {
+        "operationId": "closeHolder",
+        "summary": "A holder leaves: refunds where the jurisdiction (or refund_all) allows, pending reminders dropped, one farewell in their language, personal data erased on request. One transaction; a second call changes nothing and answers with already_closed.",
+        "x-roles": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CloseResult"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "description": "hld_… or an email address"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CloseRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/cases": {
+      "post": {
+        "operationId": "openCase",
+        "summary": "Open a support case for a holder; while it is open the goodwill policy sees has_open_support_case.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "201": {
+            "description": "Created",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Case"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CaseRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/cases/{id}/close": {
+      "post": {
+        "operationId": "closeCase",
+        "summary": "Close a support case with its resolution.",
+        "x-roles": [
+          "admin",
+          "support"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Case"
+                }
+              }
+            },
+            "headers": {
+              "Idempotent-Replayed": {
+                "description": "true when this is the stored answer to an earlier request with the same Idempotency-Key and body.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "true"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "integer"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ResolutionRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/reports/{name}": {
+      "get": {
+        "operationId": "getReport",
+        "summary": "A finance report: liability, expiring (days), breakage, goodwill, redemption, or reconciliation.",
+        "x-roles": [
+          "admin",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Report"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          }
+        },
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "liability",
+                "expiring",
+                "breakage",
+                "goodwill",
+                "redemption",
+                "reconciliation"
+              ]
+            }
+          },
+          {
+            "name": "days",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 3650,
+              "default": 30
+            },
+            "description": "Only for expiring."
           }
         ],
         "security": [
@@ -2342,33 +2802,151 @@ enum OpenAPIDocument {
       "HolderView": {
         "type": "object",
         "required": [
-          "holder",
-          "first_seen_at",
-          "erased",
+          "profile",
           "vouchers",
-          "purchased"
+          "open_cases",
+          "timeline"
         ],
         "properties": {
-          "holder": {
-            "$ref": "#/components/schemas/Person"
-          },
-          "first_seen_at": {
-            "type": "string",
-            "format": "date-time"
-          },
-          "erased": {
-            "type": "boolean"
+          "profile": {
+            "type": "object",
+            "required": [
+              "id",
+              "first_seen",
+              "tenure_days",
+              "tenure"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "email": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "locale": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "time_zone": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "first_seen": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "tenure_days": {
+                "type": "integer"
+              },
+              "tenure": {
+                "type": "string"
+              },
+              "closed_at": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "erased_at": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
           },
           "vouchers": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/Voucher"
+              "type": "object",
+              "required": [
+                "role",
+                "voucher"
+              ],
+              "properties": {
+                "role": {
+                  "type": "string",
+                  "enum": [
+                    "holder",
+                    "purchaser",
+                    "both"
+                  ]
+                },
+                "voucher": {
+                  "$ref": "#/components/schemas/Voucher"
+                }
+              }
             }
           },
-          "purchased": {
+          "open_cases": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/Voucher"
+              "$ref": "#/components/schemas/Case"
+            }
+          },
+          "timeline": {
+            "type": "array",
+            "description": "Newest first.",
+            "items": {
+              "type": "object",
+              "required": [
+                "at",
+                "kind",
+                "summary"
+              ],
+              "properties": {
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "kind": {
+                  "type": "string",
+                  "enum": [
+                    "joined",
+                    "entry",
+                    "decision",
+                    "reminder",
+                    "note",
+                    "case_opened",
+                    "case_closed",
+                    "closed"
+                  ]
+                },
+                "voucher_code": {
+                  "type": "string"
+                },
+                "summary": {
+                  "type": "string"
+                },
+                "entry": {
+                  "$ref": "#/components/schemas/Entry"
+                },
+                "decision": {
+                  "type": "object"
+                },
+                "reminder": {
+                  "type": "object"
+                },
+                "note": {
+                  "$ref": "#/components/schemas/Note"
+                },
+                "case": {
+                  "$ref": "#/components/schemas/Case"
+                }
+              }
             }
           }
         }
@@ -2535,6 +3113,10 @@ enum OpenAPIDocument {
               "rate-limited",
               "busy",
               "database-busy",
+              "case-not-found",
+              "case-already-closed",
+              "payout-reference-required",
+              "report-not-found",
               "internal-error"
             ]
           },
@@ -2555,6 +3137,313 @@ enum OpenAPIDocument {
           "goodwill": {
             "type": "string",
             "description": "On voucher-expired: what the goodwill policy would do if the holder asked."
+          }
+        }
+      },
+      "Note": {
+        "type": "object",
+        "required": [
+          "id",
+          "holder_id",
+          "at",
+          "author",
+          "text"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "holder_id": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "author": {
+            "type": "string"
+          },
+          "text": {
+            "type": "string"
+          }
+        }
+      },
+      "Case": {
+        "type": "object",
+        "required": [
+          "id",
+          "holder_id",
+          "subject",
+          "opened_at",
+          "opened_by",
+          "closed_at",
+          "closed_by",
+          "resolution",
+          "open"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "holder_id": {
+            "type": "string"
+          },
+          "subject": {
+            "type": "string"
+          },
+          "opened_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "opened_by": {
+            "type": "string"
+          },
+          "closed_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "closed_by": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "resolution": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "open": {
+            "type": "boolean"
+          }
+        }
+      },
+      "HolderMatch": {
+        "type": "object",
+        "required": [
+          "id",
+          "first_seen",
+          "vouchers",
+          "matched"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "email": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "first_seen": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "vouchers": {
+            "type": "integer"
+          },
+          "matched": {
+            "type": "string",
+            "enum": [
+              "email",
+              "name",
+              "voucher_code"
+            ]
+          }
+        }
+      },
+      "NoteRequest": {
+        "type": "object",
+        "required": [
+          "text"
+        ],
+        "properties": {
+          "text": {
+            "type": "string"
+          }
+        }
+      },
+      "CaseRequest": {
+        "type": "object",
+        "required": [
+          "holder",
+          "subject"
+        ],
+        "properties": {
+          "holder": {
+            "type": "string",
+            "description": "hld_… or an email address"
+          },
+          "subject": {
+            "type": "string"
+          }
+        }
+      },
+      "ResolutionRequest": {
+        "type": "object",
+        "required": [
+          "resolution"
+        ],
+        "properties": {
+          "resolution": {
+            "type": "string"
+          }
+        }
+      },
+      "CloseRequest": {
+        "type": "object",
+        "required": [],
+        "properties": {
+          "erase": {
+            "type": "boolean"
+          },
+          "payout_reference": {
+            "type": "string"
+          },
+          "refund_all": {
+            "type": "boolean"
+          }
+        }
+      },
+      "CloseResult": {
+        "type": "object",
+        "required": [
+          "holder_id",
+          "already_closed",
+          "closed_at",
+          "closed_by",
+          "vouchers",
+          "refunded",
+          "reminders_dropped",
+          "erased"
+        ],
+        "properties": {
+          "holder_id": {
+            "type": "string"
+          },
+          "already_closed": {
+            "type": "boolean"
+          },
+          "closed_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "closed_by": {
+            "type": "string"
+          },
+          "vouchers": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "voucher_id",
+                "code",
+                "role",
+                "balance",
+                "action",
+                "explanation"
+              ],
+              "properties": {
+                "voucher_id": {
+                  "type": "string"
+                },
+                "code": {
+                  "type": "string"
+                },
+                "role": {
+                  "type": "string"
+                },
+                "balance": {
+                  "$ref": "#/components/schemas/Money"
+                },
+                "action": {
+                  "type": "string",
+                  "enum": [
+                    "refunded",
+                    "kept",
+                    "expired",
+                    "blocked",
+                    "nothing_left",
+                    "not_theirs"
+                  ]
+                },
+                "explanation": {
+                  "type": "string"
+                },
+                "entry_id": {
+                  "type": "integer"
+                },
+                "last_valid_day": {
+                  "type": "string",
+                  "format": "date"
+                }
+              }
+            }
+          },
+          "refunded": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "payout_reference": {
+            "type": "string"
+          },
+          "reminders_dropped": {
+            "type": "integer"
+          },
+          "farewell": {
+            "type": "object",
+            "required": [
+              "message_id",
+              "language",
+              "subject",
+              "body"
+            ],
+            "properties": {
+              "message_id": {
+                "type": "string"
+              },
+              "language": {
+                "type": "string"
+              },
+              "subject": {
+                "type": "string"
+              },
+              "body": {
+                "type": "string"
+              }
+            }
+          },
+          "erased": {
+            "type": "boolean"
+          },
+          "pseudonym": {
+            "type": "string"
+          }
+        }
+      },
+      "Report": {
+        "type": "object",
+        "description": "The report's own shape (see docs/support-finance.md); every one has as_of. Amounts are Money.",
+        "required": [
+          "as_of"
+        ],
+        "properties": {
+          "as_of": {
+            "type": "string",
+            "format": "date-time"
           }
         }
       }

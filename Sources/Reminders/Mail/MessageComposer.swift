@@ -19,6 +19,7 @@ struct MessageComposer {
     }
 
     func compose(_ s: Subject, at date: Date) throws -> OutgoingMessage {
+        if s.kind == .farewell { return try FarewellLetters(db: ledgerStore.db).message(s.messageID, at: date) }
         guard let voucher = try ledgerStore.voucher(id: s.voucherID) else {
             throw ReminderError.messageUndeliverable("the voucher \(s.voucherID) is no longer on file")
         }
@@ -77,6 +78,8 @@ struct MessageComposer {
         case .refundClosing:
             let amount = Money(minorUnits: -(entry?.amount ?? 0), currency: voucher.value.currency)
             fields["refund_amount"] = MoneyWords.format(amount, in: language)
+        case .farewell:
+            break  // written at closing time; see the top of this function
         }
         fields["last_valid_day"] = lastDay.map(language.longDate) ?? ""
 

@@ -66,6 +66,7 @@ struct Dispatcher {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
                 try outbox.markSent(row.id, at: now, channel: channel.name)
+                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID) }
             case .temporary(let error, let retryAfter):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: error)
                 view.error = error

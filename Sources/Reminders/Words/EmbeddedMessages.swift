@@ -45,6 +45,23 @@ Varme hilsner
 Alle os hos {{company}}
 
 """#,
+        "da/farewell.txt": #"""
+Subject: Tak, og på gensyn – fra {{company}}
+
+{{greeting}}
+
+Du har bedt os om at lukke din konto, og det har vi nu gjort. Inden du går, vil vi gerne sige tak: du har været hos os siden {{since_year}}, og hvert besøg har betydet meget for os.
+
+Sådan har vi håndteret dine gavekort:
+
+{{summary}}
+
+Vi sender dig ikke flere påmindelser. Hvis du en dag vil komme tilbage, er du hjertelig velkommen – skriv til {{support_email}} eller ring til os på {{support_phone}}.
+
+Pas godt på dig selv, og tak for årene.
+Alle os hos {{company}}
+
+"""#,
         "da/gift_notice.txt": #"""
 Subject: Gaven, du gav {{holder_name}}, venter stadig på at blive brugt
 
@@ -118,6 +135,23 @@ Warm regards,
 Everyone at {{company}}
 
 """#,
+        "en/farewell.txt": #"""
+Subject: Thank you, and goodbye for now – from {{company}}
+
+{{greeting}}
+
+You have asked us to close your account, and we have. Before you go, we want to say thank you: you have been with us since {{since_year}}, and every visit has meant a lot to us.
+
+Here is what we did with your vouchers:
+
+{{summary}}
+
+We won't send you any more reminders. If you ever want to come back, you are warmly welcome – just write to {{support_email}} or call us on {{support_phone}}.
+
+Take care, and thank you for the years.
+Everyone at {{company}}
+
+"""#,
         "en/gift_notice.txt": #"""
 Subject: The gift you gave {{holder_name}} is still waiting to be used
 
@@ -188,6 +222,23 @@ Muuta ei ole muuttunut, eikä sinun tarvitse tehdä mitään. Kun sinulle sopii,
 Jos voimme vielä auttaa jossakin, vastaa vain tähän viestiin tai soita meille numeroon {{support_phone}}.
 
 Lämpimin terveisin
+Me kaikki, {{company}}
+
+"""#,
+        "fi/farewell.txt": #"""
+Subject: Kiitos ja näkemiin – {{company}}
+
+{{greeting}}
+
+Pyysit meitä sulkemaan tilisi, ja olemme nyt tehneet sen. Ennen kuin lähdet, haluamme kiittää: olet ollut asiakkaanamme vuodesta {{since_year}}, ja jokainen käyntisi on merkinnyt meille paljon.
+
+Näin hoidimme lahjakorttisi:
+
+{{summary}}
+
+Emme lähetä sinulle enää muistutuksia. Jos joskus haluat palata, olet lämpimästi tervetullut – kirjoita osoitteeseen {{support_email}} tai soita meille numeroon {{support_phone}}.
+
+Voi hyvin, ja kiitos näistä vuosista.
 Me kaikki, {{company}}
 
 """#,
@@ -281,6 +332,23 @@ Varme hilsener
 Alle oss i {{company}}
 
 """#,
+        "nb/farewell.txt": #"""
+Subject: Takk, og på gjensyn – fra {{company}}
+
+{{greeting}}
+
+Du har bedt oss om å avslutte kontoen din, og det har vi nå gjort. Før du går, vil vi si takk: du har vært med oss siden {{since_year}}, og hvert besøk har betydd mye for oss.
+
+Slik har vi gjort det med gavekortene dine:
+
+{{summary}}
+
+Vi sender deg ingen flere påminnelser. Om du en gang vil komme tilbake, er du hjertelig velkommen – skriv til {{support_email}} eller ring oss på {{support_phone}}.
+
+Ha det godt, og takk for årene.
+Alle oss i {{company}}
+
+"""#,
         "nb/gift_notice.txt": #"""
 Subject: Gaven du ga {{holder_name}}, venter fortsatt på å bli brukt
 
@@ -351,6 +419,23 @@ Inget annat har ändrats, och du behöver inte göra något. När det passar dig
 Om det är något mer vi kan göra, svara bara på det här mejlet eller ring oss på {{support_phone}}.
 
 Varma hälsningar
+Alla vi på {{company}}
+
+"""#,
+        "sv/farewell.txt": #"""
+Subject: Tack, och på återseende – från {{company}}
+
+{{greeting}}
+
+Du har bett oss avsluta ditt konto, och det har vi gjort nu. Innan du går vill vi säga tack: du har varit med oss sedan {{since_year}}, och varje besök har betytt mycket för oss.
+
+Så här har vi gjort med dina presentkort:
+
+{{summary}}
+
+Vi skickar inga fler påminnelser. Om du någon gång vill komma tillbaka är du varmt välkommen – skriv till {{support_email}} eller ring oss på {{support_phone}}.
+
+Ta hand om dig, och tack för åren.
 Alla vi på {{company}}
 
 """#,

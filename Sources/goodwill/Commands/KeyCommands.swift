@@ -64,7 +64,7 @@ enum KeyCommands {
         let (ledger, keys) = try store(c)
         let name = try c.required("name")
         do { try keys.revoke(name: name, now: ledger.clock.now()) } catch let e as APIKeyError { throw CLIError.failure(e.description) }
-        try c.emit(["name": name, "revoked": "true"], text: "Revoked key '\(name)'. Requests with it now get 401.")
+        try c.emit(["name": name, "revoked": "true"], text: "Revoked key '\(name)'. Requests with it get 401 (a running server stops accepting it within a second).")
         return 0
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Support and finance benchmarks (release build):
+#  1. `goodwill import vouchers` of N generated rows (default 1,000,000) into an empty database:
+#     one write transaction, prepared statements, hash chain kept in memory. Target: under 30 s.
+#  2. `goodwill report liability` over them (a covering index scan). Target: under 1 s.
+#  3. The same file with one bad row: everything validated, nothing stored, the row named.
+#  plus `goodwill verify` and `report reconciliation` over the imported book.
+# usage: Benchmarks/support.sh [ROWS]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+N=${1:-1000000}
+swift build -c release -j 2 --product goodwill >/dev/null
+BIN="$PWD/.build/release/goodwill"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+# synchronous=NORMAL in WAL mode: a power cut may lose the last commit, never corrupt the file
+# (https://sqlite.org/pragma.html#pragma_synchronous). An import is one commit, so the only thing
+# at risk is the import itself, which can be run again. The ledger's own default stays FULL.
+export GOODWILL_SYNCHRONOUS=normal GOODWILL_NOW=2026-03-01T10:00:00Z
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+echo "== generating $N rows"
+python3 Benchmarks/generate_import_csv.py "$WORK/book.csv" "$N"
+python3 Benchmarks/generate_import_csv.py "$WORK/bad.csv" "$N" $((N / 2 + 1))
+ls -l "$WORK/book.csv" | awk '{printf "book.csv: %.0f MB\n", $5 / 1048576}'
+
+export GOODWILL_DB="$WORK/big.db"
+t0=$(now); "$BIN" import vouchers "$WORK/book.csv" 2>/dev/null; t1=$(now)
+echo "import of $N vouchers: $(secs $t0 $t1) s"
+
+t0=$(now); "$BIN" report liability --format csv 2>/dev/null > "$WORK/liability.csv"; t1=$(now)
+echo "report liability over $N vouchers: $(secs $t0 $t1) s ($(($(wc -l < "$WORK/liability.csv") - 1)) currency/month rows)"
+head -4 "$WORK/liability.csv"
+echo "EXPLAIN QUERY PLAN of the liability query:"
+sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
+  WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > 0)) OR status = 'blocked' GROUP BY 1, 2" 2>/dev/null || echo "(sqlite3 not installed)"
+
+t0=$(now); "$BIN" report reconciliation 2>/dev/null | tail -1; t1=$(now)
+echo "report reconciliation: $(secs $t0 $t1) s"
+t0=$(now); "$BIN" verify 2>/dev/null | head -1; t1=$(now)
+echo "verify: $(secs $t0 $t1) s"
+
+export GOODWILL_DB="$WORK/empty.db"
+t0=$(now); set +e; "$BIN" import vouchers "$WORK/bad.csv" 2> "$WORK/bad.err" >/dev/null; rc=$?; set -e; t1=$(now)
+echo "import with one bad row among $N: exit $rc in $(secs $t0 $t1) s; $(grep -c '^line ' "$WORK/bad.err") row named: $(grep '^line ' "$WORK/bad.err")"
+"$BIN" report liability 2>/dev/null | tail -1

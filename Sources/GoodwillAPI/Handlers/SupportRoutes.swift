@@ -1,0 +1,125 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Support
+
+/// Support and finance over HTTP: thin wrappers over `SupportService`, whose results are the bodies.
+enum SupportRoutes {
+    static let routes: [Route] = [
+        Route(.get, "/v1/holders", .readAll, search),
+        Route(.post, "/v1/holders/{id}/notes", .writeNotes, note),
+        Route(.post, "/v1/holders/{id}/close", .closeHolder, close),
+        Route(.post, "/v1/cases", .writeNotes, openCase),
+        Route(.post, "/v1/cases/{id}/close", .writeNotes, closeCase),
+        Route(.get, "/v1/reports/{name}", .readReports, report),
+    ]
+
+    struct NoteBody: Decodable { var text: String }
+    struct CaseBody: Decodable {
+        var holder: String
+        var subject: String
+    }
+    struct ResolutionBody: Decodable { var resolution: String }
+    struct CloseBody: Decodable {
+        var erase: Bool?
+        var payoutReference: String?
+        var refundAll: Bool?
+        enum CodingKeys: String, CodingKey { case erase, payoutReference = "payout_reference", refundAll = "refund_all" }
+    }
+
+    /// GET /v1/holders?q=TEXT[&limit=N]: by part of an email or name, or by a voucher code.
+    static func search(_ c: inout RequestContext) throws -> Reply {
+        var q: String?
+        var limit = 50
+        for item in c.request.queryItems {
+            switch item.name {
+            case "q": q = item.value
+            case "limit":
+                guard let n = Int(item.value), (1...500).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 500.") }
+                limit = n
+            default: throw Problem.invalid("Unknown query parameter '\(item.name)'. GET /v1/holders takes q and limit.")
+            }
+        }
+        guard let q else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
+        return .response(JSON.response(["holders": try SupportService(ledger: try c.ledger).searchHolders(q, limit: limit)]))
+    }
+
+    /// Runs a support write on the writer thread, once per Idempotency-Key.
+    static func write(_ c: RequestContext, _ work: @escaping @Sendable (SupportService, String) throws -> HTTPResponse) throws -> Reply {
+        let key = try c.idempotencyKey()
+        let actor = c.actor, route = c.route.name + " " + c.parameters.sorted { $0.key < $1.key }.map(\.value).joined(separator: "/")
+        let body = c.request.body, catalog = c.api.configuration.catalog
+        return .write { ledger in
+            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body) {
+                try work(SupportService(ledger: ledger, catalog: catalog), actor)
+            }
+        }
+    }
+
+    static func note(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(NoteBody.self, from: c.request)
+        let holder = c.parameter("id")
+        return try write(c) { s, actor in JSON.response(try s.addNote(holder: holder, text: body.text, author: actor), status: .created) }
+    }
+
+    static func close(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(CloseBody.self, from: c.request, emptyIsObject: true)
+        let request = CloseRequest(holder: c.parameter("id"), erase: body.erase ?? false, payoutReference: body.payoutReference,
+                                   refundAll: body.refundAll ?? false)
+        return try write(c) { s, actor in JSON.response(try s.close(request, actor: actor)) }
+    }
+
+    static func openCase(_ c: inout RequestContext) throws -> Reply {
+        let body = try JSON.decode(CaseBody.self, from: c.request)
+        return try write(c) { s, actor in JSON.response(try s.openCase(holder: body.holder, subject: body.subject, actor: actor), status: .created) }
+    }
+
+    static func closeCase(_ c: inout RequestContext) throws -> Reply {
+        let text = c.parameter("id")
+        guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: "case-not-found", detail: "A case number is a whole number, like 12; got '\(text)'.") }
+        let body = try JSON.decode(ResolutionBody.self, from: c.request)
+        return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
+    }
+
+    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation}[?days=N]
+    static func report(_ c: inout RequestContext) throws -> Reply {
+        let text = c.parameter("name")
+        guard let name = ReportName(rawValue: text) else {
+            throw Problem(.notFound, code: "report-not-found",
+                          detail: "There is no report '\(text)'. Reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        var days = 30
+        for item in c.request.queryItems {
+            guard item.name == "days", name == .expiring else {
+                throw Problem.invalid("Unknown query parameter '\(item.name)'. Only the expiring report takes days.")
+            }
+            guard let n = Int(item.value), (1...3650).contains(n) else { throw Problem.invalid("days takes a number from 1 to 3650.") }
+            days = n
+        }
+        // Reports read every voucher: off the event loop, on a reader of their own.
+        let window = days
+        return .slow { ledger in
+            let report = try SupportService(ledger: ledger).report(name, days: window)
+            return JSON.response(AnyEncodable(report))
+        }
+    }
+
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        init(_ value: any Encodable) { self.value = value }
+        func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+    }
+}
+
+extension Problem {
+    static func from(_ e: SupportError) -> Problem {
+        switch e {
+        case .holderNotFound, .badHolderReference: return Problem(.notFound, code: "holder-not-found", detail: e.description)
+        case .caseNotFound: return Problem(.notFound, code: "case-not-found", detail: e.description)
+        case .caseAlreadyClosed: return Problem(.conflict, code: "case-already-closed", detail: e.description)
+        case .payoutReferenceRequired: return Problem(.unprocessableContent, code: "payout-reference-required", detail: e.description)
+        case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GoodwillCore
+
+/// Any report as rows and columns, for the CLI's table and CSV output. Amounts in tables are
+/// decimal strings in the currency's unit (CSV-friendly), always beside a currency column.
+public struct ReportTable: Sendable, Equatable {
+    public var title: String
+    public var header: [String]
+    public var rows: [[String]]
+    /// Lines printed under the table (totals, checks).
+    public var footer: [String]
+}
+
+public protocol TabularReport: Encodable, Sendable {
+    var table: ReportTable { get }
+}
+
+/// Money grouped under a label: a currency total, a month, a cohort.
+public struct AmountLine: Sendable, Codable, Equatable {
+    public var currency: String
+    /// A month `YYYY-MM`, `none` (no expiry) or nil for a plain total.
+    public var month: String?
+    public var vouchers: Int
+    public var amount: Money
+
+    enum CodingKeys: String, CodingKey { case currency, month, vouchers, amount }
+}
+
+/// Outstanding liability: live balances (active or blocked, not past expiry) by currency and by
+/// month of the last valid day.
+public struct LiabilityReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var totals: [AmountLine]
+    public var byExpiryMonth: [AmountLine]
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", totals, byExpiryMonth = "by_expiry_month" }
+
+    public var table: ReportTable {
+        ReportTable(title: "Outstanding liability as of \(asOf), by month of expiry",
+                    header: ["currency", "expiry_month", "vouchers", "amount"],
+                    rows: byExpiryMonth.map { [$0.currency, $0.month ?? "", String($0.vouchers), $0.amount.decimalString] },
+                    footer: totals.map { "Total \($0.currency): \($0.amount.decimalString) on \($0.vouchers) vouchers" })
+    }
+}
+
+/// What runs out in the next N days, while it can still be used or extended.
+public struct ExpiringReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var days: Int
+    public var until: String
+    public var totals: [AmountLine]
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", days, until, totals }
+
+    public var table: ReportTable {
+        ReportTable(title: "Expiring in the next \(days) days (\(asOf) … \(until))",
+                    header: ["currency", "vouchers", "amount"],
+                    rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [])
+    }
+}
+
+/// Value that expired unredeemed (balances of expired vouchers), by month of expiry.
+public struct BreakageReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var byMonth: [AmountLine]
+    public var totals: [AmountLine]
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", byMonth = "by_month", totals }
+
+    public var table: ReportTable {
+        ReportTable(title: "Breakage: value that expired unredeemed, by month of expiry (as of \(asOf))",
+                    header: ["currency", "month", "vouchers", "amount"],
+                    rows: byMonth.map { [$0.currency, $0.month ?? "", String($0.vouchers), $0.amount.decimalString] },
+                    footer: totals.map { "Total \($0.currency): \($0.amount.decimalString) on \($0.vouchers) vouchers" })
+    }
+}
+
+/// Extensions granted, grouped by rule or by agent.
+public struct GoodwillLine: Sendable, Codable, Equatable {
+    /// `rule` or `agent`.
+    public var group: String
+    public var name: String
+    public var currency: String
+    public var extensions: Int
+    public var days: Int
+    public var overrides: Int
+    /// Balance the extensions kept alive (the balance at the time of each grant).
+    public var valueKeptAlive: Money
+    /// Of that, what was redeemed after the grant: the goodwill that came back.
+    public var laterRedeemed: Money
+
+    enum CodingKeys: String, CodingKey {
+        case group, name, currency, extensions, days, overrides, valueKeptAlive = "value_kept_alive", laterRedeemed = "later_redeemed"
+    }
+}
+
+public struct GoodwillReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var byRule: [GoodwillLine]
+    public var byAgent: [GoodwillLine]
+    /// Per currency, each voucher counted once (from its first extension).
+    public var totals: [GoodwillLine]
+    public var overrides: Int
+    public var referred: Int
+    public var denied: Int
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", byRule = "by_rule", byAgent = "by_agent", totals, overrides, referred, denied }
+
+    public var table: ReportTable {
+        ReportTable(title: "Goodwill: extensions by rule and by agent (as of \(asOf))",
+                    header: ["group", "name", "currency", "extensions", "days", "overrides", "value_kept_alive", "later_redeemed"],
+                    rows: (byRule + byAgent + totals).map {
+                        [$0.group, $0.name, $0.currency, String($0.extensions), String($0.days), String($0.overrides),
+                         $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
+                    },
+                    footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"])
+    }
+}
+
+/// Share of issued value redeemed, by issue month (UTC): the redemption curve per cohort.
+public struct RedemptionCohort: Sendable, Codable, Equatable {
+    public var currency: String
+    public var issueMonth: String
+    public var vouchers: Int
+    public var issued: Money
+    public var redeemed: Money
+    /// redeemed / issued, in percent with one decimal (a ratio, not money).
+    public var redeemedPercent: Double
+
+    enum CodingKeys: String, CodingKey { case currency, issueMonth = "issue_month", vouchers, issued, redeemed, redeemedPercent = "redeemed_percent" }
+}
+
+public struct RedemptionReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var cohorts: [RedemptionCohort]
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", cohorts }
+
+    public var table: ReportTable {
+        ReportTable(title: "Redemption by issue month (as of \(asOf))",
+                    header: ["currency", "issue_month", "vouchers", "issued", "redeemed", "redeemed_percent"],
+                    rows: cohorts.map { [$0.currency, $0.issueMonth, String($0.vouchers), $0.issued.decimalString,
+                                         $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [])
+    }
+}
+
+/// liability + redeemed + refunded + breakage = issued + adjusted − voided, per currency. The left
+/// side comes from the voucher rows, the right from the ledger entries, so each checks the other.
+public struct ReconciliationLine: Sendable, Encodable, Equatable {
+    public var currency: String
+    public var issued: Money
+    public var redeemed: Money
+    public var refunded: Money
+    public var voided: Money
+    public var adjusted: Money
+    public var liability: Money
+    public var breakage: Money
+    /// (liability + redeemed + refunded + breakage) − (issued + adjusted − voided); zero when it reconciles.
+    public var difference: Money
+    public var balanced: Bool { difference.isZero }
+
+    enum CodingKeys: String, CodingKey { case currency, issued, redeemed, refunded, voided, adjusted, liability, breakage, difference, balanced }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(currency, forKey: .currency); try c.encode(issued, forKey: .issued); try c.encode(redeemed, forKey: .redeemed)
+        try c.encode(refunded, forKey: .refunded); try c.encode(voided, forKey: .voided); try c.encode(adjusted, forKey: .adjusted)
+        try c.encode(liability, forKey: .liability); try c.encode(breakage, forKey: .breakage)
+        try c.encode(difference, forKey: .difference); try c.encode(balanced, forKey: .balanced)
+    }
+}
+
+public struct ReconciliationReport: TabularReport, Equatable {
+    public var asOf: String
+    public var currencies: [ReconciliationLine]
+    public var balanced: Bool
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", currencies, balanced }
+
+    public var table: ReportTable {
+        ReportTable(title: "Reconciliation as of \(asOf): liability + redeemed + refunded + breakage = issued + adjusted − voided",
+                    header: ["currency", "issued", "adjusted", "voided", "redeemed", "refunded", "breakage", "liability", "difference"],
+                    rows: currencies.map { [$0.currency, $0.issued.decimalString, $0.adjusted.decimalString, $0.voided.decimalString,
+                                            $0.redeemed.decimalString, $0.refunded.decimalString, $0.breakage.decimalString,
+                                            $0.liability.decimalString, $0.difference.decimalString] },
+                    footer: [balanced ? "Balanced: every currency reconciles." : "NOT BALANCED: the voucher rows and the ledger disagree; run 'goodwill verify'."])
+    }
+}

@@ -1,0 +1,29 @@
+/// What support and finance operations refuse, in words a support agent can act on.
+public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
+    case holderNotFound(String)
+    case badHolderReference(String)
+    case caseNotFound(Int64)
+    case caseAlreadyClosed(Int64)
+    case invalid(String)
+    case payoutReferenceRequired(count: Int)
+    case importRejected(rows: Int, firstLine: Int)
+
+    public var description: String {
+        switch self {
+        case .holderNotFound(let ref):
+            return "No holder '\(ref)' is on file. Search with 'goodwill holder search TEXT' (email, name or voucher code)."
+        case .badHolderReference(let ref):
+            return "'\(ref)' is neither a holder ID (hld_…) nor an email address. Give one of those."
+        case .caseNotFound(let id):
+            return "There is no support case \(id). List a holder's cases with 'goodwill holder show EMAIL'."
+        case .caseAlreadyClosed(let id):
+            return "Support case \(id) is already closed; nothing was changed."
+        case .invalid(let message):
+            return message
+        case .payoutReferenceRequired(let count):
+            return "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); give the payout's reference with --payout-reference REF (a bank transfer or payment id) so finance can match it. Nothing was changed."
+        case .importRejected(let rows, let line):
+            return "\(rows) row\(rows == 1 ? " of the file is" : "s of the file are") invalid (the first on line \(line)); nothing was imported. Fix them, or add --skip-invalid --rejects FILE to import the good rows."
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import PolicyEngine
+import Reminders
+import Store
+
+extension SupportService {
+    /// A holder leaves: each remaining balance is refunded where the jurisdiction's cash-out rule
+    /// (or the issuer's terms, `refundAll`) allows, otherwise the outcome says what happens to it;
+    /// pending messages are dropped; one farewell goes out in their language; personal data is
+    /// erased if asked. One transaction: all of it happens, or none of it. A second close changes
+    /// nothing and returns the first outcome with `already_closed`.
+    public func close(_ request: CloseRequest, actor: String) throws -> CloseResult {
+        let payoutReference = try request.payoutReference.map { try Self.clean($0, field: "payout reference", max: 200) }
+        let catalog = try self.catalog ?? MessageCatalog.embedded()
+        let now = self.now
+        return try db.writeTransaction {
+            let h = try resolveHolder(request.holder)
+            if let closure = try closureRow(h.id) {
+                var first = try JSONDecoder().decode(CloseResult.self, from: Data(closure.summaryJSON.utf8))
+                first.alreadyClosed = true
+                // Erasure asked for after an earlier close without it: that part is still owed.
+                if request.erase && !closure.erased {
+                    let p = Self.pseudonym(h.id)
+                    try erasePersonalData(h.id, pseudonym: p, now: now)
+                    try closeFaultInjection?(.erasure)
+                    first.erased = true
+                    first.pseudonym = p
+                    if var f = first.farewell { f.subject = "[erased]"; f.body = "[erased]"; first.farewell = f }
+                    try db.run("UPDATE farewell_letters SET forget_address_when_sent = 1 WHERE holder_id = ?", [.text(h.id.rawValue)])
+                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'cancelled'))", [.text(h.id.rawValue)])
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    var stored = first
+                    stored.alreadyClosed = false
+                    try db.run("UPDATE holder_closures SET erased = 1, pseudonym = ?, summary_json = ? WHERE holder_id = ?",
+                               [.text(p), .text(String(decoding: try encoder.encode(stored), as: UTF8.self)), .text(h.id.rawValue)])
+                }
+                return first
+            }
+            let hid = h.id.rawValue
+            let preset = try ledger.jurisdiction()
+            let vouchers = try db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE holder_id = ? OR purchaser_id = ? ORDER BY seq",
+                                        [.text(hid), .text(hid)]) { try LedgerStore.voucher($0, offset: 0) }
+
+            // 1. Each voucher: refund, or say plainly what happens to it.
+            var outcomes: [VoucherOutcome] = []
+            var refunds: [(Voucher, Int)] = []
+            for v in vouchers {
+                let role = v.holderID == h.id ? (v.purchaserID == h.id ? "both" : "holder") : "purchaser"
+                var o = VoucherOutcome(voucherID: v.id.rawValue, code: v.code, role: role, balance: v.balance, action: "nothing_left",
+                                       explanation: "", entryID: nil, lastValidDay: v.expiry?.lastValidDay.isoString)
+                let status = v.status(at: now)
+                let zone = ZonedCalendar(identifier: v.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let today = zone.localDate(of: now)
+                if role == "purchaser" {
+                    o.action = "not_theirs"
+                    o.explanation = "Bought as a gift for someone else: it belongs to its holder and is not touched."
+                } else if v.balance.minorUnits == 0 || status.isFinal {
+                    o.explanation = "Nothing left on it (\(status.rawValue))."
+                } else if status == .blocked {
+                    o.action = "blocked"
+                    o.explanation = "Blocked for investigation: it stays blocked with \(v.balance) and is not paid out until support resolves it."
+                } else {
+                    let rule = preset?.cashOutAllowed(balance: v.balance.minorUnits, currency: v.value.currency.code, on: today,
+                                                      lastValidDay: v.expiry?.lastValidDay)
+                    if case .holderEntitled(let why)? = rule {
+                        o.action = "refunded"
+                        o.explanation = "Refunded \(v.balance): \(why)"
+                        refunds.append((v, outcomes.count))
+                    } else if request.refundAll {
+                        o.action = "refunded"
+                        o.explanation = "Refunded \(v.balance) under the issuer's terms (refund all remaining balances on closing)."
+                        refunds.append((v, outcomes.count))
+                    } else {
+                        var why = ""
+                        if case .notRequired(let reason)? = rule { why = " No payout: \(reason)" }
+                        if status == .expired {
+                            o.action = "expired"
+                            o.explanation = "Expired on \(v.expiry?.lastValidDay.isoString ?? "?") with \(v.balance) unused; the balance is breakage.\(why)"
+                        } else {
+                            o.action = "kept"
+                            o.explanation = "Kept: \(v.balance) stays on it and it stays valid\(v.expiry.map { " through \($0.lastValidDay.isoString)" } ?? ", with no expiry"); whoever has the code can still use it.\(why)"
+                        }
+                    }
+                }
+                outcomes.append(o)
+            }
+            if !refunds.isEmpty && payoutReference == nil { throw SupportError.payoutReferenceRequired(count: refunds.count) }
+            var refundedTotals: [String: (Int, Int64)] = [:]
+            for (v, index) in refunds {
+                let receipt = try ledger.performInTransaction(.refund(.id(v.id), reference: payoutReference, reason: "holder closed their account"),
+                                                              actor: actor, idempotencyKey: nil)
+                outcomes[index].entryID = receipt.entry?.id
+                refundedTotals[v.value.currency.code, default: (0, 0)].0 += 1
+                refundedTotals[v.value.currency.code, default: (0, 0)].1 += v.balance.minorUnits
+            }
+            try closeFaultInjection?(.refunds)
+
+            // 2. Nothing more is sent about their vouchers (the sweep skips closed holders from now on).
+            let dropped = try db.run("""
+                UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account'
+                WHERE status = 'pending' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
+                  AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))
+                    OR (recipient_role = 'purchaser' AND voucher_id IN (SELECT id FROM vouchers WHERE purchaser_id = ?1)))
+                """, [.text(hid)])
+            try closeFaultInjection?(.reminders)
+
+            // 3. One farewell, written now in their language (an erasure below removes the address).
+            var farewell: FarewellView?
+            if let email = h.email, h.erasedAt == nil, let anchor = vouchers.last {
+                let language = MessageLanguage.choose(locale: h.locale)
+                guard let template = catalog.template(.farewell, language) else {
+                    throw SupportError.invalid("There is no farewell template in \(catalog.directory); add farewell.txt (see Policies/messages/en/farewell.txt).")
+                }
+                let profile = catalog.settings.profile(for: anchor.issuer)
+                let zone = ZonedCalendar(identifier: h.timeZone ?? anchor.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let lines = outcomes.compactMap { FarewellWords.line($0, language: language, payoutReference: payoutReference) }
+                let fields: [String: String] = [
+                    "greeting": language.greeting(name: h.name), "name": h.name ?? "", "company": profile.companyName,
+                    "support_email": profile.supportEmail ?? profile.mailFrom, "support_phone": profile.supportPhone ?? "",
+                    "booking_url": profile.bookingURL ?? "", "since_year": String(zone.localDate(of: h.firstSeenAt).year),
+                    "summary": lines.isEmpty ? FarewellWords.nothingToDo(language) : lines.joined(separator: "\n"),
+                ]
+                let subject = MessageTemplate.fill(template.subject, fields)
+                let body = MessageTemplate.fill(template.body, fields)
+                let role: RecipientRole = anchor.holderID == h.id ? .holder : .purchaser
+                let id = try FarewellLetters(db: db).enqueue(
+                    FarewellLetter(holderID: h.id, language: language, toAddress: email, toName: h.name, subject: subject, body: body,
+                                   fromAddress: profile.mailFrom, fromName: profile.companyName),
+                    anchor: anchor.id, recipient: role, sendZone: zone.identifier, closedAt: now,
+                    notBefore: profile.schedule.earliestSendable(from: now, in: zone), forgetAddressWhenSent: request.erase)
+                farewell = FarewellView(messageID: id, language: language.rawValue, subject: subject, body: body)
+            }
+            try closeFaultInjection?(.farewell)
+
+            // 4. Erasure: personal data goes; amounts, codes and the hash-chained entries stay.
+            var pseudonym: String?
+            if request.erase {
+                let p = Self.pseudonym(h.id)
+                pseudonym = p
+                try erasePersonalData(h.id, pseudonym: p, now: now)
+            }
+            try closeFaultInjection?(.erasure)
+
+            // 5. The record that makes it idempotent.
+            let totals = refundedTotals.keys.sorted().map {
+                AmountLine(currency: $0, month: nil, vouchers: refundedTotals[$0]!.0, amount: Self.money(refundedTotals[$0]!.1, $0))
+            }
+            var result = CloseResult(holderID: hid, alreadyClosed: false, closedAt: RFC3339.format(now), closedBy: actor, vouchers: outcomes,
+                                     refunded: totals, payoutReference: payoutReference, remindersDropped: dropped, farewell: farewell,
+                                     erased: request.erase, pseudonym: pseudonym)
+            var stored = result
+            if request.erase, var f = stored.farewell {
+                // The letter's words name the person; the stored outcome keeps only that there was one.
+                f.subject = "[erased]"; f.body = "[erased]"
+                stored.farewell = f
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try db.run("""
+                INSERT INTO holder_closures (holder_id, closed_at, closed_by, payout_reference, erased, pseudonym, summary_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.text(hid), .integer(now.unixMilliseconds), .text(actor), .optional(payoutReference), .integer(request.erase ? 1 : 0),
+                      .optional(pseudonym), .text(String(decoding: try encoder.encode(stored), as: UTF8.self))])
+            try closeFaultInjection?(.record)
+            result.alreadyClosed = false
+            return result
+        }
+    }
+
+    /// From the holder's random ID, so it reveals nothing about the person.
+    static func pseudonym(_ id: HolderID) -> String {
+        "Former customer " + String(id.rawValue.dropFirst(HolderID.prefix.count).prefix(8)).uppercased()
+    }
+
+    /// Replaces what identifies a person. The ledger's entries name vouchers, never people (the
+    /// voucher row links to the holder by a random ID), so the hash chain covers no personal data
+    /// and `verify` still passes; entry reasons are business words written by staff.
+    func erasePersonalData(_ id: HolderID, pseudonym: String, now: Date) throws {
+        let hid = SQLValue.text(id.rawValue)
+        try db.run("UPDATE holders SET email = NULL, email_key = NULL, name = ?, erased_at = ? WHERE id = ?",
+                   [.text(pseudonym), .integer(now.unixMilliseconds), hid])
+        try db.run("UPDATE vouchers SET message = NULL WHERE (holder_id = ?1 OR purchaser_id = ?1) AND message IS NOT NULL", [hid])
+        try db.run("UPDATE support_notes SET text = '[erased]' WHERE holder_id = ?", [hid])
+        try db.run("UPDATE support_cases SET subject = '[erased]', resolution = CASE WHEN resolution IS NULL THEN NULL ELSE '[erased]' END WHERE holder_id = ?", [hid])
+        // Delivery errors may quote the address ("550 anna@… unknown").
+        try db.run("""
+            UPDATE reminder_attempts SET error = '[erased]' WHERE error IS NOT NULL AND outbox_id IN (
+                SELECT o.id FROM reminder_outbox o JOIN vouchers v ON v.id = o.voucher_id
+                WHERE (v.holder_id = ?1 AND o.recipient_role = 'holder') OR (v.purchaser_id = ?1 AND o.recipient_role = 'purchaser'))
+            """, [hid])
+        try db.run("""
+            UPDATE reminder_outbox SET last_error = '[erased]'
+            WHERE last_error IS NOT NULL AND last_error NOT LIKE 'dropped:%' AND kind <> 'farewell' AND id IN (
+                SELECT o.id FROM reminder_outbox o JOIN vouchers v ON v.id = o.voucher_id
+                WHERE (v.holder_id = ?1 AND o.recipient_role = 'holder') OR (v.purchaser_id = ?1 AND o.recipient_role = 'purchaser'))
+            """, [hid])
+    }
+}

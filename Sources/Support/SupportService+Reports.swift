@@ -1,0 +1,161 @@
+import Foundation
+import GoodwillCore
+import Store
+
+/// The report names of the contract: `goodwill report NAME`, `GET /v1/reports/{name}`.
+public enum ReportName: String, Sendable, CaseIterable, Codable {
+    case liability, expiring, breakage, goodwill, redemption, reconciliation
+}
+
+extension SupportService {
+    /// Any report by name (`days` only matters for `expiring`).
+    public func report(_ name: ReportName, days: Int = 30) throws -> any TabularReport {
+        switch name {
+        case .liability: return try liabilityReport()
+        case .expiring: return try expiringReport(days: days)
+        case .breakage: return try breakageReport()
+        case .goodwill: return try goodwillReport()
+        case .redemption: return try redemptionReport()
+        case .reconciliation: return try reconciliation()
+        }
+    }
+
+    static func money(_ minor: Int64, _ code: String) -> Money {
+        // Currencies come from rows the ledger wrote; an unknown one would have failed on the way in.
+        Money(minorUnits: minor, currency: Currency(code: code) ?? Currency.sek)
+    }
+
+    static func totals(_ lines: [AmountLine]) -> [AmountLine] {
+        var sums: [String: (Int, Int64)] = [:]
+        for l in lines { sums[l.currency, default: (0, 0)].0 += l.vouchers; sums[l.currency, default: (0, 0)].1 += l.amount.minorUnits }
+        return sums.keys.sorted().map { AmountLine(currency: $0, month: nil, vouchers: sums[$0]!.0, amount: money(sums[$0]!.1, $0)) }
+    }
+
+    /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads only the
+    /// `vouchers_liability` index (status, currency, last_valid_day, expires_at, balance).
+    public func liabilityReport() throws -> LiabilityReport {
+        let now = self.now
+        let lines = try db.query("""
+            SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
+            WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?)) OR status = 'blocked'
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, [.integer(now.unixMilliseconds)]) {
+            AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+        }
+        return LiabilityReport(asOf: RFC3339.format(now), totals: Self.totals(lines), byExpiryMonth: lines)
+    }
+
+    public func expiringReport(days: Int) throws -> ExpiringReport {
+        guard (1...3650).contains(days) else { throw SupportError.invalid("--days takes 1 to 3650 days; got \(days).") }
+        let now = self.now
+        let until = now.addingTimeInterval(TimeInterval(days) * 86_400)
+        let lines = try db.query("""
+            SELECT currency, count(*), sum(balance) FROM vouchers
+            WHERE status = 'active' AND expires_at > ? AND expires_at <= ? AND balance > 0
+            GROUP BY 1 ORDER BY 1
+            """, [.integer(now.unixMilliseconds), .integer(until.unixMilliseconds)]) {
+            AmountLine(currency: $0.text(0), month: nil, vouchers: $0.int(1), amount: Self.money($0.int64(2), $0.text(0)))
+        }
+        return ExpiringReport(asOf: RFC3339.format(now), days: days, until: RFC3339.format(until), totals: lines)
+    }
+
+    /// Balances left on expired vouchers (recorded as expired, or active past their last valid day
+    /// before the sweep got to them), by the month of that day.
+    public func breakageReport() throws -> BreakageReport {
+        let now = self.now
+        let lines = try db.query("""
+            SELECT currency, substr(last_valid_day, 1, 7), count(*), sum(balance) FROM vouchers
+            WHERE (status = 'expired' OR (status = 'active' AND expires_at <= ?)) AND balance > 0
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, [.integer(now.unixMilliseconds)]) {
+            AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+        }
+        return BreakageReport(asOf: RFC3339.format(now), byMonth: lines, totals: Self.totals(lines))
+    }
+
+    /// Extensions by rule and by agent; "later redeemed" is what was redeemed on the voucher after
+    /// the grant, at most the balance the grant kept alive. Totals count each voucher once, from its
+    /// first extension, so two extensions of one voucher do not count its redemptions twice.
+    public func goodwillReport() throws -> GoodwillReport {
+        struct Key: Hashable { var group: String; var name: String; var currency: String }
+        var lines: [Key: GoodwillLine] = [:]
+        func add(_ key: Key, days: Int, isOverride: Bool, kept: Int64, back: Int64) {
+            var l = lines[key] ?? GoodwillLine(group: key.group, name: key.name, currency: key.currency, extensions: 0, days: 0,
+                                               overrides: 0, valueKeptAlive: Self.money(0, key.currency), laterRedeemed: Self.money(0, key.currency))
+            l.extensions += 1; l.days += days; l.overrides += isOverride ? 1 : 0
+            l.valueKeptAlive = Self.money(l.valueKeptAlive.minorUnits + kept, key.currency)
+            l.laterRedeemed = Self.money(l.laterRedeemed.minorUnits + back, key.currency)
+            lines[key] = l
+        }
+        var firstPerVoucher = Set<String>()
+        var overrides = 0
+        try db.readTransaction {
+            try db.forEach("""
+                SELECT d.voucher_id, coalesce(d.rule_name, '(by hand)'), d.actor, d.is_override, d.currency, d.days_granted, d.value_extended,
+                       min(d.value_extended, max(0, coalesce((SELECT -sum(e.amount) FROM entries e WHERE e.voucher_id = d.voucher_id
+                            AND e.kind IN ('redeemed', 'redemption_reversed') AND e.at >= d.at), 0)))
+                FROM decisions d WHERE d.days_granted > 0 ORDER BY d.id
+                """) { r in
+                let cur = r.text(4), days = r.int(5), ov = r.int64(3) != 0, kept = r.int64(6), back = r.int64(7)
+                add(Key(group: "rule", name: r.text(1), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                add(Key(group: "agent", name: r.text(2), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                if ov { overrides += 1 }
+                if firstPerVoucher.insert(r.text(0)).inserted {
+                    add(Key(group: "total", name: "all", currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                } else if var t = lines[Key(group: "total", name: "all", currency: cur)] {
+                    t.extensions += 1; t.days += days; t.overrides += ov ? 1 : 0
+                    lines[Key(group: "total", name: "all", currency: cur)] = t
+                }
+            }
+        }
+        let outcomes = Dictionary(uniqueKeysWithValues: try db.query("SELECT outcome, count(*) FROM decisions GROUP BY outcome") { ($0.text(0), $0.int(1)) })
+        let sorted = lines.values.sorted { ($0.group, $0.name, $0.currency) < ($1.group, $1.name, $1.currency) }
+        return GoodwillReport(asOf: RFC3339.format(now), byRule: sorted.filter { $0.group == "rule" },
+                              byAgent: sorted.filter { $0.group == "agent" }, totals: sorted.filter { $0.group == "total" },
+                              overrides: overrides, referred: outcomes["refer"] ?? 0, denied: outcomes["deny"] ?? 0)
+    }
+
+    public func redemptionReport() throws -> RedemptionReport {
+        let cohorts = try db.query("""
+            SELECT v.currency, strftime('%Y-%m', v.issued_at / 1000, 'unixepoch'), count(*), sum(v.value), coalesce(sum(r.redeemed), 0)
+            FROM vouchers v LEFT JOIN (SELECT voucher_id, -sum(amount) AS redeemed FROM entries
+                                       WHERE kind IN ('redeemed', 'redemption_reversed') GROUP BY voucher_id) r ON r.voucher_id = v.id
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """) { r -> RedemptionCohort in
+            let issued = r.int64(3), redeemed = r.int64(4)
+            let percent = issued > 0 ? (Double(redeemed) * 1000 / Double(issued)).rounded() / 10 : 0
+            return RedemptionCohort(currency: r.text(0), issueMonth: r.text(1), vouchers: r.int(2), issued: Self.money(issued, r.text(0)),
+                                    redeemed: Self.money(redeemed, r.text(0)), redeemedPercent: percent)
+        }
+        return RedemptionReport(asOf: RFC3339.format(now), cohorts: cohorts)
+    }
+
+    /// Checks the books: the voucher rows (liability, breakage) against the ledger's flows.
+    public func reconciliation() throws -> ReconciliationReport {
+        let now = self.now
+        var flows: [String: [String: Int64]] = [:]
+        var rows: [String: (liability: Int64, breakage: Int64)] = [:]
+        try db.readTransaction {
+            try db.forEach("SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2") { flows[$0.text(0), default: [:]][$0.text(1)] = $0.int64(2) }
+            try db.forEach("""
+                SELECT currency,
+                    sum(CASE WHEN (status = 'active' AND (expires_at IS NULL OR expires_at > ?1)) OR status = 'blocked' THEN balance ELSE 0 END),
+                    sum(CASE WHEN status = 'expired' OR (status = 'active' AND expires_at <= ?1) THEN balance ELSE 0 END)
+                FROM vouchers GROUP BY currency
+                """, [.integer(now.unixMilliseconds)]) { rows[$0.text(0)] = ($0.int64(1), $0.int64(2)) }
+        }
+        let lines = Set(flows.keys).union(rows.keys).sorted().map { cur -> ReconciliationLine in
+            let f = flows[cur] ?? [:]
+            let issued = f["issued"] ?? 0
+            let redeemed = -((f["redeemed"] ?? 0) + (f["redemption_reversed"] ?? 0))
+            let refunded = -(f["refunded"] ?? 0), voided = -(f["voided"] ?? 0), adjusted = f["adjusted"] ?? 0
+            let r = rows[cur] ?? (0, 0)
+            let difference = (r.liability + redeemed + refunded + r.breakage) - (issued + adjusted - voided)
+            return ReconciliationLine(currency: cur, issued: Self.money(issued, cur), redeemed: Self.money(redeemed, cur),
+                                      refunded: Self.money(refunded, cur), voided: Self.money(voided, cur), adjusted: Self.money(adjusted, cur),
+                                      liability: Self.money(r.liability, cur), breakage: Self.money(r.breakage, cur),
+                                      difference: Self.money(difference, cur))
+        }
+        return ReconciliationReport(asOf: RFC3339.format(now), currencies: lines, balanced: lines.allSatisfy(\.balanced))
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Store
+
+/// One refused row of an import: where, which code, and why.
+public struct ImportRejection: Sendable, Codable, Equatable {
+    public var line: Int
+    public var code: String?
+    public var reason: String
+    /// The row's fields as read, for the rejects file.
+    public var fields: [String]
+}
+
+public struct ImportResult: Sendable, Codable, Equatable {
+    public var file: String
+    /// Rows read (not counting the header).
+    public var rows: Int
+    public var imported: Int
+    public var holdersCreated: Int
+    /// Value and balance brought in, per currency.
+    public var balances: [AmountLine]
+    public var rejected: [ImportRejection]
+    /// False when a bad row stopped the whole import (nothing was stored).
+    public var committed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case file, rows, imported, holdersCreated = "holders_created", balances, rejected, committed
+    }
+}
+
+/// `goodwill import vouchers FILE.csv`: a book of vouchers from another system, old codes kept.
+extension SupportService {
+    public static let importColumns = ["code", "value", "balance", "currency", "issued", "expires", "holder_email", "holder_name",
+                                       "purchaser_email", "purchaser_name", "experience", "kind"]
+    static let requiredImportColumns: Set<String> = ["code", "value", "balance", "currency", "issued"]
+
+    /// Validates every row. With any bad row nothing is stored (unless `skipInvalid`, which stores
+    /// the good rows). One transaction, statements prepared once: a million rows in seconds.
+    public func importVouchers(file path: String, skipInvalid: Bool = false, actor: String,
+                               rebuildIndexesAbove threshold: Int = bulkIndexThreshold) throws -> ImportResult {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw SupportError.invalid("Cannot read \(path): \(error.localizedDescription)")
+        }
+        struct Abort: Error { let result: ImportResult }
+        // A big import touches every index page; a larger page cache for this connection keeps
+        // them in memory instead of spilling to the WAL mid-transaction (https://sqlite.org/pragma.html#pragma_cache_size).
+        try db.execute("PRAGMA cache_size = -262144")
+        do {
+            return try db.writeTransaction {
+                // For a big book, the secondary (non-unique) indexes are dropped and built again at
+                // the end, in the same transaction: one sort instead of a million random inserts
+                // (https://sqlite.org/lang_createindex.html). A rollback brings them back as they were.
+                let rebuild = data.count > threshold ? try secondaryIndexes() : []
+                for index in rebuild { try db.execute("DROP INDEX \(index.name)") }
+                var result = try data.withUnsafeBytes { raw in
+                    try VoucherImporter(service: self, actor: actor, file: path, skipInvalid: skipInvalid).run(CSVReader(bytes: raw))
+                }
+                for index in rebuild { try db.execute(index.sql) }
+                if !result.rejected.isEmpty && !skipInvalid {
+                    result.imported = 0; result.holdersCreated = 0; result.balances = []; result.committed = false
+                    throw Abort(result: result)
+                }
+                return result
+            }
+        } catch let abort as Abort {
+            return abort.result
+        }
+    }
+
+    /// Files larger than this (about 50,000 rows) are imported with their secondary indexes rebuilt.
+    public static let bulkIndexThreshold = 5_000_000
+
+    /// Non-unique indexes of the tables an import fills, with the SQL that made them.
+    func secondaryIndexes() throws -> [(name: String, sql: String)] {
+        try db.query("""
+            SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+              AND tbl_name IN ('vouchers', 'entries', 'holders') AND sql NOT LIKE 'CREATE UNIQUE%'
+            """) { ($0.text(0), $0.text(1)) }
+    }
+
+    /// Writes rejected rows as CSV: the import columns, then `line` and `reason`.
+    public static func rejectsCSV(_ rejected: [ImportRejection], header: [String]) -> String {
+        CSV.line(header + ["line", "reason"]) + rejected.map { r in
+            // A row that could not be split into fields (a broken quote) keeps the columns aligned.
+            let fields = r.fields.count == header.count ? r.fields : (r.fields + Array(repeating: "", count: header.count)).prefix(header.count).map { $0 }
+            return CSV.line(fields + [String(r.line), r.reason])
+        }.joined()
+    }
+}
+
+/// The single pass over the file: parse, validate, and (while nothing is wrong, or when skipping) write.
+struct VoucherImporter {
+    let service: SupportService
+    let actor: String
+    let file: String
+    let skipInvalid: Bool
+
+    struct Row {
+        var code: String, codeKey: String, value: Money, balance: Money, issuedAt: Date, lastDay: LocalDate?
+        var holderEmail: String?, holderName: String?, purchaserEmail: String?, purchaserName: String?
+        var experience: String?, kind: VoucherKind
+    }
+
+    func run(_ reader: CSVReader) throws -> ImportResult {
+        var reader = reader
+        var result = ImportResult(file: file, rows: 0, imported: 0, holdersCreated: 0, balances: [], rejected: [], committed: true)
+        let header: [String]
+        do {
+            guard let first = try reader.next() else { throw SupportError.invalid("\(file) is empty; it needs a header line: \(SupportService.importColumns.joined(separator: ","))") }
+            header = first.fields.map { FastText.trimmed($0).lowercased() }
+        } catch let f as CSVReader.Failure { throw SupportError.invalid("\(file) \(f.description)") }
+        let unknown = header.filter { !SupportService.importColumns.contains($0) }
+        let missing = SupportService.requiredImportColumns.subtracting(header)
+        guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
+            throw SupportError.invalid("\(file): the header must name the columns \(SupportService.importColumns.joined(separator: ",")) (code, value, balance, currency and issued are required)"
+                + (missing.isEmpty ? "" : "; missing: \(missing.sorted().joined(separator: ", "))")
+                + (unknown.isEmpty ? "" : "; unknown: \(unknown.joined(separator: ", "))") + ".")
+        }
+        let column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        let now = service.now
+        let zoneName = service.ledger.configuration.defaultTimeZone
+        guard let zone = ZonedCalendar(identifier: zoneName) else { throw SupportError.invalid("Unknown default time zone \(zoneName).") }
+        let today = zone.localDate(of: now)
+        var writer = try BulkWriter(service: service, actor: actor, reason: "imported from \(URL(fileURLWithPath: file).lastPathComponent)",
+                                    zone: zone, now: now)
+        var seen = Set<String>()
+        var checks = ImportChecks(
+            vouchersOnFile: try service.ledger.store.countVouchers() > 0, zone: zone)
+        while true {
+            let record: (line: Int, fields: [String])
+            do {
+                guard let r = try reader.next() else { break }
+                record = r
+            } catch let f as CSVReader.Failure {
+                // The rest of the file cannot be read reliably after a broken quote.
+                result.rejected.append(ImportRejection(line: f.line, code: nil, reason: f.problem, fields: []))
+                break
+            }
+            result.rows += 1
+            func field(_ name: String) -> String? {
+                guard let i = column[name], i < record.fields.count else { return nil }
+                let t = FastText.trimmed(record.fields[i])
+                return t.isEmpty ? nil : t
+            }
+            do {
+                guard record.fields.count == header.count else {
+                    throw SupportError.invalid("has \(record.fields.count) fields, the header has \(header.count)")
+                }
+                let row = try validate(field, today: today, zone: zone, seen: &seen, checks: &checks)
+                if result.rejected.isEmpty || skipInvalid {
+                    try writer.write(row)
+                    result.imported += 1
+                }
+            } catch let e as SupportError {
+                let reason = e.description
+                result.rejected.append(ImportRejection(line: record.line, code: field("code"), reason: reason, fields: record.fields))
+            }
+        }
+        result.holdersCreated = writer.holdersCreated
+        result.balances = writer.totals.keys.sorted().map {
+            AmountLine(currency: $0, month: nil, vouchers: writer.totals[$0]!.0, amount: SupportService.money(writer.totals[$0]!.1, $0))
+        }
+        return result
+    }
+
+    func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, seen: inout Set<String>,
+                  checks: inout ImportChecks) throws -> Row {
+        func bad(_ s: String) -> SupportError { .invalid(s) }
+        guard let code = field("code") else { throw bad("code is empty") }
+        let key = FastText.codeKey(code)
+        guard !key.isEmpty, key.count <= 64, code.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw bad("code '\(code)' must be 1 to 64 visible ASCII characters")
+        }
+        guard seen.insert(key).inserted else { throw bad("code '\(code)' appears earlier in the file") }
+        // An empty book has nothing to collide with; otherwise ask the unique index.
+        if checks.vouchersOnFile, try service.db.scalarInt("SELECT count(*) FROM vouchers WHERE code_key = ?", [.text(key)]) > 0 {
+            throw bad("code '\(code)' is already on file")
+        }
+        guard let currencyText = field("currency"), let currency = Currency(code: currencyText.uppercased()) else {
+            throw bad("currency '\(field("currency") ?? "")' is not an ISO 4217 code Goodwill knows (SEK, EUR, NOK, DKK, USD…)")
+        }
+        func amount(_ name: String) throws -> Money {
+            guard let t = field(name) else { throw bad("\(name) is empty") }
+            if let m = FastText.money(t, currency: currency) { return m }
+            do { return try Money.parse(t, currency: currency) } catch { throw bad("\(name) '\(t)': \(error.description)") }
+        }
+        let value = try amount("value"), balance = try amount("balance")
+        guard value.minorUnits > 0 else { throw bad("value must be more than zero") }
+        guard balance.minorUnits >= 0, balance.minorUnits <= value.minorUnits else {
+            throw bad("balance \(balance.decimalString) must be between 0 and the value \(value.decimalString)")
+        }
+        guard let issuedText = field("issued") else { throw bad("issued is empty; give the issue date as YYYY-MM-DD") }
+        let issuedAt: Date
+        let issuedDay: LocalDate
+        if let d = checks.day(issuedText) { issuedDay = d; issuedAt = checks.startOfDay(d) }
+        else if let t = RFC3339.parse(issuedText) { issuedAt = t; issuedDay = zone.localDate(of: t) }
+        else { throw bad("issued '\(issuedText)' is not a date like 2024-05-17") }
+        guard issuedDay <= today else { throw bad("issued \(issuedDay) is in the future") }
+        var lastDay: LocalDate?
+        if let e = field("expires") {
+            guard let d = checks.day(e) else { throw bad("expires '\(e)' is not a date like 2025-05-17 (leave it empty for no expiry)") }
+            guard d >= issuedDay else { throw bad("expires \(d) is before issued \(issuedDay)") }
+            lastDay = d
+        }
+        func email(_ name: String) throws -> String? {
+            guard let e = field(name) else { return nil }
+            guard checks.plausible(email: e) else { throw bad("\(name) '\(e)' does not look like an email address") }
+            return e
+        }
+        func text(_ name: String, max: Int) throws -> String? {
+            guard let t = field(name) else { return nil }
+            guard t.count <= max else { throw bad("\(name) is longer than \(max) characters") }
+            // A line break (inside quotes) is text; other control characters are not.
+            guard FastText.hasNoControlCharacters(t) else { throw bad("\(name) contains control characters") }
+            return t
+        }
+        let holderEmail = try email("holder_email"), purchaserEmail = try email("purchaser_email")
+        let holderName = try text("holder_name", max: 200), purchaserName = try text("purchaser_name", max: 200)
+        if holderName != nil && holderEmail == nil { throw bad("holder_name is given without holder_email; a holder is found again by email") }
+        if purchaserName != nil && purchaserEmail == nil { throw bad("purchaser_name is given without purchaser_email") }
+        let experience = try text("experience", max: 500)
+        var kind: VoucherKind = experience == nil ? .giftCard : .experience
+        if let k = field("kind") {
+            guard let parsed = VoucherKind(rawValue: k) else { throw bad("kind '\(k)' must be gift_card or experience") }
+            kind = parsed
+        }
+        return Row(code: code, codeKey: key, value: value, balance: balance, issuedAt: issuedAt, lastDay: lastDay,
+                   holderEmail: holderEmail, holderName: holderName, purchaserEmail: purchaserEmail, purchaserName: purchaserName,
+                   experience: experience, kind: kind)
+    }
+}
+
+/// What the import looks up again and again, computed once: instants of days, emails already
+/// checked, whether there are vouchers to collide with at all.
+struct ImportChecks {
+    let vouchersOnFile: Bool
+    let zone: ZonedCalendar
+    var days: [LocalDate: Date] = [:]
+    var emails = Set<String>()
+
+    init(vouchersOnFile: Bool, zone: ZonedCalendar) { self.vouchersOnFile = vouchersOnFile; self.zone = zone }
+
+    var dayTexts: [String: LocalDate] = [:]
+
+    /// A YYYY-MM-DD date, parsed once per distinct text.
+    mutating func day(_ text: String) -> LocalDate? {
+        if let d = dayTexts[text] { return d }
+        guard let d = FastText.localDate(text) else { return nil }
+        dayTexts[text] = d
+        return d
+    }
+
+    mutating func startOfDay(_ d: LocalDate) -> Date {
+        if let t = days[d] { return t }
+        let t = zone.startOfDay(d)
+        days[d] = t
+        return t
+    }
+
+    mutating func plausible(email: String) -> Bool {
+        if emails.contains(email) { return true }
+        guard FastText.plausibleEmail(email) else { return false }
+        emails.insert(email)
+        return true
+    }
+}

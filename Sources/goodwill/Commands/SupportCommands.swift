@@ -1,0 +1,179 @@
+import ArgumentParsing
+import Foundation
+import GoodwillCore
+import Ledger
+import Reminders
+import Support
+
+/// `goodwill holder …`, `goodwill case …`, `goodwill report …`: support and finance.
+enum SupportCommands {
+    static let holderArg = Argument("holder", help: "The holder's email address or ID (hld_…).")
+    static let format = Option("format", valueName: "format", help: "table (default), csv or json. --json means json.",
+                               allowedValues: ["table", "csv", "json"])
+
+    static var commands: [Command] {
+        [
+            Command("holder", abstract: "A holder at a glance: profile, vouchers, timeline; notes, search, and a graceful exit.", subcommands: [
+                Command("show", abstract: "Everything known about a holder: profile, vouchers, and one timeline, newest first.",
+                        arguments: [Argument("holder", help: "The holder's email address or ID (hld_…).")]),
+                Command("search", abstract: "Find holders by part of an email or name, or by a voucher code.",
+                        arguments: [Argument("text", help: "What to look for.")],
+                        options: [Option("limit", valueName: "n", help: "At most this many.", default: "50")]),
+                Command("close", abstract: "A holder leaves: refund what the law or your terms allow, drop reminders, say goodbye, erase on request.",
+                        discussion: "Each remaining balance is refunded where the jurisdiction's cash-out rule allows (or every one with --refund-all), recorded as a refunded entry with the payout reference; every other voucher's fate is said plainly. Pending reminders are dropped and one farewell goes out in the holder's language at the next 'goodwill reminders run'. With --erase, names, emails, gift messages and notes are replaced by a pseudonym; the ledger's amounts stay and 'goodwill verify' still passes. All in one transaction; running it again reports that the holder is already closed.",
+                        arguments: [holderArg],
+                        options: [Option("payout-reference", valueName: "ref", help: "The payout's reference (bank transfer or payment id); needed when anything is refunded."),
+                                  ReminderCommands.messages],
+                        flags: [Flag("erase", help: "Also erase personal data, replacing it with a pseudonym."),
+                                Flag("refund-all", help: "Your terms refund every remaining balance on closing, beyond what the law requires.")]),
+                Command("note", abstract: "Write a support note on a holder's record.",
+                        arguments: [holderArg, Argument("text", help: "The note.", repeating: true)]),
+            ]),
+            Command("case", abstract: "Support cases: an open case is a fact the goodwill policy sees.", subcommands: [
+                Command("open", abstract: "Open a case for a holder.",
+                        arguments: [holderArg, Argument("subject", help: "What it is about.", repeating: true)]),
+                Command("close", abstract: "Close a case with its resolution.",
+                        arguments: [Argument("id", help: "The case number (see 'goodwill holder show')."),
+                                    Argument("resolution", help: "How it was resolved.", repeating: true)]),
+            ]),
+            Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, and reconciliation.",
+                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON.",
+                    subcommands: [
+                Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format]),
+                Command("expiring", abstract: "Count and value expiring in the next N days.", options: [
+                    format, Option("days", valueName: "n", help: "How many days ahead.", default: "30")]),
+                Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format]),
+                Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format]),
+                Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format]),
+                Command("reconciliation", abstract: "Check: liability + redeemed + refunded + breakage = issued + adjusted − voided. Exit 1 when it does not.",
+                        options: [format]),
+            ]),
+        ]
+    }
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] {
+        var h: [[String]: (CLIContext) throws -> Int32] = [
+            ["holder", "show"]: show, ["holder", "search"]: search, ["holder", "note"]: note, ["holder", "close"]: close,
+            ["case", "open"]: openCase, ["case", "close"]: closeCase,
+        ]
+        for name in ReportName.allCases { h[["report", name.rawValue]] = { try report($0, name) } }
+        return h
+    }
+
+    static func service(_ c: CLIContext) throws -> SupportService {
+        SupportService(ledger: try c.openLedger())
+    }
+
+    static func words(_ c: CLIContext, _ name: String) -> String { c.invocation.arguments(name).joined(separator: " ") }
+
+    // MARK: Holder
+
+    static func show(_ c: CLIContext) throws -> Int32 {
+        let view = try service(c).holderView(try c.required("holder"))
+        try c.emit(view, text: text(view))
+        return 0
+    }
+
+    static func text(_ v: HolderView) -> String {
+        let p = v.profile
+        var out = Output.fields([
+            ("Holder", p.name ?? "(no name)"), ("Email", p.email), ("ID", p.id), ("Language", p.locale), ("Time zone", p.timeZone),
+            ("Customer since", "\(p.firstSeen.prefix(10)) (\(p.tenure))"), ("Closed", p.closedAt), ("Erased", p.erasedAt),
+            ("Open cases", v.openCases.isEmpty ? "none" : v.openCases.map { "#\($0.id) \($0.subject)" }.joined(separator: "; ")),
+        ])
+        out += "\n\nVouchers (\(v.vouchers.count)):\n"
+        out += v.vouchers.isEmpty ? "  none" : Output.table(["CODE", "ROLE", "STATUS", "BALANCE", "VALID THROUGH", "WHAT"], v.vouchers.map {
+            [$0.voucher.code, $0.role, $0.voucher.status.rawValue, "\($0.voucher.balance) of \($0.voucher.value)",
+             $0.voucher.lastValidDay ?? "no expiry", $0.voucher.experience ?? $0.voucher.kind.rawValue]
+        })
+        out += "\n\nTimeline, newest first (\(v.timeline.count) events):\n"
+        out += Output.table(["WHEN", "VOUCHER", "WHAT"], v.timeline.map { [String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " "), $0.voucherCode ?? "", $0.summary] })
+        return out
+    }
+
+    static func search(_ c: CLIContext) throws -> Int32 {
+        guard let limit = Int(c.value("limit") ?? "50"), limit > 0 else { throw CLIError.usage("--limit takes a positive whole number, like 20.") }
+        let matches = try service(c).searchHolders(try c.required("text"), limit: limit)
+        try c.emit(matches, text: matches.isEmpty ? "No holder matches." : Output.table(["ID", "NAME", "EMAIL", "SINCE", "VOUCHERS", "MATCHED"], matches.map {
+            [$0.id, $0.name ?? "", $0.email ?? "", String($0.firstSeen.prefix(10)), String($0.vouchers), $0.matched]
+        }))
+        return 0
+    }
+
+    static func note(_ c: CLIContext) throws -> Int32 {
+        let n = try service(c).addNote(holder: try c.required("holder"), text: words(c, "text"), author: c.actor)
+        try c.emit(n, text: "Note \(n.id) added to \(n.holderID).")
+        return 0
+    }
+
+    static func openCase(_ c: CLIContext) throws -> Int32 {
+        let k = try service(c).openCase(holder: try c.required("holder"), subject: words(c, "subject"), actor: c.actor)
+        try c.emit(k, text: "Case \(k.id) opened for \(k.holderID): \(k.subject)\nWhile it is open, the goodwill policy sees an open support case for this holder.")
+        return 0
+    }
+
+    static func closeCase(_ c: CLIContext) throws -> Int32 {
+        let idText = try c.required("id")
+        guard let id = Int64(idText.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
+            throw CLIError.usage("'\(idText)' is not a case number; give the number shown by 'goodwill holder show', like 12.")
+        }
+        let k = try service(c).closeCase(id, resolution: words(c, "resolution"), actor: c.actor)
+        try c.emit(k, text: "Case \(k.id) closed: \(k.resolution ?? "")")
+        return 0
+    }
+
+    static func close(_ c: CLIContext) throws -> Int32 {
+        let catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
+        let support = SupportService(ledger: try c.openLedger(), catalog: catalog)
+        let result = try support.close(CloseRequest(holder: try c.required("holder"), erase: c.flag("erase"),
+                                                    payoutReference: c.value("payout-reference"), refundAll: c.flag("refund-all")), actor: c.actor)
+        try c.emit(result, text: text(result))
+        return 0
+    }
+
+    static func text(_ r: CloseResult) -> String {
+        var lines: [String] = []
+        if r.alreadyClosed {
+            lines.append("Already closed on \(r.closedAt) by \(r.closedBy); nothing was changed this time. What was done then:")
+        } else {
+            lines.append("Closed \(r.holderID).")
+        }
+        for v in r.vouchers { lines.append("  \(v.code): \(v.explanation)") }
+        if !r.refunded.isEmpty {
+            lines.append("Refunded: " + r.refunded.map { "\($0.amount) (\($0.vouchers) voucher\($0.vouchers == 1 ? "" : "s"))" }.joined(separator: ", ")
+                         + (r.payoutReference.map { " — payout reference \($0)" } ?? ""))
+        }
+        lines.append("Reminders dropped: \(r.remindersDropped).")
+        if let f = r.farewell {
+            lines.append("Farewell (\(f.language)) queued as \(f.messageID); it goes out at the next 'goodwill reminders run'.")
+        } else {
+            lines.append("No farewell: there is no email address on file.")
+        }
+        if r.erased { lines.append("Personal data erased; the holder is now \"\(r.pseudonym ?? "")\". The ledger's amounts stay, and 'goodwill verify' still passes.") }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Reports
+
+    static func report(_ c: CLIContext, _ name: ReportName) throws -> Int32 {
+        var days = 30
+        if name == .expiring {
+            let text = c.value("days") ?? "30"
+            guard let d = Int(text), d > 0 else { throw CLIError.usage("--days takes a whole number of days, like 30; got '\(text)'.") }
+            days = d
+        }
+        let report = try service(c).report(name, days: days)
+        let format = c.json ? "json" : (c.value("format") ?? "table")
+        switch format {
+        case "json": c.print(try Output.json(report))
+        case "csv": c.print(CSV.document(report.table.header, report.table.rows))
+        default:
+            let t = report.table
+            var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))
+            if !t.footer.isEmpty { text += "\n\n" + t.footer.joined(separator: "\n") }
+            c.print(text)
+        }
+        if let r = report as? ReconciliationReport, !r.balanced { return 1 }
+        return 0
+    }
+}

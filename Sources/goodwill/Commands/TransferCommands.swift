@@ -1,0 +1,85 @@
+import ArgumentParsing
+import Foundation
+import Support
+
+/// `goodwill import vouchers`, `goodwill export entries|vouchers`: moving books in and out.
+enum TransferCommands {
+    static var commands: [Command] {
+        [
+            Command("import", abstract: "Bring vouchers from another system into the ledger.", subcommands: [
+                Command("vouchers", abstract: "Import a CSV book of vouchers, keeping their codes.",
+                        discussion: "RFC 4180 CSV with a header. Columns: \(SupportService.importColumns.joined(separator: ",")); code, value, balance, currency and issued are required. Amounts like 500 or 499.50; dates as YYYY-MM-DD (expires empty: no expiry). Every row is checked; if any is bad nothing is imported and each bad row is listed with its line and reason.",
+                        arguments: [Argument("file", help: "The CSV file.")],
+                        options: [Option("rejects", valueName: "file", help: "With --skip-invalid: write the rejected rows here, with line and reason.")],
+                        flags: [Flag("skip-invalid", help: "Import the good rows and leave out the bad ones.")]),
+            ]),
+            Command("export", abstract: "Write the ledger for accounting systems, streaming, to standard output.", subcommands: [
+                Command("entries", abstract: "Every ledger entry, in chain order.", options: [format]),
+                Command("vouchers", abstract: "Every voucher with its current state.", options: [format]),
+            ]),
+        ]
+    }
+
+    static let format = Option("format", valueName: "format", help: "csv (default) or jsonl.", default: "csv", allowedValues: ["csv", "jsonl"])
+
+    static var handlers: [[String]: (CLIContext) throws -> Int32] {
+        [["import", "vouchers"]: importVouchers,
+         ["export", "entries"]: { try export($0, .entries) }, ["export", "vouchers"]: { try export($0, .vouchers) }]
+    }
+
+    static func importVouchers(_ c: CLIContext) throws -> Int32 {
+        let skip = c.flag("skip-invalid")
+        let rejectsPath = c.value("rejects")
+        if rejectsPath != nil && !skip { throw CLIError.usage("--rejects goes with --skip-invalid (without it, a bad row stops the whole import).") }
+        let file = try c.required("file")
+        let result = try SupportCommands.service(c).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
+        if let rejectsPath, !result.rejected.isEmpty {
+            let header = try CSVHeader.read(file)
+            do { try SupportService.rejectsCSV(result.rejected, header: header).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
+                throw CLIError.failure("Imported \(result.imported) vouchers, but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
+            }
+        }
+        if c.json {
+            c.print(try Output.json(result))
+        } else {
+            var lines: [String] = []
+            if !result.committed {
+                Output.write(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined(), to: .standardError)
+                return GoodwillCLI.fail(SupportError.importRejected(rows: result.rejected.count, firstLine: result.rejected.first?.line ?? 0).description)
+            }
+            lines.append("Imported \(result.imported) of \(result.rows) vouchers from \(file); \(result.holdersCreated) new holders.")
+            lines += result.balances.map { "  \($0.currency): \($0.vouchers) vouchers, \($0.amount.decimalString) in balances" }
+            if !result.rejected.isEmpty {
+                lines.append("Left out \(result.rejected.count) invalid row\(result.rejected.count == 1 ? "" : "s")" + (rejectsPath.map { " (written to \($0))" } ?? "") + ":")
+                lines += result.rejected.prefix(20).map { "  line \($0.line): \($0.reason)" }
+                if result.rejected.count > 20 { lines.append("  …") }
+            }
+            c.print(lines.joined(separator: "\n"))
+        }
+        return result.committed ? 0 : 1
+    }
+
+    static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
+        let format = ExportFormat(rawValue: c.json ? "jsonl" : (c.value("format") ?? "csv")) ?? .csv
+        var buffer = Data()
+        buffer.reserveCapacity(1 << 16)
+        let out = FileHandle.standardOutput
+        try SupportCommands.service(c).export(table, format: format) { text in
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        out.write(buffer)
+        return 0
+    }
+}
+
+/// The header line of a CSV file (for the rejects file).
+enum CSVHeader {
+    static func read(_ path: String) throws -> [String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        return try data.withUnsafeBytes { raw in
+            var reader = CSVReader(bytes: raw)
+            return try reader.next()?.fields ?? []
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// The support and finance commands as a person types them, against the fixture book.
+@Suite struct SupportCLITests {
+    static func bookRunner() throws -> CLIRunner {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let r = try cli.run(["fixtures", "load"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return cli
+    }
+
+    @Test func holderShow_json_isTheWholeTimeline_newestFirst() throws {
+        let cli = try Self.bookRunner()
+        let view = try cli.json(["holder", "show", "margareta.holm@example.se"])
+        let profile = view["profile"] as? [String: Any]
+        #expect(profile?["name"] as? String == "Margareta Holm")
+        let timeline = view["timeline"] as? [[String: Any]] ?? []
+        let times = timeline.compactMap { $0["at"] as? String }
+        #expect(times.count > 20 && times == times.sorted(by: >))
+        let text = try cli.run(["holder", "show", "margareta.holm@example.se"])
+        #expect(text.status == 0 && text.stdout.contains("Customer since: 2016-12-10 (9 years, 11 months)"))
+        let missing = try cli.run(["holder", "show", "nobody@example.com"])
+        #expect(missing.status == 1 && missing.stderr.contains("goodwill holder search"))
+    }
+
+    @Test func reports_printTableCSVAndJSON_andReconcile() throws {
+        let cli = try Self.bookRunner()
+        let csv = try cli.run(["report", "liability", "--format", "csv"])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("currency,expiry_month,vouchers,amount\r\n"))
+        let json = try cli.run(["report", "expiring", "--days", "60", "--format", "json"])
+        #expect(json.status == 0 && json.stdout.contains("\"days\" : 60"))
+        let rec = try cli.run(["report", "reconciliation"])
+        #expect(rec.status == 0 && rec.stdout.contains("Balanced"))
+        let bad = try cli.run(["report", "breakage", "--format", "xml"])
+        #expect(bad.status == 64)
+    }
+
+    @Test func casesNotesAndClose_fromTheCommandLine() throws {
+        let cli = try Self.bookRunner()
+        let opened = try cli.json(["case", "open", "margareta.holm@example.se", "Balloon", "flight", "cancelled"])
+        #expect(opened["subject"] as? String == "Balloon flight cancelled" && opened["open"] as? Bool == true)
+        let id = opened["id"] as? Int ?? 0
+        #expect(try cli.run(["holder", "note", "margareta.holm@example.se", "Prefers", "email."]).status == 0)
+        #expect(try cli.run(["case", "close", String(id), "Rebooked."]).status == 0)
+        let again = try cli.run(["case", "close", String(id), "Again."])
+        #expect(again.status == 1 && again.stderr.contains("already closed"))
+        let closed = try cli.json(["holder", "close", "margareta.holm@example.se", "--erase"])
+        #expect(closed["erased"] as? Bool == true && closed["already_closed"] as? Bool == false)
+        let holderID = closed["holder_id"] as? String ?? ""
+        let second = try cli.run(["holder", "close", holderID])
+        #expect(second.status == 0 && second.stdout.contains("Already closed"))
+        #expect(try cli.run(["verify"]).status == 0)
+        #expect(try cli.run(["holder", "show", "margareta.holm@example.se"]).status == 1)
+    }
+
+    @Test func importWithABadRow_exits1_namesTheLine_andStoresNothing() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv").path
+        try "code,value,balance,currency,issued\nA-1,500,500,SEK,2026-01-01\nA-2,500,900,SEK,2026-01-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try cli.run(["import", "vouchers", file])
+        #expect(r.status == 1 && r.stderr.contains("line 3 (A-2): balance 900.00 must be between 0 and the value 500.00"))
+        #expect(try cli.run(["export", "vouchers"]).stdout.split(separator: "\r\n").count == 1)
+        let skip = try cli.run(["import", "vouchers", file, "--skip-invalid", "--rejects", cli.folder.appendingPathComponent("rej.csv").path])
+        #expect(skip.status == 0 && skip.stdout.contains("Imported 1 of 2"))
+        let lines = try cli.run(["export", "entries", "--format", "jsonl"]).stdout.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("\"code\":\"A-1\""))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Testing
+@testable import GoodwillAPI
+
+/// The support and finance routes: the holder timeline, search, notes, cases, closing, reports.
+@Suite struct SupportAPITests {
+    @Test func holderTimeline_searchNotesAndCases() async throws {
+        let h = try APIHarness()
+        let issued = try await h.issue()
+        let holderID = try #require(issued.string("voucher", "holder", "id") ?? issued.string("holder", "id"))
+        let support = h.keys[.support]!
+
+        let found = await h.get("/v1/holders?q=anna", key: support)
+        #expect(found.status == 200)
+        #expect(((found.json["holders"] as? [[String: Any]])?.first?["id"] as? String) == holderID)
+        #expect(await h.get("/v1/holders", key: support).code == "invalid-request")
+
+        let note = await h.post("/v1/holders/\(holderID)/notes", #"{"text": "Prefers email."}"#, key: support)
+        #expect(note.status == 201 && note.string("author") == "support-key")
+        let opened = await h.post("/v1/cases", #"{"holder": "anna@example.com", "subject": "Spa day cancelled"}"#, key: support)
+        #expect(opened.status == 201 && opened.value(["open"]) as? Bool == true)
+        let caseID = try #require(opened.int("id"))
+
+        let view = await h.get("/v1/holders/\(holderID)", key: support)
+        #expect(view.status == 200)
+        #expect(view.string("profile", "email") == "anna@example.com")
+        #expect((view.json["open_cases"] as? [[String: Any]])?.count == 1)
+        let kinds = (view.json["timeline"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+        #expect(kinds.prefix(2) == ["case_opened", "note"] && kinds.contains("entry") && kinds.last == "joined")
+
+        let closed = await h.post("/v1/cases/\(caseID)/close", #"{"resolution": "Rebooked."}"#, key: support)
+        #expect(closed.status == 200 && closed.value(["open"]) as? Bool == false)
+        let again = await h.post("/v1/cases/\(caseID)/close", #"{"resolution": "Again."}"#, key: support)
+        #expect(again.status == 409 && again.code == "case-already-closed")
+        #expect(await h.get("/v1/holders/hld_nobody", key: support).code == "holder-not-found")
+        // An auditor reads but writes no notes.
+        #expect(await h.post("/v1/holders/\(holderID)/notes", #"{"text": "x"}"#, key: h.keys[.auditor]!).status == 403)
+    }
+
+    @Test func closingAHolder_overHTTP_isAdminOnly_andIdempotent() async throws {
+        let h = try APIHarness()
+        let issued = try await h.issue()
+        let holderID = try #require(issued.string("voucher", "holder", "id") ?? issued.string("holder", "id"))
+        #expect(await h.post("/v1/holders/\(holderID)/close", #"{"erase": true}"#, key: h.keys[.support]!).status == 403)
+        let first = await h.post("/v1/holders/\(holderID)/close", #"{"erase": true}"#)
+        #expect(first.status == 200 && first.value(["erased"]) as? Bool == true && first.value(["already_closed"]) as? Bool == false)
+        #expect(((first.json["vouchers"] as? [[String: Any]])?.first?["action"] as? String) == "kept")
+        let second = await h.post("/v1/holders/\(holderID)/close", "{}")
+        #expect(second.status == 200 && second.value(["already_closed"]) as? Bool == true)
+        #expect(try h.ledger().verify().ok)
+    }
+
+    @Test func reports_areForAuditors() async throws {
+        let h = try APIHarness()
+        _ = try await h.issue()
+        let auditor = h.keys[.auditor]!
+        let liability = await h.get("/v1/reports/liability", key: auditor)
+        #expect(liability.status == 200)
+        #expect((((liability.json["totals"] as? [[String: Any]])?.first?["amount"]) as? [String: Any])?["amount"] as? Int == 50_000)
+        #expect(await h.get("/v1/reports/expiring?days=400", key: auditor).int("days") == 400)
+        #expect(await h.get("/v1/reports/reconciliation", key: auditor).value(["balanced"]) as? Bool == true)
+        #expect(await h.get("/v1/reports/nonsense", key: auditor).code == "report-not-found")
+        #expect(await h.get("/v1/reports/liability", key: h.keys[.issuer]!).status == 403)
+    }
+}

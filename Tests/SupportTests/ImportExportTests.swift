@@ -1,0 +1,173 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Testing
+@testable import Support
+
+@Suite struct ImportExportTests {
+    static let header = "code,value,balance,currency,issued,expires,holder_email,holder_name,purchaser_email,purchaser_name,experience,kind\n"
+
+    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
+        let path = f.folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func oneBadRowAmongTenThousand_importsNothing_andNamesTheRow() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        var text = Self.header
+        for i in 1...10_000 {
+            let value = i == 7_321 ? "12,50" : "500"   // an unquoted decimal comma splits the field: 13 fields
+            text += "LEGACY-\(i),\(value),250,SEK,2025-01-\(String(format: "%02d", i % 28 + 1)),2026-12-31,h\(i % 900)@example.se,Holder \(i),,,,\n"
+        }
+        let path = try write(text, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(!r.committed && r.imported == 0 && r.rows == 10_000)
+        #expect(r.rejected.count == 1)
+        #expect(r.rejected.first?.line == 7_322)   // the header is line 1
+        #expect(r.rejected.first?.code == "LEGACY-7321")
+        #expect(r.rejected.first?.reason.contains("13 fields") == true)
+        #expect(try f.ledger.store.countVouchers() == 0)
+        #expect(try f.ledger.store.countEntries() == 0)
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM holders") == 0)
+        // With --skip-invalid the 9,999 good rows go in, the bad one is left out and reported.
+        let s = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(s.committed && s.imported == 9_999 && s.rejected.map(\.line) == [7_322])
+        #expect(s.holdersCreated == 900)
+        #expect(try f.ledger.verify().ok)
+        #expect(try f.support.reconciliation().balanced)
+        // A second import of the same file finds every code already on file.
+        let again = try f.support.importVouchers(file: path, actor: "test")
+        #expect(again.imported == 0 && again.rejected.count == 10_000)
+        #expect(again.rejected.first?.reason.contains("already on file") == true)
+    }
+
+    /// The bulk path (secondary indexes dropped and built again) ends with the same schema, and a
+    /// refused import leaves the indexes where they were.
+    @Test func theBulkPath_rebuildsEveryIndex_andARefusedImportKeepsThem() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let schema = { try f.ledger.db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name") { "\($0.text(0)) \($0.optionalText(1) ?? "")" } }
+        let before = try schema()
+        let good = try write(Self.header + "B-1,500,100,SEK,2025-01-10,2026-01-10,a@example.se,,,,,\nB-2,500,500,SEK,2025-01-10,,,,,,,\n", f)
+        let r = try f.support.importVouchers(file: good, actor: "test", rebuildIndexesAbove: 0)
+        #expect(r.imported == 2)
+        #expect(try schema() == before)
+        #expect(try f.ledger.verify().ok)
+        let bad = try write(Self.header + "B-3,500,900,SEK,2025-01-10,,,,,,,\n", f, name: "bad.csv")
+        #expect(try f.support.importVouchers(file: bad, actor: "test", rebuildIndexesAbove: 0).committed == false)
+        #expect(try schema() == before)
+        #expect(try f.ledger.store.countVouchers() == 2)
+    }
+
+    @Test func theFastPaths_agreeWithTheGeneralRoutines() throws {
+        for code in ["old-0001", "OLD 00O1", "abc-il-lo", "X-ÅÄÖ-1", " a b ", "UUU", "o0Ii1Ll"] {
+            #expect(FastText.codeKey(code) == VoucherCode.normalize(code), "\(code)")
+        }
+        for text in ["0", "5", "499.5", "499.50", "12345678901234567", "1.234", ".5", "5.", "", "1.2.3", "99999999999999999999", "0.05"] {
+            let general = try? Money.parse(text, currency: .sek)
+            let fast = FastText.money(text, currency: .sek)
+            if let fast { #expect(fast == general, "\(text)") }
+        }
+        #expect(FastText.money("499.5", currency: .sek) == Money(minorUnits: 49_950, currency: .sek))
+        #expect(FastText.trimmed("  a b\t") == "a b")
+        for e in ["a@b.se", "a@b", "@b.se", "a@.b.se", "a@b.se.", "a@@b.se", "a b@c.se", "åsa@b.se", "a@b.se\u{0B}", "a.b@c", "a@b.c@d.e", "x@y.z"] {
+            #expect(FastText.plausibleEmail(e) == Holder.isPlausible(email: e), "\(e)")
+        }
+        for d in ["2025-01-31", "2025-02-30", "2024-02-29", "25-01-01", "2025-1-01", "2025-01-0x", "0000-00-00"] {
+            #expect(FastText.localDate(d) == LocalDate(iso: d), "\(d)")
+        }
+        var rng = BufferedSystemRandom()
+        let ids = (0..<1000).map { _ in FastText.identifier(VoucherID.self, using: &rng).rawValue }
+        #expect(Set(ids).count == 1000 && ids.allSatisfy { VoucherID.parse($0) != nil && $0.count == 20 })
+        #expect(FastText.hasNoControlCharacters("line\nbreak") && !FastText.hasNoControlCharacters("bell\u{7}"))
+        #expect(!FastText.hasNoControlCharacters("bell\u{85}é"))
+    }
+
+    @Test func quotedFields_oldCodes_andPartlyUsedBalances_comeInAsTheLedgerWouldWriteThem() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            old-0001,500,500,SEK,2025-01-10,2026-01-10,anna@example.se,"Berg, Anna",,,,\r
+            OLD-0002,1000,250.50,SEK,2024-06-01,2026-06-01,bo@example.se,Bo,erik@example.se,Erik,"Spa day, with ""lunch""
+            and dinner",experience\r
+            OLD-0003,300,0,EUR,2025-03-01,,,,,,,\r
+            OLD-0004,200,200,SEK,2023-01-01,2024-01-01,anna@example.se,,,,,\r
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.committed && r.imported == 4 && r.rejected.isEmpty, "\(r.rejected)")
+        #expect(r.holdersCreated == 3)
+        // The old code is kept as written and found however it is typed.
+        let v1 = try f.ledger.voucherView(VoucherReference("OLD-0001"))
+        #expect(v1.code == "old-0001" && v1.holder?.name == "Berg, Anna" && v1.status == .active)
+        let v2 = try f.ledger.voucherView(VoucherReference("old0002"))
+        #expect(v2.experience == "Spa day, with \"lunch\"\nand dinner")
+        #expect(v2.balance == Money(minorUnits: 25_050, currency: .sek) && v2.purchaser?.email == "erik@example.se")
+        #expect(try f.ledger.entries(of: VoucherReference(v2.id)).map(\.kind) == [.issued, .redeemed])
+        let v3 = try f.ledger.voucherView(VoucherReference("OLD-0003"))
+        #expect(v3.status == .redeemed && v3.expiresAt == nil)
+        let v4 = try f.ledger.voucherView(VoucherReference("OLD-0004"))
+        #expect(v4.status == .expired)
+        #expect(try f.ledger.verify().ok)
+        #expect(try f.support.reconciliation().balanced)
+        #expect(try f.support.breakageReport().totals.map(\.amount) == [Money(minorUnits: 20_000, currency: .sek)])
+    }
+
+    @Test func eachKindOfBadRow_isNamedWithItsReason() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            ,500,500,SEK,2025-01-10,,,,,,,
+            A2,500,600,SEK,2025-01-10,,,,,,,
+            A3,500,500,XXX,2025-01-10,,,,,,,
+            A4,500,500,SEK,2025-13-10,,,,,,,
+            A5,500,500,SEK,2025-01-10,2024-01-01,,,,,,
+            A6,500,500,SEK,2025-01-10,,not-an-email,,,,,
+            A7,500,500,SEK,2025-01-10,,,Name Without Email,,,,
+            A8,500,500,SEK,2026-01-10,,,,,,,
+            A9,0,0,SEK,2025-01-10,,,,,,,
+            A10,500,500,SEK,2025-01-10,,,,,,,gift
+            A11,500,500,SEK,2025-01-10,,,,,,,"x"y
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.imported == 0 && !r.committed)
+        let reasons = Dictionary(uniqueKeysWithValues: r.rejected.map { ($0.line, $0.reason) })
+        #expect(reasons[2]?.contains("code is empty") == true)
+        #expect(reasons[3]?.contains("between 0 and the value") == true)
+        #expect(reasons[4]?.contains("currency 'XXX'") == true)
+        #expect(reasons[5]?.contains("not a date") == true)
+        #expect(reasons[6]?.contains("before issued") == true)
+        #expect(reasons[7]?.contains("email") == true)
+        #expect(reasons[8]?.contains("without holder_email") == true)
+        #expect(reasons[9]?.contains("in the future") == true)
+        #expect(reasons[10]?.contains("more than zero") == true)
+        #expect(reasons[11]?.contains("gift_card or experience") == true)
+        #expect(reasons[12]?.contains("after a closing double quote") == true)
+        #expect(r.rejected.count == 11)
+    }
+
+    @Test func exports_streamEveryRow_inCSVAndJSONLines() throws {
+        let f = try SupportFixture(book: true)
+        var csv = ""
+        let rows = try f.support.export(.entries, format: .csv) { csv += $0 }
+        #expect(rows == Int(try f.ledger.store.countEntries()))
+        let parsed = try Data(csv.utf8).withUnsafeBytes { raw -> [[String]] in
+            var reader = CSVReader(bytes: raw)
+            var out: [[String]] = []
+            while let r = try reader.next() { out.append(r.fields) }
+            return out
+        }
+        #expect(parsed.first == SupportService.entryExportColumns)
+        #expect(parsed.count == rows + 1)
+        #expect(parsed.dropFirst().allSatisfy { $0.count == SupportService.entryExportColumns.count })
+        // The amounts in the export add up to the balances on the voucher rows.
+        let sum = parsed.dropFirst().filter { $0[7] == "SEK" }.map { Int64($0[5]) ?? 0 }.reduce(0, +)
+        #expect(sum == (try f.ledger.db.scalarInt("SELECT sum(balance) FROM vouchers WHERE currency = 'SEK'")))
+        var lines: [String] = []
+        let n = try f.support.export(.vouchers, format: .jsonl) { lines.append($0) }
+        #expect(n == 3000 && lines.count == 3000)
+        for line in lines.prefix(50) {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["code"] is String && object?["balance"] is Int)
+        }
+    }
+}

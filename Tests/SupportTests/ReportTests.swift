@@ -1,0 +1,66 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Testing
+@testable import Support
+
+@Suite struct ReportTests {
+    @Test func theFixtureBook_reconciles() throws {
+        let f = try SupportFixture(book: true)
+        let r = try f.support.reconciliation()
+        #expect(r.balanced)
+        #expect(Set(r.currencies.map(\.currency)) == ["EUR", "SEK"])
+        let sek = try #require(r.currencies.first { $0.currency == "SEK" })
+        // Every part carries weight in the fixture, so the check is not trivially true.
+        #expect(sek.issued.minorUnits > 0 && sek.redeemed.minorUnits > 0 && sek.refunded.minorUnits > 0)
+        #expect(sek.breakage.minorUnits > 0 && sek.liability.minorUnits > 0 && sek.voided.minorUnits > 0)
+        // The reports agree with the reconciliation's parts.
+        let liability = try f.support.liabilityReport()
+        #expect(liability.totals.first { $0.currency == "SEK" }?.amount == sek.liability)
+        #expect(liability.byExpiryMonth.filter { $0.currency == "SEK" }.map(\.amount.minorUnits).reduce(0, +) == sek.liability.minorUnits)
+        let breakage = try f.support.breakageReport()
+        #expect(breakage.totals.first { $0.currency == "SEK" }?.amount == sek.breakage)
+    }
+
+    /// A voucher row changed behind the ledger's back (balance raised by 1.00) no longer adds up.
+    @Test func aChangedVoucherRow_isCaughtAsAMismatch() throws {
+        let f = try SupportFixture(book: true)
+        try f.ledger.db.run("UPDATE vouchers SET balance = balance + 100 WHERE seq = (SELECT min(seq) FROM vouchers WHERE status = 'active' AND currency = 'SEK')")
+        let r = try f.support.reconciliation()
+        #expect(!r.balanced)
+        #expect(r.currencies.first { $0.currency == "SEK" }?.difference.minorUnits == 100)
+        #expect(r.currencies.first { $0.currency == "EUR" }?.balanced == true)
+    }
+
+    @Test func liabilityExpiringAndBreakage_countTheRightVouchers() throws {
+        let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
+        let a = try f.issue(500, holder: "a@example.com")
+        _ = try f.issue(200, .eur, holder: "b@example.com")
+        try f.ledger.perform(.redeem(VoucherReference(a.id), amount: Money(minorUnits: 10_000, currency: .sek), reference: nil), actor: "t")
+        var l = try f.support.liabilityReport()
+        #expect(l.totals.map(\.amount) == [Money(minorUnits: 20_000, currency: .eur), Money(minorUnits: 40_000, currency: .sek)])
+        #expect(l.byExpiryMonth.map(\.month) == ["2026-04", "2026-04"])
+        #expect(try f.support.expiringReport(days: 30).totals.isEmpty)
+        f.clock.set(instant("2026-03-20T10:00:00Z"))
+        #expect(try f.support.expiringReport(days: 30).totals.map(\.vouchers) == [1, 1])
+        f.clock.set(instant("2026-05-01T10:00:00Z"))
+        l = try f.support.liabilityReport()
+        #expect(l.totals.isEmpty)
+        let b = try f.support.breakageReport()
+        #expect(b.totals.map(\.amount) == [Money(minorUnits: 20_000, currency: .eur), Money(minorUnits: 40_000, currency: .sek)])
+        let red = try f.support.redemptionReport()
+        #expect(red.cohorts.first { $0.currency == "SEK" }?.redeemedPercent == 20.0)
+        #expect(try f.support.reconciliation().balanced)
+    }
+
+    @Test func goodwillReport_countsExtensionsByRuleAndAgent() throws {
+        let f = try SupportFixture(book: true)
+        let g = try f.support.goodwillReport()
+        let granted = try f.ledger.db.scalarInt("SELECT count(*) FROM decisions WHERE days_granted > 0")
+        #expect(granted > 0)
+        #expect(g.byRule.map(\.extensions).reduce(0, +) == Int(granted))
+        #expect(g.byAgent.map(\.extensions).reduce(0, +) == Int(granted))
+        #expect(g.totals.allSatisfy { $0.laterRedeemed.minorUnits <= $0.valueKeptAlive.minorUnits })
+        #expect(g.referred > 0)
+    }
+}
