@@ -34,7 +34,8 @@ final class APIHarness: @unchecked Sendable {
     let keys: [Role: String]
     var admin: String { keys[.admin]! }
 
-    init(now: String = "2026-03-02T10:00:00Z", publicBalance: RateLimiter.Configuration = .init(), policies: String? = nil) throws {
+    init(now: String = "2026-03-02T10:00:00Z", publicBalance: RateLimiter.Configuration = .init(), policies: String? = nil,
+         durable: Bool = false) throws {
         clock = ManualClock(instant(now))
         let setup = try Ledger(path: folder.database, clock: clock, options: .init(durable: false))
         var keys: [Role: String] = [:]
@@ -43,7 +44,7 @@ final class APIHarness: @unchecked Sendable {
         }
         self.keys = keys
         api = try GoodwillAPI(configuration: .init(databasePath: folder.database, policiesDirectory: policies, catalog: try MessageCatalog.embedded(),
-                                                   durable: false, log: false, publicBalance: publicBalance), clock: clock)
+                                                   durable: durable, log: false, publicBalance: publicBalance), clock: clock)
     }
 
     deinit { api.close() }

@@ -105,8 +105,9 @@ final class LiveServer: @unchecked Sendable {
         await live.stop()
     }
 
+    /// Durable, as served: answers wait for the WAL to be synced.
     @Test func sixtyFourClientsRedeemingTenFromFiveHundred_exactlyFiftyWin() async throws {
-        let live = try LiveServer()
+        let live = try LiveServer(harness: try APIHarness(durable: true))
         let h = live.harness
         let id = try #require(try await h.issue(amount: 50000).string("id"))
         let answers = try await withThrowingTaskGroup(of: Answer.self) { group in
@@ -127,6 +128,7 @@ final class LiveServer: @unchecked Sendable {
         #expect(entries.filter { $0["kind"] as? String == "redeemed" && $0["actor"] as? String == "redeemer-key" }.count == 50)
         await live.stop()
         #expect(try h.ledger().verify().ok)
+        #expect(h.api.commitStatistics.syncs >= 1 && h.api.commitStatistics.commands == 65)
     }
 
     /// Malformed, oversized, slow and smuggling-shaped requests get their 4xx/5xx and a closed

@@ -145,3 +145,23 @@ struct VoucherCodeTests {
     static let knownCheck = "P"
     static var knownCode: String { knownBody + knownCheck }
 }
+
+@Suite struct VoucherCodeNormalizeFastPathTests {
+    /// The ASCII fast path must give what the Character-by-Character rules give.
+    @Test func asciiInputs_normalizeAsCharacterByCharacter() {
+        func reference(_ input: String) -> String {
+            var out = ""
+            for c in input where !(c.isWhitespace || c == "-") {
+                switch c.uppercased() {
+                case "O": out += "0"
+                case "I", "L": out += "1"
+                case let u: out += u
+                }
+            }
+            return out
+        }
+        for input in ["abcd-efgh-ijkl-mnop-q", " 9fm5 cpk0\tpz42\nwje9-s ", "Oil-oIL", "x_y.z/~!@#", "", "----", "\u{0B}a\u{0C}b\r"] {
+            #expect(VoucherCode.normalize(input) == reference(input), "\(input)")
+        }
+    }
+}

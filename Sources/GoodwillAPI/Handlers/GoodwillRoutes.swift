@@ -24,7 +24,7 @@ enum GoodwillRoutes {
     }
 
     static func goodwill(_ c: inout RequestContext) throws -> Reply {
-        let decision = try c.ledger.explainGoodwill(VoucherReference(c.parameter("id")), requester: try requester(c, default: .holder))
+        let decision = try c.ledger.explainGoodwill(c.voucher("id"), requester: try requester(c, default: .holder))
         return .response(JSON.response(decision))
     }
 
@@ -36,7 +36,7 @@ enum GoodwillRoutes {
         if let days = body.days, days <= 0 { throw Problem.invalid("days is a whole number of days above zero, like 30.") }
         let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
                                        requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")
-        return .command(.extend(VoucherReference(c.parameter("id")), request), idempotencyKey: try c.idempotencyKey(),
+        return .command(.extend(c.voucher("id"), request), idempotencyKey: try c.idempotencyKey(),
                         render: VoucherRoutes.receipt)
     }
 

@@ -17,7 +17,7 @@ enum ReminderRoutes {
     }
 
     static func forVoucher(_ c: inout RequestContext) throws -> Reply {
-        .response(JSON.response(["reminders": try service(c).reminders(for: VoucherReference(c.parameter("id")))]))
+        .response(JSON.response(["reminders": try service(c).reminders(for: c.voucher("id"))]))
     }
 
     static func list(_ c: inout RequestContext) throws -> Reply {

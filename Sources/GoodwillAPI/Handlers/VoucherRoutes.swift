@@ -58,7 +58,7 @@ enum VoucherRoutes {
     }
 
     static func get(_ c: inout RequestContext) throws -> Reply {
-        let ref = VoucherReference(c.parameter("code-or-id"))
+        let ref = c.voucher("code-or-id")
         // A till scans or types the code; voucher IDs are for back-office roles.
         if c.principal?.role == .redeemer, case .id = ref {
             throw Problem(.forbidden, code: "forbidden", detail: "A redeemer key reads a voucher by its code, not its ID.")
@@ -68,7 +68,7 @@ enum VoucherRoutes {
 
     static func redeem(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(RedemptionBody.self, from: c.request, allowed: BodyFields.redemption)
-        return .command(.redeem(VoucherReference(c.parameter("id")), amount: body.amount, reference: body.reference),
+        return .command(.redeem(c.voucher("id"), amount: body.amount, reference: body.reference),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
@@ -76,7 +76,7 @@ enum VoucherRoutes {
         let body = try JSON.decode(ReversalBody.self, from: c.request, allowed: BodyFields.reversal)
         let key = try c.idempotencyKey()
         let ledger = try c.ledger
-        let voucher = try ledger.resolve(VoucherReference(c.parameter("id")))
+        let voucher = try ledger.resolve(c.voucher("id"))
         guard let entry = try ledger.store.entry(id: body.entryID), entry.voucherID == voucher.id else {
             throw Problem(.notFound, code: LedgerError.entryNotFound(body.entryID).code,
                           detail: "Voucher \(voucher.code) has no entry \(body.entryID). GET /v1/vouchers/\(voucher.id)/entries lists them.")
@@ -91,24 +91,24 @@ enum VoucherRoutes {
 
     static func simple(_ c: RequestContext, _ make: (VoucherReference, String?) -> LedgerCommand) throws -> Reply {
         let body = try JSON.decode(ReasonBody.self, from: c.request, allowed: BodyFields.reason, emptyIsObject: true)
-        return .command(make(VoucherReference(c.parameter("id")), body.reason), idempotencyKey: try c.idempotencyKey(), render: receipt)
+        return .command(make(c.voucher("id"), body.reason), idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
     static func adjust(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(AdjustmentBody.self, from: c.request, allowed: BodyFields.adjustment)
-        return .command(.adjust(VoucherReference(c.parameter("id")), amount: body.amount, reason: body.reason),
+        return .command(.adjust(c.voucher("id"), amount: body.amount, reason: body.reason),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
     static func refund(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(RefundBody.self, from: c.request, allowed: BodyFields.refund, emptyIsObject: true)
-        return .command(.refund(VoucherReference(c.parameter("id")), reference: body.reference, reason: body.reason),
+        return .command(.refund(c.voucher("id"), reference: body.reference, reason: body.reason),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
     static func entries(_ c: inout RequestContext) throws -> Reply {
         let ledger = try c.ledger
-        let voucher = try ledger.resolve(VoucherReference(c.parameter("id")))
+        let voucher = try ledger.resolve(c.voucher("id"))
         let entries = try ledger.store.entries(of: voucher.id).map(EntryView.init)
         return .response(JSON.response(EntryList(voucherID: voucher.id.rawValue, entries: entries)))
     }

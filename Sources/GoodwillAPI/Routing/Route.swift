@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import GoodwillCore
 import Ledger
 
 /// One route: method and path pattern (`/v1/vouchers/{id}/redemptions`), the permission it needs
@@ -61,6 +62,15 @@ struct RequestContext {
     let api: GoodwillAPI
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    /// A path parameter as a voucher reference: `vch_…` is an ID, anything else a code.
+    /// (VoucherReference.init trims first, which costs a Foundation call per request; a path
+    /// segment has no surrounding spaces to trim.)
+    func voucher(_ name: String) -> VoucherReference {
+        let text = parameter(name)
+        if let id = VoucherID.parse(text) { return .id(id) }
+        return .code(text)
+    }
 
     /// The read connection; every route but the database-free ones has one.
     var ledger: Ledger {

@@ -7,36 +7,63 @@ import Store
 import Synchronization
 
 /// The one thread that writes. It owns a `Ledger` and drains a queue: consecutive ledger
-/// commands are committed together with `performBatch` (one transaction, a savepoint each, so
-/// ONE fsync for many concurrent redemptions under synchronous=FULL), and each caller is
-/// answered only after that commit. Other writes (policy activation, reminder retry) run alone.
+/// commands are committed together with `performBatch` (one transaction, a savepoint each), and
+/// each caller is answered only once that transaction is on disk. Other writes (policy
+/// activation, reminder retry) run alone, answered the same way.
 ///
-/// `@unchecked Sendable`: `pending` and `stopping` are touched only under `condition`; `ledger`
-/// only on the writer thread (and in `init`, before the thread starts).
+/// Durability with a pipeline: SQLite's synchronous=FULL would fsync the WAL inside every commit,
+/// and the writer would sit idle for the fsync. Instead the writer's connection commits with
+/// synchronous=NORMAL and hands the batch's answers to a syncer thread, which fdatasyncs the WAL
+/// file and only then answers. One fsync covers every batch committed while the previous fsync
+/// ran, and the writer builds the next batch meanwhile. An answered change is on disk exactly as
+/// with FULL; the difference is that a reader may see a change a few milliseconds before it is
+/// durable (and answered). With `syncWAL` off (GOODWILL_SYNCHRONOUS=normal) answers go out at once.
+///
+/// `@unchecked Sendable`: `pending`, `stopping` and the syncer's queue are touched only under
+/// their conditions; `ledger` only on the writer thread (and in `init`, before it starts).
 final class LedgerWriter: @unchecked Sendable {
     enum Work {
         case command(LedgerCommand, actor: String, idempotencyKey: String?, done: @Sendable (Result<LedgerReceipt, any Error>) -> Void)
-        case custom(@Sendable (Ledger) -> Void)
+        /// Does its writing and returns how to answer; the answer waits for the sync like any other.
+        case custom(@Sendable (Ledger) -> Answer)
     }
+
+    /// How to answer once the change is durable, or that it could not be made durable.
+    struct Answer: @unchecked Sendable {
+        // The closures capture only a completion and a Result; each is called at most once.
+        let deliver: () -> Void
+        let fail: () -> Void
+    }
+
+    struct SyncFailed: Error {}
 
     private let condition = NSCondition()
     private var pending: [Work] = []
     private var stopping = false
     private var stopped = false
     private var ledger: Ledger?
-    /// Most commands in one transaction; more wait for the next one.
     let maxBatch: Int
+    static let syncers = 2
     /// Beyond this many waiting writes a request is refused with 503 rather than queued.
     let maxPending: Int
     private let finished = DispatchSemaphore(value: 0)
-    /// Committed batches and commands, for the benchmark's view of how well commits group.
+
+    private let walPath: String?
+    private let syncCondition = NSCondition()
+    private var toSync: [Answer] = []
+    private var syncStopping = false
+    private let syncFinished = DispatchSemaphore(value: 0)
+
     let batches = Atomic<Int>(0)
     let commands = Atomic<Int>(0)
-    /// Nanoseconds spent inside transactions (work and commit), to tell a busy writer from a waiting one.
+    let syncs = Atomic<Int>(0)
+    /// Nanoseconds spent inside transactions, to tell a busy writer from a waiting one.
     let busyNanoseconds = Atomic<Int>(0)
 
-    init(ledger: Ledger, maxBatch: Int = 512, maxPending: Int = 20_000) {
+    /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
+    init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000) {
         self.ledger = ledger
+        self.walPath = walPath
         self.maxBatch = maxBatch
         self.maxPending = maxPending
     }
@@ -47,8 +74,16 @@ final class LedgerWriter: @unchecked Sendable {
             try? "gw-writer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             run()
         }
-        thread.name = "ledger-writer"
         thread.start()
+        // Two syncers: a batch committed while one fdatasync runs need not wait for it to end
+        // before its own starts (ext4 lets concurrent syncs share a journal commit).
+        for i in 0..<(walPath == nil ? 0 : Self.syncers) {
+            let syncer = Thread { [self] in
+                try? "gw-sync-\(i)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+                syncLoop()
+            }
+            syncer.start()
+        }
     }
 
     /// Queues work; false when the queue is full or the writer is stopping.
@@ -61,7 +96,7 @@ final class LedgerWriter: @unchecked Sendable {
         return true
     }
 
-    /// Finishes everything queued, closes the connection, and returns.
+    /// Finishes everything queued, syncs and answers it, closes the connection, and returns.
     func stop() {
         condition.lock()
         let alreadyStopped = stopped
@@ -85,6 +120,10 @@ final class LedgerWriter: @unchecked Sendable {
             condition.unlock()
             process(work)
         }
+        if walPath != nil {
+            syncCondition.lock(); syncStopping = true; syncCondition.broadcast(); syncCondition.unlock()
+            for _ in 0..<Self.syncers { syncFinished.wait() }
+        }
         ledger = nil  // closes the connection (checkpointing the WAL) before the process exits
         finished.signal()
     }
@@ -92,21 +131,23 @@ final class LedgerWriter: @unchecked Sendable {
     private func process(_ work: [Work]) {
         guard let ledger else { return }
         var group: [(LedgerCommand, String, String?, @Sendable (Result<LedgerReceipt, any Error>) -> Void)] = []
+        var answers: [Answer] = []
         func flush() {
             guard !group.isEmpty else { return }
             let results: [Result<LedgerReceipt, any Error>]
             let started = DispatchTime.now().uptimeNanoseconds
-            defer { busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed) }
             do {
                 results = try ledger.performBatch(group.map { (command: $0.0, actor: $0.1, idempotencyKey: $0.2) })
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
             }
+            busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed)
             batches.add(1, ordering: .relaxed)
             commands.add(group.count, ordering: .relaxed)
-            // Answering (rendering JSON, logging) happens off this thread, so the next batch starts now.
-            let answers = zip(group.map(\.3), results).map { ($0, $1) }
-            DispatchQueue.global().async { for (done, result) in answers { done(result) } }
+            for (item, result) in zip(group, results) {
+                let done = item.3
+                answers.append(Answer(deliver: { done(result) }, fail: { done(.failure(SyncFailed())) }))
+            }
             group.removeAll(keepingCapacity: true)
         }
         for item in work {
@@ -116,9 +157,49 @@ final class LedgerWriter: @unchecked Sendable {
                 if group.count >= maxBatch { flush() }
             case .custom(let body):
                 flush()
-                body(ledger)
+                answers.append(body(ledger))
             }
         }
         flush()
+        hand(answers)
+    }
+
+    /// To the syncer, or (without one) straight out on another thread so the next batch starts now.
+    private func hand(_ answers: [Answer]) {
+        guard !answers.isEmpty else { return }
+        if walPath != nil {
+            syncCondition.lock()
+            toSync += answers
+            syncCondition.signal()
+            syncCondition.unlock()
+        } else {
+            DispatchQueue.global().async { for a in answers { a.deliver() } }
+        }
+    }
+
+    private func syncLoop() {
+        defer { syncFinished.signal() }
+        var fd: Int32 = -1
+        defer { if fd >= 0 { close(fd) } }
+        while true {
+            syncCondition.lock()
+            while toSync.isEmpty && !syncStopping { syncCondition.wait() }
+            if toSync.isEmpty && syncStopping { syncCondition.unlock(); return }
+            let batch = toSync
+            toSync = []
+            syncCondition.unlock()
+            // Everything in `batch` was committed before this point, so this fdatasync covers it
+            // (on Linux it flushes the file's data whichever descriptor wrote it).
+            if fd < 0, let walPath { fd = open(walPath, O_RDWR | O_CLOEXEC) }
+            var ok = fd >= 0
+            if ok {
+                var rc: Int32
+                repeat { rc = fdatasync(fd) } while rc != 0 && errno == EINTR
+                ok = rc == 0
+            }
+            syncs.add(1, ordering: .relaxed)
+            let synced = ok
+            DispatchQueue.global().async { for a in batch { if synced { a.deliver() } else { a.fail() } } }
+        }
     }
 }

@@ -65,7 +65,7 @@ enum ServeCommand {
         if let key = demoKey {
             c.print("""
                 Demo admin key (shown once): \(key.secret)
-                Try: curl -s http://\(address):\(server.port ?? port)/v1/vouchers?limit=2 -H 'Authorization: Bearer \(key.secret)'
+                Try: curl -s 'http://\(address):\(server.port ?? port)/v1/vouchers?limit=2' -H 'Authorization: Bearer \(key.secret)'
                 """)
         } else if try api.activeKeyCount() == 0 {
             Output.write("""
@@ -86,7 +86,7 @@ enum ServeCommand {
         stopped.wait()
         handlers.cancel()
         let stats = api.commitStatistics
-        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them).\n", to: .standardError)
+        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n", to: .standardError)
         return 0
     }
 
