@@ -4,7 +4,8 @@ is tested in-process by Tests/GoodwillAPITests/AuthorizationTests and RevokedKey
    the four public routes answer;
 2. code enumeration against the public balance check is slowed: 429 with Retry-After after a
    few misses, and a locked-out address is refused even for a real code;
-3. after all that traffic, the server's log holds no API secret and no full voucher code.
+3. after all that traffic and a reminder sweep over vouchers with reminders due, the server's
+   log holds no API secret and no full voucher code.
 
 usage: security.py BINARY WORKDIR   (env: GUESSES (60))"""
 import os
