@@ -5,7 +5,7 @@ RSS is sampled too. Passes when the server is still up, every /health sample was
 within 1 s, and the peak RSS stayed under RSS_LIMIT_MB.
 
 usage: abuse.py BINARY WORKDIR   (env: IDLE (2000, capped by ulimit -n), RSS_LIMIT_MB (256),
-                                  RANDOM_CONNS (300), PIPELINE (5000), DRIPS (20))"""
+                                  RANDOM_CONNS (300), PIPELINE (5000), DRIPS (20), BODIES (2000))"""
 import os
 import random
 import resource
@@ -14,17 +14,19 @@ import sys
 import threading
 import time
 
-from proofkit import Goodwill, log
+from proofkit import Goodwill, issue_body, log, new_key, request
 
 IDLE = int(os.environ.get("IDLE", "2000"))
 RSS_LIMIT_MB = int(os.environ.get("RSS_LIMIT_MB", "256"))
 RANDOM_CONNS = int(os.environ.get("RANDOM_CONNS", "300"))
+BODIES = int(os.environ.get("BODIES", "2000"))
 PIPELINE = int(os.environ.get("PIPELINE", "5000"))
 DRIPS = int(os.environ.get("DRIPS", "20"))
 
 binary, workdir = sys.argv[1], sys.argv[2]
 g = Goodwill(binary, workdir)
 g.cli("init")
+admin = g.create_key("admin", "abuse")
 g.start(quiet=True)
 port = g.port
 rng = random.Random(42)
@@ -97,6 +99,50 @@ try:
     for _ in range(RANDOM_CONNS):
         # Read only sometimes, briefly: bytes without a line end make the server wait for more.
         send_raw(bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 4096))), read=rng.random() < 0.2, timeout=0.2)
+
+    phase("hostile JSON bodies")
+    # Well-formed HTTP, authorized, with bodies that are wrong in every way JSON allows: the
+    # answer must be a 4xx (or a 2xx when the mutation happens to be valid), never a 5xx.
+    _, v, _ = request(port, "POST", "/v1/vouchers", issue_body(10_000_000), key=admin, idem=new_key())
+    vid = v["id"]
+    targets = ["/v1/vouchers", f"/v1/vouchers/{vid}/redemptions", f"/v1/vouchers/{vid}/reversals",
+               f"/v1/vouchers/{vid}/adjustments", f"/v1/vouchers/{vid}/extensions", f"/v1/vouchers/{vid}/block",
+               "/v1/policies/validate", "/v1/policies/simulate"]
+    leaves = [None, True, False, 0, -1, 1, 2**63, -2**63 - 1, 10**40, 1.5, 1e308, -0.0, "", "SEK", "x" * 10_000,
+              "\u0000", "\ud800", "😀", "2027-02-30", "Europe/Nowhere", [], {}]
+    fields = ["value", "amount", "currency", "validity", "months", "last_day", "none", "time_zone", "holder", "email",
+              "entry_id", "reason", "days", "override", "policy", "rows", "reference", "kind", "x"]
+
+    def hostile(depth=0):
+        r = rng.random()
+        if depth > 3 or r < 0.4:
+            return rng.choice(leaves)
+        if r < 0.6:
+            return [hostile(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {rng.choice(fields): hostile(depth + 1) for _ in range(rng.randint(0, 4))}
+
+    import json as _json
+    raw_bodies = [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000, b"\xff\xfe{", b'{"amount": 1',
+                  b'{"value": {"amount": 1e999999, "currency": "SEK"}}', b'{"a": "\\ud800"}', b"null", b"0" * 500_000]
+    fivexx = []
+    body_answers = {}
+    for i in range(BODIES):
+        path = targets[i % len(targets)]
+        if i < len(raw_bodies) * len(targets) and i % 3 == 0:
+            data = raw_bodies[(i // 3) % len(raw_bodies)]
+        else:
+            data = _json.dumps(hostile(), allow_nan=True).encode()
+        try:
+            conn = __import__("http.client").client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("POST", path, body=data, headers={"Authorization": f"Bearer {admin}", "Idempotency-Key": new_key(),
+                                                             "Content-Type": "application/json"})
+            st = conn.getresponse().status
+            conn.close()
+        except OSError as e:
+            st = type(e).__name__
+        body_answers[st] = body_answers.get(st, 0) + 1
+        if not isinstance(st, int) or st >= 500:
+            fivexx.append((path, st, data[:80]))
 
     phase("truncated requests")
     for _ in range(RANDOM_CONNS):
@@ -196,6 +242,7 @@ peak_mb = max(rss) / 1024 if rss else 0
 worst = max(t for t, _, _ in samples) if samples else 0
 print(f"health samples: {len(samples)}, slowest {worst * 1000:.0f} ms, over 1 s or unanswered: {len(slow)}")
 print(f"health answers by phase: {statuses}")
+print(f"hostile JSON bodies: {BODIES} sent, answers {dict(sorted(body_answers.items(), key=str))}")
 print(f"idle connections held: {idle_count}; pipelined requests answered: {flood_answers} of {PIPELINE} each")
 print(f"RSS: baseline {baseline_kb / 1024:.1f} MB, peak {peak_mb:.1f} MB (bound {RSS_LIMIT_MB} MB)")
 print(f"server alive at the end: {alive}; final /health: {final[1]}")
@@ -206,6 +253,8 @@ if slow:
     problems.append(f"/health slow or unanswered: {slow[:10]}")
 if peak_mb > RSS_LIMIT_MB:
     problems.append(f"peak RSS {peak_mb:.1f} MB over the {RSS_LIMIT_MB} MB bound")
+if fivexx:
+    problems.append(f"{len(fivexx)} hostile bodies got a 5xx or no answer: {fivexx[:5]}")
 if final[1] != 200:
     problems.append(f"final /health answered {final[1]}")
 if problems:

@@ -4,14 +4,15 @@ is tested in-process by Tests/GoodwillAPITests/AuthorizationTests and RevokedKey
    the four public routes answer;
 2. code enumeration against the public balance check is slowed: 429 with Retry-After after a
    few misses, and a locked-out address is refused even for a real code;
-3. after all that traffic, the server's log holds no API secret and no full voucher code.
+3. after all that traffic and a reminder sweep over vouchers with reminders due, the server's
+   log holds no API secret and no full voucher code.
 
 usage: security.py BINARY WORKDIR   (env: GUESSES (60))"""
 import os
 import random
 import sys
 
-from proofkit import CODE_RE, Goodwill, issue_body, new_key, request, sek
+from proofkit import CODE_RE, Goodwill, issue_body, new_key, request, sek, sqlite_rows
 
 GUESSES = int(os.environ.get("GUESSES", "60"))
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -22,6 +23,21 @@ g.cli("init")
 secrets = {role: g.create_key(role, f"sec-{role}") for role in ("admin", "issuer", "redeemer", "support", "auditor")}
 revoked = g.create_key("support", "sec-revoked")
 g.cli("keys", "revoke", "sec-revoked")
+# Vouchers issued 60 days ago with reminders due: the reminder loop logs its work at start,
+# and those lines are scanned too.
+import datetime
+import json
+import subprocess
+back = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=60)).strftime("%Y-%m-%dT10:00:00Z")
+reminded = []
+for n in range(5):
+    last = (datetime.date.today() + datetime.timedelta(days=1 + 7 * n)).isoformat()
+    out = subprocess.run([binary, "issue", "--amount", "500", "--currency", "SEK", "--expires", last, "--json",
+                          "--holder-email", f"remind{n}@example.com", "--holder-name", "Rita", "--db", g.db],
+                         env=dict(g.env, GOODWILL_NOW=back, GOODWILL_CHANNEL="maildir"), check=True,
+                         capture_output=True, text=True).stdout
+    reminded.append(json.loads(out)["code"])
+g.env["GOODWILL_CHANNEL"] = "maildir"
 g.start(quiet=False)  # the request log is what part 3 reads
 admin = secrets["admin"]
 problems = []
@@ -105,10 +121,20 @@ try:
         problems.append("a 429 without Retry-After")
     if s_real != 429:
         problems.append(f"a locked-out address looked up a real code: {s_real}")
+    # Let the reminder loop's first sweep finish before stopping.
+    import time
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not sqlite_rows(g.db, "SELECT count(*) FROM reminder_outbox WHERE status != 'pending'")[0][0]:
+        time.sleep(0.5)
 finally:
     g.stop()
 
 # --- 3. the log
+codes += reminded
+sent = sqlite_rows(g.db, "SELECT count(*) FROM reminder_outbox")[0][0]
+print(f"reminder loop: {sent} reminders written for {len(reminded)} vouchers whose reminders were due")
+if sent == 0:
+    problems.append("the reminder loop wrote nothing, so its log lines were not checked")
 text = g.server_log()
 lines = text.count("\n")
 leaks = []
