@@ -6,7 +6,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/Benchmarks/proof/common.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-bin="$(goodwill_release_binary)"
-python3 "$root/Benchmarks/proof/security.py" "$bin" "$work"
+run_proof_driver security
