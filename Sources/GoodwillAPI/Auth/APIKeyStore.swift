@@ -18,7 +18,7 @@ public struct APIKeyStore {
         guard Self.isValid(name: name) else { throw APIKeyError.invalidName(name) }
         let secret = SecretGenerator.secret()
         do {
-            try db.writeTransaction {
+            _ = try db.writeTransaction {
                 try db.run("INSERT INTO api_keys (name, role, secret_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
                            [.text(name), .text(role.rawValue), .text(SecretGenerator.hash(secret)),
                             .text(String(secret.prefix(7))), .integer(now.unixMilliseconds)])
