@@ -49,7 +49,7 @@ extension Ledger {
         let entry = try append(LedgerEntry(
             id: 0, voucherID: voucher.id, kind: .issued, amount: value.minorUnits, balanceAfter: value.minorUnits,
             currency: value.currency, at: ctx.now, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey,
-            expiryAfter: expiry, statusAfter: .active), to: voucher)
+            expiryAfter: expiry, statusAfter: .active), to: voucher, stateWritten: true)
         return try receipt(for: voucher, entry: entry, now: ctx.now)
     }
 
