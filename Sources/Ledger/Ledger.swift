@@ -28,6 +28,10 @@ public final class Ledger {
     /// Parsed once per version: the active policy and the jurisdiction preset.
     var policyCache: Policy?
     var presetCache: JurisdictionPreset?
+    /// Calendar work of `issue` for the zone and local day last seen (Foundation's Calendar
+    /// took a twentieth of an issue): the calendar, the day, the instants bounding it, and
+    /// the expiries already computed from that day.
+    var issueDayCache: IssueDayCache?
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public convenience init(path: String, clock: any Clock, options: Database.Options = .init(),
@@ -42,6 +46,15 @@ public final class Ledger {
         self.configuration = configuration
         try Migrator.migrate(database, now: clock.now())
         if !database.isReadOnly { try installDefaults(now: clock.now()) }
+    }
+
+    struct IssueDayCache {
+        let calendar: ZonedCalendar
+        let day: LocalDate
+        /// [start, end) of `day` in the zone.
+        let start: Date
+        let end: Date
+        var expiries: [LocalDate: Expiry] = [:]
     }
 
     // MARK: Performing commands
