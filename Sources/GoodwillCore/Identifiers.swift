@@ -10,9 +10,10 @@ where RawValue == String {
 
 extension PrefixedIdentifier {
     /// 16 Crockford symbols: 80 random bits.
+    /// From the kernel's secure generator, through a buffer (one system call for many IDs).
     public static func generate() -> Self {
-        var rng = SystemRandomNumberGenerator()
-        return generate(using: &rng)
+        let symbols = SecureRandom.symbols32(16)
+        return Self(rawValue: prefix + String(decoding: symbols.map { identifierAlphabet[Int($0)] }, as: UTF8.self))
     }
 
     public static func generate<G: RandomNumberGenerator>(using rng: inout G) -> Self {
@@ -41,6 +42,9 @@ extension PrefixedIdentifier {
         try c.encode(rawValue)
     }
 }
+
+/// The lowercase Crockford alphabet of identifiers, as bytes.
+let identifierAlphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
 public struct VoucherID: PrefixedIdentifier {
     public static let prefix = "vch_"

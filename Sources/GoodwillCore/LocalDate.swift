@@ -16,10 +16,22 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD` exactly.
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        var text = text
+        let parsed: (Int, Int, Int)? = text.withUTF8 { b in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+            func digits(_ from: Int, _ count: Int) -> Int? {
+                var n = 0
+                for i in from..<from + count {
+                    let c = b[i]
+                    guard c >= 48, c <= 57 else { return nil }
+                    n = n * 10 + Int(c - 48)
+                }
+                return n
+            }
+            guard let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2) else { return nil }
+            return (y, m, d)
+        }
+        guard let (y, m, d) = parsed else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -33,8 +45,26 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public func days(until other: LocalDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
     public var isoString: String {
-        let y = String(year), m = String(month), d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-" + (d.count < 2 ? "0" : "") + d
+        guard (0...9999).contains(year) else {
+            let y = String(year), m = String(month), d = String(day)
+            return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-" + (d.count < 2 ? "0" : "") + d
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            let n = writeISO(into: buffer, at: 0)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` (year 0...9999 only, so always 10 bytes) at `start`; returns the end.
+    func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        let y = year, m = month, d = day
+        buffer[start] = UInt8(48 + y / 1000 % 10); buffer[start + 1] = UInt8(48 + y / 100 % 10)
+        buffer[start + 2] = UInt8(48 + y / 10 % 10); buffer[start + 3] = UInt8(48 + y % 10)
+        buffer[start + 4] = UInt8(ascii: "-")
+        buffer[start + 5] = UInt8(48 + m / 10); buffer[start + 6] = UInt8(48 + m % 10)
+        buffer[start + 7] = UInt8(ascii: "-")
+        buffer[start + 8] = UInt8(48 + d / 10); buffer[start + 9] = UInt8(48 + d % 10)
+        return start + 10
     }
 
     public var description: String { isoString }

@@ -11,9 +11,30 @@ public enum RFC3339 {
         let days = Int(floorDiv(seconds, 86_400))
         let secs = Int(seconds - Int64(days) * 86_400)
         let day = LocalDate(daysSinceEpoch: days)
-        var text = "\(day.isoString)T\(pad2(secs / 3600)):\(pad2(secs / 60 % 60)):\(pad2(secs % 60))"
-        if millis != 0 { text += "." + String(repeating: "0", count: 3 - String(millis).count) + String(millis) }
-        return text + "Z"
+        guard (0...9999).contains(day.year) else {
+            func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            var text = "\(day.isoString)T\(pad2(secs / 3600)):\(pad2(secs / 60 % 60)):\(pad2(secs % 60))"
+            if millis != 0 { text += "." + String(repeating: "0", count: 3 - String(millis).count) + String(millis) }
+            return text + "Z"
+        }
+        // Written as bytes: this runs several times for every voucher shown.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var n = day.writeISO(into: buffer, at: 0)
+            func two(_ v: Int) {
+                buffer[n] = UInt8(48 + v / 10); buffer[n + 1] = UInt8(48 + v % 10); n += 2
+            }
+            buffer[n] = UInt8(ascii: "T"); n += 1
+            two(secs / 3600); buffer[n] = UInt8(ascii: ":"); n += 1
+            two(secs / 60 % 60); buffer[n] = UInt8(ascii: ":"); n += 1
+            two(secs % 60)
+            if millis != 0 {
+                let m = Int(millis)
+                buffer[n] = UInt8(ascii: "."); buffer[n + 1] = UInt8(48 + m / 100)
+                buffer[n + 2] = UInt8(48 + m / 10 % 10); buffer[n + 3] = UInt8(48 + m % 10); n += 4
+            }
+            buffer[n] = UInt8(ascii: "Z"); n += 1
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+        }
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` (also a space or lower-case t/z).
@@ -58,8 +79,6 @@ public enum RFC3339 {
         let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + mi * 60 + sec) - Int64(offset)
         return Date(unixMilliseconds: seconds * 1000 + Int64(millis))
     }
-
-    private static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }
 
 @inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -39,9 +39,11 @@ public struct VoucherCode: Hashable, Sendable, CustomStringConvertible {
     public var description: String { display }
 
     /// A new code from the system's cryptographically secure generator.
+    /// (Through a buffer: one system call serves many codes; see `SecureRandom`.)
     public static func generate() -> VoucherCode {
-        var generator = SystemRandomNumberGenerator()
-        return generate(using: &generator)
+        var symbols = SecureRandom.symbols32(randomSymbolCount)
+        symbols.append(checkSymbol(for: symbols))
+        return VoucherCode(verifiedSymbols: symbols)
     }
 
     /// A new code from `generator`. Only pass a seeded generator in tests: codes are bearer secrets.

@@ -62,10 +62,33 @@ extension HTTPRequest {
     /// Path segments, each percent-decoded on its own so an encoded `/` (`%2F`) stays
     /// inside its segment. A segment with a broken escape is kept as sent.
     public var pathSegments: [String] {
+        // The origin form (`/v1/…`, nearly every request) is cut on bytes: '/' and '?' never occur
+        // inside a multi-byte UTF-8 sequence, so this splits exactly where the Character split did.
+        guard target.utf8.first == UInt8(ascii: "/") else { return Self.segments(of: path) }
+        var text = target
+        return text.withUTF8 { b in
+            var out: [String] = []
+            var end = b.count
+            if let q = b.firstIndex(of: UInt8(ascii: "?")) { end = q }
+            var start = 0
+            for i in 0...end where i == end || b[i] == UInt8(ascii: "/") {
+                if i > start { out.append(Self.decodeSegment(UnsafeBufferPointer(rebasing: b[start..<i]))) }
+                start = i + 1
+            }
+            return out
+        }
+    }
+
+    private static func segments(of path: String) -> [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map { segment in
             // Foundation's decoding is costly on a hot path; most segments have nothing to decode.
             segment.utf8.contains(UInt8(ascii: "%")) ? (segment.removingPercentEncoding ?? String(segment)) : String(segment)
         }
+    }
+
+    private static func decodeSegment(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let segment = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains(UInt8(ascii: "%")) ? (segment.removingPercentEncoding ?? segment) : segment
     }
 
     /// The raw query string after `?`, or nil when there is none.

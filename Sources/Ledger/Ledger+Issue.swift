@@ -9,10 +9,19 @@ extension Ledger {
             throw LedgerError.invalidAmount("A voucher's value must be more than zero, for example 500.")
         }
         let zoneName = request.timeZone ?? configuration.defaultTimeZone
-        guard let calendar = ZonedCalendar(identifier: zoneName) else {
-            throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zoneName).description)
+        let calendar: ZonedCalendar
+        let issueDay: LocalDate
+        if let cached = issueDayCache, cached.calendar.identifier == zoneName, cached.start <= ctx.now, ctx.now < cached.end {
+            calendar = cached.calendar
+            issueDay = cached.day
+        } else {
+            guard let fresh = ZonedCalendar(identifier: zoneName) else {
+                throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zoneName).description)
+            }
+            calendar = fresh
+            issueDay = fresh.localDate(of: ctx.now)
+            issueDayCache = IssueDayCache(calendar: fresh, day: issueDay, start: fresh.startOfDay(issueDay), end: fresh.endOfDay(issueDay))
         }
-        let issueDay = calendar.localDate(of: ctx.now)
         let validity = request.validity ?? configuration.defaultValidity
         let lastDay: LocalDate?
         do {
@@ -23,7 +32,14 @@ extension Ledger {
         if let preset = try jurisdiction(), case .refused(let reason, _) = preset.checkValidity(issuedOn: issueDay, lastValidDay: lastDay) {
             throw LedgerError.belowLegalMinimum(reason)
         }
-        let expiry = lastDay.map { Expiry(lastValidDay: $0, calendar: calendar) }
+        let expiry = lastDay.map { day -> Expiry in
+            if let known = issueDayCache?.expiries[day], known.timeZone == calendar.identifier { return known }
+            let computed = Expiry(lastValidDay: day, calendar: calendar)
+            if issueDayCache?.calendar.identifier == calendar.identifier, (issueDayCache?.expiries.count ?? 0) < 64 {
+                issueDayCache?.expiries[day] = computed
+            }
+            return computed
+        }
         let experience = try Self.clean(request.experience, field: "experience", max: 500)
         let message = try Self.clean(request.message, field: "gift message", max: 2000)
         let holder = try findOrCreate(request.holder, role: "holder", now: ctx.now)
@@ -49,7 +65,7 @@ extension Ledger {
         let entry = try append(LedgerEntry(
             id: 0, voucherID: voucher.id, kind: .issued, amount: value.minorUnits, balanceAfter: value.minorUnits,
             currency: value.currency, at: ctx.now, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey,
-            expiryAfter: expiry, statusAfter: .active), to: voucher)
+            expiryAfter: expiry, statusAfter: .active), to: voucher, stateWritten: true)
         return try receipt(for: voucher, entry: entry, now: ctx.now)
     }
 

@@ -28,6 +28,10 @@ public final class Ledger {
     /// Parsed once per version: the active policy and the jurisdiction preset.
     var policyCache: Policy?
     var presetCache: JurisdictionPreset?
+    /// Calendar work of `issue` for the zone and local day last seen (Foundation's Calendar
+    /// took a twentieth of an issue): the calendar, the day, the instants bounding it, and
+    /// the expiries already computed from that day.
+    var issueDayCache: IssueDayCache?
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public convenience init(path: String, clock: any Clock, options: Database.Options = .init(),
@@ -42,6 +46,15 @@ public final class Ledger {
         self.configuration = configuration
         try Migrator.migrate(database, now: clock.now())
         if !database.isReadOnly { try installDefaults(now: clock.now()) }
+    }
+
+    struct IssueDayCache {
+        let calendar: ZonedCalendar
+        let day: LocalDate
+        /// [start, end) of `day` in the zone.
+        let start: Date
+        let end: Date
+        var expiries: [LocalDate: Expiry] = [:]
     }
 
     // MARK: Performing commands
@@ -165,15 +178,25 @@ public final class Ledger {
     }
 
     /// Appends an entry at the head of the chain and writes the voucher state it leads to.
+    /// `stateWritten`: the voucher row already holds that state (just inserted by `issue`), so
+    /// the UPDATE, which rewrote two indexes for nothing, is skipped.
     @discardableResult
-    func append(_ entry: LedgerEntry, to voucher: Voucher) throws -> LedgerEntry {
+    func append(_ entry: LedgerEntry, to voucher: Voucher, stateWritten: Bool = false) throws -> LedgerEntry {
         var e = entry
         let head = try store.lastEntry()
         e.id = (head?.id ?? 0) + 1
         e.previousHash = head?.hash ?? LedgerEntry.genesisHash
         e.hash = LedgerEntry.chainHash(previous: e.previousHash, content: e.canonicalContent)
         try store.append(e)
-        let expiry = (e.kind == .issued || e.kind == .extended) ? e.expiryAfter : voucher.expiry
+        if stateWritten { return e }
+        let setsExpiry = e.kind == .issued || e.kind == .extended
+        if !setsExpiry, e.statusAfter == voucher.storedStatus {
+            // A redemption that leaves status and expiry as they were: touch only the balance
+            // (SQLite rewrites an index for every column named in SET, changed or not).
+            try store.updateBalance(of: voucher.id, balance: e.balanceAfter)
+            return e
+        }
+        let expiry = setsExpiry ? e.expiryAfter : voucher.expiry
         try store.updateState(of: voucher.id, balance: e.balanceAfter, status: e.statusAfter, expiry: expiry)
         return e
     }

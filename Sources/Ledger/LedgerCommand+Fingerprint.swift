@@ -41,17 +41,22 @@ extension LedgerCommand {
 
     /// SHA-256 of the canonical fields.
     public var fingerprint: [UInt8] {
-        var h = SHA256()
+        // The same bytes as ever (stored fingerprints must keep matching), gathered first and
+        // hashed in one update rather than four small generic ones per field.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
         for field in canonicalFields {
             if let f = field {
-                h.update(String(f.utf8.count).utf8)
-                h.update(CollectionOfOne(UInt8(58)))
-                h.update(f.utf8)
+                bytes.append(contentsOf: String(f.utf8.count).utf8)
+                bytes.append(58)
+                bytes.append(contentsOf: f.utf8)
             } else {
-                h.update("-".utf8)
+                bytes.append(UInt8(ascii: "-"))
             }
-            h.update(CollectionOfOne(UInt8(124)))
+            bytes.append(124)
         }
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update($0) }
         return h.finalize()
     }
 }

@@ -158,6 +158,14 @@ public final class Database {
 
     // MARK: Transactions
 
+    /// BEGIN, COMMIT, SAVEPOINT and RELEASE run several times per request in a busy writer:
+    /// prepared once and stepped, rather than parsed by sqlite3_exec each time.
+    private func control(_ sql: String) throws(DatabaseError) {
+        let s = try cachedStatement(sql)
+        defer { s.reset() }
+        while try s.step() {}
+    }
+
     /// One write transaction. BEGIN IMMEDIATE takes the write lock up front, so the busy
     /// timeout applies here and never mid-transaction, where a deferred transaction
     /// upgrading to a writer gets SQLITE_BUSY that no waiting cures
@@ -165,11 +173,11 @@ public final class Database {
     /// Nested calls run inside the outer transaction as a savepoint.
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try savepoint(body) }
-        try execute("BEGIN IMMEDIATE")
+        try control("BEGIN IMMEDIATE")
         transactionDepth += 1
         do {
             let result = try body()
-            try execute("COMMIT")
+            try control("COMMIT")
             transactionDepth -= 1
             return result
         } catch {
@@ -194,12 +202,12 @@ public final class Database {
     /// A savepoint inside the current transaction: undone alone if `body` throws, so one
     /// failed operation in a batch does not undo the others.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT gw")
+        try control("SAVEPOINT gw")
         transactionDepth += 1
         do {
             let result = try body()
             transactionDepth -= 1
-            try execute("RELEASE gw")
+            try control("RELEASE gw")
             return result
         } catch {
             transactionDepth -= 1

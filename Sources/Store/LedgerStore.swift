@@ -73,6 +73,11 @@ public struct LedgerStore {
         ])
     }
 
+    /// Writes a new balance when status and expiry stay as they are.
+    public func updateBalance(of id: VoucherID, balance: Int64) throws {
+        try db.run("UPDATE vouchers SET balance = ? WHERE id = ?", [.integer(balance), .text(id.rawValue)])
+    }
+
     /// Active vouchers whose expiry has passed, oldest first (uses the status/expiry index).
     public func activeVouchersExpired(before now: Date, limit: Int) throws -> [Voucher] {
         try db.query("""

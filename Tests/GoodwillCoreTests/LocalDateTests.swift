@@ -126,3 +126,73 @@ struct RFC3339Tests {
         #expect(RFC3339.parse(input) == nil)
     }
 }
+
+/// The byte-level formatters against the plain string arithmetic they replaced.
+@Suite struct ByteFormattingTests {
+    func reference(_ d: LocalDate) -> String {
+        let y = String(d.year), m = String(d.month), dd = String(d.day)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count < 2 ? "0" : "") + m + "-" + (dd.count < 2 ? "0" : "") + dd
+    }
+
+    /// RFC3339.format as it was written before (string interpolation).
+    func referenceFormat(_ date: Date) -> String {
+        func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = date.unixMilliseconds
+        var seconds = ms / 1000
+        var millis = ms % 1000
+        if millis < 0 { millis += 1000; seconds -= 1 }
+        let days = Int((seconds - ((seconds % 86_400) + 86_400) % 86_400) / 86_400)
+        let secs = Int(seconds - Int64(days) * 86_400)
+        var text = "\(reference(LocalDate(daysSinceEpoch: days)))T\(pad2(secs / 3600)):\(pad2(secs / 60 % 60)):\(pad2(secs % 60))"
+        if millis != 0 { text += "." + String(repeating: "0", count: 3 - String(millis).count) + String(millis) }
+        return text + "Z"
+    }
+
+    @Test func isoStringAndRFC3339_matchTheReference() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let ms = Int64.random(in: -62_000_000_000_000...253_000_000_000_000, using: &rng)
+            let date = Date(unixMilliseconds: ms)
+            let text = RFC3339.format(date)
+            #expect(text == referenceFormat(date))
+            let day = LocalDate(daysSinceEpoch: Int((ms - ((ms % 86_400_000) + 86_400_000) % 86_400_000) / 86_400_000))
+            #expect(day.isoString == reference(day))
+            #expect(text.hasPrefix(day.isoString + "T"))
+            #expect(LocalDate(iso: day.isoString) == day)
+        }
+        #expect(RFC3339.format(Date(unixMilliseconds: 0)) == "1970-01-01T00:00:00Z")
+        #expect(RFC3339.format(Date(unixMilliseconds: 1_776_331_800_007)) == "2026-04-16T09:30:00.007Z")
+        #expect(RFC3339.format(Date(unixMilliseconds: -1_000)) == "1969-12-31T23:59:59Z")
+    }
+
+    @Test func isoParsing_refusesWhatItAlwaysRefused() {
+        for text in ["2026-4-16", "2026-04-16 ", "26-04-16", "2026/04/16", "2026-02-30", "2026-13-01", "２026-04-16", "+026-04-16", "2026-0a-16", ""] {
+            #expect(LocalDate(iso: text) == nil, "\(text)")
+        }
+        #expect(LocalDate(iso: "2024-02-29") == LocalDate(year: 2024, month: 2, day: 29))
+    }
+
+    @Test func generatedIDsAndCodes_areWellFormedAndDistinct_acrossThreads() async throws {
+        let perTask = 2000
+        let all = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<perTask).flatMap { _ in [VoucherID.generate().rawValue, VoucherCode.generate().canonical] } }
+            }
+            var out: [String] = []
+            for await part in group { out += part }
+            return out
+        }
+        #expect(all.count == 4 * perTask * 2)
+        #expect(Set(all).count == all.count)
+        for text in all.prefix(200) {
+            if text.hasPrefix("vch_") {
+                #expect(VoucherID.parse(text) != nil && text.count == 20)
+            } else {
+                #expect((try? VoucherCode.parse(text))?.canonical == text)
+            }
+        }
+        // Every symbol shows up: the low five bits of each byte are used, not a constant.
+        let symbols = Set(all.filter { !$0.hasPrefix("vch_") }.joined())
+        #expect(symbols.count == 32)
+    }
+}

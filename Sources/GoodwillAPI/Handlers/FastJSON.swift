@@ -53,6 +53,12 @@ struct JSONWriter {
     /// RFC 8259 §7, and '/' left alone as JSONEncoder's .withoutEscapingSlashes does.
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Nearly every string (IDs, codes, instants) needs no escape: copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)

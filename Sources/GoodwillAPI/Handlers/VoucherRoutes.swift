@@ -67,7 +67,8 @@ enum VoucherRoutes {
     }
 
     static func redeem(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(RedemptionBody.self, from: c.request, allowed: BodyFields.redemption)
+        let body = try FastBody.redemption(c.request.body)
+            ?? JSON.decode(RedemptionBody.self, from: c.request, allowed: BodyFields.redemption)
         return .command(.redeem(c.voucher("id"), amount: body.amount, reference: body.reference),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }

@@ -15,28 +15,32 @@ public struct Router: Sendable {
 
     public func match(method: HTTPMethod, segments: [String]) -> Match {
         var allowed: [String] = []
-        var best: (route: Route, parameters: [String: String], literals: Int)?
+        var best: (route: Route, literals: Int)?
+        // Literals are compared first and parameters collected only for the winner: building a
+        // dictionary for every candidate route cost more than the rest of the match.
         for route in routes where route.segments.count == segments.count {
-            var parameters: [String: String] = [:]
             var literals = 0
             var ok = true
             for (pattern, value) in zip(route.segments, segments) {
-                switch pattern {
-                case .literal(let l):
-                    if l != value { ok = false } else { literals += 1 }
-                case .parameter(let name):
-                    parameters[name] = value
+                if case .literal(let l) = pattern {
+                    guard l == value else { ok = false; break }
+                    literals += 1
                 }
-                if !ok { break }
             }
             guard ok else { continue }
             guard route.method == method || (method == .head && route.method == .get) else {
                 allowed.append(route.method.rawValue)
                 continue
             }
-            if best == nil || literals > best!.literals { best = (route, parameters, literals) }
+            if best == nil || literals > best!.literals { best = (route, literals) }
         }
-        if let best { return .found(best.route, best.parameters) }
+        if let best {
+            var parameters: [String: String] = [:]
+            for (pattern, value) in zip(best.route.segments, segments) {
+                if case .parameter(let name) = pattern { parameters[name] = value }
+            }
+            return .found(best.route, parameters)
+        }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(Array(Set(allowed)).sorted())
     }
 }
