@@ -44,15 +44,9 @@ extension SupportService {
             throw SupportError.invalid("Cannot read \(path): \(error.localizedDescription)")
         }
         struct Abort: Error { let result: ImportResult }
-        // A big import touches every page it writes again and again (random keys in the unique
-        // indexes on voucher ID, code and holder email, the holders table itself). A page cache that
-        // holds the whole working set (the database grows about 8 bytes per byte of CSV) keeps them
-        // in memory instead of spilling dirty pages to the WAL and reading them back mid-transaction
-        // (https://sqlite.org/pragma.html#pragma_cache_size); pages are only allocated when used.
-        // The connection's own setting comes back afterwards.
-        let previousCacheSize = try db.scalarInt("PRAGMA cache_size")
-        try db.execute("PRAGMA cache_size = -\(Self.importCacheKiB(fileBytes: data.count))")
-        defer { try? db.execute("PRAGMA cache_size = \(previousCacheSize)") }
+        // A big import touches every index page; a larger page cache for this connection keeps
+        // them in memory instead of spilling to the WAL mid-transaction (https://sqlite.org/pragma.html#pragma_cache_size).
+        try db.execute("PRAGMA cache_size = -262144")
         do {
             return try db.writeTransaction {
                 // For a big book, the secondary (non-unique) indexes are dropped and built again at
@@ -73,13 +67,6 @@ extension SupportService {
         } catch let abort as Abort {
             return abort.result
         }
-    }
-
-    /// The page cache for importing a file of `fileBytes`, in KiB: ten times the file, at least
-    /// 256 MiB, at most a quarter of the machine's memory.
-    static func importCacheKiB(fileBytes: Int) -> Int {
-        let quarter = Int(min(ProcessInfo.processInfo.physicalMemory / 4, UInt64(Int.max))) / 1024
-        return max(262_144, min(fileBytes / 1024 * 10, quarter))
     }
 
     /// Files larger than this (about 50,000 rows) are imported with their secondary indexes rebuilt.
