@@ -6,6 +6,7 @@
 #  3. The same file with one bad row: everything validated, nothing stored, the row named.
 #  plus `goodwill verify` and `report reconciliation` over the imported book.
 # usage: Benchmarks/support.sh [ROWS]
+#   SUPPORT_IMPORT_ONLY=1: only generate and import the book (step 1), for iterating on the import.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N=${1:-1000000}
@@ -22,12 +23,13 @@ secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 echo "== generating $N rows"
 python3 Benchmarks/generate_import_csv.py "$WORK/book.csv" "$N"
-python3 Benchmarks/generate_import_csv.py "$WORK/bad.csv" "$N" $((N / 2 + 1))
+[ "${SUPPORT_IMPORT_ONLY:-0}" = 1 ] || python3 Benchmarks/generate_import_csv.py "$WORK/bad.csv" "$N" $((N / 2 + 1))
 ls -l "$WORK/book.csv" | awk '{printf "book.csv: %.0f MB\n", $5 / 1048576}'
 
 export GOODWILL_DB="$WORK/big.db"
 t0=$(now); "$BIN" import vouchers "$WORK/book.csv" 2>/dev/null; t1=$(now)
-echo "import of $N vouchers: $(secs $t0 $t1) s"
+echo "import of $N vouchers: $(secs $t0 $t1) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+[ "${SUPPORT_IMPORT_ONLY:-0}" = 1 ] && exit 0
 
 t0=$(now); "$BIN" report liability --format csv 2>/dev/null > "$WORK/liability.csv"; t1=$(now)
 echo "report liability over $N vouchers: $(secs $t0 $t1) s ($(($(wc -l < "$WORK/liability.csv") - 1)) currency/month rows)"

@@ -31,6 +31,71 @@ struct BulkWriter {
         nextID = (last?.id ?? 0) + 1
         head = last?.hash ?? LedgerEntry.genesisHash
         holdersOnFile = try db.scalarInt("SELECT count(*) FROM holders") > 0
+        insertHolder = try db.cachedStatement("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)")
+        insertVoucher = try db.cachedStatement("""
+            INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at,
+                last_valid_day, expires_at, time_zone, holder_id, purchaser_id, experience, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertEntry = try db.cachedStatement("INSERT INTO entries (\(LedgerStore.entryColumnList)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        // What is the same on every row is bound once: bindings outlive a statement's reset.
+        try insertHolder.bind(5, now.unixMilliseconds)
+        try insertVoucher.bind(4, issuer)
+        try insertVoucher.bind(17, nil as String?)  // message
+        try insertEntry.bind(8, actor)
+        try insertEntry.bind(11, nil as String?)  // idempotency key
+        try insertEntry.bind(12, nil as Int64?)   // related entry
+        try insertEntry.bind(17, nil as Int64?)   // decision
+    }
+
+    // Prepared once for the whole import, bound by index: a million rows would otherwise build a
+    // value array and look the statement up by its SQL text for every insert.
+    let insertHolder: Statement
+    let insertVoucher: Statement
+    let insertEntry: Statement
+
+    /// `LedgerStore.insert(_:codeKey:)` with the import's constant columns already bound.
+    func insert(_ v: Voucher, codeKey: String) throws {
+        let s = insertVoucher
+        try s.bind(1, v.id.rawValue)
+        try s.bind(2, v.code)
+        try s.bind(3, codeKey)
+        try s.bind(5, v.kind.rawValue)
+        try s.bind(6, v.storedStatus.rawValue)
+        try s.bind(7, v.value.currency.code)
+        try s.bind(8, v.value.minorUnits)
+        try s.bind(9, v.balance.minorUnits)
+        try s.bind(10, v.issuedAt.unixMilliseconds)
+        try s.bind(11, v.expiry?.lastValidDay.isoString)
+        try s.bind(12, v.expiry?.instant.unixMilliseconds)
+        try s.bind(13, v.timeZone)
+        try s.bind(14, v.holderID?.rawValue)
+        try s.bind(15, v.purchaserID?.rawValue)
+        try s.bind(16, v.experience)
+        try s.run()
+    }
+
+    /// `LedgerStore.append(_:)` for an entry of this import (actor, no idempotency key, related
+    /// entry or decision: bound once).
+    func insert(_ e: LedgerEntry) throws {
+        assert(e.actor == actor && e.idempotencyKey == nil && e.relatedEntryID == nil && e.decisionID == nil)
+        let s = insertEntry
+        try s.bind(1, e.id)
+        try s.bind(2, e.voucherID.rawValue)
+        try s.bind(3, e.kind.rawValue)
+        try s.bind(4, e.amount)
+        try s.bind(5, e.balanceAfter)
+        try s.bind(6, e.currency.code)
+        try s.bind(7, e.at.unixMilliseconds)
+        try s.bind(9, e.reason)
+        try s.bind(10, e.reference)
+        try s.bind(13, e.expiryAfter?.lastValidDay.isoString)
+        try s.bind(14, e.expiryAfter?.timeZone)
+        try s.bind(15, e.expiryAfter?.instant.unixMilliseconds)
+        try s.bind(16, e.statusAfter.rawValue)
+        try s.bind(18, blob: e.previousHash)
+        try s.bind(19, blob: e.hash)
+        try s.run()
     }
 
     mutating func holder(_ email: String?, name: String?) throws -> HolderID? {
@@ -44,8 +109,11 @@ struct BulkWriter {
             return existing.id
         }
         let h = Holder(id: FastText.identifier(HolderID.self, using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
-        try db.run("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)",
-                   [.text(h.id.rawValue), .text(key), .text(email), .optional(name), .integer(now.unixMilliseconds)])
+        try insertHolder.bind(1, h.id.rawValue)
+        try insertHolder.bind(2, key)
+        try insertHolder.bind(3, email)
+        try insertHolder.bind(4, name)
+        try insertHolder.run()  // first_seen_at (5) is bound once, in init
         holdersCreated += 1
         holders[key] = h.id
         return h.id
@@ -56,7 +124,7 @@ struct BulkWriter {
         e.id = nextID
         e.previousHash = head
         e.hash = LedgerEntry.chainHash(previous: head, content: e.canonicalContent)
-        try store.append(e)
+        try insert(e)
         head = e.hash
         nextID += 1
     }
@@ -78,7 +146,7 @@ struct BulkWriter {
         let final = v.naturalStatus(balance: row.balance.minorUnits, at: now)
         v.balance = row.balance
         v.storedStatus = final
-        try store.insert(v, codeKey: row.codeKey)
+        try insert(v, codeKey: row.codeKey)
         let currency = row.value.currency
         try append(LedgerEntry(id: 0, voucherID: v.id, kind: .issued, amount: row.value.minorUnits, balanceAfter: row.value.minorUnits,
                                currency: currency, at: row.issuedAt, actor: actor, reason: reason, reference: "import",
