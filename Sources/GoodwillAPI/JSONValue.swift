@@ -29,7 +29,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .integer(let i): out += String(i)
         case .number(let d):
             if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else if d.isFinite { out += String(d) } else { out += "null" }
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .string(let s): JSONString.write(s, to: &out)
         case .array(let a):
             out += "["
             for (i, v) in a.enumerated() {
@@ -41,30 +41,11 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += "{"
             for (i, k) in o.keys.sorted().enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.writeString(k, to: &out)
+                JSONString.write(k, to: &out)
                 out += ":"
                 o[k]!.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    /// RFC 8259 §7: quote, backslash and control characters escaped; everything else as UTF-8.
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -28,7 +28,7 @@ extension SupportService {
             for (i, name) in columns.enumerated() {
                 if i > 0 { out += "," }
                 out += "\"\(name)\":"
-                if let v = values[i] { out += numeric.contains(i) ? v : Self.jsonString(v) } else { out += "null" }
+                if let v = values[i] { out += numeric.contains(i) ? v : JSONString.quoted(v) } else { out += "null" }
             }
             try write(out + "}\n")
         }
@@ -58,22 +58,5 @@ extension SupportService {
             }
         }
         return count
-    }
-
-    /// A JSON string literal (RFC 8259 §7).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
