@@ -35,15 +35,17 @@ let package = Package(
             dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]
         ),
 
+        // Test support shared by the test targets (the repository's folders).
+        .target(name: "RepositoryFiles", path: "Tests/RepositoryFiles"),
         .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore"]),
-        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "GoodwillCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "GoodwillCore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
-        .testTarget(name: "RemindersTests", dependencies: ["Reminders", "Ledger", "Store", "GoodwillCore"]),
-        .testTarget(name: "SupportTests", dependencies: ["Support", "Reminders", "Ledger", "PolicyEngine", "Store", "GoodwillCore"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["RepositoryFiles", "PolicyEngine", "GoodwillCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["RepositoryFiles", "Store", "GoodwillCore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["RepositoryFiles", "Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
+        .testTarget(name: "RemindersTests", dependencies: ["RepositoryFiles", "Reminders", "Ledger", "Store", "GoodwillCore"]),
+        .testTarget(name: "SupportTests", dependencies: ["RepositoryFiles", "Support", "Reminders", "Ledger", "PolicyEngine", "Store", "GoodwillCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GoodwillAPITests", dependencies: ["GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
+        .testTarget(name: "GoodwillAPITests", dependencies: ["RepositoryFiles", "GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
-        .testTarget(name: "CLITests", dependencies: ["GoodwillCore"]),
+        .testTarget(name: "CLITests", dependencies: ["RepositoryFiles", "GoodwillCore"]),
     ]
 )

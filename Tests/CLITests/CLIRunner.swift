@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 
 /// Runs the built `goodwill` binary the way a person would, capturing output and exit code.
 struct CLIResult {
@@ -13,21 +14,7 @@ final class CLIRunner: @unchecked Sendable {
     var database: String { folder.appendingPathComponent("goodwill.db").path }
     let environment: [String: String]
 
-    static let binary: URL = {
-        // The test bundle sits in the same build folder as the executable.
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("goodwill")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        // Fall back to the package's default build folder.
-        var root = URL(fileURLWithPath: #filePath)
-        while root.path != "/" && !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root = root.deletingLastPathComponent()
-        }
-        return root.appendingPathComponent(".build/debug/goodwill")
-    }()
+    static var binary: URL { Repository.goodwillBinary }
 
     init(now: String? = "2025-04-02T10:00:00Z") {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-cli-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 import HTTPServer
 import Ledger
@@ -141,11 +142,7 @@ import Testing
         #expect(await h.post("/v1/policies/activate", #"{"file": "generous.json"}"#, idempotencyKey: nil).status == 400)
     }
 
-    static var policiesFolder: String {
-        var dir = URL(fileURLWithPath: #filePath)
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("Policies").path
-    }
+    static var policiesFolder: String { Repository.file("Policies").path }
 
     @Test func aHolderWithTheirVouchers() async throws {
         let h = try APIHarness()

@@ -1,21 +1,11 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 import PolicyEngine
 import Testing
 @testable import Ledger
 import Store
 
-/// Finds the repository's folders from this file, not from the working directory.
-enum Repository {
-    static let root: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir
-    }()
-    static func file(_ path: String) -> URL { root.appendingPathComponent(path) }
-}
 
 @Suite(.serialized)
 struct FixtureBookTests {

@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import Testing
 @testable import PolicyEngine
 
@@ -6,7 +7,7 @@ import Testing
     static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "US", "US-CA"]
 
     func preset(_ code: String) throws -> JurisdictionPreset {
-        try JurisdictionPreset.load(contentsOf: repositoryRoot().appendingPathComponent("Policies/jurisdictions/\(code).json"))
+        try JurisdictionPreset.load(contentsOf: Repository.root.appendingPathComponent("Policies/jurisdictions/\(code).json"))
     }
 
     @Test(arguments: codes)
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func theFolderHoldsExactlyTheShippedPresets() throws {
-        let folder = repositoryRoot().appendingPathComponent("Policies/jurisdictions")
+        let folder = Repository.root.appendingPathComponent("Policies/jurisdictions")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
         #expect(Set(names) == Set(Self.codes.map { "\($0).json" }))
     }

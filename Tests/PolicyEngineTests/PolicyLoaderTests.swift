@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import Testing
 @testable import PolicyEngine
 
@@ -38,7 +39,7 @@ import Testing
     ]
 
     static func brokenFiles() throws -> [URL] {
-        let folder = repositoryRoot().appendingPathComponent("Fixtures/policies-broken")
+        let folder = Repository.root.appendingPathComponent("Fixtures/policies-broken")
         return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func anUnknownFact_isNamedAndTheKnownFactsListed() throws {
-        let url = repositoryRoot().appendingPathComponent("Fixtures/policies-broken/unknown-fact.json")
+        let url = Repository.root.appendingPathComponent("Fixtures/policies-broken/unknown-fact.json")
         let error = #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(contentsOf: url, hasher: fakeHasher) }
         #expect(error?.description.hasPrefix(
             "unknown-fact.json: rule 3 \"long-standing holders\": condition \"tenure_dayz\": unknown fact; known facts are days_since_expiry, ") == true)
@@ -125,7 +126,7 @@ import Testing
 
 @Suite struct PolicyReadmeTests {
     @Test func theCompleteExampleInTheREADME_loadsAndDecides() throws {
-        let readme = try String(contentsOf: repositoryRoot().appendingPathComponent("Policies/README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: Repository.root.appendingPathComponent("Policies/README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "```json\n"))
         let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
         let policy = try PolicyLoader.load(data: Data(readme[start.upperBound..<end.lowerBound].utf8),

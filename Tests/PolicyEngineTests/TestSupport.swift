@@ -1,16 +1,7 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 @testable import PolicyEngine
-
-/// The repository root, found by walking up from this file until Package.swift appears.
-func repositoryRoot(from file: String = #filePath) -> URL {
-    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-    while url.path != "/" {
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        url = url.deletingLastPathComponent()
-    }
-    return url
-}
 
 /// Stands in for SHA-256 (GoodwillCore's is not on this branch): any stable function of the
 /// bytes shows that the hash is taken from the file and carried into decisions.
@@ -19,7 +10,7 @@ let fakeHasher: PolicyLoader.Hasher = { data in
 }
 
 func shippedPolicy(_ name: String) throws -> Policy {
-    try PolicyLoader.load(contentsOf: repositoryRoot().appendingPathComponent("Policies/\(name)"), hasher: fakeHasher)
+    try PolicyLoader.load(contentsOf: Repository.root.appendingPathComponent("Policies/\(name)"), hasher: fakeHasher)
 }
 
 func date(_ text: String) -> LocalDate {

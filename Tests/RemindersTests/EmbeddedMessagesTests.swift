@@ -1,15 +1,10 @@
 import Foundation
+import RepositoryFiles
 import Testing
 @testable import Reminders
 
 struct EmbeddedMessagesTests {
-    static let folder: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("Policies/messages")
-    }()
+    static let folder = Repository.file("Policies/messages")
 
     /// The binary carries the shipped templates; they must not drift from the files.
     @Test func embeddedTemplates_equalTheirFiles() throws {

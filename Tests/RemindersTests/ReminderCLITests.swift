@@ -1,20 +1,12 @@
 import Foundation
+import RepositoryFiles
 import Testing
 
 /// `goodwill reminders …` run as a person would: the built binary, a fresh database, GOODWILL_NOW.
 @Suite(.serialized) struct ReminderCLITests {
     let folder = TemporaryFolder()
 
-    static let binary: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("goodwill")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: messagesDirectory).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/goodwill")
-    }()
+    static var binary: URL { Repository.goodwillBinary }
 
     func run(_ args: [String], now: String = "2025-04-02T10:00:00Z") throws -> (status: Int32, out: String, err: String) {
         let p = Process()

@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 import Ledger
 @testable import Reminders
@@ -22,13 +23,7 @@ func instant(_ s: String) -> Date { RFC3339.parse(s)! }
 func sek(_ units: Int64) -> Money { Money(minorUnits: units * 100, currency: .sek) }
 
 /// The repository's own message folder, found from this file (Fixtures convention).
-let messagesDirectory: String = {
-    var dir = URL(fileURLWithPath: #filePath)
-    while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-        dir = dir.deletingLastPathComponent()
-    }
-    return dir.appendingPathComponent("Policies/messages").path
-}()
+let messagesDirectory = Repository.file("Policies/messages").path
 
 /// A ledger and its reminder service on a fresh file, with a clock the test moves.
 struct ReminderFixture {

@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import Testing
 
 /// SQL must get its values from bound parameters (`?`), never from text pasted into the
@@ -161,12 +162,5 @@ import Testing
         return (findings, sqlLiterals)
     }
 
-    static func packageRoot() -> URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return url
-    }
+    static func packageRoot() -> URL { Repository.root }
 }

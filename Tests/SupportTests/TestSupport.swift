@@ -1,19 +1,10 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 import Ledger
 import Store
 @testable import Support
 
-enum Repository {
-    static let root: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir
-    }()
-    static func file(_ path: String) -> URL { root.appendingPathComponent(path) }
-}
 
 func instant(_ s: String) -> Date { RFC3339.parse(s)! }
 
