@@ -26,7 +26,11 @@ public final class Database {
     private var cache: [String: Statement] = [:]
     public private(set) var transactionDepth = 0
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = csqlite_disable_memory_statistics() }()
+
     public init(path: String, options: Options = Options()) throws {
+        Self.configured
         self.path = path
         isReadOnly = options.readOnly
         var db: OpaquePointer?
