@@ -3,9 +3,8 @@ import GoodwillCore
 import Ledger
 import Store
 
-/// Writes imported vouchers the way the ledger would (an `issued` entry, then a `redeemed` entry for
-/// what was used before the import, then `expired` if its day has passed), chaining hashes in
-/// memory instead of reading the chain head for every entry. Runs inside the caller's transaction.
+/// Writes imported vouchers, planned by `ImportChain`, with statements prepared once. Runs inside
+/// the caller's transaction, on the thread that owns the connection.
 struct BulkWriter {
     let db: Database
     let store: LedgerStore
@@ -14,13 +13,12 @@ struct BulkWriter {
     let zone: ZonedCalendar
     let now: Date
     let issuer: String
-    var nextID: Int64
-    var head: [UInt8]
+    /// The chain as written so far.
+    var chain: ImportChain
     var holders: [String: HolderID] = [:]
     var holdersCreated = 0
     var totals: [String: (Int, Int64)] = [:]
     var random = BufferedSystemRandom()
-    var expiries: [LocalDate: Expiry] = [:]
     /// An empty holders table at the start: every email is new unless we created it in this import.
     let holdersOnFile: Bool
 
@@ -28,8 +26,8 @@ struct BulkWriter {
         db = service.db; store = service.ledger.store; self.actor = actor; self.reason = reason; self.zone = zone; self.now = now
         issuer = service.ledger.configuration.issuer
         let last = try store.lastEntry()
-        nextID = (last?.id ?? 0) + 1
-        head = last?.hash ?? LedgerEntry.genesisHash
+        chain = ImportChain(actor: actor, reason: reason, now: now, zone: zone,
+                            nextID: (last?.id ?? 0) + 1, head: last?.hash ?? LedgerEntry.genesisHash)
         holdersOnFile = try db.scalarInt("SELECT count(*) FROM holders") > 0
         insertHolder = try db.cachedStatement("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)")
         insertVoucher = try db.cachedStatement("""
@@ -38,14 +36,25 @@ struct BulkWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEntry = try db.cachedStatement("INSERT INTO entries (\(LedgerStore.entryColumnList)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insertVouchers = try db.cachedStatement(Self.multiRow(insertVoucher.sql, rows: Self.rowsPerInsert))
+        insertEntries = try db.cachedStatement(Self.multiRow(insertEntry.sql, rows: Self.rowsPerInsert))
         // What is the same on every row is bound once: bindings outlive a statement's reset.
         try insertHolder.bind(5, now.unixMilliseconds)
+        for row in 0..<Int32(Self.rowsPerInsert) {
+            let v = row * Self.voucherColumns, e = row * Self.entryColumns
+            try insertVouchers.bind(v + 4, issuer)
+            try insertVouchers.bind(v + 17, nil as String?)  // message
+            try insertEntries.bind(e + 8, actor)
+            try insertEntries.bind(e + 11, nil as String?)  // idempotency key
+            try insertEntries.bind(e + 12, nil as Int64?)   // related entry
+            try insertEntries.bind(e + 17, nil as Int64?)   // decision
+        }
         try insertVoucher.bind(4, issuer)
-        try insertVoucher.bind(17, nil as String?)  // message
+        try insertVoucher.bind(17, nil as String?)
         try insertEntry.bind(8, actor)
-        try insertEntry.bind(11, nil as String?)  // idempotency key
-        try insertEntry.bind(12, nil as Int64?)   // related entry
-        try insertEntry.bind(17, nil as Int64?)   // decision
+        try insertEntry.bind(11, nil as String?)
+        try insertEntry.bind(12, nil as Int64?)
+        try insertEntry.bind(17, nil as Int64?)
     }
 
     // Prepared once for the whole import, bound by index: a million rows would otherwise build a
@@ -53,49 +62,89 @@ struct BulkWriter {
     let insertHolder: Statement
     let insertVoucher: Statement
     let insertEntry: Statement
+    /// The same inserts for `rowsPerInsert` rows at once: each statement run opens its cursors on
+    /// the table and its indexes and closes them again, so one run per row spent a third of the
+    /// import's time there (https://sqlite.org/lang_insert.html, multi-row VALUES).
+    let insertVouchers: Statement
+    let insertEntries: Statement
+    static let rowsPerInsert = 32
+    static let voucherColumns: Int32 = 17
+    static let entryColumns: Int32 = 19
+    /// Written rows not yet inserted: vouchers, then (so that their vouchers are always in first) entries.
+    private var pendingVouchers: [(voucher: Voucher, codeKey: String)] = []
+    private var pendingEntries: [LedgerEntry] = []
 
-    /// `LedgerStore.insert(_:codeKey:)` with the import's constant columns already bound.
-    func insert(_ v: Voucher, codeKey: String) throws {
-        let s = insertVoucher
-        try s.bind(1, v.id.rawValue)
-        try s.bind(2, v.code)
-        try s.bind(3, codeKey)
-        try s.bind(5, v.kind.rawValue)
-        try s.bind(6, v.storedStatus.rawValue)
-        try s.bind(7, v.value.currency.code)
-        try s.bind(8, v.value.minorUnits)
-        try s.bind(9, v.balance.minorUnits)
-        try s.bind(10, v.issuedAt.unixMilliseconds)
-        try s.bind(11, v.expiry?.lastValidDay.isoString)
-        try s.bind(12, v.expiry?.instant.unixMilliseconds)
-        try s.bind(13, v.timeZone)
-        try s.bind(14, v.holderID?.rawValue)
-        try s.bind(15, v.purchaserID?.rawValue)
-        try s.bind(16, v.experience)
-        try s.run()
+    /// "INSERT … VALUES (?, …)" repeated for `rows` rows.
+    static func multiRow(_ sql: String, rows: Int) -> String {
+        guard let values = sql.range(of: "VALUES", options: .backwards) else { return sql }
+        let tuple = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        return sql[..<values.upperBound] + " " + Array(repeating: tuple, count: rows).joined(separator: ", ")
     }
 
-    /// `LedgerStore.append(_:)` for an entry of this import (actor, no idempotency key, related
-    /// entry or decision: bound once).
-    func insert(_ e: LedgerEntry) throws {
+    /// Inserts what is pending: the vouchers, then every full group of entries (the rest wait for
+    /// the next call, or for `finish`).
+    mutating func flush() throws {
+        if pendingVouchers.count == Self.rowsPerInsert {
+            for (row, p) in pendingVouchers.enumerated() { try bind(p.voucher, codeKey: p.codeKey, to: insertVouchers, at: Int32(row) * Self.voucherColumns) }
+            try insertVouchers.run()
+        } else {
+            for p in pendingVouchers { try bind(p.voucher, codeKey: p.codeKey, to: insertVoucher, at: 0); try insertVoucher.run() }
+        }
+        pendingVouchers.removeAll(keepingCapacity: true)
+        var start = 0
+        while pendingEntries.count - start >= Self.rowsPerInsert {
+            for row in 0..<Self.rowsPerInsert { try bind(pendingEntries[start + row], to: insertEntries, at: Int32(row) * Self.entryColumns) }
+            try insertEntries.run()
+            start += Self.rowsPerInsert
+        }
+        pendingEntries.removeFirst(start)
+    }
+
+    /// Inserts everything still pending; call once the last row is written.
+    mutating func finish() throws {
+        try flush()
+        for e in pendingEntries { try bind(e, to: insertEntry, at: 0); try insertEntry.run() }
+        pendingEntries.removeAll()
+    }
+
+    /// Binds `LedgerStore.insert(_:codeKey:)`'s values (but the constant columns, bound once) from parameter `base + 1` on.
+    func bind(_ v: Voucher, codeKey: String, to s: Statement, at base: Int32) throws {
+        try s.bind(base + 1, v.id.rawValue)
+        try s.bind(base + 2, v.code)
+        try s.bind(base + 3, codeKey)
+        try s.bind(base + 5, v.kind.rawValue)
+        try s.bind(base + 6, v.storedStatus.rawValue)
+        try s.bind(base + 7, v.value.currency.code)
+        try s.bind(base + 8, v.value.minorUnits)
+        try s.bind(base + 9, v.balance.minorUnits)
+        try s.bind(base + 10, v.issuedAt.unixMilliseconds)
+        try s.bind(base + 11, v.expiry?.lastValidDay.isoString)
+        try s.bind(base + 12, v.expiry?.instant.unixMilliseconds)
+        try s.bind(base + 13, v.timeZone)
+        try s.bind(base + 14, v.holderID?.rawValue)
+        try s.bind(base + 15, v.purchaserID?.rawValue)
+        try s.bind(base + 16, v.experience)
+    }
+
+    /// Binds `LedgerStore.append(_:)`'s values for an entry of this import (actor, no idempotency
+    /// key, related entry or decision: bound once) from parameter `base + 1` on.
+    func bind(_ e: LedgerEntry, to s: Statement, at base: Int32) throws {
         assert(e.actor == actor && e.idempotencyKey == nil && e.relatedEntryID == nil && e.decisionID == nil)
-        let s = insertEntry
-        try s.bind(1, e.id)
-        try s.bind(2, e.voucherID.rawValue)
-        try s.bind(3, e.kind.rawValue)
-        try s.bind(4, e.amount)
-        try s.bind(5, e.balanceAfter)
-        try s.bind(6, e.currency.code)
-        try s.bind(7, e.at.unixMilliseconds)
-        try s.bind(9, e.reason)
-        try s.bind(10, e.reference)
-        try s.bind(13, e.expiryAfter?.lastValidDay.isoString)
-        try s.bind(14, e.expiryAfter?.timeZone)
-        try s.bind(15, e.expiryAfter?.instant.unixMilliseconds)
-        try s.bind(16, e.statusAfter.rawValue)
-        try s.bind(18, blob: e.previousHash)
-        try s.bind(19, blob: e.hash)
-        try s.run()
+        try s.bind(base + 1, e.id)
+        try s.bind(base + 2, e.voucherID.rawValue)
+        try s.bind(base + 3, e.kind.rawValue)
+        try s.bind(base + 4, e.amount)
+        try s.bind(base + 5, e.balanceAfter)
+        try s.bind(base + 6, e.currency.code)
+        try s.bind(base + 7, e.at.unixMilliseconds)
+        try s.bind(base + 9, e.reason)
+        try s.bind(base + 10, e.reference)
+        try s.bind(base + 13, e.expiryAfter?.lastValidDay.isoString)
+        try s.bind(base + 14, e.expiryAfter?.timeZone)
+        try s.bind(base + 15, e.expiryAfter?.instant.unixMilliseconds)
+        try s.bind(base + 16, e.statusAfter.rawValue)
+        try s.bind(base + 18, blob: e.previousHash)
+        try s.bind(base + 19, blob: e.hash)
     }
 
     mutating func holder(_ email: String?, name: String?) throws -> HolderID? {
@@ -119,48 +168,20 @@ struct BulkWriter {
         return h.id
     }
 
-    mutating func append(_ e: LedgerEntry) throws {
-        var e = e
-        e.id = nextID
-        e.previousHash = head
-        e.hash = LedgerEntry.chainHash(previous: head, content: e.canonicalContent)
-        try insert(e)
-        head = e.hash
-        nextID += 1
-    }
-
-    mutating func write(_ row: VoucherImporter.Row) throws {
+    /// Writes a row the checking stage planned. Its entries were chained assuming every earlier row
+    /// was written; when one was refused here, they are chained again from this writer's head.
+    mutating func write(_ row: VoucherImporter.Row, _ planned: PlannedVoucher) throws {
+        var planned = planned
+        if chain.follows(planned) { chain.advance(past: planned) } else { chain.chain(&planned) }
         let holderID = try holder(row.holderEmail, name: row.holderName)
         let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName)
-        var expiry: Expiry?
-        if let day = row.lastDay {
-            if let e = expiries[day] { expiry = e } else {
-                let e = Expiry(lastValidDay: day, calendar: zone)
-                expiries[day] = e
-                expiry = e
-            }
-        }
-        var v = Voucher(id: FastText.identifier(VoucherID.self, using: &random), code: row.code, value: row.value, balance: row.value, storedStatus: .active, issuedAt: row.issuedAt,
-                        expiry: expiry, timeZone: zone.identifier, holderID: holderID, purchaserID: purchaserID, kind: row.kind,
-                        experience: row.experience, message: nil, issuer: issuer)
-        let final = v.naturalStatus(balance: row.balance.minorUnits, at: now)
-        v.balance = row.balance
-        v.storedStatus = final
-        try insert(v, codeKey: row.codeKey)
+        let v = Voucher(id: planned.voucherID, code: row.code, value: row.value, balance: row.balance, storedStatus: planned.status,
+                        issuedAt: row.issuedAt, expiry: planned.expiry, timeZone: zone.identifier, holderID: holderID,
+                        purchaserID: purchaserID, kind: row.kind, experience: row.experience, message: nil, issuer: issuer)
+        pendingVouchers.append((v, row.codeKey))
+        pendingEntries += planned.entries
+        if pendingVouchers.count == Self.rowsPerInsert { try flush() }
         let currency = row.value.currency
-        try append(LedgerEntry(id: 0, voucherID: v.id, kind: .issued, amount: row.value.minorUnits, balanceAfter: row.value.minorUnits,
-                               currency: currency, at: row.issuedAt, actor: actor, reason: reason, reference: "import",
-                               expiryAfter: expiry, statusAfter: .active))
-        let used = row.value.minorUnits - row.balance.minorUnits
-        if used > 0 {
-            try append(LedgerEntry(id: 0, voucherID: v.id, kind: .redeemed, amount: -used, balanceAfter: row.balance.minorUnits,
-                                   currency: currency, at: now, actor: actor, reason: "redeemed before the import", reference: "import",
-                                   statusAfter: row.balance.minorUnits == 0 ? .redeemed : .active))
-        }
-        if final == .expired {
-            try append(LedgerEntry(id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: row.balance.minorUnits,
-                                   currency: currency, at: now, actor: actor, reason: "expired before the import", statusAfter: .expired))
-        }
         totals[currency.code, default: (0, 0)].0 += 1
         totals[currency.code, default: (0, 0)].1 += row.balance.minorUnits
     }

@@ -60,6 +60,33 @@ import Testing
         #expect(try f.ledger.store.countVouchers() == 2)
     }
 
+    /// Codes already on file are refused by the writing stage, after the checking stage chained
+    /// their entries: the rows after them are chained again, so the ledger still verifies. Rows go
+    /// in 32 to a statement (here 101 rows: three full groups and a rest), foreign keys are not
+    /// checked row by row but hold afterwards, and are checked again once the import is done.
+    @Test func refusedCodesMidFile_areRechained_andForeignKeysHold() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        var first = Self.header
+        for i in stride(from: 10, through: 90, by: 10) { first += "R-\(i),500,500,SEK,2025-01-10,2026-01-10,h\(i % 3)@example.se,Holder,,,,\n" }
+        #expect(try f.support.importVouchers(file: try write(first, f, name: "first.csv"), actor: "test").imported == 9)
+        var text = Self.header
+        for i in 1...101 {
+            let used = i % 4 == 0 ? "120" : "500"
+            text += "R-\(i),500,\(used),SEK,2024-01-10,\(i % 5 == 0 ? "2025-01-10" : "2026-06-30"),h\(i % 7)@example.se,Holder \(i),p\(i % 2)@example.se,,,\n"
+        }
+        let r = try f.support.importVouchers(file: try write(text, f), skipInvalid: true, actor: "test", rebuildIndexesAbove: 0)
+        #expect(r.committed && r.imported == 92 && r.rejected.map(\.line) == Array(stride(from: 11, through: 91, by: 10)))  // R-10 is on line 11
+        #expect(try f.ledger.store.countVouchers() == 101)
+        #expect(try f.ledger.verify().ok)
+        #expect(try f.support.reconciliation().balanced)
+        #expect(try f.ledger.db.query("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty)
+        #expect(try f.ledger.db.scalarInt("PRAGMA foreign_keys") == 1)
+        // Holders on file before the import are found again, not made twice.
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM holders") == 9)
+        #expect(try f.ledger.voucherView(VoucherReference("R-44")).balance == Money(minorUnits: 12_000, currency: .sek))
+        #expect(try f.ledger.voucherView(VoucherReference("R-45")).status == .expired)
+    }
+
     @Test func theFastPaths_agreeWithTheGeneralRoutines() throws {
         for code in ["old-0001", "OLD 00O1", "abc-il-lo", "X-ÅÄÖ-1", " a b ", "UUU", "o0Ii1Ll"] {
             #expect(FastText.codeKey(code) == VoucherCode.normalize(code), "\(code)")
