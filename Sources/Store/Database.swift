@@ -24,6 +24,9 @@ public final class Database {
     public let path: String
     public let isReadOnly: Bool
     private var cache: [String: Statement] = [:]
+    /// Kept alive for the WAL hook that writes to it (see `countWALFrames`).
+    var walCounter: WALFrameCounter?
+    let busyTimeoutMilliseconds: Int32
     public private(set) var transactionDepth = 0
 
     /// Process-wide SQLite settings, applied once before the first connection opens.
@@ -33,6 +36,7 @@ public final class Database {
         Self.configured
         self.path = path
         isReadOnly = options.readOnly
+        busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
         var db: OpaquePointer?
         let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -53,6 +57,7 @@ public final class Database {
     }
 
     deinit {
+        if walCounter != nil { sqlite3_wal_hook(handle, nil, nil) }
         cache.removeAll()
         sqlite3_close_v2(handle)
     }

@@ -1,0 +1,40 @@
+import CSQLite
+
+/// How many frames the write-ahead log holds after a connection's last commit, kept by SQLite's
+/// WAL hook (https://sqlite.org/c3ref/wal_hook.html). Read and written only on the thread that
+/// uses the connection.
+public final class WALFrameCounter: @unchecked Sendable {
+    public internal(set) var frames: Int32 = 0
+    init() {}
+}
+
+extension Database {
+    /// Starts counting the WAL's frames after each commit on this connection. Installing the hook
+    /// replaces SQLite's automatic checkpoint, which uses the same hook: whoever calls this
+    /// checkpoints (see `restartWAL`).
+    public func countWALFrames() -> WALFrameCounter {
+        let counter = WALFrameCounter()
+        walCounter = counter
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            if let context { Unmanaged<WALFrameCounter>.fromOpaque(context).takeUnretainedValue().frames = frames }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(counter).toOpaque())
+        return counter
+    }
+
+    /// Copies the whole WAL into the database file and, once no reader still reads from the WAL,
+    /// lets the next commit write it again from the start (https://sqlite.org/pragma.html#pragma_wal_checkpoint,
+    /// RESTART). Without this a busy server's WAL grows without end: a PASSIVE checkpoint on another
+    /// connection never catches a writer that keeps appending, and SQLite only starts the log over
+    /// when everything in it has been copied. Waits at most `waitMilliseconds` for readers (a long
+    /// report must not stall every write); returns false when it has to be tried again later.
+    @discardableResult
+    public func restartWAL(waitMilliseconds: Int32) throws -> Bool {
+        sqlite3_busy_timeout(handle, waitMilliseconds)
+        defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        guard let row = try queryOne("PRAGMA wal_checkpoint(RESTART)", [], { ($0.int64(0), $0.int64(1), $0.int64(2)) }) else { return false }
+        let done = row.0 == 0
+        if done { walCounter?.frames = 0 }
+        return done
+    }
+}
