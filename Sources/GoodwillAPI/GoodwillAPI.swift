@@ -54,6 +54,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                                 configuration: configuration.ledger)
         // Checkpoints run on their own thread (see Checkpointer), not inside a commit.
         try ledger.db.execute("PRAGMA wal_autocheckpoint = 0")
+        // The writer starts the WAL over every 16 MiB (LedgerWriter.restartWAL); a WAL left larger
+        // than this (by a big import) is cut back to it then (https://sqlite.org/pragma.html#pragma_journal_size_limit).
+        try ledger.db.execute("PRAGMA journal_size_limit = 67108864")
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? configuration.databasePath + "-wal" : nil)
         checkpointer = Checkpointer(path: configuration.databasePath)
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
@@ -77,6 +80,29 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// How many active keys exist: a server with none tells the operator how to make one.
     public func activeKeyCount() throws -> Int64 {
         try readers.withReader { try APIKeyStore($0.db).count() }
+    }
+
+    /// The writer's counters in Prometheus text format: how writes are grouped and synced.
+    func writerMetrics() -> String {
+        let s = commitStatistics
+        return """
+            # HELP goodwill_writer_commands_total Ledger commands committed by the writer thread.
+            # TYPE goodwill_writer_commands_total counter
+            goodwill_writer_commands_total \(s.commands)
+            # HELP goodwill_writer_batches_total Transactions the writer committed them in (commands per batch = group commit).
+            # TYPE goodwill_writer_batches_total counter
+            goodwill_writer_batches_total \(s.batches)
+            # HELP goodwill_writer_syncs_total fdatasync calls on the WAL before answering (durable mode).
+            # TYPE goodwill_writer_syncs_total counter
+            goodwill_writer_syncs_total \(s.syncs)
+            # HELP goodwill_writer_busy_seconds_total Time the writer spent inside transactions.
+            # TYPE goodwill_writer_busy_seconds_total counter
+            goodwill_writer_busy_seconds_total \(s.busySeconds)
+            # HELP goodwill_wal_restarts_total Times the writer copied the WAL into the database and started it over.
+            # TYPE goodwill_wal_restarts_total counter
+            goodwill_wal_restarts_total \(writer.walRestarts.load(ordering: .relaxed))
+
+            """
     }
 
     /// Writer statistics: how many commands went into how many transactions.

@@ -88,6 +88,9 @@ import Testing
         #expect(text.contains(#"goodwill_vouchers{status="active"} 1"#) && text.contains(#"goodwill_vouchers{status="voided"} 1"#))
         #expect(text.contains("goodwill_redemptions_total 1\n"))
         #expect(text.contains("# TYPE goodwill_http_request_duration_seconds histogram"))
+        // Two issues, two redemptions (one refused) and a void went through the writer.
+        #expect(text.contains("goodwill_writer_commands_total 5\n"))
+        #expect(text.contains("# TYPE goodwill_wal_restarts_total counter\ngoodwill_wal_restarts_total 0\n"))
         #expect(!text.contains(id), "metrics must not name vouchers")
     }
 }

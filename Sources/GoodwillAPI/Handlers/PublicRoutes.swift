@@ -19,7 +19,7 @@ enum PublicRoutes {
     static func metrics(_ c: inout RequestContext) throws -> Reply {
         let counts = try c.ledger.db.query("SELECT status, count(*) FROM vouchers GROUP BY status ORDER BY status") { ($0.text(0), $0.int64(1)) }
         return .response(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                                      body: Data(c.api.metrics.render(vouchersByStatus: counts).utf8)))
+                                      body: Data((c.api.metrics.render(vouchersByStatus: counts) + c.api.writerMetrics()).utf8)))
     }
 
     /// What a holder may see of a voucher by its code: status, balance and expiry; nothing personal.

@@ -54,6 +54,13 @@ final class LedgerWriter: @unchecked Sendable {
     private var syncStopping = false
     private let syncFinished = DispatchSemaphore(value: 0)
 
+    /// The WAL's length after the writer's last commit; past `restartWALAfterFrames` (16 MiB of
+    /// 4 KiB pages) the writer starts the log over between batches (see `Database.restartWAL`).
+    private let walFrames: WALFrameCounter
+    static let restartWALAfterFrames: Int32 = 4096
+    private var nextRestartAttempt: UInt64 = 0
+    let walRestarts = Atomic<Int>(0)
+
     let batches = Atomic<Int>(0)
     let commands = Atomic<Int>(0)
     let syncs = Atomic<Int>(0)
@@ -63,6 +70,7 @@ final class LedgerWriter: @unchecked Sendable {
     /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
     init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000) {
         self.ledger = ledger
+        walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
         self.maxBatch = maxBatch
         self.maxPending = maxPending
@@ -119,6 +127,7 @@ final class LedgerWriter: @unchecked Sendable {
             pending = []
             condition.unlock()
             process(work)
+            if walFrames.frames >= Self.restartWALAfterFrames { restartWAL() }
         }
         if walPath != nil {
             syncCondition.lock(); syncStopping = true; syncCondition.broadcast(); syncCondition.unlock()
@@ -162,6 +171,22 @@ final class LedgerWriter: @unchecked Sendable {
         }
         flush()
         hand(answers)
+    }
+
+    /// Between batches, so no write waits inside a transaction: copies the WAL into the database
+    /// and lets the next commit write it from the start. Readers get 5 ms to move on; if one is
+    /// still reading (a long report), the writer goes on and tries again 50 ms later. Commits
+    /// still waiting for the syncer stay durable: the checkpoint syncs the WAL before copying it
+    /// and the database file after, and the syncer's own fdatasync covers what comes next.
+    private func restartWAL() {
+        guard let ledger else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now >= nextRestartAttempt else { return }
+        if (try? ledger.db.restartWAL(waitMilliseconds: 5)) == true {
+            walRestarts.add(1, ordering: .relaxed)
+        } else {
+            nextRestartAttempt = now + 50_000_000
+        }
     }
 
     /// To the syncer, or (without one) straight out on another thread so the next batch starts now.
