@@ -54,11 +54,12 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                                 configuration: configuration.ledger)
         // Checkpoints run on their own thread (see Checkpointer), not inside a commit.
         try ledger.db.execute("PRAGMA wal_autocheckpoint = 0")
-        // The writer starts the WAL over every 16 MiB (LedgerWriter.restartWAL); a WAL left larger
+        // The writer starts the WAL over every 64 MiB (LedgerWriter.restartWAL); a WAL left larger
         // than this (by a big import) is cut back to it then (https://sqlite.org/pragma.html#pragma_journal_size_limit).
         try ledger.db.execute("PRAGMA journal_size_limit = 67108864")
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? configuration.databasePath + "-wal" : nil)
-        checkpointer = Checkpointer(path: configuration.databasePath)
+        // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
+        checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
         router = Router(routes: GoodwillAPI.routes)
