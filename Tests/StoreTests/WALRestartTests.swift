@@ -5,16 +5,22 @@ import Testing
 /// The writer keeps the WAL bounded by starting it over (Database.restartWAL); without it a busy
 /// server's WAL grew to 1.7 GB for a 30 MB database in a minute of redemptions.
 struct WALRestartTests {
+    /// A database in WAL mode without automatic checkpoints, counting frames, with a table `t`.
+    func open(_ t: TempFolder) throws -> (Database, WALFrameCounter) {
+        let db = try Database(path: t.path("a.db"), options: .init(durable: false))
+        try db.execute("PRAGMA wal_autocheckpoint = 0")
+        let frames = db.countWALFrames()
+        try db.execute("CREATE TABLE t (x BLOB)")
+        return (db, frames)
+    }
+
     func walSize(_ t: TempFolder) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: t.path("a.db-wal")))?[.size] as? Int) ?? 0
     }
 
     @Test func theFrameCounter_followsCommits_andARestart_letsTheLogBeWrittenAgainFromTheStart() throws {
         let t = TempFolder()
-        let db = try Database(path: t.path("a.db"), options: .init(durable: false))
-        try db.execute("PRAGMA wal_autocheckpoint = 0")
-        let frames = db.countWALFrames()
-        try db.execute("CREATE TABLE t (x BLOB)")
+        let (db, frames) = try open(t)
         func fill(_ rows: Int) throws {
             try db.writeTransaction { for _ in 0..<rows { try db.run("INSERT INTO t VALUES (randomblob(3000))") } }
         }
@@ -36,10 +42,7 @@ struct WALRestartTests {
 
     @Test func aReaderStillInTheLog_makesTheRestartWaitAtMostItsBudget_andItSucceedsOnceTheReaderIsDone() throws {
         let t = TempFolder()
-        let db = try Database(path: t.path("a.db"), options: .init(durable: false))
-        try db.execute("PRAGMA wal_autocheckpoint = 0")
-        let frames = db.countWALFrames()
-        try db.execute("CREATE TABLE t (x BLOB)")
+        let (db, frames) = try open(t)
         try db.writeTransaction { for _ in 0..<50 { try db.run("INSERT INTO t VALUES (randomblob(3000))") } }
         let reader = try Database(path: t.path("a.db"), options: .init(durable: false))
         try reader.execute("BEGIN")
