@@ -67,13 +67,31 @@ public final class Ledger {
         try db.writeTransaction { try performInTransaction(command, actor: actor, idempotencyKey: idempotencyKey) }
     }
 
-    /// Runs many commands in ONE transaction (one fsync), each in its own savepoint so that a
-    /// refused command leaves the others in place: the group commit a busy server needs.
+    /// Runs many commands in ONE transaction (one fsync), a refused command leaving the others in
+    /// place: the group commit a busy server needs. Commands are refused before they write (a
+    /// balance, a status, an expiry), so the batch first runs without a savepoint per command,
+    /// which cost a sixth of the writer's time; a command that fails after writing something
+    /// (SQLite's change counter moved) sends the whole batch again through one savepoint each.
     public func performBatch(_ commands: [(command: LedgerCommand, actor: String, idempotencyKey: String?)])
         throws -> [Result<LedgerReceipt, any Error>] {
-        try db.writeTransaction {
-            commands.map { c in
-                Result { try db.savepoint { try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey) } }
+        struct FailedAfterWriting: Error {}
+        do {
+            return try db.writeTransaction {
+                try commands.map { c -> Result<LedgerReceipt, any Error> in
+                    let before = db.totalChanges
+                    do {
+                        return .success(try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey))
+                    } catch {
+                        guard db.totalChanges == before else { throw FailedAfterWriting() }
+                        return .failure(error)
+                    }
+                }
+            }
+        } catch is FailedAfterWriting {
+            return try db.writeTransaction {
+                commands.map { c in
+                    Result { try db.savepoint { try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey) } }
+                }
             }
         }
     }

@@ -165,6 +165,11 @@ public final class Database {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows inserted, updated or deleted on this connection since it opened, triggers included
+    /// (https://sqlite.org/c3ref/total_changes.html): unchanged across a failed command means it
+    /// wrote nothing.
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     // MARK: Transactions
 
     /// BEGIN, COMMIT, SAVEPOINT and RELEASE run several times per request in a busy writer:

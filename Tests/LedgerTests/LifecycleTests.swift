@@ -140,4 +140,31 @@ struct IdempotencyTests {
         #expect((try? results[2].get())?.voucher.status == .redeemed)
         #expect(try f.ledger.verify().ok)
     }
+
+    /// A command that fails after it has written (here: its entry is in, then the balance update
+    /// is refused by a trigger standing in for a disk error) must leave nothing behind, while the
+    /// commands around it in the same batch still commit.
+    @Test func aCommandFailingAfterItWrote_leavesNoTrace_andTheRestOfTheBatchCommits() throws {
+        let f = try LedgerFixture()
+        let a = try f.issue(sek(100)), b = try f.issue(sek(100))
+        try f.ledger.db.execute("""
+            CREATE TRIGGER refuse_b BEFORE UPDATE OF balance ON vouchers WHEN OLD.id = '\(b.id)'
+            BEGIN SELECT RAISE(ABORT, 'simulated failure after the entry was written'); END;
+            """)
+        let entriesBefore = try f.ledger.store.countEntries()
+        let results = try f.ledger.performBatch([
+            (.redeem(VoucherReference(a.id), amount: sek(10), reference: nil), "t", "k1"),
+            (.redeem(VoucherReference(b.id), amount: sek(10), reference: nil), "t", "k2"),
+            (.redeem(VoucherReference(a.id), amount: sek(20), reference: nil), "t", "k3"),
+        ])
+        #expect((try? results[0].get()) != nil && (try? results[2].get()) != nil)
+        #expect((try? results[1].get()) == nil)
+        #expect(try f.ledger.store.countEntries() == entriesBefore + 2)
+        #expect(try f.show(a).balance == sek(70) && f.show(b).balance == sek(100))
+        // Nothing of the failed command was kept, not even its idempotency record: a retry runs it.
+        try f.ledger.db.execute("DROP TRIGGER refuse_b")
+        let retry = try f.ledger.perform(.redeem(VoucherReference(b.id), amount: sek(10), reference: nil), actor: "t", idempotencyKey: "k2")
+        #expect(!retry.replayed && retry.voucher.balance == sek(90))
+        #expect(try f.ledger.verify().ok)
+    }
 }
