@@ -7,7 +7,7 @@ import Store
 import Synchronization
 
 /// The one thread that writes. It owns a `Ledger` and drains a queue: consecutive ledger
-/// commands are committed together with `performBatch` (one transaction, a savepoint each), and
+/// commands are committed together with `performBatch` (one transaction; a refused command undone alone), and
 /// each caller is answered only once that transaction is on disk. Other writes (policy
 /// activation, reminder retry) run alone, answered the same way.
 ///
