@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from proofkit import Goodwill, issue_body, log, new_key, request
+from proofkit import finish, Goodwill, issue_body, log, new_key, request
 
 IDLE = int(os.environ.get("IDLE", "2000"))
 RSS_LIMIT_MB = int(os.environ.get("RSS_LIMIT_MB", "256"))
@@ -257,9 +257,4 @@ if fivexx:
     problems.append(f"{len(fivexx)} hostile bodies got a 5xx or no answer: {fivexx[:5]}")
 if final[1] != 200:
     problems.append(f"final /health answered {final[1]}")
-if problems:
-    print("FAILED:")
-    for p in problems:
-        print("  " + p)
-    sys.exit(1)
-print("abuse test passed")
+finish(problems, "abuse test passed")

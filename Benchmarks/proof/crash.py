@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-from proofkit import Goodwill, issue_body, log, new_key, request, sek, sqlite_rows, verify
+from proofkit import finish, Goodwill, issue_body, log, new_key, request, sek, sqlite_rows, verify
 
 KILLS = int(os.environ.get("KILLS", "20"))
 CLIENTS = int(os.environ.get("CLIENTS", "4"))
@@ -177,9 +177,4 @@ print(f"ledger entries checked:  {len(rows)} with idempotency keys; applied twic
       f"{sum(1 for k in acknowledged if k not in by_key)}")
 print(f"negative balances:       {negative}")
 print(f"goodwill verify:         {'ok' if ok else 'FAILED'}")
-if problems:
-    print("FAILED:")
-    for p in problems[:20]:
-        print("  " + p)
-    sys.exit(1)
-print("crash test passed")
+finish(problems, "crash test passed")

@@ -147,6 +147,18 @@ def sqlite_rows(db, sql, args=()):
         con.close()
 
 
+def finish(problems, passed, most=30):
+    """Ends a proof script: the first `most` problems and exit 1, or `passed` and exit 0."""
+    if problems:
+        print("FAILED:")
+        for p in problems[:most]:
+            print("  " + p)
+        if len(problems) > most:
+            print(f"  … and {len(problems) - most} more")
+        sys.exit(1)
+    print(passed)
+
+
 def verify(g):
     r = g.cli("verify", check=False)
     return r.returncode == 0, (r.stdout + r.stderr).strip()

@@ -12,7 +12,7 @@ import random
 import sys
 import threading
 
-from proofkit import Goodwill, issue_body, log, new_key, request, sek, verify
+from proofkit import finish, Goodwill, issue_body, log, new_key, request, sek, verify
 
 CLIENTS = int(os.environ.get("CLIENTS", "16"))
 OPS = int(os.environ.get("OPS", "60"))
@@ -166,9 +166,4 @@ ok, text = verify(g)
 print(f"goodwill verify: {'ok' if ok else 'FAILED'}")
 if not ok:
     problems.append(text[:400])
-if problems:
-    print("FAILED:")
-    for p in problems[:20]:
-        print("  " + p)
-    sys.exit(1)
-print("race test passed")
+finish(problems, "race test passed")

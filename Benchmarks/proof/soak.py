@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from proofkit import Goodwill, new_key, request, sek, sqlite_rows, verify
+from proofkit import finish, Goodwill, new_key, request, sek, sqlite_rows, verify
 
 SOAK_MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
 SAMPLE_SECONDS = float(os.environ.get("SAMPLE_SECONDS", "60"))
@@ -129,9 +129,4 @@ if not ok:
     problems.append(vtext[:300])
 if not outbox and BACKDATED:
     problems.append("the reminder loop wrote nothing to the outbox")
-if problems:
-    print("FAILED:")
-    for p in problems:
-        print("  " + p)
-    sys.exit(1)
-print("soak passed")
+finish(problems, "soak passed")

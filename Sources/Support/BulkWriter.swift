@@ -40,21 +40,20 @@ struct BulkWriter {
         insertEntries = try db.cachedStatement(Self.multiRow(insertEntry.sql, rows: Self.rowsPerInsert))
         // What is the same on every row is bound once: bindings outlive a statement's reset.
         try insertHolder.bind(5, now.unixMilliseconds)
-        for row in 0..<Int32(Self.rowsPerInsert) {
-            let v = row * Self.voucherColumns, e = row * Self.entryColumns
-            try insertVouchers.bind(v + 4, issuer)
-            try insertVouchers.bind(v + 17, nil as String?)  // message
-            try insertEntries.bind(e + 8, actor)
-            try insertEntries.bind(e + 11, nil as String?)  // idempotency key
-            try insertEntries.bind(e + 12, nil as Int64?)   // related entry
-            try insertEntries.bind(e + 17, nil as Int64?)   // decision
+        for (statement, rows) in [(insertVoucher, 1), (insertVouchers, Self.rowsPerInsert)] {
+            for base in stride(from: 0, to: Int32(rows) * Self.voucherColumns, by: Int(Self.voucherColumns)) {
+                try statement.bind(base + 4, issuer)
+                try statement.bind(base + 17, nil as String?)  // message
+            }
         }
-        try insertVoucher.bind(4, issuer)
-        try insertVoucher.bind(17, nil as String?)
-        try insertEntry.bind(8, actor)
-        try insertEntry.bind(11, nil as String?)
-        try insertEntry.bind(12, nil as Int64?)
-        try insertEntry.bind(17, nil as Int64?)
+        for (statement, rows) in [(insertEntry, 1), (insertEntries, Self.rowsPerInsert)] {
+            for base in stride(from: 0, to: Int32(rows) * Self.entryColumns, by: Int(Self.entryColumns)) {
+                try statement.bind(base + 8, actor)
+                try statement.bind(base + 11, nil as String?)  // idempotency key
+                try statement.bind(base + 12, nil as Int64?)   // related entry
+                try statement.bind(base + 17, nil as Int64?)   // decision
+            }
+        }
     }
 
     // Prepared once for the whole import, bound by index: a million rows would otherwise build a

@@ -24,6 +24,11 @@ public struct AmountLine: Sendable, Codable, Equatable {
     public var amount: Money
 
     enum CodingKeys: String, CodingKey { case currency, month, vouchers, amount }
+
+    /// A table row: currency, month, vouchers, amount.
+    var monthRow: [String] { [currency, month ?? "", String(vouchers), amount.decimalString] }
+    /// A footer line: "Total SEK: 1234.50 on 7 vouchers".
+    var totalLine: String { "Total \(currency): \(amount.decimalString) on \(vouchers) vouchers" }
 }
 
 /// Outstanding liability: live balances (active or blocked, not past expiry) by currency and by
@@ -38,8 +43,7 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
     public var table: ReportTable {
         ReportTable(title: "Outstanding liability as of \(asOf), by month of expiry",
                     header: ["currency", "expiry_month", "vouchers", "amount"],
-                    rows: byExpiryMonth.map { [$0.currency, $0.month ?? "", String($0.vouchers), $0.amount.decimalString] },
-                    footer: totals.map { "Total \($0.currency): \($0.amount.decimalString) on \($0.vouchers) vouchers" })
+                    rows: byExpiryMonth.map(\.monthRow), footer: totals.map(\.totalLine))
     }
 }
 
@@ -70,8 +74,7 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
     public var table: ReportTable {
         ReportTable(title: "Breakage: value that expired unredeemed, by month of expiry (as of \(asOf))",
                     header: ["currency", "month", "vouchers", "amount"],
-                    rows: byMonth.map { [$0.currency, $0.month ?? "", String($0.vouchers), $0.amount.decimalString] },
-                    footer: totals.map { "Total \($0.currency): \($0.amount.decimalString) on \($0.vouchers) vouchers" })
+                    rows: byMonth.map(\.monthRow), footer: totals.map(\.totalLine))
     }
 }
 
