@@ -38,3 +38,35 @@ extension Database {
         return done
     }
 }
+
+extension Database {
+    /// Runs `body` with a rollback journal instead of the WAL when this is the only connection to
+    /// the file, then returns to WAL. For one very large transaction (an import of a million rows)
+    /// the WAL writes every new page twice: into the log, then again into the database when it is
+    /// checkpointed. A rollback journal keeps only the original content of pages that already
+    /// existed; pages the transaction appends are written once, straight into the database
+    /// (https://sqlite.org/atomiccommit.html, https://sqlite.org/wal.html#the_wal_file).
+    /// A crash in the middle leaves a hot journal that SQLite rolls back on the next open, which then
+    /// turns WAL on again (`configure`). Synchronous is FULL while the rollback journal is in use: in
+    /// that mode NORMAL may lose more than the last commit on a power cut
+    /// (https://sqlite.org/pragma.html#pragma_synchronous).
+    /// When other connections have the file open SQLite refuses to leave WAL; `body` then runs in
+    /// WAL as always. Returns what `body` returned and whether the rollback journal was used.
+    public func withRollbackJournal<T>(_ body: () throws -> T) throws -> (value: T, rollbackJournal: Bool) {
+        guard !isReadOnly, try scalarText("PRAGMA journal_mode") == "wal",
+              (try? scalarText("PRAGMA journal_mode = DELETE")) == "delete" else {
+            return (try body(), false)
+        }
+        let synchronous = try scalarInt("PRAGMA synchronous")
+        try execute("PRAGMA synchronous = FULL")
+        defer {
+            try? execute("PRAGMA synchronous = \(synchronous)")
+            // Another process may have opened the file meanwhile (a rollback journal lets it);
+            // switching back needs a moment alone, so wait for it as for any busy lock.
+            try? retryingBusy {
+                if try self.scalarText("PRAGMA journal_mode = WAL") != "wal" { throw DatabaseError(extendedCode: SQLITE_BUSY, message: "database is locked", sql: "PRAGMA journal_mode = WAL") }
+            }
+        }
+        return (try body(), true)
+    }
+}

@@ -58,12 +58,15 @@ extension SupportService {
             try? db.execute("PRAGMA cache_size = \(previousCacheSize)")
             try? db.execute("PRAGMA threads = 0")
         }
+        // A big book is imported with a rollback journal when nothing else has the file open: its
+        // new pages are written once instead of twice (see `Database.withRollbackJournal`).
+        let bulk = data.count > threshold
         do {
-            return try db.writeTransaction {
+            func importing() throws -> ImportResult { try db.writeTransaction {
                 // For a big book, the secondary (non-unique) indexes are dropped and built again at
                 // the end, in the same transaction: one sort instead of a million random inserts
                 // (https://sqlite.org/lang_createindex.html). A rollback brings them back as they were.
-                let rebuild = data.count > threshold ? try secondaryIndexes() : []
+                let rebuild = bulk ? try secondaryIndexes() : []
                 for index in rebuild { try db.execute("DROP INDEX \(index.name)") }
                 var result = try data.withUnsafeBytes { raw in
                     try VoucherImporter(service: self, actor: actor, file: path, skipInvalid: skipInvalid).run(CSVReader(bytes: raw))
@@ -82,7 +85,8 @@ extension SupportService {
                     for index in rebuild { try db.execute(index.sql) }
                 }
                 return result
-            }
+            } }
+            return bulk ? try db.withRollbackJournal(importing).value : try importing()
         } catch let abort as Abort {
             return abort.result
         }
@@ -401,3 +405,4 @@ final class BatchChannel: @unchecked Sendable {
     /// The writing stage failed: the checking stage stops at its next record.
     func cancel() { lock.withLock { cancelled = true } }
 }
+

@@ -24,6 +24,7 @@ import Testing
         "options.durable ? \"FULL\" : \"NORMAL\"": "PRAGMA synchronous takes no parameter; one of two literals",
         "Database.applicationID": "PRAGMA application_id takes no parameter; a static Int32 constant",
         "previousCacheSize": "Import: PRAGMA cache_size takes no parameter; an Int64 read back from PRAGMA cache_size",
+        "synchronous": "withRollbackJournal: PRAGMA synchronous takes no parameter; an Int64 read back from PRAGMA synchronous",
         "LedgerStore.entryColumnList": "static let column list of entries in LedgerStore (bulk import)",
         "Self.caseColumns": "static let column list of support_cases in SupportService",
         "index.name": "VoucherImport: DROP INDEX takes no parameter; the names are read from sqlite_master (our own secondary indexes)",

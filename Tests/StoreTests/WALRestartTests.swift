@@ -57,3 +57,52 @@ struct WALRestartTests {
         #expect(try reader.scalarInt("SELECT count(*) FROM t") == 50)
     }
 }
+
+/// A big import runs with a rollback journal when it has the file to itself (Database.withRollbackJournal).
+struct RollbackJournalTests {
+    func open(_ t: TempFolder) throws -> Database {
+        let db = try Database(path: t.path("a.db"), options: .init(durable: false))
+        try db.execute("CREATE TABLE IF NOT EXISTS t (x BLOB)")
+        return db
+    }
+
+    @Test func alone_theBodyRunsWithARollbackJournal_andTheFileIsWALAgainAfter() throws {
+        let t = TempFolder()
+        let db = try open(t)
+        let (modeInside, used) = try db.withRollbackJournal {
+            try db.writeTransaction { try db.run("INSERT INTO t VALUES (randomblob(100))") }
+            return try db.scalarText("PRAGMA journal_mode")
+        }
+        #expect(used)
+        #expect(modeInside == "delete")
+        #expect(try db.scalarInt("PRAGMA synchronous") == 1)  // NORMAL again, as opened
+        #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try open(t).scalarInt("SELECT count(*) FROM t") == 1)
+    }
+
+    @Test func withAnotherConnectionOpen_theBodyRunsInWAL() throws {
+        let t = TempFolder()
+        let db = try open(t)
+        let other = try open(t)
+        #expect(try other.scalarInt("SELECT count(*) FROM t") == 0)
+        let (modeInside, used) = try db.withRollbackJournal { try db.scalarText("PRAGMA journal_mode") }
+        #expect(!used)
+        #expect(modeInside == "wal")
+    }
+
+    @Test func aBodyThatFails_changesNothing_andLeavesWAL() throws {
+        let t = TempFolder()
+        let db = try open(t)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try db.withRollbackJournal {
+                try db.writeTransaction {
+                    try db.run("INSERT INTO t VALUES (randomblob(100))")
+                    throw Refused()
+                }
+            }
+        }
+        #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 0)
+    }
+}
