@@ -50,7 +50,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         self.clock = clock
         // synchronous=NORMAL on the writer's own connection: when `durable`, the writer fdatasyncs the
         // WAL itself before it answers (see LedgerWriter), which keeps FULL's promise without stalling.
-        let ledger = try Ledger(path: configuration.databasePath, clock: clock, options: .init(durable: false),
+        let ledger = try Ledger(path: configuration.databasePath, clock: clock, options: .init(durable: false, bufferedWAL: true),
                                 configuration: configuration.ledger)
         // Checkpoints run on their own thread (see Checkpointer), not inside a commit.
         try ledger.db.execute("PRAGMA wal_autocheckpoint = 0")

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteWALBuffer
 
 /// One SQLite connection, owned by one thread at a time (hence not Sendable).
 /// Statements are prepared once and cached; write transactions are `BEGIN IMMEDIATE`.
@@ -10,10 +11,14 @@ public final class Database {
         /// How long to wait for another writer before giving up.
         public var busyTimeoutMilliseconds: Int32 = 15_000
         public var readOnly: Bool = false
-        public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false) {
+        /// Gather this connection's WAL writes into one write per transaction (the server's
+        /// writer; see Sources/SQLiteWALBuffer/wal_buffer.c for why that is safe).
+        public var bufferedWAL: Bool = false
+        public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false, bufferedWAL: Bool = false) {
             self.durable = durable
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.readOnly = readOnly
+            self.bufferedWAL = bufferedWAL
         }
     }
 
@@ -40,7 +45,13 @@ public final class Database {
         var db: OpaquePointer?
         let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        var vfs: String?
+        if options.bufferedWAL {
+            let registered = goodwill_wal_buffer_register()
+            guard registered == SQLITE_OK else { throw StoreError.cannotOpen(path: path, reason: String(cString: sqlite3_errstr(registered))) }
+            vfs = GOODWILL_WAL_BUFFER_VFS
+        }
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -83,7 +94,7 @@ public final class Database {
     }
 
     /// Some statements (journal mode changes) do not go through the busy handler.
-    private func retryingBusy(_ body: () throws -> Void) throws {
+    func retryingBusy(_ body: () throws -> Void) throws {
         var attempt = 0
         while true {
             do { return try body() } catch let e as DatabaseError where e.isBusy && attempt < 200 {
