@@ -9,14 +9,18 @@
 // Why it is safe: other connections learn of new frames only from the wal-index, which the
 // writer updates after it has written a transaction's last frame, the commit frame (its header
 // carries the database size after the commit; other frames carry zero: https://sqlite.org/fileformat2.html#walformat).
-// This file writes everything it holds as soon as a commit frame is complete, so a committed
-// transaction is in the file (and visible to readers' own file descriptors) before SQLite
-// publishes it, exactly as without the shim. Everything it holds is also written before any
-// read, sync, truncate, size query or close of the WAL, and before a write that does not
-// continue what it holds, so the file always ends up with the same bytes in the same order.
-// A write error surfaces from the call that triggered the write: at the latest, the commit
-// frame's, so SQLite sees the commit fail. A crash loses only frames of a transaction that had
-// not committed, which recovery discards anyway. Files other than WAL files pass straight through.
+// Only writes that continue the log where the last one ended are held; this file writes what it
+// holds as soon as a commit frame is complete, so a committed transaction is in the file (and
+// visible to readers' own file descriptors, and covered by the syncer's fdatasync) before SQLite
+// publishes it, exactly as without the shim. Any other write (the WAL header after a restart, a
+// page or checksum SQLite rewrites in place in a transaction that spilled, walRewriteChecksums in
+// wal.c, which runs after the commit frame) first writes what is held and then goes straight to
+// the file; so do reads, syncs, truncation, size queries, file controls and close. The file thus
+// receives the same bytes in the same order as without the shim, and nothing is held once a
+// commit frame is written. A write error surfaces from the call that triggered the write: at the
+// latest the commit frame's, so SQLite sees the commit fail. A crash loses only frames of a
+// transaction that had not committed, which recovery discards anyway. Files other than WAL files
+// pass straight through.
 //
 // The shim follows the pattern of SQLite's own shims (ext/misc/vfstrace.c): the real file is
 // allocated right after ours, and every method not about writing is forwarded.
@@ -38,6 +42,7 @@ typedef struct BufferedFile {
     unsigned char *buffer;       // NULL for files that are not WAL files
     sqlite3_int64 start;         // file offset of buffer[0]
     int length;                  // bytes held
+    sqlite3_int64 next;          // where the log continues: the end of the last write (-1: not known yet)
     int commitFramePending;      // the last write was the header of a commit frame
 } BufferedFile;
 
@@ -46,6 +51,7 @@ static sqlite3_vfs *underlying;
 static int flushBuffer(BufferedFile *p) {
     if (p->length == 0) return SQLITE_OK;
     int rc = p->real->pMethods->xWrite(p->real, p->buffer, p->length, p->start);
+    p->next = p->start + p->length;
     p->length = 0;
     return rc;
 }
@@ -72,19 +78,27 @@ static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_
     BufferedFile *p = (BufferedFile *)f;
     if (!p->buffer) return p->real->pMethods->xWrite(p->real, data, amount, offset);
     int rc = SQLITE_OK;
+    int continues = p->length > 0 ? offset == p->start + p->length : offset == p->next;
     if (p->length > 0 && offset >= p->start && offset + amount <= p->start + p->length) {
-        // SQLite rewrites a frame of the current transaction in place: change what is held.
+        // SQLite changes a frame of this transaction that is still held: change it here.
         memcpy(p->buffer + (offset - p->start), data, amount);
-    } else if (p->length > 0 && offset == p->start + p->length && p->length + amount <= goodwill_wal_buffer_capacity) {
+    } else if (continues && p->length + amount <= goodwill_wal_buffer_capacity) {
+        if (p->length == 0) p->start = offset;
         memcpy(p->buffer + p->length, data, amount);
         p->length += amount;
     } else {
         rc = flushBuffer(p);
         if (rc != SQLITE_OK) return rc;
-        if (amount > goodwill_wal_buffer_capacity) return p->real->pMethods->xWrite(p->real, data, amount, offset);
-        memcpy(p->buffer, data, amount);
-        p->start = offset;
-        p->length = amount;
+        if (continues && amount <= goodwill_wal_buffer_capacity) {
+            p->start = offset;
+            memcpy(p->buffer, data, amount);
+            p->length = amount;
+        } else {
+            // Not a continuation of the log (or larger than the buffer): straight to the file.
+            rc = p->real->pMethods->xWrite(p->real, data, amount, offset);
+            if (rc != SQLITE_OK) return rc;
+            p->next = offset + amount;
+        }
     }
     if (amount == 24) {
         // A frame header (pages are at least 512 bytes; the WAL header is 32). Bytes 4-7: the
@@ -175,6 +189,7 @@ static int bufferedOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int
     BufferedFile *p = (BufferedFile *)f;
     memset(p, 0, sizeof(*p));
     p->real = (sqlite3_file *)&p[1];
+    p->next = -1;
     if (flags & SQLITE_OPEN_WAL) {
         p->buffer = malloc(goodwill_wal_buffer_capacity);
         if (!p->buffer) return SQLITE_NOMEM;

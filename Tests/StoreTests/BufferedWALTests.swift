@@ -43,6 +43,29 @@ struct BufferedWALTests {
         #expect(try reader.scalarText("PRAGMA integrity_check") == "ok")
     }
 
+    /// A transaction larger than the page cache spills frames into the WAL before it commits; when
+    /// it changes a spilled page again, SQLite rewrites that frame in place and, after the commit
+    /// frame, rewrites the checksums of the frames that follow it (walRewriteChecksums). Those
+    /// writes come after the commit frame and must reach the file before the commit returns.
+    @Test func aSpilledTransactionRewritingItsFrames_isWholeInTheFiles_beforeTheCommitReturns() throws {
+        let t = TempFolder()
+        let db = try writer(t)
+        try db.execute("PRAGMA cache_size = 8")  // pages: the transaction below spills many times
+        try db.writeTransaction {
+            for i in 1...400 { try db.run("INSERT INTO t (id, x) VALUES (?, randomblob(900))", [.integer(Int64(i))]) }
+            try db.run("UPDATE t SET x = zeroblob(900) WHERE id % 7 = 0")  // pages already spilled, changed again
+            for i in 401...420 { try db.run("INSERT INTO t (id, x) VALUES (?, randomblob(900))", [.integer(Int64(i))]) }
+        }
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: t.path("a.db") + suffix, toPath: t.path("copy.db") + suffix)
+        }
+        let copy = try Database(path: t.path("copy.db"), options: .init(durable: false))
+        #expect(try copy.scalarInt("SELECT count(*) FROM t") == 420)
+        #expect(try copy.scalarInt("SELECT count(*) FROM t WHERE x = zeroblob(900)") == 57)
+        #expect(try copy.scalarText("PRAGMA integrity_check") == "ok")
+        _ = db
+    }
+
     @Test func whatWasCommitted_isInTheFilesWithoutACheckpoint_asAfterACrash() throws {
         let t = TempFolder()
         let db = try writer(t)
