@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "RepositoryFiles", path: "Tests/RepositoryFiles"),
         .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["RepositoryFiles", "PolicyEngine", "GoodwillCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["RepositoryFiles", "Store", "GoodwillCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["RepositoryFiles", "Store", "SQLiteWALBuffer", "GoodwillCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["RepositoryFiles", "Ledger", "Store", "PolicyEngine", "GoodwillCore"]),
         .testTarget(name: "RemindersTests", dependencies: ["RepositoryFiles", "Reminders", "Ledger", "Store", "GoodwillCore"]),
         .testTarget(name: "SupportTests", dependencies: ["RepositoryFiles", "Support", "Reminders", "Ledger", "PolicyEngine", "Store", "GoodwillCore"]),

@@ -28,6 +28,7 @@
 #include "wal_buffer.h"
 #include <sqlite3.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,14 +44,22 @@ typedef struct BufferedFile {
     sqlite3_int64 start;         // file offset of buffer[0]
     int length;                  // bytes held
     sqlite3_int64 next;          // where the log continues: the end of the last write (-1: not known yet)
+    struct BufferedFile *wal;    // of a database file: its WAL, while open
+    struct BufferedFile *database; // of a WAL file: its database file
     int commitFramePending;      // the last write was the header of a commit frame
 } BufferedFile;
 
 static sqlite3_vfs *underlying;
+static atomic_llong heldWrites;     // SQLite's WAL writes that were held, all connections
+static atomic_llong fileWrites;     // writes of held bytes to the file
+
+long long goodwill_wal_buffer_held_writes(void) { return atomic_load_explicit(&heldWrites, memory_order_relaxed); }
+long long goodwill_wal_buffer_file_writes(void) { return atomic_load_explicit(&fileWrites, memory_order_relaxed); }
 
 static int flushBuffer(BufferedFile *p) {
     if (p->length == 0) return SQLITE_OK;
     int rc = p->real->pMethods->xWrite(p->real, p->buffer, p->length, p->start);
+    atomic_fetch_add_explicit(&fileWrites, 1, memory_order_relaxed);
     p->next = p->start + p->length;
     p->length = 0;
     return rc;
@@ -58,6 +67,8 @@ static int flushBuffer(BufferedFile *p) {
 
 static int bufferedClose(sqlite3_file *f) {
     BufferedFile *p = (BufferedFile *)f;
+    if (p->database) p->database->wal = NULL;
+    if (p->wal) p->wal->database = NULL;
     int rc = p->buffer ? flushBuffer(p) : SQLITE_OK;
     free(p->buffer);
     p->buffer = NULL;
@@ -86,6 +97,7 @@ static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_
         if (p->length == 0) p->start = offset;
         memcpy(p->buffer + p->length, data, amount);
         p->length += amount;
+        atomic_fetch_add_explicit(&heldWrites, 1, memory_order_relaxed);
     } else {
         rc = flushBuffer(p);
         if (rc != SQLITE_OK) return rc;
@@ -93,6 +105,7 @@ static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_
             p->start = offset;
             memcpy(p->buffer, data, amount);
             p->length = amount;
+            atomic_fetch_add_explicit(&heldWrites, 1, memory_order_relaxed);
         } else {
             // Not a continuation of the log (or larger than the buffer): straight to the file.
             rc = p->real->pMethods->xWrite(p->real, data, amount, offset);
@@ -153,6 +166,16 @@ static int forwardShmMap(sqlite3_file *f, int region, int size, int extend, void
     return m->iVersion >= 2 && m->xShmMap ? m->xShmMap(REAL(f), region, size, extend, out) : SQLITE_IOERR_SHMMAP;
 }
 static int forwardShmLock(sqlite3_file *f, int offset, int n, int flags) {
+    BufferedFile *p = (BufferedFile *)f;
+    if ((flags & SQLITE_SHM_UNLOCK) && offset == 0 && p->wal && p->wal->length > 0) {
+        // The WAL's write lock (slot 0) is about to be given up with frames still held: they
+        // belong to a transaction that rolled back after spilling (a commit frame would have
+        // written them). They go to the file now, while no other connection can write the log,
+        // as they would have without the shim; otherwise they could land later over frames
+        // another connection wrote meanwhile. Uncommitted, so a failure to write them is harmless.
+        // (SQLite's rollback re-reads page 1, which writes them already; this does not rely on it.)
+        (void)flushBuffer(p->wal);
+    }
     const sqlite3_io_methods *m = REAL(f)->pMethods;
     return m->iVersion >= 2 && m->xShmLock ? m->xShmLock(REAL(f), offset, n, flags) : SQLITE_IOERR_SHMLOCK;
 }
@@ -191,13 +214,22 @@ static int bufferedOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int
     p->real = (sqlite3_file *)&p[1];
     p->next = -1;
     if (flags & SQLITE_OPEN_WAL) {
-        p->buffer = malloc(goodwill_wal_buffer_capacity);
-        if (!p->buffer) return SQLITE_NOMEM;
+        // The database file this log belongs to (https://sqlite.org/c3ref/database_file_object.html),
+        // opened through this VFS too: its lock calls tell when the log's write lock is given up.
+        // Should it be another VFS's, the log is written through unbuffered.
+        sqlite3_file *database = sqlite3_database_file_object(name);
+        if (database && database->pMethods == &bufferedMethods) {
+            p->buffer = malloc(goodwill_wal_buffer_capacity);
+            if (!p->buffer) return SQLITE_NOMEM;
+            p->database = (BufferedFile *)database;
+        }
     }
     int rc = underlying->xOpen(underlying, name, p->real, flags, outFlags);
     if (p->real->pMethods) {
         p->base.pMethods = &bufferedMethods;  // xClose runs even when the open failed
+        if (p->database) p->database->wal = p;
     } else {
+        p->database = NULL;
         free(p->buffer);
         p->buffer = NULL;
     }
