@@ -4,6 +4,7 @@
 #   money          Money.parse and arithmetic (Sources/GoodwillCore), round trip holds
 #   voucher-code   VoucherCode.parse / normalize (Sources/GoodwillCore), round trip, redaction
 #   policy-loader  PolicyLoader + evaluation of what loads (Sources/PolicyEngine)
+#   redemption-body  FastBody.redemption (Sources/GoodwillAPI), must agree with JSONDecoder
 # Each target is compiled directly from the module's sources plus Benchmarks/fuzz/<target>.swift,
 # seeded from Benchmarks/fuzz/seeds/<target>/ (and Policies/, Fixtures/policies-broken/ for the
 # loader), and runs for FUZZ_SECONDS (default 30). Prints executions and crashes per target and
@@ -16,7 +17,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-FUZZ_TARGETS="${FUZZ_TARGETS:-http-parser money voucher-code policy-loader}"
+FUZZ_TARGETS="${FUZZ_TARGETS:-http-parser money voucher-code policy-loader redemption-body}"
 FUZZ_DIR="${FUZZ_DIR:-$root/.build/fuzz}"
 mkdir -p "$FUZZ_DIR/bin"
 
@@ -33,6 +34,15 @@ fi
 sources() { find "$root/Sources/$1" -name '*.swift' | sort; }
 quiet() { grep -v "Cannot export local symbol" || true; }
 
+# GoodwillCore as a static library with its module, for targets built on it (once per run;
+# targets may build in parallel, so each builds into its own folder).
+core_library() {
+  lib="$FUZZ_DIR/bin/core-$target"
+  mkdir -p "$lib"
+  swiftc "${flags[@]}" -module-name GoodwillCore -emit-module -emit-library -static \
+    -emit-module-path "$lib/GoodwillCore.swiftmodule" $(sources GoodwillCore) -o "$lib/libGoodwillCore.a" 2>&1 | quiet
+}
+
 build() {
   local target="$1" out="$FUZZ_DIR/bin/fuzz-$1"
   case "$target" in
@@ -41,13 +51,15 @@ build() {
     money|voucher-code)
       swiftc "${flags[@]}" -module-name GoodwillCore $(sources GoodwillCore) "$root/Benchmarks/fuzz/$target.swift" -o "$out" 2>&1 | quiet ;;
     policy-loader)
-      local lib="$FUZZ_DIR/bin/core"
-      mkdir -p "$lib"
-      swiftc "${flags[@]}" -module-name GoodwillCore -emit-module -emit-library -static \
-        -emit-module-path "$lib/GoodwillCore.swiftmodule" $(sources GoodwillCore) -o "$lib/libGoodwillCore.a" 2>&1 | quiet
+      core_library
       swiftc "${flags[@]}" -module-name PolicyEngine -I "$lib" -L "$lib" -lGoodwillCore \
         $(sources PolicyEngine) "$root/Benchmarks/fuzz/policy-loader.swift" -o "$out" 2>&1 | quiet ;;
-    *) echo "unknown fuzz target '$target'; known: http-parser money voucher-code policy-loader" >&2; return 1 ;;
+    redemption-body)
+      # FastBody.swift alone (it holds RedemptionBody too), not the whole API module.
+      core_library
+      swiftc "${flags[@]}" -module-name GoodwillAPI -I "$lib" -L "$lib" -lGoodwillCore \
+        "$root/Sources/GoodwillAPI/Handlers/FastBody.swift" "$root/Benchmarks/fuzz/redemption-body.swift" -o "$out" 2>&1 | quiet ;;
+    *) echo "unknown fuzz target '$target'; known: http-parser money voucher-code policy-loader redemption-body" >&2; return 1 ;;
   esac
   [ -x "$out" ]
 }

@@ -6,6 +6,13 @@ import GoodwillCore
 /// Anything else — a reference, other member order, an unknown currency, a bad number — returns
 /// nil and goes through the full decoder, which also words every error. A test holds the two
 /// to the same result.
+/// The body of `POST /v1/vouchers/{id}/redemptions`. Kept in this file with `FastBody` so that
+/// the fuzz target (Benchmarks/fuzz/redemption-body.swift) compiles both without the rest of the API.
+struct RedemptionBody: Decodable {
+    var amount: Money
+    var reference: String?
+}
+
 enum FastBody {
     static func redemption(_ body: Data) -> RedemptionBody? {
         guard body.count <= 256 else { return nil }
