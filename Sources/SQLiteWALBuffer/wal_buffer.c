@@ -3,7 +3,7 @@
 //
 // Why: SQLite writes each WAL frame as two writes, its 24-byte header and then the page
 // (walWriteOneFrame in wal.c). A redemption dirties four or five pages, so the ledger's writer
-// made about ten pwrite calls per redemption, a third of its time in the kernel (measured with
+// made about nine pwrite calls per redemption, a third of its time in the kernel (measured with
 // strace and perf under wrk). Gathered, a batch of redemptions is one call.
 //
 // Why it is safe: other connections learn of new frames only from the wal-index, which the
@@ -15,7 +15,9 @@
 // publishes it, exactly as without the shim. Any other write (the WAL header after a restart, a
 // page or checksum SQLite rewrites in place in a transaction that spilled, walRewriteChecksums in
 // wal.c, which runs after the commit frame) first writes what is held and then goes straight to
-// the file; so do reads, syncs, truncation, size queries, file controls and close. The file thus
+// the file; so do reads, syncs, truncation, size queries, file controls and close, and what a
+// transaction that spilled and rolled back left held is written before the connection gives up
+// the WAL's write lock (see forwardShmLock). The file thus
 // receives the same bytes in the same order as without the shim, and nothing is held once a
 // commit frame is written. A write error surfaces from the call that triggered the write: at the
 // latest the commit frame's, so SQLite sees the commit fail. A crash loses only frames of a
