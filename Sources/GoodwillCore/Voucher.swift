@@ -37,6 +37,11 @@ public struct Voucher: Sendable, Equatable {
     /// The status a voucher falls back to when nothing else holds it (after unblock, reversal,
     /// adjustment or extension): by its balance and expiry.
     public func naturalStatus(balance: Int64, at now: Date) -> VoucherStatus {
+        Self.naturalStatus(balance: balance, expiry: expiry, at: now)
+    }
+
+    /// The same rule for a voucher not built yet (the import plans rows before it writes them).
+    public static func naturalStatus(balance: Int64, expiry: Expiry?, at now: Date) -> VoucherStatus {
         if balance == 0 { return .redeemed }
         if let expiry, expiry.hasPassed(at: now) { return .expired }
         return .active

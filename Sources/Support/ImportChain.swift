@@ -40,7 +40,7 @@ struct ImportChain: Sendable {
         }
         let id = FastText.identifier(VoucherID.self, using: &random)
         let balance = row.balance.minorUnits, value = row.value.minorUnits, currency = row.value.currency
-        let status: VoucherStatus = balance == 0 ? .redeemed : (expiry?.hasPassed(at: now) == true ? .expired : .active)
+        let status = Voucher.naturalStatus(balance: balance, expiry: expiry, at: now)
         var entries = [LedgerEntry(id: 0, voucherID: id, kind: .issued, amount: value, balanceAfter: value,
                                    currency: currency, at: row.issuedAt, actor: actor, reason: reason, reference: "import",
                                    expiryAfter: expiry, statusAfter: .active)]
