@@ -9,7 +9,6 @@ struct BulkWriter {
     let db: Database
     let store: LedgerStore
     let actor: String
-    let reason: String
     let zone: ZonedCalendar
     let now: Date
     let issuer: String
@@ -23,7 +22,7 @@ struct BulkWriter {
     let holdersOnFile: Bool
 
     init(service: SupportService, actor: String, reason: String, zone: ZonedCalendar, now: Date) throws {
-        db = service.db; store = service.ledger.store; self.actor = actor; self.reason = reason; self.zone = zone; self.now = now
+        db = service.db; store = service.ledger.store; self.actor = actor; self.zone = zone; self.now = now
         issuer = service.ledger.configuration.issuer
         let last = try store.lastEntry()
         chain = ImportChain(actor: actor, reason: reason, now: now, zone: zone,

@@ -79,7 +79,7 @@ extension SupportService {
                     // SQLite sorts an index's keys on helper threads only when they do not fit one
                     // in-memory run, whose size follows the page cache; a small cache while building
                     // sorts a million keys on both cores (https://sqlite.org/pragma.html#pragma_threads).
-                    // Dirty pages the smaller cache cannot hold go to the WAL, as they would at commit.
+                    // Dirty pages the smaller cache cannot hold go to the file, as they would at commit.
                     try db.execute("PRAGMA threads = 2")
                     try db.execute("PRAGMA cache_size = -16384")
                     for index in rebuild { try db.execute(index.sql) }
