@@ -37,7 +37,7 @@
 // Under 128 KiB: the unix VFS writes at most 0x1ffff bytes per call (seekAndWrite in os_unix.c
 // masks the length with it) and reports a longer write as a full disk. 31 pages of 4 KiB with
 // their frame headers: a batch of a few redemptions in one call, a large one in a call per 30 frames.
-const int goodwill_wal_buffer_capacity = 31 * 4096;
+static const int capacity = 31 * 4096;
 
 typedef struct BufferedFile {
     sqlite3_file base;
@@ -95,7 +95,7 @@ static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_
     if (p->length > 0 && offset >= p->start && offset + amount <= p->start + p->length) {
         // SQLite changes a frame of this transaction that is still held: change it here.
         memcpy(p->buffer + (offset - p->start), data, amount);
-    } else if (continues && p->length + amount <= goodwill_wal_buffer_capacity) {
+    } else if (continues && p->length + amount <= capacity) {
         if (p->length == 0) p->start = offset;
         memcpy(p->buffer + p->length, data, amount);
         p->length += amount;
@@ -103,7 +103,7 @@ static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_
     } else {
         rc = flushBuffer(p);
         if (rc != SQLITE_OK) return rc;
-        if (continues && amount <= goodwill_wal_buffer_capacity) {
+        if (continues && amount <= capacity) {
             p->start = offset;
             memcpy(p->buffer, data, amount);
             p->length = amount;
@@ -221,7 +221,7 @@ static int bufferedOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int
         // Should it be another VFS's, the log is written through unbuffered.
         sqlite3_file *database = sqlite3_database_file_object(name);
         if (database && database->pMethods == &bufferedMethods) {
-            p->buffer = malloc(goodwill_wal_buffer_capacity);
+            p->buffer = malloc(capacity);
             if (!p->buffer) return SQLITE_NOMEM;
             p->database = (BufferedFile *)database;
         }

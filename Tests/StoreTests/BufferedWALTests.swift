@@ -14,7 +14,16 @@ struct BufferedWALTests {
         return db
     }
 
-    @Test func aTransactionsFrames_reachTheFileInOneWrite() throws {
+    /// The database and its WAL copied as they are on disk while the writer still has them open
+    /// (nothing checkpointed, nothing closed): what a process killed now would leave, opened.
+    func filesAsAKillWouldLeaveThem(_ t: TempFolder) throws -> Database {
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: t.path("a.db") + suffix, toPath: t.path("copy.db") + suffix)
+        }
+        return try Database(path: t.path("copy.db"), options: .init(durable: false))
+    }
+
+    @Test func aTransactionsFrames_areHeld_andWrittenTogether() throws {
         let t = TempFolder()
         let db = try writer(t)
         _ = try db.writeTransaction { try db.run("INSERT INTO t (x) VALUES (randomblob(10))") }
@@ -71,10 +80,7 @@ struct BufferedWALTests {
             try db.run("UPDATE t SET x = zeroblob(900) WHERE id % 7 = 0")  // pages already spilled, changed again
             for i in 401...420 { try db.run("INSERT INTO t (id, x) VALUES (?, randomblob(900))", [.integer(Int64(i))]) }
         }
-        for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(atPath: t.path("a.db") + suffix, toPath: t.path("copy.db") + suffix)
-        }
-        let copy = try Database(path: t.path("copy.db"), options: .init(durable: false))
+        let copy = try filesAsAKillWouldLeaveThem(t)
         #expect(try copy.scalarInt("SELECT count(*) FROM t") == 420)
         #expect(try copy.scalarInt("SELECT count(*) FROM t WHERE x = zeroblob(900)") == 57)
         #expect(try copy.scalarText("PRAGMA integrity_check") == "ok")
@@ -83,8 +89,9 @@ struct BufferedWALTests {
 
     /// A transaction that spilled and then rolled back leaves frames nobody will commit. Another
     /// connection may then write the log from the same place; the writer must not write its old
-    /// frames over that later (they are written, as without the shim, before it gives up the
-    /// WAL's write lock).
+    /// frames over that later. With SQLite 3.40 the rollback re-reads page 1, which writes them;
+    /// the shim also writes them before the WAL's write lock is given up, so this holds without
+    /// relying on that re-read (which this test cannot take away).
     @Test func framesOfARolledBackSpill_neverLandOverAnotherConnectionsCommit() throws {
         let t = TempFolder()
         let db = try writer(t)
@@ -100,10 +107,7 @@ struct BufferedWALTests {
         let other = try Database(path: t.path("a.db"), options: .init(durable: false))
         try other.writeTransaction { for i in 2...400 { try other.run("INSERT INTO t (id, x) VALUES (?, randomblob(900))", [.integer(Int64(i))]) } }
         _ = try db.writeTransaction { try db.run("INSERT INTO t (id, x) VALUES (401, randomblob(900))") }
-        for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(atPath: t.path("a.db") + suffix, toPath: t.path("copy.db") + suffix)
-        }
-        let copy = try Database(path: t.path("copy.db"), options: .init(durable: false))
+        let copy = try filesAsAKillWouldLeaveThem(t)
         #expect(try copy.scalarInt("SELECT count(*) FROM t") == 401)
         #expect(try copy.scalarText("PRAGMA integrity_check") == "ok")
         #expect(try other.scalarInt("SELECT count(*) FROM t") == 401)
@@ -113,12 +117,7 @@ struct BufferedWALTests {
         let t = TempFolder()
         let db = try writer(t)
         for i in 1...100 { _ = try db.writeTransaction { try db.run("INSERT INTO t (id, x) VALUES (?, randomblob(700))", [.integer(Int64(i))]) } }
-        // Copy the database and its WAL as they are on disk while the writer still has them open
-        // (nothing checkpointed, nothing closed): what a process killed now would leave.
-        for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(atPath: t.path("a.db") + suffix, toPath: t.path("copy.db") + suffix)
-        }
-        let copy = try Database(path: t.path("copy.db"), options: .init(durable: false))
+        let copy = try filesAsAKillWouldLeaveThem(t)
         #expect(try copy.scalarInt("SELECT count(*) FROM t") == 100)
         #expect(try copy.scalarText("PRAGMA integrity_check") == "ok")
         _ = db

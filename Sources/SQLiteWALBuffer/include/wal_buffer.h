@@ -9,9 +9,6 @@
 /// once and from several threads; returns an SQLite result code.
 int goodwill_wal_buffer_register(void);
 
-/// Bytes each WAL file of such a connection gathers before it writes them anyway.
-extern const int goodwill_wal_buffer_capacity;
-
 /// Since the process started: WAL writes SQLite made that were held, and writes of held bytes
 /// to the file (for tests and figures).
 long long goodwill_wal_buffer_held_writes(void);
