@@ -155,7 +155,7 @@ struct BulkWriter {
             holders[key] = existing.id
             return existing.id
         }
-        let h = Holder(id: FastText.identifier(HolderID.self, using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
+        let h = Holder(id: HolderID.generate(using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
         try insertHolder.bind(1, h.id.rawValue)
         try insertHolder.bind(2, key)
         try insertHolder.bind(3, email)

@@ -38,7 +38,7 @@ struct ImportChain: Sendable {
                 expiry = e
             }
         }
-        let id = FastText.identifier(VoucherID.self, using: &random)
+        let id = VoucherID.generate(using: &random)
         let balance = row.balance.minorUnits, value = row.value.minorUnits, currency = row.value.currency
         let status = Voucher.naturalStatus(balance: balance, expiry: expiry, at: now)
         var entries = [LedgerEntry(id: 0, voucherID: id, kind: .issued, amount: value, balanceAfter: value,

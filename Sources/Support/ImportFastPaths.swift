@@ -81,20 +81,6 @@ enum FastText {
         return count <= 254 && at > 0 && at < count - 1 && dotAfterAt && afterAtFirst != 0x2E && lastByte != 0x2E
     }
 
-    /// Random prefixed IDs (`vch_…`, `hld_…`): 16 symbols of 5 random bits each (80 bits), like
-    /// `PrefixedIdentifier.generate`, from two draws instead of sixteen.
-    static func identifier<ID: PrefixedIdentifier, R: RandomNumberGenerator>(_ type: ID.Type, using rng: inout R) -> ID {
-        let alphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
-        var bytes = Array(ID.prefix.utf8)
-        var bits = rng.next()
-        for i in 0..<16 {
-            if i == 12 { bits = rng.next() }  // 12 × 5 = 60 bits from the first draw, 20 from the second
-            bytes.append(alphabet[Int(bits & 31)])
-            bits >>= 5
-        }
-        return ID(rawValue: String(decoding: bytes, as: UTF8.self))
-    }
-
     /// `LocalDate(iso:)` for "YYYY-MM-DD" by bytes.
     static func localDate(_ s: String) -> LocalDate? {
         let u = Array(s.utf8)

@@ -186,7 +186,7 @@ struct RFC3339Tests {
         #expect(Set(all).count == all.count)
         for text in all.prefix(200) {
             if text.hasPrefix("vch_") {
-                #expect(VoucherID.parse(text) != nil && text.count == 20)
+                #expect(VoucherID.parse(text) != nil && text.count == 4 + IdentifierTime.symbols + 16)
             } else {
                 #expect((try? VoucherCode.parse(text))?.canonical == text)
             }
