@@ -170,13 +170,14 @@ extension SupportService {
         }
     }
 
-    /// From the holder's random ID, so it reveals nothing about the person.
+    /// From the random end of the holder's ID, so it reveals nothing about the person. (An ID
+    /// begins with the time it was made; holders made in the same import share those symbols.)
     static func pseudonym(_ id: HolderID) -> String {
-        "Former customer " + String(id.rawValue.dropFirst(HolderID.prefix.count).prefix(8)).uppercased()
+        "Former customer " + String(id.rawValue.suffix(8)).uppercased()
     }
 
     /// Replaces what identifies a person. The ledger's entries name vouchers, never people (the
-    /// voucher row links to the holder by a random ID), so the hash chain covers no personal data
+    /// voucher row links to the holder by an ID of time and random bits), so the hash chain covers no personal data
     /// and `verify` still passes; entry reasons are business words written by staff.
     func erasePersonalData(_ id: HolderID, pseudonym: String, now: Date) throws {
         let hid = SQLValue.text(id.rawValue)

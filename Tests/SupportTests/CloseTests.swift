@@ -21,6 +21,17 @@ import Testing
         return (f, [a, b])
     }
 
+    /// Pseudonyms come from the random end of an ID: holders made in the same millisecond (an
+    /// import makes dozens) share the time at the start of their IDs but not their pseudonyms.
+    @Test func pseudonyms_ofHoldersMadeTogether_differ() {
+        var rng = SystemRandomNumberGenerator()
+        let ids = (0..<500).map { _ in HolderID.generate(using: &rng) }
+        let pseudonyms = Set(ids.map(SupportService.pseudonym))
+        #expect(pseudonyms.count == ids.count)
+        #expect(pseudonyms.allSatisfy { $0.hasPrefix("Former customer ") && $0.count == "Former customer ".count + 8 })
+        #expect(SupportService.pseudonym(HolderID(rawValue: "hld_0123456789abcdef")) == "Former customer 89ABCDEF")
+    }
+
     @Test func closingInACashOutJurisdiction_refundsBoth_saysGoodbyeOnce_erases_andStillVerifies() throws {
         let (f, vouchers) = try danishHolder()
         let r = try f.support.close(CloseRequest(holder: "karen@example.dk", erase: true, payoutReference: "BANK-2026-0042"), actor: "support:maria")
