@@ -3,8 +3,9 @@ import RepositoryFiles
 import GoodwillCore
 @testable import PolicyEngine
 
-/// Stands in for SHA-256 (GoodwillCore's is not on this branch): any stable function of the
-/// bytes shows that the hash is taken from the file and carried into decisions.
+/// Deliberately not SHA-256 (which the ledger passes): a stable function of the bytes that no other
+/// code computes shows that the hash is the one of the hasher passed in, taken from the file and
+/// carried into decisions.
 let fakeHasher: PolicyLoader.Hasher = { data in
     "len\(data.count)-sum\(data.reduce(UInt64(0)) { ($0 &* 31) &+ UInt64($1) })"
 }
