@@ -70,12 +70,12 @@ let identifierAlphabet: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
 /// The time part of identifiers: the machine's real-time clock, not the injected one (see
 /// `PrefixedIdentifier`).
-public enum IdentifierTime {
+enum IdentifierTime {
     /// Symbols of milliseconds: 45 bits last until the year 3085.
-    public static let symbols = 9
+    static let symbols = 9
 
     /// Appends the current Unix time in milliseconds as `symbols` symbols, most significant first.
-    public static func append(to bytes: inout [UInt8]) {
+    static func append(to bytes: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         append(milliseconds: UInt64(max(0, now.tv_sec)) &* 1000 &+ UInt64(max(0, now.tv_nsec)) / 1_000_000, to: &bytes)
