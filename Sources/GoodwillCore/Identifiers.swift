@@ -24,15 +24,13 @@ where RawValue == String {
 
 extension PrefixedIdentifier {
     /// The time, then 16 Crockford symbols of 80 random bits from the kernel's secure generator,
-    /// through a buffer (one system call for many IDs).
+    /// through a buffer (one system call for many IDs; see `SecureRandom`).
     public static func generate() -> Self {
-        var bytes = Array(prefix.utf8)
-        IdentifierTime.append(to: &bytes)
-        bytes += SecureRandom.symbols32(16).map { identifierAlphabet[Int($0)] }
-        return Self(rawValue: String(decoding: bytes, as: UTF8.self))
+        var source = SecureRandom.Generator()
+        return generate(using: &source)
     }
 
-    /// The same from `rng`, two draws instead of sixteen.
+    /// The same with the random bits from `rng` (two draws).
     public static func generate<G: RandomNumberGenerator>(using rng: inout G) -> Self {
         var bytes = Array(prefix.utf8)
         IdentifierTime.append(to: &bytes)

@@ -41,6 +41,15 @@ enum SecureRandom {
         }
     }
 
+    /// The pool as a `RandomNumberGenerator`: each number is 8 fresh bytes of it.
+    struct Generator: RandomNumberGenerator {
+        mutating func next() -> UInt64 {
+            var value: UInt64 = 0
+            withUnsafeMutableBytes(of: &value) { SecureRandom.fill($0) }
+            return value
+        }
+    }
+
     /// `count` random symbols below 32 (each byte's low five bits; 256 is a multiple of 32, so unbiased).
     static func symbols32(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

@@ -17,7 +17,6 @@ struct BulkWriter {
     var holders: [String: HolderID] = [:]
     var holdersCreated = 0
     var totals: [String: (Int, Int64)] = [:]
-    var random = BufferedSystemRandom()
     /// An empty holders table at the start: every email is new unless we created it in this import.
     let holdersOnFile: Bool
 
@@ -155,7 +154,7 @@ struct BulkWriter {
             holders[key] = existing.id
             return existing.id
         }
-        let h = Holder(id: HolderID.generate(using: &random), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
+        let h = Holder(id: HolderID.generate(), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
         try insertHolder.bind(1, h.id.rawValue)
         try insertHolder.bind(2, key)
         try insertHolder.bind(3, email)

@@ -23,7 +23,6 @@ struct ImportChain: Sendable {
     private(set) var nextID: Int64
     private(set) var head: [UInt8]
     private var expiries: [LocalDate: Expiry] = [:]
-    private var random = BufferedSystemRandom()
 
     init(actor: String, reason: String, now: Date, zone: ZonedCalendar, nextID: Int64, head: [UInt8]) {
         self.actor = actor; self.reason = reason; self.now = now; self.zone = zone; self.nextID = nextID; self.head = head
@@ -38,7 +37,7 @@ struct ImportChain: Sendable {
                 expiry = e
             }
         }
-        let id = VoucherID.generate(using: &random)
+        let id = VoucherID.generate()
         let balance = row.balance.minorUnits, value = row.value.minorUnits, currency = row.value.currency
         let status = Voucher.naturalStatus(balance: balance, expiry: expiry, at: now)
         var entries = [LedgerEntry(id: 0, voucherID: id, kind: .issued, amount: value, balanceAfter: value,

@@ -1,8 +1,5 @@
 import Foundation
 import GoodwillCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Helpers that keep a million-row import fast without changing what it accepts: each one has the
 /// same result as the general routine it stands in for (tests compare them), but works on bytes.
@@ -105,41 +102,5 @@ enum FastText {
         }
         if ascii { return true }
         return !s.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
-    }
-}
-
-/// The system's cryptographic randomness (/dev/urandom), read 4 KiB at a time instead of one system
-/// call per 8 bytes: new IDs for a million vouchers and holders would otherwise spend seconds there.
-/// Falls back to `SystemRandomNumberGenerator` if the device cannot be read.
-struct BufferedSystemRandom: RandomNumberGenerator {
-    private var buffer = [UInt64](repeating: 0, count: 512)
-    private var index = 512
-
-    mutating func next() -> UInt64 {
-        if index == buffer.count {
-            var filled = false
-            #if canImport(Glibc)
-            let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-            if fd >= 0 {
-                filled = buffer.withUnsafeMutableBytes { raw -> Bool in
-                    var offset = 0
-                    while offset < raw.count {
-                        let n = read(fd, raw.baseAddress! + offset, raw.count - offset)
-                        if n <= 0 { return false }
-                        offset += n
-                    }
-                    return true
-                }
-                close(fd)
-            }
-            #endif
-            if !filled {
-                var system = SystemRandomNumberGenerator()
-                for i in buffer.indices { buffer[i] = system.next() }
-            }
-            index = 0
-        }
-        defer { index += 1 }
-        return buffer[index]
     }
 }

@@ -405,4 +405,3 @@ final class BatchChannel: @unchecked Sendable {
     /// The writing stage failed: the checking stage stops at its next record.
     func cancel() { lock.withLock { cancelled = true } }
 }
-
