@@ -71,7 +71,7 @@ static int bufferedClose(sqlite3_file *f) {
     BufferedFile *p = (BufferedFile *)f;
     if (p->database) p->database->wal = NULL;
     if (p->wal) p->wal->database = NULL;
-    int rc = p->buffer ? flushBuffer(p) : SQLITE_OK;
+    int rc = flushBuffer(p);
     free(p->buffer);
     p->buffer = NULL;
     int closed = p->real->pMethods ? p->real->pMethods->xClose(p->real) : SQLITE_OK;
@@ -80,11 +80,8 @@ static int bufferedClose(sqlite3_file *f) {
 
 static int bufferedRead(sqlite3_file *f, void *data, int amount, sqlite3_int64 offset) {
     BufferedFile *p = (BufferedFile *)f;
-    if (p->length > 0) {
-        int rc = flushBuffer(p);
-        if (rc != SQLITE_OK) return rc;
-    }
-    return p->real->pMethods->xRead(p->real, data, amount, offset);
+    int rc = flushBuffer(p);
+    return rc != SQLITE_OK ? rc : p->real->pMethods->xRead(p->real, data, amount, offset);
 }
 
 static int bufferedWrite(sqlite3_file *f, const void *data, int amount, sqlite3_int64 offset) {
@@ -156,11 +153,8 @@ static int forwardDeviceCharacteristics(sqlite3_file *f) { return REAL(f)->pMeth
 
 static int forwardFileControl(sqlite3_file *f, int op, void *arg) {
     BufferedFile *p = (BufferedFile *)f;
-    if (p->length > 0) {
-        int rc = flushBuffer(p);
-        if (rc != SQLITE_OK) return rc;
-    }
-    return p->real->pMethods->xFileControl(p->real, op, arg);
+    int rc = flushBuffer(p);
+    return rc != SQLITE_OK ? rc : p->real->pMethods->xFileControl(p->real, op, arg);
 }
 
 static int forwardShmMap(sqlite3_file *f, int region, int size, int extend, void volatile **out) {
