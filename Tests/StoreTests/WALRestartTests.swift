@@ -69,12 +69,13 @@ struct RollbackJournalTests {
     @Test func alone_theBodyRunsWithARollbackJournal_andTheFileIsWALAgainAfter() throws {
         let t = TempFolder()
         let db = try open(t)
-        let (modeInside, used) = try db.withRollbackJournal {
+        let ((modeInside, synchronousInside), used) = try db.withRollbackJournal {
             try db.writeTransaction { try db.run("INSERT INTO t VALUES (randomblob(100))") }
-            return try db.scalarText("PRAGMA journal_mode")
+            return (try db.scalarText("PRAGMA journal_mode"), try db.scalarInt("PRAGMA synchronous"))
         }
         #expect(used)
         #expect(modeInside == "delete")
+        #expect(synchronousInside == 2)  // FULL while the rollback journal is in use
         #expect(try db.scalarInt("PRAGMA synchronous") == 1)  // NORMAL again, as opened
         #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
         #expect(try open(t).scalarInt("SELECT count(*) FROM t") == 1)
