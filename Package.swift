@@ -19,7 +19,9 @@ let package = Package(
         // A few lines of C below SQLite: a VFS shim that gathers the writer's WAL writes
         // (see its file for why). Our own code, not a dependency.
         .target(name: "SQLiteWALBuffer", dependencies: ["CSQLite"]),
-        .target(name: "GoodwillCore"),
+        // SHA-256's compression function in C, to use the CPU's SHA instructions (see its file).
+        .target(name: "CSHA256"),
+        .target(name: "GoodwillCore", dependencies: ["CSHA256"]),
         .target(name: "PolicyEngine", dependencies: ["GoodwillCore"]),
         .target(name: "Store", dependencies: ["CSQLite", "SQLiteWALBuffer", "GoodwillCore"]),
         .target(name: "Ledger", dependencies: ["Store", "PolicyEngine", "GoodwillCore"]),
@@ -40,7 +42,7 @@ let package = Package(
 
         // Test support shared by the test targets (the repository's folders).
         .target(name: "RepositoryFiles", path: "Tests/RepositoryFiles"),
-        .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore"]),
+        .testTarget(name: "GoodwillCoreTests", dependencies: ["GoodwillCore", "CSHA256"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["RepositoryFiles", "PolicyEngine", "GoodwillCore"]),
         .testTarget(name: "StoreTests", dependencies: ["RepositoryFiles", "Store", "SQLiteWALBuffer", "GoodwillCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["RepositoryFiles", "Ledger", "Store", "PolicyEngine", "GoodwillCore"]),

@@ -32,6 +32,12 @@ if ! { printf '@_cdecl("LLVMFuzzerTestOneInput") public func f(_ d: UnsafePointe
 fi
 
 sources() { find "$root/Sources/$1" -name '*.swift' | sort; }
+
+# GoodwillCore's SHA-256 compresses in C (Sources/CSHA256): compiled once here, its header found
+# through the module map in its include folder, its object linked into every target built on Core.
+csha_object="$FUZZ_DIR/bin/csha256.o"
+clang -O2 -fsanitize=address -c "$root/Sources/CSHA256/sha256.c" -I "$root/Sources/CSHA256/include" -o "$csha_object" || exit 1
+csha=(-I "$root/Sources/CSHA256/include" "$csha_object")
 quiet() { grep -v "Cannot export local symbol" || true; }
 
 # GoodwillCore as a static library with its module, for targets built on it (once per run;
@@ -39,7 +45,7 @@ quiet() { grep -v "Cannot export local symbol" || true; }
 core_library() {
   lib="$FUZZ_DIR/bin/core-$target"
   mkdir -p "$lib"
-  swiftc "${flags[@]}" -module-name GoodwillCore -emit-module -emit-library -static \
+  swiftc "${flags[@]}" -module-name GoodwillCore -emit-module -emit-library -static -I "$root/Sources/CSHA256/include" \
     -emit-module-path "$lib/GoodwillCore.swiftmodule" $(sources GoodwillCore) -o "$lib/libGoodwillCore.a" 2>&1 | quiet
 }
 
@@ -49,15 +55,15 @@ build() {
     http-parser)
       swiftc "${flags[@]}" -module-name HTTPServer $(sources HTTPServer) "$root/Benchmarks/fuzz/http-parser.swift" -o "$out" 2>&1 | quiet ;;
     money|voucher-code)
-      swiftc "${flags[@]}" -module-name GoodwillCore $(sources GoodwillCore) "$root/Benchmarks/fuzz/$target.swift" -o "$out" 2>&1 | quiet ;;
+      swiftc "${flags[@]}" -module-name GoodwillCore "${csha[@]}" $(sources GoodwillCore) "$root/Benchmarks/fuzz/$target.swift" -o "$out" 2>&1 | quiet ;;
     policy-loader)
       core_library
-      swiftc "${flags[@]}" -module-name PolicyEngine -I "$lib" -L "$lib" -lGoodwillCore \
+      swiftc "${flags[@]}" -module-name PolicyEngine -I "$lib" -L "$lib" -lGoodwillCore "${csha[@]}" \
         $(sources PolicyEngine) "$root/Benchmarks/fuzz/policy-loader.swift" -o "$out" 2>&1 | quiet ;;
     redemption-body)
       # FastBody.swift alone (it holds RedemptionBody too), not the whole API module.
       core_library
-      swiftc "${flags[@]}" -module-name GoodwillAPI -I "$lib" -L "$lib" -lGoodwillCore \
+      swiftc "${flags[@]}" -module-name GoodwillAPI -I "$lib" -L "$lib" -lGoodwillCore "${csha[@]}" \
         "$root/Sources/GoodwillAPI/Handlers/FastBody.swift" "$root/Benchmarks/fuzz/redemption-body.swift" -o "$out" 2>&1 | quiet ;;
     *) echo "unknown fuzz target '$target'; known: http-parser money voucher-code policy-loader redemption-body" >&2; return 1 ;;
   esac

@@ -1,3 +1,4 @@
+import CSHA256
 import Foundation
 import Testing
 import GoodwillCore
@@ -117,6 +118,41 @@ struct SHA256Tests {
     @Test func digestIs32Bytes_andDiffersForDifferentInput() {
         #expect(SHA256.hash("a").count == 32)
         #expect(SHA256.hash("a") != SHA256.hash("b"))
+    }
+
+    // The compression function has two implementations (the CPU's SHA instructions and portable
+    // C); `SHA256` uses the first where the CPU has it, so the vectors above test only that one
+    // on such a machine. These run the portable code directly, and compare the two on many blocks.
+    @Test func portableCompression_matchesTheFIPSVectors() {
+        // "abc" padded to one block (FIPS 180-4 §5.1.1), and the 448-bit example padded to two.
+        var abc = [UInt8](repeating: 0, count: 64)
+        abc[0] = 0x61; abc[1] = 0x62; abc[2] = 0x63; abc[3] = 0x80; abc[63] = 24
+        #expect(Self.portableDigest(abc) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        var two = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        two.append(0x80)
+        two += [UInt8](repeating: 0, count: 128 - two.count)
+        two[126] = 0x01; two[127] = 0xC0  // 448 bits
+        #expect(Self.portableDigest(two) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func cpuAndPortableCompression_agreeOnRandomBlocks() {
+        var generator = SystemRandomNumberGenerator()
+        for blocks in [1, 2, 3, 7, 16, 100] {
+            let data = (0..<(64 * blocks)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var start = (0..<8).map { _ in UInt32.random(in: 0...UInt32.max, using: &generator) }
+            var viaDispatch = start
+            data.withUnsafeBufferPointer { d in
+                gw_sha256_compress(&viaDispatch, d.baseAddress, blocks)
+                gw_sha256_compress_portable(&start, d.baseAddress, blocks)
+            }
+            #expect(viaDispatch == start, "\(blocks) blocks (CPU extensions in use: \(SHA256.usesCPUExtensions))")
+        }
+    }
+
+    static func portableDigest(_ paddedMessage: [UInt8]) -> String {
+        var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
+        paddedMessage.withUnsafeBufferPointer { gw_sha256_compress_portable(&state, $0.baseAddress, $0.count / 64) }
+        return state.map { String(format: "%08x", $0) }.joined()
     }
 
     static func pattern(_ length: Int) -> [UInt8] {

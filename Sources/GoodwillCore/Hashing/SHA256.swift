@@ -1,4 +1,8 @@
-/// SHA-256 (FIPS 180-4) in pure Swift, because Foundation on Linux has no hash functions.
+import CSHA256
+
+/// SHA-256 (FIPS 180-4), because Foundation on Linux has no hash functions. The padding and
+/// buffering are here; the compression function is in Sources/CSHA256, which uses the CPU's SHA
+/// instructions where it has them.
 ///
 /// Incremental: `update` any number of times, then `finalize`. Contiguous input (`[UInt8]`, `Data`,
 /// native `String`s, raw buffers) is compressed 64-byte block by block straight from its storage;
@@ -32,13 +36,14 @@ public struct SHA256: Sendable {
             remaining -= taken
             guard pendingCount == Self.blockByteCount else { return }
             let block = pending
-            withUnsafeBytes(of: block) { state.compress($0.baseAddress!) }
+            withUnsafeBytes(of: block) { state.compress($0.baseAddress!, blocks: 1) }
             pendingCount = 0
         }
-        while remaining >= Self.blockByteCount {
-            state.compress(base)
-            base += Self.blockByteCount
-            remaining -= Self.blockByteCount
+        let blocks = remaining / Self.blockByteCount
+        if blocks > 0 {
+            state.compress(base, blocks: blocks)
+            base += blocks * Self.blockByteCount
+            remaining -= blocks * Self.blockByteCount
         }
         if remaining > 0 {
             withUnsafeMutableBytes(of: &pending) { block in
@@ -107,67 +112,35 @@ public struct SHA256: Sendable {
 }
 
 extension SHA256 {
-    /// The eight working hash words H0…H7, initialised per FIPS 180-4 §5.3.3.
+    /// The eight hash words H0…H7, initialised per FIPS 180-4 §5.3.3 (a homogeneous tuple, so
+    /// laid out as the `uint32_t[8]` the C function takes).
     private struct State: Sendable {
-        var h0: UInt32 = 0x6a09_e667, h1: UInt32 = 0xbb67_ae85, h2: UInt32 = 0x3c6e_f372, h3: UInt32 = 0xa54f_f53a
-        var h4: UInt32 = 0x510e_527f, h5: UInt32 = 0x9b05_688c, h6: UInt32 = 0x1f83_d9ab, h7: UInt32 = 0x5be0_cd19
+        var words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
 
         var bigEndianBytes: [UInt8] {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(SHA256.digestByteCount)
-            for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
-                bytes.append(UInt8(truncatingIfNeeded: word >> 24))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: word))
+            withUnsafeBytes(of: words) { raw in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(SHA256.digestByteCount)
+                for word in raw.bindMemory(to: UInt32.self) {
+                    bytes.append(UInt8(truncatingIfNeeded: word >> 24))
+                    bytes.append(UInt8(truncatingIfNeeded: word >> 16))
+                    bytes.append(UInt8(truncatingIfNeeded: word >> 8))
+                    bytes.append(UInt8(truncatingIfNeeded: word))
+                }
+                return bytes
             }
-            return bytes
         }
 
-        /// One application of the compression function (FIPS 180-4 §6.2.2) to the 64 bytes at `block`.
-        mutating func compress(_ block: UnsafeRawPointer) {
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for t in 0..<16 {
-                    w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self))
-                }
-                for t in 16..<64 {
-                    let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                    let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                roundConstants.withUnsafeBufferPointer { k in
-                    for t in 0..<64 {
-                        let sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choose = (e & f) ^ (~e & g)
-                        let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
-                        let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = sigma0 &+ majority
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                }
-                h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        /// The compression function (FIPS 180-4 §6.2.2) over `blocks` 64-byte blocks at `data`.
+        mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+            withUnsafeMutableBytes(of: &words) { raw in
+                gw_sha256_compress(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                   data.assumingMemoryBound(to: UInt8.self), blocks)
             }
         }
     }
-}
 
-@inline(__always)
-private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
-    (x &>> n) | (x &<< (32 &- n))
+    /// Whether this machine's CPU does the compression (the SHA extensions), for benchmarks' reports.
+    public static var usesCPUExtensions: Bool { gw_sha256_uses_cpu_extensions() != 0 }
 }
-
-/// FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-private let roundConstants: [UInt32] = [
-    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-]
