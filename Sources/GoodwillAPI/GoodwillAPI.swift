@@ -86,6 +86,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// The writer's counters in Prometheus text format: how writes are grouped and synced.
     func writerMetrics() -> String {
         let s = commitStatistics
+        let queued = Double(writer.queuedNanoseconds.load(ordering: .relaxed)) / 1e9
+        let syncWait = Double(writer.syncWaitNanoseconds.load(ordering: .relaxed)) / 1e9
+        let syncing = Double(writer.syncingNanoseconds.load(ordering: .relaxed)) / 1e9
         return """
             # HELP goodwill_writer_commands_total Ledger commands committed by the writer thread.
             # TYPE goodwill_writer_commands_total counter
@@ -99,6 +102,15 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             # HELP goodwill_writer_busy_seconds_total Time the writer spent inside transactions.
             # TYPE goodwill_writer_busy_seconds_total counter
             goodwill_writer_busy_seconds_total \(s.busySeconds)
+            # HELP goodwill_writer_queued_seconds_total Time writes waited for the writer to take them, summed over writes.
+            # TYPE goodwill_writer_queued_seconds_total counter
+            goodwill_writer_queued_seconds_total \(queued)
+            # HELP goodwill_writer_sync_wait_seconds_total Time committed writes waited for a syncer to start, summed over writes.
+            # TYPE goodwill_writer_sync_wait_seconds_total counter
+            goodwill_writer_sync_wait_seconds_total \(syncWait)
+            # HELP goodwill_writer_syncing_seconds_total Time in the fdatasync that made each write durable, summed over writes.
+            # TYPE goodwill_writer_syncing_seconds_total counter
+            goodwill_writer_syncing_seconds_total \(syncing)
             # HELP goodwill_wal_restarts_total Times the writer copied the WAL into the database and started it over.
             # TYPE goodwill_wal_restarts_total counter
             goodwill_wal_restarts_total \(writer.walRestarts.load(ordering: .relaxed))

@@ -38,7 +38,8 @@ final class LedgerWriter: @unchecked Sendable {
     struct SyncFailed: Error {}
 
     private let condition = NSCondition()
-    private var pending: [Work] = []
+    /// Each with the time it was queued (monotonic nanoseconds).
+    private var pending: [(work: Work, queuedAt: UInt64)] = []
     private var stopping = false
     private var stopped = false
     private var ledger: Ledger?
@@ -51,6 +52,8 @@ final class LedgerWriter: @unchecked Sendable {
     private let walPath: String?
     private let syncCondition = NSCondition()
     private var toSync: [Answer] = []
+    /// Committed-but-unsynced answers' commit times, one entry per handed batch: (time, count).
+    private var toSyncCommittedAt: [(at: UInt64, count: Int)] = []
     private var syncStopping = false
     private let syncFinished = DispatchSemaphore(value: 0)
 
@@ -69,6 +72,13 @@ final class LedgerWriter: @unchecked Sendable {
     let syncs = Atomic<Int>(0)
     /// Nanoseconds spent inside transactions, to tell a busy writer from a waiting one.
     let busyNanoseconds = Atomic<Int>(0)
+    /// Where a write's time goes before it is answered, summed over writes (under a load of
+    /// ledger commands, divide by `commands` for the mean): waiting in the queue for the writer to
+    /// take it, waiting after its commit for a syncer to start, and the fdatasync that covered it.
+    /// With `busyNanoseconds` they show which stage a slow write spent its time in.
+    let queuedNanoseconds = Atomic<Int>(0)
+    let syncWaitNanoseconds = Atomic<Int>(0)
+    let syncingNanoseconds = Atomic<Int>(0)
 
     /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
     init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000) {
@@ -99,10 +109,11 @@ final class LedgerWriter: @unchecked Sendable {
 
     /// Queues work; false when the queue is full or the writer is stopping.
     func submit(_ work: Work) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
         condition.lock()
         defer { condition.unlock() }
         guard !stopping, pending.count < maxPending else { return false }
-        pending.append(work)
+        pending.append((work, now))
         condition.signal()
         return true
     }
@@ -126,10 +137,12 @@ final class LedgerWriter: @unchecked Sendable {
                 condition.unlock()
                 break
             }
-            let work = pending
+            let queued = pending
             pending = []
             condition.unlock()
-            process(work)
+            let taken = DispatchTime.now().uptimeNanoseconds
+            queuedNanoseconds.add(queued.reduce(0) { $0 + Int(taken &- $1.queuedAt) }, ordering: .relaxed)
+            process(queued.map(\.work))
             if walFrames.frames >= Self.restartWALAfterFrames { restartWAL() }
         }
         if walPath != nil {
@@ -198,6 +211,7 @@ final class LedgerWriter: @unchecked Sendable {
         if walPath != nil {
             syncCondition.lock()
             toSync += answers
+            toSyncCommittedAt.append((DispatchTime.now().uptimeNanoseconds, answers.count))
             syncCondition.signal()
             syncCondition.unlock()
         } else {
@@ -215,7 +229,11 @@ final class LedgerWriter: @unchecked Sendable {
             if toSync.isEmpty && syncStopping { syncCondition.unlock(); return }
             let batch = toSync
             toSync = []
+            let committed = toSyncCommittedAt
+            toSyncCommittedAt = []
             syncCondition.unlock()
+            let started = DispatchTime.now().uptimeNanoseconds
+            syncWaitNanoseconds.add(committed.reduce(0) { $0 + Int(started &- $1.at) * $1.count }, ordering: .relaxed)
             // Everything in `batch` was committed before this point, so this fdatasync covers it
             // (on Linux it flushes the file's data whichever descriptor wrote it).
             if fd < 0, let walPath { fd = open(walPath, O_RDWR | O_CLOEXEC) }
@@ -226,6 +244,7 @@ final class LedgerWriter: @unchecked Sendable {
                 ok = rc == 0
             }
             syncs.add(1, ordering: .relaxed)
+            syncingNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started) * batch.count, ordering: .relaxed)
             let synced = ok
             DispatchQueue.global().async { for a in batch { if synced { a.deliver() } else { a.fail() } } }
         }
