@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Where a durable redemption's time goes, from the server's own /metrics: starts the release build
+# on a fresh database (127.0.0.1 only), seeds vouchers over the API, issues vouchers for WARM
+# seconds, then loads POST /v1/vouchers/{id}/redemptions with wrk (fresh Idempotency-Key each, the
+# reference benchmark's gw-redeem.lua) for DURATION and prints, per redemption, the mean time
+#   queued for the writer · the writer's transaction (its batch) · waiting for a syncer ·
+#   in fdatasync · the rest of the server's time (before submitting, answering after the sync)
+# and the round trip the clients saw (connections / throughput), so a change to any stage shows
+# up as that stage's number, not only as a noisy req/s. RUNS repeats it on fresh servers.
+#   Benchmarks/api-stages.sh          knobs: PORT DURATION WARM CONNS WRK_THREADS SEED RUNS BENCH
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bench="${BENCH:-$(cd "$root/.." && pwd)/shared/bench}"
+PORT=${PORT:-18095}; DURATION=${DURATION:-10s}; WARM=${WARM:-6s}; CONNS=${CONNS:-32}; WRK_THREADS=${WRK_THREADS:-2}
+SEED=${SEED:-10000}; RUNS=${RUNS:-1}
+for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk curl)" >&2; exit 1; }; done
+[[ -f "$bench/wrk/gw-redeem.lua" ]] || { echo "no wrk scripts at $bench/wrk (set BENCH=…/shared/bench)" >&2; exit 1; }
+swift build -c release --package-path "$root" --product goodwill 2>&1 | tail -1
+bin="$root/.build/release/goodwill"
+work=$(mktemp -d "${TMPDIR:-/tmp}/goodwill-stages.XXXXXX")
+server=
+stop() {
+  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
+    kill -TERM "$server"; for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server" 2>/dev/null || true
+  fi
+  server=
+}
+trap 'stop; rm -rf "$work"' EXIT
+base=http://127.0.0.1:$PORT
+
+for run in $(seq "$RUNS"); do
+  rm -f "$work"/gw.db*
+  export GOODWILL_DB=$work/gw.db
+  "$bin" init >/dev/null
+  key=$("$bin" keys create --role admin --name stages --json | python3 -c 'import sys, json; print(json.load(sys.stdin)["secret"])')
+  "$bin" serve --host 127.0.0.1 --port "$PORT" --db "$work/gw.db" >"$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  python3 - "$base" "$key" "$SEED" "$work/ids.txt" <<'PY'
+import sys, json, http.client, threading, urllib.parse
+base, key, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+u = urllib.parse.urlparse(base); ids = []; lock = threading.Lock()
+def work(lo, hi):
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    for i in range(lo, hi):
+        body = json.dumps({"value": {"amount": 100000000, "currency": "SEK"}, "validity": {"none": True}})
+        c.request("POST", "/v1/vouchers", body, {"Authorization": "Bearer " + key, "Content-Type": "application/json",
+                                                  "Idempotency-Key": "seed-%d" % i})
+        r = c.getresponse(); v = json.loads(r.read())
+        with lock: ids.append(v["id"])
+threads = [threading.Thread(target=work, args=(k * n // 8, (k + 1) * n // 8)) for k in range(8)]
+[t.start() for t in threads]; [t.join() for t in threads]
+open(out, "w").write("\n".join(ids) + "\n")
+PY
+  wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARM" -s "$bench/wrk/gw-post.lua" "$base" -- "$work/ids.txt" "$key" >/dev/null
+  curl -fsS "$base/metrics" >"$work/before.txt"
+  wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$bench/wrk/gw-redeem.lua" "$base" -- "$work/ids.txt" "$key" >"$work/wrk.txt"
+  curl -fsS "$base/metrics" >"$work/after.txt"
+  stop
+  python3 - "$work" "$CONNS" "$run" <<'PY'
+import sys, re
+work, conns, run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def load(path):
+    values = {}
+    for line in open(path):
+        if line.startswith("#"): continue
+        name, _, value = line.rstrip().rpartition(" ")
+        try: values[name] = float(value)
+        except ValueError: pass
+    return values
+a, b = load(f"{work}/before.txt"), load(f"{work}/after.txt")
+d = {k: b[k] - a.get(k, 0.0) for k in b}
+wrk = open(f"{work}/wrk.txt").read()
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
+p50 = re.search(r"50%\s+([\d.]+\w+)", wrk).group(1)
+route = '{route="POST /v1/vouchers/{id}/redemptions"}'
+served = d["goodwill_http_request_duration_seconds_count" + route]
+server = d["goodwill_http_request_duration_seconds_sum" + route] / served * 1e3
+n, batches = d["goodwill_writer_commands_total"], d["goodwill_writer_batches_total"]
+queued = d["goodwill_writer_queued_seconds_total"] / n * 1e3
+batch = d["goodwill_writer_busy_seconds_total"] / batches * 1e3
+wait = d["goodwill_writer_sync_wait_seconds_total"] / n * 1e3
+sync = d["goodwill_writer_syncing_seconds_total"] / n * 1e3
+rest = server - queued - batch - wait - sync
+print(f"run {run}: {rate:,.0f} redemptions/s (p50 {p50}), {n / batches:.1f} per transaction, "
+      f"{n / max(d['goodwill_writer_syncs_total'], 1):.1f} per fdatasync")
+print(f"  per redemption, ms: queued {queued:.2f} · transaction {batch:.2f} · wait for syncer {wait:.2f} · "
+      f"fdatasync {sync:.2f} · rest of server {rest:.2f} = server {server:.2f}; "
+      f"round trip {conns / rate * 1e3:.2f} (the difference is the event loops, TCP and wrk)")
+PY
+done
