@@ -14,24 +14,23 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Binds every parameter (their number is checked first), so no earlier binding survives
+    /// and `sqlite3_clear_bindings` is not needed. Text goes in as its UTF-8 bytes with their
+    /// length (see Statement+Bulk), without the C-string copy Swift makes for a `char *` argument.
     func bind(_ values: [SQLValue]) throws(DatabaseError) {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         guard Int(sqlite3_bind_parameter_count(handle)) == values.count else {
             throw DatabaseError(extendedCode: SQLITE_RANGE,
                                 message: "expected \(sqlite3_bind_parameter_count(handle)) bound values, got \(values.count)", sql: sql)
         }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
-            let rc: Int32
             switch value {
-            case .null: rc = sqlite3_bind_null(handle, index)
-            case .integer(let n): rc = sqlite3_bind_int64(handle, index, n)
-            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, csqlite_transient())
-            case .blob(let b):
-                rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), csqlite_transient()) }
+            case .null: try bindNull(index)
+            case .integer(let n): try bind(index, n)
+            case .text(let s): try bind(index, s)
+            case .blob(let b): try bind(index, blob: b)
             }
-            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
         }
     }
 

@@ -72,6 +72,27 @@ struct DatabaseTests {
         #expect(throws: DatabaseError.self) { try db.run("INSERT INTO t VALUES (?, ?)", [.integer(1)]) }
     }
 
+    @Test func boundText_andBlobs_goInByteForByte_andEmptyOnesAreNotNull() throws {
+        let t = TempFolder()
+        let db = try Database(path: t.path("a.db"))
+        try db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT, b BLOB)")
+        let texts = ["", "a\u{0}b", "Åsa — 🎁", String(repeating: "x", count: 70_000)]
+        for (i, text) in texts.enumerated() {
+            try db.run("INSERT INTO t VALUES (?, ?, ?)", [.integer(Int64(i)), .text(text), .blob(Array(text.utf8))])
+            // The same statement again, reset and rebound: nothing of the row before carries over.
+        }
+        for (i, text) in texts.enumerated() {
+            let row = try db.queryOne("SELECT s, typeof(s), length(CAST(s AS BLOB)), b, typeof(b) FROM t WHERE n = ?", [.integer(Int64(i))]) {
+                ($0.text(0), $0.text(1), $0.int64(2), $0.blob(3), $0.text(4))
+            }
+            #expect(row?.0 == text)
+            #expect(row?.1 == "text")
+            #expect(row?.2 == Int64(text.utf8.count))
+            #expect(row?.3 == Array(text.utf8))
+            #expect(row?.4 == "blob")
+        }
+    }
+
     @Test func aFileThatIsNotSQLite_orAnotherProgramsDatabase_isRefused() throws {
         let t = TempFolder()
         let notes = t.path("notes.txt")
