@@ -214,5 +214,6 @@ public enum Schema {
             );
             """),
         supportMigration,
+        reportIndexOrderMigration,
     ]
 }

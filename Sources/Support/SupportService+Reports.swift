@@ -32,18 +32,24 @@ extension SupportService {
     }
 
     /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads only the
-    /// `vouchers_liability` index (status, currency, last_valid_day, expires_at, balance).
+    /// `vouchers_liability` index (status, currency, last_valid_day, expires_at, seq, balance; migration 6).
     public func liabilityReport() throws -> LiabilityReport {
         let now = self.now
-        let lines = try db.query("""
-            SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
-            WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?)) OR status = 'blocked'
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """, [.integer(now.unixMilliseconds)]) {
+        let lines = try db.query(Self.liabilitySQL, [.integer(now.unixMilliseconds)]) {
             AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
         }
         return LiabilityReport(asOf: RFC3339.format(now), totals: Self.totals(lines), byExpiryMonth: lines)
     }
+
+    /// One parameter: now, in Unix milliseconds. A test holds it to reading the index alone.
+    static let liabilitySQL = """
+        SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
+        WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?)) OR status = 'blocked'
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """
+
+    /// The ledger's flows by currency and kind, from the `entries_kind` index alone (a test holds it to that).
+    static let flowsSQL = "SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2"
 
     public func expiringReport(days: Int) throws -> ExpiringReport {
         guard (1...3650).contains(days) else { throw SupportError.invalid("--days takes 1 to 3650 days; got \(days).") }
@@ -136,7 +142,7 @@ extension SupportService {
         var flows: [String: [String: Int64]] = [:]
         var rows: [String: (liability: Int64, breakage: Int64)] = [:]
         try db.readTransaction {
-            try db.forEach("SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2") { flows[$0.text(0), default: [:]][$0.text(1)] = $0.int64(2) }
+            try db.forEach(Self.flowsSQL) { flows[$0.text(0), default: [:]][$0.text(1)] = $0.int64(2) }
             try db.forEach("""
                 SELECT currency,
                     sum(CASE WHEN (status = 'active' AND (expires_at IS NULL OR expires_at > ?1)) OR status = 'blocked' THEN balance ELSE 0 END),

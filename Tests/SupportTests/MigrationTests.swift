@@ -19,7 +19,7 @@ import Testing
             INSERT INTO reminder_attempts (outbox_id, at, channel, outcome) VALUES (1, 0, 'maildir', 'sent');
             """)
         try Migrator.migrate(db, now: Date())
-        #expect(try db.scalarInt("PRAGMA user_version") == 5)
+        #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.map(\.version).max() ?? 0))
         #expect(try db.query("SELECT message_id, status FROM reminder_outbox") { "\($0.text(0)) \($0.text(1))" } == ["m1 sent"])
         #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
         try db.run("""
@@ -28,5 +28,34 @@ import Testing
             """)
         // The attempts still point at their row: deleting it is refused.
         #expect(throws: DatabaseError.self) { try db.run("DELETE FROM reminder_outbox WHERE id = 1") }
+    }
+
+    /// Migration 6 orders the report indexes anew (see Schema.reportIndexOrderMigration): a
+    /// database made before it keeps its rows, and its indexes get the new columns.
+    @Test func migration6_redefinesTheReportIndexes_andKeepsTheRows() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-mig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appendingPathComponent("m.db").path)
+        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 5 }, now: Date())
+        let columns = { (index: String) in try db.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(index)]) { $0.text(0) } }
+        #expect(try columns("vouchers_liability") == ["status", "currency", "last_valid_day", "expires_at", "balance"])
+        try db.execute("""
+            INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at, time_zone)
+                VALUES ('vch_a', 'A', 'A', 'default', 'gift_card', 'active', 'SEK', 100, 60, 0, 'UTC'),
+                       ('vch_b', 'B', 'B', 'default', 'gift_card', 'active', 'EUR', 900, 900, 0, 'UTC');
+            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
+                VALUES (1, 'vch_a', 'issued', 100, 100, 'SEK', 0, 't', 'active', x'00', x'01'),
+                       (2, 'vch_a', 'redeemed', -40, 60, 'SEK', 0, 't', 'active', x'01', x'02');
+            """)
+        let sums = { try db.query("SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2") { "\($0.text(0)) \($0.text(1)) \($0.int64(2))" }
+            + db.query("SELECT currency, sum(balance) FROM vouchers WHERE status = 'active' GROUP BY 1") { "\($0.text(0)) \($0.int64(1))" } }
+        let before = try sums()
+        try Migrator.migrate(db, now: Date())
+        #expect(try columns("vouchers_liability") == ["status", "currency", "last_valid_day", "expires_at", "seq", "balance"])
+        #expect(try columns("entries_kind") == ["kind", "currency", "id", "amount"])
+        #expect(try sums() == before)
+        #expect(before == ["SEK issued 100", "SEK redeemed -40", "EUR 900", "SEK 60"])
+        #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
     }
 }
