@@ -11,6 +11,12 @@ public final class Metrics: Sendable {
         var counts = [UInt64](repeating: 0, count: Metrics.buckets.count + 1)
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func add(_ seconds: Double, bucket: Int) {
+            counts[bucket] += 1
+            sum += seconds
+            count += 1
+        }
     }
 
     private struct State {
@@ -27,11 +33,9 @@ public final class Metrics: Sendable {
         let bucket = Metrics.buckets.firstIndex { seconds <= $0 } ?? Metrics.buckets.count
         state.withLock { s in
             s.requests[route, default: [:]][status, default: 0] += 1
-            var h = s.latency[route] ?? Histogram()
-            h.counts[bucket] += 1
-            h.sum += seconds
-            h.count += 1
-            s.latency[route] = h
+            // Mutated in place: a copy taken out of the dictionary and put back made its bucket
+            // array shared, so every request copied it (copy-on-write) to count one.
+            s.latency[route, default: Histogram()].add(seconds, bucket: bucket)
         }
     }
 

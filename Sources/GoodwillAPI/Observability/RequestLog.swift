@@ -16,16 +16,35 @@ public struct RequestLog: Sendable {
 
     func request(id: String, method: String, route: String, status: Int, seconds: Double, key: String?, code: String?) {
         guard enabled else { return }
-        // Built by hand: this runs for every request. Method, route and code are ours (no escaping
-        // needed); the key name is limited to [A-Za-z0-9._-].
-        let micros = Int((seconds * 1_000_000).rounded())
-        var line = #"{"at":""# + RFC3339.format(clock.now()) + #"","level":""# + (status >= 500 ? "error" : "info")
-        line += #"","request_id":""# + id + #"","method":""# + method + #"","route":""# + route
-        line += #"","status":"# + String(status) + #","duration_ms":"# + String(micros / 1000) + "." + Self.pad3(micros % 1000)
-        if let key { line += #","key":""# + key + "\"" }
-        if let code { line += #","problem":""# + code + "\"" }
-        line += "}\n"
-        LogSink.standardError.append(line)
+        LogSink.standardError.append(Self.line(at: clock.now(), id: id, method: method, route: route, status: status,
+                                               seconds: seconds, key: key, code: code))
+    }
+
+    /// The line as bytes, written straight into one buffer: this runs for every request, and
+    /// joining Strings made a new one for each piece. Method, route and code are ours (no escaping
+    /// needed); the key name is limited to [A-Za-z0-9._-].
+    static func line(at: Date, id: String, method: String, route: String, status: Int, seconds: Double, key: String?, code: String?) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(224)
+        func text(_ s: String) { line.append(contentsOf: s.utf8) }
+        func number(_ n: Int) {
+            // Non-negative here (a status, milliseconds); digits most significant first.
+            var digits = 1, scale = 1
+            while scale <= n / 10 { scale *= 10; digits += 1 }
+            for _ in 0..<digits { line.append(UInt8(48 + n / scale % 10)); scale /= 10 }
+        }
+        let micros = max(0, Int((seconds * 1_000_000).rounded()))
+        text(#"{"at":""#); text(RFC3339.format(at))
+        text(status >= 500 ? #"","level":"error","request_id":""# : #"","level":"info","request_id":""#)
+        text(id); text(#"","method":""#); text(method); text(#"","route":""#); text(route)
+        text(#"","status":"#); number(status)
+        text(#","duration_ms":"#); number(micros / 1000)
+        line.append(UInt8(ascii: "."))
+        line.append(UInt8(48 + micros / 100 % 10)); line.append(UInt8(48 + micros / 10 % 10)); line.append(UInt8(48 + micros % 10))
+        if let key { text(#","key":""#); text(key); line.append(UInt8(ascii: "\"")) }
+        if let code { text(#","problem":""#); text(code); line.append(UInt8(ascii: "\"")) }
+        text("}\n")
+        return line
     }
 
     func event(_ message: String, _ extra: [String: JSONValue] = [:]) {
@@ -37,7 +56,6 @@ public struct RequestLog: Sendable {
         LogSink.standardError.flush()
     }
 
-    static func pad3(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : String(n) }
 }
 
 /// Whole lines gathered in memory and written to the file descriptor by a background thread
@@ -53,9 +71,11 @@ public final class LogSink: Sendable {
 
     init(fd: Int32) { self.fd = fd }
 
-    func append(_ line: String) {
+    func append(_ line: String) { append(Array(line.utf8)) }
+
+    func append(_ line: [UInt8]) {
         let full = buffer.withLock { b -> Bool in
-            b.append(contentsOf: line.utf8)
+            b.append(contentsOf: line)
             return b.count >= 64 * 1024
         }
         if full { flush() }
