@@ -74,6 +74,7 @@ d = {k: b[k] - a.get(k, 0.0) for k in b}
 wrk = open(f"{work}/wrk.txt").read()
 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
 p50 = re.search(r"50%\s+([\d.]+\w+)", wrk).group(1)
+p99 = re.search(r"99%\s+([\d.]+\w+)", wrk).group(1)
 route = '{route="POST /v1/vouchers/{id}/redemptions"}'
 served = d["goodwill_http_request_duration_seconds_count" + route]
 server = d["goodwill_http_request_duration_seconds_sum" + route] / served * 1e3
@@ -83,7 +84,7 @@ batch = d["goodwill_writer_busy_seconds_total"] / batches * 1e3
 wait = d["goodwill_writer_sync_wait_seconds_total"] / n * 1e3
 sync = d["goodwill_writer_syncing_seconds_total"] / n * 1e3
 rest = server - queued - batch - wait - sync
-print(f"run {run}: {rate:,.0f} redemptions/s (p50 {p50}), {n / batches:.1f} per transaction, "
+print(f"run {run}: {rate:,.0f} redemptions/s (p50 {p50}, p99 {p99}), {n / batches:.1f} per transaction, "
       f"{n / max(d['goodwill_writer_syncs_total'], 1):.1f} per fdatasync")
 print(f"  per redemption, ms: queued {queued:.2f} · transaction {batch:.2f} · wait for syncer {wait:.2f} · "
       f"fdatasync {sync:.2f} · rest of server {rest:.2f} = server {server:.2f}; "

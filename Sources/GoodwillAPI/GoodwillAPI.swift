@@ -54,12 +54,20 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                                 configuration: configuration.ledger)
         // Checkpoints run on their own thread (see Checkpointer), not inside a commit.
         try ledger.db.execute("PRAGMA wal_autocheckpoint = 0")
-        // The writer starts the WAL over every 64 MiB (LedgerWriter.restartWAL); a WAL left larger
-        // than this (by a big import) is cut back to it then (https://sqlite.org/pragma.html#pragma_journal_size_limit).
-        try ledger.db.execute("PRAGMA journal_size_limit = 67108864")
+        // The writer starts the WAL over every 32,768 frames (LedgerWriter.restartWAL); a WAL left
+        // larger than that and a batch more (by a big import) is cut back then
+        // (https://sqlite.org/pragma.html#pragma_journal_size_limit). A limit below the restart
+        // point, as 64 MiB was for 16,384 frames of 4 KiB and their headers, truncated the file at
+        // every restart and grew it again.
+        let pageSize = try ledger.db.scalarInt("PRAGMA page_size")
+        let walLimit = Int64(LedgerWriter.restartWALAfterFrames + 1_024) * (pageSize + 24) + 32
+        try ledger.db.execute("PRAGMA journal_size_limit = \(walLimit)")
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? configuration.databasePath + "-wal" : nil)
         // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
         checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
+        let checkpointer = self.checkpointer
+        writer.checkpointRoundSoon = { checkpointer.roundSoon() }
+        writer.checkpointRoundsFinished = { checkpointer.roundsEnded }
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
         router = Router(routes: GoodwillAPI.routes)

@@ -27,6 +27,7 @@ import Testing
         "synchronous": "withRollbackJournal: PRAGMA synchronous takes no parameter; an Int64 read back from PRAGMA synchronous",
         "LedgerStore.entryColumnList": "static let column list of entries in LedgerStore (bulk import)",
         "Self.caseColumns": "static let column list of support_cases in SupportService",
+        "walLimit": "GoodwillAPI: PRAGMA journal_size_limit takes no parameter; an Int64 computed from a constant and PRAGMA page_size",
         "index.name": "VoucherImport: DROP INDEX takes no parameter; the names are read from sqlite_master (our own secondary indexes)",
     ]
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Store
+import Synchronization
 
 /// Moves WAL checkpoints off the writer thread. SQLite's automatic checkpoint runs inside the
 /// commit that crosses 1000 pages, so one unlucky batch of requests would wait for the copy and
@@ -8,19 +9,41 @@ import Store
 /// PASSIVE checkpoint (it never blocks the writer or readers) every `interval` on its own
 /// connection (https://sqlite.org/wal.html#application_initiated_checkpoints).
 ///
+/// The writer asks for a round just before it restarts the WAL (`roundSoon`), so that the
+/// restart, which stalls every write, has little left to copy.
 final class Checkpointer: Sendable {
     private let thread: PeriodicThread
+    /// Rounds begun and ended; the thread's closure holds the same object.
+    private final class Rounds: Sendable {
+        let begun = Atomic<Int>(0)
+        let ended = Atomic<Int>(0)
+    }
+    private let rounds: Rounds
 
     init(path: String, interval: TimeInterval = 0.25) {
         // The connection is opened on the checkpointer's thread and used only there.
         nonisolated(unsafe) var db: Database?
+        let rounds = Rounds()
+        self.rounds = rounds
         thread = PeriodicThread(name: "gw-checkpoint", interval: interval) {
+            rounds.begun.add(1, ordering: .sequentiallyConsistent)
             if db == nil { db = try? Database(path: path) }
             // Busy or locked: the next round tries again.
             _ = try? db?.scalarInt("PRAGMA wal_checkpoint(PASSIVE)")
+            rounds.ended.add(1, ordering: .sequentiallyConsistent)
         }
     }
 
     func start() { thread.start() }
     func stop() { thread.stop() }
+
+    /// Asks for a round now. Returns the value `roundsEnded` reaches once a round that began
+    /// after this call has ended (rounds run one at a time: the next to begin is number begun + 1).
+    func roundSoon() -> Int {
+        let next = rounds.begun.load(ordering: .sequentiallyConsistent) + 1
+        thread.runSoon()
+        return next
+    }
+
+    var roundsEnded: Int { rounds.ended.load(ordering: .sequentiallyConsistent) }
 }

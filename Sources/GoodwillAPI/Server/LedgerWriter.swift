@@ -57,15 +57,26 @@ final class LedgerWriter: @unchecked Sendable {
     private var syncStopping = false
     private let syncFinished = DispatchSemaphore(value: 0)
 
-    /// The WAL's length after the writer's last commit; past `restartWALAfterFrames` (64 MiB of
+    /// The WAL's length after the writer's last commit; past `restartWALAfterFrames` (128 MiB of
     /// 4 KiB pages) the writer starts the log over between batches (see `Database.restartWAL`).
-    /// Measured on the 2-core machine: every 4,096 frames cost a quarter of the issue rate (each
-    /// restart copies what the checkpointer has not yet); every 16,384 frames, with the
-    /// checkpointer every 50 ms, was the fastest of the settings tried and faster than never.
+    /// A restart stalls the writer for the copy of what the checkpointer has not yet copied and
+    /// for the fsync of every database page the checkpoints wrote since the last restart (SQLite
+    /// syncs the database file only after a checkpoint that caught up with the writer, which its
+    /// PASSIVE rounds under load never do): about 12 ms each on 6 Dec. Measured on the 2-core
+    /// machines: every 4,096 frames cost a quarter of the issue rate; 16,384 (23 Nov) stalled the
+    /// writer 420–480 ms in every 10 s of redemptions; 32,768, with the checkpointer's round asked
+    /// for just before, 250–265 ms (p99 13 → 10 ms). Never restarting is slower still: the WAL
+    /// grows without end and every page lookup searches more of its index.
     private let walFrames: WALFrameCounter
-    static let restartWALAfterFrames: Int32 = 16_384
+    static let restartWALAfterFrames: Int32 = 32_768
     private var nextRestartAttempt: UInt64 = 0
     let walRestarts = Atomic<Int>(0)
+    /// Set by the API before `start()`: asks the checkpointer for a round now, returning the count
+    /// of finished rounds that means a round begun after the call has ended; and reads that count.
+    var checkpointRoundSoon: (@Sendable () -> Int)?
+    var checkpointRoundsFinished: (@Sendable () -> Int)?
+    /// While a restart waits for the checkpointer's round: the count to wait for, and when asked.
+    private var awaitedRound: (count: Int, askedAt: UInt64)?
 
     let batches = Atomic<Int>(0)
     let commands = Atomic<Int>(0)
@@ -194,10 +205,22 @@ final class LedgerWriter: @unchecked Sendable {
     /// still reading (a long report), the writer goes on and tries again 50 ms later. Commits
     /// still waiting for the syncer stay durable: the checkpoint syncs the WAL before copying it
     /// and the database file after, and the syncer's own fdatasync covers what comes next.
+    ///
+    /// First the checkpointer is asked for a round and the writer goes on; the restart happens
+    /// between the batches after that round, so it copies only what was committed meanwhile
+    /// (or after 200 ms without one, as before).
     private func restartWAL() {
         guard let ledger else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         guard now >= nextRestartAttempt else { return }
+        if let roundSoon = checkpointRoundSoon, let roundsFinished = checkpointRoundsFinished {
+            guard let awaited = awaitedRound else {
+                awaitedRound = (roundSoon(), now)
+                return
+            }
+            if roundsFinished() < awaited.count && now - awaited.askedAt < 200_000_000 { return }
+        }
+        awaitedRound = nil
         if (try? ledger.db.restartWAL(waitMilliseconds: 5)) == true {
             walRestarts.add(1, ordering: .relaxed)
         } else {

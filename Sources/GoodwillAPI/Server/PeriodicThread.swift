@@ -4,7 +4,7 @@ import Foundation
 /// a round in progress finish and returns once the thread has ended. The checkpointer and the
 /// reminder loop are both one of these.
 ///
-/// `@unchecked Sendable`: `stopping` and `running` are touched only under `condition`; `body`
+/// `@unchecked Sendable`: `stopping`, `running` and `soon` are touched only under `condition`; `body`
 /// runs only on the thread.
 final class PeriodicThread: @unchecked Sendable {
     private let name: String
@@ -13,6 +13,7 @@ final class PeriodicThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false
     private var running = false
+    private var soon = false
     private let finished = DispatchSemaphore(value: 0)
 
     /// `name` is what `top -H` and perf show (at most 15 bytes reach the kernel).
@@ -45,6 +46,15 @@ final class PeriodicThread: @unchecked Sendable {
         if wasRunning { finished.wait() }
     }
 
+    /// Starts the next round now instead of at the end of the interval (after the round in
+    /// progress, if one is running).
+    func runSoon() {
+        condition.lock()
+        soon = true
+        condition.signal()
+        condition.unlock()
+    }
+
     private func run() {
         defer { finished.signal() }
         while true {
@@ -55,7 +65,8 @@ final class PeriodicThread: @unchecked Sendable {
             body()
             condition.lock()
             let deadline = Date().addingTimeInterval(interval)
-            while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+            while !stopping && !soon && Date() < deadline { _ = condition.wait(until: deadline) }
+            soon = false
             condition.unlock()
         }
     }
