@@ -83,7 +83,8 @@ extension Schema {
     /// changes. In `entries_kind` a new entry went in among the entries of the same amount; with
     /// `id` before `amount` it goes at the end of its kind and currency. Both stay covering for the
     /// reports (they read the same columns). Measured on 10,000 vouchers, batches of 10
-    /// redemptions: 51.3 WAL frames per transaction before, 41.8 after.
+    /// redemptions: 51.3 WAL frames per transaction before, 41.8 after. Upgrading a book of a
+    /// million imported vouchers rebuilds both indexes once, at the first open: 4.0 s (6 Dec).
     static let reportIndexOrderMigration = Migration(version: 6, name: "report indexes keep entries in place", sql: """
         DROP INDEX vouchers_liability;
         CREATE INDEX vouchers_liability ON vouchers(status, currency, last_valid_day, expires_at, seq, balance);
