@@ -64,9 +64,10 @@ final class LedgerWriter: @unchecked Sendable {
     /// syncs the database file only after a checkpoint that caught up with the writer, which its
     /// PASSIVE rounds under load never do): about 12 ms each on 6 Dec. Measured on the 2-core
     /// machines: every 4,096 frames cost a quarter of the issue rate; 16,384 (23 Nov) stalled the
-    /// writer 420–480 ms in every 10 s of redemptions; 32,768, with the checkpointer's round asked
-    /// for just before, 250–265 ms (p99 13 → 10 ms). Never restarting is slower still: the WAL
-    /// grows without end and every page lookup searches more of its index.
+    /// writer 420–480 ms in every 10 s of redemptions; 32,768 alone about 300 ms; 32,768 with the
+    /// checkpointer's round asked for just before, 250–265 ms (api-stages p99 15.7–17.2 ms before,
+    /// 11.9–12.9 after). Never restarting is slower still: the WAL grows without end and every
+    /// page lookup searches more of its index.
     private let walFrames: WALFrameCounter
     static let restartWALAfterFrames: Int32 = 32_768
     private var nextRestartAttempt: UInt64 = 0
