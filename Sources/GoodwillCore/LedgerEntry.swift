@@ -46,15 +46,15 @@ public struct LedgerEntry: Sendable, Equatable {
         out.reserveCapacity(192)
         func field(_ s: String) {
             let bytes = s.utf8
-            Self.appendDecimal(Int64(bytes.count), to: &out)
+            out.appendDecimal(Int64(bytes.count))
             out.append(58) // ':'
             out.append(contentsOf: bytes)
             out.append(124) // '|'
         }
         func number(_ n: Int64) {
-            Self.appendDecimal(Int64(Self.decimalLength(n)), to: &out)
+            out.appendDecimal(Int64(Self.decimalLength(n)))
             out.append(58)
-            Self.appendDecimal(n, to: &out)
+            out.appendDecimal(n)
             out.append(124)
         }
         func optional(_ s: String?) { if let s { field(s) } else { out.append(45); out.append(124) } } // "-|"
@@ -75,13 +75,13 @@ public struct LedgerEntry: Sendable, Equatable {
         if let e = expiryAfter {
             // "YYYY-MM-DD/zone/ms"
             let day = e.lastValidDay.isoString.utf8, zone = e.timeZone.utf8, ms = e.instant.unixMilliseconds
-            Self.appendDecimal(Int64(day.count + 1 + zone.count + 1 + Self.decimalLength(ms)), to: &out)
+            out.appendDecimal(Int64(day.count + 1 + zone.count + 1 + Self.decimalLength(ms)))
             out.append(58)
             out.append(contentsOf: day)
             out.append(47) // '/'
             out.append(contentsOf: zone)
             out.append(47)
-            Self.appendDecimal(ms, to: &out)
+            out.appendDecimal(ms)
             out.append(124)
         } else {
             out.append(45); out.append(124)
@@ -99,14 +99,6 @@ public struct LedgerEntry: Sendable, Equatable {
         return count
     }
 
-    /// Appends the bytes of `String(n)`.
-    static func appendDecimal(_ n: Int64, to out: inout [UInt8]) {
-        if n < 0 { out.append(45) }
-        var m = n.magnitude
-        let start = out.count
-        repeat { out.append(UInt8(truncatingIfNeeded: m % 10) &+ 48); m /= 10 } while m > 0
-        out[start...].reverse()
-    }
 
     /// SHA-256(previous hash ‖ canonical content).
     public static func chainHash(previous: [UInt8], content: [UInt8]) -> [UInt8] {

@@ -20,6 +20,13 @@ struct BytesTests {
         #expect([UInt8](hexString: text) == nil)
     }
 
+    @Test(arguments: [Int64(0), 7, 10, 99, 1_000, -1, -205, Int64.max, Int64.min])
+    func appendDecimal_writesWhatStringWrites(n: Int64) {
+        var bytes: [UInt8] = [0x7b]
+        bytes.appendDecimal(n)
+        #expect(bytes == [0x7b] + Array(String(n).utf8))
+    }
+
     @Test func constantTimeEquals_comparesContents() {
         #expect(constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(constantTimeEquals([], []))

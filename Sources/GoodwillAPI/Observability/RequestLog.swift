@@ -27,18 +27,12 @@ public struct RequestLog: Sendable {
         var line: [UInt8] = []
         line.reserveCapacity(224)
         func text(_ s: String) { line.append(contentsOf: s.utf8) }
-        func number(_ n: Int) {
-            // Non-negative here (a status, milliseconds); digits most significant first.
-            var digits = 1, scale = 1
-            while scale <= n / 10 { scale *= 10; digits += 1 }
-            for _ in 0..<digits { line.append(UInt8(48 + n / scale % 10)); scale /= 10 }
-        }
         let micros = max(0, Int((seconds * 1_000_000).rounded()))
         text(#"{"at":""#); text(RFC3339.format(at))
         text(status >= 500 ? #"","level":"error","request_id":""# : #"","level":"info","request_id":""#)
         text(id); text(#"","method":""#); text(method); text(#"","route":""#); text(route)
-        text(#"","status":"#); number(status)
-        text(#","duration_ms":"#); number(micros / 1000)
+        text(#"","status":"#); line.appendDecimal(Int64(status))
+        text(#","duration_ms":"#); line.appendDecimal(Int64(micros / 1000))
         line.append(UInt8(ascii: "."))
         line.append(UInt8(48 + micros / 100 % 10)); line.append(UInt8(48 + micros / 10 % 10)); line.append(UInt8(48 + micros % 10))
         if let key { text(#","key":""#); text(key); line.append(UInt8(ascii: "\"")) }
@@ -55,7 +49,6 @@ public struct RequestLog: Sendable {
         LogSink.standardError.append(JSONValue.object(fields).serialized() + "\n")
         LogSink.standardError.flush()
     }
-
 }
 
 /// Whole lines gathered in memory and written to the file descriptor by a background thread
@@ -71,9 +64,11 @@ public final class LogSink: Sendable {
 
     init(fd: Int32) { self.fd = fd }
 
-    func append(_ line: String) { append(Array(line.utf8)) }
+    func append(_ line: String) { append(contentsOf: line.utf8) }
 
-    func append(_ line: [UInt8]) {
+    func append(_ line: [UInt8]) { append(contentsOf: line) }
+
+    private func append(contentsOf line: some Sequence<UInt8>) {
         let full = buffer.withLock { b -> Bool in
             b.append(contentsOf: line)
             return b.count >= 64 * 1024
