@@ -65,9 +65,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? configuration.databasePath + "-wal" : nil)
         // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
         checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
-        let checkpointer = self.checkpointer
-        writer.checkpointRoundSoon = { checkpointer.roundSoon() }
-        writer.checkpointRoundsFinished = { checkpointer.roundsEnded }
+        writer.checkpointer = checkpointer
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
         router = Router(routes: GoodwillAPI.routes)

@@ -72,10 +72,8 @@ final class LedgerWriter: @unchecked Sendable {
     static let restartWALAfterFrames: Int32 = 32_768
     private var nextRestartAttempt: UInt64 = 0
     let walRestarts = Atomic<Int>(0)
-    /// Set by the API before `start()`: asks the checkpointer for a round now, returning the count
-    /// of finished rounds that means a round begun after the call has ended; and reads that count.
-    var checkpointRoundSoon: (@Sendable () -> Int)?
-    var checkpointRoundsFinished: (@Sendable () -> Int)?
+    /// Set by the API before `start()`: asked for a round before each restart (see `restartWAL`).
+    var checkpointer: Checkpointer?
     /// While a restart waits for the checkpointer's round: the count to wait for, and when asked.
     private var awaitedRound: (count: Int, askedAt: UInt64)?
 
@@ -214,12 +212,12 @@ final class LedgerWriter: @unchecked Sendable {
         guard let ledger else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         guard now >= nextRestartAttempt else { return }
-        if let roundSoon = checkpointRoundSoon, let roundsFinished = checkpointRoundsFinished {
+        if let checkpointer {
             guard let awaited = awaitedRound else {
-                awaitedRound = (roundSoon(), now)
+                awaitedRound = (checkpointer.roundSoon(), now)
                 return
             }
-            if roundsFinished() < awaited.count && now - awaited.askedAt < 200_000_000 { return }
+            if checkpointer.roundsEnded < awaited.count && now - awaited.askedAt < 200_000_000 { return }
         }
         awaitedRound = nil
         if (try? ledger.db.restartWAL(waitMilliseconds: 5)) == true {
