@@ -17,10 +17,8 @@ import Testing
     }
 
     @Test func aRoundAskedFor_runsBeforeTheInterval_andIsCountedWhenItEnds() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("c.db").path
+        let folder = TemporaryFolder()
+        let path = folder.database
         let db = try Database(path: path)
         try db.execute("PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x); INSERT INTO t VALUES (1)")
         // An hour between rounds: only the first round (at start) and the ones asked for can run here.

@@ -3,11 +3,17 @@ import Store
 import Testing
 
 @Suite struct SupportMigrationTests {
+    /// A new empty folder for one test's database; the test removes it.
+    static func folder() -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-mig-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// Migration 5 rebuilds the outbox to allow 'farewell': rows and their attempts survive, and the
     /// foreign keys from reminder_attempts still hold.
     @Test func migration5_keepsTheOutboxAndItsAttempts() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-mig-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = try Database(path: folder.appendingPathComponent("m.db").path)
         try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 3 }, now: Date())
@@ -33,8 +39,7 @@ import Testing
     /// Migration 6 orders the report indexes anew (see Schema.reportIndexOrderMigration): a
     /// database made before it keeps its rows, and its indexes get the new columns.
     @Test func migration6_redefinesTheReportIndexes_andKeepsTheRows() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-mig-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = try Database(path: folder.appendingPathComponent("m.db").path)
         try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 5 }, now: Date())
