@@ -31,6 +31,32 @@ import Testing
     }
 }
 
+@Suite struct JSONWriterTests {
+    /// Every string, short (stored inline) or long, with or without characters to escape, reads
+    /// back as itself, and integers are written as `String(n)` writes them.
+    @Test func stringsAndIntegers_readBackAsWritten() throws {
+        let long = String(repeating: "voucher-", count: 8)
+        let samples = ["", "a", "VCH-7Q2M", "2027-04-16T21:59:59Z", long, "\"", "\\", "a\"b", "tab\tnew\nline\r",
+                       "\u{01}\u{1F}\u{7F}", "Åsa 🎉 – /slash", long + "\"" + long, "\u{08}\u{0C}", long + "\n"]
+        for sample in samples {
+            var w = JSONWriter()
+            w.raw("[")
+            w.string(sample)
+            w.raw(",")
+            w.int(Int64(sample.utf8.count) - 3)
+            w.raw("]")
+            let array = try #require(try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [Any], "\(String(decoding: w.bytes, as: UTF8.self))")
+            #expect(array.first as? String == sample)
+            #expect((array.last as? NSNumber)?.int64Value == Int64(sample.utf8.count) - 3)
+        }
+        for n: Int64 in [0, 7, -1, 1_000_000, .max, .min + 1] {
+            var w = JSONWriter()
+            w.int(n)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(n))
+        }
+    }
+}
+
 @Suite struct JSONSpanTests {
     @Test func findsTheExactBytesOfAMember() {
         let body = Data(#" { "file" : "x\"}", "policy" : {"a": [1, {"b": "}\\"}], "c": null} , "rows": 3 }"#.utf8)

@@ -48,14 +48,19 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func int(_ v: Int64) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func int(_ v: Int64) { bytes.appendDecimal(v) }
 
     /// RFC 8259 §7, and '/' left alone as JSONEncoder's .withoutEscapingSlashes does.
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Nearly every string (IDs, codes, instants) needs no escape: copied whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: s.utf8)
+        // Nearly every string (IDs, codes, instants) needs no escape: checked and copied whole from
+        // its UTF-8 storage (a per-byte walk of `s.utf8` was a tenth of an answer's encoding time).
+        let copied = s.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }
