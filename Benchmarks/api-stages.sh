@@ -28,6 +28,14 @@ stop() {
 }
 trap 'stop; rm -rf "$work"' EXIT
 base=http://127.0.0.1:$PORT
+# CPU time each of the server's threads has used so far: "name ticks" (user + system), one per line.
+cpu_threads() {
+  local t
+  for t in /proc/"$server"/task/*; do
+    # comm may hold spaces; the fields after its closing parenthesis are fixed.
+    python3 -c 'import sys; s = open(sys.argv[1]).read(); name = s[s.index("(") + 1:s.rindex(")")]; f = s[s.rindex(")") + 2:].split(); print(name.replace(" ", "_"), int(f[11]) + int(f[12]))' "$t/stat" 2>/dev/null || true
+  done
+}
 
 for run in $(seq "$RUNS"); do
   rm -f "$work"/gw.db*
@@ -55,11 +63,13 @@ open(out, "w").write("\n".join(ids) + "\n")
 PY
   wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARM" -s "$bench/wrk/gw-post.lua" "$base" -- "$work/ids.txt" "$key" >/dev/null
   curl -fsS "$base/metrics" >"$work/before.txt"
+  cpu_threads >"$work/cpu-before.txt"
   wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$bench/wrk/gw-redeem.lua" "$base" -- "$work/ids.txt" "$key" >"$work/wrk.txt"
   curl -fsS "$base/metrics" >"$work/after.txt"
+  cpu_threads >"$work/cpu-after.txt"
   stop
   python3 - "$work" "$CONNS" "$run" <<'PY'
-import sys, re
+import sys, re, os
 work, conns, run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def load(path):
     values = {}
@@ -84,10 +94,25 @@ batch = d["goodwill_writer_busy_seconds_total"] / batches * 1e3
 wait = d["goodwill_writer_sync_wait_seconds_total"] / n * 1e3
 sync = d["goodwill_writer_syncing_seconds_total"] / n * 1e3
 rest = server - queued - batch - wait - sync
+def ticks(path):
+    by = {}
+    for line in open(path):
+        name, value = line.split()
+        by[name] = by.get(name, 0) + int(value)
+    return by
+c0, c1 = ticks(f"{work}/cpu-before.txt"), ticks(f"{work}/cpu-after.txt")
+hz = os.sysconf("SC_CLK_TCK")
+cpu = {k: (c1[k] - c0.get(k, 0)) / hz / n * 1e6 for k in c1}
 print(f"run {run}: {rate:,.0f} redemptions/s (p50 {p50}, p99 {p99}), {n / batches:.1f} per transaction, "
       f"{n / max(d['goodwill_writer_syncs_total'], 1):.1f} per fdatasync")
 print(f"  per redemption, ms: queued {queued:.2f} · transaction {batch:.2f} · wait for syncer {wait:.2f} · "
       f"fdatasync {sync:.2f} · rest of server {rest:.2f} = server {server:.2f}; "
       f"round trip {conns / rate * 1e3:.2f} (the difference is the event loops, TCP and wrk)")
+groups = {}
+for name, us in cpu.items():
+    group = "gw-sync" if name.startswith("gw-sync") else "dispatch" if "qos" in name else name
+    groups[group] = groups.get(group, 0) + us
+print(f"  server CPU per redemption, µs: {sum(groups.values()):.1f} = " +
+      " · ".join(f"{k} {v:.1f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v >= 0.05))
 PY
 done
