@@ -120,6 +120,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             # HELP goodwill_wal_restarts_total Times the writer copied the WAL into the database and started it over.
             # TYPE goodwill_wal_restarts_total counter
             goodwill_wal_restarts_total \(writer.walRestarts.load(ordering: .relaxed))
+            # HELP goodwill_wal_restart_seconds_total Time the writer spent restarting the WAL, when no write can go on.
+            # TYPE goodwill_wal_restart_seconds_total counter
+            goodwill_wal_restart_seconds_total \(Double(writer.walRestartNanoseconds.load(ordering: .relaxed)) / 1e9)
 
             """
     }

@@ -1,5 +1,8 @@
 import Foundation
+import GoodwillCore
+import Ledger
 import Store
+import Synchronization
 import Testing
 @testable import GoodwillAPI
 
@@ -31,5 +34,42 @@ import Testing
         #expect(eventually(within: 10) { checkpointer.roundsEnded >= target })
         #expect(checkpointer.roundSoon() == 3)
         #expect(eventually(within: 10) { checkpointer.roundsEnded >= 3 })
+    }
+
+    /// Past its frame limit the writer asks the checkpointer for a round, restarts the log after
+    /// it, and counts the restarts and the time they took (`/metrics`); nothing written is lost.
+    @Test func theWriter_restartsTheLogPastItsLimit_andCountsTheTimeItTook() throws {
+        let folder = TemporaryFolder()
+        let path = folder.database
+        let ledger = try Ledger(path: path, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
+                                options: .init(durable: false, bufferedWAL: true))
+        try ledger.db.execute("PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x BLOB)")
+        let writer = LedgerWriter(ledger: ledger, walPath: path + "-wal", restartAfterFrames: 40)
+        let checkpointer = Checkpointer(path: path, interval: 3600)
+        writer.checkpointer = checkpointer
+        checkpointer.start()
+        writer.start()
+        let answered = Atomic<Int>(0)
+        for _ in 0..<60 {
+            // About ten frames each (a 3,000-byte row fills a page): past the limit every fourth.
+            let accepted = writer.submit(.custom { ledger in
+                var wrote = true
+                do {
+                    try ledger.db.writeTransaction { () throws -> Void in
+                        for _ in 0..<10 { try ledger.db.run("INSERT INTO t VALUES (randomblob(3000))") }
+                    }
+                } catch { wrote = false }
+                return LedgerWriter.Answer(deliver: { if wrote { answered.add(1, ordering: .relaxed) } }, fail: {})
+            })
+            #expect(accepted)
+            usleep(2_000)  // separate batches, so the writer looks at the log between them
+        }
+        writer.stop()
+        checkpointer.stop()
+        #expect(answered.load(ordering: .relaxed) == 60)
+        #expect(writer.walRestarts.load(ordering: .relaxed) >= 2)
+        #expect(writer.walRestartNanoseconds.load(ordering: .relaxed) > 0)
+        let check = try Database(path: path)
+        #expect(try check.scalarInt("SELECT count(*) FROM t") == 600)
     }
 }

@@ -91,6 +91,7 @@ import Testing
         // Two issues, two redemptions (one refused) and a void went through the writer.
         #expect(text.contains("goodwill_writer_commands_total 5\n"))
         #expect(text.contains("# TYPE goodwill_wal_restarts_total counter\ngoodwill_wal_restarts_total 0\n"))
+        #expect(text.contains("# TYPE goodwill_wal_restart_seconds_total counter\ngoodwill_wal_restart_seconds_total 0.0\n"))
         #expect(!text.contains(id), "metrics must not name vouchers")
     }
 

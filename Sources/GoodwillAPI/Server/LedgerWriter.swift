@@ -70,8 +70,13 @@ final class LedgerWriter: @unchecked Sendable {
     /// page lookup searches more of its index.
     private let walFrames: WALFrameCounter
     static let restartWALAfterFrames: Int32 = 32_768
+    /// `restartWALAfterFrames` but in tests, which restart a small log.
+    let restartAfterFrames: Int32
     private var nextRestartAttempt: UInt64 = 0
     let walRestarts = Atomic<Int>(0)
+    /// Time the writer spent in restarts (and in tries that found a reader still in the log):
+    /// every write waits for it, so it is the stall the restarts cost.
+    let walRestartNanoseconds = Atomic<Int>(0)
     /// Set by the API before `start()`: asked for a round before each restart (see `restartWAL`).
     var checkpointer: Checkpointer?
     /// While a restart waits for the checkpointer's round: the count to wait for, and when asked.
@@ -91,8 +96,10 @@ final class LedgerWriter: @unchecked Sendable {
     let syncingNanoseconds = Atomic<Int>(0)
 
     /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
-    init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000) {
+    init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000,
+         restartAfterFrames: Int32 = LedgerWriter.restartWALAfterFrames) {
         self.ledger = ledger
+        self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
         self.maxBatch = maxBatch
@@ -153,7 +160,7 @@ final class LedgerWriter: @unchecked Sendable {
             let taken = DispatchTime.now().uptimeNanoseconds
             queuedNanoseconds.add(queued.reduce(0) { $0 + Int(taken &- $1.queuedAt) }, ordering: .relaxed)
             process(queued.map(\.work))
-            if walFrames.frames >= Self.restartWALAfterFrames { restartWAL() }
+            if walFrames.frames >= restartAfterFrames { restartWAL() }
         }
         if walPath != nil {
             syncCondition.lock(); syncStopping = true; syncCondition.broadcast(); syncCondition.unlock()
@@ -220,7 +227,9 @@ final class LedgerWriter: @unchecked Sendable {
             if checkpointer.roundsEnded < awaited.count && now - awaited.askedAt < 200_000_000 { return }
         }
         awaitedRound = nil
-        if (try? ledger.db.restartWAL(waitMilliseconds: 5)) == true {
+        let restarted = (try? ledger.db.restartWAL(waitMilliseconds: 5)) == true
+        walRestartNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - now), ordering: .relaxed)
+        if restarted {
             walRestarts.add(1, ordering: .relaxed)
         } else {
             nextRestartAttempt = now + 50_000_000
