@@ -64,7 +64,8 @@ extension Database {
     /// any descriptor of a file drops every POSIX lock this process holds on it, SQLite's own
     /// included (https://sqlite.org/howtocorrupt.html, section 2.2), and another process could then
     /// take the database for unused and delete its WAL. A negative value is the errno of a failed
-    /// open (tried again next time).
+    /// open (tried again next time). A file replaced at the same path while the process runs keeps
+    /// the old descriptor: the kernel then writes its pages back on its own schedule, as before.
     static func writebackDescriptor(_ path: String) -> Int32 {
         writebackDescriptors.withLock { open in
             if let fd = open[path] { return fd }
