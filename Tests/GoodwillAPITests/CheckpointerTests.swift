@@ -34,6 +34,8 @@ import Testing
         #expect(eventually(within: 10) { checkpointer.roundsEnded >= target })
         #expect(checkpointer.roundSoon() == 3)
         #expect(eventually(within: 10) { checkpointer.roundsEnded >= 3 })
+        // Each round also started the write-back of the pages it copied.
+        #expect(checkpointer.writebacksStarted == checkpointer.roundsEnded)
     }
 
     /// Past its frame limit the writer asks the checkpointer for a round, restarts the log after

@@ -20,6 +20,8 @@ final class Checkpointer: Sendable {
     private final class Rounds: Sendable {
         let begun = Atomic<Int>(0)
         let ended = Atomic<Int>(0)
+        /// Rounds whose write-back of the database file the kernel accepted.
+        let writebacks = Atomic<Int>(0)
     }
     private let rounds: Rounds
 
@@ -34,7 +36,7 @@ final class Checkpointer: Sendable {
             // Busy or locked: the next round tries again.
             _ = try? db?.scalarInt("PRAGMA wal_checkpoint(PASSIVE)")
             // The copied pages start on their way to disk now, not all at the writer's next restart.
-            db?.startWritebackOfDatabaseFile()
+            if db?.startWritebackOfDatabaseFile() == 0 { rounds.writebacks.add(1, ordering: .relaxed) }
             rounds.ended.add(1, ordering: .sequentiallyConsistent)
         }
     }
@@ -51,4 +53,5 @@ final class Checkpointer: Sendable {
     }
 
     var roundsEnded: Int { rounds.ended.load(ordering: .sequentiallyConsistent) }
+    var writebacksStarted: Int { rounds.writebacks.load(ordering: .relaxed) }
 }
