@@ -52,6 +52,7 @@ import Testing
         checkpointer.start()
         writer.start()
         let answered = Atomic<Int>(0)
+        let answer = DispatchSemaphore(value: 0)
         for _ in 0..<60 {
             // About ten frames each (a 3,000-byte row fills a page): past the limit every fourth.
             let accepted = writer.submit(.custom { ledger in
@@ -61,10 +62,16 @@ import Testing
                         for _ in 0..<10 { try ledger.db.run("INSERT INTO t VALUES (randomblob(3000))") }
                     }
                 } catch { wrote = false }
-                return LedgerWriter.Answer(deliver: { if wrote { answered.add(1, ordering: .relaxed) } }, fail: {})
+                return LedgerWriter.Answer(deliver: {
+                    if wrote { answered.add(1, ordering: .relaxed) }
+                    answer.signal()
+                }, fail: { answer.signal() })
             })
             #expect(accepted)
-            usleep(2_000)  // separate batches, so the writer looks at the log between them
+            // One at a time, answered before the next: each its own batch, so the writer looks at
+            // the log between them however slowly a loaded machine runs it (answers are delivered
+            // on another thread, after the sync).
+            #expect(answer.wait(timeout: .now() + 30) == .success)
         }
         writer.stop()
         checkpointer.stop()
