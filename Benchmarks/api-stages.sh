@@ -7,27 +7,15 @@
 #   in fdatasync · the rest of the server's time (before submitting, answering after the sync)
 # and the round trip the clients saw (connections / throughput), so a change to any stage shows
 # up as that stage's number, not only as a noisy req/s. RUNS repeats it on fresh servers.
-#   Benchmarks/api-stages.sh          knobs: PORT DURATION WARM CONNS WRK_THREADS SEED RUNS BENCH
+#   Benchmarks/api-stages.sh          knobs: PORT DURATION WARM CONNS WRK_THREADS SEED RUNS BENCH GOODWILL_BIN
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bench="${BENCH:-$(cd "$root/.." && pwd)/shared/bench}"
 PORT=${PORT:-18095}; DURATION=${DURATION:-10s}; WARM=${WARM:-6s}; CONNS=${CONNS:-32}; WRK_THREADS=${WRK_THREADS:-2}
 SEED=${SEED:-10000}; RUNS=${RUNS:-1}
-for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk curl)" >&2; exit 1; }; done
-[[ -f "$bench/wrk/gw-redeem.lua" ]] || { echo "no wrk scripts at $bench/wrk (set BENCH=…/shared/bench)" >&2; exit 1; }
-swift build -c release --package-path "$root" --product goodwill 2>&1 | tail -1
-bin="$root/.build/release/goodwill"
+source "$root/Benchmarks/seeded-server.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/goodwill-stages.XXXXXX")
-server=
-stop() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server"; for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server" 2>/dev/null || true
-  fi
-  server=
-}
-trap 'stop; rm -rf "$work"' EXIT
-base=http://127.0.0.1:$PORT
+trap 'stop_server; rm -rf "$work"' EXIT
 # CPU time each of the server's threads has used so far: "name ticks" (user + system), one per line.
 cpu_threads() {
   local t
@@ -38,36 +26,14 @@ cpu_threads() {
 }
 
 for run in $(seq "$RUNS"); do
-  rm -f "$work"/gw.db*
-  export GOODWILL_DB=$work/gw.db
-  "$bin" init >/dev/null
-  key=$("$bin" keys create --role admin --name stages --json | python3 -c 'import sys, json; print(json.load(sys.stdin)["secret"])')
-  "$bin" serve --host 127.0.0.1 --port "$PORT" --db "$work/gw.db" >"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 100); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
-  python3 - "$base" "$key" "$SEED" "$work/ids.txt" <<'PY'
-import sys, json, http.client, threading, urllib.parse
-base, key, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-u = urllib.parse.urlparse(base); ids = []; lock = threading.Lock()
-def work(lo, hi):
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    for i in range(lo, hi):
-        body = json.dumps({"value": {"amount": 100000000, "currency": "SEK"}, "validity": {"none": True}})
-        c.request("POST", "/v1/vouchers", body, {"Authorization": "Bearer " + key, "Content-Type": "application/json",
-                                                  "Idempotency-Key": "seed-%d" % i})
-        r = c.getresponse(); v = json.loads(r.read())
-        with lock: ids.append(v["id"])
-threads = [threading.Thread(target=work, args=(k * n // 8, (k + 1) * n // 8)) for k in range(8)]
-[t.start() for t in threads]; [t.join() for t in threads]
-open(out, "w").write("\n".join(ids) + "\n")
-PY
+  start_seeded_server stages
   wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARM" -s "$bench/wrk/gw-post.lua" "$base" -- "$work/ids.txt" "$key" >/dev/null
   curl -fsS "$base/metrics" >"$work/before.txt"
   cpu_threads >"$work/cpu-before.txt"
   wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$bench/wrk/gw-redeem.lua" "$base" -- "$work/ids.txt" "$key" >"$work/wrk.txt"
   curl -fsS "$base/metrics" >"$work/after.txt"
   cpu_threads >"$work/cpu-after.txt"
-  stop
+  stop_server
   python3 - "$work" "$CONNS" "$run" <<'PY'
 import sys, re, os
 work, conns, run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
