@@ -1,6 +1,6 @@
 extension Array where Element == UInt8 {
     /// Appends the bytes of `String(n)` without making the String: the ledger's canonical
-    /// content and the request log line are built this way, byte by byte.
+    /// content, the request log line and the hot-path JSON answers are built this way.
     public mutating func appendDecimal(_ n: Int64) {
         if n < 0 { append(45) }
         var m = n.magnitude
