@@ -19,6 +19,10 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         /// synchronous=FULL: an answered write survives power loss.
         public var durable: Bool
         public var readConnections: Int
+        /// Reports and simulations: how many run at once (each on a thread and read connection of
+        /// its own, see `SlowReads`) and how many more may wait before a request is refused (503).
+        public var slowReadThreads: Int = 2
+        public var slowReadQueue: Int = 16
         public var log: Bool
         public var publicBalance: RateLimiter.Configuration
 
@@ -39,6 +43,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     let limiter: RateLimiter
     let keyCache = KeyCache()
     let readers: ReaderPool
+    let slowReads: SlowReads
     let writer: LedgerWriter
     let checkpointer: Checkpointer
     /// Distinguishes request ids of this process from another's.
@@ -68,6 +73,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         writer.checkpointer = checkpointer
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
+        slowReads = SlowReads(pool: ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
+                                               limit: configuration.slowReadThreads),
+                              threads: configuration.slowReadThreads, maxQueued: configuration.slowReadQueue)
         router = Router(routes: GoodwillAPI.routes)
         log = RequestLog(enabled: configuration.log, clock: clock)
         limiter = RateLimiter(configuration: configuration.publicBalance, clock: clock)
@@ -80,6 +88,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     public func close() {
         writer.stop()
         checkpointer.stop()
+        slowReads.stop()
         readers.close()
         LogSink.standardError.flush()
     }
@@ -201,9 +210,11 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 })
                 if !submitted { done(Problem.busy.response, who) }
             case .slow(let body):
-                DispatchQueue.global().async { [self] in
-                    do { done(try readers.withReader { try body($0) }, who) } catch { done(Problem.from(error).response, who) }
+                let queued = slowReads.submit { reader, failure in
+                    guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }
+                    do { done(try body(reader), who) } catch { done(Problem.from(error).response, who) }
                 }
+                if !queued { done(Problem.slowReadsBusy.response, who) }
             }
         }
     }

@@ -74,6 +74,10 @@ public struct Problem: Error, Sendable {
     static let busy = Problem(.serviceUnavailable, code: "busy",
         detail: "The server has too many writes waiting. Retry the same request with the same Idempotency-Key in a moment.")
 
+    /// Reports and simulations all running and their queue full (see `SlowReads`).
+    static let slowReadsBusy = Problem(.serviceUnavailable, code: "busy",
+        detail: "Too many reports or simulations are running or waiting. Retry in a minute, or run fewer at once.")
+
     static let internalError = Problem(.internalServerError, code: "internal-error",
         detail: "Something went wrong on our side; nothing is changed by a failed request. Retry with the same Idempotency-Key, and if it persists tell the operator the request id.")
 

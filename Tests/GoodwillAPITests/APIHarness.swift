@@ -35,7 +35,7 @@ final class APIHarness: @unchecked Sendable {
     var admin: String { keys[.admin]! }
 
     init(now: String = "2026-03-02T10:00:00Z", publicBalance: RateLimiter.Configuration = .init(), policies: String? = nil,
-         durable: Bool = false) throws {
+         durable: Bool = false, readConnections: Int = 4, slowReadThreads: Int = 2, slowReadQueue: Int = 16) throws {
         clock = ManualClock(instant(now))
         let setup = try Ledger(path: folder.database, clock: clock, options: .init(durable: false))
         var keys: [Role: String] = [:]
@@ -43,8 +43,11 @@ final class APIHarness: @unchecked Sendable {
             keys[role] = try APIKeyStore(setup.db).create(name: "\(role.rawValue)-key", role: role, now: clock.now()).secret
         }
         self.keys = keys
-        api = try GoodwillAPI(configuration: .init(databasePath: folder.database, policiesDirectory: policies, catalog: try MessageCatalog.embedded(),
-                                                   durable: durable, log: false, publicBalance: publicBalance), clock: clock)
+        var configuration = GoodwillAPI.Configuration(databasePath: folder.database, policiesDirectory: policies, catalog: try MessageCatalog.embedded(),
+                                                      durable: durable, readConnections: readConnections, log: false, publicBalance: publicBalance)
+        configuration.slowReadThreads = slowReadThreads
+        configuration.slowReadQueue = slowReadQueue
+        api = try GoodwillAPI(configuration: configuration, clock: clock)
     }
 
     deinit { api.close() }

@@ -46,7 +46,7 @@ enum Reply {
     case command(LedgerCommand, idempotencyKey: String, render: @Sendable (LedgerReceipt) -> HTTPResponse)
     /// Other writing work, run alone on the writer thread (policy activation, reminder retry).
     case write(@Sendable (Ledger) throws -> HTTPResponse)
-    /// Reading work too slow for an event loop (simulations), run on a background queue with its own reader.
+    /// Reading work too slow for an event loop (reports, simulations), run by `SlowReads` on a thread and reader of its own.
     case slow(@Sendable (Ledger) throws -> HTTPResponse)
 }
 

@@ -1,0 +1,69 @@
+import Foundation
+import HTTPServer
+import Ledger
+import Synchronization
+import Testing
+@testable import GoodwillAPI
+
+/// Reports and simulations run on threads and read connections of their own, bounded: while they
+/// run (or wait), every other request is answered; past the queue they are refused with 503.
+@Suite struct SlowReadsTests {
+    @Test(.timeLimit(.minutes(1))) func runningReports_doNotHoldTheRequestPathsReaders_andTheQueueIsBounded() async throws {
+        // One reader for the request path: a report holding it would stop every read.
+        let h = try APIHarness(readConnections: 1, slowReadThreads: 1, slowReadQueue: 1)
+        let issued = try await h.issue()
+        let id = try #require(issued.string("id"))
+        let auditor = h.keys[.auditor]!
+
+        // Occupy the one slow thread (and its reader) until the test lets go.
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let gotReader = Mutex(false)
+        let submitted = h.api.slowReads.submit { reader, _ in
+            gotReader.withLock { $0 = reader != nil }
+            holding.signal()
+            release.wait()
+        }
+        #expect(submitted)
+        holding.wait()
+        #expect(gotReader.withLock { $0 })
+
+        // A report now waits in the queue (its one place)...
+        let queued = Task { await h.get("/v1/reports/liability", key: auditor) }
+        for _ in 0..<500 where h.api.slowReads.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(h.api.slowReads.waiting == 1)
+
+        // ...while reads and writes on the request path are answered. (On a thread of its own and
+        // with a time limit: a request waiting for a reader would block its thread, not fail.)
+        let read = answer(within: 10, h, .get, "/v1/vouchers/\(id)")
+        #expect(read == 200)
+        if read == nil { release.signal() }  // let the blocked request finish
+        let write = answer(within: 10, h, .post, "/v1/vouchers/\(id)/redemptions", json: #"{"amount": {"amount": 100, "currency": "SEK"}}"#)
+        #expect(write == 200)
+
+        // A report beyond the queue is refused, saying what to do.
+        let overflow = await h.get("/v1/reports/reconciliation", key: auditor)
+        #expect(overflow.status == 503)
+        #expect(overflow.code == "busy")
+        #expect(overflow.headers["Content-Type"]?.hasPrefix("application/problem+json") == true)
+
+        if read != nil { release.signal() }
+        let report = await queued.value
+        #expect(report.status == 200)
+        #expect(report.json["totals"] != nil)
+    }
+
+    /// The status `h` answers within `seconds`, or nil; the request runs on a thread of its own.
+    func answer(within seconds: Double, _ h: APIHarness, _ method: HTTPMethod, _ target: String, json: String? = nil) -> Int? {
+        var headers = HTTPHeaders()
+        headers["Authorization"] = "Bearer \(h.admin)"
+        if json != nil { headers["Idempotency-Key"] = UUID().uuidString; headers["Content-Type"] = "application/json" }
+        let request = HTTPRequest(method: method, target: target, headers: headers, body: Data((json ?? "").utf8),
+                                  remoteAddress: "192.0.2.7", id: UInt64.random(in: 1...UInt64.max >> 1))
+        let status = Mutex<Int?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread { h.api.handle(request) { response in status.withLock { $0 = response.status.code }; done.signal() } }.start()
+        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+        return status.withLock { $0 }
+    }
+}
