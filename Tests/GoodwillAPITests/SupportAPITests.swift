@@ -53,6 +53,32 @@ import Testing
         #expect(try h.ledger().verify().ok)
     }
 
+    @Test func supportBodies_refuseUnknownFields_andCloseNothing() async throws {
+        let h = try APIHarness()
+        let issued = try await h.issue()
+        let holderID = try #require(issued.string("voucher", "holder", "id") ?? issued.string("holder", "id"))
+        // "refundAll" for "refund_all": closing cannot be undone, so the misspelling must not close.
+        let misspelt = await h.post("/v1/holders/\(holderID)/close", #"{"refundAll": true}"#)
+        #expect(misspelt.status == 422 && misspelt.code == "invalid-request")
+        #expect(misspelt.json["detail"] as? String == "Unknown field 'refundAll'. This route takes erase, payout_reference, refund_all.")
+        #expect(await h.get("/v1/holders/\(holderID)", key: h.keys[.support]!).value(["profile", "closed_at"]) as? String == nil)
+        let support = h.keys[.support]!
+        #expect(await h.post("/v1/holders/\(holderID)/notes", #"{"txt": "Prefers email."}"#, key: support).status == 422)
+        #expect(await h.post("/v1/cases", #"{"holder": "anna@example.com", "subject": "x", "priority": 1}"#, key: support).status == 422)
+        let opened = await h.post("/v1/cases", #"{"holder": "anna@example.com", "subject": "Spa day"}"#, key: support)
+        let caseID = try #require(opened.int("id"))
+        #expect(await h.post("/v1/cases/\(caseID)/close", #"{"resolution": "ok", "closed": true}"#, key: support).status == 422)
+        // Nothing was closed: a correct close still does its work.
+        let unpaid = await h.post("/v1/holders/\(holderID)/close", #"{"refund_all": true}"#)
+        #expect(unpaid.status == 422 && unpaid.code == "payout-reference-required")
+        #expect((unpaid.json["detail"] as? String)?.contains(#""payout_reference""#) == true)
+        let closed = await h.post("/v1/holders/\(holderID)/close", #"{"refund_all": true, "payout_reference": "BANK-77"}"#)
+        #expect(closed.status == 200 && closed.value(["already_closed"]) as? Bool == false)
+        #expect(((closed.json["vouchers"] as? [[String: Any]])?.first?["action"] as? String) == "refunded")
+        #expect(await h.post("/v1/cases/999/close", #"{"resolution": "ok"}"#, key: support).json["detail"] as? String
+                == "There is no support case 999. A holder's cases are listed in GET /v1/holders/{id}.")
+    }
+
     @Test func reports_areForAuditors() async throws {
         let h = try APIHarness()
         _ = try await h.issue()

@@ -47,6 +47,10 @@ enum BodyFields {
     static let extensionRequest: Set<String> = ["days", "reason", "override", "requester"]
     static let policy: Set<String> = ["file", "policy"]
     static let simulation: Set<String> = ["file", "policy", "from", "to", "rows"]
+    static let note: Set<String> = ["text"]
+    static let supportCase: Set<String> = ["holder", "subject"]
+    static let resolution: Set<String> = ["resolution"]
+    static let close: Set<String> = ["erase", "payout_reference", "refund_all"]
 }
 
 extension JSON {
@@ -90,3 +94,8 @@ extension ReasonBody: KnownFields { static var fields: Set<String> { BodyFields.
 extension AdjustmentBody: KnownFields { static var fields: Set<String> { BodyFields.adjustment } }
 extension RefundBody: KnownFields { static var fields: Set<String> { BodyFields.refund } }
 extension ExtensionBody: KnownFields { static var fields: Set<String> { BodyFields.extensionRequest } }
+// Closing a holder cannot be undone: a misspelt "refundAll" must not close without the refund.
+extension SupportRoutes.NoteBody: KnownFields { static var fields: Set<String> { BodyFields.note } }
+extension SupportRoutes.CaseBody: KnownFields { static var fields: Set<String> { BodyFields.supportCase } }
+extension SupportRoutes.ResolutionBody: KnownFields { static var fields: Set<String> { BodyFields.resolution } }
+extension SupportRoutes.CloseBody: KnownFields { static var fields: Set<String> { BodyFields.close } }

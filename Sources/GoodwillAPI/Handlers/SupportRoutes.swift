@@ -58,27 +58,27 @@ enum SupportRoutes {
     }
 
     static func note(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(NoteBody.self, from: c.request)
+        let body = try JSON.decode(NoteBody.self, from: c.request, allowed: BodyFields.note)
         let holder = c.parameter("id")
         return try write(c) { s, actor in JSON.response(try s.addNote(holder: holder, text: body.text, author: actor), status: .created) }
     }
 
     static func close(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(CloseBody.self, from: c.request, emptyIsObject: true)
+        let body = try JSON.decode(CloseBody.self, from: c.request, allowed: BodyFields.close, emptyIsObject: true)
         let request = CloseRequest(holder: c.parameter("id"), erase: body.erase ?? false, payoutReference: body.payoutReference,
                                    refundAll: body.refundAll ?? false)
         return try write(c) { s, actor in JSON.response(try s.close(request, actor: actor)) }
     }
 
     static func openCase(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(CaseBody.self, from: c.request)
+        let body = try JSON.decode(CaseBody.self, from: c.request, allowed: BodyFields.supportCase)
         return try write(c) { s, actor in JSON.response(try s.openCase(holder: body.holder, subject: body.subject, actor: actor), status: .created) }
     }
 
     static func closeCase(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("id")
         guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: "case-not-found", detail: "A case number is a whole number, like 12; got '\(text)'.") }
-        let body = try JSON.decode(ResolutionBody.self, from: c.request)
+        let body = try JSON.decode(ResolutionBody.self, from: c.request, allowed: BodyFields.resolution)
         return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
     }
 
@@ -116,9 +116,14 @@ extension Problem {
     static func from(_ e: SupportError) -> Problem {
         switch e {
         case .holderNotFound, .badHolderReference: return Problem(.notFound, code: "holder-not-found", detail: e.description)
-        case .caseNotFound: return Problem(.notFound, code: "case-not-found", detail: e.description)
+        // The service's own texts name the CLI's flags and commands; an HTTP client is told its fields and routes.
+        case .caseNotFound(let id):
+            return Problem(.notFound, code: "case-not-found",
+                           detail: "There is no support case \(id). A holder's cases are listed in GET /v1/holders/{id}.")
         case .caseAlreadyClosed: return Problem(.conflict, code: "case-already-closed", detail: e.description)
-        case .payoutReferenceRequired: return Problem(.unprocessableContent, code: "payout-reference-required", detail: e.description)
+        case .payoutReferenceRequired(let count):
+            return Problem(.unprocessableContent, code: "payout-reference-required",
+                           detail: "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
         case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
         }
     }
