@@ -46,6 +46,30 @@ import Testing
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.5").status == 200)
     }
 
+    @Test func anIPv6ClientIsCountedByItsSlash64() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 2, refillPerSecond: 1.0 / 60, freeMisses: 100))
+        let code = try #require(try await h.issue().string("code"))
+        // Rotating the interface half of the address does not give a fresh allowance...
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "2001:db8:0:1::a").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "2001:db8:0:1:ffff:1:2:3").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "2001:db8::1:dead:beef:0:1").status == 429)
+        // ...another /64 has its own; an IPv4 address mapped into IPv6 is that IPv4 client.
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "2001:db8:0:2::a").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "198.51.100.4").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "::ffff:198.51.100.4").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "198.51.100.4").status == 429)
+        #expect(RateLimiter.clientKey("2001:DB8:0:1:2:3:4:5") == "2001:db8:0:1::/64")
+        #expect(RateLimiter.clientKey("192.0.2.7") == "192.0.2.7")
+    }
+
+    @Test func aFloodOfNewAddresses_doesNotForgetALockout() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 1000, refillPerSecond: 1000, freeMisses: 0, baseLockout: 60, maxClients: 10))
+        let code = try #require(try await h.issue().string("code"))
+        #expect(await h.send(.get, "/v1/public/balance/AAAA-AAAA-AAAA-AAAA-A", remoteAddress: "192.0.2.1").status == 404)
+        for i in 2..<40 { _ = await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "192.0.2.\(i)") }
+        #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "192.0.2.1").status == 429)
+    }
+
     @Test func repeatedUnknownCodes_lockTheAddressOutForLongerEachTime() async throws {
         let h = try APIHarness(publicBalance: .init(burst: 1000, refillPerSecond: 1000, freeMisses: 3, baseLockout: 2))
         let code = try #require(try await h.issue().string("code"))

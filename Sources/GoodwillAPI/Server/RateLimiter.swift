@@ -1,11 +1,14 @@
 import Foundation
+import Glibc
 import GoodwillCore
 import Synchronization
 
 /// Guards the public balance check against code enumeration (OWASP OAT-002): a token bucket per
 /// client address, and a lockout that doubles with each unknown or mistyped code after the first
 /// few. Both answer 429 with Retry-After. Memory is bounded: at most `maxClients` addresses are
-/// remembered, the least recently seen forgotten first.
+/// remembered, the least recently seen forgotten first (clients serving a lockout last).
+/// An IPv6 client is counted by its /64, the block one subscriber gets (RFC 6177), so rotating
+/// the interface half of the address does not give it a fresh allowance.
 public final class RateLimiter: Sendable {
     public struct Configuration: Sendable {
         /// Requests a client may make at once.
@@ -52,7 +55,8 @@ public final class RateLimiter: Sendable {
     }
 
     /// Takes a token for `address`, unless it is locked out or out of tokens.
-    public func admit(_ address: String) -> Decision {
+    public func admit(_ remoteAddress: String) -> Decision {
+        let address = Self.clientKey(remoteAddress)
         let now = clock.now()
         let cfg = configuration
         return clients.withLock { clients in
@@ -61,7 +65,7 @@ public final class RateLimiter: Sendable {
             c.updated = now
             if let last = c.lastMiss, now.timeIntervalSince(last) > cfg.missMemory { c.misses = 0; c.lastMiss = nil }
             defer {
-                if clients[address] == nil && clients.count >= cfg.maxClients { Self.evict(&clients, keeping: cfg.maxClients / 2) }
+                if clients[address] == nil && clients.count >= cfg.maxClients { Self.evict(&clients, keeping: cfg.maxClients / 2, now: now) }
                 clients[address] = c
             }
             if let until = c.lockedUntil, until > now {
@@ -77,7 +81,8 @@ public final class RateLimiter: Sendable {
 
     /// Records an unknown or mistyped code from `address`: after `freeMisses`, each one locks the
     /// client out for twice as long as the last.
-    public func recordMiss(_ address: String) {
+    public func recordMiss(_ remoteAddress: String) {
+        let address = Self.clientKey(remoteAddress)
         let now = clock.now()
         let cfg = configuration
         clients.withLock { clients in
@@ -92,8 +97,29 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    private static func evict(_ clients: inout [String: Client], keeping: Int) {
-        let recent = clients.sorted { $0.value.updated > $1.value.updated }.prefix(keeping)
-        clients = Dictionary(uniqueKeysWithValues: recent.map { ($0.key, $0.value) })
+    /// Keeps the clients serving a lockout, then the most recently seen: a flood of new addresses
+    /// must not wipe out the lockouts of the ones guessing codes.
+    private static func evict(_ clients: inout [String: Client], keeping: Int, now: Date) {
+        func locked(_ c: Client) -> Bool { c.lockedUntil.map { $0 > now } ?? false }
+        let kept = clients.sorted { a, b in
+            locked(a.value) != locked(b.value) ? locked(a.value) : a.value.updated > b.value.updated
+        }.prefix(keeping)
+        clients = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    }
+
+    /// What a client is counted by: an IPv4 address as it is (also when mapped into IPv6,
+    /// `::ffff:192.0.2.7`), an IPv6 address by its first 64 bits (`2001:db8:0:1::/64`).
+    static func clientKey(_ address: String) -> String {
+        var v6 = in6_addr()
+        guard address.contains(":"), inet_pton(AF_INET6, address, &v6) == 1 else { return address }
+        var bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return bytes[12..<16].map(String.init).joined(separator: ".")
+        }
+        for i in 8..<16 { bytes[i] = 0 }
+        bytes.withUnsafeBytes { raw in _ = memcpy(&v6, raw.baseAddress!, 16) }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &v6, &text, socklen_t(text.count)) != nil else { return address }
+        return String(cString: text) + "/64"
     }
 }
