@@ -64,12 +64,12 @@ import Testing
                        entryID: try #require(r.int("entry", "id")), reminderID: reminderID)
     }
 
-    func call(_ route: String, _ h: APIHarness, _ f: Fixture, key: String?) async -> Answer {
+    func call(_ route: String, _ h: APIHarness, _ f: Fixture, key: String?, idempotent: Bool = true) async -> Answer {
         // Another policy than the active one, so activating it is a change each time.
         let policy = EmbeddedPolicies.policies["generous.json"]!
         let money = #"{"amount": {"amount": 100, "currency": "SEK"}}"#
         func post(_ path: String, _ body: String = "{}") async -> Answer {
-            await h.send(.post, path, key: key, json: body, idempotencyKey: UUID().uuidString)
+            await h.send(.post, path, key: key, json: body, idempotencyKey: idempotent ? UUID().uuidString : nil)
         }
         func get(_ path: String) async -> Answer { await h.send(.get, path, key: key) }
         switch route {
@@ -111,6 +111,26 @@ import Testing
         default:
             Issue.record("no test request for \(route)")
             return Answer(status: 0, headers: HTTPHeaders(), body: Data())
+        }
+    }
+
+    /// The document's Idempotency-Key parameter (required) is on exactly the POSTs that refuse a
+    /// request without one; the others answer it.
+    @Test func idempotencyKeyIsDocumentedExactlyWhereItIsRequired() async throws {
+        let h = try APIHarness()
+        let paths = try #require(await h.send(.get, "/openapi.json").json["paths"] as? [String: [String: [String: Any]]])
+        for route in GoodwillAPI.routes where route.method == .post {
+            let op = try #require(paths[route.pattern]?["post"])
+            let documented = ((op["parameters"] as? [[String: Any]]) ?? []).contains {
+                ($0["$ref"] as? String) == "#/components/parameters/IdempotencyKey"
+            }
+            let f = try await fixture(h, redeemedBy: h.admin)
+            let a = await call(route.name, h, f, key: h.admin, idempotent: false)
+            if documented {
+                #expect(a.status == 400 && a.code == "idempotency-key-required", "\(route.name): \(a.status) \(a.text)")
+            } else {
+                #expect((200..<300).contains(a.status), "\(route.name): \(a.status) \(a.text)")
+            }
         }
     }
 

@@ -33,14 +33,27 @@ import Testing
             #expect(roles == allowed, "\(route.name): documented \(roles.sorted()), served \(allowed.sorted())")
             let security = op["security"] as? [Any]
             #expect((route.permission == nil) == (security?.isEmpty == true), "\(route.name): security does not say whether a key is needed")
-            if route.method == .post {
-                let params = (op["parameters"] as? [[String: Any]]) ?? []
-                #expect(params.contains { ($0["$ref"] as? String) == "#/components/parameters/IdempotencyKey" }, "\(route.name) does not document Idempotency-Key")
-            }
             for (status, _) in (op["responses"] as? [String: Any]) ?? [:] {
                 #expect(Int(status) != nil, "\(route.name): response \(status)")
             }
         }
+    }
+
+    /// Answers the server gives that once were missing from the document.
+    @Test func statusesServedAreDocumentedForTheirRoute() async throws {
+        let h = try APIHarness()
+        let paths = try #require(await h.send(.get, "/openapi.json").json["paths"] as? [String: [String: [String: Any]]])
+        func documented(_ method: String, _ pattern: String) -> Set<String> {
+            Set(((paths[pattern]?[method]?["responses"]) as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        let forever = try await h.issue(validity: #"{"none": true}"#)
+        let id = try #require(forever.string("id"))
+        let dryRun = await h.get("/v1/vouchers/\(id)/goodwill")
+        #expect(dryRun.status == 409 && dryRun.code == "no-expiry")
+        #expect(documented("get", "/v1/vouchers/{id}/goodwill").contains("409"))
+        // Reports and simulations are refused with 503 when too many run (SlowReadsTests).
+        #expect(documented("get", "/v1/reports/{name}").contains("503"))
+        #expect(documented("post", "/v1/policies/simulate").contains("503"))
     }
 
     @Test func everyProblemCodeTheLedgerCanGive_isDocumented() async throws {

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Goodwill",
     "version": "1",
-    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST takes an Idempotency-Key header (required where it changes the ledger): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. Keys are scoped to the API key. Errors are RFC 9457 problem+json with a stable code. x-roles on each operation lists the key roles that may call it; every other role gets 403."
+    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST that changes something requires an Idempotency-Key header (400 idempotency-key-required without one): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. POST /v1/policies/validate and /v1/policies/simulate change nothing, take no Idempotency-Key and may simply be sent again. Keys are scoped to the API key. Errors are RFC 9457 problem+json with a stable code. x-roles on each operation lists the key roles that may call it; every other role gets 403."
   },
   "servers": [
     {
@@ -941,6 +941,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/404"
           },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
           "422": {
             "$ref": "#/components/responses/422"
           }
@@ -1159,11 +1162,6 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/422"
           }
         },
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/IdempotencyKey"
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -1288,13 +1286,11 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
           }
         },
-        "parameters": [
-          {
-            "$ref": "#/components/parameters/IdempotencyKey"
-          }
-        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -1916,6 +1912,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
           }
         },
         "parameters": [
@@ -1968,13 +1967,13 @@ enum OpenAPIDocument {
       "IdempotencyKey": {
         "name": "Idempotency-Key",
         "in": "header",
-        "required": false,
+        "required": true,
         "schema": {
           "type": "string",
           "minLength": 1,
           "maxLength": 255
         },
-        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Required on requests that change the ledger (400 idempotency-key-required)."
+        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Without it: 400 idempotency-key-required."
       },
       "VoucherID": {
         "name": "id",
@@ -2073,7 +2072,7 @@ enum OpenAPIDocument {
         }
       },
       "503": {
-        "description": "busy or database-busy: retry the same request with the same Idempotency-Key.",
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports and simulations, busy: too many are running or waiting; retry in a minute.",
         "content": {
           "application/problem+json": {
             "schema": {
