@@ -74,6 +74,10 @@ public struct Problem: Error, Sendable {
     static let busy = Problem(.serviceUnavailable, code: "busy",
         detail: "The server has too many writes waiting. Retry the same request with the same Idempotency-Key in a moment.")
 
+    /// A retry of a support write whose stored answer went with the holder's personal data.
+    static let answerErased = Problem(.gone, code: "answer-erased",
+        detail: "This request was carried out before the holder's personal data was erased, and its stored answer was erased with it. Nothing was done now; look the holder up for what remains.")
+
     /// Reports and simulations all running and their queue full (see `SlowReads`).
     static let slowReadsBusy = Problem(.serviceUnavailable, code: "busy",
         detail: "Too many reports or simulations are running or waiting. Retry in a minute, or run fewer at once.")

@@ -79,6 +79,49 @@ import Testing
                 == "There is no support case 999. A holder's cases are listed in GET /v1/holders/{id}.")
     }
 
+    /// Erasure reaches the answers the API keeps for retries: a note's text, a case's subject,
+    /// the farewell letter that greets the person by name.
+    @Test func erasingAHolder_erasesTheStoredAnswersThatNameThem() async throws {
+        let h = try APIHarness()
+        let issued = try await h.issue()
+        let holderID = try #require(issued.string("voucher", "holder", "id") ?? issued.string("holder", "id"))
+        let support = h.keys[.support]!
+        let noteBody = #"{"text": "Anna Berg called from 070-123 45 67."}"#
+        let note = await h.post("/v1/holders/\(holderID)/notes", noteBody, key: support, idempotencyKey: "note-1")
+        #expect(note.status == 201)
+        let caseBody = #"{"holder": "anna@example.com", "subject": "Anna Berg's spa day"}"#
+        #expect(await h.post("/v1/cases", caseBody, key: support, idempotencyKey: "case-1").status == 201)
+        // Another holder's stored answer is not touched.
+        let other = try await h.issue(holder: #"{"email": "bo@example.com", "name": "Bo Ek", "locale": "sv"}"#)
+        let otherID = try #require(other.string("voucher", "holder", "id") ?? other.string("holder", "id"))
+        let otherNote = #"{"text": "Bo Ek prefers email."}"#
+        #expect(await h.post("/v1/holders/\(otherID)/notes", otherNote, key: support, idempotencyKey: "note-2").status == 201)
+
+        let closeBody = #"{"erase": true, "refund_all": true, "payout_reference": "BANK-1"}"#
+        let closed = await h.post("/v1/holders/\(holderID)/close", closeBody, idempotencyKey: "close-1")
+        #expect(closed.status == 200)
+        #expect(closed.text.contains("Anna"), "the answer itself carries the farewell letter")
+
+        let noteAgain = await h.post("/v1/holders/\(holderID)/notes", noteBody, key: support, idempotencyKey: "note-1")
+        #expect(noteAgain.status == 410 && noteAgain.code == "answer-erased")
+        #expect(noteAgain.headers["Idempotent-Replayed"] == "true")
+        #expect(!noteAgain.text.contains("070"))
+        let caseAgain = await h.post("/v1/cases", caseBody, key: support, idempotencyKey: "case-1")
+        #expect(caseAgain.status == 410 && !caseAgain.text.contains("Anna"))
+        // Nothing was carried out again, and another body under the key is still refused.
+        let notes = try h.ledger().db.scalarInt("SELECT count(*) FROM support_notes WHERE holder_id = '\(holderID)'")
+        #expect(notes == 1)
+        #expect(await h.post("/v1/holders/\(holderID)/notes", #"{"text": "x"}"#, key: support, idempotencyKey: "note-1").status == 422)
+
+        let closeAgain = await h.post("/v1/holders/\(holderID)/close", closeBody, idempotencyKey: "close-1")
+        #expect(closeAgain.status == 200 && closeAgain.headers["Idempotent-Replayed"] == "true")
+        #expect(!closeAgain.text.contains("Anna"), "\(closeAgain.text)")
+        #expect(closeAgain.value(["farewell", "body"]) as? String == "[erased]")
+
+        let otherAgain = await h.post("/v1/holders/\(otherID)/notes", otherNote, key: support, idempotencyKey: "note-2")
+        #expect(otherAgain.status == 201 && otherAgain.text.contains("Bo Ek prefers email."))
+    }
+
     @Test func reports_areForAuditors() async throws {
         let h = try APIHarness()
         _ = try await h.issue()

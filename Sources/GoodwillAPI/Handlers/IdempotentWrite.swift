@@ -2,6 +2,7 @@ import Foundation
 import GoodwillCore
 import HTTPServer
 import Ledger
+import Support
 
 /// Idempotency for POSTs that are not ledger commands (policy activation, reminder retry): the
 /// first answer is stored in the ledger's idempotency table, in the same transaction as the
@@ -10,6 +11,13 @@ import Ledger
 enum IdempotentWrite {
     static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
                     _ work: () throws -> HTTPResponse) throws -> HTTPResponse {
+        try run(ledger, actor: actor, key: key, route: route, body: body, storing: { let r = try work(); return (r, r) })
+    }
+
+    /// `storing`'s `stored`: what a retry gets back, when it must differ from the answer (an
+    /// erasing close keeps no letter that names the person; see `SupportRoutes.close`).
+    static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
+                    storing work: () throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> HTTPResponse {
         guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
             throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
         }
@@ -24,15 +32,20 @@ enum IdempotentWrite {
                 guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
                 return try decode(record.result)
             }
-            let response = try work()
-            var stored = Array("h1|\(response.status.code)|\(response.headers["Content-Type"] ?? "")|".utf8)
-            stored += response.body
+            let (response, kept) = try work()
+            var stored = Array("h1|\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
+            stored += kept.body
             try ledger.store.saveIdempotency(scope: scope, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
             return response
         }
     }
 
     private static func decode(_ stored: [UInt8]) throws -> HTTPResponse {
+        if stored == SupportService.erasedAnswer {
+            var response = Problem.answerErased.response
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        }
         var parts: [ArraySlice<UInt8>] = []
         var rest = stored[...]
         for _ in 0..<3 {

@@ -47,13 +47,19 @@ enum SupportRoutes {
 
     /// Runs a support write on the writer thread, once per Idempotency-Key.
     static func write(_ c: RequestContext, _ work: @escaping @Sendable (SupportService, String) throws -> HTTPResponse) throws -> Reply {
+        try write(c, storing: { s, actor in let r = try work(s, actor); return (r, r) })
+    }
+
+    /// `stored`: what a retry gets back, when it must not be the answer itself.
+    static func write(_ c: RequestContext,
+                      storing work: @escaping @Sendable (SupportService, String) throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> Reply {
         let key = try c.idempotencyKey()
         let actor = c.actor, route = c.route.name + " " + c.parameters.sorted { $0.key < $1.key }.map(\.value).joined(separator: "/")
         let body = c.request.body, catalog = c.api.configuration.catalog
         return .write { ledger in
-            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body) {
+            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body, storing: {
                 try work(SupportService(ledger: ledger, catalog: catalog), actor)
-            }
+            })
         }
     }
 
@@ -67,7 +73,17 @@ enum SupportRoutes {
         let body = try JSON.decode(CloseBody.self, from: c.request, allowed: BodyFields.close, emptyIsObject: true)
         let request = CloseRequest(holder: c.parameter("id"), erase: body.erase ?? false, payoutReference: body.payoutReference,
                                    refundAll: body.refundAll ?? false)
-        return try write(c) { s, actor in JSON.response(try s.close(request, actor: actor)) }
+        return try write(c, storing: { s, actor in
+            let result = try s.close(request, actor: actor)
+            // The farewell letter greets the person by name: an erasing close answers with it once,
+            // and its retries get the outcome without the letter's words (as `holder_closures` keeps it).
+            var kept = result
+            if result.erased, var letter = kept.farewell {
+                letter.subject = "[erased]"; letter.body = "[erased]"
+                kept.farewell = letter
+            }
+            return (JSON.response(result), JSON.response(kept))
+        })
     }
 
     static func openCase(_ c: inout RequestContext) throws -> Reply {

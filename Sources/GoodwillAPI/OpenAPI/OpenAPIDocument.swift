@@ -1464,6 +1464,9 @@ enum OpenAPIDocument {
           "409": {
             "$ref": "#/components/responses/409"
           },
+          "410": {
+            "$ref": "#/components/responses/410"
+          },
           "422": {
             "$ref": "#/components/responses/422"
           },
@@ -1606,6 +1609,9 @@ enum OpenAPIDocument {
           "409": {
             "$ref": "#/components/responses/409"
           },
+          "410": {
+            "$ref": "#/components/responses/410"
+          },
           "422": {
             "$ref": "#/components/responses/422"
           },
@@ -1687,6 +1693,9 @@ enum OpenAPIDocument {
           },
           "409": {
             "$ref": "#/components/responses/409"
+          },
+          "410": {
+            "$ref": "#/components/responses/410"
           },
           "422": {
             "$ref": "#/components/responses/422"
@@ -1771,6 +1780,9 @@ enum OpenAPIDocument {
           "409": {
             "$ref": "#/components/responses/409"
           },
+          "410": {
+            "$ref": "#/components/responses/410"
+          },
           "422": {
             "$ref": "#/components/responses/422"
           },
@@ -1844,6 +1856,9 @@ enum OpenAPIDocument {
           },
           "409": {
             "$ref": "#/components/responses/409"
+          },
+          "410": {
+            "$ref": "#/components/responses/410"
           },
           "422": {
             "$ref": "#/components/responses/422"
@@ -2035,6 +2050,16 @@ enum OpenAPIDocument {
       },
       "409": {
         "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "410": {
+        "description": "answer-erased: a retry (same Idempotency-Key and body) of a request carried out before the holder's personal data was erased; its stored answer went with that data and nothing was done now.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3116,7 +3141,8 @@ enum OpenAPIDocument {
               "case-already-closed",
               "payout-reference-required",
               "report-not-found",
-              "internal-error"
+              "internal-error",
+              "answer-erased"
             ]
           },
           "detail": {
