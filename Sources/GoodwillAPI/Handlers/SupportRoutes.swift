@@ -120,6 +120,7 @@ extension Problem {
         case .caseAlreadyClosed: return Problem(.conflict, code: "case-already-closed", detail: e.description)
         case .payoutReferenceRequired: return Problem(.unprocessableContent, code: "payout-reference-required", detail: e.description)
         case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
+        case .tooLargeToAdd: return Problem(.conflict, code: "total-too-large", detail: e.description)
         }
     }
 }

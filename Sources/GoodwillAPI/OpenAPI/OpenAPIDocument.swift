@@ -3116,6 +3116,7 @@ enum OpenAPIDocument {
               "case-not-found",
               "case-already-closed",
               "payout-reference-required",
+              "total-too-large",
               "report-not-found",
               "internal-error"
             ]
