@@ -122,7 +122,8 @@ public struct Verifier {
         switch e.kind {
         case .redeemed:
             if e.amount >= 0 { note("\(where_): a redemption must take money off, not add it") }
-            r.redemptions[e.id] = -e.amount
+            // The import's record of money spent in the old system is not there to be reversed.
+            if !e.isImportedRedemption { r.redemptions[e.id] = -e.amount }
         case .redemptionReversed:
             if let related = e.relatedEntryID, let redeemed = r.redemptions[related] {
                 if redeemed != e.amount { note("\(where_): reverses \(redeemed) but puts back \(e.amount)") }

@@ -52,6 +52,24 @@ struct VerifyTests {
         #expect(report.discrepancies.first?.hasPrefix("entry 3: expected entry 2 next") == true)
     }
 
+    /// A book whose import's record of money spent elsewhere was reversed anyway (entries chained
+    /// properly, so only the rule can catch it): verify names the reversal.
+    @Test func aReversalOfTheImportsRedemption_isCaught() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        var voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let history = try f.ledger.append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .redeemed, amount: -30_000, balanceAfter: 20_000, currency: .sek, at: f.clock.now(),
+            actor: "import", reason: LedgerEntry.importedRedemptionReason, reference: LedgerEntry.importReference, statusAfter: .active), to: voucher)
+        #expect(try f.ledger.verify().ok)
+        voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let reversal = try f.ledger.append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .redemptionReversed, amount: 30_000, balanceAfter: 50_000, currency: .sek,
+            at: f.clock.now(), actor: "t", relatedEntryID: history.id, statusAfter: .active), to: voucher)
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies == ["entry \(reversal.id) (redemption_reversed on \(v.id)): reverses entry \(history.id), which is not an unreversed redemption of this voucher"])
+    }
+
     @Test func entriesCannotBeUpdatedOrDeleted_throughSQL() throws {
         let f = try LedgerFixture()
         try f.issue()

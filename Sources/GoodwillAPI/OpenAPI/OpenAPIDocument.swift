@@ -2045,7 +2045,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3107,6 +3107,7 @@ enum OpenAPIDocument {
               "invalid-policy",
               "override-required",
               "not-a-redemption",
+              "imported-redemption",
               "not-permitted",
               "message-undeliverable",
               "invalid-channel",
