@@ -117,7 +117,7 @@ public struct Problem: Error, Sendable {
              .alreadyReversed, .alreadyInState, .notBlocked, .nothingToRefund, .noExpiry: return .conflict
         case .notPermitted: return .forbidden
         case .invalidAmount, .currencyMismatch, .idempotencyConflict, .invalidRequest, .belowLegalMinimum, .invalidPolicy,
-             .overrideRequired, .notARedemption: return .unprocessableContent
+             .overrideRequired, .notARedemption, .importedRedemption: return .unprocessableContent
         }
     }
 

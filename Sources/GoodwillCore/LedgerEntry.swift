@@ -111,3 +111,18 @@ public struct LedgerEntry: Sendable, Equatable {
     /// The hash before the first entry.
     public static let genesisHash = [UInt8](repeating: 0, count: 32)
 }
+
+extension LedgerEntry {
+    /// The reference on every entry an import writes.
+    public static let importReference = "import"
+    /// The reason on the `redeemed` entry an import writes for what was spent before it.
+    public static let importedRedemptionReason = "redeemed before the import"
+
+    /// A `redeemed` entry that records money spent in another system before the import: history
+    /// brought along, not a redemption made here, so reversing it would create money. Known by its
+    /// reason as well as its reference: a redemption made here never has a reason, so a till that
+    /// writes "import" as its reference cannot make one look imported.
+    public var isImportedRedemption: Bool {
+        kind == .redeemed && reference == Self.importReference && reason == Self.importedRedemptionReason
+    }
+}

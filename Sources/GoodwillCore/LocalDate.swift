@@ -14,6 +14,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.year = year; self.month = month; self.day = day
     }
 
+    /// The last day a `LocalDate` can be written as (and read back from) `YYYY-MM-DD`.
+    public static let latest = LocalDate(year: 9999, month: 12, day: 31)!
+
+    /// False for a day past 9999-12-31 (or before year 1), which `adding(days:)` can reach: such a
+    /// day would be stored as "10000-01-30" and never read back, so it must not be stored.
+    public var isStorable: Bool { (1...9999).contains(year) }
+
     /// Parses `YYYY-MM-DD` exactly.
     public init?(iso text: String) {
         var text = text

@@ -14,6 +14,13 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// The most one voucher may hold, and the largest single adjustment: 10^12 minor units
+    /// (10 000 000 000.00 SEK or EUR, 10^12 JPY, 1 000 000 000.000 KWD). Far above any gift card
+    /// in any currency, yet small enough that over nine million vouchers at the limit still sum
+    /// within Int64, so totals over a whole book cannot overflow in practice. An amount above it
+    /// is a typo (extra digits) or an attack, and is refused where money enters the ledger.
+    public static let voucherLimitMinorUnits: Int64 = 1_000_000_000_000
+
     public static func zero(_ currency: Currency) -> Money {
         Money(minorUnits: 0, currency: currency)
     }

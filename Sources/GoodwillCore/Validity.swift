@@ -19,7 +19,7 @@ public enum Validity: Sendable, Equatable, Hashable {
             return day
         case .months(let n):
             guard (1...1200).contains(n) else { throw .monthsOutOfRange(n) }
-            guard let day = issueDay.adding(months: n) else { throw .monthsOutOfRange(n) }
+            guard let day = issueDay.adding(months: n) else { throw .endsAfterCalendar(issueDay: issueDay, months: n) }
             return day
         }
     }
@@ -28,6 +28,7 @@ public enum Validity: Sendable, Equatable, Hashable {
 public enum ValidityError: Error, Equatable, CustomStringConvertible {
     case endsBeforeIssue(lastDay: LocalDate, issueDay: LocalDate)
     case monthsOutOfRange(Int)
+    case endsAfterCalendar(issueDay: LocalDate, months: Int)
     case unknownTimeZone(String)
 
     public var description: String {
@@ -36,6 +37,8 @@ public enum ValidityError: Error, Equatable, CustomStringConvertible {
             return "The expiry day \(last) is before the day of issue (\(issue)). Give a day from \(issue) on, or use --valid-months."
         case .monthsOutOfRange(let n):
             return "A validity of \(n) months is out of range. Give between 1 and 1200 months, a last valid day, or no expiry."
+        case .endsAfterCalendar(let issue, let months):
+            return "\(months) months from \(issue) ends after \(LocalDate.latest), the last day Goodwill can store. Give a shorter validity or no expiry."
         case .unknownTimeZone(let name):
             return "'\(name)' is not a time zone this machine knows. Use an IANA name such as Europe/Stockholm."
         }

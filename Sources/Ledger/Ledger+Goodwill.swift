@@ -76,6 +76,10 @@ extension Ledger {
     func applyExtension(_ v: Voucher, decision: PolicyDecision, days: Int, lastValidDay: LocalDate, isOverride: Bool,
                         overrideBecause: String?, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
         guard let calendar = ZonedCalendar(identifier: v.timeZone) else { throw LedgerError.invalidRequest("Unknown time zone \(v.timeZone).") }
+        // The last line of defence: a day past 9999-12-31 is stored as "10000-…" and never read back.
+        guard lastValidDay.isStorable else {
+            throw LedgerError.invalidRequest("The extension would end on \(lastValidDay), after \(LocalDate.latest), the last day Goodwill can store. Grant fewer days.")
+        }
         let id = try record(decision, voucher: v, days: days, isOverride: isOverride, reason: reason, actor: ctx.actor, at: ctx.now)
         let expiry = Expiry(lastValidDay: lastValidDay, calendar: calendar)
         var extended = v

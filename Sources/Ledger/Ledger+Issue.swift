@@ -8,6 +8,9 @@ extension Ledger {
         guard value.minorUnits > 0 else {
             throw LedgerError.invalidAmount("A voucher's value must be more than zero, for example 500.")
         }
+        guard value.minorUnits <= Money.voucherLimitMinorUnits else {
+            throw LedgerError.invalidAmount("A voucher's value can be at most \(Money(minorUnits: Money.voucherLimitMinorUnits, currency: value.currency)); \(value) was asked. Check the amount for extra digits.")
+        }
         let zoneName = request.timeZone ?? configuration.defaultTimeZone
         let calendar: ZonedCalendar
         let issueDay: LocalDate

@@ -50,8 +50,16 @@ extension Ledger {
             throw LedgerError.invalidRequest("An adjustment needs a reason (--reason), so the correction can be understood later.")
         }
         try Self.checkNotFinal(v)
+        // The same limit as a voucher's value: a balance adjusted past it could make totals overflow.
+        let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: v.value.currency)
+        guard amount.minorUnits.magnitude <= UInt64(Money.voucherLimitMinorUnits) else {
+            throw LedgerError.invalidAmount("An adjustment can be at most \(limit) either way; \(amount.minorUnits < 0 ? "-" : "")\(Money(minorUnits: Int64(clamping: amount.minorUnits.magnitude), currency: amount.currency)) was asked. Check the amount for extra digits.")
+        }
+        // Checked still: a voucher issued before the limit existed may hold more.
         let (after, overflow) = v.balance.minorUnits.addingReportingOverflow(amount.minorUnits)
-        guard !overflow else { throw LedgerError.invalidAmount("The adjustment is too large.") }
+        guard !overflow, amount.minorUnits < 0 || after <= Money.voucherLimitMinorUnits else {
+            throw LedgerError.invalidAmount("Adding \(amount) would bring the balance to more than \(limit), the most a voucher may hold; the voucher has \(v.balance). Add at most \(Money(minorUnits: max(0, Money.voucherLimitMinorUnits - v.balance.minorUnits), currency: amount.currency)).")
+        }
         guard after >= 0 else {
             throw LedgerError.invalidAmount("Taking away \(Money(minorUnits: -amount.minorUnits, currency: amount.currency)) would leave the balance below zero; the voucher has \(v.balance).")
         }

@@ -40,6 +40,7 @@ extension Ledger {
     func reverse(entryID: Int64, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
         guard let original = try store.entry(id: entryID) else { throw LedgerError.entryNotFound(entryID) }
         guard original.kind == .redeemed else { throw LedgerError.notARedemption(entryID, kind: original.kind.rawValue) }
+        guard !original.isImportedRedemption else { throw LedgerError.importedRedemption(entryID) }
         guard try !store.hasReversal(of: entryID) else { throw LedgerError.alreadyReversed(entryID) }
         guard let v = try store.voucher(id: original.voucherID) else { throw LedgerError.voucherNotFound(original.voucherID.rawValue) }
         try Self.checkNotFinal(v)

@@ -107,9 +107,9 @@ extension Ledger {
                     c.actualExtended = true
                     c.keptAlive = e.balanceAfter
                 case .redeemed where c.actualExtended:
-                    c.laterRedeemed += -e.amount
+                    c.laterRedeemed = try Self.sum(c.laterRedeemed, -e.amount, currency: e.currency.code)
                 case .redemptionReversed where c.actualExtended:
-                    c.laterRedeemed -= e.amount
+                    c.laterRedeemed = try Self.sum(c.laterRedeemed, -e.amount, currency: e.currency.code)
                 default: break
                 }
                 cases[e.voucherID] = c
@@ -136,8 +136,9 @@ extension Ledger {
             if c.actualExtended {
                 report.actual.extended += 1
                 report.actual.daysGranted += actualDays
-                report.actual.valueKeptAlive[currency, default: 0] += c.keptAlive
-                report.actual.laterRedeemed?[currency, default: 0] += c.laterRedeemed
+                report.actual.valueKeptAlive[currency] = try Self.sum(report.actual.valueKeptAlive[currency] ?? 0, c.keptAlive, currency: currency)
+                let later = try Self.sum(report.actual.laterRedeemed?[currency] ?? 0, c.laterRedeemed, currency: currency)
+                report.actual.laterRedeemed?[currency] = later
             }
             report.actual.refers += stored.filter { $0.outcome == "refer" }.count
             report.actual.denials += stored.filter { $0.outcome == "deny" }.count
@@ -167,9 +168,11 @@ extension Ledger {
                     candidate = "grant \(days) days (to \(day))"
                     granted = true
                     report.candidate.daysGranted += days
-                    report.candidate.valueKeptAlive[currency, default: 0] += facts.remainingBalance
+                    report.candidate.valueKeptAlive[currency] = try Self.sum(report.candidate.valueKeptAlive[currency] ?? 0, facts.remainingBalance, currency: currency)
                     month[key, default: (0, 0)].count += 1
-                    month[key, default: (0, 0)].value += facts.remainingBalance
+                    // A budget fact, capped like the live one (PolicyStore.goodwillGranted).
+                    let spent = month[key, default: (0, 0)].value.addingReportingOverflow(facts.remainingBalance)
+                    month[key, default: (0, 0)].value = spent.overflow ? Int64.max : spent.partialValue
                 case .refer(let days, _):
                     candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
                 case .deny:
@@ -189,5 +192,12 @@ extension Ledger {
             }
         }
         return report
+    }
+
+    /// A sum for the simulation's report, refused rather than trapping when it does not fit in Int64.
+    static func sum(_ a: Int64, _ b: Int64, currency: String) throws -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        throw LedgerError.invalidAmount("The simulation's \(currency) totals are too large to add up in 64-bit minor units; the books hold vouchers with impossible amounts (over 10^12 minor units, written before that limit). Void or adjust them, then simulate again.")
     }
 }

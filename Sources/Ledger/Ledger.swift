@@ -72,16 +72,26 @@ public final class Ledger {
     /// balance, a status, an expiry), so the batch first runs without a savepoint per command,
     /// which cost a sixth of the writer's time; a command that fails after writing something
     /// (SQLite's change counter moved) sends the whole batch again through one savepoint each.
+    /// When SQLite itself abandons the transaction (disk full, I/O error: the connection is back in
+    /// autocommit), the commands before are undone and those after would commit statement by
+    /// statement, so the batch fails as a whole: it throws, and every command is reported failed.
     public func performBatch(_ commands: [(command: LedgerCommand, actor: String, idempotencyKey: String?)])
         throws -> [Result<LedgerReceipt, any Error>] {
         struct FailedAfterWriting: Error {}
+        func checkNotAbandoned(after error: (any Error)?) throws {
+            guard db.isAutocommit else { return }
+            throw error ?? StoreError.transactionAbandoned(path: db.path)
+        }
         do {
             return try db.writeTransaction {
                 try commands.map { c -> Result<LedgerReceipt, any Error> in
                     let before = db.totalChanges
                     do {
-                        return .success(try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey))
+                        let receipt = try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey)
+                        try checkNotAbandoned(after: nil)  // a command that caught the failure itself
+                        return .success(receipt)
                     } catch {
+                        try checkNotAbandoned(after: error)
                         guard db.totalChanges == before else { throw FailedAfterWriting() }
                         return .failure(error)
                     }
@@ -89,8 +99,10 @@ public final class Ledger {
             }
         } catch is FailedAfterWriting {
             return try db.writeTransaction {
-                commands.map { c in
-                    Result { try db.savepoint { try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey) } }
+                try commands.map { c -> Result<LedgerReceipt, any Error> in
+                    let result = Result { try db.savepoint { try performInTransaction(c.command, actor: c.actor, idempotencyKey: c.idempotencyKey) } }
+                    if case .failure(let error) = result { try checkNotAbandoned(after: error) } else { try checkNotAbandoned(after: nil) }
+                    return result
                 }
             }
         }

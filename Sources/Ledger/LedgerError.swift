@@ -19,6 +19,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case entryNotFound(Int64)
     case notARedemption(Int64, kind: String)
     case alreadyReversed(Int64)
+    /// The redemption is the import's record of what was spent in the old system.
+    case importedRedemption(Int64)
     case alreadyInState(VoucherStatus)
     case notBlocked
     case nothingToRefund
@@ -47,6 +49,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .entryNotFound: return "entry-not-found"
         case .notARedemption: return "not-a-redemption"
         case .alreadyReversed: return "already-reversed"
+        case .importedRedemption: return "imported-redemption"
         case .alreadyInState: return "already-in-state"
         case .notBlocked: return "not-blocked"
         case .nothingToRefund: return "nothing-to-refund"
@@ -86,6 +89,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "There is no ledger entry \(id). List the voucher's entries to find the redemption to reverse."
         case .notARedemption(let id, let kind):
             return "Entry \(id) is '\(kind)', not a redemption; only redemptions can be reversed."
+        case .importedRedemption(let id):
+            return "Entry \(id) records what was spent before the voucher was imported from another system, not a redemption made here, so it cannot be reversed. To give value back, adjust the voucher with a reason ('goodwill adjust CODE --amount … --reason …')."
         case .alreadyReversed(let id):
             return "Redemption \(id) has already been reversed; a redemption is reversed at most once."
         case .alreadyInState(let status):

@@ -40,6 +40,8 @@ public struct Verifier {
         var status: VoucherStatus
         var expiry: Expiry?
         var redemptions: [Int64: Int64] = [:]  // entry id → amount redeemed
+        /// The voided or refunded entry that took the voucher's money off the books for good.
+        var finalEntry: (id: Int64, kind: EntryKind)?
     }
 
     public func run() throws -> VerifyReport {
@@ -119,10 +121,14 @@ public struct Verifier {
             note("\(where_): balance \(r.balance) \(e.amount >= 0 ? "+" : "−") \(abs(e.amount)) should be \(expected), but the entry says \(e.balanceAfter)")
         }
         if e.balanceAfter < 0 { note("\(where_): balance after is negative") }
+        if let final = r.finalEntry, e.amount != 0 || [.redeemed, .redemptionReversed, .adjusted].contains(e.kind) {
+            note("\(where_): moves money after entry \(final.id) \(final.kind.rawValue) the voucher; nothing may change its balance after that")
+        }
         switch e.kind {
         case .redeemed:
             if e.amount >= 0 { note("\(where_): a redemption must take money off, not add it") }
-            r.redemptions[e.id] = -e.amount
+            // The import's record of money spent in the old system is not there to be reversed.
+            if !e.isImportedRedemption { r.redemptions[e.id] = -e.amount }
         case .redemptionReversed:
             if let related = e.relatedEntryID, let redeemed = r.redemptions[related] {
                 if redeemed != e.amount { note("\(where_): reverses \(redeemed) but puts back \(e.amount)") }
@@ -131,11 +137,13 @@ public struct Verifier {
                 note("\(where_): reverses entry \(e.relatedEntryID.map(String.init) ?? "none"), which is not an unreversed redemption of this voucher")
             }
         case .extended:
+            if e.amount != 0 { note("\(where_): moves money, but an extended entry never does") }
             r.expiry = e.expiryAfter
         case .blocked, .unblocked, .expired:
             if e.amount != 0 { note("\(where_): moves money, but a \(e.kind.rawValue) entry never does") }
         case .voided, .refunded:
             if e.balanceAfter != 0 { note("\(where_): leaves a balance of \(e.balanceAfter); it must take all of it") }
+            if r.finalEntry == nil { r.finalEntry = (e.id, e.kind) }
         case .adjusted, .issued:
             break
         }

@@ -289,7 +289,8 @@ public enum EmbeddedPolicies {
   },
   "cash_out": {
     "thresholds": [],
-    "after_expiry_days": 365,
+    "after_expiry_days": null,
+    "after_expiry_months": 12,
     "electronic_only": true,
     "note": "No cash-out right for physical gift cards unless the terms promise it."
   },

@@ -181,6 +181,12 @@ public final class Database {
     /// wrote nothing.
     public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
 
+    /// True outside any transaction. Inside one it means SQLite rolled the transaction back on its
+    /// own, as it may on SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM
+    /// (https://sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction): the
+    /// statements that follow would each commit alone.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
     // MARK: Transactions
 
     /// BEGIN, COMMIT, SAVEPOINT and RELEASE run several times per request in a busy writer:
@@ -227,6 +233,9 @@ public final class Database {
     /// A savepoint inside the current transaction: undone alone if `body` throws, so one
     /// failed operation in a batch does not undo the others.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        // Outside a transaction SAVEPOINT starts one, and RELEASE commits it: with the outer
+        // transaction gone, this one would be committed alone.
+        if transactionDepth > 0, isAutocommit { throw StoreError.transactionAbandoned(path: path) }
         try control("SAVEPOINT gw")
         transactionDepth += 1
         do {

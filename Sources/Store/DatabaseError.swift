@@ -35,6 +35,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case newerSchema(path: String, found: Int, known: Int)
     case cannotOpen(path: String, reason: String)
     case busy(path: String)
+    /// SQLite rolled the open transaction back on its own (disk full, I/O error, out of memory).
+    case transactionAbandoned(path: String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             return "'\(path)' was written by a newer Goodwill (schema \(found); this one knows \(known)). Upgrade goodwill before using this database."
         case .cannotOpen(let path, let reason):
             return "Cannot open the database '\(path)': \(reason)"
+        case .transactionAbandoned(let path):
+            return "SQLite abandoned the transaction on '\(path)' (the disk is full, an I/O error, or out of memory), so none of it was stored. Free disk space or check the disk, then retry."
         case .busy(let path):
             return "The database '\(path)' stayed locked by another process for too long. Try again; if it persists, look for a stuck goodwill process."
         }

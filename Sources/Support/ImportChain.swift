@@ -41,11 +41,12 @@ struct ImportChain: Sendable {
         let balance = row.balance.minorUnits, value = row.value.minorUnits, currency = row.value.currency
         let status = Voucher.naturalStatus(balance: balance, expiry: expiry, at: now)
         var entries = [LedgerEntry(id: 0, voucherID: id, kind: .issued, amount: value, balanceAfter: value,
-                                   currency: currency, at: row.issuedAt, actor: actor, reason: reason, reference: "import",
+                                   currency: currency, at: row.issuedAt, actor: actor, reason: reason, reference: LedgerEntry.importReference,
                                    expiryAfter: expiry, statusAfter: .active)]
         if value > balance {
             entries.append(LedgerEntry(id: 0, voucherID: id, kind: .redeemed, amount: balance - value, balanceAfter: balance,
-                                       currency: currency, at: now, actor: actor, reason: "redeemed before the import", reference: "import",
+                                       currency: currency, at: now, actor: actor,
+                                       reason: LedgerEntry.importedRedemptionReason, reference: LedgerEntry.importReference,
                                        statusAfter: balance == 0 ? .redeemed : .active))
         }
         if status == .expired {

@@ -7,6 +7,8 @@ public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalid(String)
     case payoutReferenceRequired(count: Int)
     case importRejected(rows: Int, firstLine: Int)
+    /// A sum of money over the books does not fit in 64-bit minor units (`what`: which sum).
+    case tooLargeToAdd(what: String, currency: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); give the payout's reference with --payout-reference REF (a bank transfer or payment id) so finance can match it. Nothing was changed."
         case .importRejected(let rows, let line):
             return "\(rows) row\(rows == 1 ? " of the file is" : "s of the file are") invalid (the first on line \(line)); nothing was imported. Fix them, or add --skip-invalid --rejects FILE to import the good rows."
+        case .tooLargeToAdd(let what, let currency):
+            return "The \(what) in \(currency) is too large to add up in 64-bit minor units, so nothing was computed or changed. The books hold \(currency) vouchers with impossible amounts (over 10^12 minor units, the most a voucher may hold now; written before that limit): find them with 'goodwill export vouchers', and void or adjust them."
         }
     }
 }

@@ -93,8 +93,12 @@ extension SupportService {
                 let receipt = try ledger.performInTransaction(.refund(.id(v.id), reference: payoutReference, reason: "holder closed their account"),
                                                               actor: actor, idempotencyKey: nil)
                 outcomes[index].entryID = receipt.entry?.id
-                refundedTotals[v.value.currency.code, default: (0, 0)].0 += 1
-                refundedTotals[v.value.currency.code, default: (0, 0)].1 += v.balance.minorUnits
+                // Checked: an overflow here throws and rolls the whole close back; a plain += would trap.
+                let cur = v.value.currency.code
+                var total = refundedTotals[cur, default: (0, 0)]
+                total.0 += 1
+                total.1 = try Self.add(total.1, v.balance.minorUnits, to: "refunded total", cur)
+                refundedTotals[cur] = total
             }
             try closeFaultInjection?(.refunds)
 

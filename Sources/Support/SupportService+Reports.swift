@@ -25,10 +25,30 @@ extension SupportService {
         Money(minorUnits: minor, currency: Currency(code: code) ?? Currency.sek)
     }
 
-    static func totals(_ lines: [AmountLine]) -> [AmountLine] {
+    static func totals(_ lines: [AmountLine]) throws -> [AmountLine] {
         var sums: [String: (Int, Int64)] = [:]
-        for l in lines { sums[l.currency, default: (0, 0)].0 += l.vouchers; sums[l.currency, default: (0, 0)].1 += l.amount.minorUnits }
+        for l in lines {
+            var sum = sums[l.currency, default: (0, 0)]
+            sum.0 += l.vouchers
+            sum.1 = try add(sum.1, l.amount.minorUnits, to: "total", l.currency)
+            sums[l.currency] = sum
+        }
         return sums.keys.sorted().map { AmountLine(currency: $0, month: nil, vouchers: sums[$0]!.0, amount: money(sums[$0]!.1, $0)) }
+    }
+
+    /// `a + b` for a sum of money, refused rather than trapping when it does not fit in Int64 (a
+    /// trap would take the server down with it). Only books holding amounts from before the voucher
+    /// limit (`Money.voucherLimitMinorUnits`) can get there; the error says how to find them.
+    static func add(_ a: Int64, _ b: Int64, to what: String, _ currency: String) throws(SupportError) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        throw SupportError.tooLargeToAdd(what: what, currency: currency)
+    }
+
+    static func subtract(_ a: Int64, _ b: Int64, to what: String, _ currency: String) throws(SupportError) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        guard overflow else { return difference }
+        throw SupportError.tooLargeToAdd(what: what, currency: currency)
     }
 
     /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads only the
@@ -38,7 +58,7 @@ extension SupportService {
         let lines = try db.query(Self.liabilitySQL, [.integer(now.unixMilliseconds)]) {
             AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
         }
-        return LiabilityReport(asOf: RFC3339.format(now), totals: Self.totals(lines), byExpiryMonth: lines)
+        return LiabilityReport(asOf: RFC3339.format(now), totals: try Self.totals(lines), byExpiryMonth: lines)
     }
 
     /// One parameter: now, in Unix milliseconds. A test holds it to reading the index alone.
@@ -76,7 +96,7 @@ extension SupportService {
             """, [.integer(now.unixMilliseconds)]) {
             AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
         }
-        return BreakageReport(asOf: RFC3339.format(now), byMonth: lines, totals: Self.totals(lines))
+        return BreakageReport(asOf: RFC3339.format(now), byMonth: lines, totals: try Self.totals(lines))
     }
 
     /// Extensions by rule and by agent; "later redeemed" is what was redeemed on the voucher after
@@ -85,12 +105,12 @@ extension SupportService {
     public func goodwillReport() throws -> GoodwillReport {
         struct Key: Hashable { var group: String; var name: String; var currency: String }
         var lines: [Key: GoodwillLine] = [:]
-        func add(_ key: Key, days: Int, isOverride: Bool, kept: Int64, back: Int64) {
+        func add(_ key: Key, days: Int, isOverride: Bool, kept: Int64, back: Int64) throws {
             var l = lines[key] ?? GoodwillLine(group: key.group, name: key.name, currency: key.currency, extensions: 0, days: 0,
                                                overrides: 0, valueKeptAlive: Self.money(0, key.currency), laterRedeemed: Self.money(0, key.currency))
             l.extensions += 1; l.days += days; l.overrides += isOverride ? 1 : 0
-            l.valueKeptAlive = Self.money(l.valueKeptAlive.minorUnits + kept, key.currency)
-            l.laterRedeemed = Self.money(l.laterRedeemed.minorUnits + back, key.currency)
+            l.valueKeptAlive = Self.money(try Self.add(l.valueKeptAlive.minorUnits, kept, to: "value kept alive", key.currency), key.currency)
+            l.laterRedeemed = Self.money(try Self.add(l.laterRedeemed.minorUnits, back, to: "value later redeemed", key.currency), key.currency)
             lines[key] = l
         }
         var firstPerVoucher = Set<String>()
@@ -103,11 +123,11 @@ extension SupportService {
                 FROM decisions d WHERE d.days_granted > 0 ORDER BY d.id
                 """) { r in
                 let cur = r.text(4), days = r.int(5), ov = r.int64(3) != 0, kept = r.int64(6), back = r.int64(7)
-                add(Key(group: "rule", name: r.text(1), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
-                add(Key(group: "agent", name: r.text(2), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                try add(Key(group: "rule", name: r.text(1), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                try add(Key(group: "agent", name: r.text(2), currency: cur), days: days, isOverride: ov, kept: kept, back: back)
                 if ov { overrides += 1 }
                 if firstPerVoucher.insert(r.text(0)).inserted {
-                    add(Key(group: "total", name: "all", currency: cur), days: days, isOverride: ov, kept: kept, back: back)
+                    try add(Key(group: "total", name: "all", currency: cur), days: days, isOverride: ov, kept: kept, back: back)
                 } else if var t = lines[Key(group: "total", name: "all", currency: cur)] {
                     t.extensions += 1; t.days += days; t.overrides += ov ? 1 : 0
                     lines[Key(group: "total", name: "all", currency: cur)] = t
@@ -150,13 +170,18 @@ extension SupportService {
                 FROM vouchers GROUP BY currency
                 """, [.integer(now.unixMilliseconds)]) { rows[$0.text(0)] = ($0.int64(1), $0.int64(2)) }
         }
-        let lines = Set(flows.keys).union(rows.keys).sorted().map { cur -> ReconciliationLine in
+        let lines = try Set(flows.keys).union(rows.keys).sorted().map { cur throws(SupportError) -> ReconciliationLine in
             let f = flows[cur] ?? [:]
+            // Checked: plain + and - would trap, and take the server down, on books that overflow.
+            func add(_ a: Int64, _ b: Int64) throws(SupportError) -> Int64 { try Self.add(a, b, to: "reconciliation", cur) }
+            func minus(_ a: Int64) throws(SupportError) -> Int64 { try Self.subtract(0, a, to: "reconciliation", cur) }
             let issued = f["issued"] ?? 0
-            let redeemed = -((f["redeemed"] ?? 0) + (f["redemption_reversed"] ?? 0))
-            let refunded = -(f["refunded"] ?? 0), voided = -(f["voided"] ?? 0), adjusted = f["adjusted"] ?? 0
+            let redeemed = try minus(try add(f["redeemed"] ?? 0, f["redemption_reversed"] ?? 0))
+            let refunded = try minus(f["refunded"] ?? 0), voided = try minus(f["voided"] ?? 0), adjusted = f["adjusted"] ?? 0
             let r = rows[cur] ?? (0, 0)
-            let difference = (r.liability + redeemed + refunded + r.breakage) - (issued + adjusted - voided)
+            let accounted = try add(try add(try add(r.liability, redeemed), refunded), r.breakage)
+            let owed = try Self.subtract(try add(issued, adjusted), voided, to: "reconciliation", cur)
+            let difference = try Self.subtract(accounted, owed, to: "reconciliation", cur)
             return ReconciliationLine(currency: cur, issued: Self.money(issued, cur), redeemed: Self.money(redeemed, cur),
                                       refunded: Self.money(refunded, cur), voided: Self.money(voided, cur), adjusted: Self.money(adjusted, cur),
                                       liability: Self.money(r.liability, cur), breakage: Self.money(r.breakage, cur),

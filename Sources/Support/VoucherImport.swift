@@ -267,6 +267,9 @@ struct VoucherImporter {
         }
         let value = try amount("value"), balance = try amount("balance")
         guard value.minorUnits > 0 else { throw bad("value must be more than zero") }
+        guard value.minorUnits <= Money.voucherLimitMinorUnits else {
+            throw bad("value \(value.decimalString) is more than a voucher may hold (\(Money(minorUnits: Money.voucherLimitMinorUnits, currency: currency).decimalString)); check it for extra digits")
+        }
         guard balance.minorUnits >= 0, balance.minorUnits <= value.minorUnits else {
             throw bad("balance \(balance.decimalString) must be between 0 and the value \(value.decimalString)")
         }

@@ -179,3 +179,47 @@ struct PolicyManagementTests {
         #expect(try f.ledger.verify().ok)
     }
 }
+
+/// A last valid day past 9999-12-31 would be stored as "10000-…", which LocalDate(iso:) cannot
+/// read back: the voucher would become unreadable. Issue and extension refuse to get there.
+struct LastStorableDayLedgerTests {
+    @Test func anExtensionPastTheLastStorableDay_isRefused_andTheVoucherStaysReadable() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500), validity: .lastDay(LocalDate(iso: "9999-12-20")!))
+        let entries = try f.ledger.store.countEntries()
+        let error = ledgerError {
+            try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(days: 30, reason: "forever", override: true)), actor: "root")
+        }
+        #expect(error?.code == "invalid-request")
+        #expect(error?.description.contains("9999-12-31") == true, "\(String(describing: error))")
+        #expect(try f.show(v).lastValidDay == "9999-12-20")
+        #expect(try f.ledger.store.countEntries() == entries)
+        #expect(try f.ledger.verify().ok)
+    }
+
+    @Test func theLedgersOwnCheck_refusesADayPastTheCalendar() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500), validity: .lastDay(LocalDate(iso: "9999-12-20")!))
+        let voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let decision = try f.ledger.activePolicy().evaluate(try f.ledger.goodwillFacts(for: voucher, requester: .agent, now: f.clock.now()))
+        let ctx = Ledger.OperationContext(actor: "t", idempotencyKey: nil, now: f.clock.now())
+        let error = ledgerError {
+            _ = try f.ledger.db.writeTransaction {
+                try f.ledger.applyExtension(voucher, decision: decision, days: 30, lastValidDay: LocalDate(iso: "9999-12-20")!.adding(days: 30),
+                                            isOverride: true, overrideBecause: nil, reason: "test", ctx)
+            }
+        }
+        #expect(error?.code == "invalid-request")
+        #expect(try f.show(v).lastValidDay == "9999-12-20")
+    }
+
+    @Test func aValidityInMonthsPastTheCalendar_isRefusedAtIssue() throws {
+        let f = try LedgerFixture()
+        let error = ledgerError { try f.issue(sek(500), validity: .months(1200)) }
+        #expect(error == nil)  // 2125: fine
+        f.clock.set(instant("9950-01-01T10:00:00Z"))
+        let late = ledgerError { try f.issue(sek(500), validity: .months(1200)) }
+        #expect(late?.code == "invalid-request")
+        #expect(late?.description.contains("ends after 9999-12-31") == true, "\(String(describing: late))")
+    }
+}

@@ -167,4 +167,51 @@ struct IdempotencyTests {
         #expect(!retry.replayed && retry.voucher.balance == sek(90))
         #expect(try f.ledger.verify().ok)
     }
+
+    /// SQLite may roll a whole transaction back on its own (SQLITE_FULL, SQLITE_IOERR) and return
+    /// to autocommit; a trigger's RAISE(ROLLBACK) does exactly that, standing in for the disk.
+    /// The trigger is TEMP, so the stored schema is not touched.
+    func abandonOnAmount(_ f: LedgerFixture, _ units: Int64) throws {
+        try f.ledger.db.execute("""
+            CREATE TEMP TRIGGER disk_gone BEFORE INSERT ON main.entries WHEN abs(NEW.amount) = \(units)
+            BEGIN SELECT RAISE(ROLLBACK, 'simulated: SQLite abandoned the transaction'); END;
+            """)
+    }
+
+    /// The batch must fail as a whole: the commands before the failure were rolled back with the
+    /// transaction, and those after must not commit one statement at a time outside it.
+    func expectBatchAbandoned(_ f: LedgerFixture, _ commands: [(command: LedgerCommand, actor: String, idempotencyKey: String?)]) throws {
+        let vouchers = try f.ledger.db.scalarInt("SELECT count(*) FROM vouchers")
+        let entries = try f.ledger.store.countEntries()
+        #expect(throws: (any Error).self) { _ = try f.ledger.performBatch(commands) }
+        #expect(f.ledger.db.isAutocommit && f.ledger.db.transactionDepth == 0)
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM vouchers") == vouchers)
+        #expect(try f.ledger.store.countEntries() == entries)
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM idempotency") == 0)
+        #expect(try f.ledger.verify().ok)
+    }
+
+    @Test func aTransactionSQLiteAbandons_failsTheWholeBatch() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        try abandonOnAmount(f, 777)
+        // The redemption fails before writing anything, so the first pass carries on after it.
+        try expectBatchAbandoned(f, [
+            (.issue(IssueRequest(value: sek(5), validity: .months(12), timeZone: "Europe/Stockholm")), "t", "k1"),
+            (.redeem(VoucherReference(v.id), amount: Money(minorUnits: 777, currency: .sek), reference: nil), "t", "k2"),
+            (.issue(IssueRequest(value: sek(6), validity: .months(12), timeZone: "Europe/Stockholm")), "t", "k3"),
+        ])
+    }
+
+    @Test func aTransactionSQLiteAbandons_inTheSavepointPass_failsTheWholeBatch() throws {
+        let f = try LedgerFixture()
+        try abandonOnAmount(f, 777)
+        // This issue writes its voucher row before its entry is refused, which sends the batch
+        // through one savepoint per command.
+        try expectBatchAbandoned(f, [
+            (.issue(IssueRequest(value: sek(5), validity: .months(12), timeZone: "Europe/Stockholm")), "t", "k1"),
+            (.issue(IssueRequest(value: Money(minorUnits: 777, currency: .sek), validity: .months(12), timeZone: "Europe/Stockholm")), "t", "k2"),
+            (.issue(IssueRequest(value: sek(6), validity: .months(12), timeZone: "Europe/Stockholm")), "t", "k3"),
+        ])
+    }
 }

@@ -52,6 +52,65 @@ struct VerifyTests {
         #expect(report.discrepancies.first?.hasPrefix("entry 3: expected entry 2 next") == true)
     }
 
+    /// A book whose import's record of money spent elsewhere was reversed anyway (entries chained
+    /// properly, so only the rule can catch it): verify names the reversal.
+    @Test func aReversalOfTheImportsRedemption_isCaught() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        var voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let history = try f.ledger.append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .redeemed, amount: -30_000, balanceAfter: 20_000, currency: .sek, at: f.clock.now(),
+            actor: "import", reason: LedgerEntry.importedRedemptionReason, reference: LedgerEntry.importReference, statusAfter: .active), to: voucher)
+        #expect(try f.ledger.verify().ok)
+        voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let reversal = try f.ledger.append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .redemptionReversed, amount: 30_000, balanceAfter: 50_000, currency: .sek,
+            at: f.clock.now(), actor: "t", relatedEntryID: history.id, statusAfter: .active), to: voucher)
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies == ["entry \(reversal.id) (redemption_reversed on \(v.id)): reverses entry \(history.id), which is not an unreversed redemption of this voucher"])
+    }
+
+    /// An extension that moves money, chained properly and with a balance that adds up: only the
+    /// rule that an extension never moves money can catch it.
+    @Test func anExtensionThatMovesMoney_isCaught() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        let voucher = try f.ledger.resolve(VoucherReference(v.id))
+        let entry = try f.ledger.append(LedgerEntry(
+            id: 0, voucherID: voucher.id, kind: .extended, amount: 10_000, balanceAfter: 60_000, currency: .sek, at: f.clock.now(),
+            actor: "t", reason: "goodwill", expiryAfter: voucher.expiry, statusAfter: .active), to: voucher)
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies == ["entry \(entry.id) (extended on \(v.id)): moves money, but an extended entry never does"])
+    }
+
+    /// After a void or a refund the voucher's money is gone for good: an adjustment, a reversal or
+    /// a redemption after it (each chained properly and adding up) is named.
+    @Test(arguments: [EntryKind.voided, .refunded])
+    func moneyMovingAfterTheVoucherIsFinal_isCaught(final: EntryKind) throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        let redemption = try #require(try f.redeem(v, sek(100)).entry)
+        let ref = VoucherReference(v.id)
+        let closing = try #require(try (final == .voided ? f.ledger.perform(.void(ref, reason: "fraud"), actor: "t")
+                                                          : f.ledger.perform(.refund(ref, reference: "BANK-1", reason: nil), actor: "t")).entry)
+        #expect(try f.ledger.verify().ok)
+        func append(_ kind: EntryKind, _ amount: Int64, related: Int64? = nil) throws -> LedgerEntry {
+            let voucher = try f.ledger.resolve(ref)
+            return try f.ledger.append(LedgerEntry(
+                id: 0, voucherID: voucher.id, kind: kind, amount: amount, balanceAfter: voucher.balance.minorUnits + amount,
+                currency: .sek, at: f.clock.now(), actor: "t", reason: "tampered", relatedEntryID: related, statusAfter: .active), to: voucher)
+        }
+        let adjusted = try append(.adjusted, 5_000)
+        let reversed = try append(.redemptionReversed, 10_000, related: redemption.id)
+        let redeemed = try append(.redeemed, -2_000)
+        let after = "moves money after entry \(closing.id) \(final.rawValue) the voucher; nothing may change its balance after that"
+        #expect(try f.ledger.verify().discrepancies == [
+            "entry \(adjusted.id) (adjusted on \(v.id)): \(after)",
+            "entry \(reversed.id) (redemption_reversed on \(v.id)): \(after)",
+            "entry \(redeemed.id) (redeemed on \(v.id)): \(after)",
+        ])
+    }
+
     @Test func entriesCannotBeUpdatedOrDeleted_throughSQL() throws {
         let f = try LedgerFixture()
         try f.issue()

@@ -72,6 +72,12 @@ import Testing
         ("DK", 50_000, "DKK", "2026-04-02", "2026-04-02", true),
         ("DK", 50_000, "DKK", "2027-04-02", "2026-04-02", true),
         ("DK", 50_000, "DKK", "2027-04-03", "2026-04-02", false),
+        // A year after expiry ends on the same-numbered day, not 365 days on (DOMAIN.md, BGB §§ 187–188).
+        ("DK", 50_000, "DKK", "2028-03-01", "2027-03-01", true),   // 365 days would end on 2028-02-29
+        ("DK", 50_000, "DKK", "2028-03-02", "2027-03-01", false),
+        ("DK", 50_000, "DKK", "2029-02-28", "2028-02-28", true),   // 365 days would end on 2029-02-27
+        ("DK", 50_000, "DKK", "2029-02-28", "2028-02-29", true),   // no 29 Feb in 2029: the month's last day
+        ("DK", 50_000, "DKK", "2029-03-01", "2028-02-29", false),
         ("SE", 100, "SEK", "2026-04-02", "2026-04-02", false),
         ("DE", 100, "EUR", "2026-04-02", "2026-04-02", false),
         ("US-CA", 0, "USD", "2026-04-02", nil, false),

@@ -1,3 +1,4 @@
+import GoodwillCore
 import Testing
 @testable import PolicyEngine
 
@@ -70,5 +71,42 @@ import Testing
             try shippedPolicy("default.json").personalDecision(on: decision, actor: "anna", role: .admin, days: 5, reason: "r", override: true)
         }
         #expect(error?.kind == .policyMismatch)
+    }
+}
+
+/// 9999-12-31 is the last day a LocalDate is written and read back as YYYY-MM-DD; a grant past it
+/// would store "10000-…" and leave the voucher unreadable.
+@Suite struct LastStorableDayTests {
+    func factsNearTheEnd() -> PolicyFacts {
+        var facts = PolicyFacts.make(daysSinceExpiry: 14)
+        facts.lastValidDay = date("9999-12-01")
+        facts.asOf = date("9999-12-15")
+        return facts
+    }
+
+    @Test func aPersonalGrantPastTheLastDay_isRefused_sayingHowManyDaysFit() throws {
+        let policy = try shippedPolicy("default.json")
+        let decision = policy.evaluate(factsNearTheEnd())
+        let error = #expect(throws: PersonalDecisionError.self) {
+            try policy.personalDecision(on: decision, actor: "root", role: .admin, days: 30, reason: "VIP", override: true)
+        }
+        #expect(error?.kind == .invalidDays)
+        #expect(error?.description.contains("grant at most 16 days") == true, "\(String(describing: error))")
+        let fits = try policy.personalDecision(on: decision, actor: "root", role: .admin, days: 16, reason: "VIP", override: true)
+        #expect(fits.newLastValidDay == LocalDate.latest)
+    }
+
+    @Test func aRuleGrantingPastTheLastDay_doesNotGrant() throws {
+        let policy = try shippedPolicy("default.json")
+        let ordinary = policy.evaluate(.make(daysSinceExpiry: 14))
+        guard case .grant = ordinary.outcome else { Issue.record("the shipped policy should grant at 14 days: \(ordinary.outcome)"); return }
+        let decision = policy.evaluate(factsNearTheEnd())
+        if case .grant(_, let day, _) = decision.outcome { Issue.record("granted through \(day)") }
+    }
+
+    @Test func aDayPastTheCalendar_isNotStorable() {
+        #expect(LocalDate.latest.isStorable)
+        #expect(!LocalDate.latest.adding(days: 1).isStorable)
+        #expect(LocalDate(iso: LocalDate.latest.adding(days: 1).isoString) == nil)
     }
 }

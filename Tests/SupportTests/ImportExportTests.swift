@@ -170,6 +170,7 @@ import Testing
             A8,500,500,SEK,2026-01-10,,,,,,,
             A9,0,0,SEK,2025-01-10,,,,,,,
             A10,500,500,SEK,2025-01-10,,,,,,,gift
+            A12,10000000000.01,0,SEK,2025-01-10,,,,,,,
             A11,500,500,SEK,2025-01-10,,,,,,,"x"y
 
             """, f)
@@ -186,8 +187,9 @@ import Testing
         #expect(reasons[9]?.contains("in the future") == true)
         #expect(reasons[10]?.contains("more than zero") == true)
         #expect(reasons[11]?.contains("gift_card or experience") == true)
-        #expect(reasons[12]?.contains("after a closing double quote") == true)
-        #expect(r.rejected.count == 11)
+        #expect(reasons[12]?.contains("more than a voucher may hold (10000000000.00)") == true)
+        #expect(reasons[13]?.contains("after a closing double quote") == true)
+        #expect(r.rejected.count == 12)
     }
 
     @Test func exports_streamEveryRow_inCSVAndJSONLines() throws {

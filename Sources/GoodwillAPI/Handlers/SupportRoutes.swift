@@ -141,6 +141,7 @@ extension Problem {
             return Problem(.unprocessableContent, code: "payout-reference-required",
                            detail: "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
         case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
+        case .tooLargeToAdd: return Problem(.conflict, code: "total-too-large", detail: e.description)
         }
     }
 }

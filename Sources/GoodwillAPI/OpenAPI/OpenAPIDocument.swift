@@ -2069,7 +2069,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3131,6 +3131,7 @@ enum OpenAPIDocument {
               "invalid-policy",
               "override-required",
               "not-a-redemption",
+              "imported-redemption",
               "not-permitted",
               "message-undeliverable",
               "invalid-channel",
@@ -3140,6 +3141,7 @@ enum OpenAPIDocument {
               "case-not-found",
               "case-already-closed",
               "payout-reference-required",
+              "total-too-large",
               "report-not-found",
               "internal-error",
               "answer-erased"

@@ -66,8 +66,13 @@ extension Policy {
                                         description: "This goes beyond the policy (\(because)). Confirm it as an override to continue.")
         }
         let start = max(decision.facts.lastValidDay, decision.facts.asOf)
+        let newLastValidDay = start.adding(days: days)
+        guard newLastValidDay.isStorable else {
+            throw PersonalDecisionError(kind: .invalidDays,
+                                        description: "\(days) days from \(start) ends after \(LocalDate.latest), the last day Goodwill can store; grant at most \(start.days(until: LocalDate.latest)) days.")
+        }
         return PersonalDecision(decision: decision, actor: actor, role: role, reason: trimmed, grantedDays: days,
-                                newLastValidDay: start.adding(days: days), isOverride: because != nil,
+                                newLastValidDay: newLastValidDay, isOverride: because != nil,
                                 overrideBecause: because)
     }
 

@@ -50,7 +50,11 @@ extension Policy {
         let start = max(facts.lastValidDay, facts.asOf)
         switch outcome {
         case .grant(.days(let days), let key):
-            return .success(.grant(days: days, newLastValidDay: start.adding(days: days), messageKey: key))
+            let day = start.adding(days: days)
+            guard day.isStorable else {
+                return .failure(NotApplicable(reason: "grants \(days) days from \(start), which ends after 9999-12-31, the last day that can be stored"))
+            }
+            return .success(.grant(days: days, newLastValidDay: day, messageKey: key))
         case .grant(.until(let date), let key):
             let days = start.days(until: date)
             guard days > 0 else {

@@ -28,7 +28,9 @@ public struct PolicySimulation: Sendable, Codable, Equatable {
         case .grant(let days, _, _):
             grants += 1
             daysGranted += days
-            valueExtended[decision.facts.currency, default: 0] &+= decision.facts.remainingBalance
+            // Capped, not wrapped: a wrapped total would turn negative and look plausible.
+            let (sum, overflow) = valueExtended[decision.facts.currency, default: 0].addingReportingOverflow(decision.facts.remainingBalance)
+            valueExtended[decision.facts.currency] = overflow ? Int64.max : sum
         case .refer: refers += 1
         case .deny: denials += 1
         case .noRuleMatched: noRuleMatched += 1

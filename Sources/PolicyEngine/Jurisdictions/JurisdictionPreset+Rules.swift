@@ -64,10 +64,14 @@ extension JurisdictionPreset {
                 return .holderEntitled(reason: "In \(name) a balance under \(threshold.belowMinor) \(currency) minor units is paid out on request (since \(threshold.effectiveFrom))." + cite)
             }
         }
-        if let days = cashOut.afterExpiryDays, isElectronic || !cashOut.electronicOnly {
-            let inTime = lastValidDay.map { day <= $0.adding(days: days) } ?? true
-            if inTime {
-                return .holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(days) days after expiry." + cite)
+        if isElectronic || !cashOut.electronicOnly {
+            // nil past 9999-12-31: no end within the calendar, so still in time.
+            let period: (end: (LocalDate) -> LocalDate?, words: String)? =
+                if let months = cashOut.afterExpiryMonths { ({ $0.adding(months: months) }, months == 12 ? "a year" : "\(months) months") }
+                else if let days = cashOut.afterExpiryDays { ({ $0.adding(days: days) }, "\(days) days") }
+                else { nil }
+            if let period, lastValidDay.flatMap(period.end).map({ day <= $0 }) ?? true {
+                return .holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(period.words) after expiry." + cite)
             }
         }
         return .notRequired(reason: cashOut.note + cite)

@@ -35,9 +35,13 @@ public struct JurisdictionPreset: Sendable, Equatable, Codable {
     public struct CashOut: Sendable, Equatable, Codable {
         /// Small-balance payout rules, the latest effective one applies.
         public let thresholds: [Threshold]
-        /// Denmark: payout on demand during validity and this many days after expiry.
+        /// Payout on demand during validity and this many days after expiry.
         public let afterExpiryDays: Int?
-        /// Whether `afterExpiryDays` only covers electronic cards (sent by e-mail or SMS).
+        /// Denmark: payout on demand during validity and this many calendar months after expiry. A
+        /// year is counted as a period (ends on the same-numbered day, or the month's last day when
+        /// that does not exist), which 365 days is not across 29 February. Optional in the file.
+        public let afterExpiryMonths: Int?
+        /// Whether the period after expiry only covers electronic cards (sent by e-mail or SMS).
         public let electronicOnly: Bool
         public let note: String
     }
