@@ -27,6 +27,8 @@ final class Connection {
 
     var writeBuffer: [UInt8] = []
     var writeOffset = 0
+    /// Bytes sent over the connection's life; the write timeout restarts whenever it moves.
+    var bytesSent = 0
 
     /// A refused request, answered once every earlier response has gone out.
     var failure: HTTPParseError?
@@ -46,7 +48,9 @@ final class Connection {
     var interest: UInt32
     var deadline: UInt64 = 0
     var deadlineKind = DeadlineKind.none
-    var deadlineMessage = -1
+    /// What the running deadline was armed for: the parser's message count, or `bytesSent`
+    /// for the write deadline. A change re-arms it.
+    var deadlineMark = -1
 
     init(id: UInt64, fd: Int32, remoteAddress: String, limits: HTTPRequestParser.Limits, interest: UInt32) {
         self.id = id
@@ -57,4 +61,5 @@ final class Connection {
     }
 
     var hasUnsentBytes: Bool { writeOffset < writeBuffer.count }
+    var unsentCount: Int { writeBuffer.count - writeOffset }
 }

@@ -14,6 +14,9 @@ extension EventLoop {
         if flags & Epoll.output != 0 {
             writeOut(connection)
             if connection.isClosed { return }
+            // Room in the write buffer again: parse the requests held back while it was full
+            // (they were already read, so the socket will not signal them again).
+            if canParseMore(connection) { process(connection) }
         }
         if flags & Epoll.input != 0 { readIn(connection) }
         if !connection.isClosed { afterIO(connection) }
@@ -45,20 +48,27 @@ extension EventLoop {
         while parseAndDispatch(connection) > 0 && canParseMore(connection) {}
     }
 
-    /// Whether buffered bytes may hold requests the pipeline limit kept us from taking.
+    /// Whether buffered bytes may hold requests the pipeline limit or a full write buffer kept
+    /// us from taking.
     func canParseMore(_ connection: Connection) -> Bool {
         !connection.isClosed && !connection.stopReading && !draining && !connection.closeAfterWrite
-            && connection.parser.bufferedCount > 0
-            && connection.inflight.count < shared.configuration.maxPipelinedRequests
+            && connection.parser.bufferedCount > 0 && hasRoom(connection)
     }
 
-    /// One pass: dispatches requests until the buffer runs dry or the pipeline is full, then
-    /// flushes. Returns how many requests it dispatched.
+    /// Whether the connection may take another request: its pipeline is not full and the client
+    /// is reading its answers. A client that pipelines without reading would otherwise have
+    /// us read, answer and buffer without bound.
+    func hasRoom(_ connection: Connection) -> Bool {
+        connection.inflight.count < shared.configuration.maxPipelinedRequests
+            && connection.unsentCount < shared.configuration.maxBufferedResponseBytes
+    }
+
+    /// One pass: dispatches requests until the buffer runs dry or the pipeline or the write
+    /// buffer is full, then flushes. Returns how many requests it dispatched.
     private func parseAndDispatch(_ connection: Connection) -> Int {
-        let maxPipelined = shared.configuration.maxPipelinedRequests
         var dispatched = 0
         connection.processing = true
-        parsing: while !connection.stopReading && !draining && connection.inflight.count < maxPipelined {
+        parsing: while !connection.stopReading && !draining && hasRoom(connection) {
             switch connection.parser.next() {
             case .needMoreData:
                 break parsing
@@ -94,8 +104,9 @@ extension EventLoop {
         }
         connection.processing = false
         // A client that has finished sending gets an answer to everything it sent, then the
-        // close; while the pipeline limit holds requests back, keep taking them.
-        let heldBack = connection.inflight.count >= maxPipelined && connection.parser.bufferedCount > 0
+        // close; while the pipeline limit or a full write buffer holds requests back, keep
+        // taking them.
+        let heldBack = !hasRoom(connection) && connection.parser.bufferedCount > 0
         if connection.peerClosed && !heldBack { connection.stopReading = true }
         flush(connection)
         return dispatched
@@ -134,6 +145,7 @@ extension EventLoop {
                 connection.closeAfterWrite = true
             }
         }
+        notePeakUnsent(connection)
         writeOut(connection)
     }
 
@@ -144,9 +156,16 @@ extension EventLoop {
             }
             if sent > 0 {
                 connection.writeOffset += sent
+                connection.bytesSent += sent
             } else if sent < 0 && errno == EINTR {
                 continue
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // A reader that takes bytes steadily but never lets the buffer empty would keep
+                // the sent bytes in front forever; drop them once they are the larger part.
+                if connection.writeOffset >= 64 * 1024 && connection.writeOffset * 2 >= connection.writeBuffer.count {
+                    connection.writeBuffer.removeSubrange(0..<connection.writeOffset)
+                    connection.writeOffset = 0
+                }
                 return
             } else {
                 close(connection)
@@ -175,7 +194,7 @@ extension EventLoop {
     func afterIO(_ connection: Connection) {
         guard !connection.isClosed else { return }
         let wantsRead = connection.lingering || (!connection.peerClosed && !connection.stopReading && !draining
-            && connection.inflight.count < shared.configuration.maxPipelinedRequests)
+            && hasRoom(connection))
         if !wantsRead && !connection.hasUnsentBytes && connection.inflight.isEmpty && !connection.lingering {
             close(connection)
             return
@@ -188,6 +207,14 @@ extension EventLoop {
             _ = epoll.control(epollFD, Epoll.modify, connection.fd, events: interest, token: connection.id)
         }
         updateDeadline(connection, wantsRead: wantsRead)
+    }
+
+    private func notePeakUnsent(_ connection: Connection) {
+        let unsent = connection.unsentCount
+        if unsent > peakUnsent {
+            peakUnsent = unsent
+            peakUnsentBytes.store(unsent, ordering: .relaxed)
+        }
     }
 
     func close(_ connection: Connection) {

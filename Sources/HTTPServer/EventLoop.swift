@@ -38,6 +38,10 @@ final class EventLoop: @unchecked Sendable {
     var listenerFD: Int32
     let mailbox = Mutex(Mailbox())
     let threadID = Atomic<UInt>(0)
+    /// The most response bytes any of this loop's connections has held unsent, for tests and
+    /// diagnostics; written only by the loop (`peakUnsent` is its plain copy).
+    let peakUnsentBytes = Atomic<Int>(0)
+    var peakUnsent = 0
 
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 2
@@ -265,7 +269,13 @@ final class EventLoop: @unchecked Sendable {
                 connection.stopReading = true
                 flush(connection)
                 afterIO(connection)
-            case .idle, .write, .linger, .none:
+            case .write:
+                // The client took no bytes for a whole timeout. A plain close would queue the FIN
+                // behind the unsent bytes, which a client that reads nothing never lets out: the
+                // kernel would keep the socket and its buffers long after us. Reset it instead.
+                Socket.resetOnClose(connection.fd)
+                close(connection)
+            case .idle, .linger, .none:
                 close(connection)
             }
         }
@@ -286,10 +296,13 @@ final class EventLoop: @unchecked Sendable {
             case .idle: kind = connection.inflight.isEmpty ? .idle : .none
             }
         }
-        let message = connection.parser.messageCount
-        guard kind != connection.deadlineKind || message != connection.deadlineMessage else { return }
+        // Each new request restarts the header and body clocks. The write clock restarts only
+        // when bytes actually leave: a client that keeps sending requests but reads nothing must
+        // not keep its connection alive, and one that reads slowly but steadily is not cut.
+        let mark = kind == .write ? connection.bytesSent : connection.parser.messageCount
+        guard kind != connection.deadlineKind || mark != connection.deadlineMark else { return }
         connection.deadlineKind = kind
-        connection.deadlineMessage = message
+        connection.deadlineMark = mark
         switch kind {
         case .none: connection.deadline = 0
         case .idle, .write, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds

@@ -25,7 +25,9 @@ extension HTTPServer {
         /// Time from the end of the head to the end of the body. Then: 408.
         public var bodyTimeout: Duration
         /// How long a kept-alive connection may sit with nothing to do before it is closed
-        /// silently; also bounds a stalled response write.
+        /// silently; also how long a response write may make no progress (the client takes
+        /// no bytes) before the connection is closed. A slow reader that keeps taking bytes
+        /// is not cut.
         public var idleTimeout: Duration
 
         /// Open connections across all loops. A connection beyond it is accepted, answered
@@ -34,6 +36,11 @@ extension HTTPServer {
         /// Requests of one connection handed to the responder but not yet answered. At the
         /// limit the server stops reading that connection until responses go out.
         public var maxPipelinedRequests: Int
+        /// Response bytes one connection may hold unsent before the server stops reading and
+        /// parsing its requests; it resumes as the client takes them. Without it a client that
+        /// pipelines requests but never reads the answers grows the server's memory without
+        /// bound. A single larger response is still sent whole.
+        public var maxBufferedResponseBytes: Int
         /// How long `shutdown()` waits for in-flight requests before closing their connections.
         public var shutdownGracePeriod: Duration
 
@@ -51,6 +58,7 @@ extension HTTPServer {
             idleTimeout: Duration = .seconds(10),
             maxConnections: Int = 1000,
             maxPipelinedRequests: Int = 16,
+            maxBufferedResponseBytes: Int = 1024 * 1024,
             shutdownGracePeriod: Duration = .seconds(10)
         ) {
             self.host = host
@@ -66,6 +74,7 @@ extension HTTPServer {
             self.idleTimeout = idleTimeout
             self.maxConnections = maxConnections
             self.maxPipelinedRequests = max(1, maxPipelinedRequests)
+            self.maxBufferedResponseBytes = max(1, maxBufferedResponseBytes)
             self.shutdownGracePeriod = shutdownGracePeriod
         }
 
