@@ -141,6 +141,10 @@ private func request(_ text: String) -> HTTPRequest? {
         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
         "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        // An empty Transfer-Encoding is still one, not absent: not chunked, and beside Content-Length.
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\nContent-Length: 5\r\n\r\nhello",
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: , \r\n\r\nhello",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n\r\n",
     ])
     func smugglingShapedFraming_isRefusedWith400(text: String) {
         #expect(events(text) == ["error 400"])

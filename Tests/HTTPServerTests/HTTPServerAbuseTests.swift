@@ -17,6 +17,8 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
          "HTTP/1.1 400 Bad Request"),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nhello!", "HTTP/1.1 400 Bad Request"),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\nContent-Length: 5\r\n\r\nhello",
+         "HTTP/1.1 400 Bad Request"),
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", "HTTP/1.1 400 Bad Request"),
     ])
     func refusedRequest_getsItsStatus_thenTheConnectionCloses(text: String, statusLine: String) async throws {
