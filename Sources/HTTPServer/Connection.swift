@@ -39,6 +39,8 @@ final class Connection {
     /// `100 Continue` owed once earlier responses have been written.
     var continuePending = false
     var peerClosed = false
+    /// Accepted beyond `maxConnections` only to be answered 503 and drained; not counted as open.
+    var isRefusal = false
     var lingering = false
     var isClosed = false
     /// True while the loop is parsing and dispatching, so a synchronous completion only

@@ -223,6 +223,10 @@ extension EventLoop {
         // Closing the descriptor also removes it from the epoll set.
         Glibc.close(connection.fd)
         connections.removeValue(forKey: connection.id)
-        shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+        if connection.isRefusal {
+            lingeringRefusals -= 1
+        } else {
+            shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+        }
     }
 }

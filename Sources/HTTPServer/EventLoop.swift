@@ -28,6 +28,8 @@ final class EventLoop: @unchecked Sendable {
     }
 
     static let listenerToken: UInt64 = 0
+    /// Refused connections one loop drains at a time before it closes further ones outright.
+    static let maxLingeringRefusals = 64
     static let wakeToken: UInt64 = 1
 
     let index: Int
@@ -52,6 +54,8 @@ final class EventLoop: @unchecked Sendable {
     var draining = false
     var drainDeadline: UInt64 = 0
     var acceptPausedUntil: UInt64?
+    /// Refused connections still sending their 503 or draining the client (see `refuseOverCapacity`).
+    var lingeringRefusals = 0
     let sweepInterval: UInt64
     var onExit: (@Sendable () -> Void)?
 
@@ -226,7 +230,7 @@ final class EventLoop: @unchecked Sendable {
                 let open = shared.activeConnections.wrappingAdd(1, ordering: .relaxed).newValue
                 if open > configuration.maxConnections {
                     shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
-                    refuseOverCapacity(fd)
+                    refuseOverCapacity(fd, remoteAddress: remoteAddress)
                     continue
                 }
                 let id = nextConnectionID
@@ -245,14 +249,42 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Beyond `maxConnections`: a short 503 so the client knows to retry, then close.
-    private func refuseOverCapacity(_ fd: Int32) {
-        var bytes: [UInt8] = []
+    ///
+    /// The client has usually sent its request already. Closing with those bytes unread makes
+    /// the kernel send a reset, which can destroy the 503 before the client reads it or fail the
+    /// client's write of its request (RFC 9112 §9.6). So the connection goes through the same
+    /// lingering close as any other: half-close, read and discard until the client closes or
+    /// the linger time ends. It does not count as open; a loop drains at most
+    /// `maxLingeringRefusals` at once so a connect flood cannot pile them up, and beyond that
+    /// closes at once as before.
+    private func refuseOverCapacity(_ fd: Int32, remoteAddress: String) {
         let response = HTTPResponse(status: .serviceUnavailable,
                                     text: "The server is at its connection limit; retry shortly.\n")
-        encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)
-        _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
-        shutdown(fd, Int32(SHUT_WR))
-        Glibc.close(fd)
+        guard lingeringRefusals < Self.maxLingeringRefusals else {
+            var bytes: [UInt8] = []
+            encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)
+            _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
+            shutdown(fd, Int32(SHUT_WR))
+            Glibc.close(fd)
+            return
+        }
+        let id = nextConnectionID
+        nextConnectionID += 1
+        let connection = Connection(id: id, fd: fd, remoteAddress: remoteAddress,
+                                    limits: shared.configuration.parserLimits, interest: Epoll.input)
+        connection.isRefusal = true
+        connection.stopReading = true
+        connection.closeAfterWrite = true
+        encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &connection.writeBuffer)
+        guard epoll.control(epollFD, Epoll.add, fd, events: Epoll.input, token: id) == 0 else {
+            Glibc.close(fd)
+            return
+        }
+        connections[id] = connection
+        lingeringRefusals += 1
+        // Sends the 503 and, once it is out, begins the lingering close.
+        writeOut(connection)
+        afterIO(connection)
     }
 
     // MARK: Timeouts

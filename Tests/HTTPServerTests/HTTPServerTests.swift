@@ -171,6 +171,26 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         }
     }
 
+    @Test func aRefusedClientThatSendsItsRequestAtOnce_stillGetsThe503() async throws {
+        try await withServer(.test(maxConnections: 1)) { _, port in
+            let first = try #require(RawClient(port: port))
+            first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.status == 200)
+            // Sent without waiting for an answer, and more than the kernel takes unread: a server
+            // that closes with it unread resets the connection and this write fails.
+            let second = try #require(RawClient(port: port))
+            let body = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+            let request = Array("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+            let sentWhole = second.sendAll(request)
+            #expect(sentWhole, "the server reset the connection while the request was sent")
+            shutdown(second.fd, Int32(SHUT_WR))
+            #expect(second.readResponse()?.statusLine == "HTTP/1.1 503 Service Unavailable")
+            #expect(second.isClosedByServer())
+            first.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.body == "GET /again ")
+        }
+    }
+
     @Test func droppedCompletion_answers500_andLateOrRepeatedCallsAreHarmless() async throws {
         let held = HeldResponder()
         try await withServer(responder: held) { _, port in
