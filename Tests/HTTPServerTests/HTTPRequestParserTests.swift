@@ -107,6 +107,10 @@ private func request(_ text: String) -> HTTPRequest? {
         #expect(try #require(request("GET / HTTP/1.0\r\n\r\n")).keepAlive == false)
         #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")).keepAlive)
         #expect(try #require(request("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).keepAlive == false)
+        // close wins over keep-alive for every version (RFC 9112 §9.3), in one field or two.
+        #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")).keepAlive == false)
+        #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n")).keepAlive == false)
+        #expect(try #require(request("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, close\r\n\r\n")).keepAlive == false)
     }
 
     @Test(arguments: [

@@ -130,6 +130,14 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             kept.send("GET /b HTTP/1.0\r\n\r\n")
             #expect(kept.readResponse()?.body == "GET /b ")
             #expect(kept.isClosedByServer())
+
+            // close wins even when keep-alive is listed too (RFC 9112 §9.3).
+            let both = try #require(RawClient(port: port))
+            both.send("GET /c HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")
+            let closing = try #require(both.readResponse())
+            #expect(closing.body == "GET /c ")
+            #expect(closing.headers["connection"] == "close")
+            #expect(both.isClosedByServer())
         }
     }
 
