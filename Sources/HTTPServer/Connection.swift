@@ -36,7 +36,8 @@ final class Connection {
     var stopReading = false
     /// Close (after a lingering half-close) once the write buffer is empty.
     var closeAfterWrite = false
-    /// `100 Continue` owed once earlier responses have been written.
+    /// `100 Continue` owed once earlier responses have been written; dropped as soon as the
+    /// request is complete or refused, so it never follows the final response.
     var continuePending = false
     var peerClosed = false
     /// Accepted beyond `maxConnections` only to be answered 503 and drained; not counted as open.

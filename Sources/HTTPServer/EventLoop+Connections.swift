@@ -79,9 +79,15 @@ extension EventLoop {
                     connection.continuePending = true
                 }
             case .failure(let error):
+                // No body will be read, so do not invite one.
+                connection.continuePending = false
                 connection.failure = error
                 connection.stopReading = true
             case .request(var request):
+                // The body is here (the client did not wait for the interim response): a `100
+                // Continue` still owed would now go out after this request's final response,
+                // where the client would take it for the answer to its next request.
+                connection.continuePending = false
                 requestCounter += 1
                 request.id = requestCounter << 8 | UInt64(index & 0xFF)
                 request.remoteAddress = connection.remoteAddress

@@ -30,6 +30,24 @@ final class HeldResponder: HTTPResponder {
     }
 }
 
+/// Holds the completions of `/hold` requests until released; answers the rest as
+/// `EchoResponder` does. Counts every request it is given.
+final class HoldingEchoResponder: HTTPResponder {
+    let held = Mutex<[ResponseCompletion]>([])
+    let seen = Atomic<Int>(0)
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        seen.add(1, ordering: .relaxed)
+        if request.path == "/hold" {
+            held.withLock { $0.append(completion) }
+        } else {
+            EchoResponder().respond(to: request, completion: completion)
+        }
+    }
+    func releaseAll(_ response: HTTPResponse) {
+        for completion in held.withLock({ taken in defer { taken = [] }; return taken }) { completion(response) }
+    }
+}
+
 /// Waits (bounded) for a condition another thread makes true.
 func eventually(_ condition: () -> Bool) async -> Bool {
     for _ in 0..<400 {
@@ -103,6 +121,29 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             #expect(client.readResponse(bodyless: true)?.statusLine == "HTTP/1.1 100 Continue")
             client.send("data")
             #expect(client.readResponse()?.body == "PUT /e data")
+        }
+    }
+
+    @Test func expectContinue_isNotSentAfterTheFinalResponse_whenTheBodyCameAnyway() async throws {
+        let responder = HoldingEchoResponder()
+        try await withServer(responder: responder) { _, port in
+            let client = try #require(RawClient(port: port))
+            // The PUT asks for 100 Continue while the GET before it is still unanswered, so the
+            // interim response is owed until the GET's response has gone out.
+            client.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "PUT /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(await eventually { responder.seen.load(ordering: .relaxed) == 1 })
+            // The client does not wait for it (RFC 9110 §10.1.1 allows that) and sends the body.
+            client.send("data")
+            #expect(await eventually { responder.seen.load(ordering: .relaxed) == 2 })
+            responder.releaseAll(HTTPResponse(text: "held"))
+            #expect(client.readResponse()?.body == "held")
+            #expect(client.readResponse()?.body == "PUT /e data")
+            // The next thing on the wire must be the answer to the next request, not a late 100.
+            client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+            let next = try #require(client.readResponse())
+            #expect(next.statusLine == "HTTP/1.1 200 OK")
+            #expect(next.body == "GET /next ")
         }
     }
 
