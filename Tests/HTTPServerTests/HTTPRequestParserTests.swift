@@ -163,5 +163,36 @@ private func request(_ text: String) -> HTTPRequest? {
         limits.maxHeaderBytes = 64
         let text = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: \(String(repeating: "t", count: 100))\r\n\r\n"
         #expect(events(text, limits: limits) == ["error 431"])
+        // Trickled in, the limit holds too: the partial line counts before its LF arrives.
+        #expect(events(text, limits: limits, byteByByte: true) == ["error 431"])
+        // Several lines that fit one by one but not together.
+        let lines = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + String(repeating: "T: 0123456789abcdef\r\n", count: 4) + "\r\n"
+        #expect(events(lines, limits: limits, byteByByte: true) == ["error 431"])
+    }
+
+    @Test func trailersAndChunkSizes_trickledByteByByte_parseAsWhenSentWhole() {
+        // Long lines a byte at a time: the line search resumes where it stopped, and must still
+        // find every line end, including right after a line consumed in the same call.
+        let text = "POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "3;\(String(repeating: "e", count: 2000))\r\nabc\r\n0000000002\r\nde\r\n0\r\n"
+            + "First: \(String(repeating: "f", count: 5000))\r\nSecond: 2\r\nThird: \(String(repeating: "t", count: 3000))\r\n\r\n"
+            + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n"
+        let expected = ["POST /t HTTP/1.1 body=abcde", "GET /after HTTP/1.1 body="]
+        #expect(events(text) == expected)
+        #expect(events(text, byteByByte: true) == expected)
+    }
+
+    @Test func aPartialTrailerLine_isNotSearchedAgainFromItsStart() {
+        var parser = HTTPRequestParser()
+        parser.append("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: ")
+        for n in 1...100 {
+            parser.append("v")
+            guard case .needMoreData = parser.next() else { Issue.record("no request expected yet"); return }
+            // Each byte is searched once: the next search starts after the bytes already seen.
+            #expect(parser.lineScanOffset == 3 + n)
+        }
+        parser.append("\r\n\r\n")
+        guard case .request = parser.next() else { Issue.record("the request did not complete"); return }
     }
 }
