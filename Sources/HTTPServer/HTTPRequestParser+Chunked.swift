@@ -59,7 +59,9 @@ extension HTTPRequestParser {
         if size == 0 {
             state = .trailers(bytes: 0, count: 0)
         } else {
-            if body.count + size > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+            // Compared by subtraction: a size near Int.max (the hex parser allows it) plus the
+            // body so far would overflow and trap, a crash any client could cause.
+            if size > limits.maxBodyBytes - body.count { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
             state = .chunkData(remaining: size)
         }
         return true

@@ -125,6 +125,8 @@ private func request(_ text: String) -> HTTPRequest? {
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413),
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7D1\r\n", 413),
+        // The largest size the hex parser accepts, after a chunk: the total must not overflow.
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n", 413),
         ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         ("GET / HTTP/1.1\r\nHost: x\r\nBig: \(String(repeating: "b", count: 40000))\r\n\r\n", 431),
         ("GET / HTTP/1.1\r\nHost: x\r\n" + String(repeating: "A: 1\r\n", count: 100) + "\r\n", 431),
