@@ -280,3 +280,47 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         #expect(RawClient(port: port) == nil)
     }
 }
+
+/// Configuration values set after `init` that used to trap or stop the server from answering.
+@Suite struct ConfigurationClampTests {
+    @Test func countsSetAfterInit_areHeldToTheirMinimum() {
+        var configuration = HTTPServer.Configuration()
+        configuration.eventLoopCount = 0
+        configuration.maxPipelinedRequests = 0
+        configuration.maxBufferedResponseBytes = -5
+        #expect(configuration.eventLoopCount == 1)
+        #expect(configuration.maxPipelinedRequests == 1)
+        #expect(configuration.maxBufferedResponseBytes == 1)
+        configuration.maxHeaderCount = -1
+        configuration.maxBodyBytes = Int.max
+        #expect(configuration.parserLimits.maxHeaderCount == 0)
+        #expect(configuration.parserLimits.maxBodyBytes == 1 << 40)
+    }
+
+    @Test func durations_convertWithoutTrapping() {
+        #expect(Duration.milliseconds(1500).nanoseconds == 1_500_000_000)
+        #expect(Duration.seconds(-5).nanoseconds == 0)
+        #expect(Duration.milliseconds(-1).nanoseconds == 0)
+        #expect(Duration.seconds(Int64.max).nanoseconds == Duration.longestNanoseconds)
+        #expect(Duration.seconds(Int64.max).nanoseconds < UInt64.max - monotonicNanoseconds())
+    }
+
+    @Test func aServerConfiguredWithExtremesAfterInit_startsAndAnswers() async throws {
+        var configuration = HTTPServer.Configuration.test()
+        configuration.eventLoopCount = 0          // was: 1..<0 trapped in start()
+        configuration.maxPipelinedRequests = 0    // was: every connection closed unanswered
+        configuration.maxBufferedResponseBytes = 0
+        configuration.maxRequestLineBytes = Int.max  // was: the parser's limit + 1 trapped
+        configuration.maxHeaderBytes = Int.max
+        configuration.headerTimeout = .seconds(Int64.max)  // was: the nanosecond conversion trapped
+        configuration.bodyTimeout = .seconds(Int64.max)
+        configuration.idleTimeout = .seconds(Int64.max)
+        configuration.shutdownGracePeriod = .seconds(Int64.max)
+        try await withServer(configuration) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.readResponse()?.body == "GET /a ")
+            #expect(client.readResponse()?.body == "GET /b ")
+        }
+    }
+}
