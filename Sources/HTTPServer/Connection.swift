@@ -54,6 +54,8 @@ final class Connection {
     /// What the running deadline was armed for: the parser's message count, or `bytesSent`
     /// for the write deadline. A change re-arms it.
     var deadlineMark = -1
+    /// The kernel's send queue (`Socket.queuedForPeer`) when the write clock last started.
+    var sendQueueMark: Int?
 
     init(id: UInt64, fd: Int32, remoteAddress: String, limits: HTTPRequestParser.Limits, interest: UInt32) {
         self.id = id

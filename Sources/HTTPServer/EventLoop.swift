@@ -302,11 +302,19 @@ final class EventLoop: @unchecked Sendable {
                 flush(connection)
                 afterIO(connection)
             case .write:
-                // The client took no bytes for a whole timeout. A plain close would queue the FIN
-                // behind the unsent bytes, which a client that reads nothing never lets out: the
-                // kernel would keep the socket and its buffers long after us. Reset it instead.
-                Socket.resetOnClose(connection.fd)
-                close(connection)
+                // The socket turns writable only once a good part of its (autotuned, possibly
+                // megabytes) buffer is free, so a client reading steadily can go a whole timeout
+                // without one of our sends succeeding. If the kernel's queue moved, it took bytes.
+                if let queued = Socket.queuedForPeer(connection.fd), queued != connection.sendQueueMark {
+                    connection.sendQueueMark = queued
+                    connection.deadline = now + shared.configuration.idleTimeout.nanoseconds
+                } else {
+                    // The client took no bytes for a whole timeout. A plain close would queue the
+                    // FIN behind the unsent bytes, which a client that reads nothing never lets
+                    // out: the kernel would keep the socket and its buffers long after us.
+                    Socket.resetOnClose(connection.fd)
+                    close(connection)
+                }
             case .idle, .linger, .none:
                 close(connection)
             }
@@ -337,7 +345,10 @@ final class EventLoop: @unchecked Sendable {
         connection.deadlineMark = mark
         switch kind {
         case .none: connection.deadline = 0
-        case .idle, .write, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds
+        case .write:
+            connection.deadline = now + configuration.idleTimeout.nanoseconds
+            connection.sendQueueMark = Socket.queuedForPeer(connection.fd)
+        case .idle, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds
         case .header: connection.deadline = now + configuration.headerTimeout.nanoseconds
         case .body: connection.deadline = now + configuration.bodyTimeout.nanoseconds
         }
