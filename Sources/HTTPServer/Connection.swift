@@ -27,6 +27,8 @@ final class Connection {
 
     var writeBuffer: [UInt8] = []
     var writeOffset = 0
+    /// Bytes sent over the connection's life; the write timeout restarts whenever it moves.
+    var bytesSent = 0
 
     /// A refused request, answered once every earlier response has gone out.
     var failure: HTTPParseError?
@@ -34,9 +36,12 @@ final class Connection {
     var stopReading = false
     /// Close (after a lingering half-close) once the write buffer is empty.
     var closeAfterWrite = false
-    /// `100 Continue` owed once earlier responses have been written.
+    /// `100 Continue` owed once earlier responses have been written; dropped as soon as the
+    /// request is complete or refused, so it never follows the final response.
     var continuePending = false
     var peerClosed = false
+    /// Accepted beyond `maxConnections` only to be answered 503 and drained; not counted as open.
+    var isRefusal = false
     var lingering = false
     var isClosed = false
     /// True while the loop is parsing and dispatching, so a synchronous completion only
@@ -46,7 +51,11 @@ final class Connection {
     var interest: UInt32
     var deadline: UInt64 = 0
     var deadlineKind = DeadlineKind.none
-    var deadlineMessage = -1
+    /// What the running deadline was armed for: the parser's message count, or `bytesSent`
+    /// for the write deadline. A change re-arms it.
+    var deadlineMark = -1
+    /// The kernel's send queue (`Socket.queuedForPeer`) when the write clock last started.
+    var sendQueueMark: Int?
 
     init(id: UInt64, fd: Int32, remoteAddress: String, limits: HTTPRequestParser.Limits, interest: UInt32) {
         self.id = id
@@ -57,4 +66,5 @@ final class Connection {
     }
 
     var hasUnsentBytes: Bool { writeOffset < writeBuffer.count }
+    var unsentCount: Int { writeBuffer.count - writeOffset }
 }

@@ -14,6 +14,9 @@ extension EventLoop {
         if flags & Epoll.output != 0 {
             writeOut(connection)
             if connection.isClosed { return }
+            // Room in the write buffer again: parse the requests held back while it was full
+            // (they were already read, so the socket will not signal them again).
+            if canParseMore(connection) { process(connection) }
         }
         if flags & Epoll.input != 0 { readIn(connection) }
         if !connection.isClosed { afterIO(connection) }
@@ -45,20 +48,27 @@ extension EventLoop {
         while parseAndDispatch(connection) > 0 && canParseMore(connection) {}
     }
 
-    /// Whether buffered bytes may hold requests the pipeline limit kept us from taking.
+    /// Whether buffered bytes may hold requests the pipeline limit or a full write buffer kept
+    /// us from taking.
     func canParseMore(_ connection: Connection) -> Bool {
         !connection.isClosed && !connection.stopReading && !draining && !connection.closeAfterWrite
-            && connection.parser.bufferedCount > 0
-            && connection.inflight.count < shared.configuration.maxPipelinedRequests
+            && connection.parser.bufferedCount > 0 && hasRoom(connection)
     }
 
-    /// One pass: dispatches requests until the buffer runs dry or the pipeline is full, then
-    /// flushes. Returns how many requests it dispatched.
+    /// Whether the connection may take another request: its pipeline is not full and the client
+    /// is reading its answers. A client that pipelines without reading would otherwise have
+    /// us read, answer and buffer without bound.
+    func hasRoom(_ connection: Connection) -> Bool {
+        connection.inflight.count < shared.configuration.maxPipelinedRequests
+            && connection.unsentCount < shared.configuration.maxBufferedResponseBytes
+    }
+
+    /// One pass: dispatches requests until the buffer runs dry or the pipeline or the write
+    /// buffer is full, then flushes. Returns how many requests it dispatched.
     private func parseAndDispatch(_ connection: Connection) -> Int {
-        let maxPipelined = shared.configuration.maxPipelinedRequests
         var dispatched = 0
         connection.processing = true
-        parsing: while !connection.stopReading && !draining && connection.inflight.count < maxPipelined {
+        parsing: while !connection.stopReading && !draining && hasRoom(connection) {
             switch connection.parser.next() {
             case .needMoreData:
                 break parsing
@@ -69,9 +79,15 @@ extension EventLoop {
                     connection.continuePending = true
                 }
             case .failure(let error):
+                // No body will be read, so do not invite one.
+                connection.continuePending = false
                 connection.failure = error
                 connection.stopReading = true
             case .request(var request):
+                // The body is here (the client did not wait for the interim response): a `100
+                // Continue` still owed would now go out after this request's final response,
+                // where the client would take it for the answer to its next request.
+                connection.continuePending = false
                 requestCounter += 1
                 request.id = requestCounter << 8 | UInt64(index & 0xFF)
                 request.remoteAddress = connection.remoteAddress
@@ -94,8 +110,9 @@ extension EventLoop {
         }
         connection.processing = false
         // A client that has finished sending gets an answer to everything it sent, then the
-        // close; while the pipeline limit holds requests back, keep taking them.
-        let heldBack = connection.inflight.count >= maxPipelined && connection.parser.bufferedCount > 0
+        // close; while the pipeline limit or a full write buffer holds requests back, keep
+        // taking them.
+        let heldBack = !hasRoom(connection) && connection.parser.bufferedCount > 0
         if connection.peerClosed && !heldBack { connection.stopReading = true }
         flush(connection)
         return dispatched
@@ -134,6 +151,7 @@ extension EventLoop {
                 connection.closeAfterWrite = true
             }
         }
+        notePeakUnsent(connection)
         writeOut(connection)
     }
 
@@ -144,9 +162,16 @@ extension EventLoop {
             }
             if sent > 0 {
                 connection.writeOffset += sent
+                connection.bytesSent += sent
             } else if sent < 0 && errno == EINTR {
                 continue
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // A reader that takes bytes steadily but never lets the buffer empty would keep
+                // the sent bytes in front forever; drop them once they are the larger part.
+                if connection.writeOffset >= 64 * 1024 && connection.writeOffset * 2 >= connection.writeBuffer.count {
+                    connection.writeBuffer.removeSubrange(0..<connection.writeOffset)
+                    connection.writeOffset = 0
+                }
                 return
             } else {
                 close(connection)
@@ -175,7 +200,7 @@ extension EventLoop {
     func afterIO(_ connection: Connection) {
         guard !connection.isClosed else { return }
         let wantsRead = connection.lingering || (!connection.peerClosed && !connection.stopReading && !draining
-            && connection.inflight.count < shared.configuration.maxPipelinedRequests)
+            && hasRoom(connection))
         if !wantsRead && !connection.hasUnsentBytes && connection.inflight.isEmpty && !connection.lingering {
             close(connection)
             return
@@ -190,12 +215,24 @@ extension EventLoop {
         updateDeadline(connection, wantsRead: wantsRead)
     }
 
+    private func notePeakUnsent(_ connection: Connection) {
+        let unsent = connection.unsentCount
+        if unsent > peakUnsent {
+            peakUnsent = unsent
+            peakUnsentBytes.store(unsent, ordering: .relaxed)
+        }
+    }
+
     func close(_ connection: Connection) {
         guard !connection.isClosed else { return }
         connection.isClosed = true
         // Closing the descriptor also removes it from the epoll set.
         Glibc.close(connection.fd)
         connections.removeValue(forKey: connection.id)
-        shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+        if connection.isRefusal {
+            lingeringRefusals -= 1
+        } else {
+            shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
+        }
     }
 }

@@ -28,6 +28,8 @@ final class EventLoop: @unchecked Sendable {
     }
 
     static let listenerToken: UInt64 = 0
+    /// Refused connections one loop drains at a time before it closes further ones outright.
+    static let maxLingeringRefusals = 64
     static let wakeToken: UInt64 = 1
 
     let index: Int
@@ -38,6 +40,10 @@ final class EventLoop: @unchecked Sendable {
     var listenerFD: Int32
     let mailbox = Mutex(Mailbox())
     let threadID = Atomic<UInt>(0)
+    /// The most response bytes any of this loop's connections has held unsent, for tests and
+    /// diagnostics; written only by the loop (`peakUnsent` is its plain copy).
+    let peakUnsentBytes = Atomic<Int>(0)
+    var peakUnsent = 0
 
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 2
@@ -48,6 +54,8 @@ final class EventLoop: @unchecked Sendable {
     var draining = false
     var drainDeadline: UInt64 = 0
     var acceptPausedUntil: UInt64?
+    /// Refused connections still sending their 503 or draining the client (see `refuseOverCapacity`).
+    var lingeringRefusals = 0
     let sweepInterval: UInt64
     var onExit: (@Sendable () -> Void)?
 
@@ -222,7 +230,7 @@ final class EventLoop: @unchecked Sendable {
                 let open = shared.activeConnections.wrappingAdd(1, ordering: .relaxed).newValue
                 if open > configuration.maxConnections {
                     shared.activeConnections.wrappingSubtract(1, ordering: .relaxed)
-                    refuseOverCapacity(fd)
+                    refuseOverCapacity(fd, remoteAddress: remoteAddress)
                     continue
                 }
                 let id = nextConnectionID
@@ -241,14 +249,42 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Beyond `maxConnections`: a short 503 so the client knows to retry, then close.
-    private func refuseOverCapacity(_ fd: Int32) {
-        var bytes: [UInt8] = []
+    ///
+    /// The client has usually sent its request already. Closing with those bytes unread makes
+    /// the kernel send a reset, which can destroy the 503 before the client reads it or fail the
+    /// client's write of its request (RFC 9112 §9.6). So the connection goes through the same
+    /// lingering close as any other: half-close, read and discard until the client closes or
+    /// the linger time ends. It does not count as open; a loop drains at most
+    /// `maxLingeringRefusals` at once so a connect flood cannot pile them up, and beyond that
+    /// closes at once as before.
+    private func refuseOverCapacity(_ fd: Int32, remoteAddress: String) {
         let response = HTTPResponse(status: .serviceUnavailable,
                                     text: "The server is at its connection limit; retry shortly.\n")
-        encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)
-        _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
-        shutdown(fd, Int32(SHUT_WR))
-        Glibc.close(fd)
+        guard lingeringRefusals < Self.maxLingeringRefusals else {
+            var bytes: [UInt8] = []
+            encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)
+            _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
+            shutdown(fd, Int32(SHUT_WR))
+            Glibc.close(fd)
+            return
+        }
+        let id = nextConnectionID
+        nextConnectionID += 1
+        let connection = Connection(id: id, fd: fd, remoteAddress: remoteAddress,
+                                    limits: shared.configuration.parserLimits, interest: Epoll.input)
+        connection.isRefusal = true
+        connection.stopReading = true
+        connection.closeAfterWrite = true
+        encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &connection.writeBuffer)
+        guard epoll.control(epollFD, Epoll.add, fd, events: Epoll.input, token: id) == 0 else {
+            Glibc.close(fd)
+            return
+        }
+        connections[id] = connection
+        lingeringRefusals += 1
+        // Sends the 503 and, once it is out, begins the lingering close.
+        writeOut(connection)
+        afterIO(connection)
     }
 
     // MARK: Timeouts
@@ -265,7 +301,21 @@ final class EventLoop: @unchecked Sendable {
                 connection.stopReading = true
                 flush(connection)
                 afterIO(connection)
-            case .idle, .write, .linger, .none:
+            case .write:
+                // The socket turns writable only once a good part of its (autotuned, possibly
+                // megabytes) buffer is free, so a client reading steadily can go a whole timeout
+                // without one of our sends succeeding. If the kernel's queue moved, it took bytes.
+                if let queued = Socket.queuedForPeer(connection.fd), queued != connection.sendQueueMark {
+                    connection.sendQueueMark = queued
+                    connection.deadline = now + shared.configuration.idleTimeout.nanoseconds
+                } else {
+                    // The client took no bytes for a whole timeout. A plain close would queue the
+                    // FIN behind the unsent bytes, which a client that reads nothing never lets
+                    // out: the kernel would keep the socket and its buffers long after us.
+                    Socket.resetOnClose(connection.fd)
+                    close(connection)
+                }
+            case .idle, .linger, .none:
                 close(connection)
             }
         }
@@ -286,13 +336,19 @@ final class EventLoop: @unchecked Sendable {
             case .idle: kind = connection.inflight.isEmpty ? .idle : .none
             }
         }
-        let message = connection.parser.messageCount
-        guard kind != connection.deadlineKind || message != connection.deadlineMessage else { return }
+        // Each new request restarts the header and body clocks. The write clock restarts only
+        // when bytes actually leave: a client that keeps sending requests but reads nothing must
+        // not keep its connection alive, and one that reads slowly but steadily is not cut.
+        let mark = kind == .write ? connection.bytesSent : connection.parser.messageCount
+        guard kind != connection.deadlineKind || mark != connection.deadlineMark else { return }
         connection.deadlineKind = kind
-        connection.deadlineMessage = message
+        connection.deadlineMark = mark
         switch kind {
         case .none: connection.deadline = 0
-        case .idle, .write, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds
+        case .write:
+            connection.deadline = now + configuration.idleTimeout.nanoseconds
+            connection.sendQueueMark = Socket.queuedForPeer(connection.fd)
+        case .idle, .linger: connection.deadline = now + configuration.idleTimeout.nanoseconds
         case .header: connection.deadline = now + configuration.headerTimeout.nanoseconds
         case .body: connection.deadline = now + configuration.bodyTimeout.nanoseconds
         }

@@ -15,7 +15,9 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     public var id: ID
 
-    /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
+    /// Whether the connection may carry another request after this one (RFC 9112 §9.3):
+    /// never with the `close` option, whatever else the field lists or the version; otherwise
+    /// HTTP/1.1 persists and HTTP/1.0 only when it asks for `keep-alive`.
     var keepAlive: Bool
 
     public init(
@@ -34,9 +36,8 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.remoteAddress = remoteAddress
         self.id = id
-        self.keepAlive = version == .http1_1
-            ? !headers.containsToken("close", in: "Connection")
-            : headers.containsToken("keep-alive", in: "Connection")
+        self.keepAlive = !headers.containsToken("close", in: "Connection")
+            && (version == .http1_1 || headers.containsToken("keep-alive", in: "Connection"))
     }
 }
 

@@ -3,16 +3,22 @@ extension HTTPRequestParser {
     /// Longest chunk-size line accepted, extensions included.
     static let maxChunkLineBytes = 4096
 
-    /// Index of the next LF at or after `readIndex`, nil if none has arrived.
-    private func nextLineFeed() -> Int? {
-        buffer.withUnsafeBufferPointer { p in
-            var i = readIndex
+    /// Index of the next LF at or after `readIndex`, nil if none has arrived. Resumes where the
+    /// last search stopped (as `parseHead` does): rescanning from `readIndex` made a trailer
+    /// line sent a byte at a time cost time quadratic in its length. Every caller consumes the
+    /// line it finds (or fails), so the next search starts afresh.
+    private mutating func nextLineFeed() -> Int? {
+        let start = readIndex + lineScanOffset
+        let found: Int? = buffer.withUnsafeBufferPointer { p in
+            var i = start
             while i < p.count {
                 if p[i] == lf { return i }
                 i += 1
             }
             return nil
         }
+        lineScanOffset = found == nil ? buffer.count - readIndex : 0
+        return found
     }
 
     /// Consumes one `chunk-size [chunk-ext] CRLF` line. False when it has not fully arrived.
@@ -53,7 +59,9 @@ extension HTTPRequestParser {
         if size == 0 {
             state = .trailers(bytes: 0, count: 0)
         } else {
-            if body.count + size > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+            // Compared by subtraction: a size near Int.max (the hex parser allows it) plus the
+            // body so far would overflow and trap, a crash any client could cause.
+            if size > limits.maxBodyBytes - body.count { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
             state = .chunkData(remaining: size)
         }
         return true

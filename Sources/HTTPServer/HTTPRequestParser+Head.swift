@@ -77,6 +77,8 @@ extension HTTPRequestParser {
         var headers = HTTPHeaders()
         var contentLengths: [Substring] = []
         var transferCodings: [Substring] = []
+        // Present at all, even with no coding in it: an empty value is not the same as no field.
+        var hasTransferEncoding = false
         var hostCount = 0
         var expectsContinue = false
         var pos = lineEnd + 1
@@ -116,6 +118,7 @@ extension HTTPRequestParser {
             case 14 where HTTPHeaders.namesMatch(name, "Content-Length"):
                 contentLengths.append(contentsOf: value.split(separator: ",", omittingEmptySubsequences: false))
             case 17 where HTTPHeaders.namesMatch(name, "Transfer-Encoding"):
+                hasTransferEncoding = true
                 transferCodings.append(contentsOf: value.split(separator: ",").map { $0.trimmingOWS() }.filter { !$0.isEmpty })
             default:
                 break
@@ -127,7 +130,8 @@ extension HTTPRequestParser {
         if version == .http1_1 && hostCount != 1 {
             throw .malformed("An HTTP/1.1 request must carry exactly one Host header.")
         }
-        let framing = try framing(contentLengths: contentLengths, transferCodings: transferCodings, version: version)
+        let framing = try framing(contentLengths: contentLengths, transferCodings: transferCodings,
+                                  hasTransferEncoding: hasTransferEncoding, version: version)
         return Head(method: method, target: target, version: version, headers: headers, framing: framing,
                     expectsContinue: expectsContinue && version == .http1_1 && framing != .none)
     }
@@ -147,15 +151,22 @@ extension HTTPRequestParser {
 
     /// Message body length (RFC 9112 §6.3). Ambiguous framing is refused outright because
     /// it is how request smuggling between proxies and servers works.
+    /// A Transfer-Encoding field counts even when its value lists no coding (`Transfer-Encoding: `):
+    /// taking it as absent would frame the body by a Content-Length that a proxy which saw the
+    /// field may have ignored. Empty list elements are skipped (RFC 9110 §5.6.1), but a field
+    /// left with none does not end in chunked, which for a request is a 400 (RFC 9112 §6.3).
     private func framing(
-        contentLengths: [Substring], transferCodings: [Substring], version: HTTPVersion
+        contentLengths: [Substring], transferCodings: [Substring], hasTransferEncoding: Bool, version: HTTPVersion
     ) throws(HTTPParseError) -> Framing {
-        if !transferCodings.isEmpty {
+        if hasTransferEncoding {
             if !contentLengths.isEmpty {
                 throw .malformed("Content-Length and Transfer-Encoding together are refused (request smuggling risk).")
             }
             if version == .http1_0 {
                 throw .malformed("Transfer-Encoding is not allowed in an HTTP/1.0 request (RFC 9112 §6.1).")
+            }
+            if transferCodings.isEmpty {
+                throw .malformed("Transfer-Encoding names no coding; a request body must be chunked (RFC 9112 §6.3).")
             }
             for coding in transferCodings where !HTTPHeaders.namesMatch(String(coding), "chunked") {
                 throw HTTPParseError(status: .notImplemented,

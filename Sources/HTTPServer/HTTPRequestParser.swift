@@ -51,6 +51,9 @@ struct HTTPRequestParser {
     var scanOffset = 0
     /// Offset of the LF ending the request line, relative to `readIndex`.
     var lineEndOffset: Int?
+    /// Bytes of the current chunk-size or trailer line already searched for its LF, relative
+    /// to `readIndex`, so a line trickled in byte by byte is not rescanned from its start.
+    var lineScanOffset = 0
     var head: Head?
     var body: [UInt8] = []
     private var failure: HTTPParseError?
@@ -159,6 +162,7 @@ struct HTTPRequestParser {
         state = .head
         scanOffset = 0
         lineEndOffset = nil
+        lineScanOffset = 0
         messageCount += 1
         return HTTPRequest(method: head.method, target: head.target, version: head.version,
                            headers: head.headers, body: data)

@@ -44,6 +44,12 @@ public final class HTTPServer: Sendable {
     /// The port the server listens on once started (the chosen one when configured with 0).
     public var port: UInt16? { state.withLock { $0.port } }
 
+    /// The most response bytes any one connection has held unsent so far (while running; 0
+    /// after). Lets tests check that `maxBufferedResponseBytes` bounds a client that does not read.
+    var peakBufferedResponseBytes: Int {
+        state.withLock { $0.loops.map { $0.peakUnsentBytes.load(ordering: .relaxed) }.max() ?? 0 }
+    }
+
     /// Binds the listeners and starts the event-loop threads; returns once the server
     /// accepts connections. Throws `SocketError` if the address cannot be bound.
     /// Starting a server twice, or after shutdown, does nothing.

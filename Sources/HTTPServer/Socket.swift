@@ -117,6 +117,21 @@ enum Socket {
         }
     }
 
+    /// Bytes the kernel still holds for the peer, unsent or unacknowledged (SIOCOUTQ); nil if
+    /// they cannot be read. It falls as the peer takes bytes, long before the send buffer has
+    /// room enough to report the socket writable again.
+    static func queuedForPeer(_ fd: Int32) -> Int? {
+        var count: Int32 = 0
+        return ioctl(fd, UInt(0x5411 /* SIOCOUTQ */), &count) == 0 ? Int(count) : nil
+    }
+
+    /// Makes the next `close` abort the connection with a reset (SO_LINGER with a zero timeout),
+    /// discarding unsent bytes instead of leaving them queued in the kernel.
+    static func resetOnClose(_ fd: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// Sends without raising SIGPIPE on a peer that has gone (MSG_NOSIGNAL).
     static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
         Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))

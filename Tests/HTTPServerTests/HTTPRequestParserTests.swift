@@ -107,6 +107,10 @@ private func request(_ text: String) -> HTTPRequest? {
         #expect(try #require(request("GET / HTTP/1.0\r\n\r\n")).keepAlive == false)
         #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")).keepAlive)
         #expect(try #require(request("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).keepAlive == false)
+        // close wins over keep-alive for every version (RFC 9112 §9.3), in one field or two.
+        #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")).keepAlive == false)
+        #expect(try #require(request("GET / HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n")).keepAlive == false)
+        #expect(try #require(request("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, close\r\n\r\n")).keepAlive == false)
     }
 
     @Test(arguments: [
@@ -121,6 +125,8 @@ private func request(_ text: String) -> HTTPRequest? {
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n", 413),
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7D1\r\n", 413),
+        // The largest size the hex parser accepts, after a chunk: the total must not overflow.
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n", 413),
         ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         ("GET / HTTP/1.1\r\nHost: x\r\nBig: \(String(repeating: "b", count: 40000))\r\n\r\n", 431),
         ("GET / HTTP/1.1\r\nHost: x\r\n" + String(repeating: "A: 1\r\n", count: 100) + "\r\n", 431),
@@ -141,6 +147,10 @@ private func request(_ text: String) -> HTTPRequest? {
         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
         "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        // An empty Transfer-Encoding is still one, not absent: not chunked, and beside Content-Length.
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\nContent-Length: 5\r\n\r\nhello",
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: , \r\n\r\nhello",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n\r\n",
     ])
     func smugglingShapedFraming_isRefusedWith400(text: String) {
         #expect(events(text) == ["error 400"])
@@ -155,5 +165,36 @@ private func request(_ text: String) -> HTTPRequest? {
         limits.maxHeaderBytes = 64
         let text = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: \(String(repeating: "t", count: 100))\r\n\r\n"
         #expect(events(text, limits: limits) == ["error 431"])
+        // Trickled in, the limit holds too: the partial line counts before its LF arrives.
+        #expect(events(text, limits: limits, byteByByte: true) == ["error 431"])
+        // Several lines that fit one by one but not together.
+        let lines = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + String(repeating: "T: 0123456789abcdef\r\n", count: 4) + "\r\n"
+        #expect(events(lines, limits: limits, byteByByte: true) == ["error 431"])
+    }
+
+    @Test func trailersAndChunkSizes_trickledByteByByte_parseAsWhenSentWhole() {
+        // Long lines a byte at a time: the line search resumes where it stopped, and must still
+        // find every line end, including right after a line consumed in the same call.
+        let text = "POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "3;\(String(repeating: "e", count: 2000))\r\nabc\r\n0000000002\r\nde\r\n0\r\n"
+            + "First: \(String(repeating: "f", count: 5000))\r\nSecond: 2\r\nThird: \(String(repeating: "t", count: 3000))\r\n\r\n"
+            + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n"
+        let expected = ["POST /t HTTP/1.1 body=abcde", "GET /after HTTP/1.1 body="]
+        #expect(events(text) == expected)
+        #expect(events(text, byteByByte: true) == expected)
+    }
+
+    @Test func aPartialTrailerLine_isNotSearchedAgainFromItsStart() {
+        var parser = HTTPRequestParser()
+        parser.append("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: ")
+        for n in 1...100 {
+            parser.append("v")
+            guard case .needMoreData = parser.next() else { Issue.record("no request expected yet"); return }
+            // Each byte is searched once: the next search starts after the bytes already seen.
+            #expect(parser.lineScanOffset == 3 + n)
+        }
+        parser.append("\r\n\r\n")
+        guard case .request = parser.next() else { Issue.record("the request did not complete"); return }
     }
 }

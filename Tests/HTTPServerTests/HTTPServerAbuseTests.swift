@@ -17,6 +17,8 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
          "HTTP/1.1 400 Bad Request"),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nhello!", "HTTP/1.1 400 Bad Request"),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\nContent-Length: 5\r\n\r\nhello",
+         "HTTP/1.1 400 Bad Request"),
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", "HTTP/1.1 400 Bad Request"),
     ])
     func refusedRequest_getsItsStatus_thenTheConnectionCloses(text: String, statusLine: String) async throws {
@@ -125,6 +127,76 @@ struct SplitMix: RandomNumberGenerator {
                 #expect(response.body == "GET /h ")
             }
             #expect(client.isClosedByServer())
+        }
+    }
+}
+
+/// Answers `/big` with `size` bytes of body, anything else as `EchoResponder` does.
+struct LargeResponder: HTTPResponder {
+    let size: Int
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        guard request.path == "/big" else { return EchoResponder().respond(to: request, completion: completion) }
+        completion(HTTPResponse(status: .ok, body: Data(repeating: UInt8(ascii: "x"), count: size)))
+    }
+}
+
+/// A client that pipelines without reading must not grow the server's memory, and the write
+/// timeout measures a lack of progress, not time since the first full socket buffer.
+@Suite(.serialized) struct WriteBackpressureTests {
+    @Test func aClientThatPipelinesButNeverReads_staysWithinTheBufferBound_andIsClosed() async throws {
+        var configuration = HTTPServer.Configuration.test(idleTimeout: .seconds(1))
+        configuration.maxBufferedResponseBytes = 64 * 1024
+        configuration.maxPipelinedRequests = 2
+        let responseSize = 16 * 1024
+        try await withServer(configuration, responder: LargeResponder(size: responseSize)) { server, port in
+            let client = try #require(RawClient(port: port, receiveBufferBytes: 4096))
+            // 62 KB of requests, which the kernel buffers take whether or not the server reads;
+            // answered in full they would be 32 MB, far beyond what the kernel buffers hold.
+            let requests = Array(String(repeating: "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", count: 2000).utf8)
+            #expect(client.sendUntilStalled(requests, limit: requests.count, stall: .seconds(2)) == requests.count)
+            // No bytes leave while the client does not read: the write timeout resets it.
+            let start = ContinuousClock.now
+            #expect(client.waitForCloseWithoutReading(timeout: .seconds(5)))
+            #expect(ContinuousClock.now - start > .milliseconds(500), "closed before the write timeout")
+            // The bound, plus what one pass over a full pipeline may add on top of it.
+            let peak = server.peakBufferedResponseBytes
+            #expect(peak >= 64 * 1024, "the server never filled its buffer: the test tested nothing")
+            #expect(peak <= 64 * 1024 + 2 * (responseSize + 200), "server held \(peak) unsent response bytes")
+            try expectStillServes(port: port)
+        }
+    }
+
+    @Test func aSlowReaderThatKeepsTakingBytes_outlivesTheIdleTimeout() async throws {
+        // More than the kernel's socket buffers take on loopback (a few MB once autotuned), so
+        // the server holds unsent bytes, and waits on the client, for longer than the timeout.
+        let size = 12 << 20
+        try await withServer(.test(idleTimeout: .seconds(1)), responder: LargeResponder(size: size)) { _, port in
+            let client = try #require(RawClient(port: port, receiveBufferBytes: 256 * 1024))
+            client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            let start = ContinuousClock.now
+            var received = 0
+            var sincePause = 0
+            var expected: Int?
+            var head: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while expected.map({ received < $0 }) ?? true {
+                let n = recv(client.fd, &chunk, chunk.count, 0)
+                guard n > 0 else { break }
+                received += n
+                if expected == nil {
+                    head.append(contentsOf: chunk[0..<n])
+                    if let end = head.firstRange(of: Array("\r\n\r\n".utf8)) { expected = end.upperBound + size }
+                }
+                // Pacing, not synchronisation: about 5 MB/s, each pause far shorter than the
+                // timeout, so the server's writes keep progressing but take seconds in all.
+                sincePause += n
+                if sincePause >= 256 * 1024 {
+                    sincePause = 0
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(received == (expected ?? -1), "got \(received) bytes")
+            #expect(ContinuousClock.now - start > .milliseconds(1500), "the read was not slow enough to test anything")
         }
     }
 }

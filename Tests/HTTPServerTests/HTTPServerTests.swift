@@ -30,6 +30,24 @@ final class HeldResponder: HTTPResponder {
     }
 }
 
+/// Holds the completions of `/hold` requests until released; answers the rest as
+/// `EchoResponder` does. Counts every request it is given.
+final class HoldingEchoResponder: HTTPResponder {
+    let held = Mutex<[ResponseCompletion]>([])
+    let seen = Atomic<Int>(0)
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        seen.add(1, ordering: .relaxed)
+        if request.path == "/hold" {
+            held.withLock { $0.append(completion) }
+        } else {
+            EchoResponder().respond(to: request, completion: completion)
+        }
+    }
+    func releaseAll(_ response: HTTPResponse) {
+        for completion in held.withLock({ taken in defer { taken = [] }; return taken }) { completion(response) }
+    }
+}
+
 /// Waits (bounded) for a condition another thread makes true.
 func eventually(_ condition: () -> Bool) async -> Bool {
     for _ in 0..<400 {
@@ -106,6 +124,29 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         }
     }
 
+    @Test func expectContinue_isNotSentAfterTheFinalResponse_whenTheBodyCameAnyway() async throws {
+        let responder = HoldingEchoResponder()
+        try await withServer(responder: responder) { _, port in
+            let client = try #require(RawClient(port: port))
+            // The PUT asks for 100 Continue while the GET before it is still unanswered, so the
+            // interim response is owed until the GET's response has gone out.
+            client.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "PUT /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(await eventually { responder.seen.load(ordering: .relaxed) == 1 })
+            // The client does not wait for it (RFC 9110 §10.1.1 allows that) and sends the body.
+            client.send("data")
+            #expect(await eventually { responder.seen.load(ordering: .relaxed) == 2 })
+            responder.releaseAll(HTTPResponse(text: "held"))
+            #expect(client.readResponse()?.body == "held")
+            #expect(client.readResponse()?.body == "PUT /e data")
+            // The next thing on the wire must be the answer to the next request, not a late 100.
+            client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+            let next = try #require(client.readResponse())
+            #expect(next.statusLine == "HTTP/1.1 200 OK")
+            #expect(next.body == "GET /next ")
+        }
+    }
+
     @Test func expectContinue_withTooLargeBody_gets413WithoutSendingIt() async throws {
         try await withServer { _, port in
             let client = try #require(RawClient(port: port))
@@ -130,6 +171,14 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             kept.send("GET /b HTTP/1.0\r\n\r\n")
             #expect(kept.readResponse()?.body == "GET /b ")
             #expect(kept.isClosedByServer())
+
+            // close wins even when keep-alive is listed too (RFC 9112 §9.3).
+            let both = try #require(RawClient(port: port))
+            both.send("GET /c HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")
+            let closing = try #require(both.readResponse())
+            #expect(closing.body == "GET /c ")
+            #expect(closing.headers["connection"] == "close")
+            #expect(both.isClosedByServer())
         }
     }
 
@@ -147,9 +196,13 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             let client = try #require(RawClient(port: port))
             client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /h HTTP/1.1\r\nHost: x\r\n\r\n")
             let head = try #require(client.readResponse(bodyless: true))
+            #expect(head.statusLine == "HTTP/1.1 200 OK")
             #expect(head.headers["content-length"] == "\("HEAD /h ".utf8.count)")
-            // The next bytes on the wire are the GET's response, so no body was sent for HEAD.
-            #expect(client.readResponse()?.body == "GET /h ")
+            // The next bytes on the wire must be the GET's status line, so no body was sent for
+            // HEAD (a body would come first and be read as the start of this response).
+            let get = try #require(client.readResponse())
+            #expect(get.statusLine == "HTTP/1.1 200 OK")
+            #expect(get.body == "GET /h ")
         }
     }
 
@@ -162,6 +215,26 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             #expect(second.readResponse()?.statusLine == "HTTP/1.1 503 Service Unavailable")
             #expect(second.isClosedByServer())
             // The first connection is unaffected.
+            first.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.body == "GET /again ")
+        }
+    }
+
+    @Test func aRefusedClientThatSendsItsRequestAtOnce_stillGetsThe503() async throws {
+        try await withServer(.test(maxConnections: 1)) { _, port in
+            let first = try #require(RawClient(port: port))
+            first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.status == 200)
+            // Sent without waiting for an answer, and more than the kernel takes unread: a server
+            // that closes with it unread resets the connection and this write fails.
+            let second = try #require(RawClient(port: port))
+            let body = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+            let request = Array("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+            let sentWhole = second.sendAll(request)
+            #expect(sentWhole, "the server reset the connection while the request was sent")
+            shutdown(second.fd, Int32(SHUT_WR))
+            #expect(second.readResponse()?.statusLine == "HTTP/1.1 503 Service Unavailable")
+            #expect(second.isClosedByServer())
             first.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(first.readResponse()?.body == "GET /again ")
         }
@@ -205,5 +278,49 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         #expect(response.headers["connection"] == "close")
         await stopping.value
         #expect(RawClient(port: port) == nil)
+    }
+}
+
+/// Configuration values set after `init` that used to trap or stop the server from answering.
+@Suite struct ConfigurationClampTests {
+    @Test func countsSetAfterInit_areHeldToTheirMinimum() {
+        var configuration = HTTPServer.Configuration()
+        configuration.eventLoopCount = 0
+        configuration.maxPipelinedRequests = 0
+        configuration.maxBufferedResponseBytes = -5
+        #expect(configuration.eventLoopCount == 1)
+        #expect(configuration.maxPipelinedRequests == 1)
+        #expect(configuration.maxBufferedResponseBytes == 1)
+        configuration.maxHeaderCount = -1
+        configuration.maxBodyBytes = Int.max
+        #expect(configuration.parserLimits.maxHeaderCount == 0)
+        #expect(configuration.parserLimits.maxBodyBytes == 1 << 40)
+    }
+
+    @Test func durations_convertWithoutTrapping() {
+        #expect(Duration.milliseconds(1500).nanoseconds == 1_500_000_000)
+        #expect(Duration.seconds(-5).nanoseconds == 0)
+        #expect(Duration.milliseconds(-1).nanoseconds == 0)
+        #expect(Duration.seconds(Int64.max).nanoseconds == Duration.longestNanoseconds)
+        #expect(Duration.seconds(Int64.max).nanoseconds < UInt64.max - monotonicNanoseconds())
+    }
+
+    @Test func aServerConfiguredWithExtremesAfterInit_startsAndAnswers() async throws {
+        var configuration = HTTPServer.Configuration.test()
+        configuration.eventLoopCount = 0          // was: 1..<0 trapped in start()
+        configuration.maxPipelinedRequests = 0    // was: every connection closed unanswered
+        configuration.maxBufferedResponseBytes = 0
+        configuration.maxRequestLineBytes = Int.max  // was: the parser's limit + 1 trapped
+        configuration.maxHeaderBytes = Int.max
+        configuration.headerTimeout = .seconds(Int64.max)  // was: the nanosecond conversion trapped
+        configuration.bodyTimeout = .seconds(Int64.max)
+        configuration.idleTimeout = .seconds(Int64.max)
+        configuration.shutdownGracePeriod = .seconds(Int64.max)
+        try await withServer(configuration) { _, port in
+            let client = try #require(RawClient(port: port))
+            client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.readResponse()?.body == "GET /a ")
+            #expect(client.readResponse()?.body == "GET /b ")
+        }
     }
 }

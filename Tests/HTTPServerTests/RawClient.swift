@@ -8,9 +8,14 @@ final class RawClient {
     let fd: Int32
     private var pending: [UInt8] = []
 
-    /// Nil when the connection is refused.
-    init?(port: UInt16, timeoutSeconds: Int = 5) {
+    /// Nil when the connection is refused. `receiveBufferBytes` shrinks the socket's receive
+    /// buffer (before connecting, so the window is small from the start) for tests of a
+    /// client that reads slowly or not at all.
+    init?(port: UInt16, timeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -26,6 +31,7 @@ final class RawClient {
         }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { Glibc.close(fd) }
@@ -34,6 +40,58 @@ final class RawClient {
 
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Sends every byte, blocking as needed; false if the connection failed (or the send
+    /// timed out) first.
+    func sendAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                offset += n
+            } else if !(n < 0 && errno == EINTR) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Sends `chunk` over and over without blocking until `limit` bytes have gone or the
+    /// socket has accepted nothing for `stall`; returns the bytes sent.
+    func sendUntilStalled(_ chunk: [UInt8], limit: Int, stall: Duration) -> Int {
+        var total = 0
+        var offset = 0
+        let stallMilliseconds = Int32(stall.components.seconds * 1000 + stall.components.attoseconds / 1_000_000_000_000_000)
+        while total < limit {
+            let n = chunk.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            if n > 0 {
+                total += n
+                offset = (offset + n) % chunk.count
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&p, 1, stallMilliseconds) == 0 { break }
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        return total
+    }
+
+    /// Waits up to `timeout` for the server to close or reset the connection, without reading
+    /// (so a server waiting for the client to read sees no progress). True if it did.
+    func waitForCloseWithoutReading(timeout: Duration) -> Bool {
+        // POLLRDHUP (0x2000, Linux): the peer shut down its sending side; a reset raises POLLERR/POLLHUP.
+        var p = pollfd(fd: fd, events: 0x2000, revents: 0)
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&p, 1, milliseconds) > 0 else { return false }
+        return p.revents & (0x2000 | Int16(POLLERR) | Int16(POLLHUP)) != 0
     }
 
     /// Reads more bytes; false on EOF, reset or timeout.
@@ -111,10 +169,11 @@ import Testing
 
 extension HTTPServer.Configuration {
     static func test(
-        headerTimeout: Duration = .seconds(5), maxConnections: Int = 100, maxBodyBytes: Int = 1024
+        headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(5),
+        maxConnections: Int = 100, maxBodyBytes: Int = 1024
     ) -> Self {
         .init(host: "127.0.0.1", port: 0, eventLoopCount: 2, maxBodyBytes: maxBodyBytes,
-              headerTimeout: headerTimeout, bodyTimeout: .seconds(5), idleTimeout: .seconds(5),
+              headerTimeout: headerTimeout, bodyTimeout: .seconds(5), idleTimeout: idleTimeout,
               maxConnections: maxConnections, shutdownGracePeriod: .seconds(5))
     }
 }
