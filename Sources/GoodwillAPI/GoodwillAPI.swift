@@ -4,6 +4,7 @@ import HTTPServer
 import Ledger
 import Reminders
 import Store
+import Synchronization
 
 /// The Goodwill HTTP API as an `HTTPResponder`: routes, keys and roles, problem+json, one log
 /// line and metrics per request. Reads run on the event-loop thread with a pooled read-only
@@ -48,6 +49,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     let checkpointer: Checkpointer
     /// Distinguishes request ids of this process from another's.
     let instance: String
+    /// Numbers the requests refused before routing, which have no request id of their own.
+    let refusals = Atomic<UInt64>(0)
 
     /// Opens (creating and migrating if needed) the database and starts the writer thread.
     public init(configuration: Configuration, clock: any Clock) throws {
@@ -148,6 +151,23 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         handle(request) { completion($0) }
     }
 
+    /// A request the HTTP layer refused before routing (malformed, too large, too slow): problem+json
+    /// like every other error, counted under the route "refused" and logged with its own request id.
+    public func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse {
+        let code = switch error.status.code {
+        case 408: "request-timeout"
+        case 413: "body-too-large"
+        case 414: "uri-too-long"
+        case 431: "headers-too-large"
+        case 501: "not-implemented"
+        case 505: "http-version-not-supported"
+        default: "bad-request"
+        }
+        let id = "req_\(instance)_r\(String(refusals.add(1, ordering: .relaxed).newValue, radix: 36))"
+        return logged(Problem(error.status, code: code, detail: error.reason).response, route: "refused", method: "-", id: id,
+                      started: DispatchTime.now().uptimeNanoseconds, key: nil)
+    }
+
     /// Answers one request, now or (for writes) after the commit; `reply` is called exactly once.
     public func handle(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -232,6 +252,11 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
 
     private func finish(_ response: HTTPResponse, route: String, method: String, id: String, started: UInt64, key: String?,
                         reply: @Sendable (HTTPResponse) -> Void) {
+        reply(logged(response, route: route, method: method, id: id, started: started, key: key))
+    }
+
+    /// The response with its request id, counted in the metrics and written to the log.
+    private func logged(_ response: HTTPResponse, route: String, method: String, id: String, started: UInt64, key: String?) -> HTTPResponse {
         var response = response
         response.headers["X-Request-Id"] = id
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -241,7 +266,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             problemCode = Self.problemCode(in: response.body)
         }
         log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds, key: key, code: problemCode)
-        reply(response)
+        return response
     }
 
     /// `Authorization: Bearer <secret>` (RFC 6750 §2.1; the scheme is case-insensitive).

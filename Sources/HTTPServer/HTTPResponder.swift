@@ -5,6 +5,18 @@ import Synchronization
 /// of pipelined requests are sent in request order whatever order completions arrive in.
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, completion: ResponseCompletion)
+
+    /// The answer to a request the server refused before it reached `respond` (malformed, too
+    /// large, too slow, an unknown method or version: 400, 408, 413, 414, 431, 501, 505); the
+    /// connection closes after it. Called on the event loop, so it must be quick. The default is
+    /// a short text/plain answer; an API gives its own error format (and logs it) here.
+    func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse
+}
+
+extension HTTPResponder {
+    public func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse {
+        HTTPResponseEncoder.response(for: error)
+    }
 }
 
 /// Delivers one response to the connection its request came from. Calling it after the

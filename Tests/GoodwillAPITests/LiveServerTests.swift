@@ -150,15 +150,28 @@ final class LiveServer: @unchecked Sendable {
             ("malformed JSON", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nIdempotency-Key: k1\r\nContent-Length: 9\r\n\r\n{\"value\":".utf8), "400", nil),
             ("chunked JSON", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nIdempotency-Key: k2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n8\r\n{\"value\"\r\n25\r\n: {\"amount\": 100, \"currency\": \"SEK\"}}\r\n0\r\n\r\n".utf8), "201", nil),
         ]
+        let refusedCodes = ["400": "bad-request", "408": "request-timeout", "413": "body-too-large", "414": "uri-too-long",
+                            "431": "headers-too-large", "501": "not-implemented", "505": "http-version-not-supported"]
         for c in cases {
             let answer = c.name == "slow headers"
                 ? live.raw(c.bytes, pauseAfter: c.pauseAfter, pause: 1_500_000)
                 : live.raw(c.bytes)
             #expect(answer.hasPrefix("HTTP/1.1 \(c.expect)"), "\(c.name): \(answer.prefix(80))")
             if c.expect == "400" && c.name == "malformed JSON" { #expect(answer.contains("malformed-json")) }
+            // Refused before routing, and still problem+json with a stable code, like every error.
+            if let code = refusedCodes[c.expect], c.name != "malformed JSON" {
+                #expect(answer.contains("Content-Type: application/problem+json"), "\(c.name): \(answer.prefix(300))")
+                #expect(answer.contains(#""code":"\#(code)""#), "\(c.name): \(answer.suffix(300))")
+            }
             let health = live.raw(Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
             #expect(health.hasPrefix("HTTP/1.1 200"), "after \(c.name): \(health.prefix(60))")
         }
+        // Counted in /metrics under the route "refused": the ten cases refused before routing.
+        let metrics = live.raw(Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        let refused = metrics.split(separator: "\n").filter {
+            $0.hasPrefix("goodwill_http_requests_total{") && $0.contains(#"route="refused""#)
+        }.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        #expect(refused == 10, "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
         await live.stop()
     }
 }

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Goodwill",
     "version": "1",
-    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST that changes something requires an Idempotency-Key header (400 idempotency-key-required without one): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. POST /v1/policies/validate and /v1/policies/simulate change nothing, take no Idempotency-Key and may simply be sent again. Keys are scoped to the API key. Errors are RFC 9457 problem+json with a stable code. x-roles on each operation lists the key roles that may call it; every other role gets 403."
+    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST that changes something requires an Idempotency-Key header (400 idempotency-key-required without one): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. POST /v1/policies/validate and /v1/policies/simulate change nothing, take no Idempotency-Key and may simply be sent again. Keys are scoped to the API key. Errors are RFC 9457 problem+json with a stable code, also for requests refused before they reach a route, after which the connection closes: 400 bad-request (malformed, or request smuggling: Content-Length with Transfer-Encoding, differing lengths), 408 request-timeout (headers or body too slow), 413 body-too-large (over 1 MiB), 414 uri-too-long (request line over 8 KiB), 431 headers-too-large (over 32 KiB or 100 fields), 501 not-implemented (a transfer coding other than chunked), 505 http-version-not-supported. x-roles on each operation lists the key roles that may call it; every other role gets 403."
   },
   "servers": [
     {
@@ -3144,7 +3144,14 @@ enum OpenAPIDocument {
               "total-too-large",
               "report-not-found",
               "internal-error",
-              "answer-erased"
+              "answer-erased",
+              "bad-request",
+              "request-timeout",
+              "body-too-large",
+              "uri-too-long",
+              "headers-too-large",
+              "not-implemented",
+              "http-version-not-supported"
             ]
           },
           "detail": {
