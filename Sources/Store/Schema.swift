@@ -215,5 +215,6 @@ public enum Schema {
             """),
         supportMigration,
         reportIndexOrderMigration,
+        danishPayoutYearMigration,
     ]
 }
