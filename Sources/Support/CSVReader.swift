@@ -7,6 +7,10 @@ public struct CSVReader {
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public let line: Int
         public let problem: String
+        /// The reader was outside any quoted field when it failed, so `skipRestOfRecord()` finds
+        /// where the next record starts. An unclosed quote took the rest of the file: nothing after
+        /// it can be told apart from its field.
+        public var recoverable = false
         public var description: String { "line \(line): \(problem)" }
     }
 
@@ -19,6 +23,30 @@ public struct CSVReader {
     public init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+    }
+
+    /// After a recoverable `Failure`: moves past the rest of the failed record, reading quoted
+    /// fields in it as the format says (a quoted line break does not end it), so `next()` returns
+    /// the record after it.
+    public mutating func skipRestOfRecord() {
+        var quoted = false
+        while position < bytes.count {
+            let b = bytes[position]
+            position += 1
+            switch b {
+            case 0x22:
+                if quoted && position < bytes.count && bytes[position] == 0x22 { position += 1 } else { quoted.toggle() }
+            case 0x0D where !quoted:
+                if position < bytes.count && bytes[position] == 0x0A { position += 1 }
+                line += 1
+                return
+            case 0x0A:
+                line += 1
+                if !quoted { return }
+            default:
+                break
+            }
+        }
     }
 
     /// The next record and the line it started on; nil at the end. A blank line is skipped.
@@ -52,12 +80,14 @@ public struct CSVReader {
                     line += 1; endOfRecord = true
                 case 0x22:
                     guard field.isEmpty && !wasQuoted else {
-                        throw Failure(line: line, problem: "a double quote inside a field that does not start with one; quote the whole field and double the quote (\"\")")
+                        throw Failure(line: line, problem: "a double quote inside a field that does not start with one; quote the whole field and double the quote (\"\")",
+                                      recoverable: true)
                     }
                     quoted = true; wasQuoted = true
                 default:
                     if wasQuoted {
-                        throw Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line")
+                        throw Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line",
+                                      recoverable: true)
                     }
                     field.append(b)
                 }

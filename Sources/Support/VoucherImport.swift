@@ -167,6 +167,10 @@ struct VoucherImporter {
             while !finished {
                 let batch = channel.take()
                 if let rows = batch.finalRowCount { result.rows = rows; finished = true }
+                if let stop = batch.unreadable {
+                    channel.giveBack(batch)
+                    throw SupportError.invalid("\(file) line \(stop.line): \(stop.reason); the file cannot be read past it, so nothing was imported (not even with --skip-invalid). Fix that line and import the file again.")
+                }
                 for item in batch.items {
                     switch item {
                     case .rejected(let r):
@@ -212,15 +216,24 @@ struct VoucherImporter {
         var batch: [ImportItem] = []
         batch.reserveCapacity(BatchChannel.batchSize)
         var rows = 0
+        var unreadable: ImportRejection?
         while !channel.isCancelled {
             let record: (line: Int, fields: [String])
             do {
                 guard let r = try reader.next() else { break }
                 record = r
+            } catch let f as CSVReader.Failure where f.recoverable {
+                // A stray quote outside a quoted field: this row is rejected, the next one read.
+                rows += 1
+                batch.append(.rejected(ImportRejection(line: f.line, code: nil, reason: f.problem, fields: [])))
+                reader.skipRestOfRecord()
+                continue
             } catch {
-                // The rest of the file cannot be read reliably after a broken quote.
+                // An unclosed quote: the rest of the file cannot be told apart from its field, so
+                // the import fails as a whole, also with --skip-invalid (which would otherwise
+                // import the rows before it and silently leave out every row after).
                 let f = error as? CSVReader.Failure
-                batch.append(.rejected(ImportRejection(line: f?.line ?? 0, code: nil, reason: f?.problem ?? "\(error)", fields: [])))
+                unreadable = ImportRejection(line: f?.line ?? 0, code: nil, reason: f?.problem ?? "\(error)", fields: [])
                 break
             }
             rows += 1
@@ -244,7 +257,7 @@ struct VoucherImporter {
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        channel.put(ImportBatch(items: batch, finalRowCount: rows))
+        channel.put(ImportBatch(items: batch, finalRowCount: rows, unreadable: unreadable))
     }
 
     static func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, seen: inout Set<String>,
@@ -356,6 +369,9 @@ struct ImportBatch: Sendable {
     var items: [ImportItem]
     /// Set on the last batch: how many records the file had.
     var finalRowCount: Int?
+    /// Set on the last batch when the reading stopped at a record the rest of the file cannot be
+    /// read past (an unclosed quote).
+    var unreadable: ImportRejection?
 }
 
 /// The mapped file's bytes, read by the checking stage while the writing stage waits for its batches.

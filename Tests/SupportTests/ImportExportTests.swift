@@ -192,6 +192,46 @@ import Testing
         #expect(r.rejected.count == 12)
     }
 
+    /// A stray quote spoils its own row only; the rows after it are read (and with --skip-invalid
+    /// imported). An unclosed quote takes the rest of the file, so nothing is imported at all.
+    @Test func aStrayQuoteRejectsItsRow_anUnclosedQuoteRejectsTheFile() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let stray = try write(Self.header + """
+            B1,500,500,SEK,2025-01-10,,,,,,,"x"y
+            B2,500,500,SEK,2025-01-10,,,,,,"a ""quoted""
+            line break, after the error",
+            B3,500,500,XXX,2025-01-10,,,,,,,
+            B4,500,500,SEK,2025-01-10,,,,,,,
+            B5,500,5"00,SEK,2025-01-10,,,,,,,
+            B6,500,500,SEK,2025-01-10,,,,,,,
+
+            """, f)
+        let checked = try f.support.importVouchers(file: stray, actor: "test")
+        #expect(!checked.committed && checked.imported == 0)
+        let reasons = Dictionary(uniqueKeysWithValues: checked.rejected.map { ($0.line, $0.reason) })
+        #expect(reasons[2]?.contains("after a closing double quote") == true)
+        #expect(reasons[5]?.contains("currency 'XXX'") == true, "\(reasons)")
+        #expect(reasons[7]?.contains("does not start with one") == true, "\(reasons)")
+        #expect(checked.rejected.count == 3 && checked.rows == 6)
+
+        let skipped = try f.support.importVouchers(file: stray, skipInvalid: true, actor: "test")
+        #expect(skipped.committed && skipped.imported == 3 && skipped.rejected.count == 3)
+        #expect(try f.ledger.store.countVouchers() == 3)
+
+        let unclosed = try write(Self.header + """
+            C1,500,500,SEK,2025-01-10,,,,,,,
+            C2,500,500,SEK,2025-01-10,,,,,,"never closed,
+            C3,500,500,SEK,2025-01-10,,,,,,,
+
+            """, f, name: "unclosed.csv")
+        #expect {
+            try f.support.importVouchers(file: unclosed, skipInvalid: true, actor: "test")
+        } throws: { error in
+            "\(error)".contains("line 3: a quoted field is never closed") && "\(error)".contains("nothing was imported")
+        }
+        #expect(try f.ledger.store.countVouchers() == 3)
+    }
+
     @Test func exports_streamEveryRow_inCSVAndJSONLines() throws {
         let f = try SupportFixture(book: true)
         var csv = ""
