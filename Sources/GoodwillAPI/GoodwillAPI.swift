@@ -70,7 +70,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         let pageSize = try ledger.db.scalarInt("PRAGMA page_size")
         let walLimit = Int64(LedgerWriter.restartWALAfterFrames + 1_024) * (pageSize + 24) + 32
         try ledger.db.execute("PRAGMA journal_size_limit = \(walLimit)")
-        writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? configuration.databasePath + "-wal" : nil)
+        // The WAL as SQLite names it: the database path as given may be a symbolic link or a URI.
+        let walPath = ledger.db.walFilePath ?? configuration.databasePath + "-wal"
+        writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? walPath : nil)
         // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
         checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
         writer.checkpointer = checkpointer
@@ -99,6 +101,13 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// How many active keys exist: a server with none tells the operator how to make one.
     public func activeKeyCount() throws -> Int64 {
         try readers.withReader { try APIKeyStore($0.db).count() }
+    }
+
+    /// Why the writer did not take a write: its queue is full, or the storage failed for good.
+    var writerRefusal: Problem {
+        guard let reason = writer.storageFailure else { return Problem.busy }
+        return Problem(.serviceUnavailable, code: "storage-failed",
+                       detail: "The server could not make a write durable (\(reason)) and accepts no more writes; nothing more is acknowledged. Tell the operator: the service must be restarted once the disk is checked.")
     }
 
     /// The writer's counters in Prometheus text format: how writes are grouped and synced.
@@ -221,14 +230,14 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                         done(Self.problem(for: error, of: command).response, who)
                     }
                 })
-                if !submitted { done(Problem.busy.response, who) }
+                if !submitted { done(writerRefusal.response, who) }
             case .write(let body):
                 let submitted = writer.submit(.custom { ledger in
                     let response: HTTPResponse
                     do { response = try body(ledger) } catch { response = Problem.from(error).response }
                     return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.internalError.response, who) })
                 })
-                if !submitted { done(Problem.busy.response, who) }
+                if !submitted { done(writerRefusal.response, who) }
             case .slow(let body):
                 let queued = slowReads.submit { reader, failure in
                     guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }

@@ -181,6 +181,13 @@ public final class Database {
     /// wrote nothing.
     public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
 
+    /// The WAL file SQLite writes for this connection's database: named after the file as SQLite
+    /// resolved it (a symbolic link followed, a `file:` URI parsed), which `path + "-wal"` is not.
+    public var walFilePath: String? {
+        guard let name = sqlite3_db_filename(handle, "main"), name.pointee != 0, let wal = sqlite3_filename_wal(name) else { return nil }
+        return String(cString: wal)
+    }
+
     /// True outside any transaction. Inside one it means SQLite rolled the transaction back on its
     /// own, as it may on SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM
     /// (https://sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction): the

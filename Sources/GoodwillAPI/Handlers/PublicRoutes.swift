@@ -6,7 +6,12 @@ import Ledger
 /// Routes without a key: health, metrics, the OpenAPI document, and the holder's balance check.
 enum PublicRoutes {
     static let routes: [Route] = [
-        Route(.get, "/health", nil, usesDatabase: false) { _ in .response(health) },
+        Route(.get, "/health", nil, usesDatabase: false) { c in
+            // A supervisor restarts a server whose storage failed (see `LedgerWriter.storageFailure`).
+            guard let reason = c.api.writer.storageFailure else { return .response(health) }
+            return .response(HTTPResponse(status: .serviceUnavailable, headers: ["Content-Type": "application/json"],
+                                          body: Data(#"{"status":"failing","reason":\#(JSONString.quoted("storage: " + reason))}"#.utf8)))
+        },
         Route(.get, "/metrics", nil, metrics),
         Route(.get, "/openapi.json", nil, usesDatabase: false) { _ in .response(openAPI) },
         Route(.get, "/v1/public/balance/{code}", nil, balance),

@@ -37,6 +37,17 @@ final class LedgerWriter: @unchecked Sendable {
 
     struct SyncFailed: Error {}
 
+    /// Set, once and for good, when the WAL could not be made durable (an fdatasync or the open
+    /// before it failed): the reason, for the log, `/health` and the refusals. Linux reports a
+    /// failed write-back once and then marks the pages clean, so a later sync that succeeds proves
+    /// nothing about the frames before it: from then on nothing is acknowledged and every write is
+    /// refused until the process is restarted and SQLite recovers the log (PostgreSQL stops the
+    /// same way). Commits already made stay visible to readers; they were never acknowledged.
+    var storageFailure: String? { failure.withLock { $0 } }
+    private let failure = Mutex<String?>(nil)
+    /// Replaces the WAL's fdatasync in tests: returns 0, or an errno.
+    private let syncHook: (@Sendable () -> Int32)?
+
     private let condition = NSCondition()
     /// Each with the time it was queued (monotonic nanoseconds).
     private var pending: [(work: Work, queuedAt: UInt64)] = []
@@ -97,8 +108,9 @@ final class LedgerWriter: @unchecked Sendable {
 
     /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
     init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000,
-         restartAfterFrames: Int32 = LedgerWriter.restartWALAfterFrames) {
+         restartAfterFrames: Int32 = LedgerWriter.restartWALAfterFrames, syncHook: (@Sendable () -> Int32)? = nil) {
         self.ledger = ledger
+        self.syncHook = syncHook
         self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
@@ -115,17 +127,23 @@ final class LedgerWriter: @unchecked Sendable {
         thread.start()
         // Two syncers: a batch committed while one fdatasync runs need not wait for it to end
         // before its own starts (ext4 lets concurrent syncs share a journal commit).
+        // Each syncer's descriptor is opened now, before any write: Linux reports a failed
+        // write-back to the descriptors open when it happened, not to one opened after.
         for i in 0..<(walPath == nil ? 0 : Self.syncers) {
+            let fd = walPath.map { open($0, O_RDWR | O_CLOEXEC) } ?? -1
+            if fd < 0 && syncHook == nil { markFailed("cannot open the WAL \(walPath ?? "") to sync it: \(String(cString: strerror(errno)))") }
             let syncer = Thread { [self] in
                 try? "gw-sync-\(i)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-                syncLoop()
+                syncLoop(fd: fd)
             }
             syncer.start()
         }
     }
 
-    /// Queues work; false when the queue is full or the writer is stopping.
+    /// Queues work; false when the queue is full, the writer is stopping, or the storage failed
+    /// (`storageFailure`).
     func submit(_ work: Work) -> Bool {
+        guard storageFailure == nil else { return false }
         let now = DispatchTime.now().uptimeNanoseconds
         condition.lock()
         defer { condition.unlock() }
@@ -250,9 +268,22 @@ final class LedgerWriter: @unchecked Sendable {
         }
     }
 
-    private func syncLoop() {
+    func markFailed(_ reason: String) {
+        let first = failure.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = reason
+            return true
+        }
+        if first {
+            FileHandle.standardError.write(Data("""
+                {"level":"critical","event":"storage-failed","reason":\(JSONString.quoted(reason)),"action":"writes are refused until the service is restarted; check the disk"}
+
+                """.utf8))
+        }
+    }
+
+    private func syncLoop(fd: Int32) {
         defer { syncFinished.signal() }
-        var fd: Int32 = -1
         defer { if fd >= 0 { close(fd) } }
         while true {
             syncCondition.lock()
@@ -267,16 +298,21 @@ final class LedgerWriter: @unchecked Sendable {
             syncWaitNanoseconds.add(committed.reduce(0) { $0 + Int(started &- $1.at) * $1.count }, ordering: .relaxed)
             // Everything in `batch` was committed before this point, so this fdatasync covers it
             // (on Linux it flushes the file's data whichever descriptor wrote it).
-            if fd < 0, let walPath { fd = open(walPath, O_RDWR | O_CLOEXEC) }
-            var ok = fd >= 0
-            if ok {
+            var error: Int32 = 0
+            if let syncHook {
+                error = syncHook()
+            } else if fd < 0 {
+                error = EBADF
+            } else {
                 var rc: Int32
                 repeat { rc = fdatasync(fd) } while rc != 0 && errno == EINTR
-                ok = rc == 0
+                if rc != 0 { error = errno }
             }
+            if error != 0 { markFailed("fdatasync of the WAL failed: \(String(cString: strerror(error)))") }
             syncs.add(1, ordering: .relaxed)
             syncingNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started) * batch.count, ordering: .relaxed)
-            let synced = ok
+            // After any failure, none: a sync that succeeds later does not cover what failed.
+            let synced = error == 0 && storageFailure == nil
             DispatchQueue.global().async { for a in batch { if synced { a.deliver() } else { a.fail() } } }
         }
     }

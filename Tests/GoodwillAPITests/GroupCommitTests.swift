@@ -1,0 +1,111 @@
+import Foundation
+import Glibc
+import GoodwillCore
+import HTTPServer
+import Ledger
+import Reminders
+import Store
+import Synchronization
+import Testing
+@testable import GoodwillAPI
+
+/// The durability promise of the group commit: a write is answered only after the fdatasync that
+/// covers it, and once a sync has failed nothing more is acknowledged.
+@Suite struct GroupCommitTests {
+    /// A writer on a fresh book with a table to write to, its syncs replaced by `sync`.
+    func writer(_ folder: TemporaryFolder, sync: @escaping @Sendable () -> Int32) throws -> LedgerWriter {
+        let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
+                                options: .init(durable: false, bufferedWAL: true))
+        try ledger.db.execute("CREATE TABLE t (x)")
+        let writer = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: sync)
+        writer.start()
+        return writer
+    }
+
+    /// Submits a one-row write; `answered` gets true when delivered, false when failed.
+    func write(_ writer: LedgerWriter, answered: @escaping @Sendable (Bool) -> Void) -> Bool {
+        writer.submit(.custom { ledger in
+            try? ledger.db.run("INSERT INTO t VALUES (1)")
+            return LedgerWriter.Answer(deliver: { answered(true) }, fail: { answered(false) })
+        })
+    }
+
+    @Test func anAnswerWaitsForTheSyncThatCoversIt() throws {
+        let folder = TemporaryFolder()
+        let syncing = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let w = try writer(folder) {
+            syncing.signal()
+            release.wait()
+            return 0
+        }
+        let outcome = Mutex<Bool?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        #expect(write(w) { ok in outcome.withLock { $0 = ok }; answered.signal() })
+        #expect(syncing.wait(timeout: .now() + 30) == .success)
+        // Committed, and the sync that covers it has begun but not returned: no answer yet.
+        #expect(answered.wait(timeout: .now() + 0.3) == .timedOut)
+        #expect(outcome.withLock { $0 } == nil)
+        release.signal()
+        #expect(answered.wait(timeout: .now() + 30) == .success)
+        #expect(outcome.withLock { $0 } == true)
+        for _ in 0..<4 { release.signal() }
+        w.stop()
+    }
+
+    @Test func aFailedSync_failsItsWrites_andNothingIsAcknowledgedAfter() throws {
+        let folder = TemporaryFolder()
+        let calls = Atomic<Int>(0)
+        // The first sync fails as a disk would (EIO); every later one "succeeds".
+        let w = try writer(folder) { calls.add(1, ordering: .relaxed).newValue == 1 ? EIO : 0 }
+        let outcome = Mutex<Bool?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        #expect(write(w) { ok in outcome.withLock { $0 = ok }; answered.signal() })
+        #expect(answered.wait(timeout: .now() + 30) == .success)
+        #expect(outcome.withLock { $0 } == false)
+        #expect(w.storageFailure?.contains("Input/output error") == true)
+        // A later write is refused outright: a sync that succeeds now would not cover what failed.
+        #expect(!write(w) { _ in })
+        w.stop()
+    }
+
+    @Test func afterAStorageFailure_healthFails_andWritesAreRefusedWithAReason() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        h.api.writer.markFailed("fdatasync of the WAL failed: Input/output error")
+        let health = await h.send(.get, "/health")
+        #expect(health.status == 503 && health.string("status") == "failing")
+        let refused = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#)
+        #expect(refused.status == 503 && refused.code == "storage-failed")
+        #expect((refused.json["detail"] as? String)?.contains("restarted") == true)
+        // Reads go on.
+        #expect(await h.get("/v1/vouchers/\(id)").status == 200)
+    }
+
+    /// SQLite names the WAL after the file it resolved; the syncer must sync that one.
+    @Test func aDatabaseReachedThroughASymbolicLink_isSyncedWhereSQLiteWritesItsLog() async throws {
+        let folder = TemporaryFolder()
+        let real = folder.url.appendingPathComponent("data").path
+        try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: true)
+        let target = real + "/ledger.db"
+        let link = folder.url.appendingPathComponent("ledger.db").path
+        _ = try Ledger(path: target, clock: ManualClock(instant("2026-03-02T10:00:00Z")), options: .init(durable: false))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let db = try Database(path: link)
+        #expect(db.walFilePath == target + "-wal")
+
+        let clock = ManualClock(instant("2026-03-02T10:00:00Z"))
+        let setup = try Ledger(path: link, clock: clock, options: .init(durable: false))
+        let secret = try APIKeyStore(setup.db).create(name: "admin-key", role: .admin, now: clock.now()).secret
+        let api = try GoodwillAPI(configuration: .init(databasePath: link, catalog: try MessageCatalog.embedded(), durable: true, log: false),
+                                  clock: clock)
+        defer { api.close() }
+        var headers = HTTPHeaders()
+        headers["Authorization"] = "Bearer \(secret)"
+        headers["Idempotency-Key"] = "k1"
+        let request = HTTPRequest(method: .post, target: "/v1/vouchers", headers: headers,
+                                  body: Data(#"{"value": {"amount": 500, "currency": "SEK"}}"#.utf8), remoteAddress: "192.0.2.1", id: 1)
+        let response: HTTPResponse = await withCheckedContinuation { c in api.handle(request) { c.resume(returning: $0) } }
+        #expect(response.status.code == 201, "\(String(decoding: response.body, as: UTF8.self))")
+        #expect(api.writer.storageFailure == nil)
+    }
+}
