@@ -18,7 +18,7 @@ enum OpenAPIDocument {
     "/health": {
       "get": {
         "operationId": "health",
-        "summary": "Liveness: answers while the server runs.",
+        "summary": "Liveness: answers while the server runs; 503 once its storage failed and it must be restarted.",
         "x-roles": [],
         "responses": {
           "200": {
@@ -33,6 +33,27 @@ enum OpenAPIDocument {
                       "enum": [
                         "ok"
                       ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The storage failed (a sync of the log was refused by the disk): every write is refused until the service is restarted.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "type": "string",
+                      "enum": [
+                        "failing"
+                      ]
+                    },
+                    "reason": {
+                      "type": "string"
                     }
                   }
                 }
@@ -2097,7 +2118,7 @@ enum OpenAPIDocument {
         }
       },
       "503": {
-        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports and simulations, busy: too many are running or waiting; retry in a minute.",
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports and simulations, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3151,7 +3172,8 @@ enum OpenAPIDocument {
               "uri-too-long",
               "headers-too-large",
               "not-implemented",
-              "http-version-not-supported"
+              "http-version-not-supported",
+              "storage-failed"
             ]
           },
           "detail": {
