@@ -133,7 +133,8 @@ extension Ledger {
         case .grant(let days, let day, _):
             return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\". Use 'goodwill extend'."
         case .refer(let days, _):
-            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)."
+            let why = d.limitApplied.map { " because \($0.summary)" } ?? ""
+            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why)."
         case .deny:
             return "The goodwill policy would not extend it: \(d.explanation)"
         case .noRuleMatched:

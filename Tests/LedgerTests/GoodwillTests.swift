@@ -153,6 +153,24 @@ struct PolicyManagementTests {
         #expect(infos.filter(\.active).map(\.version) == [2])
     }
 
+    /// A refused redemption's hint says which limit stops goodwill: here the month's budget, which
+    /// the voucher itself has not touched (it was never extended).
+    @Test(arguments: ["deny", "refer"])
+    func theRedemptionHint_namesTheMonthlyBudget_whenTheBudgetStopsTheGrant(whenExceeded: String) throws {
+        let f = try LedgerFixture()
+        let text = String(decoding: policyText(budget: 100), as: UTF8.self)
+            .replacingOccurrences(of: #""when_exceeded": "refer""#, with: #""when_exceeded": "\#(whenExceeded)""#)
+        try f.ledger.activatePolicy(data: Data(text.utf8), fileName: "tight.json", actor: "admin")
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-10T10:00:00Z"))
+        let error = ledgerError { try f.redeem(v, sek(10)) }
+        guard case .voucherExpired(_, let hint)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
+        let words = try #require(hint)
+        #expect(words.contains("goodwill budget cannot cover"), "\(words)")
+        #expect(!words.contains("already been extended"), "\(words)")
+        #expect(words.hasPrefix(whenExceeded == "deny" ? "The goodwill policy would not extend it" : "The goodwill policy would refer"), "\(words)")
+    }
+
     /// The monthly budget holds under concurrency: budget for five, twenty racing requests, five grants.
     @Test func theMonthlyBudget_holdsUnderConcurrentRequests() throws {
         let f = try LedgerFixture()
