@@ -104,6 +104,42 @@ struct ExtensionRequestTests {
         #expect(try f.show(loyal).lastValidDay == "2026-05-03")
         #expect(try f.ledger.verify().ok)
     }
+
+    /// The sweep's rule grants, the month's budget stops it: the voucher expires, and the referral
+    /// is recorded (a person decides) with the `expired` entry pointing at it.
+    @Test func theSweep_recordsAReferral_whenALimitStopsItsGrant() throws {
+        let f = try LedgerFixture()
+        try f.ledger.activatePolicy(data: Data("""
+            {"id": "at-expiry", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 60,
+                        "monthly_goodwill_budget": {"SEK": 15000}, "when_exceeded": "refer"},
+             "rules": [{"name": "unused at expiry", "conditions": [{"fact": "requester", "equals": "system"}],
+                        "outcome": {"kind": "grant", "days": 30, "message": "grant.proactive"}}]}
+            """.utf8), fileName: "at-expiry.json", actor: "admin")
+        let fits = try f.issue(sek(100))
+        let over = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-03T06:00:00Z"))
+        let result = try f.ledger.sweepExpired()
+        #expect(result.extended.count == 1)
+        #expect(result.expired.count == 1)
+        let expiredID = try #require(result.expired.first)
+        #expect([fits.id, over.id].contains(expiredID))
+        let decisions = try PolicyStore(f.ledger.db).decisions(of: VoucherID(rawValue: expiredID))
+        #expect(decisions.count == 1)
+        let referral = try #require(decisions.first)
+        #expect(referral.outcome == "refer")
+        #expect(referral.requester == "system")
+        #expect(referral.ruleName == "unused at expiry")
+        #expect(referral.daysGranted == 0)
+        #expect(referral.json.contains("monthly_goodwill_budget"))
+        let last = try #require(try f.ledger.entries(of: VoucherReference(expiredID)).last)
+        #expect(last.kind == .expired)
+        #expect(last.decisionID == referral.id)
+        #expect(try f.ledger.verify().ok)
+        // Swept again, nothing new is recorded.
+        #expect(try f.ledger.sweepExpired().expired.isEmpty)
+        #expect(try PolicyStore(f.ledger.db).decisions(of: VoucherID(rawValue: expiredID)).count == 1)
+    }
 }
 
 struct JurisdictionTests {

@@ -33,6 +33,11 @@ public enum PolicyOutcome: Sendable, Codable, Equatable {
         if case .grant = self { return true }
         return false
     }
+
+    public var isRefer: Bool {
+        if case .refer = self { return true }
+        return false
+    }
 }
 
 /// How one rule fared.
