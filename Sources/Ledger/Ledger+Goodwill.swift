@@ -17,7 +17,12 @@ extension Ledger {
             bought = Int(try db.scalarInt("SELECT count(*) FROM vouchers WHERE purchaser_id = ?", [.text(holderID.rawValue)]))
             openCase = try policies.hasOpenCase(holder: holderID)
         }
-        let monthStart = zone.startOfDay(LocalDate(year: today.year, month: today.month, day: 1) ?? today)
+        // The budget is one for the issuer, so its month is counted in one zone, the issuer's
+        // default: in each voucher's own zone the months would start at different instants, and
+        // vouchers in a later zone would not see grants made in the first hours of the month.
+        let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let homeToday = home.localDate(of: now)
+        let monthStart = home.startOfDay(LocalDate(year: homeToday.year, month: homeToday.month, day: 1) ?? homeToday)
         let month = try policies.goodwillGranted(since: monthStart, currency: v.value.currency.code)
         return PolicyFacts(
             lastValidDay: expiry.lastValidDay, asOf: today, remainingBalance: v.balance.minorUnits,

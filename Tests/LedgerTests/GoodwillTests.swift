@@ -207,6 +207,27 @@ struct PolicyManagementTests {
         #expect(words.hasPrefix(whenExceeded == "deny" ? "The goodwill policy would not extend it" : "The goodwill policy would refer"), "\(words)")
     }
 
+    /// One budget, one month: counted in the issuer's zone (Stockholm), not each voucher's. A grant
+    /// at 01:00 Stockholm on 1 May is May's; a New York voucher asking at 01:00 New York time must
+    /// see it, although New York's May began six hours later.
+    @Test func theMonthlyBudget_isCountedInTheIssuersZone_forVouchersInAnyZone() throws {
+        let f = try LedgerFixture()
+        try f.ledger.activatePolicy(data: policyText(budget: 10_000), fileName: "tight.json", actor: "admin")
+        let stockholm = try f.issue(sek(100))
+        let newYork = try f.ledger.perform(.issue(IssueRequest(value: sek(100), validity: .months(12), timeZone: "America/New_York")),
+                                           actor: "test").voucher
+        f.clock.set(instant("2026-04-30T23:00:00Z"))  // 1 May 01:00 in Stockholm, 30 April 19:00 in New York
+        let first = try f.ledger.perform(.extend(VoucherReference(stockholm.id), ExtensionRequest(reason: "asked")), actor: "t")
+        #expect(first.decision?.applied?.days == 30)
+        f.clock.set(instant("2026-05-01T05:00:00Z"))  // 1 May 07:00 in Stockholm, 01:00 in New York
+        let facts = try f.ledger.explainGoodwill(VoucherReference(newYork.id)).facts
+        #expect(facts.goodwillThisMonthCount == 1)
+        #expect(facts.goodwillThisMonthValue == 10_000)
+        let second = try f.ledger.perform(.extend(VoucherReference(newYork.id), ExtensionRequest(reason: "asked")), actor: "t")
+        #expect(second.decision?.outcome == "refer")
+        #expect(second.decision?.limitApplied?.limit == "monthly_goodwill_budget")
+    }
+
     /// The monthly budget holds under concurrency: budget for five, twenty racing requests, five grants.
     @Test func theMonthlyBudget_holdsUnderConcurrentRequests() throws {
         let f = try LedgerFixture()
