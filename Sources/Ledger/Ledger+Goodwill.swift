@@ -17,7 +17,12 @@ extension Ledger {
             bought = Int(try db.scalarInt("SELECT count(*) FROM vouchers WHERE purchaser_id = ?", [.text(holderID.rawValue)]))
             openCase = try policies.hasOpenCase(holder: holderID)
         }
-        let monthStart = zone.startOfDay(LocalDate(year: today.year, month: today.month, day: 1) ?? today)
+        // The budget is one for the issuer, so its month is counted in one zone, the issuer's
+        // default: in each voucher's own zone the months would start at different instants, and
+        // vouchers in a later zone would not see grants made in the first hours of the month.
+        let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let homeToday = home.localDate(of: now)
+        let monthStart = home.startOfDay(LocalDate(year: homeToday.year, month: homeToday.month, day: 1) ?? homeToday)
         let month = try policies.goodwillGranted(since: monthStart, currency: v.value.currency.code)
         return PolicyFacts(
             lastValidDay: expiry.lastValidDay, asOf: today, remainingBalance: v.balance.minorUnits,
@@ -133,7 +138,8 @@ extension Ledger {
         case .grant(let days, let day, _):
             return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\". Use 'goodwill extend'."
         case .refer(let days, _):
-            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)."
+            let why = d.limitApplied.map { " because \($0.summary)" } ?? ""
+            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why)."
         case .deny:
             return "The goodwill policy would not extend it: \(d.explanation)"
         case .noRuleMatched:
@@ -142,9 +148,13 @@ extension Ledger {
     }
 
     /// Proactive goodwill at expiry: the sweep asks the policy as the system before expiring a
-    /// voucher, and extends it instead when a rule grants.
+    /// voucher, and extends it instead when a rule grants. When a rule granted but a limit turned
+    /// the grant into a referral (or a denial), the voucher expires and that decision is recorded,
+    /// and the `expired` entry points at it: a person was meant to decide, so support must be able
+    /// to find it. When no rule matched, the sweep does nothing but expire (Policies/README.md).
     func expireOrExtend(_ v: Voucher, now: Date) throws -> Bool {
         let ctx = OperationContext(actor: "system", idempotencyKey: nil, now: now)
+        var stopped: (id: Int64, breach: LimitBreach, outcome: String)?
         if let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .system, now: now) {
             let d = policy.evaluate(facts)
             if case .grant(let days, let day, _) = d.outcome {
@@ -152,11 +162,20 @@ extension Ledger {
                                        reason: "goodwill at expiry", ctx)
                 return false
             }
+            if let breach = d.limitApplied {
+                let id = try record(d, voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
+                                    actor: "system", at: now)
+                stopped = (id, breach, d.outcome.isRefer ? "referred to a person" : "denied")
+            }
+        }
+        var reason = "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed"
+        if let stopped {
+            reason += "; goodwill at expiry was stopped by \(stopped.breach.limit) and \(stopped.outcome) (decision \(stopped.id))"
         }
         try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: now, actor: "system",
-            reason: "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed", statusAfter: .expired), to: v)
+            reason: reason, statusAfter: .expired, decisionID: stopped?.id), to: v)
         return true
     }
 }

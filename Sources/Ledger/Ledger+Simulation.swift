@@ -55,8 +55,10 @@ public struct SimulationReport: Sendable, Codable, Equatable {
 extension Ledger {
     /// Replays history through `policy` without changing anything: for every voucher whose first
     /// expiry fell in [from, to] with balance left, the candidate decides as it would have at that
-    /// time (on each request that was made, or as the system at expiry when nobody asked), with its
-    /// own monthly budget running, against what actually happened.
+    /// time (on each request that was recorded: the holder's or an agent's, soft expiry at the
+    /// till, the expiry sweep; or as the system at expiry when nothing was recorded), against what
+    /// actually happened. Requests are replayed in the order they were made, across vouchers, with
+    /// the candidate's own monthly budget running, its month counted in the issuer's zone as live.
     public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
         let now = clock.now()
         let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
@@ -125,13 +127,72 @@ extension Ledger {
         var report = SimulationReport(policyID: policy.id, policyVersion: policy.version, from: start.isoString, to: end.isoString,
                                       vouchers: cases.count, actual: .init(), candidate: .init(), changed: 0, rows: [])
         report.actual.laterRedeemed = [:]
-        var month: [String: (count: Int, value: Int64)] = [:]  // candidate's own running budget, per month and currency
         let decoder = JSONDecoder()
-        for c in cases.values.sorted(by: { ($0.lastValidDay, $0.voucher.id.rawValue) < ($1.lastValidDay, $1.voucher.id.rawValue) }) {
+        let ordered = cases.values.sorted(by: { ($0.lastValidDay, $0.voucher.id.rawValue) < ($1.lastValidDay, $1.voucher.id.rawValue) })
+        // The requests to replay: every recorded one (holder, agent, redemption, system), each at the
+        // instant it was made; a voucher with none is asked as the system at its expiry, with the
+        // facts the sweep would have gathered (tenure in the voucher's zone, as live).
+        struct Ask { var voucherID: VoucherID; var at: Date; var facts: PolicyFacts }
+        var asks: [Ask] = []
+        var storedByVoucher: [VoucherID: [PolicyStore.DecisionRow]] = [:]
+        for c in ordered {
+            let v = c.voucher
+            let stored = try policies.decisions(of: v.id)
+            storedByVoucher[v.id] = stored
+            let recorded = stored.compactMap { row in
+                (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Ask(voucherID: v.id, at: row.at, facts: $0.facts) }
+            }
+            if !recorded.isEmpty { asks += recorded; continue }
+            let asOf = c.lastValidDay.adding(days: 1)
+            let zone = ZonedCalendar(identifier: v.timeZone) ?? home
+            let tenure = v.holderID.flatMap { firstSeen[$0] }.map { max(0, zone.localDate(of: $0).days(until: asOf)) } ?? 0
+            let at = zone.startOfDay(asOf)
+            asks.append(Ask(voucherID: v.id, at: at, facts: PolicyFacts(
+                lastValidDay: c.lastValidDay, asOf: asOf, remainingBalance: c.balanceAtExpiry,
+                originalValue: v.value.minorUnits, currency: v.value.currency.code, holderTenureDays: tenure,
+                vouchersHeld: v.holderID.flatMap { held[$0] } ?? 0,
+                vouchersBought: v.holderID.flatMap { bought[$0] } ?? 0, voucherKind: v.kind.rawValue,
+                requester: .system, jurisdiction: jurisdictionCode)))
+        }
+        // What the candidate would have done, in the order the requests came, until it grants.
+        struct Outcome { var candidate = "nothing"; var rule: String?; var granted = false }
+        var outcomes: [VoucherID: Outcome] = [:]
+        var month: [String: (count: Int, value: Int64)] = [:]  // candidate's own running budget, per month and currency
+        for ask in asks.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+            var o = outcomes[ask.voucherID] ?? Outcome()
+            if o.granted { continue }
+            var facts = ask.facts
+            let currency = facts.currency
+            let day = home.localDate(of: ask.at)
+            let key = "\(day.year)-\(day.month) \(currency)"
+            facts.goodwillThisMonthCount = month[key]?.count ?? 0
+            facts.goodwillThisMonthValue = month[key]?.value ?? 0
+            let d = policy.evaluate(facts)
+            o.rule = d.ruleName
+            switch d.outcome {
+            case .grant(let days, let day, _):
+                o.candidate = "grant \(days) days (to \(day))"
+                o.granted = true
+                report.candidate.daysGranted += days
+                report.candidate.valueKeptAlive[currency] = try Self.sum(report.candidate.valueKeptAlive[currency] ?? 0, facts.remainingBalance, currency: currency)
+                month[key, default: (0, 0)].count += 1
+                // A budget fact, capped like the live one (PolicyStore.goodwillGranted).
+                let spent = month[key, default: (0, 0)].value.addingReportingOverflow(facts.remainingBalance)
+                month[key, default: (0, 0)].value = spent.overflow ? Int64.max : spent.partialValue
+            case .refer(let days, _):
+                o.candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
+            case .deny:
+                o.candidate = "deny"; report.candidate.denials += 1
+            case .noRuleMatched:
+                o.candidate = "no rule"
+            }
+            outcomes[ask.voucherID] = o
+        }
+        for c in ordered {
             let v = c.voucher
             let currency = v.value.currency.code
             // What happened.
-            let stored = try policies.decisions(of: v.id)
+            let stored = storedByVoucher[v.id] ?? []
             let actualDays = stored.reduce(0) { $0 + $1.daysGranted }
             if c.actualExtended {
                 report.actual.extended += 1
@@ -142,46 +203,8 @@ extension Ledger {
             }
             report.actual.refers += stored.filter { $0.outcome == "refer" }.count
             report.actual.denials += stored.filter { $0.outcome == "deny" }.count
-            // What the candidate would have done: on each request made, else as the system at expiry.
-            var asked = stored.compactMap { try? decoder.decode(PolicyDecision.self, from: Data($0.json.utf8)).facts }
-                .filter { $0.requester == .holder || $0.requester == .agent }
-            if asked.isEmpty {
-                let asOf = c.lastValidDay.adding(days: 1)
-                let tenure = v.holderID.flatMap { firstSeen[$0] }.map { max(0, home.localDate(of: $0).days(until: asOf)) } ?? 0
-                asked = [PolicyFacts(lastValidDay: c.lastValidDay, asOf: asOf, remainingBalance: c.balanceAtExpiry,
-                                     originalValue: v.value.minorUnits, currency: currency, holderTenureDays: tenure,
-                                     vouchersHeld: v.holderID.flatMap { held[$0] } ?? 0,
-                                     vouchersBought: v.holderID.flatMap { bought[$0] } ?? 0, voucherKind: v.kind.rawValue,
-                                     requester: .system, jurisdiction: jurisdictionCode)]
-            }
-            var candidate = "nothing"
-            var rule: String?
-            var granted = false
-            for var facts in asked {
-                let key = "\(facts.asOf.year)-\(facts.asOf.month) \(currency)"
-                facts.goodwillThisMonthCount = month[key]?.count ?? 0
-                facts.goodwillThisMonthValue = month[key]?.value ?? 0
-                let d = policy.evaluate(facts)
-                rule = d.ruleName
-                switch d.outcome {
-                case .grant(let days, let day, _):
-                    candidate = "grant \(days) days (to \(day))"
-                    granted = true
-                    report.candidate.daysGranted += days
-                    report.candidate.valueKeptAlive[currency] = try Self.sum(report.candidate.valueKeptAlive[currency] ?? 0, facts.remainingBalance, currency: currency)
-                    month[key, default: (0, 0)].count += 1
-                    // A budget fact, capped like the live one (PolicyStore.goodwillGranted).
-                    let spent = month[key, default: (0, 0)].value.addingReportingOverflow(facts.remainingBalance)
-                    month[key, default: (0, 0)].value = spent.overflow ? Int64.max : spent.partialValue
-                case .refer(let days, _):
-                    candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
-                case .deny:
-                    candidate = "deny"; report.candidate.denials += 1
-                case .noRuleMatched:
-                    candidate = "no rule"
-                }
-                if granted { break }
-            }
+            let o = outcomes[v.id] ?? Outcome()
+            let (candidate, rule, granted) = (o.candidate, o.rule, o.granted)
             if granted { report.candidate.extended += 1 }
             if granted != c.actualExtended { report.changed += 1 }
             if report.rows.count < rowLimit {

@@ -29,11 +29,12 @@ struct FixtureBookTests {
         #expect(report.actual.extended > 0)
         #expect(report.candidate.extended > report.actual.extended)
         #expect(report.actual.laterRedeemed?["SEK", default: 0] ?? 0 > 0)
-        // Simulating the active policy itself changes little; simulating changes nothing at all.
+        // Strict extends fewer than generous over the same vouchers; simulating changes nothing at all.
         let before = try ledger.verify().headHash
         let strict = try ledger.validatePolicy(data: try Data(contentsOf: Repository.file("Policies/strict.json")), fileName: "strict.json")
-        let strictReport = try ledger.simulate(strict, from: nil, to: nil)
-        #expect(strictReport.candidate.extended <= report.candidate.extended)
+        let strictReport = try ledger.simulate(strict, from: LocalDate(iso: "2025-11-20"), to: LocalDate(iso: "2026-11-20"))
+        #expect(strictReport.vouchers == report.vouchers)
+        #expect(strictReport.candidate.extended < report.candidate.extended)
         #expect(try ledger.verify().headHash == before)
     }
 }
@@ -49,5 +50,44 @@ struct EmbeddedPolicyTests {
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: Repository.file("Policies/jurisdictions").path)
         #expect(files.count == EmbeddedPolicies.jurisdictions.count)
+    }
+}
+
+struct SimulationReplayTests {
+    /// The active policy simulated over the history it decided itself must report no change: every
+    /// recorded request is replayed, soft expiry at the till and the sweep's goodwill included.
+    @Test func simulatingTheActivePolicy_overTheHistoryItDecided_reportsNoChange() throws {
+        let f = try LedgerFixture(now: "2023-03-01T10:00:00Z")
+        try f.issue(sek(50), holder: "old@example.com")  // a holder first seen three years before
+        f.clock.set(instant("2025-04-02T10:00:00Z"))
+        let atTheTill = try f.issue(sek(100))
+        let asked = try f.issue(sek(100))
+        let referred = try f.issue(sek(100))
+        let loyal = try f.issue(sek(100), holder: "old@example.com")
+        let forgotten = try f.issue(sek(100))
+        // Last valid day 2026-04-02. The sweep runs the next morning: goodwill for the loyal holder.
+        f.clock.set(instant("2026-04-03T06:00:00Z"))
+        let swept = try f.ledger.sweepExpired()
+        #expect(swept.extended == [loyal.id])
+        #expect(Set(swept.expired).isSuperset(of: [atTheTill, asked, referred, forgotten].map(\.id)))
+        // Five days late at the till: soft expiry extends and redeems.
+        f.clock.set(instant("2026-04-07T10:00:00Z"))
+        try f.redeem(atTheTill, sek(40))
+        // Fourteen days late the holder asks: thirty days.
+        f.clock.set(instant("2026-04-16T10:00:00Z"))
+        #expect(try f.ledger.perform(.extend(VoucherReference(asked.id), ExtensionRequest(reason: "asked")), actor: "t").decision?.applied?.days == 30)
+        // Sixty days late: a person decides.
+        f.clock.set(instant("2026-06-01T10:00:00Z"))
+        #expect(try f.ledger.perform(.extend(VoucherReference(referred.id), ExtensionRequest(reason: "asked")), actor: "t").decision?.outcome == "refer")
+
+        let report = try f.ledger.simulate(try f.ledger.activePolicy(), from: LocalDate(iso: "2026-01-01"), to: LocalDate(iso: "2026-12-31"))
+        #expect(report.vouchers == 5)
+        #expect(report.actual.extended == 3)
+        #expect(report.candidate.extended == 3)
+        #expect(report.changed == 0, "\(report.rows.map { "\($0.voucherID): \($0.actual) / \($0.candidate)" })")
+        #expect(report.candidate.daysGranted == report.actual.daysGranted)
+        #expect(report.candidate.refers == report.actual.refers)
+        let row = try #require(report.rows.first { $0.voucherID == atTheTill.id })
+        #expect(row.candidateRule == "soft expiry at redemption")
     }
 }

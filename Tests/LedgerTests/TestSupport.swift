@@ -2,6 +2,7 @@ import Foundation
 import GoodwillCore
 @testable import Ledger
 import Store
+import Testing
 
 /// A fresh database file in a temporary folder, removed when the test's value goes away.
 final class TemporaryDatabase {
@@ -46,8 +47,11 @@ struct LedgerFixture {
     func show(_ v: VoucherView) throws -> VoucherView { try ledger.voucherView(VoucherReference(v.id)) }
 }
 
-/// Runs `body` expecting a LedgerError; returns it for inspection.
-func ledgerError(_ body: () throws -> Void) -> LedgerError? {
-    do { try body() } catch let e as LedgerError { return e } catch { return nil }
+/// Runs `body` expecting a LedgerError; returns it for inspection, nil when nothing was thrown.
+/// Any other error fails the test: it must not pass for a check that expects no LedgerError.
+func ledgerError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> LedgerError? {
+    do { try body() } catch let e as LedgerError { return e } catch {
+        Issue.record("expected a LedgerError or none, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+    }
     return nil
 }

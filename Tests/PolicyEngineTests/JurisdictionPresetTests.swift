@@ -111,6 +111,77 @@ import Testing
         #expect(error?.description.hasPrefix("SE.json: validity: missing") == true, "\(String(describing: error))")
     }
 
+    /// A complete preset as JSON text; `validity` and `cashOut` replace those objects' insides.
+    static func presetJSON(validity: String = #""expiry_allowed": true, "minimum_months": 60, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+                           cashOut: String = #""thresholds": [], "after_expiry_days": null, "electronic_only": false, "note": """#) -> Data {
+        Data("""
+        {"code": "US", "name": "United States", "source": "CARD Act", "confidence": "H",
+         "validity": {\(validity)}, "cash_out": {\(cashOut)}}
+        """.utf8)
+    }
+
+    static func loadError(_ data: Data) -> String? {
+        do { _ = try JurisdictionPreset.load(data: data, fileName: "US.json"); return nil } catch { return error.description }
+    }
+
+    @Test func theCompletePresetBelow_loads() throws {
+        let preset = try JurisdictionPreset.load(data: Self.presetJSON(), fileName: "US.json")
+        #expect(preset.validity.minimumMonths == 60)
+        #expect(preset.cashOut.afterExpiryMonths == nil)  // may be left out
+    }
+
+    /// A misspelled key used to load as "no minimum": the voucher could be issued with any validity.
+    @Test func aMisspelledMinimum_isRefused_notReadAsNoMinimum() {
+        let json = Self.presetJSON(validity: #""expiry_allowed": true, "minimum_month": 60, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#)
+        #expect(Self.loadError(json)?.hasPrefix("US.json: validity.minimum_month: unknown field; expected one of expiry_allowed, minimum_months,") == true,
+                "\(String(describing: Self.loadError(json)))")
+        let alone = Self.presetJSON(validity: #""expiry_allowed": true, "minimum_month": 60, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#)
+        #expect(Self.loadError(alone)?.hasPrefix("US.json: validity.minimum_month: unknown field") == true)
+    }
+
+    @Test(arguments: [
+        ("validity", #""expiry_allowed": true, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+         "US.json: validity.minimum_months: missing (write null for none)"),
+        ("validity", #""expiry_allowed": true, "minimum_months": 60, "anchor": "issue", "round_to_end_of_year": false, "note": """#,
+         "US.json: validity.default_months_when_unstated: missing (write null for none)"),
+        ("cash_out", #""thresholds": [], "electronic_only": false, "note": """#,
+         "US.json: cash_out.after_expiry_days: missing (write null for none)"),
+        ("cash_out", #""thresholds": [{"below_minor": 500, "currency": "USD", "effective": "2026-01-01"}], "after_expiry_days": null, "electronic_only": false, "note": """#,
+         "US.json: cash_out.thresholds.[0].effective: unknown field; expected one of below_minor, currency, effective_from"),
+    ])
+    func aMissingOrUnknownKey_isNamed(object: String, inside: String, expected: String) {
+        let json = object == "validity" ? Self.presetJSON(validity: inside) : Self.presetJSON(cashOut: inside)
+        #expect(Self.loadError(json) == expected)
+    }
+
+    @Test func anUnknownTopLevelKey_isRefused() {
+        var text = String(decoding: Self.presetJSON(), as: UTF8.self)
+        text = text.replacingOccurrences(of: #""confidence": "H","#, with: #""confidence": "H", "confidense": "L","#)
+        #expect(Self.loadError(Data(text.utf8))?.hasPrefix("US.json: confidense: unknown field") == true)
+    }
+
+    @Test(arguments: [
+        (#""expiry_allowed": true, "minimum_months": -12, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+         #""thresholds": [], "after_expiry_days": null, "electronic_only": false, "note": """#, "US.json: validity.minimum_months: must be 0 or more, found -12"),
+        (#""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": -1, "note": """#,
+         #""thresholds": [], "after_expiry_days": null, "electronic_only": false, "note": """#, "US.json: validity.default_months_when_unstated: must be 0 or more, found -1"),
+        (#""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+         #""thresholds": [], "after_expiry_days": -365, "electronic_only": false, "note": """#, "US.json: cash_out.after_expiry_days: must be 0 or more, found -365"),
+        (#""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+         #""thresholds": [], "after_expiry_days": null, "after_expiry_months": -1, "electronic_only": false, "note": """#, "US.json: cash_out.after_expiry_months: must be 0 or more, found -1"),
+        (#""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#,
+         #""thresholds": [{"below_minor": -1, "currency": "USD", "effective_from": "2026-01-01"}], "after_expiry_days": null, "electronic_only": false, "note": """#,
+         "US.json: cash_out.thresholds.[0].below_minor: must be 0 or more, found -1"),
+    ])
+    func aNegativeCount_isRefused(validity: String, cashOut: String, expected: String) {
+        #expect(Self.loadError(Self.presetJSON(validity: validity, cashOut: cashOut)) == expected)
+    }
+
+    @Test func aNullMinimum_stillMeansNoMinimum() throws {
+        let preset = try JurisdictionPreset.load(data: Self.presetJSON(validity: #""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#), fileName: "US.json")
+        #expect(preset.checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date("2025-05-01")).isAllowed)
+    }
+
     static func reason(_ check: ValidityCheck) -> String? {
         if case .refused(let reason, _) = check { return reason }
         return nil

@@ -137,15 +137,15 @@ import Testing
         let json = """
         {"id": "until", "version": 1, "description": "d", "jurisdiction": "any",
          "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 10000000}},
-         "rules": [{"name": "to end of summer", "conditions": [{"fact": "tags", "includes": "summer"}],
+         "rules": [{"name": "to end of summer", "conditions": [{"fact": "voucher_kind", "equals": "experience"}],
                     "outcome": {"kind": "grant", "until": "2026-08-31"}},
                    {"name": "otherwise", "outcome": {"kind": "refer", "suggested_days": 0, "reason": "refer.needs_review"}}]}
         """
         let policy = try PolicyLoader.load(data: Data(json.utf8), fileName: "until.json", hasher: fakeHasher)
-        let summer = policy.evaluate(.make(daysSinceExpiry: 14, tags: ["summer"]))
+        let summer = policy.evaluate(.make(daysSinceExpiry: 14))
         #expect(summer.outcome == .grant(days: 137, newLastValidDay: date("2026-08-31"), messageKey: "grant.courtesy"))
 
-        var late = PolicyFacts.make(daysSinceExpiry: 0, tags: ["summer"])
+        var late = PolicyFacts.make(daysSinceExpiry: 0)
         late.lastValidDay = date("2026-09-30")
         late.asOf = date("2026-09-30")
         let decision = policy.evaluate(late)

@@ -39,6 +39,21 @@ import Testing
         #expect(decision.limitApplied?.limit == "max_extensions_per_voucher")
     }
 
+    /// A denial caused by the month's budget must not tell the holder the voucher was extended as far
+    /// as allowed: it never was. Each limit gets its own explanation.
+    @Test func aDenialByTheMonthlyBudget_saysSo_notThatTheVoucherWasExtendedTooOften() throws {
+        let budget = try shippedPolicy("strict.json").evaluate(.make(daysSinceExpiry: 2, requester: .redemption, monthValue: 1_000_000))
+        #expect(budget.ruleName == "soft expiry at redemption")
+        #expect(budget.limitApplied?.limit == "monthly_goodwill_budget")
+        #expect(budget.outcome == .deny(messageKey: "deny.budget_reached", alternative: nil))
+        #expect(budget.explanation.contains("This month's goodwill budget cannot cover this voucher"), "\(budget.explanation)")
+        #expect(!budget.explanation.contains("extended"), "\(budget.explanation)")
+
+        let count = try shippedPolicy("strict.json").evaluate(.make(daysSinceExpiry: 2, priorExtensions: 1, requester: .redemption))
+        #expect(count.explanation.contains("The policy's limit for one voucher stops this extension (max_extensions_per_voucher:"), "\(count.explanation)")
+        #expect(!count.explanation.contains("budget"), "\(count.explanation)")
+    }
+
     @Test func limitsDoNotTouchRefersOrDenials() throws {
         let decision = try shippedPolicy("default.json").evaluate(.make(daysSinceExpiry: 400, priorExtensions: 5, priorDays: 500))
         #expect(decision.limitApplied == nil)

@@ -36,6 +36,7 @@ import Testing
         "version-not-a-number.json": Expected(kind: .wrongType, rule: nil, field: "version"),
         "unknown-top-level-field.json": Expected(kind: .unknownField, rule: nil, field: "rulez"),
         "missing-limits.json": Expected(kind: .missingField, rule: nil, field: "limits"),
+        "tag-condition.json": Expected(kind: .unknownFact, rule: (3, "long-standing holders"), field: "condition \"tags\""),
     ]
 
     static func brokenFiles() throws -> [URL] {
@@ -78,6 +79,24 @@ import Testing
         #expect(error?.description.contains("holder_tenure_days") == true)
     }
 
+    /// Vouchers carry no tags, so the `tags` fact is always empty: a rule on it would never decide,
+    /// silently. The loader says so instead, for both list tests, and no longer lists it as known.
+    @Test(arguments: [#""includes": "summer""#, #""includes_any_of": ["summer", "winter"]"#])
+    func aConditionOnTags_isRefused_becauseVouchersCarryNoTags(test: String) throws {
+        let json = """
+        {"id": "tagged", "version": 1, "description": "d", "jurisdiction": "any",
+         "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}},
+         "rules": [{"name": "summer vouchers", "conditions": [{"fact": "tags", \(test)}],
+                    "outcome": {"kind": "grant", "until": "2026-08-31"}}]}
+        """
+        let error = #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(data: Data(json.utf8), fileName: "t.json", hasher: fakeHasher) }
+        #expect(error?.description == "t.json: rule 1 \"summer vouchers\": condition \"tags\": vouchers carry no tags yet, so the list is always empty and this condition could never hold; use voucher_kind or another fact")
+        let unknown = try #require(#expect(throws: PolicyLoadError.self) {
+            try PolicyLoader.load(contentsOf: Repository.root.appendingPathComponent("Fixtures/policies-broken/unknown-fact.json"), hasher: fakeHasher)
+        })
+        #expect(!unknown.description.contains("tags"), "\(unknown.description)")
+    }
+
     @Test func badJSON_isRefusedWithLineAndColumn() throws {
         let error = #expect(throws: PolicyLoadError.self) {
             try PolicyLoader.load(data: Data("{\n  \"id\": \"x\",\n  \"version\": }".utf8), fileName: "x.json", hasher: fakeHasher)
@@ -116,7 +135,7 @@ import Testing
         let json = """
         {"id": "until", "version": 2, "description": "d", "jurisdiction": "US-CA",
          "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"USD": 100}},
-         "rules": [{"name": "summer", "conditions": [{"fact": "tags", "includes": "summer"}],
+         "rules": [{"name": "summer", "conditions": [{"fact": "voucher_kind", "equals": "gift_card"}],
                     "outcome": {"kind": "grant", "until": "2026-08-31"}}]}
         """
         let policy = try PolicyLoader.load(data: Data(json.utf8), fileName: "until.json", hasher: fakeHasher)

@@ -31,7 +31,8 @@ extension Policy {
         }
         let limited: PolicyOutcome = switch limits.whenExceeded {
         case .refer: .refer(suggestedDays: days, reasonKey: "refer.limit_reached")
-        case .deny: .deny(messageKey: "deny.limit_reached", alternative: nil)
+        // Each limit explains itself: a voucher's own limits and the month's budget are different stories.
+        case .deny: .deny(messageKey: breach.isMonthlyBudget ? "deny.budget_reached" : "deny.limit_reached", alternative: nil)
         }
         return decision(facts, limited, rule: (chosen.number, chosen.rule.name), breach: breach, trace: trace)
     }

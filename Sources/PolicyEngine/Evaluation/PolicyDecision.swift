@@ -33,6 +33,11 @@ public enum PolicyOutcome: Sendable, Codable, Equatable {
         if case .grant = self { return true }
         return false
     }
+
+    public var isRefer: Bool {
+        if case .refer = self { return true }
+        return false
+    }
 }
 
 /// How one rule fared.
@@ -69,4 +74,13 @@ public struct LimitBreach: Sendable, Codable, Equatable {
     /// `max_extensions_per_voucher`, `max_total_extension_days` or `monthly_goodwill_budget`.
     public let limit: String
     public let detail: String
+
+    /// True for the budget shared by all vouchers this month; false for the voucher's own limits.
+    public var isMonthlyBudget: Bool { limit == "monthly_goodwill_budget" }
+
+    /// Why, in words for a refused redemption's hint.
+    public var summary: String {
+        isMonthlyBudget ? "this month's goodwill budget cannot cover it (\(detail))"
+            : "it would go beyond the policy's limit for one voucher (\(limit): \(detail))"
+    }
 }

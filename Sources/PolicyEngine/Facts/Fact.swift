@@ -55,5 +55,15 @@ public struct Fact: Sendable {
 
     public static let byName: [String: Fact] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
+    /// Facts that stay in the table (stored decisions carry them) but that a policy may not test
+    /// yet, with the reason. Vouchers carry no tags, so `tags` is always empty in live decisions:
+    /// a condition on it could never hold, and a rule built on it would silently never decide.
+    public static let notYetTestable: [String: String] = [
+        "tags": "vouchers carry no tags yet, so the list is always empty and this condition could never hold; use voucher_kind or another fact",
+    ]
+
+    /// The facts a policy may test, for "known facts are …" in error messages.
+    public static var testable: [Fact] { all.filter { notYetTestable[$0.name] == nil } }
+
     public static func named(_ name: String) -> Fact? { byName[name] }
 }

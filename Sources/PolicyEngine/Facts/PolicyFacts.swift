@@ -32,7 +32,8 @@ public struct PolicyFacts: Sendable, Codable, Equatable {
     /// Code of the issuing jurisdiction (`SE`, `US-CA`, …).
     public var jurisdiction: String
     /// Goodwill extensions granted this calendar month across all vouchers, and the balance
-    /// they covered, in `currency` minor units.
+    /// they covered, in `currency` minor units. The month is counted in the issuer's default
+    /// time zone (one budget, one month), not the voucher's.
     public var goodwillThisMonthCount: Int
     public var goodwillThisMonthValue: Int64
 

@@ -67,6 +67,12 @@ extension JurisdictionPreset {
     static let confidenceLevels = ["H", "M-H", "M", "L-M", "L"]
 
     public static func load(data: Data, fileName: String) throws(JurisdictionLoadError) -> JurisdictionPreset {
+        // Codable alone reads a missing optional key as null and skips unknown keys, so a misspelled
+        // `"minimum_month": 60` would load as "no minimum". The fields are checked first, as the
+        // policy loader does.
+        if case .value(let root) = JSONValue.parse(data) {
+            try checkFields(root, fileName: fileName)
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let preset: JurisdictionPreset
@@ -92,7 +98,60 @@ extension JurisdictionPreset {
         if !preset.validity.expiryAllowed, preset.validity.minimumMonths != nil {
             throw JurisdictionLoadError(fileName: fileName, problem: "validity.minimum_months: must be null when expiry_allowed is false")
         }
+        let counts: [(String, Int64?)] = [
+            ("validity.minimum_months", preset.validity.minimumMonths.map(Int64.init)),
+            ("validity.default_months_when_unstated", preset.validity.defaultMonthsWhenUnstated.map(Int64.init)),
+            ("cash_out.after_expiry_days", preset.cashOut.afterExpiryDays.map(Int64.init)),
+            ("cash_out.after_expiry_months", preset.cashOut.afterExpiryMonths.map(Int64.init)),
+        ] + preset.cashOut.thresholds.enumerated().map { ("cash_out.thresholds.[\($0.offset)].below_minor", $0.element.belowMinor) }
+        for case let (field, value?) in counts where value < 0 {
+            throw JurisdictionLoadError(fileName: fileName, problem: "\(field): must be 0 or more, found \(value)")
+        }
         return preset
+    }
+
+    /// The keys of each object in a preset file. Every key is required; those in `nullable` may be
+    /// null ("none"), but must be written, so that a missing or misspelled one is not read as "none".
+    /// `after_expiry_months` alone may be left out: it came later than the other fields and only
+    /// Denmark needs it (the payout year).
+    private static let fields: [String: (required: [String], nullable: Set<String>, optional: [String])] = [
+        "": (["code", "name", "validity", "cash_out", "source", "confidence"], [], []),
+        "validity": (["expiry_allowed", "minimum_months", "anchor", "round_to_end_of_year", "default_months_when_unstated", "note"],
+                     ["minimum_months", "default_months_when_unstated"], []),
+        "cash_out": (["thresholds", "after_expiry_days", "electronic_only", "note"], ["after_expiry_days"], ["after_expiry_months"]),
+        "cash_out.thresholds": (["below_minor", "currency", "effective_from"], [], []),
+    ]
+
+    /// Refuses unknown and missing keys, naming the field; types and values are left to the decoder.
+    private static func checkFields(_ root: JSONValue, fileName: String) throws(JurisdictionLoadError) {
+        func check(_ value: JSONValue, _ shape: String, at place: String) throws(JurisdictionLoadError) {
+            guard case .object(let object) = value, let fields = fields[shape] else { return }
+            let prefix = place.isEmpty ? "" : place + "."
+            let known = fields.required + fields.optional
+            for key in object.keys.sorted() where !known.contains(key) {
+                throw JurisdictionLoadError(fileName: fileName, problem: "\(prefix)\(key): unknown field; expected one of \(known.joined(separator: ", "))")
+            }
+            for key in fields.required {
+                guard let field = object[key] else {
+                    let hint = fields.nullable.contains(key) ? " (write null for none)" : ""
+                    throw JurisdictionLoadError(fileName: fileName, problem: "\(prefix)\(key): missing\(hint)")
+                }
+                if field == .null, !fields.nullable.contains(key) {
+                    throw JurisdictionLoadError(fileName: fileName, problem: "\(prefix)\(key): must not be null")
+                }
+            }
+        }
+        try check(root, "", at: "")
+        guard case .object(let top) = root else { return }
+        if let validity = top["validity"] { try check(validity, "validity", at: "validity") }
+        if let cashOut = top["cash_out"] {
+            try check(cashOut, "cash_out", at: "cash_out")
+            if case .object(let object) = cashOut, case .array(let thresholds)? = object["thresholds"] {
+                for (index, threshold) in thresholds.enumerated() {
+                    try check(threshold, "cash_out.thresholds", at: "cash_out.thresholds.[\(index)]")
+                }
+            }
+        }
     }
 
     public static func load(contentsOf url: URL) throws(JurisdictionLoadError) -> JurisdictionPreset {

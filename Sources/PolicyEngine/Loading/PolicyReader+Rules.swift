@@ -57,11 +57,14 @@ extension PolicyReader {
         let object = try object(value, field: "condition \(number)")
         guard case .string(let factName)? = object["fact"] else {
             throw error(object["fact"] == nil ? .missingField : .wrongType, "condition \(number).fact",
-                        "expected the name of a fact in quotes; known facts are \(Fact.all.map(\.name).joined(separator: ", "))")
+                        "expected the name of a fact in quotes; known facts are \(Fact.testable.map(\.name).joined(separator: ", "))")
         }
         let field = "condition \"\(factName)\""
         guard let fact = Fact.named(factName) else {
-            throw error(.unknownFact, field, "unknown fact; known facts are \(Fact.all.map(\.name).joined(separator: ", "))")
+            throw error(.unknownFact, field, "unknown fact; known facts are \(Fact.testable.map(\.name).joined(separator: ", "))")
+        }
+        if let why = Fact.notYetTestable[factName] {
+            throw error(.unknownFact, field, why)
         }
         let operators: [String] = switch fact.type {
         case .integer: ["min", "max", "equals"]

@@ -32,7 +32,9 @@ public enum MessageCatalog {
         "deny.fully_used":
             "The voucher has no balance left, so there is nothing to extend.",
         "deny.limit_reached":
-            "The voucher has already been extended as far as the policy allows ({limit}).",
+            "The policy's limit for one voucher stops this extension ({limit}).",
+        "deny.budget_reached":
+            "This month's goodwill budget cannot cover this voucher ({limit}); the voucher is within its own limits.",
         "deny.not_expired":
             "The voucher has not expired yet (last valid day {last_valid_day}); no extension is needed now.",
         "alternative.rebooking_discount":

@@ -46,7 +46,7 @@ public struct Condition: Sendable, Equatable {
         case equalsString(String)
         case equalsBool(Bool)
         case oneOf([String])
-        /// For list facts (`tags`): the list contains this value.
+        /// For list facts: the list contains this value. (`tags`, the only one, cannot be tested yet.)
         case includes(String)
         /// For list facts: the list contains at least one of these.
         case includesAnyOf([String])
