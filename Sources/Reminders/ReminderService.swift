@@ -53,7 +53,7 @@ public final class ReminderService {
             report.endpointDisabled = "\(endpoint): \(reason)"
             return report
         }
-        report.deliveries = try dispatch(channel: channel, now: now)
+        report.deliveries = try dispatch(channel: channel)
         return report
     }
 
@@ -75,16 +75,24 @@ public final class ReminderService {
         }
     }
 
-    /// Delivers what is due, batch by batch, until nothing due is left.
-    public func dispatch(channel: any DeliveryChannel, now: Date? = nil) throws -> [DeliveryView] {
-        let now = now ?? ledger.clock.now()
+    /// Delivers what is due, batch by batch, until nothing due is left. The clock is read for
+    /// every claim, every message and every record, never once per run: a run of slow sends can
+    /// last longer than a lease, reach the recipients' night, or make a webhook timestamp older
+    /// than the five minutes a receiver accepts.
+    public func dispatch(channel: any DeliveryChannel) throws -> [DeliveryView] {
         var views: [DeliveryView] = []
         for _ in 0..<1000 {
-            let batch = try claimDue(channel: channel, now: now)
+            let batch = try claimDue(channel: channel)
             views += batch.deferred
             if batch.claimed.isEmpty { break }
             for row in batch.claimed {
-                views.append(try record(row, outcome: send(row, via: channel, now: now), channel: channel, now: now))
+                let now = ledger.clock.now()
+                if let held = try dispatcher.holdBack(row, now: now, channel: channel.name) {
+                    views.append(held)
+                    continue
+                }
+                let outcome = send(row, via: channel, now: now)
+                views.append(try record(row, outcome: outcome, channel: channel, now: ledger.clock.now()))
             }
         }
         return views

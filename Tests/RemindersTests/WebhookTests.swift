@@ -94,6 +94,24 @@ import Testing
         #expect(try f.service.run(channel: webhook).sentCount >= 1)
     }
 
+    @Test func aLongRun_signsEachMessageWithTheTimeItIsSent_soTheReceiverAcceptsEveryOne() throws {
+        let receiver = try TestWebhookReceiver()
+        defer { receiver.stop() }
+        let f = try ReminderFixture()
+        for i in 0..<4 { try f.issue(email: "holder\(i)@example.com") }
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        // Each POST takes 200 s of the clock: the last one goes out 10 minutes after the run began.
+        let slow = SlowChannel(clock: f.clock, seconds: 200, inner: try channel(receiver))
+        #expect(try f.service.run(channel: slow).sentCount == 4)
+        let requests = receiver.requests
+        #expect(requests.count == 4)
+        // The receiver's check, with its clock as it read when each request arrived.
+        let accepted = zip(requests, slow.deliveries).map { request, handOver in
+            standardWebhooksVerify(headers: request.headers, body: request.body, secret: secretText, now: handOver.clock)
+        }
+        #expect(accepted == [true, true, true, true])
+    }
+
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
         let receiver = try TestWebhookReceiver()
         let url = receiver.url

@@ -23,9 +23,7 @@ struct Dispatcher {
             var deferred: [DeliveryView] = []
             for row in try outbox.claimable(now: now, limit: limit) {
                 let voucher = try ledgerStore.voucher(id: row.voucherID)
-                let schedule = settings.profile(for: voucher?.issuer ?? "").schedule
-                let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
-                let sendable = schedule.earliestSendable(from: now, in: zone)
+                let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
                 if sendable > now {
                     try outbox.postpone(row.id, until: sendable)
                     deferred.append(DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind,
@@ -41,6 +39,26 @@ struct Dispatcher {
             }
             return (claimed, deferred)
         }
+    }
+
+    /// The end of the recipient's night, or `now` when they are awake.
+    func earliestSendable(_ row: OutboxRow, issuer: String?, from now: Date) -> Date {
+        let schedule = settings.profile(for: issuer ?? "").schedule
+        let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        return schedule.earliestSendable(from: now, in: zone)
+    }
+
+    /// Asked again just before each send, with the clock read then: the claim may be minutes old
+    /// (slow sends before it), so what held at the claim may not hold now. A row that must not go
+    /// out now is given back (its claim not counted as an attempt) and reported; nil: send it.
+    func holdBack(_ row: OutboxRow, now: Date, channel: String) throws -> DeliveryView? {
+        let voucher = try ledgerStore.voucher(id: row.voucherID)
+        let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
+        guard sendable > now else { return nil }
+        // The recipient's night began while earlier messages were going out: the morning, then.
+        try db.writeTransaction { try outbox.release(row.id, until: sendable) }
+        return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
+                            result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable))
     }
 
     /// Renders and hands over one claimed message. A message that cannot be written (the holder

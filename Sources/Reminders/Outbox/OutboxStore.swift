@@ -83,6 +83,14 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id)])
     }
 
+    /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
+    func release(_ id: Int64, until: Date) throws {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?
+            WHERE id = ? AND status = 'sending'
+            """, [.integer(until.unixMilliseconds), .integer(id)])
+    }
+
     func markSent(_ id: Int64, at now: Date, channel: String) throws {
         try db.run("""
             UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL WHERE id = ?

@@ -1,0 +1,45 @@
+import Foundation
+import GoodwillCore
+import Ledger
+@testable import Reminders
+import Store
+import Testing
+
+/// A delivery run as it happens in life: sends take time, the clock moves during the run, and
+/// the world (blocks, closures, expiry, 410s) changes between one message and the next.
+@Suite struct DeliveryRunTests {
+    /// `count` vouchers whose 30-day reminder is due at 2026-03-03T09:00Z (10:00 in Stockholm).
+    func fixture(_ count: Int, at now: String = "2026-03-03T09:30:00Z", retry: RetryPolicy = RetryPolicy()) throws -> ReminderFixture {
+        let f = try ReminderFixture(retry: retry)
+        for i in 0..<count { try f.issue(email: "holder\(i)@example.com") }
+        f.clock.set(instant(now))
+        return f
+    }
+
+    @Test func eachMessage_isSentAndRecordedAtTheTimeItGoesOut_notWhenTheRunBegan() throws {
+        let f = try fixture(4)
+        let slow = SlowChannel(clock: f.clock, seconds: 120)
+        let report = try f.service.run(channel: slow)
+        #expect(report.deliveries.map(\.result) == ["sent", "sent", "sent", "sent"])
+        // Each message was handed over with the clock as it read when it went out.
+        #expect(slow.deliveries.map(\.now) == slow.deliveries.map(\.clock))
+        #expect(slow.deliveries.map(\.now) == (0..<4).map { instant("2026-03-03T09:30:00Z").addingTimeInterval(Double($0) * 120) })
+        // And recorded when it had gone: 2 minutes after each hand-over.
+        let sentAt = try f.rows().compactMap { $0.sentAt }.sorted()
+        #expect(sentAt == ["2026-03-03T09:32:00Z", "2026-03-03T09:34:00Z", "2026-03-03T09:36:00Z", "2026-03-03T09:38:00Z"])
+    }
+
+    @Test func aRunThatReachesTheNight_stopsSending_andLeavesTheRestForTheMorning() throws {
+        // 20:56 in Stockholm; quiet from 21:00. Two messages fit before nine, three do not.
+        let f = try fixture(5, at: "2026-03-03T19:56:00Z")
+        let slow = SlowChannel(clock: f.clock, seconds: 120)
+        let report = try f.service.run(channel: slow)
+        #expect(slow.deliveries.count == 2)
+        #expect(slow.deliveries.allSatisfy { $0.now < instant("2026-03-03T20:00:00Z") })
+        #expect(report.deliveries.map(\.result) == ["sent", "sent", "deferred", "deferred", "deferred"])
+        let waiting = try f.rows().filter { $0.status == .pending }
+        #expect(waiting.count == 3)
+        // The claim that was given back is not an attempt; the morning is 08:00 local.
+        #expect(waiting.allSatisfy { $0.attempts == 0 && $0.nextAttemptAt == "2026-03-04T07:00:00Z" })
+    }
+}
