@@ -54,6 +54,10 @@ public final class ReminderService {
             return report
         }
         report.deliveries = try dispatch(channel: channel)
+        // It may have answered 410 during this run (or to another process meanwhile).
+        if let endpoint = channel.endpoint, let reason = try outbox.disabledReason(endpoint: endpoint) {
+            report.endpointDisabled = "\(endpoint): \(reason)"
+        }
         return report
     }
 
@@ -85,7 +89,13 @@ public final class ReminderService {
             let batch = try claimDue(channel: channel)
             views += batch.deferred
             if batch.claimed.isEmpty { break }
-            for row in batch.claimed {
+            for (i, row) in batch.claimed.enumerated() {
+                // An endpoint that answered 410 (here, or to another process) gets nothing more:
+                // the rest of the batch goes back unsent and waits for it to be enabled again.
+                if let endpoint = channel.endpoint, try outbox.disabledReason(endpoint: endpoint) != nil {
+                    try dispatcher.giveBack(batch.claimed[i...])
+                    return views
+                }
                 let now = ledger.clock.now()
                 if let held = try dispatcher.holdBack(row, now: now, channel: channel.name) {
                     views.append(held)
@@ -145,10 +155,16 @@ public final class ReminderService {
         return try reminder(id: id)
     }
 
-    /// Lets deliveries to a webhook endpoint that answered 410 start again.
+    /// Lets deliveries to a webhook endpoint that answered 410 start again. The messages that
+    /// waited for it go out at the next run: they stayed pending (the one that got the 410
+    /// included), and any that an earlier version marked failed for the 410 are put back in line.
     @discardableResult
     public func enableEndpoint(_ endpoint: String) throws -> Bool {
-        try db.writeTransaction { try outbox.enable(endpoint: endpoint) }
+        try db.writeTransaction {
+            let enabled = try outbox.enable(endpoint: endpoint)
+            try outbox.requeueEndpointGone(now: ledger.clock.now())
+            return enabled
+        }
     }
 
     /// Turns the note to the purchaser of an unused gift on or off for one voucher.

@@ -61,6 +61,14 @@ struct Dispatcher {
                             result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable))
     }
 
+    /// Claimed rows that will not be sent in this run go back as they were, the claim not counted.
+    func giveBack(_ rows: ArraySlice<OutboxRow>) throws {
+        guard !rows.isEmpty else { return }
+        try db.writeTransaction {
+            for row in rows { try outbox.release(row.id, until: row.nextAttemptAt) }
+        }
+    }
+
     /// Renders and hands over one claimed message. A message that cannot be written (the holder
     /// was erased, a template is missing) is a permanent failure, not a crash.
     func send(_ row: OutboxRow, via channel: any DeliveryChannel, now: Date) -> DeliveryOutcome {
@@ -106,10 +114,12 @@ struct Dispatcher {
                 try outbox.markFailed(row.id, error: error)
                 view.result = "failed"; view.error = error
             case .endpointGone(let error):
+                // The endpoint is gone, not the message: it waits (first in line) with the others
+                // until an operator enables the endpoint again; nothing more is sent there till then.
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: error)
-                try outbox.markFailed(row.id, error: error)
+                try outbox.markRetry(row.id, next: now, error: error)
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
-                view.result = "failed"; view.error = error
+                view.result = "endpoint_gone"; view.error = error
             }
         }
         return view

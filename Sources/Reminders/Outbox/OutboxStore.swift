@@ -175,6 +175,17 @@ struct OutboxStore {
                    [.text(endpoint), .integer(now.unixMilliseconds), .text(reason)])
     }
 
+    /// Failed rows whose last attempt met a 410 (marked failed before a 410 left messages
+    /// waiting) go back in line with a fresh budget.
+    @discardableResult
+    func requeueEndpointGone(now: Date) throws -> Int {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+            WHERE status = 'failed' AND (SELECT a.outcome FROM reminder_attempts a WHERE a.outbox_id = reminder_outbox.id
+                                         ORDER BY a.id DESC LIMIT 1) = 'endpoint_gone'
+            """, [.integer(now.unixMilliseconds)])
+    }
+
     func enable(endpoint: String) throws -> Bool {
         try db.run("DELETE FROM reminder_endpoints WHERE endpoint = ?", [.text(endpoint)]) == 1
     }
