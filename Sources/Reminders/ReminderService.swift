@@ -12,7 +12,7 @@ public final class ReminderService {
     public var retryPolicy: RetryPolicy
     /// Ledger events older than this when first seen get no message (a first run on an old database).
     public var maxEventAge: TimeInterval = 14 * 86_400
-    /// How many rows one claim takes.
+    /// How many rows one claim takes at most; fewer when the channel is slow (see `claimDue`).
     public var batchSize = 200
 
     public init(ledger: Ledger, catalog: MessageCatalog, retryPolicy: RetryPolicy = RetryPolicy()) {
@@ -88,7 +88,8 @@ public final class ReminderService {
         for _ in 0..<1000 {
             let batch = try claimDue(channel: channel)
             views += batch.deferred
-            if batch.claimed.isEmpty { break }
+            // A claim that only moved rows to the morning has more behind it (small batches).
+            if batch.claimed.isEmpty && batch.deferred.isEmpty { break }
             for (i, row) in batch.claimed.enumerated() {
                 // An endpoint that answered 410 (here, or to another process) gets nothing more:
                 // the rest of the batch goes back unsent and waits for it to be enabled again.
@@ -97,6 +98,9 @@ public final class ReminderService {
                     return views
                 }
                 let now = ledger.clock.now()
+                // Should sends take longer than they said, the lease is stretched before it can
+                // run out under this one; a row another process took meanwhile is its to send.
+                guard try dispatcher.keepLease(row, now: now, for: channel.maxDeliveryTime) else { continue }
                 if let held = try dispatcher.holdBack(row, now: now, channel: channel.name) {
                     views.append(held)
                     continue
@@ -110,9 +114,12 @@ public final class ReminderService {
 
     // The three steps of a delivery, public so a server (or a test of crash recovery) can run them apart.
 
-    /// Claims due messages for delivery under a lease (`retryPolicy.lease`).
+    /// Claims due messages for delivery under a lease (`retryPolicy.lease`): as many as the channel
+    /// can send in half the lease at its slowest (a webhook's 15 s: 10 rows), so a batch is done
+    /// before its lease runs out and another process would send its rows again.
     public func claimDue(channel: any DeliveryChannel, now: Date? = nil) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
-        try dispatcher.claim(now: now ?? ledger.clock.now(), channel: channel.name, limit: batchSize)
+        let fits = Int((retryPolicy.lease / 2 / max(channel.maxDeliveryTime, 0.001)).rounded(.down))
+        return try dispatcher.claim(now: now ?? ledger.clock.now(), channel: channel.name, limit: max(1, min(batchSize, fits)))
     }
 
     /// Renders and hands one claimed message to the channel. Records nothing.

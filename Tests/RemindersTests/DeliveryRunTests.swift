@@ -42,4 +42,42 @@ import Testing
         // The claim that was given back is not an attempt; the morning is 08:00 local.
         #expect(waiting.allSatisfy { $0.attempts == 0 && $0.nextAttemptAt == "2026-03-04T07:00:00Z" })
     }
+
+    @Test func aClaim_takesOnlyWhatTheChannelCanSendWithinHalfTheLease() throws {
+        let f = try fixture(30)
+        _ = try f.service.sweep()
+        // A webhook at its slowest (10 s timeout + 5 s): 150 s of a 300 s lease hold 10.
+        let webhook = SlowChannel(clock: f.clock, seconds: 15)
+        #expect(try f.service.claimDue(channel: webhook).claimed.count == 10)
+        // A channel slower than the lease still gets one at a time.
+        #expect(try f.service.claimDue(channel: SlowChannel(clock: f.clock, seconds: 1000)).claimed.count == 1)
+    }
+
+    @Test func aSlowRun_isNotOvertakenByAnotherProcess_soNothingGoesOutTwice() throws {
+        let f = try fixture(8, retry: RetryPolicy(lease: 300))
+        // Used only from inside this test's run, on this thread.
+        nonisolated(unsafe) let other = try f.secondService(clock: f.clock)
+        let elsewhere = RecordingChannel()
+        // 100 s a message; after the fourth, another `reminders run` starts on the same database.
+        let slow = SlowChannel(clock: f.clock, seconds: 100, then: [4: { _ = try? other.run(channel: elsewhere) }])
+        _ = try f.service.run(channel: slow)
+        let ids = slow.deliveries.map(\.messageID) + elsewhere.deliveries.map(\.message.messageID)
+        #expect(ids.count == 8)
+        #expect(Set(ids).count == 8)
+        #expect(try f.rows().allSatisfy { $0.status == .sent && $0.attempts == 1 })
+    }
+
+    @Test func aLeaseAboutToRunOut_isStretchedBeforeTheSend() throws {
+        let f = try fixture(2, retry: RetryPolicy(lease: 300))
+        _ = try f.service.sweep()
+        let channel = SlowChannel(clock: f.clock, seconds: 100)
+        let claimed = try f.service.claimDue(channel: channel).claimed
+        #expect(claimed.count == 1)
+        f.clock.advance(seconds: 250) // 50 s of lease left, 100 s needed
+        let other = try f.secondService(clock: f.clock)
+        _ = try f.service.dispatcher.keepLease(claimed[0], now: f.clock.now(), for: channel.maxDeliveryTime)
+        f.clock.advance(seconds: 60) // past the lease it was claimed with
+        #expect(try other.claimDue(channel: RecordingChannel()).claimed.map(\.id) != [claimed[0].id])
+        #expect(try f.ledger.db.scalarInt("SELECT attempts FROM reminder_outbox WHERE id = ?", [.integer(claimed[0].id)]) == 1)
+    }
 }

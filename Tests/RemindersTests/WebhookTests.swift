@@ -149,7 +149,7 @@ import Testing
         let f = try ReminderFixture()
         try f.issue()
         f.clock.set(instant("2026-03-03T09:00:00Z"))
-        try f.service.sweep()
+        _ = try f.service.sweep()
         let row = try #require(try f.rows().first)
         _ = try f.ledger.db.run("UPDATE reminder_outbox SET status = 'failed', attempts = 1, last_error = 'the endpoint answered 410 Gone' WHERE id = ?", [.integer(row.id)])
         _ = try f.ledger.db.run("INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error) VALUES (?, 0, 'webhook', 'endpoint_gone', '410')", [.integer(row.id)])

@@ -12,6 +12,8 @@ public struct WebhookChannel: DeliveryChannel {
     public let timeout: TimeInterval
     public var name: String { "webhook" }
     public var endpoint: String? { url.absoluteString }
+    /// The request's timeout and the five seconds `deliver` waits beyond it.
+    public var maxDeliveryTime: TimeInterval { timeout + 5 }
 
     public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10) {
         self.url = url; self.secret = secret; self.timeout = timeout

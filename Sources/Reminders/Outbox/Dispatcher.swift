@@ -30,10 +30,12 @@ struct Dispatcher {
                                                  channel: channel, result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable)))
                     continue
                 }
-                if try outbox.claim(row.id, now: now, leaseUntil: now.addingTimeInterval(policy.lease), channel: channel) {
+                let leaseUntil = now.addingTimeInterval(policy.lease)
+                if try outbox.claim(row.id, now: now, leaseUntil: leaseUntil, channel: channel) {
                     var r = row
                     r.attempts += 1
                     r.status = .sending
+                    r.leaseUntil = leaseUntil
                     claimed.append(r)
                 }
             }
@@ -59,6 +61,15 @@ struct Dispatcher {
         try db.writeTransaction { try outbox.release(row.id, until: sendable) }
         return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
                             result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable))
+    }
+
+    /// True when the row is still ours for at least `needed` more seconds, stretching the lease
+    /// if it is shorter; false when another dispatcher has claimed it since.
+    func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
+        guard let leaseUntil = row.leaseUntil, leaseUntil.timeIntervalSince(now) < needed else { return true }
+        return try db.writeTransaction {
+            try outbox.extendLease(row.id, from: leaseUntil, to: now.addingTimeInterval(max(policy.lease, needed)))
+        }
     }
 
     /// Claimed rows that will not be sent in this run go back as they were, the claim not counted.

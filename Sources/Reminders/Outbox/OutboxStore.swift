@@ -83,6 +83,12 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id)])
     }
 
+    /// A longer lease for a row still held under the lease it was claimed with; false when it was not.
+    func extendLease(_ id: Int64, from current: Date, to until: Date) throws -> Bool {
+        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?",
+                   [.integer(until.unixMilliseconds), .integer(id), .integer(current.unixMilliseconds)]) == 1
+    }
+
     /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
     func release(_ id: Int64, until: Date) throws {
         try db.run("""
