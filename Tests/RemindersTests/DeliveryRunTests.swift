@@ -80,4 +80,47 @@ import Testing
         #expect(try other.claimDue(channel: RecordingChannel()).claimed.map(\.id) != [claimed[0].id])
         #expect(try f.ledger.db.scalarInt("SELECT attempts FROM reminder_outbox WHERE id = ?", [.integer(claimed[0].id)]) == 1)
     }
+
+    /// A farewell to an erased holder, as closing writes it, on the voucher `f.issue()` made.
+    func erasedHoldersFarewell(_ f: ReminderFixture) throws -> String {
+        let voucher = try f.issue(email: "karin@example.com", name: "Karin Berg")
+        let holder = try #require(try f.ledger.store.voucher(id: VoucherID(rawValue: voucher.id))?.holderID)
+        let id = try f.ledger.db.writeTransaction {
+            try FarewellLetters(db: f.ledger.db).enqueue(
+                FarewellLetter(holderID: holder, language: .sv, toAddress: "karin@example.com", toName: "Karin Berg", subject: "Hej då",
+                               body: "Kära Karin, tack.", fromAddress: "hej@example.com", fromName: "Takvandring"),
+                anchor: VoucherID(rawValue: voucher.id), recipient: .holder, sendZone: "Europe/Stockholm", closedAt: f.clock.now(),
+                notBefore: f.clock.now(), forgetAddressWhenSent: true)
+        }
+        _ = try f.ledger.db.run("UPDATE holders SET email = NULL, email_key = NULL, name = 'Former customer', erased_at = 1 WHERE id = ?", [.text(holder.rawValue)])
+        return id
+    }
+
+    func leftAddress(_ f: ReminderFixture) throws -> Int64 {
+        try f.ledger.db.scalarInt("""
+            SELECT (SELECT count(*) FROM farewell_letters WHERE to_address IS NOT NULL OR to_name IS NOT NULL OR body LIKE '%Karin%')
+                 + (SELECT count(*) FROM reminder_attempts WHERE error LIKE '%karin%')
+                 + (SELECT count(*) FROM reminder_outbox WHERE last_error LIKE '%karin%')
+            """)
+    }
+
+    @Test func anErasedHoldersFarewell_thatFailsForGood_forgetsTheAddress() throws {
+        let f = try ReminderFixture()
+        _ = try erasedHoldersFarewell(f)
+        let r = try f.service.run(channel: RecordingChannel(answer: .permanent("550 5.1.1 <karin@example.com>: no such user")))
+        #expect(r.deliveries.map(\.result) == ["failed"])
+        #expect(try leftAddress(f) == 0)
+        #expect(try f.ledger.db.scalarText("SELECT body FROM farewell_letters") == "[erased: not delivered]")
+    }
+
+    @Test func anErasedHoldersFarewell_givenUpOn_forgetsTheAddress() throws {
+        let f = try ReminderFixture(retry: RetryPolicy(maxAttempts: 2, baseDelay: 60, maxDelay: 60))
+        _ = try erasedHoldersFarewell(f)
+        let channel = RecordingChannel(answer: .temporary("450 <karin@example.com>: mailbox busy"))
+        _ = try f.service.run(channel: channel)
+        #expect(try leftAddress(f) > 0) // still to be sent: it keeps what it needs
+        f.clock.advance(seconds: 3600)
+        #expect(try f.service.run(channel: channel).deliveries.map(\.result) == ["failed"])
+        #expect(try leftAddress(f) == 0)
+    }
 }

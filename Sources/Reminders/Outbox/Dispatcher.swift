@@ -103,7 +103,7 @@ struct Dispatcher {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
                 try outbox.markSent(row.id, at: now, channel: channel.name)
-                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID) }
+                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: true) }
             case .temporary(let error, let retryAfter):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: error)
                 view.error = error
@@ -111,6 +111,7 @@ struct Dispatcher {
                     let final = "gave up after \(row.attempts) attempts; last: \(error)"
                     try outbox.markFailed(row.id, error: final)
                     view.result = "failed"; view.error = final
+                    if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
@@ -124,6 +125,7 @@ struct Dispatcher {
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: error)
                 try outbox.markFailed(row.id, error: error)
                 view.result = "failed"; view.error = error
+                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
