@@ -68,7 +68,7 @@ public final class ReminderService {
         var sweep = sweeper()
         let store = outbox
         return try db.writeTransaction {
-            let cancelled = try store.cancelStale()
+            let cancelled = try store.cancelStale(now: now)
             let found = try sweep.findDue(now: now)
             var enqueued: [EnqueuedView] = []
             for message in found.messages where try store.insertIfAbsent(message, now: now) {

@@ -123,4 +123,23 @@ import Testing
         #expect(try f.service.run(channel: channel).deliveries.map(\.result) == ["failed"])
         #expect(try leftAddress(f) == 0)
     }
+
+    @Test func aReminderRetriedPastTheExpiry_isDropped_notSent() throws {
+        let f = try ReminderFixture()
+        try f.issue()  // last valid day 2026-04-02 (Stockholm): expires 2026-04-02T22:00Z
+        f.clock.set(instant("2026-04-01T08:30:00Z"))
+        let channel = RecordingChannel(answer: .temporary("mail server busy"))
+        let first = try f.service.run(channel: channel)
+        #expect(first.deliveries.map(\.result) == ["retrying"])
+        let id = try #require(first.deliveries.first?.id)
+        // Its retry lands on the day after the last valid day (as a long Retry-After would put it).
+        _ = try f.ledger.db.run("UPDATE reminder_outbox SET next_attempt_at = ? WHERE id = ?",
+                                [.integer(instant("2026-04-03T08:00:00Z").unixMilliseconds), .integer(id)])
+        f.clock.set(instant("2026-04-03T08:00:00Z"))
+        channel.answer(.delivered)
+        let late = try f.service.run(channel: channel)
+        #expect(late.sentCount == 0)
+        #expect(channel.deliveries.count == 1)
+        #expect(try f.service.reminder(id: id).status == .cancelled)
+    }
 }

@@ -18,7 +18,7 @@ struct Dispatcher {
     /// the morning instead (reported as deferred).
     func claim(now: Date, channel: String, limit: Int) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
         try db.writeTransaction {
-            _ = try outbox.cancelStale()
+            _ = try outbox.cancelStale(now: now)
             var claimed: [OutboxRow] = []
             var deferred: [DeliveryView] = []
             for row in try outbox.claimable(now: now, limit: limit) {
@@ -55,6 +55,13 @@ struct Dispatcher {
     /// out now is given back (its claim not counted as an attempt) and reported; nil: send it.
     func holdBack(_ row: OutboxRow, now: Date, channel: String) throws -> DeliveryView? {
         let voucher = try ledgerStore.voucher(id: row.voucherID)
+        if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {
+            // The voucher expired since the claim: a reminder about it now would be wrong.
+            let reason = "dropped: the voucher expired before this went out"
+            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
+                                result: "cancelled", error: reason, nextAttemptAt: nil)
+        }
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }
         // The recipient's night began while earlier messages were going out: the morning, then.

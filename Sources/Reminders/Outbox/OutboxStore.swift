@@ -126,17 +126,19 @@ struct OutboxStore {
             """, [.integer(now.unixMilliseconds), .integer(id)]) == 1
     }
 
-    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved,
-    /// or (for a gift notice) it has been used. Returns how many were dropped.
-    func cancelStale() throws -> Int {
+    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved
+    /// or has passed (a retry landing after the last day would say "the last day is today" on the
+    /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
+    /// notice) it has been used. Returns how many were dropped.
+    func cancelStale(now: Date) throws -> Int {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
-                last_error = 'dropped: the voucher was used, closed or given a new expiry before this went out'
+                last_error = 'dropped: the voucher was used, closed, expired or given a new expiry before this went out'
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
-                  AND v.expires_at = reminder_outbox.expires_at
+                  AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
                   AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
-            """)
+            """, [.integer(now.unixMilliseconds)])
     }
 
     func recordAttempt(_ outboxID: Int64, at now: Date, channel: String, outcome: String, error: String?) throws {
