@@ -157,6 +157,18 @@ import Testing
         #expect(try f.rows().first?.status == .pending)
     }
 
+    @Test func aRedirect_isNotFollowed_andSaysSo() throws {
+        for status in [301, 302, 307, 308] {
+            let receiver = try TestWebhookReceiver()
+            defer { receiver.stop() }
+            receiver.answer([(status, ["Location": "http://127.0.0.1:\(receiver.port)/elsewhere"]), (200, [:])])
+            let outcome = try channel(receiver).deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+            #expect(receiver.requests.map(\.path) == ["/hooks/goodwill"], "\(status)")
+            guard case .temporary(let why, _) = outcome else { Issue.record("\(status): expected temporary, got \(outcome)"); continue }
+            #expect(why.contains("\(status)") && why.contains("redirect") && why.contains("/elsewhere"))
+        }
+    }
+
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
         let receiver = try TestWebhookReceiver()
         let url = receiver.url
