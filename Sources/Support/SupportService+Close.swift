@@ -105,7 +105,7 @@ extension SupportService {
             // 2. Nothing more is sent about their vouchers (the sweep skips closed holders from now on).
             let dropped = try db.run("""
                 UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account'
-                WHERE status = 'pending' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
+                WHERE status IN ('pending', 'sending') AND kind <> 'farewell' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
                   AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))
                     OR (recipient_role = 'purchaser' AND voucher_id IN (SELECT id FROM vouchers WHERE purchaser_id = ?1)))
                 """, [.text(hid)])

@@ -142,4 +142,23 @@ import Testing
         #expect(channel.deliveries.count == 1)
         #expect(try f.service.reminder(id: id).status == .cancelled)
     }
+
+    @Test func aHolderWhoClosedWhileAReminderWasInFlight_doesNotGetIt() throws {
+        let f = try fixture(1)
+        _ = try f.service.sweep()
+        let channel = RecordingChannel(answer: .temporary("mail server busy"))
+        // Claimed and sent with a temporary failure: back to pending, with a retry ahead.
+        let row = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        // Meanwhile the holder closes (closing dropped only pending rows; this one was sending).
+        let holder = try #require(try f.ledger.store.voucher(id: row.voucherID)?.holderID)
+        _ = try f.ledger.db.run("INSERT INTO holder_closures (holder_id, closed_at, closed_by, erased, summary_json) VALUES (?, 0, 'test', 0, '{}')",
+                                [.text(holder.rawValue)])
+        _ = try f.service.record(row, outcome: f.service.send(row, via: channel), channel: channel)
+        channel.answer(.delivered)
+        f.clock.advance(seconds: 24 * 3600)
+        let later = try f.service.run(channel: channel)
+        #expect(later.deliveries.map(\.result) == ["cancelled"])
+        #expect(channel.deliveries.count == 1)
+        #expect(try f.service.reminder(id: row.id).status == .cancelled)
+    }
 }

@@ -62,6 +62,16 @@ struct Dispatcher {
             return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
                                 result: "cancelled", error: reason, nextAttemptAt: nil)
         }
+        if row.kind != .farewell, let voucher,
+           let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
+           try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {
+            // They closed their account while this was claimed or waiting for a retry (closing
+            // drops only what is pending then): nothing more goes to them but the farewell.
+            let reason = "dropped: the holder closed their account"
+            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher.code, kind: row.kind, channel: channel,
+                                result: "cancelled", error: reason, nextAttemptAt: nil)
+        }
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }
         // The recipient's night began while earlier messages were going out: the morning, then.
