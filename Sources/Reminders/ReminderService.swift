@@ -12,7 +12,7 @@ public final class ReminderService {
     public var retryPolicy: RetryPolicy
     /// Ledger events older than this when first seen get no message (a first run on an old database).
     public var maxEventAge: TimeInterval = 14 * 86_400
-    /// How many rows one claim takes.
+    /// How many rows one claim takes at most; fewer when the channel is slow (see `claimDue`).
     public var batchSize = 200
 
     public init(ledger: Ledger, catalog: MessageCatalog, retryPolicy: RetryPolicy = RetryPolicy()) {
@@ -53,7 +53,11 @@ public final class ReminderService {
             report.endpointDisabled = "\(endpoint): \(reason)"
             return report
         }
-        report.deliveries = try dispatch(channel: channel, now: now)
+        report.deliveries = try dispatch(channel: channel)
+        // It may have answered 410 during this run (or to another process meanwhile).
+        if let endpoint = channel.endpoint, let reason = try outbox.disabledReason(endpoint: endpoint) {
+            report.endpointDisabled = "\(endpoint): \(reason)"
+        }
         return report
     }
 
@@ -64,7 +68,7 @@ public final class ReminderService {
         var sweep = sweeper()
         let store = outbox
         return try db.writeTransaction {
-            let cancelled = try store.cancelStale()
+            let cancelled = try store.cancelStale(now: now)
             let found = try sweep.findDue(now: now)
             var enqueued: [EnqueuedView] = []
             for message in found.messages where try store.insertIfAbsent(message, now: now) {
@@ -75,16 +79,34 @@ public final class ReminderService {
         }
     }
 
-    /// Delivers what is due, batch by batch, until nothing due is left.
-    public func dispatch(channel: any DeliveryChannel, now: Date? = nil) throws -> [DeliveryView] {
-        let now = now ?? ledger.clock.now()
+    /// Delivers what is due, batch by batch, until nothing due is left. The clock is read for
+    /// every claim, every message and every record, never once per run: a run of slow sends can
+    /// last longer than a lease, reach the recipients' night, or make a webhook timestamp older
+    /// than the five minutes a receiver accepts.
+    public func dispatch(channel: any DeliveryChannel) throws -> [DeliveryView] {
         var views: [DeliveryView] = []
         for _ in 0..<1000 {
-            let batch = try claimDue(channel: channel, now: now)
+            let batch = try claimDue(channel: channel)
             views += batch.deferred
-            if batch.claimed.isEmpty { break }
-            for row in batch.claimed {
-                views.append(try record(row, outcome: send(row, via: channel, now: now), channel: channel, now: now))
+            // A claim that only moved rows to the morning has more behind it (small batches).
+            if batch.claimed.isEmpty && batch.deferred.isEmpty { break }
+            for (i, row) in batch.claimed.enumerated() {
+                // An endpoint that answered 410 (here, or to another process) gets nothing more:
+                // the rest of the batch goes back unsent and waits for it to be enabled again.
+                if let endpoint = channel.endpoint, try outbox.disabledReason(endpoint: endpoint) != nil {
+                    try dispatcher.giveBack(batch.claimed[i...])
+                    return views
+                }
+                let now = ledger.clock.now()
+                // Should sends take longer than they said, the lease is stretched before it can
+                // run out under this one; a row another process took meanwhile is its to send.
+                guard try dispatcher.keepLease(row, now: now, for: channel.maxDeliveryTime) else { continue }
+                if let held = try dispatcher.holdBack(row, now: now, channel: channel.name) {
+                    views.append(held)
+                    continue
+                }
+                let outcome = send(row, via: channel, now: now)
+                views.append(try record(row, outcome: outcome, channel: channel, now: ledger.clock.now()))
             }
         }
         return views
@@ -92,9 +114,12 @@ public final class ReminderService {
 
     // The three steps of a delivery, public so a server (or a test of crash recovery) can run them apart.
 
-    /// Claims due messages for delivery under a lease (`retryPolicy.lease`).
+    /// Claims due messages for delivery under a lease (`retryPolicy.lease`): as many as the channel
+    /// can send in half the lease at its slowest (a webhook's 15 s: 10 rows), so a batch is done
+    /// before its lease runs out and another process would send its rows again.
     public func claimDue(channel: any DeliveryChannel, now: Date? = nil) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
-        try dispatcher.claim(now: now ?? ledger.clock.now(), channel: channel.name, limit: batchSize)
+        let fits = Int((retryPolicy.lease / 2 / max(channel.maxDeliveryTime, 0.001)).rounded(.down))
+        return try dispatcher.claim(now: now ?? ledger.clock.now(), channel: channel.name, limit: max(1, min(batchSize, fits)))
     }
 
     /// Renders and hands one claimed message to the channel. Records nothing.
@@ -137,10 +162,16 @@ public final class ReminderService {
         return try reminder(id: id)
     }
 
-    /// Lets deliveries to a webhook endpoint that answered 410 start again.
+    /// Lets deliveries to a webhook endpoint that answered 410 start again. The messages that
+    /// waited for it go out at the next run: they stayed pending (the one that got the 410
+    /// included), and any that an earlier version marked failed for the 410 are put back in line.
     @discardableResult
     public func enableEndpoint(_ endpoint: String) throws -> Bool {
-        try db.writeTransaction { try outbox.enable(endpoint: endpoint) }
+        try db.writeTransaction {
+            let enabled = try outbox.enable(endpoint: endpoint)
+            try outbox.requeueEndpointGone(now: ledger.clock.now())
+            return enabled
+        }
     }
 
     /// Turns the note to the purchaser of an unused gift on or off for one voucher.

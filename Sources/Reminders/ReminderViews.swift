@@ -68,7 +68,8 @@ public struct DeliveryView: Sendable, Codable, Equatable {
     public var code: String?
     public var kind: MessageKind
     public var channel: String
-    /// `sent`, `retrying`, `failed`, `cancelled`, `deferred` (night), `would_send` (dry run).
+    /// `sent`, `retrying`, `failed`, `cancelled`, `deferred` (night), `endpoint_gone` (410: it and the
+    /// rest wait for the endpoint to be enabled), `would_send` (dry run).
     public var result: String
     public var error: String?
     public var nextAttemptAt: String?

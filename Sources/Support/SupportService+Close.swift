@@ -29,7 +29,7 @@ extension SupportService {
                     first.pseudonym = p
                     if var f = first.farewell { f.subject = "[erased]"; f.body = "[erased]"; first.farewell = f }
                     try db.run("UPDATE farewell_letters SET forget_address_when_sent = 1 WHERE holder_id = ?", [.text(h.id.rawValue)])
-                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'cancelled'))", [.text(h.id.rawValue)])
+                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'failed', 'cancelled'))", [.text(h.id.rawValue)])
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
                     var stored = first
@@ -105,7 +105,7 @@ extension SupportService {
             // 2. Nothing more is sent about their vouchers (the sweep skips closed holders from now on).
             let dropped = try db.run("""
                 UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account'
-                WHERE status = 'pending' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
+                WHERE status IN ('pending', 'sending') AND kind <> 'farewell' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
                   AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))
                     OR (recipient_role = 'purchaser' AND voucher_id IN (SELECT id FROM vouchers WHERE purchaser_id = ?1)))
                 """, [.text(hid)])
@@ -211,7 +211,9 @@ extension SupportService {
             """, [hid])
         try db.run("""
             UPDATE reminder_outbox SET last_error = '[erased]'
-            WHERE last_error IS NOT NULL AND last_error NOT LIKE 'dropped:%' AND kind <> 'farewell' AND id IN (
+            WHERE last_error IS NOT NULL AND last_error NOT LIKE 'dropped:%'
+              -- A farewell still to be sent keeps its error until it is done (see FarewellLetters.forgetIfAsked).
+              AND (kind <> 'farewell' OR status IN ('sent', 'failed', 'cancelled')) AND id IN (
                 SELECT o.id FROM reminder_outbox o JOIN vouchers v ON v.id = o.voucher_id
                 WHERE (v.holder_id = ?1 AND o.recipient_role = 'holder') OR (v.purchaser_id = ?1 AND o.recipient_role = 'purchaser'))
             """, [hid])

@@ -134,4 +134,28 @@ import Testing
         chmod(permfail, 0o755)
         #expect(SendmailChannel(command: permfail).deliver(sampleMessage(), now: Date()) == .permanent("\(permfail) exited 67"))
     }
+
+    @Test func aSendmailThatHangs_isStoppedAfterItsTimeout_andTheMessageKept() throws {
+        let folder = TemporaryFolder()
+        let hung = folder.path + "/hung-sendmail"
+        let pidFile = folder.path + "/pid"
+        // Takes the message, then never answers (exec: the shell's pid is the sleeper's).
+        try "#!/bin/sh\ncat >/dev/null\necho $$ > \(pidFile)\nexec sleep 60\n".write(toFile: hung, atomically: true, encoding: .utf8)
+        chmod(hung, 0o755)
+        let started = Date()
+        let outcome = SendmailChannel(command: hung, timeout: 1).deliver(sampleMessage(), now: Date())
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(outcome == .temporary("\(hung) did not finish within 1 s and was stopped; the message will be tried again"))
+        // And it is gone, not left running.
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) != 0)
+
+        // One that never reads its input does not block the writing either.
+        let deaf = folder.path + "/deaf-sendmail"
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: deaf, atomically: true, encoding: .utf8)
+        chmod(deaf, 0o755)
+        let big = sampleMessage(body: String(repeating: "Hej! ", count: 100_000))
+        let outcome2 = SendmailChannel(command: deaf, timeout: 1).deliver(big, now: Date())
+        guard case .temporary = outcome2 else { Issue.record("expected temporary, got \(outcome2)"); return }
+    }
 }

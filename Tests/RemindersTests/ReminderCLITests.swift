@@ -68,4 +68,17 @@ import Testing
         #expect(r.status == 64)
         #expect(r.err.contains("--webhook-secret"))
     }
+
+    @Test func anEmptySendmailOrMaildir_isAUsageError_andNothingIsClaimed() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        for args in [["--channel", "sendmail", "--sendmail", ""], ["--channel", "sendmail", "--sendmail", " "], ["--maildir", ""]] {
+            let r = try run(["reminders", "run"] + args, now: "2026-03-03T09:00:00Z")
+            #expect(r.status == 64, "\(args): \(r.err)")
+            #expect(r.err.contains(args.contains("--maildir") ? "--maildir" : "--sendmail"))
+        }
+        // Nothing was claimed, failed or enqueued by the refused runs.
+        let list = try run(["reminders", "list"])
+        #expect(list.out == "No reminders match.\n")
+    }
 }

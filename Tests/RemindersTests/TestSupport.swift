@@ -114,3 +114,35 @@ func runHourly(_ f: ReminderFixture, from start: String, to end: String, channel
         t = t.addingTimeInterval(3600)
     }
 }
+
+/// A slow receiver: every message takes `seconds` of the test's clock (the clock moves on after
+/// each hand-over), so a run of sends lasts as long as it would in life. `inner` does the
+/// delivering; `then` runs after the n-th message (1-based), for things that happen meanwhile.
+final class SlowChannel: DeliveryChannel, @unchecked Sendable {
+    let clock: ManualClock
+    let seconds: TimeInterval
+    let inner: any DeliveryChannel
+    let maxDeliveryTime: TimeInterval
+    private let log = Mutex<[(messageID: String, now: Date, clock: Date)]>([])
+    private let then: Mutex<[Int: @Sendable () -> Void]>
+
+    init(clock: ManualClock, seconds: TimeInterval, inner: any DeliveryChannel = RecordingChannel(),
+         then: [Int: @Sendable () -> Void] = [:]) {
+        self.clock = clock; self.seconds = seconds; self.inner = inner; self.maxDeliveryTime = seconds
+        self.then = Mutex(then)
+    }
+
+    var name: String { inner.name }
+    var endpoint: String? { inner.endpoint }
+
+    func deliver(_ message: OutgoingMessage, now: Date) -> DeliveryOutcome {
+        let n = log.withLock { $0.append((message.messageID, now, clock.now())); return $0.count }
+        let outcome = inner.deliver(message, now: now)
+        clock.advance(seconds: seconds)
+        if let hook = then.withLock({ $0.removeValue(forKey: n) }) { hook() }
+        return outcome
+    }
+
+    /// Each hand-over: the message, the `now` the dispatcher gave, and the clock when it arrived.
+    var deliveries: [(messageID: String, now: Date, clock: Date)] { log.withLock { $0 } }
+}

@@ -80,7 +80,7 @@ import Testing
         f.clock.set(instant("2026-03-03T09:00:00Z"))
         let webhook = try channel(receiver)
         let first = try f.service.run(channel: webhook)
-        #expect(first.deliveries.map(\.result) == ["failed", "failed"])
+        #expect(first.deliveries.map(\.result) == ["failed", "endpoint_gone"])
         #expect(first.deliveries[1].error?.contains("410") == true)
 
         try f.issue(months: 1, email: "c@example.com")
@@ -92,6 +92,81 @@ import Testing
         receiver.answer([(200, [:])])
         try f.service.enableEndpoint(webhook.url.absoluteString)
         #expect(try f.service.run(channel: webhook).sentCount >= 1)
+    }
+
+    @Test func aLongRun_signsEachMessageWithTheTimeItIsSent_soTheReceiverAcceptsEveryOne() throws {
+        let receiver = try TestWebhookReceiver()
+        defer { receiver.stop() }
+        let f = try ReminderFixture()
+        for i in 0..<4 { try f.issue(email: "holder\(i)@example.com") }
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        // Each POST takes 200 s of the clock: the last one goes out 10 minutes after the run began.
+        let slow = SlowChannel(clock: f.clock, seconds: 200, inner: try channel(receiver))
+        #expect(try f.service.run(channel: slow).sentCount == 4)
+        let requests = receiver.requests
+        #expect(requests.count == 4)
+        // The receiver's check, with its clock as it read when each request arrived.
+        let accepted = zip(requests, slow.deliveries).map { request, handOver in
+            standardWebhooksVerify(headers: request.headers, body: request.body, secret: secretText, now: handOver.clock)
+        }
+        #expect(accepted == [true, true, true, true])
+    }
+
+    @Test func a410InTheMiddleOfABatch_stopsTheRun_andTheRestWaitForTheEndpoint() throws {
+        let receiver = try TestWebhookReceiver(answers: [(200, [:]), (410, [:]), (200, [:])])
+        defer { receiver.stop() }
+        let f = try ReminderFixture()
+        for i in 0..<5 { try f.issue(email: "holder\(i)@example.com") }
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let webhook = try channel(receiver)
+        let first = try f.service.run(channel: webhook)
+        // Two POSTs: the second met the 410 and nothing more went there.
+        #expect(receiver.requests.count == 2)
+        #expect(first.deliveries.map(\.result) == ["sent", "endpoint_gone"])
+        #expect(first.endpointDisabled?.contains("410") == true)
+        let waiting = try f.rows().filter { $0.status == .pending }
+        #expect(waiting.count == 4)
+        #expect(try f.rows().filter { $0.status == .failed }.isEmpty)
+        // The three never tried carry no attempt for the claim they were given back from.
+        #expect(waiting.filter { $0.history.isEmpty }.allSatisfy { $0.attempts == 0 })
+        #expect(waiting.filter { $0.history.isEmpty }.count == 3)
+
+        f.clock.advance(seconds: 3600)
+        #expect(try f.service.run(channel: webhook).deliveries.isEmpty)
+        #expect(receiver.requests.count == 2)
+
+        // Enabled again: the four go out, the one that met the 410 under the id it had.
+        try f.service.enableEndpoint(webhook.url.absoluteString)
+        let after = try f.service.run(channel: webhook)
+        #expect(after.sentCount == 4)
+        #expect(after.endpointDisabled == nil)
+        let ids = receiver.requests.compactMap { $0.headers["webhook-id"] }
+        #expect(ids.count == 6 && Set(ids).count == 5)
+        #expect(try f.rows().allSatisfy { $0.status == .sent })
+    }
+
+    @Test func enablingAnEndpoint_requeuesWhatAnEarlierVersionMarkedFailedForIts410() throws {
+        let f = try ReminderFixture()
+        try f.issue()
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        _ = try f.service.sweep()
+        let row = try #require(try f.rows().first)
+        _ = try f.ledger.db.run("UPDATE reminder_outbox SET status = 'failed', attempts = 1, last_error = 'the endpoint answered 410 Gone' WHERE id = ?", [.integer(row.id)])
+        _ = try f.ledger.db.run("INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error) VALUES (?, 0, 'webhook', 'endpoint_gone', '410')", [.integer(row.id)])
+        try f.service.enableEndpoint("https://example.com/hooks")
+        #expect(try f.rows().first?.status == .pending)
+    }
+
+    @Test func aRedirect_isNotFollowed_andSaysSo() throws {
+        for status in [301, 302, 307, 308] {
+            let receiver = try TestWebhookReceiver()
+            defer { receiver.stop() }
+            receiver.answer([(status, ["Location": "http://127.0.0.1:\(receiver.port)/elsewhere"]), (200, [:])])
+            let outcome = try channel(receiver).deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+            #expect(receiver.requests.map(\.path) == ["/hooks/goodwill"], "\(status)")
+            guard case .temporary(let why, _) = outcome else { Issue.record("\(status): expected temporary, got \(outcome)"); continue }
+            #expect(why.contains("\(status)") && why.contains("redirect") && why.contains("/elsewhere"))
+        }
     }
 
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {

@@ -33,9 +33,17 @@ public struct ChannelConfiguration: Sendable, Equatable {
     public func makeChannel(databasePath: String) throws(ReminderError) -> any DeliveryChannel {
         switch channel ?? "maildir" {
         case "maildir":
+            // Given but empty ("--maildir ''"): refused, not read as "/tmp", "/new"… at the root.
+            if let maildir, maildir.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalidChannel("--maildir (or GOODWILL_MAILDIR) names no folder; give a path, like /var/mail/goodwill, or leave it out for maildir/ beside the database.")
+            }
             let dir = maildir ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("maildir").path
             return MaildirChannel(root: dir)
         case "sendmail":
+            // Empty, every message would fail for good and the run still end well.
+            if let sendmail, sendmail.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalidChannel("--sendmail (or GOODWILL_SENDMAIL) names no program; give one, like '/usr/sbin/sendmail -t -i', or leave it out for that default.")
+            }
             return SendmailChannel(command: sendmail ?? SendmailChannel.defaultCommand)
         case "webhook":
             guard let text = webhookURL, let url = URL(string: text), let scheme = url.scheme?.lowercased(),

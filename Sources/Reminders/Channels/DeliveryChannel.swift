@@ -19,4 +19,11 @@ public protocol DeliveryChannel: Sendable {
     /// What a 410 disables (the webhook URL); nil for channels that cannot be gone.
     var endpoint: String? { get }
     func deliver(_ message: OutgoingMessage, now: Date) -> DeliveryOutcome
+    /// The longest one `deliver` may take (its timeouts): a claim takes only as many messages as
+    /// fit in the lease at that pace, so no batch outlives its lease.
+    var maxDeliveryTime: TimeInterval { get }
+}
+
+extension DeliveryChannel {
+    public var maxDeliveryTime: TimeInterval { 10 }
 }

@@ -10,6 +10,8 @@ public struct MaildirChannel: DeliveryChannel {
     public let root: String
     public var name: String { "maildir" }
     public var endpoint: String? { nil }
+    /// A local file and two fsyncs.
+    public var maxDeliveryTime: TimeInterval { 1 }
 
     public init(root: String) { self.root = root }
 

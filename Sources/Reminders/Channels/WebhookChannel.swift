@@ -12,6 +12,8 @@ public struct WebhookChannel: DeliveryChannel {
     public let timeout: TimeInterval
     public var name: String { "webhook" }
     public var endpoint: String? { url.absoluteString }
+    /// The request's timeout and the five seconds `deliver` waits beyond it.
+    public var maxDeliveryTime: TimeInterval { timeout + 5 }
 
     public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10) {
         self.url = url; self.secret = secret; self.timeout = timeout
@@ -32,24 +34,66 @@ public struct WebhookChannel: DeliveryChannel {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
+        // The delegate refuses redirects (the URL is the operator's; a Location could send the
+        // signed event anywhere, or over plain http) and reads no more of the answer than it needs.
+        let watcher = ResponseWatcher()
+        let session = URLSession(configuration: configuration, delegate: watcher, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let result = Mutex<(HTTPURLResponse?, String?)>((nil, nil))
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { _, response, error in
-            result.withLock { $0 = (response as? HTTPURLResponse, error.map { $0.localizedDescription }) }
-            done.signal()
-        }
+        let task = session.dataTask(with: request)
         task.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
+        guard let (response, error) = watcher.wait(seconds: timeout + 5) else {
             task.cancel()
             return .temporary("no answer from \(url.absoluteString) within \(Int(timeout)) s")
         }
-        let (response, error) = result.withLock { $0 }
         guard let response else {
             return .temporary("could not reach \(url.absoluteString): \(error ?? "no response")")
         }
+        if (300..<400).contains(response.statusCode) {
+            let location = response.value(forHTTPHeaderField: "Location").map { " to \($0)" } ?? ""
+            // Temporary: the messages wait (with backoff) while the operator sets the right URL.
+            return .temporary("the endpoint answered \(response.statusCode), a redirect\(location), which is not followed; set the webhook URL to the final address")
+        }
         return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"))
+    }
+
+    /// Collects the answer's status line and headers, refuses redirects, and stops reading a body
+    /// longer than `bodyLimit` (the body is not used; a huge one must not fill memory).
+    final class ResponseWatcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        static let bodyLimit = 64 * 1024
+        private let state = Mutex<(response: HTTPURLResponse?, error: String?, bodyBytes: Int)>((nil, nil, 0))
+        private let done = DispatchSemaphore(value: 0)
+
+        /// The response (nil when there was none) and the error, or nil when nothing came in time.
+        func wait(seconds: TimeInterval) -> (HTTPURLResponse?, String?)? {
+            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+            return state.withLock { ($0.response, $0.error) }
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            state.withLock { $0.response = response }
+            completionHandler(nil)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+            state.withLock { $0.response = response as? HTTPURLResponse }
+            completionHandler(.allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            let tooMuch = state.withLock { $0.bodyBytes += data.count; return $0.bodyBytes > Self.bodyLimit }
+            if tooMuch { dataTask.cancel() }
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+            state.withLock { s in
+                if s.response == nil { s.response = task.response as? HTTPURLResponse }
+                // A cancelled read after the answer arrived is our doing, not a failure.
+                if s.response == nil { s.error = error?.localizedDescription }
+            }
+            done.signal()
+        }
     }
 
     /// How an HTTP answer is read.

@@ -18,28 +18,82 @@ struct Dispatcher {
     /// the morning instead (reported as deferred).
     func claim(now: Date, channel: String, limit: Int) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
         try db.writeTransaction {
-            _ = try outbox.cancelStale()
+            _ = try outbox.cancelStale(now: now)
             var claimed: [OutboxRow] = []
             var deferred: [DeliveryView] = []
             for row in try outbox.claimable(now: now, limit: limit) {
                 let voucher = try ledgerStore.voucher(id: row.voucherID)
-                let schedule = settings.profile(for: voucher?.issuer ?? "").schedule
-                let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
-                let sendable = schedule.earliestSendable(from: now, in: zone)
+                let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
                 if sendable > now {
                     try outbox.postpone(row.id, until: sendable)
                     deferred.append(DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind,
                                                  channel: channel, result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable)))
                     continue
                 }
-                if try outbox.claim(row.id, now: now, leaseUntil: now.addingTimeInterval(policy.lease), channel: channel) {
+                let leaseUntil = now.addingTimeInterval(policy.lease)
+                if try outbox.claim(row.id, now: now, leaseUntil: leaseUntil, channel: channel) {
                     var r = row
                     r.attempts += 1
                     r.status = .sending
+                    r.leaseUntil = leaseUntil
                     claimed.append(r)
                 }
             }
             return (claimed, deferred)
+        }
+    }
+
+    /// The end of the recipient's night, or `now` when they are awake.
+    func earliestSendable(_ row: OutboxRow, issuer: String?, from now: Date) -> Date {
+        let schedule = settings.profile(for: issuer ?? "").schedule
+        let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        return schedule.earliestSendable(from: now, in: zone)
+    }
+
+    /// Asked again just before each send, with the clock read then: the claim may be minutes old
+    /// (slow sends before it), so what held at the claim may not hold now. A row that must not go
+    /// out now is given back (its claim not counted as an attempt) and reported; nil: send it.
+    func holdBack(_ row: OutboxRow, now: Date, channel: String) throws -> DeliveryView? {
+        let voucher = try ledgerStore.voucher(id: row.voucherID)
+        if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {
+            // The voucher expired since the claim: a reminder about it now would be wrong.
+            let reason = "dropped: the voucher expired before this went out"
+            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
+                                result: "cancelled", error: reason, nextAttemptAt: nil)
+        }
+        if row.kind != .farewell, let voucher,
+           let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
+           try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {
+            // They closed their account while this was claimed or waiting for a retry (closing
+            // drops only what is pending then): nothing more goes to them but the farewell.
+            let reason = "dropped: the holder closed their account"
+            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher.code, kind: row.kind, channel: channel,
+                                result: "cancelled", error: reason, nextAttemptAt: nil)
+        }
+        let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
+        guard sendable > now else { return nil }
+        // The recipient's night began while earlier messages were going out: the morning, then.
+        try db.writeTransaction { try outbox.release(row.id, until: sendable) }
+        return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
+                            result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable))
+    }
+
+    /// True when the row is still ours for at least `needed` more seconds, stretching the lease
+    /// if it is shorter; false when another dispatcher has claimed it since.
+    func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
+        guard let leaseUntil = row.leaseUntil, leaseUntil.timeIntervalSince(now) < needed else { return true }
+        return try db.writeTransaction {
+            try outbox.extendLease(row.id, from: leaseUntil, to: now.addingTimeInterval(max(policy.lease, needed)))
+        }
+    }
+
+    /// Claimed rows that will not be sent in this run go back as they were, the claim not counted.
+    func giveBack(_ rows: ArraySlice<OutboxRow>) throws {
+        guard !rows.isEmpty else { return }
+        try db.writeTransaction {
+            for row in rows { try outbox.release(row.id, until: row.nextAttemptAt) }
         }
     }
 
@@ -66,7 +120,7 @@ struct Dispatcher {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
                 try outbox.markSent(row.id, at: now, channel: channel.name)
-                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID) }
+                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: true) }
             case .temporary(let error, let retryAfter):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: error)
                 view.error = error
@@ -74,6 +128,7 @@ struct Dispatcher {
                     let final = "gave up after \(row.attempts) attempts; last: \(error)"
                     try outbox.markFailed(row.id, error: final)
                     view.result = "failed"; view.error = final
+                    if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
@@ -87,11 +142,14 @@ struct Dispatcher {
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: error)
                 try outbox.markFailed(row.id, error: error)
                 view.result = "failed"; view.error = error
+                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
             case .endpointGone(let error):
+                // The endpoint is gone, not the message: it waits (first in line) with the others
+                // until an operator enables the endpoint again; nothing more is sent there till then.
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: error)
-                try outbox.markFailed(row.id, error: error)
+                try outbox.markRetry(row.id, next: now, error: error)
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
-                view.result = "failed"; view.error = error
+                view.result = "endpoint_gone"; view.error = error
             }
         }
         return view

@@ -78,11 +78,19 @@ public struct FarewellLetters {
             lastValidDay: nil, expiresAt: nil, balance: Money(minorUnits: 0, currency: .sek), daysBefore: 0)
     }
 
-    /// After delivery, an erased holder's letter forgets the address, the name and the words.
-    func forgetIfAsked(_ messageID: String) throws {
-        try db.run("""
-            UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = '[erased after delivery]'
+    /// Once the letter has gone out, or never will (a permanent failure, or given up), an erased
+    /// holder's letter forgets the address, the name and the words, and the errors its attempts
+    /// left forget the address they may quote ("550 anna@… unknown"). Until then the letter keeps
+    /// them: it has to be sent.
+    func forgetIfAsked(_ messageID: String, outboxID: Int64, delivered: Bool) throws {
+        guard try db.run("""
+            UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = ?
             WHERE message_id = ? AND forget_address_when_sent = 1
-            """, [.text(messageID)])
+            """, [.text(delivered ? "[erased after delivery]" : "[erased: not delivered]"), .text(messageID)]) == 1 else { return }
+        try db.run("UPDATE reminder_attempts SET error = '[erased]' WHERE outbox_id = ? AND error IS NOT NULL", [.integer(outboxID)])
+        try db.run("""
+            UPDATE reminder_outbox SET last_error = 'not delivered; the reason is erased with the holder''s data'
+            WHERE id = ? AND last_error IS NOT NULL
+            """, [.integer(outboxID)])
     }
 }

@@ -83,6 +83,20 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id)])
     }
 
+    /// A longer lease for a row still held under the lease it was claimed with; false when it was not.
+    func extendLease(_ id: Int64, from current: Date, to until: Date) throws -> Bool {
+        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?",
+                   [.integer(until.unixMilliseconds), .integer(id), .integer(current.unixMilliseconds)]) == 1
+    }
+
+    /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
+    func release(_ id: Int64, until: Date) throws {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?
+            WHERE id = ? AND status = 'sending'
+            """, [.integer(until.unixMilliseconds), .integer(id)])
+    }
+
     func markSent(_ id: Int64, at now: Date, channel: String) throws {
         try db.run("""
             UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL WHERE id = ?
@@ -112,17 +126,19 @@ struct OutboxStore {
             """, [.integer(now.unixMilliseconds), .integer(id)]) == 1
     }
 
-    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved,
-    /// or (for a gift notice) it has been used. Returns how many were dropped.
-    func cancelStale() throws -> Int {
+    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved
+    /// or has passed (a retry landing after the last day would say "the last day is today" on the
+    /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
+    /// notice) it has been used. Returns how many were dropped.
+    func cancelStale(now: Date) throws -> Int {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
-                last_error = 'dropped: the voucher was used, closed or given a new expiry before this went out'
+                last_error = 'dropped: the voucher was used, closed, expired or given a new expiry before this went out'
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
-                  AND v.expires_at = reminder_outbox.expires_at
+                  AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
                   AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
-            """)
+            """, [.integer(now.unixMilliseconds)])
     }
 
     func recordAttempt(_ outboxID: Int64, at now: Date, channel: String, outcome: String, error: String?) throws {
@@ -165,6 +181,17 @@ struct OutboxStore {
     func disable(endpoint: String, at now: Date, reason: String) throws {
         try db.run("INSERT OR REPLACE INTO reminder_endpoints (endpoint, disabled_at, reason) VALUES (?, ?, ?)",
                    [.text(endpoint), .integer(now.unixMilliseconds), .text(reason)])
+    }
+
+    /// Failed rows whose last attempt met a 410 (marked failed before a 410 left messages
+    /// waiting) go back in line with a fresh budget.
+    @discardableResult
+    func requeueEndpointGone(now: Date) throws -> Int {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+            WHERE status = 'failed' AND (SELECT a.outcome FROM reminder_attempts a WHERE a.outbox_id = reminder_outbox.id
+                                         ORDER BY a.id DESC LIMIT 1) = 'endpoint_gone'
+            """, [.integer(now.unixMilliseconds)])
     }
 
     func enable(endpoint: String) throws -> Bool {

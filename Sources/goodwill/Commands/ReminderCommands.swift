@@ -99,7 +99,7 @@ enum ReminderCommands {
             }
         }
         if r.cancelled > 0 { lines.append("Dropped \(r.cancelled) unsent reminder\(r.cancelled == 1 ? "" : "s") for vouchers that were used, closed or extended.") }
-        if let disabled = r.endpointDisabled {
+        if let disabled = r.endpointDisabled, r.deliveries.isEmpty {
             lines.append("Delivered nothing: the webhook endpoint is disabled (\(disabled)). Once it works again, run with --enable-webhook.")
         } else if r.deliveries.isEmpty {
             lines.append(r.dryRun ? "Nothing would be delivered now." : "Nothing to deliver now.")
@@ -109,6 +109,9 @@ enum ReminderCommands {
             lines += r.deliveries.map { d in
                 "  #\(d.id) \(d.kind.rawValue) for \(d.code ?? "?"): \(d.result)" + (d.error.map { " – \($0)" } ?? "")
                     + (d.nextAttemptAt.map { " (next try \($0))" } ?? "")
+            }
+            if let disabled = r.endpointDisabled {
+                lines.append("Stopped: the webhook endpoint is disabled (\(disabled)); the rest wait, unsent. Once it works again, run with --enable-webhook.")
             }
         }
         return lines.joined(separator: "\n")
