@@ -105,6 +105,21 @@ struct CLIBadInputTests {
         try expectRefused(cli, ["reverse", "abc"], status: 64, saying: "The entry ID is a number")
     }
 
+    /// SQLite opens "" and ":memory:" (and a `file:` URI with mode=memory) as a database that is
+    /// gone when the process ends: a voucher "issued" there, or a key "created", exists nowhere.
+    @Test func aThrowawayDatabase_isRefused_beforeAnythingIsDoneOrPrinted() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        for db in ["", ":memory:", "file::memory:", "file:\(cli.folder.path)/uri.db?mode=memory"] {
+            try expectRefused(cli, ["issue", "--db", db, "--amount", "500", "--currency", "SEK"], status: 64, saying: "Give the path of the database file")
+            try expectRefused(cli, ["keys", "create", "--db=\(db)", "--role", "admin", "--name", "a"], status: 64, saying: "--db '\(db)'")
+        }
+        let env = try cli.run(["issue", "--amount", "500", "--currency", "SEK"], env: ["GOODWILL_DB": ":memory:"])
+        #expect(env.status == 64 && env.stdout.isEmpty)
+        #expect(env.stderr.contains("GOODWILL_DB=':memory:' would open a temporary database"), "\(env.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path).allSatisfy { $0.hasPrefix("goodwill.db") })
+    }
+
     @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
         let cli = CLIRunner()
         let notes = cli.folder.appendingPathComponent("notes.txt")

@@ -153,7 +153,7 @@ enum GoodwillCommands {
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {
         let path = c.argument("file") ?? Fixtures.bookPath()
         let clock = ManualClock(Date(timeIntervalSince1970: 0))
-        let ledger = try Ledger(path: c.databasePath, clock: clock, options: .init(durable: false))
+        let ledger = try Ledger(path: try c.databasePath, clock: clock, options: .init(durable: false))
         let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path))
         let refused = summary.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         try c.emit(summary, text: "Replayed \(summary.events) events from \(path): \(summary.vouchers) vouchers, \(summary.applied) changes applied"

@@ -77,9 +77,10 @@ enum LedgerCommands {
     // MARK: Handlers
 
     static func initialize(_ c: CLIContext) throws -> Int32 {
-        let existed = FileManager.default.fileExists(atPath: c.databasePath)
+        let path = try c.databasePath
+        let existed = FileManager.default.fileExists(atPath: path)
         let ledger = try c.openLedger()
-        try c.emit(["database": c.databasePath, "created": existed ? "false" : "true"],
+        try c.emit(["database": path, "created": existed ? "false" : "true"],
                    text: existed ? "The Goodwill database at \(ledger.db.path) is ready (schema up to date)."
                                  : "Created a Goodwill database at \(ledger.db.path).")
         return 0

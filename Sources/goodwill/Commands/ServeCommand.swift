@@ -32,7 +32,7 @@ enum ServeCommand {
         let policies = c.value("policies") ?? ProgramFiles.find("Policies").flatMap { dir in
             FileManager.default.fileExists(atPath: dir + "/default.json") ? dir : nil
         }
-        var path = c.databasePath
+        var path = try c.databasePath
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)

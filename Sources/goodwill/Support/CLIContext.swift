@@ -20,9 +20,27 @@ struct CLIContext {
 
     var json: Bool { invocation.flag("json") }
 
-    /// `--db`, else `GOODWILL_DB`, else `./goodwill.db`.
+    /// `--db`, else `GOODWILL_DB`, else `./goodwill.db`. A name SQLite would open as a throwaway
+    /// database (empty, `:memory:`, a `file:` URI that may say `mode=memory`) is refused: every
+    /// command would seem to work and nothing would be kept.
     var databasePath: String {
-        invocation.value("db") ?? environment["GOODWILL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "goodwill.db"
+        get throws {
+            let (path, source): (String, String)
+            if let given = invocation.value("db") {
+                (path, source) = (given, "--db '\(given)'")
+            } else if let set = environment["GOODWILL_DB"], !set.isEmpty {
+                (path, source) = (set, "GOODWILL_DB='\(set)'")
+            } else {
+                return "goodwill.db"
+            }
+            if path.isEmpty || path == ":memory:" {
+                throw CLIError.usage("\(source) would open a temporary database that SQLite deletes when the command ends, so nothing would be kept. Give the path of the database file, like ./goodwill.db.")
+            }
+            if path.hasPrefix("file:") {
+                throw CLIError.usage("\(source) is an SQLite URI, which can open a database kept only in memory; Goodwill takes a plain path. Give the path of the database file, like ./goodwill.db.")
+            }
+            return path
+        }
     }
 
     /// Who the ledger records as actor for commands run from a shell.
@@ -30,7 +48,7 @@ struct CLIContext {
 
     func openLedger() throws -> Ledger {
         let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
-        return try Ledger(path: databasePath, clock: clock, options: .init(durable: durable))
+        return try Ledger(path: try databasePath, clock: clock, options: .init(durable: durable))
     }
 
     func value(_ name: String) -> String? { invocation.value(name) }
