@@ -21,6 +21,32 @@ import Testing
         #expect(try cli.run(["keys", "list"]).stdout.contains("Z"))  // the revocation instant
     }
 
+    /// Standard output on a full disk: one line on stderr and exit 1, never a trap with a
+    /// backtrace; what the command did is kept, and a key whose secret went nowhere says to revoke it.
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full")))
+    func aFailedWriteToStdout_isReportedInOneLine_andWhatWasDoneIsKept() throws {
+        let cli = CLIRunner()
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        defer { try? full.close() }
+        let issued = try cli.run(["issue", "--amount", "5", "--currency", "SEK"], stdout: full)
+        #expect(issued.status == 1)
+        let lines = issued.stderr.split(separator: "\n").filter { !$0.hasPrefix("warning: the clock") }
+        #expect(lines == ["Error: Could not write to standard output: No space left on device. Anything the command changed is stored all the same; check before running it again."])
+        #expect((try cli.json(["list"])["vouchers"] as? [Any])?.count == 1)
+
+        let key = try cli.run(["keys", "create", "--role", "admin", "--name", "lost", "--json"], stdout: full)
+        #expect(key.status == 1)
+        #expect(key.stderr.contains("Created admin key 'lost', but its secret could not be shown"), "\(key.stderr)")
+        #expect(key.stderr.contains("revoke it with 'goodwill keys revoke lost' and create another"))
+        #expect(try cli.run(["keys", "list"]).stdout.contains("lost"))
+
+        for args in [["--help"], ["export", "vouchers"]] {
+            let r = try cli.run(args, stdout: full)
+            #expect(r.status == 1, "\(args)")
+            #expect(r.stderr.contains("No space left on device") && !r.stderr.contains("Fatal error"), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func serveAnswers_tellsHowToMakeTheFirstKey_andStopsCleanlyOnSIGTERM() async throws {
         let cli = CLIRunner(now: nil)
         let p = Process()

@@ -66,12 +66,12 @@ enum GoodwillCommands {
                                                  actor: c.actor, idempotencyKey: c.value("idempotency-key"))
         let granted = receipt.decision?.applied != nil
         if c.json {
-            c.print(try Output.json(receipt))
+            try c.print(try Output.json(receipt))
         } else {
             var text = receipt.decision.map(Render.decision) ?? ""
             text += granted ? "\nExtended: \(receipt.voucher.code) is now valid through \(receipt.voucher.lastValidDay ?? "?")."
                             : "\nNot extended: nothing was changed. The decision is recorded."
-            c.print(text)
+            try c.print(text)
         }
         return granted ? 0 : 1
     }

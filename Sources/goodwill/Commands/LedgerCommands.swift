@@ -205,11 +205,11 @@ enum LedgerCommands {
     static func verify(_ c: CLIContext) throws -> Int32 {
         let report = try c.openLedger().verify()
         if c.json {
-            c.print(try Output.json(report))
+            try c.print(try Output.json(report))
         } else if report.ok {
-            c.print("OK: \(report.vouchers) vouchers and \(report.entries) entries verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
+            try c.print("OK: \(report.vouchers) vouchers and \(report.entries) entries verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
         } else {
-            c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") discrepanc\(report.discrepancies.count == 1 ? "y" : "ies") in \(report.vouchers) vouchers and \(report.entries) entries.\nFirst: \(report.discrepancies[0])"
+            try c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") discrepanc\(report.discrepancies.count == 1 ? "y" : "ies") in \(report.vouchers) vouchers and \(report.entries) entries.\nFirst: \(report.discrepancies[0])"
                 + (report.discrepancies.count > 1 ? "\n" + report.discrepancies.dropFirst().prefix(9).map { "  " + $0 }.joined(separator: "\n") : ""))
         }
         return report.ok ? 0 : 1

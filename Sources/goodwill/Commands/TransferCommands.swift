@@ -40,11 +40,11 @@ enum TransferCommands {
             }
         }
         if c.json {
-            c.print(try Output.json(result))
+            try c.print(try Output.json(result))
         } else {
             var lines: [String] = []
             if !result.committed {
-                Output.write(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined(), to: .standardError)
+                Output.standardError(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined())
                 return GoodwillCLI.fail(SupportError.importRejected(rows: result.rejected.count, firstLine: result.rejected.first?.line ?? 0).description)
             }
             lines.append("Imported \(result.imported) of \(result.rows) vouchers from \(file); \(result.holdersCreated) new holders.")
@@ -54,21 +54,20 @@ enum TransferCommands {
                 lines += result.rejected.prefix(20).map { "  line \($0.line): \($0.reason)" }
                 if result.rejected.count > 20 { lines.append("  …") }
             }
-            c.print(lines.joined(separator: "\n"))
+            try c.print(lines.joined(separator: "\n"))
         }
         return result.committed ? 0 : 1
     }
 
     static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
         let format = ExportFormat(rawValue: c.json ? "jsonl" : (c.value("format") ?? "csv")) ?? .csv
-        var buffer = Data()
+        var buffer = ""
         buffer.reserveCapacity(1 << 16)
-        let out = FileHandle.standardOutput
         try SupportCommands.service(c).export(table, format: format) { text in
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count >= 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            buffer += text
+            if buffer.utf8.count >= 1 << 16 { try Output.standardOutput(buffer); buffer.removeAll(keepingCapacity: true) }
         }
-        out.write(buffer)
+        try Output.standardOutput(buffer)
         return 0
     }
 }

@@ -8,6 +8,8 @@ import Store
 enum CLIError: Error {
     case usage(String)
     case failure(String)
+    /// Standard output could not be written (a full disk, a closed pipe); exit 1.
+    case output(StreamWriteError)
 }
 
 /// What every command handler gets: the parsed line, where the database is, the clock, and
@@ -61,20 +63,24 @@ struct CLIContext {
         throw CLIError.usage("Missing expected argument '\(name)'")
     }
 
-    func print(_ text: String) { Output.write(text.hasSuffix("\n") ? text : text + "\n", to: .standardOutput) }
+    func print(_ text: String) throws(CLIError) { try Output.standardOutput(text.hasSuffix("\n") ? text : text + "\n") }
 
     /// Prints `value` as JSON with `--json`, otherwise the human text.
     func emit<T: Encodable>(_ value: T, text: @autoclosure () -> String) throws {
-        if json { print(try Output.json(value)) } else { print(text()) }
+        if json { try print(try Output.json(value)) } else { try print(text()) }
     }
 }
 
 enum Output {
-    enum Stream { case standardOutput, standardError }
+    /// A failed write throws `CLIError.output`: the command fails (exit 1) saying so, rather
+    /// than trapping after its change is committed.
+    static func standardOutput(_ text: String) throws(CLIError) {
+        do { try StandardStream.output.write(text) } catch { throw CLIError.output(error) }
+    }
 
-    static func write(_ text: String, to stream: Stream) {
-        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
-        handle.write(Data(text.utf8))
+    /// A failed write to standard error has nowhere to be reported, so it is dropped.
+    static func standardError(_ text: String) {
+        try? StandardStream.error.write(text)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
