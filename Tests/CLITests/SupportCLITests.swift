@@ -66,4 +66,24 @@ import Testing
         let lines = try cli.run(["export", "entries", "--format", "jsonl"]).stdout.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("\"code\":\"A-1\""))
     }
+
+    /// The import commits before the rejects file is written, so a rejects path that cannot be
+    /// written is refused first: a usage error, and nothing imported.
+    @Test func importWithRejectsThatCannotBeWritten_isRefusedBeforeImporting() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv").path
+        try "code,value,balance,currency,issued\nA-1,500,500,SEK,2026-01-01\nA-2,500,900,SEK,2026-01-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let missingFolder = cli.folder.appendingPathComponent("no-such-folder/rej.csv").path
+        let cases = [(missingFolder, "the folder '\(cli.folder.appendingPathComponent("no-such-folder").path)' does not exist"),
+                     (cli.folder.path, "is a folder")]
+        for (rejects, message) in cases {
+            let r = try cli.run(["import", "vouchers", file, "--skip-invalid", "--rejects", rejects])
+            #expect(r.status == 64, "\(rejects): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+            #expect(try cli.run(["export", "vouchers"]).stdout.split(separator: "\r\n").count == 1)  // the header alone
+        }
+        let ok = try cli.run(["import", "vouchers", file, "--skip-invalid", "--rejects", cli.folder.appendingPathComponent("rej.csv").path])
+        #expect(ok.status == 0 && ok.stdout.contains("Imported 1 of 2"))
+    }
 }

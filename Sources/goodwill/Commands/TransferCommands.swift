@@ -32,6 +32,8 @@ enum TransferCommands {
         let rejectsPath = c.value("rejects")
         if rejectsPath != nil && !skip { throw CLIError.usage("--rejects goes with --skip-invalid (without it, a bad row stops the whole import).") }
         let file = try c.required("file")
+        // The import commits before the rejects are written: a place they cannot go must stop it first.
+        if let rejectsPath { try checkWritable(rejectsPath) }
         let result = try SupportCommands.service(c).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
         if let rejectsPath, !result.rejected.isEmpty {
             let header = try CSVHeader.read(file)
@@ -57,6 +59,22 @@ enum TransferCommands {
             try c.print(lines.joined(separator: "\n"))
         }
         return result.committed ? 0 : 1
+    }
+
+    /// `--rejects` names a file that can be written: not a folder, in a folder that exists and
+    /// takes new files (the file is written whole beside itself, then renamed into place).
+    static func checkWritable(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError.usage("--rejects '\(path)' is a folder. Name a file to write the rejected rows to, like rejects.csv. Nothing was imported.")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CLIError.usage("--rejects '\(path)': the folder '\(folder)' does not exist. Create it, or name a file in a folder that exists. Nothing was imported.")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw CLIError.usage("--rejects '\(path)': cannot write in '\(folder)' (\(String(cString: strerror(errno)))). Name a file in a folder you can write to. Nothing was imported.")
+        }
     }
 
     static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
