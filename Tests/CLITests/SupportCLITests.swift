@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import Testing
 
 /// The support and finance commands as a person types them, against the fixture book.
@@ -85,5 +86,25 @@ import Testing
         }
         let ok = try cli.run(["import", "vouchers", file, "--skip-invalid", "--rejects", cli.folder.appendingPathComponent("rej.csv").path])
         #expect(ok.status == 0 && ok.stdout.contains("Imported 1 of 2"))
+    }
+
+    /// fixtures load is all or nothing, and a database that has vouchers is not loaded again.
+    @Test func fixturesLoad_withABadLine_loadsNothing_andTwiceIsRefused() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let shipped = try String(contentsOf: Repository.file("Fixtures/book/events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n")
+        let book = cli.folder.appendingPathComponent("book.jsonl")
+        try (shipped + "\n" + #"{"at": "2018-01-01T00:00:00Z", "op": "redeem", "ref": "v1", "amount": "100"}"# + "\n")
+            .write(to: book, atomically: true, encoding: .utf8)
+        let bad = try cli.run(["fixtures", "load", book.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("Error: book.jsonl line 4: 'amount' should be a whole number. Nothing was loaded; fix the file and load it again."), "\(bad.stderr)")
+        #expect(try cli.run(["list"]).stdout.contains("No vouchers match."))
+
+        #expect(try cli.run(["fixtures", "load"]).status == 0)
+        let count = try cli.run(["export", "vouchers"]).stdout.split(separator: "\r\n").count
+        let again = try cli.run(["fixtures", "load"])
+        #expect(again.status == 1 && again.stderr.contains("already has vouchers"), "\(again.stderr)")
+        #expect(try cli.run(["export", "vouchers"]).stdout.split(separator: "\r\n").count == count)
     }
 }
