@@ -120,6 +120,24 @@ struct CLIBadInputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path).allSatisfy { $0.hasPrefix("goodwill.db") })
     }
 
+    /// adjust takes a signed change, so its output shows the sign, and a sign it cannot read
+    /// unambiguously is refused with advice for signed amounts.
+    @Test func adjust_showsTheDirection_andRefusesAChangeWithAnUnclearSign() throws {
+        let cli = CLIRunner()
+        let code = try cli.issue()
+        let down = try cli.run(["adjust", code, "--amount", "-5", "--reason", "counted twice"])
+        #expect(down.status == 0 && down.stdout.hasPrefix("Adjusted -5.00 SEK on \(code)"), "\(down.stdout)")
+        let up = try cli.run(["adjust", code, "--amount", "7.50", "--reason", "missed a top-up"])
+        #expect(up.status == 0 && up.stdout.hasPrefix("Adjusted +7.50 SEK on \(code)"), "\(up.stdout)")
+        #expect(up.stdout.contains("Balance now 502.50 SEK"))
+        try expectRefused(cli, ["adjust", code, "--amount", "- 5", "--reason", "x"], status: 64, saying: "'- 5' has a space after the sign")
+        try expectRefused(cli, ["adjust", code, "--amount=--5", "--reason", "x"], status: 64, saying: "'--5' has more than one sign")
+        try expectRefused(cli, ["adjust", code, "--amount", "+-5", "--reason", "x"], status: 64, saying: "more than one sign")
+        try expectRefused(cli, ["adjust", code, "--amount", "abc", "--reason", "x"], status: 64, saying: "like -20, 50 or +99.50")
+        let twice = try cli.run(["adjust", code, "--amount=--5", "--reason", "x"])
+        #expect(!twice.stderr.contains("without the minus sign"))
+    }
+
     @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
         let cli = CLIRunner()
         let notes = cli.folder.appendingPathComponent("notes.txt")

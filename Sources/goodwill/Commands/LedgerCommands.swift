@@ -175,7 +175,7 @@ enum LedgerCommands {
         let ref = VoucherReference(try c.required("code"))
         let currency = try ledger.resolve(ref).value.currency
         let amount = try Parse.signedMoney(try c.required("amount"), currency: currency, option: "--amount")
-        return try perform(c, .adjust(ref, amount: amount, reason: try c.required("reason")), verb: "Adjusted", ledger: ledger)
+        return try perform(c, .adjust(ref, amount: amount, reason: try c.required("reason")), verb: "Adjusted", signed: true, ledger: ledger)
     }
 
     static func refund(_ c: CLIContext) throws -> Int32 {
@@ -183,9 +183,9 @@ enum LedgerCommands {
                     verb: "Refunded")
     }
 
-    static func perform(_ c: CLIContext, _ command: LedgerCommand, verb: String, ledger: Ledger? = nil) throws -> Int32 {
+    static func perform(_ c: CLIContext, _ command: LedgerCommand, verb: String, signed: Bool = false, ledger: Ledger? = nil) throws -> Int32 {
         let receipt = try (ledger ?? c.openLedger()).perform(command, actor: c.actor, idempotencyKey: c.value("idempotency-key"))
-        try c.emit(receipt, text: Render.receipt(receipt, verb: verb))
+        try c.emit(receipt, text: Render.receipt(receipt, verb: verb, signed: signed))
         return 0
     }
 
