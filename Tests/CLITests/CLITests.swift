@@ -138,6 +138,27 @@ struct CLIBadInputTests {
         #expect(!twice.stderr.contains("without the minus sign"))
     }
 
+    /// A file that is not what the command reads is named as given, with what is wrong and what
+    /// to give instead: no "preset.json", no empty field, no NSCocoaErrorDomain.
+    @Test func theWrongFile_isNamed_andTheMessageSaysWhatToGive() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        let jurisdiction = try cli.run(["policy", "jurisdiction"]).stdout
+        let notes = cli.folder.appendingPathComponent("notes.txt").path
+        try "milk, bread\n".write(toFile: notes, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", notes], status: 1,
+                          saying: "Error: '\(notes)' is not a jurisdiction preset: it is not JSON. Give a shipped code (DE, DK, FI, GB, NO, SE, US, US-CA) or a preset file like Policies/jurisdictions/SE.json.")
+        let partial = cli.folder.appendingPathComponent("XX.json").path
+        try #"{"code": "XX"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", partial], status: 1, saying: "'\(partial)' is not a usable jurisdiction preset: name: missing. Give a shipped code")
+        #expect(try cli.run(["policy", "jurisdiction"]).stdout == jurisdiction)
+
+        try expectRefused(cli, ["import", "vouchers", cli.folder.path], status: 1,
+                          saying: "Error: '\(cli.folder.path)' is a folder, not a file. Give the file inside it, like \(cli.folder.path)/vouchers.csv.")
+        try expectRefused(cli, ["import", "vouchers", cli.folder.appendingPathComponent("none.csv").path], status: 1, saying: "none.csv' does not exist. Check the path.")
+        try expectRefused(cli, ["policy", "validate", cli.folder.path], status: 1, saying: "is a folder, not a file")
+    }
+
     @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
         let cli = CLIRunner()
         let notes = cli.folder.appendingPathComponent("notes.txt")

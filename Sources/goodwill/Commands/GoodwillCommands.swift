@@ -83,7 +83,8 @@ enum GoodwillCommands {
         return 0
     }
 
-    static func readFile(_ path: String) throws -> Data {
+    static func readFile(_ path: String, example: String = "policy.json") throws -> Data {
+        try Parse.inputFile(path, example: example)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError.failure("Cannot read '\(path)'. Check the path.")
         }
@@ -140,7 +141,7 @@ enum GoodwillCommands {
         let ledger = try c.openLedger()
         if let arg = c.argument("code") {
             let preset = FileManager.default.fileExists(atPath: arg)
-                ? try ledger.setJurisdiction(data: try readFile(arg), actor: c.actor)
+                ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)
                 : try ledger.setJurisdiction(code: arg, actor: c.actor)
             try c.emit(preset, text: "Jurisdiction set to \(preset.code) (\(preset.name)). New vouchers are checked against its rules.")
             return 0
@@ -148,6 +149,22 @@ enum GoodwillCommands {
         guard let preset = try ledger.jurisdiction() else { throw CLIError.failure("No jurisdiction is set. Set one with 'goodwill policy jurisdiction SE'.") }
         try c.emit(preset, text: "\(preset.code) (\(preset.name))\nValidity: \(preset.validity.note)\nCash-out: \(preset.cashOut.note)\nSource: \(preset.source)\nConfidence: \(preset.confidence)")
         return 0
+    }
+
+    /// A preset file's bytes, checked here so a problem names the file given and says what a
+    /// preset is (the ledger knows the bytes only).
+    static func presetFile(_ path: String) throws -> Data {
+        let data = try readFile(path, example: "SE.json")
+        let advice = "Give a shipped code (\(EmbeddedPolicies.jurisdictions.keys.sorted().joined(separator: ", "))) or a preset file like Policies/jurisdictions/SE.json."
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw CLIError.failure("'\(path)' is not a jurisdiction preset: it is not JSON. \(advice)")
+        }
+        do { _ = try JurisdictionPreset.load(data: data, fileName: URL(fileURLWithPath: path).lastPathComponent) } catch {
+            // A problem with the whole document has no field name before its colon.
+            let problem = error.problem.hasPrefix(": ") ? "it should be one JSON object" : error.problem
+            throw CLIError.failure("'\(path)' is not a usable jurisdiction preset: \(problem.hasSuffix(".") ? String(problem.dropLast()) : problem). \(advice)")
+        }
+        return data
     }
 
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {

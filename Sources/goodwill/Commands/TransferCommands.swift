@@ -32,6 +32,7 @@ enum TransferCommands {
         let rejectsPath = c.value("rejects")
         if rejectsPath != nil && !skip { throw CLIError.usage("--rejects goes with --skip-invalid (without it, a bad row stops the whole import).") }
         let file = try c.required("file")
+        try Parse.inputFile(file, example: "vouchers.csv")
         // The import commits before the rejects are written: a place they cannot go must stop it first.
         if let rejectsPath { try checkWritable(rejectsPath) }
         let result = try SupportCommands.service(c).importVouchers(file: file, skipInvalid: skip, actor: c.actor)

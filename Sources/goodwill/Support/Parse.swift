@@ -1,3 +1,4 @@
+import Foundation
 import GoodwillCore
 
 /// Turning command-line text into domain values; every refusal is a usage error that says
@@ -44,5 +45,20 @@ enum Parse {
         }
         guard m.minorUnits > 0 else { throw CLIError.usage("\(option): give a non-zero change, like 50 or -20.") }
         return negative ? Money(minorUnits: -m.minorUnits, currency: currency) : m
+    }
+
+    /// A path that names a file to read: one that exists and is not a folder. `example` is a
+    /// file name to suggest, like vouchers.csv.
+    static func inputFile(_ path: String, example: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CLIError.failure("'\(path)' does not exist. Check the path.")
+        }
+        if isFolder.boolValue {
+            throw CLIError.failure("'\(path)' is a folder, not a file. Give the file inside it, like \(URL(fileURLWithPath: path).appendingPathComponent(example).path).")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CLIError.failure("'\(path)' cannot be read: its permissions do not let you. Check them, or copy the file somewhere you can read it.")
+        }
     }
 }
