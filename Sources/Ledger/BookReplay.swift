@@ -83,6 +83,12 @@ public struct BookReplay {
             }
             events.append((lineNumber, event, at))
         }
+        // A book issues all of its vouchers afresh: loaded twice, each would be there twice. Its
+        // first voucher, issued to that holder at that instant, tells that it was loaded before.
+        if let first = events.first(where: { $0.event.op == "issue" }), let email = first.event.holder?.email,
+           try ledger.list(VoucherFilter(holderEmail: email, limit: 1000)).vouchers.contains(where: { RFC3339.parse($0.issuedAt) == first.at }) {
+            throw LedgerError.invalidRequest("\(file) is loaded in this database already (the voucher of line \(first.line), issued to \(email) at \(first.event.at), is there); loading it again would issue every voucher in it a second time. Load it into a new database.")
+        }
         return try ledger.db.writeTransaction { try apply(events, file: file) }
     }
 

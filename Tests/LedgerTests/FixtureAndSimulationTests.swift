@@ -36,20 +36,6 @@ struct FixtureBookTests {
         #expect(strictReport.candidate.extended <= report.candidate.extended)
         #expect(try ledger.verify().headHash == before)
     }
-}
-
-struct EmbeddedPolicyTests {
-    /// The binary carries the shipped files; they must not drift apart.
-    @Test func embeddedPolicies_equalTheirFiles() throws {
-        for (name, text) in EmbeddedPolicies.policies {
-            #expect(try String(contentsOf: Repository.file("Policies/\(name)"), encoding: .utf8) == text, "\(name)")
-        }
-        for (code, text) in EmbeddedPolicies.jurisdictions {
-            #expect(try String(contentsOf: Repository.file("Policies/jurisdictions/\(code).json"), encoding: .utf8) == text, "\(code)")
-        }
-        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.file("Policies/jurisdictions").path)
-        #expect(files.count == EmbeddedPolicies.jurisdictions.count)
-    }
 
     /// A book is all or nothing: a malformed line, or one the ledger cannot apply, leaves the
     /// database as it was, and the message names the line in plain words.
@@ -80,5 +66,33 @@ struct EmbeddedPolicyTests {
             #expect(try ledger.list(VoucherFilter()).vouchers.isEmpty, "\(bad) left vouchers behind")
             #expect(try ledger.verify().entries == 0)
         }
+    }
+
+    /// A book issues all of its vouchers afresh, so one already loaded is refused, changing nothing.
+    @Test func aBookLoadedAlready_isRefused() throws {
+        let temp = TemporaryDatabase()
+        let book = URL(fileURLWithPath: temp.path + ".jsonl")
+        defer { try? FileManager.default.removeItem(at: book) }
+        try String(contentsOf: Repository.file("Fixtures/book/events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n").write(to: book, atomically: true, encoding: .utf8)
+        let clock = ManualClock(Date(timeIntervalSince1970: 0))
+        let ledger = try Ledger(path: temp.path, clock: clock, options: .init(durable: false))
+        #expect(try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: book).vouchers == 2)
+        #expect(throws: LedgerError.self) { try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: book) }
+        #expect(try ledger.list(VoucherFilter()).vouchers.count == 2)
+    }
+}
+
+struct EmbeddedPolicyTests {
+    /// The binary carries the shipped files; they must not drift apart.
+    @Test func embeddedPolicies_equalTheirFiles() throws {
+        for (name, text) in EmbeddedPolicies.policies {
+            #expect(try String(contentsOf: Repository.file("Policies/\(name)"), encoding: .utf8) == text, "\(name)")
+        }
+        for (code, text) in EmbeddedPolicies.jurisdictions {
+            #expect(try String(contentsOf: Repository.file("Policies/jurisdictions/\(code).json"), encoding: .utf8) == text, "\(code)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.file("Policies/jurisdictions").path)
+        #expect(files.count == EmbeddedPolicies.jurisdictions.count)
     }
 }

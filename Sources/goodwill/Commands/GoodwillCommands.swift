@@ -172,13 +172,9 @@ enum GoodwillCommands {
         let clock = ManualClock(Date(timeIntervalSince1970: 0))
         let databasePath = try c.databasePath
         let ledger = try Ledger(path: databasePath, clock: clock, options: .init(durable: false))
-        // A book issues its vouchers afresh: loaded twice, every voucher would be there twice.
-        guard try ledger.list(VoucherFilter(limit: 1)).vouchers.isEmpty else {
-            throw CLIError.failure("\(databasePath) already has vouchers, and loading a book adds all of its vouchers again. Load it into a new database, like --db demo.db.")
-        }
         let summary: BookReplay.Summary
         do { summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path)) } catch let error as LedgerError {
-            throw CLIError.failure("\(error.description) Nothing was loaded; fix the file and load it again.")
+            throw CLIError.failure("\(error.description) Nothing was loaded into \(databasePath).")
         }
         let refused = summary.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         try c.emit(summary, text: "Replayed \(summary.events) events from \(path): \(summary.vouchers) vouchers, \(summary.applied) changes applied"
