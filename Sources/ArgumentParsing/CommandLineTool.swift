@@ -62,7 +62,7 @@ extension CommandLineTool {
         case .run(let invocation):
             return invocation
         case .help(let text), .version(let text):
-            Self.write(text, to: .standardOutput)
+            Self.write(text, to: .output)
             exit(Self.successExitCode)
         case .usageError(let error):
             exitWithUsageError(error)
@@ -77,17 +77,22 @@ extension CommandLineTool {
 
     /// Prints a usage error (from `parse` or `usageError(_:for:)`) to stderr and exits 64.
     public func exitWithUsageError(_ error: UsageError) -> Never {
-        Self.write(render(error), to: .standardError)
+        Self.write(render(error), to: .error)
         exit(Self.usageExitCode)
     }
 
     /// For a runtime failure: prints `Error: <message>` to stderr and exits 1.
     public func exitWithFailure(_ message: String) -> Never {
-        Self.write("Error: \(message)\n", to: .standardError)
+        Self.write("Error: \(message)\n", to: .error)
         exit(Self.failureExitCode)
     }
 
-    private static func write(_ text: String, to handle: FileHandle) {
-        handle.write(Data(text.utf8))
+    /// Help that cannot be written (standard output on a full disk) is a failure, exit 1.
+    private static func write(_ text: String, to stream: StandardStream) {
+        do { try stream.write(text) } catch {
+            guard stream == .output else { return }  // nowhere left to say it
+            try? StandardStream.error.write("Error: could not write to standard output: \(error).\n")
+            exit(failureExitCode)
+        }
     }
 }

@@ -51,31 +51,58 @@ public struct BookReplay {
         self.clock = clock
     }
 
-    /// Replays every line of the file. A malformed line stops the replay with its line number.
+    /// The ops a book may use.
+    static let operations: Set<String> = ["issue", "redeem", "reverse", "extend", "void", "block", "unblock", "refund", "sweep"]
+
+    /// Replays every line of the file, all or nothing: every line is read and checked before
+    /// anything is applied, and the book is applied as one transaction, so a malformed line, or
+    /// one the ledger cannot apply, leaves the database as it was. Errors name the line.
     public func replay(contentsOf url: URL) throws -> Summary {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw LedgerError.invalidRequest("Cannot read the book \(url.path): \(error.localizedDescription)")
         }
-        var summary = Summary()
-        var redemptions: [String: [Int64]] = [:]
+        let file = url.lastPathComponent
+        var events: [(line: Int, event: Event, at: Date)] = []
         let decoder = JSONDecoder()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            func fail(_ what: String) -> LedgerError { .invalidRequest("\(file) line \(lineNumber): \(what)") }
             let event: Event
-            do { event = try decoder.decode(Event.self, from: Data(line.utf8)) } catch {
-                throw LedgerError.invalidRequest("\(url.lastPathComponent) line \(lineNumber): not a book event (\(error)).")
+            do { event = try decoder.decode(Event.self, from: Data(line.utf8)) } catch let error as DecodingError {
+                throw fail(Self.describe(error))
+            } catch {
+                throw fail("not a book event.")
             }
             guard let at = RFC3339.parse(event.at) else {
-                throw LedgerError.invalidRequest("\(url.lastPathComponent) line \(lineNumber): 'at' is not an RFC 3339 time.")
+                throw fail("'at' is not an RFC 3339 time; write it like 2026-04-16T09:30:00Z.")
             }
+            guard Self.operations.contains(event.op) else {
+                throw fail("unknown op '\(event.op)'; use one of \(Self.operations.sorted().joined(separator: ", ")).")
+            }
+            events.append((lineNumber, event, at))
+        }
+        // A book issues all of its vouchers afresh: loaded twice, each would be there twice. Its
+        // first voucher, issued to that holder at that instant, tells that it was loaded before.
+        if let first = events.first(where: { $0.event.op == "issue" }), let email = first.event.holder?.email,
+           try ledger.list(VoucherFilter(holderEmail: email, limit: 1000)).vouchers.contains(where: { RFC3339.parse($0.issuedAt) == first.at }) {
+            throw LedgerError.invalidRequest("\(file) is loaded in this database already (the voucher of line \(first.line), issued to \(email) at \(first.event.at), is there); loading it again would issue every voucher in it a second time. Load it into a new database.")
+        }
+        return try ledger.db.writeTransaction { try apply(events, file: file) }
+    }
+
+    private func apply(_ events: [(line: Int, event: Event, at: Date)], file: String) throws -> Summary {
+        var summary = Summary()
+        var redemptions: [String: [Int64]] = [:]
+        for (lineNumber, event, at) in events {
             clock.set(at)
             summary.events += 1
             if event.op == "sweep" {
                 _ = try ledger.sweepExpired()
                 continue
             }
-            let command = try self.command(for: event, line: lineNumber, file: url.lastPathComponent, ids: summary.ids, redemptions: redemptions)
+            let command = try self.command(for: event, line: lineNumber, file: file, ids: summary.ids, redemptions: redemptions)
             do {
                 let receipt = try ledger.perform(command, actor: event.actor ?? "fixture")
                 if receipt.entry != nil || receipt.decision != nil { summary.applied += 1 }
@@ -94,6 +121,35 @@ public struct BookReplay {
             }
         }
         return summary
+    }
+
+    /// A decoding error in a person's words: which field, and what it should be.
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type: return "text in quotes"
+            case is Int.Type, is Int64.Type: return "a whole number"
+            case is Bool.Type: return "true or false"
+            default: return "an object"
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "'\(field(context.codingPath + [key]))' is missing; every event needs 'at' and 'op'."
+        case .valueNotFound(let type, let context):
+            return "'\(field(context.codingPath))' is null; it should be \(kind(type))."
+        case .typeMismatch(let type, let context):
+            return context.codingPath.isEmpty ? "not a JSON object; each line is one event, like {\"at\": \"2026-04-16T09:30:00Z\", \"op\": \"sweep\"}."
+                : "'\(field(context.codingPath))' should be \(kind(type))."
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON; each line is one event, like {\"at\": \"2026-04-16T09:30:00Z\", \"op\": \"sweep\"}."
+                : "'\(field(context.codingPath))' is not valid."
+        @unknown default:
+            return "not a book event."
+        }
     }
 
     private func command(for e: Event, line: Int, file: String, ids: [String: String],
@@ -128,7 +184,7 @@ public struct BookReplay {
         case "block": return .block(try voucher(), reason: e.reason)
         case "unblock": return .unblock(try voucher(), reason: e.reason)
         case "refund": return .refund(try voucher(), reference: e.reference, reason: e.reason)
-        default: throw fail("unknown op '\(e.op)'.")
+        default: throw fail("unknown op '\(e.op)'.")  // checked before anything is applied
         }
     }
 }

@@ -43,10 +43,12 @@ enum GoodwillCLI {
         } catch let error as CLIError {
             switch error {
             case .usage(let message):
-                Output.write(tool.render(tool.usageError(message, for: invocation)), to: .standardError)
+                Output.standardError(tool.render(tool.usageError(message, for: invocation)))
                 return CommandLineTool.usageExitCode
             case .failure(let message):
                 return fail(message)
+            case .output(let error):
+                return fail("Could not write to standard output: \(error). Anything the command changed is stored all the same; check before running it again.")
             }
         } catch let error as LedgerError {
             return fail(error.description)
@@ -61,7 +63,7 @@ enum GoodwillCLI {
     }
 
     static func fail(_ message: String) -> Int32 {
-        Output.write("Error: \(message)\n", to: .standardError)
+        Output.standardError("Error: \(message)\n")
         return CommandLineTool.failureExitCode
     }
 }

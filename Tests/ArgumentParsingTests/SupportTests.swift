@@ -1,4 +1,5 @@
 @testable import ArgumentParsing
+import Foundation
 import Testing
 
 @Suite struct SupportTests {
@@ -50,5 +51,23 @@ import Testing
             "'t': only the last argument may repeat, not '<rest>'.",
             "'t': the subcommand 's' is declared twice.",
         ])
+    }
+
+    @Test func standardStream_writesEverything_andThrowsWhatTheSystemSaid() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+        let file = try #require(FileHandle(forWritingAtPath: url.path))
+        let text = String(repeating: "vouchers å ö\n", count: 50_000)
+        try StandardStream.write(text, toFileDescriptor: file.fileDescriptor)
+        try file.close()
+        #expect(try String(contentsOf: url, encoding: .utf8) == text)
+
+        #expect(throws: StreamWriteError(code: EBADF)) { try StandardStream.write("x", toFileDescriptor: -1) }
+        if let full = FileHandle(forWritingAtPath: "/dev/full") {
+            defer { try? full.close() }
+            #expect(throws: StreamWriteError(code: ENOSPC)) { try StandardStream.write("x", toFileDescriptor: full.fileDescriptor) }
+            #expect(StreamWriteError(code: ENOSPC).description == "No space left on device")
+        }
     }
 }

@@ -29,19 +29,21 @@ final class CLIRunner: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
+    /// `stdout`: where standard output goes instead of being captured (like /dev/full).
     @discardableResult
-    func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> CLIResult {
+    func run(_ arguments: [String], env extra: [String: String] = [:], stdout: FileHandle? = nil) throws -> CLIResult {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = arguments
         p.environment = environment.merging(extra) { _, new in new }
         p.currentDirectoryURL = folder
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out
+        p.standardOutput = stdout ?? out
         p.standardError = err
         try p.run()
+        if stdout != nil { try out.fileHandleForWriting.close() }
         // Read before waiting so a full pipe cannot stall the child.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let o = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))

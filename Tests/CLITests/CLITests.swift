@@ -105,6 +105,60 @@ struct CLIBadInputTests {
         try expectRefused(cli, ["reverse", "abc"], status: 64, saying: "The entry ID is a number")
     }
 
+    /// SQLite opens "" and ":memory:" (and a `file:` URI with mode=memory) as a database that is
+    /// gone when the process ends: a voucher "issued" there, or a key "created", exists nowhere.
+    @Test func aThrowawayDatabase_isRefused_beforeAnythingIsDoneOrPrinted() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        for db in ["", ":memory:", "file::memory:", "file:\(cli.folder.path)/uri.db?mode=memory"] {
+            try expectRefused(cli, ["issue", "--db", db, "--amount", "500", "--currency", "SEK"], status: 64, saying: "Give the path of the database file")
+            try expectRefused(cli, ["keys", "create", "--db=\(db)", "--role", "admin", "--name", "a"], status: 64, saying: "--db '\(db)'")
+        }
+        let env = try cli.run(["issue", "--amount", "500", "--currency", "SEK"], env: ["GOODWILL_DB": ":memory:"])
+        #expect(env.status == 64 && env.stdout.isEmpty)
+        #expect(env.stderr.contains("GOODWILL_DB=':memory:' would open a temporary database"), "\(env.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path).allSatisfy { $0.hasPrefix("goodwill.db") })
+    }
+
+    /// adjust takes a signed change, so its output shows the sign, and a sign it cannot read
+    /// unambiguously is refused with advice for signed amounts.
+    @Test func adjust_showsTheDirection_andRefusesAChangeWithAnUnclearSign() throws {
+        let cli = CLIRunner()
+        let code = try cli.issue()
+        let down = try cli.run(["adjust", code, "--amount", "-5", "--reason", "counted twice"])
+        #expect(down.status == 0 && down.stdout.hasPrefix("Adjusted -5.00 SEK on \(code)"), "\(down.stdout)")
+        let up = try cli.run(["adjust", code, "--amount", "7.50", "--reason", "missed a top-up"])
+        #expect(up.status == 0 && up.stdout.hasPrefix("Adjusted +7.50 SEK on \(code)"), "\(up.stdout)")
+        #expect(up.stdout.contains("Balance now 502.50 SEK"))
+        try expectRefused(cli, ["adjust", code, "--amount", "- 5", "--reason", "x"], status: 64, saying: "'- 5' has a space after the sign")
+        try expectRefused(cli, ["adjust", code, "--amount=--5", "--reason", "x"], status: 64, saying: "'--5' has more than one sign")
+        try expectRefused(cli, ["adjust", code, "--amount", "+-5", "--reason", "x"], status: 64, saying: "more than one sign")
+        try expectRefused(cli, ["adjust", code, "--amount", "abc", "--reason", "x"], status: 64, saying: "like -20, 50 or +99.50")
+        let twice = try cli.run(["adjust", code, "--amount=--5", "--reason", "x"])
+        #expect(!twice.stderr.contains("without the minus sign"))
+    }
+
+    /// A file that is not what the command reads is named as given, with what is wrong and what
+    /// to give instead: no "preset.json", no empty field, no NSCocoaErrorDomain.
+    @Test func theWrongFile_isNamed_andTheMessageSaysWhatToGive() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        let jurisdiction = try cli.run(["policy", "jurisdiction"]).stdout
+        let notes = cli.folder.appendingPathComponent("notes.txt").path
+        try "milk, bread\n".write(toFile: notes, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", notes], status: 1,
+                          saying: "Error: '\(notes)' is not a jurisdiction preset: it is not JSON. Give a shipped code (DE, DK, FI, GB, NO, SE, US, US-CA) or a preset file like Policies/jurisdictions/SE.json.")
+        let partial = cli.folder.appendingPathComponent("XX.json").path
+        try #"{"code": "XX"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", partial], status: 1, saying: "'\(partial)' is not a usable jurisdiction preset: name: missing. Give a shipped code")
+        #expect(try cli.run(["policy", "jurisdiction"]).stdout == jurisdiction)
+
+        try expectRefused(cli, ["import", "vouchers", cli.folder.path], status: 1,
+                          saying: "Error: '\(cli.folder.path)' is a folder, not a file. Give the file inside it, like \(cli.folder.path)/vouchers.csv.")
+        try expectRefused(cli, ["import", "vouchers", cli.folder.appendingPathComponent("none.csv").path], status: 1, saying: "none.csv' does not exist. Check the path.")
+        try expectRefused(cli, ["policy", "validate", cli.folder.path], status: 1, saying: "is a folder, not a file")
+    }
+
     @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
         let cli = CLIRunner()
         let notes = cli.folder.appendingPathComponent("notes.txt")

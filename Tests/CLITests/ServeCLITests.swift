@@ -17,8 +17,46 @@ import Testing
         #expect(list.stdout.contains("till-1") && !list.stdout.contains(object["secret"] as! String))
         #expect(try cli.run(["keys", "create", "--role", "admin", "--name", "till-1"]).status == 1)
         #expect(try cli.run(["keys", "create", "--role", "boss", "--name", "x"]).status == 64)
+        let other = try cli.run(["keys", "create", "--role", "auditor", "--name", "books"])
+        #expect(other.status == 0)
         #expect(try cli.run(["keys", "revoke", "till-1"]).status == 0)
-        #expect(try cli.run(["keys", "list"]).stdout.contains("Z"))  // the revocation instant
+        // The revoked key has its revocation instant (the clock GOODWILL_NOW sets); the other has none.
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(cli.run(["keys", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let revoked = try #require(keys.first { $0["name"] as? String == "till-1" })
+        #expect(revoked["revoked_at"] as? String == "2025-04-02T10:00:00Z")
+        let live = try #require(keys.first { $0["name"] as? String == "books" })
+        #expect(live["revoked_at"] == nil || live["revoked_at"] is NSNull)
+        // The table shows it in the REVOKED column of that row.
+        let rows = try cli.run(["keys", "list"]).stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.first?.last == "REVOKED")
+        #expect(rows.first { $0.first == "till-1" }?.count == 5 && rows.first { $0.first == "till-1" }?.last == "2025-04-02T10:00:00Z")
+        #expect(rows.first { $0.first == "books" }?.count == 4)
+    }
+
+    /// Standard output on a full disk: one line on stderr and exit 1, never a trap with a
+    /// backtrace; what the command did is kept, and a key whose secret went nowhere says to revoke it.
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full")))
+    func aFailedWriteToStdout_isReportedInOneLine_andWhatWasDoneIsKept() throws {
+        let cli = CLIRunner()
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        defer { try? full.close() }
+        let issued = try cli.run(["issue", "--amount", "5", "--currency", "SEK"], stdout: full)
+        #expect(issued.status == 1)
+        let lines = issued.stderr.split(separator: "\n").filter { !$0.hasPrefix("warning: the clock") }
+        #expect(lines == ["Error: Could not write to standard output: No space left on device. Anything the command changed is stored all the same; check before running it again."])
+        #expect((try cli.json(["list"])["vouchers"] as? [Any])?.count == 1)
+
+        let key = try cli.run(["keys", "create", "--role", "admin", "--name", "lost", "--json"], stdout: full)
+        #expect(key.status == 1)
+        #expect(key.stderr.contains("Created admin key 'lost', but its secret could not be shown"), "\(key.stderr)")
+        #expect(key.stderr.contains("revoke it with 'goodwill keys revoke lost' and create another"))
+        #expect(try cli.run(["keys", "list"]).stdout.contains("lost"))
+
+        for args in [["--help"], ["export", "vouchers"]] {
+            let r = try cli.run(args, stdout: full)
+            #expect(r.status == 1, "\(args)")
+            #expect(r.stderr.contains("No space left on device") && !r.stderr.contains("Fatal error"), "\(args): \(r.stderr)")
+        }
     }
 
     @Test func serveAnswers_tellsHowToMakeTheFirstKey_andStopsCleanlyOnSIGTERM() async throws {

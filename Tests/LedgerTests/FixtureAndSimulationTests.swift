@@ -37,6 +37,51 @@ struct FixtureBookTests {
         #expect(strictReport.candidate.extended < report.candidate.extended)
         #expect(try ledger.verify().headHash == before)
     }
+
+    /// A book is all or nothing: a malformed line, or one the ledger cannot apply, leaves the
+    /// database as it was, and the message names the line in plain words.
+    @Test func aBadLine_loadsNothing_andNamesTheLinePlainly() throws {
+        let shipped = try String(contentsOf: Repository.file("Fixtures/book/events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n")
+        let cases = [
+            (#"{"at": "2018-01-01T00:00:00Z", "op": "redeem", "ref": "v1", "amount": "100"}"#, "line 5: 'amount' should be a whole number."),
+            ("not json", "line 5: not valid JSON"),
+            (#"{"op": "sweep"}"#, "line 5: 'at' is missing"),
+            (#"{"at": "2018-01-01T00:00:00Z", "op": "sweeep"}"#, "line 5: unknown op 'sweeep'"),
+            (#"{"at": "2018-01-01T00:00:00Z", "op": "redeem", "ref": "v9", "amount": 100}"#, "line 5: refers to 'v9', which no earlier line issued."),
+        ]
+        for (bad, message) in cases {
+            let temp = TemporaryDatabase()
+            let book = URL(fileURLWithPath: temp.path + ".jsonl")
+            defer { try? FileManager.default.removeItem(at: book) }
+            try (shipped + "\n\n" + bad + "\n").write(to: book, atomically: true, encoding: .utf8)  // line 4 is blank
+            let clock = ManualClock(Date(timeIntervalSince1970: 0))
+            let ledger = try Ledger(path: temp.path, clock: clock, options: .init(durable: false))
+            do {
+                _ = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: book)
+                Issue.record("\(bad) was replayed")
+            } catch let error as LedgerError {
+                #expect(error.description.contains(book.lastPathComponent + " " + message), "\(error.description)")
+                #expect(!error.description.contains("codingPath") && !error.description.contains("debugDescription"), "\(error.description)")
+            }
+            #expect(try ledger.list(VoucherFilter()).vouchers.isEmpty, "\(bad) left vouchers behind")
+            #expect(try ledger.verify().entries == 0)
+        }
+    }
+
+    /// A book issues all of its vouchers afresh, so one already loaded is refused, changing nothing.
+    @Test func aBookLoadedAlready_isRefused() throws {
+        let temp = TemporaryDatabase()
+        let book = URL(fileURLWithPath: temp.path + ".jsonl")
+        defer { try? FileManager.default.removeItem(at: book) }
+        try String(contentsOf: Repository.file("Fixtures/book/events.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n").write(to: book, atomically: true, encoding: .utf8)
+        let clock = ManualClock(Date(timeIntervalSince1970: 0))
+        let ledger = try Ledger(path: temp.path, clock: clock, options: .init(durable: false))
+        #expect(try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: book).vouchers == 2)
+        #expect(throws: LedgerError.self) { try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: book) }
+        #expect(try ledger.list(VoucherFilter()).vouchers.count == 2)
+    }
 }
 
 struct EmbeddedPolicyTests {

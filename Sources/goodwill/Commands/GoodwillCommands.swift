@@ -66,12 +66,12 @@ enum GoodwillCommands {
                                                  actor: c.actor, idempotencyKey: c.value("idempotency-key"))
         let granted = receipt.decision?.applied != nil
         if c.json {
-            c.print(try Output.json(receipt))
+            try c.print(try Output.json(receipt))
         } else {
             var text = receipt.decision.map(Render.decision) ?? ""
             text += granted ? "\nExtended: \(receipt.voucher.code) is now valid through \(receipt.voucher.lastValidDay ?? "?")."
                             : "\nNot extended: nothing was changed. The decision is recorded."
-            c.print(text)
+            try c.print(text)
         }
         return granted ? 0 : 1
     }
@@ -83,7 +83,8 @@ enum GoodwillCommands {
         return 0
     }
 
-    static func readFile(_ path: String) throws -> Data {
+    static func readFile(_ path: String, example: String = "policy.json") throws -> Data {
+        try Parse.inputFile(path, example: example)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError.failure("Cannot read '\(path)'. Check the path.")
         }
@@ -140,7 +141,7 @@ enum GoodwillCommands {
         let ledger = try c.openLedger()
         if let arg = c.argument("code") {
             let preset = FileManager.default.fileExists(atPath: arg)
-                ? try ledger.setJurisdiction(data: try readFile(arg), actor: c.actor)
+                ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)
                 : try ledger.setJurisdiction(code: arg, actor: c.actor)
             try c.emit(preset, text: "Jurisdiction set to \(preset.code) (\(preset.name)). New vouchers are checked against its rules.")
             return 0
@@ -150,11 +151,31 @@ enum GoodwillCommands {
         return 0
     }
 
+    /// A preset file's bytes, checked here so a problem names the file given and says what a
+    /// preset is (the ledger knows the bytes only).
+    static func presetFile(_ path: String) throws -> Data {
+        let data = try readFile(path, example: "SE.json")
+        let advice = "Give a shipped code (\(EmbeddedPolicies.jurisdictions.keys.sorted().joined(separator: ", "))) or a preset file like Policies/jurisdictions/SE.json."
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw CLIError.failure("'\(path)' is not a jurisdiction preset: it is not JSON. \(advice)")
+        }
+        do { _ = try JurisdictionPreset.load(data: data, fileName: URL(fileURLWithPath: path).lastPathComponent) } catch {
+            // A problem with the whole document has no field name before its colon.
+            let problem = error.problem.hasPrefix(": ") ? "it should be one JSON object" : error.problem
+            throw CLIError.failure("'\(path)' is not a usable jurisdiction preset: \(problem.hasSuffix(".") ? String(problem.dropLast()) : problem). \(advice)")
+        }
+        return data
+    }
+
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {
         let path = c.argument("file") ?? Fixtures.bookPath()
         let clock = ManualClock(Date(timeIntervalSince1970: 0))
-        let ledger = try Ledger(path: c.databasePath, clock: clock, options: .init(durable: false))
-        let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path))
+        let databasePath = try c.databasePath
+        let ledger = try Ledger(path: databasePath, clock: clock, options: .init(durable: false))
+        let summary: BookReplay.Summary
+        do { summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path)) } catch let error as LedgerError {
+            throw CLIError.failure("\(error.description) Nothing was loaded into \(databasePath).")
+        }
         let refused = summary.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         try c.emit(summary, text: "Replayed \(summary.events) events from \(path): \(summary.vouchers) vouchers, \(summary.applied) changes applied"
             + (refused.isEmpty ? "." : "; refused as in life: \(refused)."))

@@ -32,12 +32,15 @@ enum KeyCommands {
     static func create(_ c: CLIContext) throws -> Int32 {
         guard let role = Role(rawValue: try c.required("role")) else { throw CLIError.usage("Unknown role.") }
         let (ledger, keys) = try store(c)
+        let key: NewAPIKey
+        do { key = try keys.create(name: try c.required("name"), role: role, now: ledger.clock.now()) } catch let e as APIKeyError {
+            throw CLIError.failure(e.description)
+        }
         do {
-            let key = try keys.create(name: try c.required("name"), role: role, now: ledger.clock.now())
             if c.json {
-                c.print(try Output.json(key))
+                try c.print(try Output.json(key))
             } else {
-                c.print("""
+                try c.print("""
                     Created \(key.role.rawValue) key '\(key.name)'. Its secret, shown only this once:
 
                       \(key.secret)
@@ -46,8 +49,10 @@ enum KeyCommands {
                     """)
             }
             return 0
-        } catch let e as APIKeyError {
-            throw CLIError.failure(e.description)
+        } catch CLIError.output(let error) {
+            // The key exists and only its hash is kept: a secret nobody saw must not stay valid.
+            throw CLIError.failure("Created \(key.role.rawValue) key '\(key.name)', but its secret could not be shown (writing to standard output failed: \(error)). "
+                + "Only its hash is stored, so revoke it with 'goodwill keys revoke \(key.name)' and create another.")
         }
     }
 

@@ -77,9 +77,10 @@ enum LedgerCommands {
     // MARK: Handlers
 
     static func initialize(_ c: CLIContext) throws -> Int32 {
-        let existed = FileManager.default.fileExists(atPath: c.databasePath)
+        let path = try c.databasePath
+        let existed = FileManager.default.fileExists(atPath: path)
         let ledger = try c.openLedger()
-        try c.emit(["database": c.databasePath, "created": existed ? "false" : "true"],
+        try c.emit(["database": path, "created": existed ? "false" : "true"],
                    text: existed ? "The Goodwill database at \(ledger.db.path) is ready (schema up to date)."
                                  : "Created a Goodwill database at \(ledger.db.path).")
         return 0
@@ -174,7 +175,7 @@ enum LedgerCommands {
         let ref = VoucherReference(try c.required("code"))
         let currency = try ledger.resolve(ref).value.currency
         let amount = try Parse.signedMoney(try c.required("amount"), currency: currency, option: "--amount")
-        return try perform(c, .adjust(ref, amount: amount, reason: try c.required("reason")), verb: "Adjusted", ledger: ledger)
+        return try perform(c, .adjust(ref, amount: amount, reason: try c.required("reason")), verb: "Adjusted", signed: true, ledger: ledger)
     }
 
     static func refund(_ c: CLIContext) throws -> Int32 {
@@ -182,9 +183,9 @@ enum LedgerCommands {
                     verb: "Refunded")
     }
 
-    static func perform(_ c: CLIContext, _ command: LedgerCommand, verb: String, ledger: Ledger? = nil) throws -> Int32 {
+    static func perform(_ c: CLIContext, _ command: LedgerCommand, verb: String, signed: Bool = false, ledger: Ledger? = nil) throws -> Int32 {
         let receipt = try (ledger ?? c.openLedger()).perform(command, actor: c.actor, idempotencyKey: c.value("idempotency-key"))
-        try c.emit(receipt, text: Render.receipt(receipt, verb: verb))
+        try c.emit(receipt, text: Render.receipt(receipt, verb: verb, signed: signed))
         return 0
     }
 
@@ -204,11 +205,11 @@ enum LedgerCommands {
     static func verify(_ c: CLIContext) throws -> Int32 {
         let report = try c.openLedger().verify()
         if c.json {
-            c.print(try Output.json(report))
+            try c.print(try Output.json(report))
         } else if report.ok {
-            c.print("OK: \(report.vouchers) vouchers and \(report.entries) entries verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
+            try c.print("OK: \(report.vouchers) vouchers and \(report.entries) entries verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
         } else {
-            c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") discrepanc\(report.discrepancies.count == 1 ? "y" : "ies") in \(report.vouchers) vouchers and \(report.entries) entries.\nFirst: \(report.discrepancies[0])"
+            try c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") discrepanc\(report.discrepancies.count == 1 ? "y" : "ies") in \(report.vouchers) vouchers and \(report.entries) entries.\nFirst: \(report.discrepancies[0])"
                 + (report.discrepancies.count > 1 ? "\n" + report.discrepancies.dropFirst().prefix(9).map { "  " + $0 }.joined(separator: "\n") : ""))
         }
         return report.ok ? 0 : 1

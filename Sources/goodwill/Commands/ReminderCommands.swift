@@ -74,8 +74,9 @@ enum ReminderCommands {
         let configuration = ChannelConfiguration(channel: c.value("channel"), maildir: c.value("maildir"), sendmail: c.value("sendmail"),
                                                  webhookURL: c.value("webhook-url"), webhookSecret: c.value("webhook-secret"))
             .withFallbacks(from: c.environment)
+        let databasePath = try c.databasePath
         let channel: any DeliveryChannel
-        do { channel = try configuration.makeChannel(databasePath: c.databasePath) } catch { throw CLIError.usage(error.description) }
+        do { channel = try configuration.makeChannel(databasePath: databasePath) } catch { throw CLIError.usage(error.description) }
         let service = try service(c)
         if c.flag("enable-webhook"), let endpoint = channel.endpoint { try service.enableEndpoint(endpoint) }
         let report = try service.run(channel: channel, dryRun: c.flag("dry-run"))

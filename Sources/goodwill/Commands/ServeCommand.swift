@@ -32,7 +32,7 @@ enum ServeCommand {
         let policies = c.value("policies") ?? ProgramFiles.find("Policies").flatMap { dir in
             FileManager.default.fileExists(atPath: dir + "/default.json") ? dir : nil
         }
-        var path = c.databasePath
+        var path = try c.databasePath
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)
@@ -61,18 +61,18 @@ enum ServeCommand {
         let reminders = ReminderLoop(databasePath: path, clock: c.clock, catalog: catalog, channel: channel, log: !quiet)
         reminders.start()
         let address = host.contains(":") ? "[\(host)]" : host
-        c.print("Goodwill is serving http://\(address):\(server.port ?? port) (database \(path)). Stop it with Ctrl-C.")
+        try c.print("Goodwill is serving http://\(address):\(server.port ?? port) (database \(path)). Stop it with Ctrl-C.")
         if let key = demoKey {
-            c.print("""
+            try c.print("""
                 Demo admin key (shown once): \(key.secret)
                 Try: curl -s 'http://\(address):\(server.port ?? port)/v1/vouchers?limit=2' -H 'Authorization: Bearer \(key.secret)'
                 """)
         } else if try api.activeKeyCount() == 0 {
-            Output.write("""
+            Output.standardError("""
                 No API keys yet, so every /v1 request will get 401. Create the first admin key with:
                   goodwill keys create --role admin --name admin --db \(path)
 
-                """, to: .standardError)
+                """)
         }
         let stopped = DispatchSemaphore(value: 0)
         let handlers = HTTPServer.installSignalHandlers { _ in
@@ -86,7 +86,7 @@ enum ServeCommand {
         stopped.wait()
         handlers.cancel()
         let stats = api.commitStatistics
-        Output.write("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n", to: .standardError)
+        Output.standardError("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n")
         return 0
     }
 
@@ -108,7 +108,7 @@ enum ServeCommand {
         let book = Fixtures.bookPath()
         let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: book))
         let key = try APIKeyStore(ledger.db).create(name: "demo-admin", role: .admin, now: c.clock.now())
-        Output.write("Demo: loaded \(summary.vouchers) vouchers from \(book) into \(path).\n", to: .standardError)
+        Output.standardError("Demo: loaded \(summary.vouchers) vouchers from \(book) into \(path).\n")
         return (path, key)
     }
 }

@@ -165,13 +165,13 @@ enum SupportCommands {
         let report = try service(c).report(name, days: days)
         let format = c.json ? "json" : (c.value("format") ?? "table")
         switch format {
-        case "json": c.print(try Output.json(report))
-        case "csv": c.print(CSV.document(report.table.header, report.table.rows))
+        case "json": try c.print(try Output.json(report))
+        case "csv": try c.print(CSV.document(report.table.header, report.table.rows))
         default:
             let t = report.table
             var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))
             if !t.footer.isEmpty { text += "\n\n" + t.footer.joined(separator: "\n") }
-            c.print(text)
+            try c.print(text)
         }
         if let r = report as? ReconciliationReport, !r.balanced { return 1 }
         return 0

@@ -32,6 +32,9 @@ enum TransferCommands {
         let rejectsPath = c.value("rejects")
         if rejectsPath != nil && !skip { throw CLIError.usage("--rejects goes with --skip-invalid (without it, a bad row stops the whole import).") }
         let file = try c.required("file")
+        try Parse.inputFile(file, example: "vouchers.csv")
+        // The import commits before the rejects are written: a place they cannot go must stop it first.
+        if let rejectsPath { try checkWritable(rejectsPath) }
         let result = try SupportCommands.service(c).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
         if let rejectsPath, !result.rejected.isEmpty {
             let header = try CSVHeader.read(file)
@@ -40,11 +43,11 @@ enum TransferCommands {
             }
         }
         if c.json {
-            c.print(try Output.json(result))
+            try c.print(try Output.json(result))
         } else {
             var lines: [String] = []
             if !result.committed {
-                Output.write(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined(), to: .standardError)
+                Output.standardError(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined())
                 return GoodwillCLI.fail(SupportError.importRejected(rows: result.rejected.count, firstLine: result.rejected.first?.line ?? 0).description)
             }
             lines.append("Imported \(result.imported) of \(result.rows) vouchers from \(file); \(result.holdersCreated) new holders.")
@@ -54,21 +57,36 @@ enum TransferCommands {
                 lines += result.rejected.prefix(20).map { "  line \($0.line): \($0.reason)" }
                 if result.rejected.count > 20 { lines.append("  …") }
             }
-            c.print(lines.joined(separator: "\n"))
+            try c.print(lines.joined(separator: "\n"))
         }
         return result.committed ? 0 : 1
     }
 
+    /// `--rejects` names a file that can be written: not a folder, in a folder that exists and
+    /// takes new files (the file is written whole beside itself, then renamed into place).
+    static func checkWritable(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError.usage("--rejects '\(path)' is a folder. Name a file to write the rejected rows to, like rejects.csv. Nothing was imported.")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CLIError.usage("--rejects '\(path)': the folder '\(folder)' does not exist. Create it, or name a file in a folder that exists. Nothing was imported.")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw CLIError.usage("--rejects '\(path)': cannot write in '\(folder)' (\(String(cString: strerror(errno)))). Name a file in a folder you can write to. Nothing was imported.")
+        }
+    }
+
     static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
         let format = ExportFormat(rawValue: c.json ? "jsonl" : (c.value("format") ?? "csv")) ?? .csv
-        var buffer = Data()
+        var buffer = ""
         buffer.reserveCapacity(1 << 16)
-        let out = FileHandle.standardOutput
         try SupportCommands.service(c).export(table, format: format) { text in
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count >= 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            buffer += text
+            if buffer.utf8.count >= 1 << 16 { try Output.standardOutput(buffer); buffer.removeAll(keepingCapacity: true) }
         }
-        out.write(buffer)
+        try Output.standardOutput(buffer)
         return 0
     }
 }

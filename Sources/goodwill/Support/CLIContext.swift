@@ -8,6 +8,8 @@ import Store
 enum CLIError: Error {
     case usage(String)
     case failure(String)
+    /// Standard output could not be written (a full disk, a closed pipe); exit 1.
+    case output(StreamWriteError)
 }
 
 /// What every command handler gets: the parsed line, where the database is, the clock, and
@@ -20,9 +22,27 @@ struct CLIContext {
 
     var json: Bool { invocation.flag("json") }
 
-    /// `--db`, else `GOODWILL_DB`, else `./goodwill.db`.
+    /// `--db`, else `GOODWILL_DB`, else `./goodwill.db`. A name SQLite would open as a throwaway
+    /// database (empty, `:memory:`, a `file:` URI that may say `mode=memory`) is refused: every
+    /// command would seem to work and nothing would be kept.
     var databasePath: String {
-        invocation.value("db") ?? environment["GOODWILL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "goodwill.db"
+        get throws {
+            let (path, source): (String, String)
+            if let given = invocation.value("db") {
+                (path, source) = (given, "--db '\(given)'")
+            } else if let set = environment["GOODWILL_DB"], !set.isEmpty {
+                (path, source) = (set, "GOODWILL_DB='\(set)'")
+            } else {
+                return "goodwill.db"
+            }
+            if path.isEmpty || path == ":memory:" {
+                throw CLIError.usage("\(source) would open a temporary database that SQLite deletes when the command ends, so nothing would be kept. Give the path of the database file, like ./goodwill.db.")
+            }
+            if path.hasPrefix("file:") {
+                throw CLIError.usage("\(source) is an SQLite URI, which can open a database kept only in memory; Goodwill takes a plain path. Give the path of the database file, like ./goodwill.db.")
+            }
+            return path
+        }
     }
 
     /// Who the ledger records as actor for commands run from a shell.
@@ -30,7 +50,7 @@ struct CLIContext {
 
     func openLedger() throws -> Ledger {
         let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
-        return try Ledger(path: databasePath, clock: clock, options: .init(durable: durable))
+        return try Ledger(path: try databasePath, clock: clock, options: .init(durable: durable))
     }
 
     func value(_ name: String) -> String? { invocation.value(name) }
@@ -43,20 +63,24 @@ struct CLIContext {
         throw CLIError.usage("Missing expected argument '\(name)'")
     }
 
-    func print(_ text: String) { Output.write(text.hasSuffix("\n") ? text : text + "\n", to: .standardOutput) }
+    func print(_ text: String) throws(CLIError) { try Output.standardOutput(text.hasSuffix("\n") ? text : text + "\n") }
 
     /// Prints `value` as JSON with `--json`, otherwise the human text.
     func emit<T: Encodable>(_ value: T, text: @autoclosure () -> String) throws {
-        if json { print(try Output.json(value)) } else { print(text()) }
+        if json { try print(try Output.json(value)) } else { try print(text()) }
     }
 }
 
 enum Output {
-    enum Stream { case standardOutput, standardError }
+    /// A failed write throws `CLIError.output`: the command fails (exit 1) saying so, rather
+    /// than trapping after its change is committed.
+    static func standardOutput(_ text: String) throws(CLIError) {
+        do { try StandardStream.output.write(text) } catch { throw CLIError.output(error) }
+    }
 
-    static func write(_ text: String, to stream: Stream) {
-        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
-        handle.write(Data(text.utf8))
+    /// A failed write to standard error has nowhere to be reported, so it is dropped.
+    static func standardError(_ text: String) {
+        try? StandardStream.error.write(text)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

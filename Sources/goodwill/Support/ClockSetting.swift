@@ -9,7 +9,7 @@ enum ClockSetting {
         guard let date = RFC3339.parse(text) else {
             throw CLIError.usage("GOODWILL_NOW='\(text)' is not an RFC 3339 time. Use a form like 2026-04-16T09:30:00Z, or unset it.")
         }
-        Output.write("warning: the clock is overridden by GOODWILL_NOW=\(text); this is for demos and tests only.\n", to: .standardError)
+        Output.standardError("warning: the clock is overridden by GOODWILL_NOW=\(text); this is for demos and tests only.\n")
         // A one-shot command sees one instant; a server starts there and keeps running.
         return running ? OffsetClock(startingAt: date) : ManualClock(date)
     }

@@ -22,12 +22,15 @@ enum Render {
         ])
     }
 
-    static func receipt(_ r: LedgerReceipt, verb: String) -> String {
+    /// `signed`: the verb does not say the direction ("Adjusted"), so the amount carries its sign.
+    static func receipt(_ r: LedgerReceipt, verb: String, signed: Bool = false) -> String {
         var lines: [String] = []
         if r.replayed { lines.append("(Already done: this is the result of the first request with this idempotency key.)") }
         if let e = r.entry {
-            // The verb says the direction; the amount is shown without a sign.
-            let amount = e.amount.minorUnits == 0 ? "" : " \(money(Money(minorUnits: e.amount.minorUnits == .min ? .max : abs(e.amount.minorUnits), currency: e.amount.currency)))"
+            // Otherwise the verb says the direction and the amount is shown without a sign.
+            let amount = e.amount.minorUnits == 0 ? ""
+                : signed ? " \(e.amount.minorUnits > 0 ? "+" : "")\(money(e.amount))"
+                : " \(money(Money(minorUnits: e.amount.minorUnits == .min ? .max : abs(e.amount.minorUnits), currency: e.amount.currency)))"
             lines.append("\(verb)\(amount) on \(r.voucher.code) — entry \(e.id).")
         }
         lines.append("Balance now \(money(r.voucher.balance)); status \(r.voucher.status.rawValue).")
