@@ -15,6 +15,28 @@ import Testing
         return f
     }
 
+    /// Blocked across its reminder's step and unblocked with the same expiry, a voucher still gets
+    /// that reminder: the one dropped while it was blocked is put back in line, once.
+    @Test func aReminderDroppedWhileBlocked_goesOutOnceItIsUnblocked() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        try f.service.sweep()
+        #expect(try f.rows().map(\.status) == [.pending])
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "lost card"), actor: "support")
+        #expect(try f.service.sweep().cancelled == 1)
+        #expect(try f.rows().map(\.status) == [.cancelled])
+        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found"), actor: "support")
+        let again = try f.service.sweep()
+        #expect(again.enqueued.count == 1)
+        #expect(try f.rows().map(\.status) == [.pending])
+        #expect(try f.service.sweep().enqueued.isEmpty)
+        let channel = RecordingChannel()
+        try f.service.run(channel: channel)
+        #expect(channel.deliveries.count == 1)
+        #expect(try f.rows().map(\.status) == [.sent])
+    }
+
     @Test func sweepingTwice_enqueuesNothingTwice() throws {
         let f = try fixtureWithDueReminders()
         #expect(try f.service.sweep().enqueued.count == 5)

@@ -22,12 +22,17 @@ struct OutboxStore {
             channel: r.optionalText(15), sentAt: r.optionalInt64(16).map(Date.init(unixMilliseconds:)), lastError: r.optionalText(17))
     }
 
-    /// Inserts unless the same message exists; the UNIQUE constraints decide. True when inserted.
+    /// Inserts unless the same message exists; the UNIQUE constraints decide. One dropped while its
+    /// voucher was not active (`cancelStale`) is put back in line instead. True when inserted or put back.
     func insertIfAbsent(_ m: PlannedMessage, now: Date) throws -> Bool {
         try db.run("""
             INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role,
                 send_zone, due_at, created_at, status, attempts, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+            ON CONFLICT (voucher_id, kind, days_before, expires_at, entry_id) DO UPDATE SET
+                status = 'pending', attempts = 0, due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at,
+                send_zone = excluded.send_zone, lease_until = NULL, last_error = NULL
+                WHERE reminder_outbox.status = 'cancelled' AND reminder_outbox.last_error LIKE 'dropped:%'
             ON CONFLICT DO NOTHING
             """, [
             .text(m.messageID), .text(m.voucherID.rawValue), .text(m.kind.rawValue), .integer(Int64(m.daysBefore)),

@@ -58,7 +58,9 @@ struct ReminderSweep {
     // MARK: Expiry reminders
 
     /// One index range per cadence step: active vouchers ending within the step (plus slack for
-    /// zones), that have no reminder yet for this step or a later one at their current expiry.
+    /// zones), that have no reminder yet for this step or a later one at their current expiry. A
+    /// reminder dropped while the voucher was not active (blocked, used up) does not count: once
+    /// it is active again with the same expiry, the step is due again (`insertIfAbsent` revives it).
     mutating func dueReminders(now: Date) throws -> [PlannedMessage] {
         var out: [PlannedMessage] = []
         let nowMs = now.unixMilliseconds
@@ -72,7 +74,8 @@ struct ReminderSweep {
                   AND h.email IS NOT NULL AND h.erased_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = h.id)
                   AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'expiry_reminder'
-                                  AND o.days_before <= ? AND o.expires_at = v.expires_at)
+                                  AND o.days_before <= ? AND o.expires_at = v.expires_at
+                                  AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
                 """, [.integer(nowMs), .integer(upper), .integer(Int64(days))]) { r in
                 guard let day = LocalDate(iso: r.text(4)) else { return }
                 candidates.append((VoucherID(rawValue: r.text(0)), r.text(1), r.text(2), Date(unixMilliseconds: r.int64(3)),
@@ -120,7 +123,7 @@ struct ReminderSweep {
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = pu.id)
               AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice'
-                              AND o.expires_at = v.expires_at)
+                              AND o.expires_at = v.expires_at AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
             """, [.integer(now.unixMilliseconds)]) { r in
             guard let day = LocalDate(iso: r.text(3)) else { return }
             candidates.append((VoucherID(rawValue: r.text(0)), r.text(1), r.text(2),
