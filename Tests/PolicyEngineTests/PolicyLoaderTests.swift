@@ -97,6 +97,27 @@ import Testing
         #expect(!unknown.description.contains("tags"), "\(unknown.description)")
     }
 
+    /// A misspelt kind or currency would make its rule silently never hold: refused at load.
+    @Test(arguments: [
+        (#"{"fact": "voucher_kind", "equals": "value"}"#, #""value" is not a voucher_kind; expected one of gift_card, experience"#),
+        (#"{"fact": "voucher_kind", "one_of": ["experience", "gift card"]}"#, #""gift card" is not a voucher_kind; expected one of gift_card, experience"#),
+        (#"{"fact": "currency", "equals": "SKR"}"#, #""SKR" is not a currency; expected a value such as "#),
+    ])
+    func aValueOutsideAClosedSet_isRefused(condition: String, message: String) throws {
+        func policy(_ condition: String) -> Data {
+            Data("""
+            {"id": "kinds", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}},
+             "rules": [{"name": "gift cards", "conditions": [\(condition)], "outcome": {"kind": "grant", "until": "2026-08-31"}}]}
+            """.utf8)
+        }
+        let error = #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(data: policy(condition), fileName: "k.json", hasher: fakeHasher) }
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
+        // The right values load.
+        _ = try PolicyLoader.load(data: policy(#"{"fact": "voucher_kind", "one_of": ["experience", "gift_card"]}"#), fileName: "k.json", hasher: fakeHasher)
+        _ = try PolicyLoader.load(data: policy(#"{"fact": "currency", "equals": "SEK"}"#), fileName: "k.json", hasher: fakeHasher)
+    }
+
     @Test func badJSON_isRefusedWithLineAndColumn() throws {
         let error = #expect(throws: PolicyLoadError.self) {
             try PolicyLoader.load(data: Data("{\n  \"id\": \"x\",\n  \"version\": }".utf8), fileName: "x.json", hasher: fakeHasher)

@@ -1,3 +1,5 @@
+import GoodwillCore
+
 /// The one table of facts a policy may name: JSON name, type, and how to read it.
 /// "Unknown fact" and "wrong type" are both checked against this table at load.
 public struct Fact: Sendable {
@@ -35,8 +37,10 @@ public struct Fact: Sendable {
              meaning: "vouchers the holder has bought", allowedValues: nil) { .integer(Int64($0.vouchersBought)) },
         Fact(name: "has_open_support_case", type: .boolean,
              meaning: "the holder has an open support case", allowedValues: nil) { .bool($0.hasOpenSupportCase) },
+        // Closed sets: a misspelt value ("value" for "gift_card") would make its rule silently never hold.
         Fact(name: "voucher_kind", type: .string,
-             meaning: "the voucher's kind (experience, value, …)", allowedValues: nil) { .string($0.voucherKind) },
+             meaning: "the voucher's kind (gift_card or experience)",
+             allowedValues: VoucherKind.allCases.map(\.rawValue)) { .string($0.voucherKind) },
         Fact(name: "tags", type: .stringList,
              meaning: "the voucher's tags", allowedValues: nil) { .strings($0.tags) },
         Fact(name: "requester", type: .string,
@@ -44,7 +48,8 @@ public struct Fact: Sendable {
         Fact(name: "jurisdiction", type: .string,
              meaning: "the issuing jurisdiction code (SE, US-CA, …)", allowedValues: nil) { .string($0.jurisdiction) },
         Fact(name: "currency", type: .string,
-             meaning: "ISO 4217 currency of the voucher", allowedValues: nil) { .string($0.currency) },
+             meaning: "ISO 4217 currency of the voucher",
+             allowedValues: Currency.allKnown.map(\.code)) { .string($0.currency) },
         Fact(name: "goodwill_this_month_count", type: .integer,
              meaning: "goodwill extensions granted this month",
              allowedValues: nil) { .integer(Int64($0.goodwillThisMonthCount)) },

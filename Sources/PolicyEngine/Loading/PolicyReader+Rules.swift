@@ -126,7 +126,9 @@ extension PolicyReader {
             throw error(.wrongType, field, "expected text in quotes, found \(value.kindDescription)")
         }
         if let allowed = fact.allowedValues, !allowed.contains(text) {
-            throw error(.invalidValue, field, "\"\(text)\" is not a \(fact.name); expected one of \(allowed.joined(separator: ", "))")
+            // A long closed set (currencies) is not listed whole.
+            let expected = allowed.count <= 10 ? "one of \(allowed.joined(separator: ", "))" : "a value such as \(allowed.prefix(3).joined(separator: ", ")) (\(allowed.count) are known)"
+            throw error(.invalidValue, field, "\"\(text)\" is not a \(fact.name); expected \(expected)")
         }
         return text
     }
