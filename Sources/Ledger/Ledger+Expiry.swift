@@ -7,7 +7,12 @@ public struct ExpirySweepResult: Sendable, Codable, Equatable {
     public var expired: [String]
     /// Extended by the policy's goodwill at expiry instead of expiring.
     public var extended: [String]
-    public init(expired: [String] = [], extended: [String] = []) { self.expired = expired; self.extended = extended }
+    /// Of `expired`: those whose goodwill a policy limit turned into a referral, so a person
+    /// should look at them (the decision is on the voucher, and the `expired` entry names it).
+    public var referred: [String]
+    public init(expired: [String] = [], extended: [String] = [], referred: [String] = []) {
+        self.expired = expired; self.extended = extended; self.referred = referred
+    }
 }
 
 extension Ledger {
@@ -22,10 +27,12 @@ extension Ledger {
             let done: Int = try db.writeTransaction {
                 let due = try store.activeVouchersExpired(before: now, limit: batchSize)
                 for v in due {
-                    if try expireOrExtend(v, now: now) {
-                        result.expired.append(v.id.rawValue)
-                    } else {
+                    switch try expireOrExtend(v, now: now) {
+                    case .extended:
                         result.extended.append(v.id.rawValue)
+                    case .expired(let referred):
+                        result.expired.append(v.id.rawValue)
+                        if referred { result.referred.append(v.id.rawValue) }
                     }
                 }
                 return due.count

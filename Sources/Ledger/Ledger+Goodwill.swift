@@ -152,7 +152,9 @@ extension Ledger {
     /// the grant into a referral (or a denial), the voucher expires and that decision is recorded,
     /// and the `expired` entry points at it: a person was meant to decide, so support must be able
     /// to find it. When no rule matched, the sweep does nothing but expire (Policies/README.md).
-    func expireOrExtend(_ v: Voucher, now: Date) throws -> Bool {
+    enum ExpiryOutcome { case extended, expired(referred: Bool) }
+
+    func expireOrExtend(_ v: Voucher, now: Date) throws -> ExpiryOutcome {
         let ctx = OperationContext(actor: "system", idempotencyKey: nil, now: now)
         var stopped: (id: Int64, breach: LimitBreach, outcome: String)?
         if let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .system, now: now) {
@@ -160,7 +162,7 @@ extension Ledger {
             if case .grant(let days, let day, _) = d.outcome {
                 _ = try applyExtension(v, decision: d, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
                                        reason: "goodwill at expiry", ctx)
-                return false
+                return .extended
             }
             if let breach = d.limitApplied {
                 let id = try record(d, voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
@@ -176,6 +178,6 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: now, actor: "system",
             reason: reason, statusAfter: .expired, decisionID: stopped?.id), to: v)
-        return true
+        return .expired(referred: stopped?.outcome == "referred to a person")
     }
 }

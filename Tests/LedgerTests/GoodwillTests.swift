@@ -124,6 +124,7 @@ struct ExtensionRequestTests {
         #expect(result.expired.count == 1)
         let expiredID = try #require(result.expired.first)
         #expect([fits.id, over.id].contains(expiredID))
+        #expect(result.referred == [expiredID], "the sweep's result names it for a person")
         let decisions = try PolicyStore(f.ledger.db).decisions(of: VoucherID(rawValue: expiredID))
         #expect(decisions.count == 1)
         let referral = try #require(decisions.first)

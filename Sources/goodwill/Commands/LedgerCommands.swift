@@ -197,8 +197,16 @@ enum LedgerCommands {
 
     static func expireSweep(_ c: CLIContext) throws -> Int32 {
         let result = try c.openLedger().sweepExpired()
-        try c.emit(result, text: result.expired.isEmpty ? "No voucher has newly expired."
-                   : "Recorded \(result.expired.count) expired voucher\(result.expired.count == 1 ? "" : "s"): " + result.expired.joined(separator: ", "))
+        var text = result.expired.isEmpty ? "No voucher has newly expired."
+            : "Recorded \(result.expired.count) expired voucher\(result.expired.count == 1 ? "" : "s"): " + result.expired.joined(separator: ", ")
+        if !result.extended.isEmpty {
+            text += "\nExtended by goodwill at expiry: " + result.extended.joined(separator: ", ")
+        }
+        if !result.referred.isEmpty {
+            text += "\nReferred to a person (a policy limit stopped their goodwill; 'goodwill entries ID' names the decision): "
+                + result.referred.joined(separator: ", ")
+        }
+        try c.emit(result, text: text)
         return 0
     }
 
