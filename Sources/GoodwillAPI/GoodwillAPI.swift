@@ -162,7 +162,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
 
     /// A request the HTTP layer refused before routing (malformed, too large, too slow): problem+json
     /// like every other error, counted under the route "refused" and logged with its own request id.
-    public func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse {
+    public func refusal(for error: HTTPParseError) -> HTTPResponse {
         let code = switch error.status.code {
         case 408: "request-timeout"
         case 413: "body-too-large"

@@ -144,7 +144,7 @@ extension EventLoop {
         }
         if connection.inflight.isEmpty && !connection.closeAfterWrite {
             if let failure = connection.failure {
-                encoder.encode(shared.responder.refusal(for: failure, remoteAddress: connection.remoteAddress), omitBody: false, close: true,
+                encoder.encode(shared.responder.refusal(for: failure), omitBody: false, close: true,
                                announceKeepAlive: false, into: &connection.writeBuffer)
                 connection.closeAfterWrite = true
             } else if connection.stopReading || draining {

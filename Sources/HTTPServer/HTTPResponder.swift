@@ -10,11 +10,11 @@ public protocol HTTPResponder: Sendable {
     /// large, too slow, an unknown method or version: 400, 408, 413, 414, 431, 501, 505); the
     /// connection closes after it. Called on the event loop, so it must be quick. The default is
     /// a short text/plain answer; an API gives its own error format (and logs it) here.
-    func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse
+    func refusal(for error: HTTPParseError) -> HTTPResponse
 }
 
 extension HTTPResponder {
-    public func refusal(for error: HTTPParseError, remoteAddress: String) -> HTTPResponse {
+    public func refusal(for error: HTTPParseError) -> HTTPResponse {
         HTTPResponseEncoder.response(for: error)
     }
 }
