@@ -72,7 +72,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         try ledger.db.execute("PRAGMA journal_size_limit = \(walLimit)")
         // The WAL as SQLite names it: the database path as given may be a symbolic link or a URI.
         let walPath = ledger.db.walFilePath ?? configuration.databasePath + "-wal"
-        writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? walPath : nil)
+        log = RequestLog(enabled: configuration.log, clock: clock)
+        writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? walPath : nil, log: log)
         // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
         checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
         writer.checkpointer = checkpointer
@@ -82,7 +83,6 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                                                limit: configuration.slowReadThreads),
                               threads: configuration.slowReadThreads, maxQueued: configuration.slowReadQueue)
         router = Router(routes: GoodwillAPI.routes)
-        log = RequestLog(enabled: configuration.log, clock: clock)
         limiter = RateLimiter(configuration: configuration.publicBalance, clock: clock)
         instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         writer.start()

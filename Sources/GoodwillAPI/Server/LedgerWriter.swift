@@ -43,8 +43,12 @@ final class LedgerWriter: @unchecked Sendable {
     /// nothing about the frames before it: from then on nothing is acknowledged and every write is
     /// refused until the process is restarted and SQLite recovers the log (PostgreSQL stops the
     /// same way). Commits already made stay visible to readers; they were never acknowledged.
-    var storageFailure: String? { failure.withLock { $0 } }
+    var storageFailure: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0 } : nil }
     private let failure = Mutex<String?>(nil)
+    /// Set after `failure`: every write and every `/health` asks, so the answer costs no lock.
+    private let failed = Atomic<Bool>(false)
+    /// Where the failure is said (the API's request log, as a critical event).
+    private let log: RequestLog?
     /// Replaces the WAL's fdatasync in tests: returns 0, or an errno.
     private let syncHook: (@Sendable () -> Int32)?
 
@@ -108,8 +112,10 @@ final class LedgerWriter: @unchecked Sendable {
 
     /// `walPath`: the WAL file to fdatasync before answering; nil to answer right after commit.
     init(ledger: Ledger, walPath: String?, maxBatch: Int = 512, maxPending: Int = 20_000,
-         restartAfterFrames: Int32 = LedgerWriter.restartWALAfterFrames, syncHook: (@Sendable () -> Int32)? = nil) {
+         restartAfterFrames: Int32 = LedgerWriter.restartWALAfterFrames, syncHook: (@Sendable () -> Int32)? = nil,
+         log: RequestLog? = nil) {
         self.ledger = ledger
+        self.log = log
         self.syncHook = syncHook
         self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
@@ -274,12 +280,10 @@ final class LedgerWriter: @unchecked Sendable {
             current = reason
             return true
         }
-        if first {
-            FileHandle.standardError.write(Data("""
-                {"level":"critical","event":"storage-failed","reason":\(JSONString.quoted(reason)),"action":"writes are refused until the service is restarted; check the disk"}
-
-                """.utf8))
-        }
+        guard first else { return }
+        failed.store(true, ordering: .releasing)
+        log?.event("storage failed: writes are refused until the service is restarted; check the disk",
+                   ["level": .string("critical"), "reason": .string(reason)])
     }
 
     private func syncLoop(fd: Int32) {
