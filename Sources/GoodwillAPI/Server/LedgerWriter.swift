@@ -125,12 +125,7 @@ final class LedgerWriter: @unchecked Sendable {
     }
 
     func start() {
-        // Named for top -H and perf (Foundation's Thread.name does not reach the kernel here).
-        let thread = Thread { [self] in
-            try? "gw-writer".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-            run()
-        }
-        thread.start()
+        Thread.startNamed("gw-writer") { [self] in run() }
         // Two syncers: a batch committed while one fdatasync runs need not wait for it to end
         // before its own starts (ext4 lets concurrent syncs share a journal commit).
         // Each syncer's descriptor is opened now, before any write: Linux reports a failed
@@ -138,11 +133,7 @@ final class LedgerWriter: @unchecked Sendable {
         for i in 0..<(walPath == nil ? 0 : Self.syncers) {
             let fd = walPath.map { open($0, O_RDWR | O_CLOEXEC) } ?? -1
             if fd < 0 && syncHook == nil { markFailed("cannot open the WAL \(walPath ?? "") to sync it: \(String(cString: strerror(errno)))") }
-            let syncer = Thread { [self] in
-                try? "gw-sync-\(i)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-                syncLoop(fd: fd)
-            }
-            syncer.start()
+            Thread.startNamed("gw-sync-\(i)") { [self] in syncLoop(fd: fd) }
         }
     }
 

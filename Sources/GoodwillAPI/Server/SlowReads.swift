@@ -38,13 +38,7 @@ final class SlowReads: @unchecked Sendable {
         guard !stopping, queue.count < maxQueued + max(0, threads - running) else { return false }
         if !started {
             started = true
-            for i in 0..<threads {
-                let thread = Thread { [self] in
-                    try? "gw-slow-\(i)".write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-                    run()
-                }
-                thread.start()
-            }
+            for i in 0..<threads { Thread.startNamed("gw-slow-\(i)") { [self] in run() } }
         }
         queue.append(body)
         condition.signal()
