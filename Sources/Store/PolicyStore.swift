@@ -148,21 +148,14 @@ public struct PolicyStore {
     /// capped at Int64.max rather than refused: it is a policy fact compared with a budget, for
     /// which "more than any budget" is the right answer, and refusing would stop every extension
     /// (and every redemption that asks for one) in that currency until the month ends. SQLite's
-    /// sum() raises "integer overflow" instead, so each value is summed in two halves (high and low
-    /// 32 bits, neither of which can overflow before 2^31 rows) and put together here, checked.
+    /// sum() raises "integer overflow" instead; total() adds in floating point, exactly while the
+    /// sum stays below 2^53 (nine thousand vouchers at the 10^12 limit), and CAST turns a real past
+    /// Int64 into Int64.max (https://sqlite.org/lang_expr.html#castexpr).
     public func goodwillGranted(since: Date, currency: String) throws -> (count: Int, value: Int64) {
         try db.queryOne("""
-            SELECT count(*), coalesce(sum(value_extended >> 32), 0), coalesce(sum(value_extended & 4294967295), 0) FROM decisions
+            SELECT count(*), CAST(total(value_extended) AS INTEGER) FROM decisions
             WHERE days_granted > 0 AND at >= ? AND currency = ?
-            """, [.integer(since.unixMilliseconds), .text(currency)]) { ($0.int(0), Self.joined(high: $0.int64(1), low: $0.int64(2))) } ?? (0, 0)
-    }
-
-    /// `high * 2^32 + low`, capped to Int64's range.
-    static func joined(high: Int64, low: Int64) -> Int64 {
-        let (shifted, o1) = high.multipliedReportingOverflow(by: 1 << 32)
-        let (sum, o2) = shifted.addingReportingOverflow(low)
-        guard o1 || o2 else { return sum }
-        return high < 0 ? Int64.min : Int64.max
+            """, [.integer(since.unixMilliseconds), .text(currency)]) { ($0.int(0), $0.int64(1)) } ?? (0, 0)
     }
 
     public func hasOpenCase(holder: HolderID) throws -> Bool {

@@ -53,7 +53,7 @@ struct AmountLimitTests {
                 isOverride: false, reason: nil, json: "{}"))
         }
         try grant(3)
-        try grant((1 << 32) + 5)  // crosses the split into high and low halves
+        try grant((1 << 32) + 5)  // past 32 bits: still exact
         var facts = try f.ledger.goodwillFacts(for: voucher, requester: .holder, now: f.clock.now())
         #expect(facts.goodwillThisMonthCount == 2)
         #expect(facts.goodwillThisMonthValue == (1 << 32) + 8)
