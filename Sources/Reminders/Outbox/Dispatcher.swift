@@ -55,29 +55,30 @@ struct Dispatcher {
     /// out now is given back (its claim not counted as an attempt) and reported; nil: send it.
     func holdBack(_ row: OutboxRow, now: Date, channel: String) throws -> DeliveryView? {
         let voucher = try ledgerStore.voucher(id: row.voucherID)
+        func view(_ result: String, error: String? = nil, next: Date? = nil) -> DeliveryView {
+            DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
+                         result: result, error: error, nextAttemptAt: next.map(RFC3339.format))
+        }
+        func cancel(_ reason: String) throws -> DeliveryView {
+            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            return view("cancelled", error: reason)
+        }
         if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {
             // The voucher expired since the claim: a reminder about it now would be wrong.
-            let reason = "dropped: the voucher expired before this went out"
-            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
-            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
-                                result: "cancelled", error: reason, nextAttemptAt: nil)
+            return try cancel("dropped: the voucher expired before this went out")
         }
         if row.kind != .farewell, let voucher,
            let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
            try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {
             // They closed their account while this was claimed or waiting for a retry (closing
             // drops only what is pending then): nothing more goes to them but the farewell.
-            let reason = "dropped: the holder closed their account"
-            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
-            return DeliveryView(id: row.id, messageID: row.messageID, code: voucher.code, kind: row.kind, channel: channel,
-                                result: "cancelled", error: reason, nextAttemptAt: nil)
+            return try cancel("dropped: the holder closed their account")
         }
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }
         // The recipient's night began while earlier messages were going out: the morning, then.
         try db.writeTransaction { try outbox.release(row.id, until: sendable) }
-        return DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
-                            result: "deferred", error: nil, nextAttemptAt: RFC3339.format(sendable))
+        return view("deferred", next: sendable)
     }
 
     /// True when the row is still ours for at least `needed` more seconds, stretching the lease
