@@ -116,32 +116,24 @@ import Testing
 
     @Test func sendmail_getsTheMessage_andItsExitStatusDecides() throws {
         let folder = TemporaryFolder()
-        let script = folder.path + "/fake-sendmail"
         let capture = folder.path + "/captured"
-        try "#!/bin/sh\ncat > \(capture)\nexit ${FAKE_EXIT:-0}\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+        let script = try folder.program("fake-sendmail", "cat > \(capture)\nexit ${FAKE_EXIT:-0}\n")
         #expect(SendmailChannel(command: script).command == [script, "-t", "-i"])
         #expect(SendmailChannel(command: script).deliver(sampleMessage(), now: Date()) == .delivered)
         let captured = try String(contentsOfFile: capture, encoding: .utf8)
         #expect(captured.contains("To: =?utf-8?B?"))
         #expect(captured.contains("Message-ID: <msg_0123456789abcdef0123456789abcdef@example.com>"))
-        let tempfail = folder.path + "/tempfail"
-        try "#!/bin/sh\ncat >/dev/null\necho 'queue full' >&2\nexit 75\n".write(toFile: tempfail, atomically: true, encoding: .utf8)
-        chmod(tempfail, 0o755)
+        let tempfail = try folder.program("tempfail", "cat >/dev/null\necho 'queue full' >&2\nexit 75\n")
         #expect(SendmailChannel(command: tempfail).deliver(sampleMessage(), now: Date()) == .temporary("\(tempfail) exited 75 (temporary failure): queue full"))
-        let permfail = folder.path + "/permfail"
-        try "#!/bin/sh\ncat >/dev/null\nexit 67\n".write(toFile: permfail, atomically: true, encoding: .utf8)
-        chmod(permfail, 0o755)
+        let permfail = try folder.program("permfail", "cat >/dev/null\nexit 67\n")
         #expect(SendmailChannel(command: permfail).deliver(sampleMessage(), now: Date()) == .permanent("\(permfail) exited 67"))
     }
 
     @Test func aSendmailThatHangs_isStoppedAfterItsTimeout_andTheMessageKept() throws {
         let folder = TemporaryFolder()
-        let hung = folder.path + "/hung-sendmail"
         let pidFile = folder.path + "/pid"
         // Takes the message, then never answers (exec: the shell's pid is the sleeper's).
-        try "#!/bin/sh\ncat >/dev/null\necho $$ > \(pidFile)\nexec sleep 60\n".write(toFile: hung, atomically: true, encoding: .utf8)
-        chmod(hung, 0o755)
+        let hung = try folder.program("hung-sendmail", "cat >/dev/null\necho $$ > \(pidFile)\nexec sleep 60\n")
         let started = Date()
         let outcome = SendmailChannel(command: hung, timeout: 1).deliver(sampleMessage(), now: Date())
         #expect(Date().timeIntervalSince(started) < 10)
@@ -151,9 +143,7 @@ import Testing
         #expect(kill(pid, 0) != 0)
 
         // One that never reads its input does not block the writing either.
-        let deaf = folder.path + "/deaf-sendmail"
-        try "#!/bin/sh\nexec sleep 60\n".write(toFile: deaf, atomically: true, encoding: .utf8)
-        chmod(deaf, 0o755)
+        let deaf = try folder.program("deaf-sendmail", "exec sleep 60\n")
         let big = sampleMessage(body: String(repeating: "Hej! ", count: 100_000))
         let outcome2 = SendmailChannel(command: deaf, timeout: 1).deliver(big, now: Date())
         guard case .temporary = outcome2 else { Issue.record("expected temporary, got \(outcome2)"); return }

@@ -16,6 +16,14 @@ final class TemporaryFolder {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// A shell script here, executable, standing in for a program (a fake sendmail); its path.
+    func program(_ name: String, _ script: String) throws -> String {
+        let file = path + "/" + name
+        try ("#!/bin/sh\n" + script).write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o755)
+        return file
+    }
+
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
