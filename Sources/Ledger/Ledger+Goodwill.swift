@@ -156,7 +156,7 @@ extension Ledger {
 
     func expireOrExtend(_ v: Voucher, now: Date) throws -> ExpiryOutcome {
         let ctx = OperationContext(actor: "system", idempotencyKey: nil, now: now)
-        var stopped: (id: Int64, breach: LimitBreach, outcome: String)?
+        var stopped: (id: Int64, breach: LimitBreach, referred: Bool)?
         if let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .system, now: now) {
             let d = policy.evaluate(facts)
             if case .grant(let days, let day, _) = d.outcome {
@@ -167,17 +167,17 @@ extension Ledger {
             if let breach = d.limitApplied {
                 let id = try record(d, voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
                                     actor: "system", at: now)
-                stopped = (id, breach, d.outcome.isRefer ? "referred to a person" : "denied")
+                stopped = (id, breach, d.outcome.isRefer)
             }
         }
         var reason = "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed"
         if let stopped {
-            reason += "; goodwill at expiry was stopped by \(stopped.breach.limit) and \(stopped.outcome) (decision \(stopped.id))"
+            reason += "; goodwill at expiry was stopped by \(stopped.breach.limit) and \(stopped.referred ? "referred to a person" : "denied") (decision \(stopped.id))"
         }
         try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: now, actor: "system",
             reason: reason, statusAfter: .expired, decisionID: stopped?.id), to: v)
-        return .expired(referred: stopped?.outcome == "referred to a person")
+        return .expired(referred: stopped?.referred ?? false)
     }
 }
