@@ -43,6 +43,17 @@ public struct RequestLog: Sendable {
 
     func event(_ message: String, _ extra: [String: JSONValue] = [:]) {
         guard enabled else { return }
+        write(message, extra)
+    }
+
+    /// Said even when request logging is off (`serve --quiet`): something an operator must act on.
+    func critical(_ message: String, _ extra: [String: JSONValue] = [:]) {
+        var fields = extra
+        fields["level"] = .string("critical")
+        write(message, fields)
+    }
+
+    private func write(_ message: String, _ extra: [String: JSONValue]) {
         var fields = extra
         fields["at"] = .string(RFC3339.format(clock.now()))
         fields["message"] = .string(message)

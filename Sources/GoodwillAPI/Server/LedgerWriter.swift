@@ -273,8 +273,8 @@ final class LedgerWriter: @unchecked Sendable {
         }
         guard first else { return }
         failed.store(true, ordering: .releasing)
-        log?.event("storage failed: writes are refused until the service is restarted; check the disk",
-                   ["level": .string("critical"), "reason": .string(reason)])
+        log?.critical("storage failed: writes are refused until the service is restarted; check the disk",
+                      ["reason": .string(reason)])
     }
 
     private func syncLoop(fd: Int32) {
