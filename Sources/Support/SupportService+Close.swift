@@ -183,6 +183,9 @@ extension SupportService {
     /// What replaces a stored API answer that named an erased holder (see `IdempotentWrite`).
     public static let erasedAnswer = Array("erased|".utf8)
 
+    /// How every answer `IdempotentWrite` stores begins; the ledger's own records begin `v1|`.
+    public static let storedAnswerMark = Array("h1|".utf8)
+
     /// Replaces what identifies a person. The ledger's entries name vouchers, never people (the
     /// voucher row links to the holder by an ID of time and random bits), so the hash chain covers no personal data
     /// and `verify` still passes; entry reasons are business words written by staff.
@@ -192,16 +195,19 @@ extension SupportService {
                    [.text(pseudonym), .integer(now.unixMilliseconds), hid])
         try db.run("UPDATE vouchers SET message = NULL WHERE (holder_id = ?1 OR purchaser_id = ?1) AND message IS NOT NULL", [hid])
         try db.run("UPDATE support_notes SET text = '[erased]' WHERE holder_id = ?", [hid])
-        // The API keeps the first answer to each support write for its retries (scope `http:<key>`,
-        // the answer's bytes after a header): a note's text, a case's subject, a reminder's
+        // The API keeps the first answer to each support write for its retries (`storedAnswerMark`
+        // and a header, then the answer's bytes): a note's text, a case's subject, a reminder's
         // delivery errors. Those naming this holder or one of their vouchers are replaced by
         // `erasedAnswer`, which a retry gets instead (so it is not carried out again either); the
-        // fingerprint stays, so another body under the key is still refused. Ledger commands keep only ids.
+        // fingerprint stays, so another body under the key is still refused. They are found by
+        // their mark, not their scope, so that the ledger's records (which name voucher ids and
+        // must stay readable for their own retries) are never touched, whatever scope they are
+        // under. Every record is read (the table has no index but its key); an erasure is rare.
         try db.run("""
             UPDATE idempotency SET result = ?1
-            WHERE scope >= 'http:' AND scope < 'http;' AND (instr(result, ?2) > 0 OR EXISTS (
+            WHERE substr(result, 1, length(?4)) = ?4 AND (instr(result, ?2) > 0 OR EXISTS (
                 SELECT 1 FROM vouchers v WHERE (v.holder_id = ?3 OR v.purchaser_id = ?3) AND instr(idempotency.result, CAST(v.id AS BLOB)) > 0))
-            """, [.blob(Self.erasedAnswer), .blob(Array(id.rawValue.utf8)), hid])
+            """, [.blob(Self.erasedAnswer), .blob(Array(id.rawValue.utf8)), hid, .blob(Self.storedAnswerMark)])
         try db.run("UPDATE support_cases SET subject = '[erased]', resolution = CASE WHEN resolution IS NULL THEN NULL ELSE '[erased]' END WHERE holder_id = ?", [hid])
         // Delivery errors may quote the address ("550 anna@… unknown").
         try db.run("""

@@ -96,6 +96,11 @@ import Testing
         let otherID = try #require(other.string("voucher", "holder", "id") ?? other.string("holder", "id"))
         let otherNote = #"{"text": "Bo Ek prefers email."}"#
         #expect(await h.post("/v1/holders/\(otherID)/notes", otherNote, key: support, idempotencyKey: "note-2").status == 201)
+        // A ledger command's stored answer names her voucher, not her: it still replays.
+        let voucherID = try #require(issued.string("id"))
+        let redemption = #"{"amount": {"amount": 1000, "currency": "SEK"}}"#
+        let redeemed = await h.post("/v1/vouchers/\(voucherID)/redemptions", redemption, idempotencyKey: "redeem-1")
+        #expect(redeemed.status == 200)
 
         let closeBody = #"{"erase": true, "refund_all": true, "payout_reference": "BANK-1"}"#
         let closed = await h.post("/v1/holders/\(holderID)/close", closeBody, idempotencyKey: "close-1")
@@ -120,6 +125,9 @@ import Testing
 
         let otherAgain = await h.post("/v1/holders/\(otherID)/notes", otherNote, key: support, idempotencyKey: "note-2")
         #expect(otherAgain.status == 201 && otherAgain.text.contains("Bo Ek prefers email."))
+        let redeemedAgain = await h.post("/v1/vouchers/\(voucherID)/redemptions", redemption, idempotencyKey: "redeem-1")
+        #expect(redeemedAgain.status == 200 && redeemedAgain.headers["Idempotent-Replayed"] == "true", "\(redeemedAgain.text)")
+        #expect(redeemedAgain.int("entry", "id") == redeemed.int("entry", "id"))
     }
 
     @Test func reports_areForAuditors() async throws {

@@ -33,7 +33,7 @@ enum IdempotentWrite {
                 return try decode(record.result)
             }
             let (response, kept) = try work()
-            var stored = Array("h1|\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
+            var stored = SupportService.storedAnswerMark + Array("\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
             stored += kept.body
             try ledger.store.saveIdempotency(scope: scope, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
             return response
@@ -46,18 +46,17 @@ enum IdempotentWrite {
             response.headers["Idempotent-Replayed"] = "true"
             return response
         }
+        guard stored.starts(with: SupportService.storedAnswerMark) else { throw Problem.internalError }
         var parts: [ArraySlice<UInt8>] = []
-        var rest = stored[...]
-        for _ in 0..<3 {
+        var rest = stored[SupportService.storedAnswerMark.count...]
+        for _ in 0..<2 {
             guard let bar = rest.firstIndex(of: UInt8(ascii: "|")) else { throw Problem.internalError }
             parts.append(rest[..<bar])
             rest = rest[(bar + 1)...]
         }
-        guard String(decoding: parts[0], as: UTF8.self) == "h1", let code = Int(String(decoding: parts[1], as: UTF8.self)) else {
-            throw Problem.internalError
-        }
+        guard let code = Int(String(decoding: parts[0], as: UTF8.self)) else { throw Problem.internalError }
         var headers: HTTPHeaders = ["Idempotent-Replayed": "true"]
-        let type = String(decoding: parts[2], as: UTF8.self)
+        let type = String(decoding: parts[1], as: UTF8.self)
         if !type.isEmpty { headers["Content-Type"] = type }
         return HTTPResponse(status: HTTPStatus(code: code, reason: code == 201 ? "Created" : "OK"), headers: headers, body: Data(rest))
     }
