@@ -216,5 +216,6 @@ public enum Schema {
         supportMigration,
         reportIndexOrderMigration,
         danishPayoutYearMigration,
+        idempotencyScopeMigration,
     ]
 }

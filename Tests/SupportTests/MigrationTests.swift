@@ -63,4 +63,27 @@ import Testing
         #expect(before == ["SEK issued 100", "SEK redeemed -40", "EUR 900", "SEK 60"])
         #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
     }
+
+    /// Migration 8 moves the API's other writes from `http:<key name>` to the key name, where the
+    /// ledger keeps its commands, so that one key names one request. A key already used for both
+    /// (both were carried out) keeps its `http:` record: the API still answers a retry from it.
+    @Test func migration8_movesHTTPRecordsToTheKeyName_andKeepsOneThatCollides() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Database(path: folder.appendingPathComponent("m.db").path)
+        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 7 }, now: Date())
+        try db.execute("""
+            INSERT INTO idempotency (scope, key, fingerprint, result, created_at) VALUES
+                ('http:desk', 'note-1', x'01', CAST('h1|201|application/json|{}' AS BLOB), 1),
+                ('http:desk', 'both', x'02', CAST('h1|201|application/json|{"id":1}' AS BLOB), 2),
+                ('desk', 'both', x'03', CAST('v1|vch_a|1|' AS BLOB), 3),
+                ('till', 'r-1', x'04', CAST('v1|vch_a|2|' AS BLOB), 4),
+                ('cli:anna', 'r-2', x'05', CAST('v1|vch_a|3|' AS BLOB), 5);
+            """)
+        let rows = { try db.query("SELECT scope, key, hex(fingerprint), created_at FROM idempotency ORDER BY created_at") {
+            "\($0.text(0)) \($0.text(1)) \($0.text(2)) \($0.int64(3))" } }
+        try Migrator.migrate(db, now: Date())
+        #expect(try db.scalarInt("PRAGMA user_version") == 8)
+        #expect(try rows() == ["desk note-1 01 1", "http:desk both 02 2", "desk both 03 3", "till r-1 04 4", "cli:anna r-2 05 5"])
+    }
 }

@@ -4,10 +4,13 @@ import HTTPServer
 import Ledger
 import Support
 
-/// Idempotency for POSTs that are not ledger commands (policy activation, reminder retry): the
-/// first answer is stored in the ledger's idempotency table, in the same transaction as the
-/// change, under the scope `http:<key name>`; key names cannot hold ':', so this never meets a
-/// ledger record. A retry with the same key and body gets the stored answer, marked as a replay.
+/// Idempotency for POSTs that are not ledger commands (support writes, policy activation,
+/// reminder retry): the first answer is stored in the ledger's idempotency table, in the same
+/// transaction as the change, under the key name, the scope the ledger keeps its commands in, so
+/// one Idempotency-Key names one request across every POST. A retry with the same key and body
+/// gets the stored answer, marked as a replay; a ledger command's record under the key has
+/// another fingerprint (its canonical form begins with a length, ours with the route), so it is
+/// refused as a conflict before anything is decoded, and so is this record on the ledger's side.
 enum IdempotentWrite {
     static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
                     _ work: () throws -> HTTPResponse) throws -> HTTPResponse {
@@ -26,16 +29,21 @@ enum IdempotentWrite {
         hasher.update(CollectionOfOne(UInt8(0)))
         hasher.update(body)
         let fingerprint = hasher.finalize()
-        let scope = "http:" + actor
         return try ledger.db.writeTransaction {
-            if let record = try ledger.store.idempotencyRecord(scope: scope, key: key) {
+            // Before migration 8 these answers were kept apart, under `http:<key name>`; a key used
+            // for a ledger command too left both requests carried out, and the migration left that
+            // record there (see Schema.idempotencyScopeMigration). Looked up first, it answers its
+            // own retries and refuses anything else. The ledger looks only under the key name,
+            // where its own record is, and keeps its one lookup per redemption.
+            let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key)
+            if let record = try legacy ?? ledger.store.idempotencyRecord(scope: actor, key: key) {
                 guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
                 return try decode(record.result)
             }
             let (response, kept) = try work()
             var stored = SupportService.storedAnswerMark + Array("\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
             stored += kept.body
-            try ledger.store.saveIdempotency(scope: scope, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
+            try ledger.store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
             return response
         }
     }
