@@ -10,13 +10,19 @@ import Testing
         return folder
     }
 
+    /// A database in `folder` with the migrations up to `version` applied, as a book made then was.
+    static func book(in folder: URL, upTo version: Int) throws -> Database {
+        let db = try Database(path: folder.appendingPathComponent("m.db").path)
+        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= version }, now: Date())
+        return db
+    }
+
     /// Migration 5 rebuilds the outbox to allow 'farewell': rows and their attempts survive, and the
     /// foreign keys from reminder_attempts still hold.
     @Test func migration5_keepsTheOutboxAndItsAttempts() throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try Database(path: folder.appendingPathComponent("m.db").path)
-        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 3 }, now: Date())
+        let db = try Self.book(in: folder, upTo: 3)
         try db.execute("""
             INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at, time_zone)
                 VALUES ('vch_a', 'A', 'A', 'default', 'gift_card', 'active', 'SEK', 100, 100, 0, 'UTC');
@@ -41,8 +47,7 @@ import Testing
     @Test func migration6_redefinesTheReportIndexes_andKeepsTheRows() throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try Database(path: folder.appendingPathComponent("m.db").path)
-        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 5 }, now: Date())
+        let db = try Self.book(in: folder, upTo: 5)
         let columns = { (index: String) in try db.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(index)]) { $0.text(0) } }
         #expect(try columns("vouchers_liability") == ["status", "currency", "last_valid_day", "expires_at", "balance"])
         try db.execute("""
@@ -70,8 +75,7 @@ import Testing
     @Test func migration8_movesHTTPRecordsToTheKeyName_andKeepsOneThatCollides() throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try Database(path: folder.appendingPathComponent("m.db").path)
-        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 7 }, now: Date())
+        let db = try Self.book(in: folder, upTo: 7)
         try db.execute("""
             INSERT INTO idempotency (scope, key, fingerprint, result, created_at) VALUES
                 ('http:desk', 'note-1', x'01', CAST('h1|201|application/json|{}' AS BLOB), 1),
