@@ -8,6 +8,13 @@ import Glibc
 /// A tiny HTTP/1.1 receiver on 127.0.0.1, port 0, on raw sockets: one request per connection,
 /// answered from a script, everything it got kept for inspection.
 final class TestWebhookReceiver: Sendable {
+    /// What follows the answer's headers.
+    enum AnswerBody: Sendable {
+        case empty
+        /// Zeros sent until the sender hangs up, the end marked only by closing (no Content-Length).
+        case endless
+    }
+
     struct Request: Sendable {
         let method: String
         let path: String
@@ -20,9 +27,12 @@ final class TestWebhookReceiver: Sendable {
     private let received = Mutex<[Request]>([])
     /// Answers used in order; the last one repeats.
     private let script: Mutex<[(Int, [String: String])]>
+    private let answerBody: AnswerBody
+    private let bodyProgress = Mutex<(bytes: Int, hungUp: Bool)>((0, false))
 
-    init(answers: [(Int, [String: String])] = [(200, [:])]) throws {
+    init(answers: [(Int, [String: String])] = [(200, [:])], body: AnswerBody = .empty) throws {
         script = Mutex(answers)
+        answerBody = body
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         guard listener >= 0 else { throw POSIXError(.EIO) }
@@ -47,6 +57,8 @@ final class TestWebhookReceiver: Sendable {
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)/hooks/goodwill")! }
     var requests: [Request] { received.withLock { $0 } }
+    /// Body bytes the sender took (or its kernel buffered), and whether it closed the connection on them.
+    var sentBody: (bytes: Int, hungUp: Bool) { bodyProgress.withLock { $0 } }
 
     func answer(_ answers: [(Int, [String: String])]) { script.withLock { $0 = answers } }
 
@@ -101,11 +113,25 @@ final class TestWebhookReceiver: Sendable {
             if s.count > 1 { s.removeFirst() }
             return next
         }
-        var response = "HTTP/1.1 \(status) Scripted\r\nContent-Length: 0\r\nConnection: close\r\n"
+        var response = "HTTP/1.1 \(status) Scripted\r\n" + (answerBody == .empty ? "Content-Length: 0\r\n" : "") + "Connection: close\r\n"
         for (k, v) in extra { response += "\(k): \(v)\r\n" }
         response += "\r\n"
-        let bytes = Array(response.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard send(fd, Array(response.utf8)), answerBody == .endless else { return }
+        let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+        while send(fd, zeros) { bodyProgress.withLock { $0.bytes += zeros.count } }
+        bodyProgress.withLock { $0.hungUp = true }
+    }
+
+    /// All of `bytes`, or false once the other side has closed (MSG_NOSIGNAL: EPIPE, not SIGPIPE).
+    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 
     private func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -169,6 +169,27 @@ import Testing
         }
     }
 
+    /// The answer's body is not used: a receiver that streams one without end must not keep the
+    /// sender reading (and its memory growing) until the timeout. It stops once past its limit,
+    /// hangs up, and the status alone decides, in far less time than the timeout.
+    @Test(arguments: [(200, DeliveryOutcome.delivered), (503, .temporary("the endpoint answered 503", retryAfter: 30))])
+    func anEndlessAnswer_isCutOffAtTheLimit_andTheStatusDecides(status: Int, expected: DeliveryOutcome) throws {
+        let receiver = try TestWebhookReceiver(answers: [(status, ["Retry-After": "30"])], body: .endless)
+        defer { receiver.stop() }
+        let webhook = WebhookChannel(url: receiver.url, secret: try WebhookSecret(parsing: secretText), timeout: 20)
+        let started = Date()
+        let outcome = webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+        let seconds = Date().timeIntervalSince(started)
+        #expect(outcome == expected)
+        #expect(seconds < 5, "took \(seconds) s; reading to the timeout would take 20")
+        // It hung up: the receiver's writes failed, the stream did not run on to the timeout. How
+        // much was read before the cancel reached the transfer is not asserted: Foundation on Linux
+        // hands the body to the delegate asynchronously and reads on meanwhile (5 to 150 MB over
+        // loopback here), so `bodyLimit` bounds when the sender stops, not how much it reads.
+        for _ in 0..<50 where !receiver.sentBody.hungUp { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(receiver.sentBody.hungUp, "\(receiver.sentBody.bytes) bytes sent and the sender still reads")
+    }
+
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
         let receiver = try TestWebhookReceiver()
         let url = receiver.url
