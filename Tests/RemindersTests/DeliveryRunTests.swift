@@ -143,6 +143,24 @@ import Testing
         #expect(try f.service.reminder(id: id).status == .cancelled)
     }
 
+    /// The check at the claim is not enough: a batch claimed minutes before the expiry may reach a
+    /// message after it. That one is dropped just before the send, with no attempt recorded.
+    @Test func aReminderClaimedBeforeTheExpiry_butReachedAfterIt_isDropped_notSent() throws {
+        // Lasts until 2026-04-02T22:00Z (midnight in Stockholm); the holders live in New York, where
+        // 21:55Z is 17:55, awake. A long lease: both fit in one claim at 10 minutes a message.
+        let f = try ReminderFixture(retry: RetryPolicy(lease: 3600))
+        for i in 0..<2 { try f.issue(email: "holder\(i)@example.com", holderZone: "America/New_York") }
+        f.clock.set(instant("2026-04-02T21:55:00Z"))
+        let slow = SlowChannel(clock: f.clock, seconds: 600)
+        let report = try f.service.run(channel: slow)
+        // Both were claimed while valid; the second's turn came at 22:05.
+        #expect(slow.deliveries.map(\.now) == [instant("2026-04-02T21:55:00Z")])
+        #expect(report.deliveries.map(\.result) == ["sent", "cancelled"])
+        #expect(report.deliveries.last?.error == "dropped: the voucher expired before this went out")
+        let dropped = try #require(try f.rows().last)
+        #expect(dropped.status == .cancelled && dropped.history.isEmpty)
+    }
+
     @Test func aHolderWhoClosedWhileAReminderWasInFlight_doesNotGetIt() throws {
         let f = try fixture(1)
         _ = try f.service.sweep()
