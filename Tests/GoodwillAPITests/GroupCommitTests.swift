@@ -13,11 +13,11 @@ import Testing
 /// covers it, and once a sync has failed nothing more is acknowledged.
 @Suite struct GroupCommitTests {
     /// A writer on a fresh book with a table to write to, its syncs replaced by `sync`.
-    func writer(_ folder: TemporaryFolder, sync: @escaping @Sendable () -> Int32) throws -> LedgerWriter {
+    func writer(_ folder: TemporaryFolder, log: RequestLog? = nil, sync: @escaping @Sendable () -> Int32) throws -> LedgerWriter {
         let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
                                 options: .init(durable: false, bufferedWAL: true))
         try ledger.db.execute("CREATE TABLE t (x)")
-        let writer = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: sync)
+        let writer = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: sync, log: log)
         writer.start()
         return writer
     }
@@ -66,6 +66,35 @@ import Testing
         // A later write is refused outright: a sync that succeeds now would not cover what failed.
         #expect(!write(w) { _ in })
         w.stop()
+    }
+
+    /// The operator learns of the failure from one line, also under `serve --quiet` (request
+    /// logging off): when, that it is critical, what to do, and the system's reason.
+    @Test(arguments: [false, true])
+    func aFailedSync_isLoggedOnceAsCritical_whetherOrNotRequestsAreLogged(requestLogging: Bool) throws {
+        let folder = TemporaryFolder()
+        let logFile = folder.url.appendingPathComponent("stderr.log").path
+        let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let at = instant("2026-01-05T09:00:00Z")
+        let log = RequestLog(enabled: requestLogging, clock: ManualClock(at), sink: LogSink(fd: fd))
+        // Every sync fails. The first failure is said; a later one (another syncer's) is not.
+        let w = try writer(folder, log: log) { EIO }
+        let answered = DispatchSemaphore(value: 0)
+        #expect(write(w) { _ in answered.signal() })
+        #expect(answered.wait(timeout: .now() + 30) == .success)
+        w.markFailed("a later failure")
+        w.stop()
+        let lines = try String(contentsOfFile: logFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1, "\(lines)")
+        let first = try #require(lines.first)
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        #expect(line["level"] as? String == "critical")
+        #expect(line["at"] as? String == RFC3339.format(at))
+        #expect(line["message"] as? String == "storage failed: writes are refused until the service is restarted; check the disk")
+        #expect(line["reason"] as? String == "fdatasync of the WAL failed: Input/output error")
+        #expect(Set(line.keys) == ["at", "level", "message", "reason"])
     }
 
     @Test func afterAStorageFailure_healthFails_andWritesAreRefusedWithAReason() async throws {

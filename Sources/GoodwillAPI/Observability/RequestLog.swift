@@ -8,16 +8,19 @@ import Synchronization
 public struct RequestLog: Sendable {
     public var enabled: Bool
     let clock: any Clock
+    /// Standard error; a test gives a sink on a file, to read what was said.
+    let sink: LogSink
 
-    public init(enabled: Bool = true, clock: any Clock) {
+    public init(enabled: Bool = true, clock: any Clock, sink: LogSink = .standardError) {
         self.enabled = enabled
         self.clock = clock
+        self.sink = sink
     }
 
     func request(id: String, method: String, route: String, status: Int, seconds: Double, key: String?, code: String?) {
         guard enabled else { return }
-        LogSink.standardError.append(Self.line(at: clock.now(), id: id, method: method, route: route, status: status,
-                                               seconds: seconds, key: key, code: code))
+        sink.append(Self.line(at: clock.now(), id: id, method: method, route: route, status: status,
+                              seconds: seconds, key: key, code: code))
     }
 
     /// The line as bytes, written straight into one buffer: this runs for every request, and
@@ -57,8 +60,8 @@ public struct RequestLog: Sendable {
         var fields = extra
         fields["at"] = .string(RFC3339.format(clock.now()))
         fields["message"] = .string(message)
-        LogSink.standardError.append(JSONValue.object(fields).serialized() + "\n")
-        LogSink.standardError.flush()
+        sink.append(JSONValue.object(fields).serialized() + "\n")
+        sink.flush()
     }
 }
 
