@@ -33,11 +33,13 @@ struct OptionScope {
     }
 
     /// Whether the token after `--name` may be its value. Anything is, so that `--amount -5`
-    /// reaches the caller's own validation, except `--`, what looks like a long option, and a
-    /// one-letter name this command knows.
+    /// reaches the caller's own validation, except `--`, a name this command knows, and what
+    /// looks like a long option. A number after two dashes (`--5`, `--12.50`) names no option:
+    /// it is the value too, and the caller says what is wrong with it (not "Missing value").
     func canBeValue(_ token: String) -> Bool {
-        if token.hasPrefix("--") { return false }
-        return !isKnownShortName(token)
+        guard token.hasPrefix("--") else { return !isKnownShortName(token) }
+        let name = String(token.dropFirst(2).prefix { $0 != "=" })
+        return Self.looksLikeNegativeNumber(String(token.dropFirst())) && optionsByLong[name] == nil && flagsByLong[name] == nil
     }
 
     /// The option that takes a value named by `token` in its separate-value form

@@ -57,6 +57,30 @@ import Testing
             """)
     }
 
+    /// No option's name starts with a digit, so `--5` after an option is its value, for the caller
+    /// to say what is wrong with it (two signs) instead of "Missing value".
+    @Test func aNumberWithTwoMinusSigns_afterAnOption_isItsValue() throws {
+        #expect(Sample.invocation("issue --amount --5 --currency SEK")?.value("amount") == "--5")
+        #expect(Sample.invocation("issue --amount --12.50 --currency SEK")?.value("amount") == "--12.50")
+        #expect(Sample.invocation("issue --amount --.5 --currency SEK")?.value("amount") == "--.5")
+        #expect(Sample.invocation("issue --amount -12.50 --currency SEK")?.value("amount") == "-12.50")
+        #expect(Sample.invocation("issue --amount 1 --currency SEK --valid-months --5")?.value("valid-months") == "--5")
+        // After a short name too: -k's own check refuses it as a kind.
+        #expect(Sample.usageError("issue -k --5 --amount 1 --currency SEK")?.kind == .invalidValue)
+        // Stepped over as a value when looking for --help, too.
+        #expect(Sample.help("issue --amount --5 --help")?.hasPrefix("OVERVIEW: Issue") == true)
+    }
+
+    @Test func aNumberWithTwoMinusSigns_thatACommandDeclaresAsAName_isThatOption() {
+        let tool = CommandLineTool(
+            root: Command("t", abstract: "", options: [Option("code", help: "")], flags: [Flag("2", help: "")]), version: "")
+        guard case .usageError(let error) = tool.parse(["--code", "--2"]) else {
+            Issue.record("expected --2 to be the flag, leaving --code without a value")
+            return
+        }
+        #expect(error.kind == .missingValue)
+    }
+
     @Test func negativeNumbers_arePositionalArguments() throws {
         #expect(Sample.invocation("policy explain -12")?.argument("code") == "-12")
         #expect(Sample.invocation("policy explain -0.5")?.argument("code") == "-0.5")

@@ -81,6 +81,14 @@ import Testing
         #expect(Sample.usageError("issue --amount --currency SEK")?.message == "Missing value for '--amount <amount>'")
         #expect(Sample.usageError("issue --amount -n --currency SEK")?.message == "Missing value for '--amount <amount>'")
         #expect(Sample.usageError("issue --amount 1 --currency SEK -k")?.message == "Missing value for '-k <kind>'")
+        #expect(Sample.usageError("issue --amount --db x --currency SEK")?.message == "Missing value for '--amount <amount>'")
+        #expect(Sample.usageError("issue --amount --db=x --currency SEK")?.message == "Missing value for '--amount <amount>'")
+        #expect(Sample.usageError("issue --currency SEK --amount -- 5")?.message == "Missing value for '--amount <amount>'")
+    }
+
+    /// Taken as a value after an option (see ParsingTests), but on its own it names no option.
+    @Test func aNumberWithTwoMinusSigns_onItsOwn_isAnUnknownOption() {
+        #expect(Sample.usageError("issue --amount 1 --currency SEK --5")?.message == "Unknown option '--5'")
     }
 
     @Test func anExtraArgument_isUnexpected() {

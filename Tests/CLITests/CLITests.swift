@@ -138,6 +138,16 @@ struct CLIBadInputTests {
         #expect(!twice.stderr.contains("without the minus sign"))
     }
 
+    /// Two minus signs after --amount are the amount, judged by the command, which says what is
+    /// wrong with it; an option there still leaves --amount without a value.
+    @Test func twoMinusSignsAfterAmount_areJudgedByTheCommand_notReadAsAMissingValue() throws {
+        let cli = CLIRunner()
+        let code = try cli.issue()
+        try expectRefused(cli, ["adjust", code, "--amount", "--5", "--reason", "x"], status: 64, saying: "--amount: '--5' has more than one sign")
+        try expectRefused(cli, ["redeem", code, "--amount", "--12.50"], status: 64, saying: "--amount: '--12.50' is negative")
+        try expectRefused(cli, ["redeem", code, "--amount", "--db", "other.db"], status: 64, saying: "Missing value for '--amount <amount>'")
+    }
+
     /// A file that is not what the command reads is named as given, with what is wrong and what
     /// to give instead: no "preset.json", no empty field, no NSCocoaErrorDomain.
     @Test func theWrongFile_isNamed_andTheMessageSaysWhatToGive() throws {
