@@ -177,6 +177,21 @@ import Testing
         #expect(Self.loadError(Self.presetJSON(validity: validity, cashOut: cashOut)) == expected)
     }
 
+    /// Days and months at once: which period the holder has would be the code's choice (it took
+    /// the months), not the file's. Refused, saying which to keep; either alone loads.
+    @Test func aPayoutPeriodInBothDaysAndMonths_isRefused_sayingWhichToKeep() throws {
+        let both = Self.presetJSON(cashOut: #""thresholds": [], "after_expiry_days": 365, "after_expiry_months": 12, "electronic_only": true, "note": """#)
+        #expect(Self.loadError(both) == """
+            US.json: cash_out: after_expiry_days (365) and after_expiry_months (12) are both set, but only one period can apply. \
+            Keep after_expiry_months for a period in calendar months (a year ends on the same-numbered day) and write \
+            "after_expiry_days": null, or keep after_expiry_days and leave after_expiry_months out.
+            """)
+        let months = Self.presetJSON(cashOut: #""thresholds": [], "after_expiry_days": null, "after_expiry_months": 12, "electronic_only": true, "note": """#)
+        #expect(try JurisdictionPreset.load(data: months, fileName: "US.json").cashOut.afterExpiryMonths == 12)
+        let days = Self.presetJSON(cashOut: #""thresholds": [], "after_expiry_days": 365, "electronic_only": true, "note": """#)
+        #expect(try JurisdictionPreset.load(data: days, fileName: "US.json").cashOut.afterExpiryDays == 365)
+    }
+
     @Test func aNullMinimum_stillMeansNoMinimum() throws {
         let preset = try JurisdictionPreset.load(data: Self.presetJSON(validity: #""expiry_allowed": true, "minimum_months": null, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#), fileName: "US.json")
         #expect(preset.checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date("2025-05-01")).isAllowed)

@@ -35,7 +35,7 @@ public struct JurisdictionPreset: Sendable, Equatable, Codable {
     public struct CashOut: Sendable, Equatable, Codable {
         /// Small-balance payout rules, the latest effective one applies.
         public let thresholds: [Threshold]
-        /// Payout on demand during validity and this many days after expiry.
+        /// Payout on demand during validity and this many days after expiry. Not with `afterExpiryMonths`.
         public let afterExpiryDays: Int?
         /// Denmark: payout on demand during validity and this many calendar months after expiry. A
         /// year is counted as a period (ends on the same-numbered day, or the month's last day when
@@ -106,6 +106,14 @@ extension JurisdictionPreset {
         ] + preset.cashOut.thresholds.enumerated().map { ("cash_out.thresholds.[\($0.offset)].below_minor", $0.element.belowMinor) }
         for case let (field, value?) in counts where value < 0 {
             throw JurisdictionLoadError(fileName: fileName, problem: "\(field): must be 0 or more, found \(value)")
+        }
+        if let days = preset.cashOut.afterExpiryDays, let months = preset.cashOut.afterExpiryMonths {
+            // Two periods, one right: which the holder has would be the code's guess, not the file's.
+            throw JurisdictionLoadError(fileName: fileName, problem: """
+                cash_out: after_expiry_days (\(days)) and after_expiry_months (\(months)) are both set, but only one period \
+                can apply. Keep after_expiry_months for a period in calendar months (a year ends on the same-numbered day) \
+                and write "after_expiry_days": null, or keep after_expiry_days and leave after_expiry_months out.
+                """)
         }
         return preset
     }
