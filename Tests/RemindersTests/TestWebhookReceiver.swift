@@ -62,15 +62,21 @@ final class TestWebhookReceiver: Sendable {
 
     func answer(_ answers: [(Int, [String: String])]) { script.withLock { $0 = answers } }
 
+    /// Stops accepting. The descriptor is closed by the accept loop once its `accept` fails, not
+    /// here: closed here while the loop was busy with a connection, its number went to the next
+    /// receiver's listener and this loop went on accepting (and answering) that one's requests.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
-            if connection < 0 { return }
+            if connection < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                close(listener)
+                return
+            }
             handle(connection)
             close(connection)
         }
