@@ -60,7 +60,7 @@ struct Dispatcher {
                          result: result, error: error, nextAttemptAt: next.map(RFC3339.format))
         }
         func cancel(_ reason: String) throws -> DeliveryView {
-            try db.writeTransaction { try outbox.markCancelled(row.id, reason: reason) }
+            try db.writeTransaction { try outbox.cancelClaimed(row.id, reason: reason) }
             return view("cancelled", error: reason)
         }
         if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {

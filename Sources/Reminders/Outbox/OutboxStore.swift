@@ -118,9 +118,13 @@ struct OutboxStore {
                    [.text(error), .integer(id)])
     }
 
-    func markCancelled(_ id: Int64, reason: String) throws {
-        try db.run("UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?",
-                   [.text(reason), .integer(id)])
+    /// Drops a claimed row unsent; like `release`, the claim was no attempt.
+    func cancelClaimed(_ id: Int64, reason: String) throws {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?,
+                attempts = CASE WHEN status = 'sending' THEN max(0, attempts - 1) ELSE attempts END
+            WHERE id = ?
+            """, [.text(reason), .integer(id)])
     }
 
     /// A failed message goes back in line now, with a fresh retry budget.
