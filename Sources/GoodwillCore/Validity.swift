@@ -30,6 +30,8 @@ public enum ValidityError: Error, Equatable, CustomStringConvertible {
     case monthsOutOfRange(Int)
     case endsAfterCalendar(issueDay: LocalDate, months: Int)
     case unknownTimeZone(String)
+    /// A fixed offset ("GMT+2") where a zone with its summer-time rules belongs.
+    case offsetNotZone(String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,8 @@ public enum ValidityError: Error, Equatable, CustomStringConvertible {
             return "\(months) months from \(issue) ends after \(LocalDate.latest), the last day Goodwill can store. Give a shorter validity or no expiry."
         case .unknownTimeZone(let name):
             return "'\(name)' is not a time zone this machine knows. Use an IANA name such as Europe/Stockholm."
+        case .offsetNotZone(let name):
+            return "'\(name)' is a fixed offset, not a time zone: it never follows summer time, so the last valid day would end an hour off for half the year. Use the IANA name of the place, such as Europe/Stockholm."
         }
     }
 }

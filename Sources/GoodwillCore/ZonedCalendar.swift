@@ -13,10 +13,22 @@ public struct ZonedCalendar: Sendable {
         calendar = c
     }
 
-    /// nil when the name is not an IANA zone this machine knows.
+    /// nil when the name is not a zone this machine knows. Lenient, for names already stored; a
+    /// name a person gives goes through `init(zoneName:)`.
     public init?(identifier: String) {
         guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
         self.init(timeZone: zone)
+    }
+
+    /// A zone a person named: an IANA name (Europe/Stockholm, America/New_York, UTC), not an
+    /// offset. Foundation also takes "GMT+2" or "UTC+01:00" (as GMT+0200, GMT+0100): an offset that
+    /// never follows summer time, so a Stockholm seller who typed GMT+1 would end every summer
+    /// voucher an hour late. Throws what to give instead.
+    public init(zoneName name: String) throws(ValidityError) {
+        guard let zone = ZonedCalendar(identifier: name) else { throw .unknownTimeZone(name) }
+        let upper = name.uppercased()
+        guard !["GMT+", "GMT-", "UTC+", "UTC-"].contains(where: { upper.hasPrefix($0) }) else { throw .offsetNotZone(name) }
+        self = zone
     }
 
     public var identifier: String { timeZone.identifier }

@@ -18,9 +18,8 @@ extension Ledger {
             calendar = cached.calendar
             issueDay = cached.day
         } else {
-            guard let fresh = ZonedCalendar(identifier: zoneName) else {
-                throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zoneName).description)
-            }
+            let fresh: ZonedCalendar
+            do { fresh = try ZonedCalendar(zoneName: zoneName) } catch { throw LedgerError.invalidRequest(error.description) }
             calendar = fresh
             issueDay = fresh.localDate(of: ctx.now)
             issueDayCache = IssueDayCache(calendar: fresh, day: issueDay, start: fresh.startOfDay(issueDay), end: fresh.endOfDay(issueDay))
@@ -85,8 +84,8 @@ extension Ledger {
         if let locale = person.locale, !Self.isPlausible(locale: locale) {
             throw LedgerError.invalidRequest("'\(locale)' is not a language tag. Use one like en, sv, da, nb, fi or sv-SE.")
         }
-        if let zone = person.timeZone, TimeZone(identifier: zone) == nil {
-            throw LedgerError.invalidRequest(ValidityError.unknownTimeZone(zone).description)
+        if let zone = person.timeZone {
+            do { _ = try ZonedCalendar(zoneName: zone) } catch { throw LedgerError.invalidRequest(error.description) }
         }
         if let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: person.locale, timeZone: person.timeZone)

@@ -144,7 +144,8 @@ struct VoucherImporter {
         let column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         let now = service.now
         let zoneName = service.ledger.configuration.defaultTimeZone
-        guard let zone = ZonedCalendar(identifier: zoneName) else { throw SupportError.invalid("Unknown default time zone \(zoneName).") }
+        let zone: ZonedCalendar
+        do { zone = try ZonedCalendar(zoneName: zoneName) } catch { throw SupportError.invalid("The default time zone: \(error.description)") }
         let today = zone.localDate(of: now)
         var writer = try BulkWriter(service: service, actor: actor, reason: "imported from \(URL(fileURLWithPath: file).lastPathComponent)",
                                     zone: zone, now: now)

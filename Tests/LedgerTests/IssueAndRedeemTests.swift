@@ -44,6 +44,12 @@ struct IssueTests {
         #expect(ledgerError {
             _ = try f.ledger.perform(.issue(IssueRequest(value: sek(5), timeZone: "Mars/Olympus")), actor: "t")
         }?.code == "invalid-request")
+        for offset in ["GMT+1", "UTC+01:00"] {
+            let refused = ledgerError { _ = try f.ledger.perform(.issue(IssueRequest(value: sek(5), timeZone: offset)), actor: "t") }
+            #expect(refused?.code == "invalid-request" && refused?.description.contains("fixed offset") == true, "\(offset)")
+            let holder = PersonInput(email: "anna@example.com", timeZone: offset)
+            #expect(ledgerError { _ = try f.ledger.perform(.issue(IssueRequest(value: sek(5), holder: holder)), actor: "t") }?.code == "invalid-request")
+        }
         #expect(try f.ledger.store.countVouchers() == 0)
         #expect(try f.ledger.store.countEntries() == 0)
     }

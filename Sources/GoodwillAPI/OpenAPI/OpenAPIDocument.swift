@@ -2204,6 +2204,7 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "time_zone": {
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422).",
             "type": "string"
           }
         },
@@ -2266,6 +2267,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Validity"
           },
           "time_zone": {
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422).",
             "type": "string"
           },
           "holder": {
