@@ -202,8 +202,21 @@ import Testing
     @Test func secrets_mustBeWhsecBase64OfAtLeast24Bytes() {
         #expect(throws: WebhookSecretError.missingPrefix) { try WebhookSecret(parsing: "abc") }
         #expect(throws: WebhookSecretError.tooShort(8)) { try WebhookSecret(parsing: "whsec_" + Data(count: 8).base64EncodedString()) }
-        #expect(WebhookChannel.outcome(status: 429, retryAfter: "30") == .temporary("the endpoint answered 429", retryAfter: 30))
-        #expect(WebhookChannel.outcome(status: 404, retryAfter: nil) == .permanent("the endpoint answered 404"))
+        #expect(WebhookChannel.outcome(status: 429, retryAfter: "30", now: Date()) == .temporary("the endpoint answered 429", retryAfter: 30))
+        #expect(WebhookChannel.outcome(status: 404, retryAfter: nil, now: Date()) == .permanent("the endpoint answered 404"))
+    }
+
+    /// Retry-After may be a date (RFC 9110 §10.2.3), in any of the three HTTP-date forms; the wait
+    /// counts from the send. Past dates are no wait, far ones a day at most, nonsense is left to the backoff.
+    @Test func retryAfter_asADate_isTheWaitFromTheSend() throws {
+        let now = try #require(RFC3339.parse("2026-10-21T07:27:00Z"))
+        for date in ["Wed, 21 Oct 2026 07:28:00 GMT", "Wednesday, 21-Oct-26 07:28:00 GMT", "Wed Oct 21 07:28:00 2026"] {
+            #expect(WebhookChannel.outcome(status: 503, retryAfter: date, now: now) == .temporary("the endpoint answered 503", retryAfter: 60), "\(date)")
+        }
+        #expect(WebhookChannel.retryAfterSeconds("Wed, 21 Oct 2026 07:00:00 GMT", now: now) == 0)
+        #expect(WebhookChannel.retryAfterSeconds("Fri, 01 Jan 2027 00:00:00 GMT", now: now) == 86_400)
+        #expect(WebhookChannel.retryAfterSeconds("soon", now: now) == nil)
+        #expect(WebhookChannel.retryAfterSeconds("-5", now: now) == nil)
     }
 }
 

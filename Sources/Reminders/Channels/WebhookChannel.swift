@@ -5,7 +5,7 @@ import FoundationNetworking
 import Synchronization
 
 /// POSTs each message as signed JSON (Standard Webhooks). Any 2xx is delivered; 410 disables the
-/// endpoint; 408, 429 and 5xx are temporary (honouring Retry-After); other answers are permanent.
+/// endpoint; 408, 429 and 5xx are temporary (honouring Retry-After, in seconds or as a date); other answers are permanent.
 public struct WebhookChannel: DeliveryChannel {
     public let url: URL
     public let secret: WebhookSecret
@@ -53,7 +53,7 @@ public struct WebhookChannel: DeliveryChannel {
             // Temporary: the messages wait (with backoff) while the operator sets the right URL.
             return .temporary("the endpoint answered \(response.statusCode), a redirect\(location), which is not followed; set the webhook URL to the final address")
         }
-        return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"))
+        return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"), now: now)
     }
 
     /// Collects the answer's status line and headers and refuses redirects. The body is not used,
@@ -93,20 +93,33 @@ public struct WebhookChannel: DeliveryChannel {
         }
     }
 
-    /// How an HTTP answer is read.
-    static func outcome(status: Int, retryAfter: String?) -> DeliveryOutcome {
+    /// How an HTTP answer is read; `now` is when the request went out (for a Retry-After date).
+    static func outcome(status: Int, retryAfter: String?, now: Date) -> DeliveryOutcome {
         switch status {
         case 200..<300: return .delivered
         case 410: return .endpointGone("the endpoint answered 410 Gone")
         case 408, 429, 500..<600:
-            return .temporary("the endpoint answered \(status)", retryAfter: retryAfter.flatMap(Self.retryAfterSeconds))
+            return .temporary("the endpoint answered \(status)", retryAfter: retryAfter.flatMap { Self.retryAfterSeconds($0, now: now) })
         default: return .permanent("the endpoint answered \(status)")
         }
     }
 
-    /// Retry-After as delay-seconds (RFC 9110 §10.2.3); an HTTP-date is left to the backoff.
-    static func retryAfterSeconds(_ text: String) -> TimeInterval? {
-        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else { return nil }
-        return TimeInterval(min(n, 86_400))
+    /// Retry-After (RFC 9110 §10.2.3) as seconds from `now`, at most a day: delay-seconds, or an
+    /// HTTP-date in any of its three forms (§5.6.7: a recipient must accept all three); a date
+    /// already past is no wait. nil for anything else, which leaves the wait to the backoff.
+    static func retryAfterSeconds(_ text: String, now: Date) -> TimeInterval? {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        if let n = Int(value) { return n >= 0 ? TimeInterval(min(n, 86_400)) : nil }
+        for format in httpDateFormats {
+            let parser = DateFormatter()
+            parser.locale = Locale(identifier: "en_US_POSIX")
+            parser.timeZone = TimeZone(identifier: "GMT")
+            parser.dateFormat = format
+            if let date = parser.date(from: value) { return min(max(0, date.timeIntervalSince(now)), 86_400) }
+        }
+        return nil
     }
+
+    /// IMF-fixdate, then the obsolete RFC 850 and asctime forms.
+    private static let httpDateFormats = ["EEE, dd MMM yyyy HH:mm:ss 'GMT'", "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", "EEE MMM d HH:mm:ss yyyy"]
 }
