@@ -83,6 +83,25 @@ import Testing
         #expect(MIMEEncoding.header("Subject", text: "Plain\r\nBcc: evil@example.com") == "Subject: Plain  Bcc: evil@example.com")
     }
 
+    /// A long non-ASCII name is several encoded-words; they are folded like a subject's, the
+    /// address staying whole, and the name reads back exactly.
+    @Test func aLongNameInTo_isFolded_andReadsBack() throws {
+        let name = "Åsa Öberg-Lindqvist Ström Gustafsson af Näsström"
+        let header = MIMEEncoding.addressHeader("To", name: name, email: "asa@example.com")
+        let lines = header.components(separatedBy: "\r\n")
+        #expect(lines.count > 1)
+        #expect(lines.allSatisfy { $0.utf8.count <= 78 }, "\(lines.map(\.count))")
+        var words = header.dropFirst("To: ".count).split(whereSeparator: \.isWhitespace)
+        #expect(words.removeLast() == "<asa@example.com>")
+        let decoded = try words.map { word -> String in
+            let bytes = try #require(Data(base64Encoded: String(word.dropFirst(10).dropLast(2))))
+            return try #require(String(data: bytes, encoding: .utf8))
+        }.joined()
+        #expect(decoded == name)
+        #expect(MIMEEncoding.addressHeader("From", name: "Anna \"A\" Lind", email: "a@example.com") == #"From: "Anna \"A\" Lind" <a@example.com>"#)
+        #expect(MIMEEncoding.addressHeader("To", name: nil, email: "a@example.com") == "To: <a@example.com>")
+    }
+
     @Test func quotedPrintable_keepsLinesShort_andEncodesWhatMustBe() {
         let text = String(repeating: "ö", count: 60) + " = end \n" + String(repeating: "a", count: 200)
         let qp = MIMEEncoding.quotedPrintable(text)

@@ -57,15 +57,21 @@ enum MIMEEncoding {
         return lines.joined(separator: crlf)
     }
 
-    /// `"Anna Lind" <anna@example.com>`, with the name encoded when it is not ASCII.
-    static func address(name: String?, email: String) -> String {
-        let mail = sanitized(email).filter { $0 != "<" && $0 != ">" && $0 != " " }
-        guard let name = name.map(sanitized), !name.isEmpty else { return "<\(mail)>" }
+    /// `From: "Anna Lind" <anna@example.com>`, with the name encoded when it is not ASCII, folded
+    /// between its words like any other header: a long name is several encoded-words, which must
+    /// not run on past 78 characters on one line (RFC 2047 §2, RFC 5322 §2.1.1).
+    static func addressHeader(_ field: String, name: String?, email: String) -> String {
+        fold(prefix: field + ": ", words: addressWords(name: name, email: email))
+    }
+
+    static func addressWords(name: String?, email: String) -> [String] {
+        let mail = "<" + sanitized(email).filter { $0 != "<" && $0 != ">" && $0 != " " } + ">"
+        guard let name = name.map(sanitized), !name.isEmpty else { return [mail] }
         if name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
             let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(quoted)\" <\(mail)>"
+            return ["\"\(quoted)\"", mail]
         }
-        return encodedWords(name).joined(separator: " ") + " <\(mail)>"
+        return encodedWords(name) + [mail]
     }
 
     /// No CR or LF may reach a header: that would let text add header fields of its own.

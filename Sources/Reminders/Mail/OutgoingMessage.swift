@@ -40,8 +40,8 @@ public struct OutgoingMessage: Sendable, Equatable {
         let boundary = "=_goodwill_" + messageID
         var h: [String] = [
             "Date: " + Self.rfc5322Date(date),
-            "From: " + MIMEEncoding.address(name: fromName, email: fromAddress),
-            "To: " + MIMEEncoding.address(name: toName, email: toAddress),
+            MIMEEncoding.addressHeader("From", name: fromName, email: fromAddress),
+            MIMEEncoding.addressHeader("To", name: toName, email: toAddress),
             MIMEEncoding.header("Subject", text: subject),
             "Message-ID: " + rfc5322MessageID,
             "MIME-Version: 1.0",
