@@ -77,6 +77,8 @@ public struct Holder: Sendable, Equatable {
         guard e.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !e.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
-        return true
+        // Control and format characters (NUL, ESC, DEL, U+202E RIGHT-TO-LEFT OVERRIDE, zero-width
+        // spaces) are invisible or act on a terminal; "x@x.se" followed by one would be another holder.
+        return !e.unicodeScalars.contains { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }
     }
 }

@@ -78,7 +78,10 @@ extension Ledger {
             throw LedgerError.invalidRequest("A \(role) needs an email address (--\(role)-email), so they can be found again and reminded.")
         }
         guard Holder.isPlausible(email: email) else {
-            throw LedgerError.invalidRequest("'\(email)' does not look like an email address. Give the \(role)'s address, like anna@example.com.")
+            let hidden = email.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
+            throw LedgerError.invalidRequest(hidden
+                ? "The \(role)'s email address contains an invisible or control character; type it again in plain text, like anna@example.com."
+                : "'\(email)' does not look like an email address. Give the \(role)'s address, like anna@example.com.")
         }
         let name = try Self.clean(person.name, field: "\(role) name", max: 200)
         if let locale = person.locale, !Self.isPlausible(locale: locale) {

@@ -41,6 +41,10 @@ struct IssueTests {
         #expect(ledgerError { try f.issue(Money(minorUnits: 0, currency: .sek)) }?.code == "invalid-amount")
         #expect(ledgerError { try f.issue(validity: .lastDay(LocalDate(iso: "2025-04-01")!)) }?.code == "invalid-request")
         #expect(ledgerError { try f.issue(holder: "not-an-email") }?.code == "invalid-request")
+        // Invisible or terminal-controlling characters would make "x@x.se" another holder.
+        for hidden in ["x@x.se\u{0}", "x@x.se\u{1B}[31m", "x@x.se\u{7F}", "x\u{202E}@x.se", "x\u{200B}@x.se", "x@x.se\u{2028}"] {
+            #expect(ledgerError { try f.issue(holder: hidden) }?.code == "invalid-request", "\(hidden.unicodeScalars.map(\.value))")
+        }
         #expect(ledgerError {
             _ = try f.ledger.perform(.issue(IssueRequest(value: sek(5), timeZone: "Mars/Olympus")), actor: "t")
         }?.code == "invalid-request")

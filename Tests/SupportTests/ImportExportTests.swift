@@ -98,7 +98,7 @@ import Testing
         }
         #expect(FastText.money("499.5", currency: .sek) == Money(minorUnits: 49_950, currency: .sek))
         #expect(FastText.trimmed("  a b\t") == "a b")
-        for e in ["a@b.se", "a@b", "@b.se", "a@.b.se", "a@b.se.", "a@@b.se", "a b@c.se", "åsa@b.se", "a@b.se\u{0B}", "a.b@c", "a@b.c@d.e", "x@y.z"] {
+        for e in ["a@b.se", "a@b", "@b.se", "a@.b.se", "a@b.se.", "a@@b.se", "a b@c.se", "åsa@b.se", "a@b.se\u{0B}", "a.b@c", "a@b.c@d.e", "x@y.z", "x@x.se\u{0}", "x@x.se\u{1B}[31m", "x@x.se\u{7F}", "x\u{202E}@x.se", "x\u{200B}@x.se"] {
             #expect(FastText.plausibleEmail(e) == Holder.isPlausible(email: e), "\(e)")
         }
         for d in ["2025-01-31", "2025-02-30", "2024-02-29", "25-01-01", "2025-1-01", "2025-01-0x", "0000-00-00"] {
