@@ -30,6 +30,8 @@ public struct Router: Sendable {
             guard ok else { continue }
             guard route.method == method || (method == .head && route.method == .get) else {
                 allowed.append(route.method.rawValue)
+                // Every GET answers HEAD too (RFC 9110 §9.3.2), so Allow names it (§10.2.1).
+                if route.method == .get { allowed.append("HEAD") }
                 continue
             }
             if best == nil || literals > best!.literals { best = (route, literals) }
