@@ -53,7 +53,7 @@ extension Ledger {
         // The same limit as a voucher's value: a balance adjusted past it could make totals overflow.
         let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: v.value.currency)
         guard amount.minorUnits.magnitude <= UInt64(Money.voucherLimitMinorUnits) else {
-            throw LedgerError.invalidAmount("An adjustment can be at most \(limit) either way; \(amount.minorUnits < 0 ? "-" : "")\(Money(minorUnits: Int64(clamping: amount.minorUnits.magnitude), currency: amount.currency)) was asked. Check the amount for extra digits.")
+            throw LedgerError.invalidAmount("An adjustment can be at most \(limit) either way; \(amount) was asked. Check the amount for extra digits.")
         }
         // Checked still: a voucher issued before the limit existed may hold more.
         let (after, overflow) = v.balance.minorUnits.addingReportingOverflow(amount.minorUnits)

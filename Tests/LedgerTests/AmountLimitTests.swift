@@ -33,6 +33,8 @@ struct AmountLimitTests {
             #expect(adjust(units)?.code == "invalid-amount", "\(units)")
         }
         #expect(adjust(101)?.description.contains("Add at most 1.00 SEK") == true)
+        #expect(adjust(Int64.min)?.description.contains("; -92233720368547758.08 SEK was asked") == true)
+        #expect(adjust(-(limit + 1))?.description.contains("; -10000000000.01 SEK was asked") == true)
         #expect(try f.show(v).balance.minorUnits == limit - 100)
         #expect(adjust(100) == nil)
         #expect(adjust(-limit) == nil)
