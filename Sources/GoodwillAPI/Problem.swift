@@ -71,6 +71,18 @@ public struct Problem: Error, Sendable {
     static let idempotencyKeyRequired = Problem(.badRequest, code: "idempotency-key-required",
         detail: "This request changes the ledger, so it needs an 'Idempotency-Key' header (a fresh UUID per request; reuse it only to retry the same request).")
 
+    static func idempotencyKeyRepeated(_ count: Int) -> Problem {
+        Problem(.badRequest, code: "idempotency-key-required",
+                detail: "Send exactly one 'Idempotency-Key' header; this request had \(count), so which one names it would be a guess.")
+    }
+
+    /// Two `Authorization` headers: which key is meant is a guess, so neither is used.
+    static func authorizationRepeated(_ count: Int) -> Problem {
+        var p = unauthorized
+        p.detail = "Send exactly one 'Authorization: Bearer <secret>' header; this request had \(count)."
+        return p
+    }
+
     static let busy = Problem(.serviceUnavailable, code: "busy",
         detail: "The server has too many writes waiting. Retry the same request with the same Idempotency-Key in a moment.")
 

@@ -91,6 +91,26 @@ import Testing
         #expect(mine.status == 200 && mine.headers["Idempotent-Replayed"] == nil)
     }
 
+    /// Two keys, or two Authorization headers, leave which one is meant to a guess (a proxy may
+    /// keep the other): refused, nothing done. An empty key is no key.
+    @Test func repeatedKeysOrAnEmptyOne_areRefusedAndChangeNothing() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        let body = #"{"amount": {"amount": 1000, "currency": "SEK"}}"#
+        let two = await h.send(.post, "/v1/vouchers/\(id)/redemptions", key: h.admin, json: body,
+                               adding: [("Idempotency-Key", "dup-a"), ("Idempotency-Key", "dup-b")])
+        #expect(two.status == 400 && two.code == "idempotency-key-required" && two.text.contains("had 2"), "\(two.text)")
+        let empty = await h.send(.post, "/v1/vouchers/\(id)/redemptions", key: h.admin, json: body, idempotencyKey: "")
+        #expect(empty.status == 400 && empty.code == "idempotency-key-required")
+        let auditor = try #require(h.keys[.auditor]), redeemer = try #require(h.keys[.redeemer])
+        for pair in [[auditor, redeemer], [redeemer, auditor]] {
+            let both = await h.send(.post, "/v1/vouchers/\(id)/redemptions", json: body, idempotencyKey: UUID().uuidString,
+                                    adding: pair.map { ("Authorization", "Bearer \($0)") })
+            #expect(both.status == 401 && both.code == "unauthorized" && both.text.contains("exactly one"), "\(both.text)")
+        }
+        #expect(await h.get("/v1/vouchers/\(id)").int("balance", "amount") == 50000)
+    }
+
     @Test func aPostWithoutIdempotencyKey_isRefusedAndChangesNothing() async throws {
         let h = try APIHarness()
         let id = try #require(try await h.issue().string("id"))

@@ -2009,7 +2009,7 @@ enum OpenAPIDocument {
           "minLength": 1,
           "maxLength": 255
         },
-        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Without it: 400 idempotency-key-required."
+        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Without it, empty, or sent twice: 400 idempotency-key-required."
       },
       "VoucherID": {
         "name": "id",

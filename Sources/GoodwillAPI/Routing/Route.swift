@@ -80,9 +80,12 @@ struct RequestContext {
         }
     }
 
-    /// The `Idempotency-Key` header, required on every request that changes the ledger.
+    /// The `Idempotency-Key` header, required on every request that changes the ledger: exactly
+    /// one, not empty (two would leave which one names the request to a guess).
     func idempotencyKey() throws -> String {
-        guard let key = request.headers["Idempotency-Key"] else { throw Problem.idempotencyKeyRequired }
+        let keys = request.headers.values(for: "Idempotency-Key")
+        guard keys.count <= 1 else { throw Problem.idempotencyKeyRepeated(keys.count) }
+        guard let key = keys.first, !key.isEmpty else { throw Problem.idempotencyKeyRequired }
         return key
     }
 
