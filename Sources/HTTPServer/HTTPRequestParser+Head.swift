@@ -14,9 +14,13 @@ extension HTTPRequestParser {
         var headEnd: Int?
         var lineEnd = lineEndOffset
         var i = start + scanOffset
+        var bareLF = false
         buffer.withUnsafeBufferPointer { p in
             while i < end {
                 if p[i] == lf {
+                    // We read CRLF only (RFC 9112 §2.2 allows, not requires, a bare LF): said at
+                    // once, not after waiting the header timeout for a CRLF CRLF that never comes.
+                    guard i > start, p[i - 1] == cr else { bareLF = true; break }
                     if lineEnd == nil {
                         lineEnd = i - start
                     } else if i - start >= 3, p[i - 1] == cr, p[i - 2] == lf, p[i - 3] == cr {
@@ -29,6 +33,7 @@ extension HTTPRequestParser {
         }
         scanOffset = i - start
         lineEndOffset = lineEnd
+        if bareLF { throw .malformed("A line of the request ends in a bare LF; end every line of the request line and headers with CRLF.") }
 
         // The request line may not exceed its limit (CR included in the count, hence + 1).
         if let lineEnd {

@@ -133,6 +133,10 @@ private func request(_ text: String) -> HTTPRequest? {
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
         ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
         ("GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
+        // Bare LFs: refused at once, not left waiting for a CRLF CRLF until the header timeout.
+        ("GET /health HTTP/1.1\nHost: x\n\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\n\r\n", 400),
+        ("\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     ])
     func malformedRequests_areRefusedWithTheirStatus(text: String, status: Int) {
         var limits = HTTPRequestParser.Limits()
