@@ -37,6 +37,8 @@ import Testing
         "unknown-top-level-field.json": Expected(kind: .unknownField, rule: nil, field: "rulez"),
         "missing-limits.json": Expected(kind: .missingField, rule: nil, field: "limits"),
         "tag-condition.json": Expected(kind: .unknownFact, rule: (3, "long-standing holders"), field: "condition \"tags\""),
+        "unknown-budget-currency.json": Expected(kind: .invalidValue, rule: nil, field: "limits.monthly_goodwill_budget.XYZ"),
+        "id-too-long.json": Expected(kind: .invalidValue, rule: nil, field: "id"),
     ]
 
     static func brokenFiles() throws -> [URL] {

@@ -18,8 +18,8 @@ public enum PolicyLoader {
         try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
 
         let id = try reader.string(top, "id")
-        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw reader.error(.invalidValue, "id", "must be letters, digits, - or _, e.g. \"default\"")
+        guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw reader.error(.invalidValue, "id", "must be 1 to 64 letters, digits, - or _, e.g. \"default\"")
         }
         let version = try reader.integer(top, "version")
         guard version >= 1, version <= Int64(Int32.max) else {

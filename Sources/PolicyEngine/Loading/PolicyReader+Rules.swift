@@ -1,3 +1,4 @@
+import GoodwillCore
 extension PolicyReader {
     func limits(_ value: JSONValue) throws(PolicyLoadError) -> PolicyLimits {
         let object = try object(value, field: "limits")
@@ -10,8 +11,9 @@ extension PolicyReader {
         var budget: [String: Int64] = [:]
         for (currency, amount) in budgetObject {
             let field = "limits.monthly_goodwill_budget.\(currency)"
-            guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw error(.invalidValue, field, "expected an ISO 4217 currency code such as SEK or EUR")
+            // A budget in a currency no voucher can have (XYZ, a typo of SEK) would never apply.
+            guard Currency.allKnown.contains(where: { $0.code == currency }) else {
+                throw error(.invalidValue, field, "expected an ISO 4217 currency code this service knows, such as SEK or EUR")
             }
             let minor = try integer(amount, field: field)
             guard minor >= 0 else { throw error(.invalidValue, field, "must be 0 or more minor units, found \(minor)") }
