@@ -64,17 +64,19 @@ extension JurisdictionPreset {
                 return .holderEntitled(reason: "In \(name) a balance under \(threshold.belowMinor) \(currency) minor units is paid out on request (since \(threshold.effectiveFrom))." + cite)
             }
         }
-        if isElectronic || !cashOut.electronicOnly {
-            // nil past 9999-12-31: no end within the calendar, so still in time.
-            let period: (end: (LocalDate) -> LocalDate?, words: String)? =
-                if let months = cashOut.afterExpiryMonths { ({ $0.adding(months: months) }, months == 12 ? "a year" : "\(months) months") }
-                else if let days = cashOut.afterExpiryDays { ({ $0.adding(days: days) }, "\(days) days") }
-                else { nil }
-            if let period, lastValidDay.flatMap(period.end).map({ day <= $0 }) ?? true {
-                return .holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(period.words) after expiry." + cite)
-            }
+        if let period = payoutAfterExpiry(isElectronic: isElectronic), period.runs(on: day, lastValidDay: lastValidDay) {
+            return .holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(period.words) after expiry." + cite)
         }
         return .notRequired(reason: cashOut.note + cite)
+    }
+
+    /// The payout right during validity and for a period after expiry (Denmark), nil when the
+    /// preset gives none, or gives it to electronic cards only and this one is not.
+    public func payoutAfterExpiry(isElectronic: Bool = true) -> PayoutAfterExpiry? {
+        guard isElectronic || !cashOut.electronicOnly else { return nil }
+        if let months = cashOut.afterExpiryMonths { return PayoutAfterExpiry(length: .months(months)) }
+        if let days = cashOut.afterExpiryDays { return PayoutAfterExpiry(length: .days(days)) }
+        return nil
     }
 
     /// Thresholds in force on `day`, latest first.
