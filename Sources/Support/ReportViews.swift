@@ -32,18 +32,24 @@ public struct AmountLine: Sendable, Codable, Equatable {
 }
 
 /// Outstanding liability: live balances (active or blocked, not past expiry) by currency and by
-/// month of the last valid day.
+/// month of the last valid day, and balances past expiry the holder may still demand as payout.
 public struct LiabilityReport: TabularReport, Codable, Equatable {
     public var asOf: String
     public var totals: [AmountLine]
     public var byExpiryMonth: [AmountLine]
+    /// The part of the above past expiry but still claimable as payout under the jurisdiction
+    /// (Denmark: a year after expiry), by month of expiry; breakage only once that right ends.
+    public var payoutClaimable: [AmountLine]
 
-    enum CodingKeys: String, CodingKey { case asOf = "as_of", totals, byExpiryMonth = "by_expiry_month" }
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", totals, byExpiryMonth = "by_expiry_month", payoutClaimable = "payout_claimable" }
 
     public var table: ReportTable {
         ReportTable(title: "Outstanding liability as of \(asOf), by month of expiry",
                     header: ["currency", "expiry_month", "vouchers", "amount"],
-                    rows: byExpiryMonth.map(\.monthRow), footer: totals.map(\.totalLine))
+                    rows: byExpiryMonth.map(\.monthRow),
+                    footer: totals.map(\.totalLine) + payoutClaimable.map {
+                        "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
+                    })
     }
 }
 
@@ -63,18 +69,25 @@ public struct ExpiringReport: TabularReport, Codable, Equatable {
     }
 }
 
-/// Value that expired unredeemed (balances of expired vouchers), by month of expiry.
+/// Value that expired unredeemed (balances of expired vouchers), by month of expiry; not yet the
+/// balances the holder may still demand as payout, which stay liability until that right ends.
 public struct BreakageReport: TabularReport, Codable, Equatable {
     public var asOf: String
     public var byMonth: [AmountLine]
     public var totals: [AmountLine]
+    /// Expired balances left out above because they are still claimable as payout (the liability
+    /// report counts them), by month of expiry.
+    public var payoutClaimable: [AmountLine]
 
-    enum CodingKeys: String, CodingKey { case asOf = "as_of", byMonth = "by_month", totals }
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", byMonth = "by_month", totals, payoutClaimable = "payout_claimable" }
 
     public var table: ReportTable {
         ReportTable(title: "Breakage: value that expired unredeemed, by month of expiry (as of \(asOf))",
                     header: ["currency", "month", "vouchers", "amount"],
-                    rows: byMonth.map(\.monthRow), footer: totals.map(\.totalLine))
+                    rows: byMonth.map(\.monthRow),
+                    footer: totals.map(\.totalLine) + payoutClaimable.map {
+                        "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
+                    })
     }
 }
 

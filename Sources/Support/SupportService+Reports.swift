@@ -53,12 +53,17 @@ extension SupportService {
 
     /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads only the
     /// `vouchers_liability` index (status, currency, last_valid_day, expires_at, seq, balance; migration 6).
+    /// Where the jurisdiction gives a payout right after expiry, the balances it still covers are
+    /// owed too: added, and shown apart as `payout_claimable`.
     public func liabilityReport() throws -> LiabilityReport {
         let now = self.now
-        let lines = try db.query(Self.liabilitySQL, [.integer(now.unixMilliseconds)]) {
-            AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+        let (live, claimable) = try db.readTransaction {
+            (try db.query(Self.liabilitySQL, [.integer(now.unixMilliseconds)]) {
+                AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+            }, try payoutClaimable(at: now))
         }
-        return LiabilityReport(asOf: RFC3339.format(now), totals: try Self.totals(lines), byExpiryMonth: lines)
+        let lines = try Self.combine(live, claimable, sign: 1)
+        return LiabilityReport(asOf: RFC3339.format(now), totals: try Self.totals(lines), byExpiryMonth: lines, payoutClaimable: claimable)
     }
 
     /// One parameter: now, in Unix milliseconds. A test holds it to reading the index alone.
@@ -86,17 +91,22 @@ extension SupportService {
     }
 
     /// Balances left on expired vouchers (recorded as expired, or active past their last valid day
-    /// before the sweep got to them), by the month of that day.
+    /// before the sweep got to them), by the month of that day; less those the holder may still
+    /// demand as payout (the liability report's `payout_claimable`), until that right ends.
     public func breakageReport() throws -> BreakageReport {
         let now = self.now
-        let lines = try db.query("""
-            SELECT currency, substr(last_valid_day, 1, 7), count(*), sum(balance) FROM vouchers
-            WHERE (status = 'expired' OR (status = 'active' AND expires_at <= ?)) AND balance > 0
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """, [.integer(now.unixMilliseconds)]) {
-            AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+        let (expired, claimable) = try db.readTransaction {
+            (try db.query("""
+                SELECT currency, substr(last_valid_day, 1, 7), count(*), sum(balance) FROM vouchers
+                WHERE (status = 'expired' OR (status = 'active' AND expires_at <= ?)) AND balance > 0
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """, [.integer(now.unixMilliseconds)]) {
+                AmountLine(currency: $0.text(0), month: $0.text(1), vouchers: $0.int(2), amount: Self.money($0.int64(3), $0.text(0)))
+            }, try payoutClaimable(at: now))
         }
-        return BreakageReport(asOf: RFC3339.format(now), byMonth: lines, totals: try Self.totals(lines))
+        let lines = try Self.combine(expired, claimable, sign: -1)
+        return BreakageReport(asOf: RFC3339.format(now), byMonth: lines, totals: try Self.totals(lines),
+                              payoutClaimable: claimable)
     }
 
     /// Extensions by rule and by agent; "later redeemed" is what was redeemed on the voucher after
@@ -156,7 +166,8 @@ extension SupportService {
         return RedemptionReport(asOf: RFC3339.format(now), cohorts: cohorts)
     }
 
-    /// Checks the books: the voucher rows (liability, breakage) against the ledger's flows.
+    /// Checks the books: the voucher rows (liability, breakage) against the ledger's flows. A
+    /// balance still claimable as payout after expiry is liability, not breakage, as in those reports.
     public func reconciliation() throws -> ReconciliationReport {
         let now = self.now
         var flows: [String: [String: Int64]] = [:]
@@ -169,6 +180,11 @@ extension SupportService {
                     sum(CASE WHEN status = 'expired' OR (status = 'active' AND expires_at <= ?1) THEN balance ELSE 0 END)
                 FROM vouchers GROUP BY currency
                 """, [.integer(now.unixMilliseconds)]) { rows[$0.text(0)] = ($0.int64(1), $0.int64(2)) }
+            for c in try Self.totals(try payoutClaimable(at: now)) {
+                let r = rows[c.currency] ?? (0, 0), owed = c.amount.minorUnits
+                rows[c.currency] = (try Self.add(r.liability, owed, to: "reconciliation", c.currency),
+                                    try Self.subtract(r.breakage, owed, to: "reconciliation", c.currency))
+            }
         }
         let lines = try Set(flows.keys).union(rows.keys).sorted().map { cur throws(SupportError) -> ReconciliationLine in
             let f = flows[cur] ?? [:]

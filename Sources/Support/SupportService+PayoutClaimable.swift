@@ -1,0 +1,58 @@
+import Foundation
+import GoodwillCore
+import PolicyEngine
+import Store
+
+extension SupportService {
+    /// Balances past expiry that the holder may still demand as money under the jurisdiction in
+    /// force (Denmark: during validity and a year after; the same rule `close` refunds by). Still
+    /// owed, so liability and not breakage until the right ends. By currency and month of the last
+    /// valid day; empty, reading nothing, when the preset has no payout period after expiry.
+    func payoutClaimable(at now: Date) throws -> [AmountLine] {
+        guard let period = try ledger.jurisdiction()?.payoutAfterExpiry() else { return [] }
+        // Only a voucher whose expiry lies within the period can still be claimed: a range on
+        // `vouchers_status_expiry`. A day of slack, as the period ends at midnight in the voucher's
+        // zone; which side of it each one is on is decided below, by day, as closing decides it.
+        let since = now.unixMilliseconds - Int64(period.maximumDays + 1) * 86_400_000
+        var zones: [String: ZonedCalendar] = [:]
+        var sums: [String: (currency: String, month: String, vouchers: Int, amount: Int64)] = [:]
+        try db.forEach(Self.payoutCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since)]) { r in
+            let currency = r.text(0), day = r.text(1), zoneName = r.text(2)
+            guard let lastValidDay = LocalDate(iso: day) else { return }
+            let zone = zones[zoneName] ?? ZonedCalendar(identifier: zoneName) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+            zones[zoneName] = zone
+            guard period.runs(on: zone.localDate(of: now), lastValidDay: lastValidDay) else { return }
+            let month = String(day.prefix(7))
+            var sum = sums[currency + "|" + month] ?? (currency, month, 0, 0)
+            sum.vouchers += 1
+            sum.amount = try Self.add(sum.amount, r.int64(3), to: "payout-claimable liability", currency)
+            sums[currency + "|" + month] = sum
+        }
+        return sums.values.sorted { ($0.currency, $0.month) < ($1.currency, $1.month) }
+            .map { AmountLine(currency: $0.currency, month: $0.month, vouchers: $0.vouchers, amount: Self.money($0.amount, $0.currency)) }
+    }
+
+    /// Parameters: now and the earliest expiry that may still be claimed, in Unix milliseconds.
+    /// The rows the breakage report counts, narrowed to that range of `expires_at`.
+    static let payoutCandidatesSQL = """
+        SELECT currency, last_valid_day, time_zone, balance FROM vouchers
+        WHERE status IN ('expired', 'active') AND expires_at > ?2 AND (status = 'expired' OR expires_at <= ?1) AND balance > 0
+        """
+
+    /// `lines` with `other` added (`sign` 1) or taken away (`sign` -1), line by line of currency
+    /// and month; a line left with no voucher goes.
+    static func combine(_ lines: [AmountLine], _ other: [AmountLine], sign: Int) throws -> [AmountLine] {
+        struct Key: Hashable { var currency: String; var month: String? }
+        var merged = Dictionary(lines.map { (Key(currency: $0.currency, month: $0.month), $0) }, uniquingKeysWith: { a, _ in a })
+        for o in other {
+            let key = Key(currency: o.currency, month: o.month)
+            var line = merged[key] ?? AmountLine(currency: o.currency, month: o.month, vouchers: 0, amount: money(0, o.currency))
+            line.vouchers += sign * o.vouchers
+            let amount = sign > 0 ? try add(line.amount.minorUnits, o.amount.minorUnits, to: "liability", o.currency)
+                : try subtract(line.amount.minorUnits, o.amount.minorUnits, to: "breakage", o.currency)
+            line.amount = money(amount, o.currency)
+            merged[key] = line
+        }
+        return merged.values.filter { $0.vouchers != 0 }.sorted { ($0.currency, $0.month ?? "") < ($1.currency, $1.month ?? "") }
+    }
+}
