@@ -3502,6 +3502,33 @@ enum OpenAPIDocument {
           "as_of": {
             "type": "string",
             "format": "date-time"
+          },
+          "payout_claimable": {
+            "type": "array",
+            "description": "liability and breakage only: balances past expiry the holder may still demand as payout under the jurisdiction (Denmark: a year after expiry), by currency and month of expiry. Included in liability's totals and by_expiry_month, left out of breakage's until the right ends.",
+            "items": {
+              "type": "object",
+              "required": [
+                "currency",
+                "month",
+                "vouchers",
+                "amount"
+              ],
+              "properties": {
+                "currency": {
+                  "type": "string"
+                },
+                "month": {
+                  "type": "string"
+                },
+                "vouchers": {
+                  "type": "integer"
+                },
+                "amount": {
+                  "$ref": "#/components/schemas/Money"
+                }
+              }
+            }
           }
         }
       }
