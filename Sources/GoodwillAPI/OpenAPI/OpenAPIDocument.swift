@@ -2060,7 +2060,7 @@ enum OpenAPIDocument {
         }
       },
       "404": {
-        "description": "voucher-not-found, code-check-failed, invalid-code, entry-not-found, holder-not-found, reminder-not-found, policy-file-not-found, not-found.",
+        "description": "voucher-not-found, code-check-failed, invalid-code, entry-not-found, holder-not-found, reminder-not-found, case-not-found, report-not-found, policy-file-not-found, not-found.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2070,7 +2070,7 @@ enum OpenAPIDocument {
         }
       },
       "409": {
-        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed.",
+        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed, case-already-closed.",
         "content": {
           "application/problem+json": {
             "schema": {
