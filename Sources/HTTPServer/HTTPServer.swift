@@ -51,7 +51,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds the listeners and starts the event-loop threads; returns once the server
-    /// accepts connections. Throws `SocketError` if the address cannot be bound.
+    /// accepts connections. Throws `SocketError` if the address cannot be bound, and
+    /// `.addressInUse` if something already listens on a fixed port.
     /// Starting a server twice, or after shutdown, does nothing.
     public func start() throws(SocketError) {
         let epoll = try Epoll.shared.get()
@@ -61,6 +62,13 @@ public final class HTTPServer: Sendable {
             var loops: [EventLoop] = []
             var listeners: [Int32] = []
             do throws(SocketError) {
+                // Our listeners share the port through SO_REUSEPORT, which would let a second server
+                // bind it too and take half the connections; a probe bound without it fails if anyone
+                // listens there. A race remains: two servers starting in the same instant can both
+                // pass the probe before either listens, and then share the port.
+                if configuration.port != 0 {
+                    try Socket.checkNobodyListens(host: configuration.host, port: configuration.port)
+                }
                 let first = try Socket.makeListener(host: configuration.host, port: configuration.port,
                                                     backlog: configuration.listenBacklog)
                 listeners.append(first)

@@ -7,13 +7,36 @@ enum Socket {
     /// `SO_REUSEPORT` lets each event loop own a listener on the same port, so the
     /// kernel spreads new connections across loops.
     static func makeListener(host: String, port: UInt16, backlog: Int32) throws(SocketError) -> Int32 {
+        let fd = try makeBound(host: host, port: port, reusePort: true)
+        guard listen(fd, backlog) == 0 else {
+            let error = SocketError.makeFailed("listen")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Throws `.addressInUse` if some socket already listens on `host:port`. `SO_REUSEPORT` on our
+    /// listeners would let another process of the same user bind the port beside them, and the
+    /// kernel would split connections between the two servers; a socket bound without it is
+    /// refused while anyone listens there (`SO_REUSEADDR` only skips connections in TIME_WAIT).
+    static func checkNobodyListens(host: String, port: UInt16) throws(SocketError) {
+        do throws(SocketError) {
+            close(try makeBound(host: host, port: port, reusePort: false))
+        } catch .failed(_, let code, _) where code == EADDRINUSE {
+            throw .addressInUse(host: host, port: port)
+        }
+    }
+
+    /// A non-blocking socket bound to `host:port`, not yet listening.
+    private static func makeBound(host: String, port: UInt16, reusePort: Bool) throws(SocketError) -> Int32 {
         let host = host == "localhost" ? "127.0.0.1" : host
         let isIPv6 = host.contains(":")
         let fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .makeFailed("create a socket") }
         do throws(SocketError) {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, "set SO_REUSEADDR")
-            try setOption(fd, SOL_SOCKET, SO_REUSEPORT, "set SO_REUSEPORT")
+            if reusePort { try setOption(fd, SOL_SOCKET, SO_REUSEPORT, "set SO_REUSEPORT") }
             var result: Int32
             if isIPv6 {
                 var address = sockaddr_in6()
@@ -39,7 +62,6 @@ enum Socket {
                 }
             }
             guard result == 0 else { throw .makeFailed("bind to \(host) port \(port)") }
-            guard listen(fd, backlog) == 0 else { throw .makeFailed("listen") }
             return fd
         } catch {
             close(fd)

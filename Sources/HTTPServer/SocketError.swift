@@ -6,6 +6,8 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
     case failed(operation: String, errno: Int32, message: String)
     /// The host is not a numeric IPv4/IPv6 address (or `localhost`).
     case invalidAddress(String)
+    /// Another socket already listens on `host:port`: most likely another server.
+    case addressInUse(host: String, port: UInt16)
 
     public var description: String {
         switch self {
@@ -14,6 +16,9 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The server could not \(operation): \(message) (errno \(errno)).\(hint)"
         case .invalidAddress(let host):
             return "'\(host)' is not an IP address the server can listen on; use e.g. 127.0.0.1, 0.0.0.0 or ::1."
+        case .addressInUse(let host, let port):
+            let address = host.contains(":") ? "[\(host)]" : host
+            return "Address in use: another server, probably Goodwill, is already listening on \(address):\(port); stop it or choose another port."
         }
     }
 

@@ -49,6 +49,20 @@ final class CLIRunner: @unchecked Sendable {
         return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Starts the binary and returns at once, with pipes for its output (a server, say).
+    func start(_ arguments: [String]) throws -> (Process, stdout: Pipe, stderr: Pipe) {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = arguments
+        p.environment = environment
+        p.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
     func json(_ arguments: [String]) throws -> [String: Any] {
         let r = try run(arguments + ["--json"])
         guard r.status == 0, let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {

@@ -61,22 +61,8 @@ import Testing
 
     @Test func serveAnswers_tellsHowToMakeTheFirstKey_andStopsCleanlyOnSIGTERM() async throws {
         let cli = CLIRunner(now: nil)
-        let p = Process()
-        p.executableURL = CLIRunner.binary
-        p.arguments = ["serve", "--port", "0", "--db", cli.database]
-        p.environment = cli.environment
-        p.currentDirectoryURL = cli.folder
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // The first line names the address, with the port the system chose.
-        var printed = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !printed.contains("\n") && Date() < deadline {
-            printed += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let (p, out, err) = try cli.start(["serve", "--port", "0", "--db", cli.database])
+        let url = try #require(Self.servingURL(out))
         let (data, response) = try await URLSession.shared.data(from: URL(string: url + "/health")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200 && String(decoding: data, as: UTF8.self).contains("ok"))
         let (_, unauthorized) = try await URLSession.shared.data(from: URL(string: url + "/v1/vouchers")!)
@@ -89,5 +75,37 @@ import Testing
         #expect(stderr.contains(#""route":"GET /health""#) && stderr.contains(#""status":401"#))
         #expect(stderr.contains("Stopped:"))
         #expect(try cli.run(["verify", "--db", cli.database]).status == 0)
+    }
+
+    /// The reviewer's `serve --port 18305` twice: the second shared the port and the kernel split
+    /// requests between two databases. Now it refuses to start, saying why.
+    @Test func aSecondServeOnThePortOfARunningOne_refusesToStart() throws {
+        let cli = CLIRunner(now: nil)
+        let (first, out, _) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
+        defer { first.terminate(); first.waitUntilExit() }
+        let url = try #require(Self.servingURL(out))
+        let port = try #require(url.split(separator: ":").last.map(String.init))
+        let other = cli.folder.appendingPathComponent("other.db").path
+        let (second, _, err) = try cli.start(["serve", "--port", port, "--db", other, "--quiet"])
+        let deadline = Date().addingTimeInterval(20)
+        while second.isRunning && Date() < deadline { usleep(20_000) }
+        if second.isRunning { second.terminate(); second.waitUntilExit(); Issue.record("the second server started on port \(port)") }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(second.terminationStatus == 1)
+        #expect(stderr.contains("Error: Address in use: another server, probably Goodwill, is already listening on 127.0.0.1:\(port); stop it or choose another --port."), "\(stderr)")
+        #expect(first.isRunning)
+    }
+
+    /// Reads standard output until its first line, which names the address with the port the
+    /// system chose.
+    static func servingURL(_ out: Pipe) -> String? {
+        var printed = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !printed.contains("\n") && Date() < deadline {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        return printed.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init)
     }
 }

@@ -56,16 +56,19 @@ enum ServeCommand {
         let server = HTTPServer(configuration: .init(host: host, port: port), responder: api)
         do { try server.start() } catch {
             api.close()
-            throw CLIError.failure("Cannot listen on \(host):\(port): \(error). Is another server using the port? Choose another with --port.")
+            if case .addressInUse = error {
+                throw CLIError.failure("Address in use: another server, probably Goodwill, is already listening on \(address(host)):\(port); stop it or choose another --port.")
+            }
+            throw CLIError.failure("Cannot listen on \(address(host)):\(port): \(error). Is another server using the port? Choose another with --port.")
         }
         let reminders = ReminderLoop(databasePath: path, clock: c.clock, catalog: catalog, channel: channel, log: !quiet)
         reminders.start()
-        let address = host.contains(":") ? "[\(host)]" : host
-        try c.print("Goodwill is serving http://\(address):\(server.port ?? port) (database \(path)). Stop it with Ctrl-C.")
+        let listening = address(host)
+        try c.print("Goodwill is serving http://\(listening):\(server.port ?? port) (database \(path)). Stop it with Ctrl-C.")
         if let key = demoKey {
             try c.print("""
                 Demo admin key (shown once): \(key.secret)
-                Try: curl -s 'http://\(address):\(server.port ?? port)/v1/vouchers?limit=2' -H 'Authorization: Bearer \(key.secret)'
+                Try: curl -s 'http://\(listening):\(server.port ?? port)/v1/vouchers?limit=2' -H 'Authorization: Bearer \(key.secret)'
                 """)
         } else if try api.activeKeyCount() == 0 {
             Output.standardError("""
@@ -89,6 +92,9 @@ enum ServeCommand {
         Output.standardError("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n")
         return 0
     }
+
+    /// `host` as it goes before `:port` (an IPv6 address in brackets).
+    static func address(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 
     /// A fresh database: `--db` if given (it must not exist yet), else a new temporary folder.
     static func prepareDemo(_ c: CLIContext) throws -> (String, NewAPIKey) {
