@@ -51,6 +51,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     let instance: String
     /// Numbers the requests refused before routing, which have no request id of their own.
     let refusals = Atomic<UInt64>(0)
+    private let closed = Atomic<Bool>(false)
 
     /// Opens (creating and migrating if needed) the database and starts the writer thread.
     public init(configuration: Configuration, clock: any Clock) throws {
@@ -89,12 +90,16 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         checkpointer.start()
     }
 
-    /// Finishes queued writes and closes the connections. Call after the HTTP server has stopped.
+    /// Finishes queued writes and closes the connections. Call after the HTTP server (and the
+    /// reminder loop) has stopped. The writer's connection closes last: the last connection to close
+    /// deletes the -wal and -shm files, but only if it can write. Calls after the first do nothing.
     public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         writer.stop()
         checkpointer.stop()
         slowReads.stop()
         readers.close()
+        writer.closeConnection()
         LogSink.standardError.flush()
     }
 

@@ -74,6 +74,9 @@ import Testing
         #expect(stderr.contains("goodwill keys create --role admin --name admin"))
         #expect(stderr.contains(#""route":"GET /health""#) && stderr.contains(#""status":401"#))
         #expect(stderr.contains("Stopped:"))
+        // Every connection was closed, the writer's last, so SQLite removed its log files.
+        #expect(!FileManager.default.fileExists(atPath: cli.database + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: cli.database + "-shm"))
         #expect(try cli.run(["verify", "--db", cli.database]).status == 0)
     }
 

@@ -6,6 +6,7 @@ import Glibc
 import GoodwillCore
 import HTTPServer
 import Ledger
+import Reminders
 import Testing
 @testable import GoodwillAPI
 
@@ -173,5 +174,27 @@ final class LiveServer: @unchecked Sendable {
         }.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
         #expect(refused == 10, "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
         await live.stop()
+    }
+
+    /// A clean stop closes every connection, the writer's last, so SQLite checkpoints and deletes
+    /// the -wal and -shm files, as it does after each CLI command.
+    @Test func aCleanStop_leavesNoWALOrSharedMemoryFileBehind() async throws {
+        let live = try LiveServer(harness: try APIHarness(durable: true))
+        let h = live.harness
+        let path = h.folder.database
+        let reminders = ReminderLoop(databasePath: path, clock: h.clock, catalog: try MessageCatalog.embedded(),
+                                     channel: MaildirChannel(root: h.folder.url.appendingPathComponent("maildir").path), log: false)
+        reminders.start()
+        let id = try #require(try await live.send("POST", "/v1/vouchers", key: h.admin, json: #"{"value": {"amount": 500, "currency": "SEK"}}"#,
+                                                   idempotencyKey: "k1").string("id"))
+        #expect(try await live.send("GET", "/v1/vouchers/\(id)", key: h.admin).status == 200)      // a reader
+        #expect(try await live.send("GET", "/v1/reports/liability", key: h.admin).status == 200)  // a slow read's reader
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        await live.stop()
+        reminders.stop()
+        h.api.close()
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+        #expect(try h.ledger().verify().vouchers == 1)
     }
 }

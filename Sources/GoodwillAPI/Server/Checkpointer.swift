@@ -38,6 +38,8 @@ final class Checkpointer: Sendable {
             // The copied pages start on their way to disk now, not all at the writer's next restart.
             if db?.startWritebackOfDatabaseFile() == 0 { rounds.writebacks.add(1, ordering: .relaxed) }
             rounds.ended.add(1, ordering: .sequentiallyConsistent)
+        } atExit: {
+            db = nil  // closed at stop, so that the writer's connection can be the last (see GoodwillAPI.close)
         }
     }
 

@@ -150,7 +150,8 @@ final class LedgerWriter: @unchecked Sendable {
         return true
     }
 
-    /// Finishes everything queued, syncs and answers it, closes the connection, and returns.
+    /// Finishes everything queued, syncs and answers it, and returns. The connection stays open
+    /// until `closeConnection()`.
     func stop() {
         condition.lock()
         let alreadyStopped = stopped
@@ -181,8 +182,16 @@ final class LedgerWriter: @unchecked Sendable {
             syncCondition.lock(); syncStopping = true; syncCondition.broadcast(); syncCondition.unlock()
             for _ in 0..<Self.syncers { syncFinished.wait() }
         }
-        ledger = nil  // closes the connection (checkpointing the WAL) before the process exits
         finished.signal()
+    }
+
+    /// Closes the writer's connection, after `stop()`. Closed last, it checkpoints the WAL and
+    /// deletes the -wal and -shm files (https://sqlite.org/wal.html#the_wal_file); while another
+    /// connection is open, or if the last is read-only, they stay.
+    func closeConnection() {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopped { ledger = nil }
     }
 
     private func process(_ work: [Work]) {

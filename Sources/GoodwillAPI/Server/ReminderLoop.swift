@@ -29,11 +29,14 @@ public final class ReminderLoop: Sendable {
             } catch {
                 log.event("reminders failed; next try in a minute", ["level": .string("error"), "error": .string("\(error)")])
             }
+        } atExit: {
+            service = nil  // closes its connection: the server's writer must close the last one (see GoodwillAPI.close)
         }
     }
 
     public func start() { thread.start() }
 
-    /// Lets a cycle in progress finish, then returns.
+    /// Lets a cycle in progress finish, closes the loop's connection, then returns. Call it before
+    /// `GoodwillAPI.close()`.
     public func stop() { thread.stop() }
 }
