@@ -120,6 +120,35 @@ struct CLIBadInputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path).allSatisfy { $0.hasPrefix("goodwill.db") })
     }
 
+    /// A mistyped --db or GOODWILL_DB opened a new, empty database and reported on it ("OK: 0
+    /// vouchers and 0 entries verified", "Balanced", exit 0): a cron job with the wrong path would
+    /// pass forever. A command that needs a database refuses a path with none, and creates nothing;
+    /// one that sets a database up, like issue, still creates it.
+    @Test func aMissingDatabase_isRefusedByCommandsThatNeedOne_andCreatedByThoseThatSetOneUp() throws {
+        let cli = CLIRunner()
+        let typo = cli.folder.appendingPathComponent("typo.db").path
+        let message = "Error: No Goodwill database at \(typo). Check --db or GOODWILL_DB; 'goodwill init' creates one."
+        let code = VoucherCode.generate().display
+        let needOne: [[String]] = [
+            ["verify"], ["report", "reconciliation"], ["report", "liability", "--json"], ["show", code], ["list"], ["entries", code],
+            ["export", "entries"], ["keys", "list"], ["policy", "list"], ["holder", "search", "anna"], ["reminders", "list"],
+            ["reminders", "run"], ["expire-sweep"], ["redeem", code, "--amount", "1"],
+        ]
+        for args in needOne {
+            for (arguments, env) in [(args + ["--db", typo], [:]), (args, ["GOODWILL_DB": typo])] {
+                let r = try cli.run(arguments, env: env)
+                #expect(r.status == 1, "\(arguments) \(env): \(r.stdout)")
+                #expect(r.stderr.contains(message), "\(arguments) \(env): \(r.stderr)")
+                #expect(r.stdout.isEmpty, "\(arguments)")
+                #expect(!FileManager.default.fileExists(atPath: typo), "\(arguments) created \(typo)")
+            }
+        }
+        let issued = try cli.run(["issue", "--db", typo, "--amount", "500", "--currency", "SEK"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        #expect(FileManager.default.fileExists(atPath: typo))
+        #expect(try cli.run(["verify", "--db", typo]).stdout.hasPrefix("OK: 1 vouchers and 1 entries verified"))
+    }
+
     /// adjust takes a signed change, so its output shows the sign, and a sign it cannot read
     /// unambiguously is refused with advice for signed amounts.
     @Test func adjust_showsTheDirection_andRefusesAChangeWithAnUnclearSign() throws {

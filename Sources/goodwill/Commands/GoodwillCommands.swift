@@ -116,7 +116,7 @@ enum GoodwillCommands {
 
     static func activate(_ c: CLIContext) throws -> Int32 {
         let path = try c.required("file")
-        let info = try c.openLedger().activatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent, actor: c.actor)
+        let info = try c.createOrOpenLedger().activatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent, actor: c.actor)
         try c.emit(info, text: "Policy \(info.id) v\(info.version) is now active. Decisions from now on name this version.")
         return 0
     }
@@ -138,7 +138,8 @@ enum GoodwillCommands {
     }
 
     static func jurisdiction(_ c: CLIContext) throws -> Int32 {
-        let ledger = try c.openLedger()
+        // Setting one is part of setting a database up; showing it needs one.
+        let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.openLedger()
         if let arg = c.argument("code") {
             let preset = FileManager.default.fileExists(atPath: arg)
                 ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)

@@ -24,14 +24,15 @@ enum KeyCommands {
         [["keys", "create"]: create, ["keys", "list"]: list, ["keys", "revoke"]: revoke]
     }
 
-    static func store(_ c: CLIContext) throws -> (Ledger, APIKeyStore) {
-        let ledger = try c.openLedger()
+    /// `mayCreate`: the first key is part of setting a database up; listing or revoking needs one.
+    static func store(_ c: CLIContext, mayCreate: Bool = false) throws -> (Ledger, APIKeyStore) {
+        let ledger = try mayCreate ? c.createOrOpenLedger() : c.openLedger()
         return (ledger, APIKeyStore(ledger.db))
     }
 
     static func create(_ c: CLIContext) throws -> Int32 {
         guard let role = Role(rawValue: try c.required("role")) else { throw CLIError.usage("Unknown role.") }
-        let (ledger, keys) = try store(c)
+        let (ledger, keys) = try store(c, mayCreate: true)
         let key: NewAPIKey
         do { key = try keys.create(name: try c.required("name"), role: role, now: ledger.clock.now()) } catch let e as APIKeyError {
             throw CLIError.failure(e.description)

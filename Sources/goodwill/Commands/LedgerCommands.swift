@@ -13,7 +13,7 @@ enum LedgerCommands {
     static var commands: [Command] {
         [
             Command("init", abstract: "Create (or upgrade) the database.",
-                    discussion: "Creates the database file if it does not exist and brings its schema up to date. Every other command does this too on first use; init just says so."),
+                    discussion: "Creates the database file if it does not exist and brings its schema up to date. issue, import, fixtures load, keys create, policy activate, policy jurisdiction CODE and serve do this too on first use; every other command refuses a database file that does not exist."),
             Command("issue", abstract: "Issue a new voucher.", options: [
                 Option("amount", valueName: "amount", help: "Value in the currency's units, like 500 or 499.50.", required: true),
                 Option("currency", valueName: "code", help: "ISO 4217 currency code, like SEK, EUR, USD.", required: true),
@@ -79,7 +79,7 @@ enum LedgerCommands {
     static func initialize(_ c: CLIContext) throws -> Int32 {
         let path = try c.databasePath
         let existed = FileManager.default.fileExists(atPath: path)
-        let ledger = try c.openLedger()
+        let ledger = try c.createOrOpenLedger()
         try c.emit(["database": path, "created": existed ? "false" : "true"],
                    text: existed ? "The Goodwill database at \(ledger.db.path) is ready (schema up to date)."
                                  : "Created a Goodwill database at \(ledger.db.path).")
@@ -106,7 +106,7 @@ enum LedgerCommands {
         let request = IssueRequest(value: value, validity: validity, timeZone: c.value("time-zone"), holder: holder,
                                    purchaser: purchaser, kind: c.value("kind").flatMap(VoucherKind.init(rawValue:)),
                                    experience: c.value("experience"), message: c.value("message"))
-        let ledger = try c.openLedger()
+        let ledger = try c.createOrOpenLedger()
         let receipt = try ledger.perform(.issue(request), actor: c.actor, idempotencyKey: c.value("idempotency-key"))
         try c.emit(receipt.voucher, text: (receipt.replayed ? "Already issued (same idempotency key):\n" : "Issued a voucher:\n")
             + Render.voucher(receipt.voucher))

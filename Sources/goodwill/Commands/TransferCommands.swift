@@ -35,7 +35,7 @@ enum TransferCommands {
         try Parse.inputFile(file, example: "vouchers.csv")
         // The import commits before the rejects are written: a place they cannot go must stop it first.
         if let rejectsPath { try checkWritable(rejectsPath) }
-        let result = try SupportCommands.service(c).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
+        let result = try SupportService(ledger: try c.createOrOpenLedger()).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
         if let rejectsPath, !result.rejected.isEmpty {
             let header = try CSVHeader.read(file)
             do { try SupportService.rejectsCSV(result.rejected, header: header).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {

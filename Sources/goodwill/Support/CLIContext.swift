@@ -48,9 +48,26 @@ struct CLIContext {
     /// Who the ledger records as actor for commands run from a shell.
     var actor: String { "cli:" + (environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator") }
 
+    /// The ledger at `databasePath`, which must exist. Opening creates a missing file, so a
+    /// command that reads, or changes what is already there, would run on a mistyped path against
+    /// a new empty database and succeed ("0 vouchers verified", "Balanced"), and a cron job with
+    /// the wrong path would pass forever.
     func openLedger() throws -> Ledger {
+        let path = try databasePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.failure("No Goodwill database at \(path). Check --db or GOODWILL_DB; 'goodwill init' creates one.")
+        }
+        return try openLedger(at: path)
+    }
+
+    /// The ledger at `databasePath`, created if there is none: for the commands that set a
+    /// database up or put something new into it (init, issue, import, keys create, policy
+    /// activate, policy jurisdiction CODE; fixtures load and serve open theirs themselves).
+    func createOrOpenLedger() throws -> Ledger { try openLedger(at: try databasePath) }
+
+    private func openLedger(at path: String) throws -> Ledger {
         let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
-        return try Ledger(path: try databasePath, clock: clock, options: .init(durable: durable))
+        return try Ledger(path: path, clock: clock, options: .init(durable: durable))
     }
 
     func value(_ name: String) -> String? { invocation.value(name) }
