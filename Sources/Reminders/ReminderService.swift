@@ -73,6 +73,7 @@ public final class ReminderService {
             var enqueued: [EnqueuedView] = []
             for message in found.messages where try store.insertIfAbsent(message, now: now) {
                 enqueued.append(EnqueuedView(message))
+                if message.kind == .expiryReminder { try store.supersede(olderThan: message) }
             }
             try store.setCursor(ReminderSweep.eventCursor, to: found.eventHead)
             return (enqueued, cancelled)

@@ -74,6 +74,11 @@ struct Dispatcher {
             // drops only what is pending then): nothing more goes to them but the farewell.
             return try cancel("dropped: the holder closed their account")
         }
+        if let newer = try outbox.newerStep(than: row) {
+            // A later step was queued (by another process) while this one was claimed: only the
+            // latest due step goes out.
+            return try cancel(OutboxStore.supersededReason(newer))
+        }
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }
         // The recipient's night began while earlier messages were going out: the morning, then.

@@ -127,6 +127,35 @@ struct OutboxStore {
             """, [.text(reason), .integer(id)])
     }
 
+    /// Drops the earlier steps of an expiry reminder still waiting (held by the night, or for a
+    /// retry) once a later step for the same voucher, recipient and expiry is queued: the holder
+    /// gets the latest step only. Claimed rows are left to the dispatcher (`newerStep`); the reason
+    /// does not start with "dropped:", so the sweep neither revives nor queues them again.
+    @discardableResult
+    func supersede(olderThan m: PlannedMessage) throws -> Int {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
+            WHERE status = 'pending' AND kind = 'expiry_reminder' AND voucher_id = ? AND recipient_role = ?
+              AND expires_at = ? AND days_before > ?
+            """, [.text(Self.supersededReason(m.daysBefore)), .text(m.voucherID.rawValue), .text(m.recipient.rawValue),
+                  .integer(m.expiresAt), .integer(Int64(m.daysBefore))])
+    }
+
+    /// The latest later step (fewest days before) queued, going out or sent for the same voucher,
+    /// recipient and expiry as this expiry reminder; nil when there is none.
+    func newerStep(than row: OutboxRow) throws -> Int? {
+        guard row.kind == .expiryReminder else { return nil }
+        return try db.queryOne("""
+            SELECT min(days_before) FROM reminder_outbox
+            WHERE kind = 'expiry_reminder' AND voucher_id = ? AND recipient_role = ? AND expires_at = ? AND days_before < ?
+              AND status IN ('pending', 'sending', 'sent')
+            """, [.text(row.voucherID.rawValue), .text(row.recipient.rawValue), .integer(row.expiresAt), .integer(Int64(row.daysBefore))]) {
+            $0.optionalInt64(0).map(Int.init)
+        } ?? nil
+    }
+
+    static func supersededReason(_ daysBefore: Int) -> String { "superseded by the \(daysBefore)-day reminder" }
+
     /// A failed message goes back in line now, with a fresh retry budget.
     func requeue(_ id: Int64, now: Date) throws -> Bool {
         try db.run("""
