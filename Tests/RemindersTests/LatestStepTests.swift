@@ -5,10 +5,25 @@ import Ledger
 import Testing
 
 /// "After missed runs only the latest due step goes out": an older step that has not gone out yet
-/// gives way to a later one once that one is queued.
+/// gives way to a later one, whether that one is already queued or falls due the same day.
 /// The voucher (Stockholm, last valid day 2026-04-02) has its 30-day step at 2026-03-03T09:00Z and
 /// its 7-day step at 2026-03-26T09:00Z (10:00 local); the night is 21:00–08:00 local.
 @Suite struct LatestStepTests {
+    /// The reviewer's morning: nothing ran for weeks; a run at 23:35 local found the 30-day step
+    /// overdue and the night held it. At 08:05 it would have gone out saying "in 7 days", and at
+    /// 10:05 the 7-day one again.
+    @Test func anOverdueStepHeldByTheNight_givesWayToTheStepDueThatMorning() throws {
+        let f = try ReminderFixture()
+        try f.issue()
+        let channel = RecordingChannel()
+        for t in ["2026-03-25T22:35:00Z", "2026-03-26T07:05:00Z", "2026-03-26T08:05:00Z", "2026-03-26T09:05:00Z", "2026-03-26T12:05:00Z"] {
+            f.clock.set(instant(t))
+            _ = try f.service.run(channel: channel)
+        }
+        #expect(channel.deliveries.map(\.message.daysBefore) == [7])
+        #expect(channel.deliveries.map { RFC3339.format($0.at) } == ["2026-03-26T09:05:00Z"])
+    }
+
     /// The 30-day step was queued and held by the night, and no delivery ran until the 7-day step
     /// was due as well: the sweep that queues the 7-day one drops the 30-day one.
     @Test func aHeldStep_isDropped_whenTheNextStepIsQueuedBeforeItWentOut() throws {
