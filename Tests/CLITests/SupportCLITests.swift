@@ -88,6 +88,15 @@ import Testing
         #expect(ok.status == 0 && ok.stdout.contains("Imported 1 of 2"))
     }
 
+    /// The replay moves its clock through the book's past; what opening the new database installs
+    /// (the default policy) is dated when it was installed.
+    @Test func fixturesLoad_datesTheDefaultPolicyWhenItWasInstalled_not1970() throws {
+        let cli = try Self.bookRunner()
+        let list = try cli.run(["policy", "list"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("2026-11-23T10:00:00Z") && !list.stdout.contains("1970"), "\(list.stdout)")
+    }
+
     /// fixtures load is all or nothing, and the same book is not loaded twice.
     @Test func fixturesLoad_withABadLine_loadsNothing_andTwiceIsRefused() throws {
         let cli = CLIRunner(now: "2026-11-23T10:00:00Z")

@@ -170,9 +170,8 @@ enum GoodwillCommands {
 
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {
         let path = c.argument("file") ?? Fixtures.bookPath()
-        let clock = ManualClock(Date(timeIntervalSince1970: 0))
         let databasePath = try c.databasePath
-        let ledger = try Ledger(path: databasePath, clock: clock, options: .init(durable: false))
+        let (ledger, clock) = try Fixtures.replayLedger(path: databasePath, now: c.clock.now())
         let summary: BookReplay.Summary
         do { summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path)) } catch let error as LedgerError {
             throw CLIError.failure("\(error.description) Nothing was loaded into \(databasePath).")
@@ -187,4 +186,12 @@ enum GoodwillCommands {
 /// Where the shipped fixtures are.
 enum Fixtures {
     static func bookPath() -> String { ProgramFiles.find("Fixtures/book/events.jsonl") ?? "Fixtures/book/events.jsonl" }
+
+    /// A ledger whose clock a book replay moves from event to event. It starts at `now`, so what
+    /// opening a new database installs (migrations, the default policy and jurisdiction) is dated
+    /// when that happened, not 1970-01-01.
+    static func replayLedger(path: String, now: Date) throws -> (Ledger, ManualClock) {
+        let clock = ManualClock(now)
+        return (try Ledger(path: path, clock: clock, options: .init(durable: false)), clock)
+    }
 }

@@ -109,8 +109,7 @@ enum ServeCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             path = dir.appendingPathComponent("goodwill.db").path
         }
-        let clock = ManualClock(Date(timeIntervalSince1970: 0))
-        let ledger = try Ledger(path: path, clock: clock, options: .init(durable: false))
+        let (ledger, clock) = try Fixtures.replayLedger(path: path, now: c.clock.now())
         let book = Fixtures.bookPath()
         let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: book))
         let key = try APIKeyStore(ledger.db).create(name: "demo-admin", role: .admin, now: c.clock.now())
