@@ -59,19 +59,23 @@ enum UsageMessages {
         return "\(values.count) unexpected arguments: \(list)"
     }
 
-    /// `The value 'x' is invalid for '--kind <kind>'. Please provide one of 'a' and 'b'.`
+    /// `The value 'x' is invalid for '--kind <kind>'. Please provide one of 'a' and 'b'.`, with
+    /// `Did you mean 'b'?` before the list when one of them is close (README: usage errors say it).
     static func invalidValue(_ value: String, spelled: String, option: Option, allowed: [String]) -> String {
         let quoted = allowed.map { "'\($0)'" }
-        var text = "The value \(TextLayout.quoted(value)) is invalid for '\(spelled) <\(option.valueName)>'"
+        var text = "The value \(TextLayout.quoted(value)) is invalid for '\(spelled) <\(option.valueName)>'."
+        if let suggestion = Suggestions.closest(ignoringCaseTo: value, among: allowed) {
+            text += " Did you mean '\(suggestion)'?"
+        }
         switch quoted.count {
         case 0:
-            text += "."
+            break
         case 1...2:
-            text += ". Please provide one of \(quoted.joined(separator: " and "))."
+            text += " Please provide one of \(quoted.joined(separator: " and "))."
         case 3...5:
-            text += ". Please provide one of \(quoted.dropLast().joined(separator: ", ")) or \(quoted[quoted.count - 1])."
+            text += " Please provide one of \(quoted.dropLast().joined(separator: ", ")) or \(quoted[quoted.count - 1])."
         default:
-            text += ". Please provide one of the following:\n" + allowed.map { "  - \($0)" }.joined(separator: "\n")
+            text += " Please provide one of the following:\n" + allowed.map { "  - \($0)" }.joined(separator: "\n")
         }
         return text
     }

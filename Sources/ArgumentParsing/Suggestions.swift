@@ -1,13 +1,14 @@
 /// "Did you mean" suggestions by Damerau–Levenshtein distance (optimal string alignment:
-/// insertions, deletions, substitutions and swaps of adjacent characters each cost 1).
-enum Suggestions {
+/// insertions, deletions, substitutions and swaps of adjacent characters each cost 1). Public so
+/// a command that checks a closed set itself (shipped preset codes) suggests the same way.
+public enum Suggestions {
     /// Words longer than this are not compared: the distance is quadratic in length, and a
     /// word this long is not a typo of a name.
     static let maximumLength = 64
 
     /// The closest candidate within a distance that grows with the word's length, or nil.
     /// Ties go to the earlier candidate, so declaration order decides.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let typed = Array(word)
         guard !typed.isEmpty, typed.count <= maximumLength else { return nil }
         let threshold = typed.count <= 3 ? 1 : (typed.count <= 6 ? 2 : 3)
@@ -17,6 +18,13 @@ enum Suggestions {
             if best == nil || distance < best!.distance { best = (candidate, distance) }
         }
         return best?.candidate
+    }
+
+    /// `closest`, letting case differ: `Redeemer` and `REDEEMER` both suggest `redeemer`.
+    public static func closest(ignoringCaseTo word: String, among candidates: [String]) -> String? {
+        if let same = candidates.first(where: { $0.lowercased() == word.lowercased() }) { return same }
+        guard let found = closest(to: word.lowercased(), among: candidates.map { $0.lowercased() }) else { return nil }
+        return candidates.first { $0.lowercased() == found }
     }
 
     /// The edit distance, or nil when either word is longer than `maximumLength`.

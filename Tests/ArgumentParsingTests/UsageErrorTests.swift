@@ -123,6 +123,15 @@ import Testing
         #expect(Sample.usageError("issue -k x")?.kind == .invalidValue)
     }
 
+    @Test func aValueCloseToAnAllowedOne_getsADidYouMean_beforeTheList() {
+        #expect(Sample.usageError("issue --amount 1 --currency SEK --kind experiance")?.message
+            == "The value 'experiance' is invalid for '--kind <kind>'. Did you mean 'experience'? Please provide one of 'gift_card' and 'experience'.")
+        // Case differs only: the value as it is allowed.
+        #expect(Sample.usageError("policy check --format JSON")?.message
+            == "The value 'JSON' is invalid for '--format <format>'. Did you mean 'json'? Please provide one of 'table', 'csv' or 'json'.")
+        #expect(Sample.usageError("policy check --format=tabel")?.message.contains("Did you mean 'table'?") == true)
+    }
+
     @Test func aFlagGivenAValue_isRefused() {
         #expect(Sample.renderedError("reminders run --json=yes") == """
             Error: The option '--json' does not take any value, but 'yes' was specified.

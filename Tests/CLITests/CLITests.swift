@@ -105,6 +105,20 @@ struct CLIBadInputTests {
         try expectRefused(cli, ["reverse", "abc"], status: 64, saying: "The entry ID is a number")
     }
 
+    /// README: a usage error says "did you mean"; for a misspelt value of a closed set too.
+    @Test func aMisspeltValueOfAClosedSet_getsADidYouMean() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        try expectRefused(cli, ["keys", "create", "--role", "redemer", "--name", "x"], status: 64, saying: "Did you mean 'redeemer'?")
+        try expectRefused(cli, ["report", "liability", "--format", "jsn"], status: 64, saying: "Did you mean 'json'?")
+        try expectRefused(cli, ["reminders", "list", "--status", "pendng"], status: 64, saying: "Did you mean 'pending'?")
+        try expectRefused(cli, ["policy", "jurisdiction", "SWE"], status: 64,
+                          saying: "Error: 'SWE' is not a shipped jurisdiction. Did you mean 'SE'? Use one of DE, DK, FI, GB, NO, SE, US, US-CA, or give a preset file.")
+        try expectRefused(cli, ["policy", "jurisdiction", "us-cal"], status: 64, saying: "Did you mean 'US-CA'?")
+        let far = try cli.run(["policy", "jurisdiction", "ATLANTIS"])
+        #expect(far.status == 64 && far.stderr.contains("'ATLANTIS' is not a shipped jurisdiction. Use one of"), "\(far.stderr)")
+    }
+
     /// SQLite opens "" and ":memory:" (and a `file:` URI with mode=memory) as a database that is
     /// gone when the process ends: a voucher "issued" there, or a key "created", exists nowhere.
     @Test func aThrowawayDatabase_isRefused_beforeAnythingIsDoneOrPrinted() throws {

@@ -141,7 +141,9 @@ enum GoodwillCommands {
         // Setting one is part of setting a database up; showing it needs one.
         let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.openLedger()
         if let arg = c.argument("code") {
-            let preset = FileManager.default.fileExists(atPath: arg)
+            let isFile = FileManager.default.fileExists(atPath: arg)
+            if !isFile { try checkShippedCode(arg) }
+            let preset = isFile
                 ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)
                 : try ledger.setJurisdiction(code: arg, actor: c.actor)
             try c.emit(preset, text: "Jurisdiction set to \(preset.code) (\(preset.name)). New vouchers are checked against its rules.")
@@ -150,6 +152,15 @@ enum GoodwillCommands {
         guard let preset = try ledger.jurisdiction() else { throw CLIError.failure("No jurisdiction is set. Set one with 'goodwill policy jurisdiction SE'.") }
         try c.emit(preset, text: "\(preset.code) (\(preset.name))\nValidity: \(preset.validity.note)\nCash-out: \(preset.cashOut.note)\nSource: \(preset.source)\nConfidence: \(preset.confidence)")
         return 0
+    }
+
+    /// A code that is not shipped is a usage error with "did you mean" (SWE → SE), like a misspelt
+    /// value of any closed set. Something that looks like a path is left to the ledger's message.
+    static func checkShippedCode(_ arg: String) throws {
+        guard !arg.contains("/"), !arg.contains("."), EmbeddedPolicies.jurisdictions[arg.uppercased()] == nil else { return }
+        let codes = EmbeddedPolicies.jurisdictions.keys.sorted()
+        let guess = Suggestions.closest(ignoringCaseTo: arg.uppercased(), among: codes).map { " Did you mean '\($0)'?" } ?? ""
+        throw CLIError.usage("'\(arg)' is not a shipped jurisdiction.\(guess) Use one of \(codes.joined(separator: ", ")), or give a preset file.")
     }
 
     /// A preset file's bytes, checked here so a problem names the file given and says what a
