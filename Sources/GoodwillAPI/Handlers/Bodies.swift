@@ -54,44 +54,48 @@ enum BodyFields {
 }
 
 extension JSON {
-    /// Decodes a JSON object body whose top-level fields must all be in `allowed`, in one pass.
+    /// Decodes a JSON object body whose fields, and those of the objects in it, must all be known
+    /// (`allowed` at the top, `BodyShape` below), in one pass.
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest, allowed: Set<String>, emptyIsObject: Bool = false) throws -> T {
-        do {
-            return try decode(Checked<T>.self, from: request, emptyIsObject: emptyIsObject).value
-        } catch let unknown as UnknownFields {
-            throw Problem.invalid("Unknown field\(unknown.names.count == 1 ? "" : "s") \(unknown.names.map { "'\($0)'" }.joined(separator: ", ")). This route takes \(allowed.sorted().joined(separator: ", ")).")
-        }
+        try decode(Checked<T>.self, from: request, emptyIsObject: emptyIsObject).value
     }
 }
 
-struct UnknownFields: Error { var names: [String] }
-
-private struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+/// Which fields a body's objects may and must have, by type, checked while decoding.
+protocol KnownFields {
+    static var fields: Set<String> { get }
+    /// The objects inside the body, by field name.
+    static var objects: [String: BodyShape] { get }
 }
 
-/// Which fields a body may have, by type, checked while decoding.
-protocol KnownFields { static var fields: Set<String> { get } }
+extension KnownFields {
+    static var objects: [String: BodyShape] { [:] }
+}
 
 private struct Checked<T: Decodable>: Decodable {
     var value: T
     init(from decoder: any Decoder) throws {
-        if let known = T.self as? any KnownFields.Type, let keys = try? decoder.container(keyedBy: AnyKey.self).allKeys {
-            let unknown = keys.map(\.stringValue).filter { !known.fields.contains($0) }
-            if !unknown.isEmpty { throw UnknownFields(names: unknown.sorted()) }
+        if let known = T.self as? any KnownFields.Type, let body = try? decoder.container(keyedBy: BodyShape.Key.self) {
+            try BodyShape(fields: known.fields, objects: known.objects).check(body, path: [])
         }
         value = try T(from: decoder)
     }
 }
 
-extension IssueRequest: KnownFields { static var fields: Set<String> { BodyFields.issue } }
-extension RedemptionBody: KnownFields { static var fields: Set<String> { BodyFields.redemption } }
+extension IssueRequest: KnownFields {
+    static var fields: Set<String> { BodyFields.issue }
+    static var objects: [String: BodyShape] { ["value": .money, "validity": .validity, "holder": .person, "purchaser": .person] }
+}
+extension RedemptionBody: KnownFields {
+    static var fields: Set<String> { BodyFields.redemption }
+    static var objects: [String: BodyShape] { ["amount": .money] }
+}
 extension ReversalBody: KnownFields { static var fields: Set<String> { BodyFields.reversal } }
 extension ReasonBody: KnownFields { static var fields: Set<String> { BodyFields.reason } }
-extension AdjustmentBody: KnownFields { static var fields: Set<String> { BodyFields.adjustment } }
+extension AdjustmentBody: KnownFields {
+    static var fields: Set<String> { BodyFields.adjustment }
+    static var objects: [String: BodyShape] { ["amount": .money] }
+}
 extension RefundBody: KnownFields { static var fields: Set<String> { BodyFields.refund } }
 extension ExtensionBody: KnownFields { static var fields: Set<String> { BodyFields.extensionRequest } }
 // Closing a holder cannot be undone: a misspelt "refundAll" must not close without the refund.

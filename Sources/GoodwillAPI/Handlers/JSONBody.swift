@@ -29,8 +29,9 @@ enum JSON {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
             throw problem(error)
-        } catch let error as UnknownFields {
-            throw error
+        } catch let problem as Problem {
+            // A field the body's shape does not have (BodyShape), named by its path.
+            throw problem
         } catch {
             throw Problem.malformedJSON("\(error)")
         }

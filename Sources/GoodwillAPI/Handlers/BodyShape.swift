@@ -1,0 +1,43 @@
+import Foundation
+
+/// One JSON object of a request body as the contract describes it: the fields it may have, those
+/// it must, and the objects inside it. Checked before the body is decoded, so a misspelt field at
+/// any depth (`holder.emial`) is refused by name instead of being dropped by the decoder.
+struct BodyShape: Sendable {
+    var fields: Set<String>
+    var required: Set<String> = []
+    var objects: [String: BodyShape] = [:]
+
+    static let money = BodyShape(fields: ["amount", "currency"], required: ["amount", "currency"])
+    // The contract's PersonInput: a person is found again by email, so one without it is refused.
+    static let person = BodyShape(fields: ["email", "name", "locale", "time_zone"], required: ["email"])
+    static let validity = BodyShape(fields: ["months", "last_day", "none"])
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Throws a 422 problem naming the path of the first unknown or missing field. Values of the
+    /// wrong type are left to the decoder, which words those.
+    func check(_ object: KeyedDecodingContainer<Key>, path: [String]) throws {
+        let present = object.allKeys.map(\.stringValue)
+        let unknown = present.filter { !fields.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            let names = unknown.map { "'" + (path + [$0]).joined(separator: ".") + "'" }.joined(separator: ", ")
+            let owner = path.isEmpty ? "This route" : path.joined(separator: ".")
+            throw Problem.invalid("Unknown field\(unknown.count == 1 ? "" : "s") \(names). \(owner) takes \(fields.sorted().joined(separator: ", ")).")
+        }
+        for name in required.sorted() where !object.contains(Key(name)) || (try? object.decodeNil(forKey: Key(name))) == true {
+            throw Problem.invalid("'\((path + [name]).joined(separator: "."))' is missing; it is required. \(path.joined(separator: ".")) takes \(fields.sorted().joined(separator: ", ")).")
+        }
+        for (name, shape) in objects.sorted(by: { $0.key < $1.key }) where object.contains(Key(name)) {
+            // null or not an object: the decoder says what is wrong with it.
+            guard let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: Key(name)) else { continue }
+            try shape.check(inner, path: path + [name])
+        }
+    }
+}
