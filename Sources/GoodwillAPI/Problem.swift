@@ -128,7 +128,7 @@ public struct Problem: Error, Sendable {
         case .insufficientBalance, .voucherExpired, .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed,
              .alreadyReversed, .alreadyInState, .notBlocked, .nothingToRefund, .noExpiry: return .conflict
         case .notPermitted: return .forbidden
-        case .invalidAmount, .currencyMismatch, .idempotencyConflict, .invalidRequest, .belowLegalMinimum, .invalidPolicy,
+        case .invalidAmount, .amountNotPositive, .currencyMismatch, .idempotencyConflict, .invalidRequest, .belowLegalMinimum, .invalidPolicy,
              .overrideRequired, .notARedemption, .importedRedemption: return .unprocessableContent
         }
     }
@@ -136,6 +136,10 @@ public struct Problem: Error, Sendable {
     static func from(_ e: LedgerError) -> Problem {
         var p = Problem(status(of: e), code: e.code, detail: e.description)
         switch e {
+        case .amountNotPositive(let amount, let isValue):
+            // The ledger's example is typed at the CLI (99.50); over the API amounts are minor units.
+            p.detail = (isValue ? "A voucher's value" : "The amount") + " must be more than zero, in whole minor units: for example "
+                + AmountWords.examples(major: isValue ? 500 : 100, amount.currency, withDecimals: !isValue) + "."
         case .insufficientBalance(let balance, let requested):
             p.extensions["balance"] = .money(balance)
             p.extensions["requested"] = .money(requested)

@@ -6,7 +6,7 @@ extension Ledger {
     func issue(_ request: IssueRequest, _ ctx: OperationContext) throws -> LedgerReceipt {
         let value = request.value
         guard value.minorUnits > 0 else {
-            throw LedgerError.invalidAmount("A voucher's value must be more than zero, for example 500.")
+            throw LedgerError.amountNotPositive(value, isValue: true)
         }
         guard value.minorUnits <= Money.voucherLimitMinorUnits else {
             throw LedgerError.invalidAmount("A voucher's value can be at most \(Money(minorUnits: Money.voucherLimitMinorUnits, currency: value.currency)); \(value) was asked. Check the amount for extra digits.")

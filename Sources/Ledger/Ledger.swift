@@ -251,7 +251,7 @@ public final class Ledger {
             throw LedgerError.currencyMismatch(voucher: voucher.value.currency, requested: amount.currency)
         }
         guard amount.minorUnits > 0 else {
-            throw LedgerError.invalidAmount("The amount must be more than zero, for example 100 or 99.50.")
+            throw LedgerError.amountNotPositive(amount, isValue: false)
         }
     }
 

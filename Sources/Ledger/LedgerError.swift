@@ -8,6 +8,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case codeTypo(String)
     case invalidCode(String)
     case invalidAmount(String)
+    /// Zero or less where money must move; `isValue`: the voucher's value at issue. Structured so
+    /// each front end gives its own example (the CLI's typed 99.50, the API's minor units).
+    case amountNotPositive(Money, isValue: Bool)
     case currencyMismatch(voucher: Currency, requested: Currency)
     case insufficientBalance(balance: Money, requested: Money)
     /// `goodwill` says what the policy would do if the holder asked (nil when unknown).
@@ -38,7 +41,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .voucherNotFound: return "voucher-not-found"
         case .codeTypo: return "code-check-failed"
         case .invalidCode: return "invalid-code"
-        case .invalidAmount: return "invalid-amount"
+        case .invalidAmount, .amountNotPositive: return "invalid-amount"
         case .currencyMismatch: return "currency-mismatch"
         case .insufficientBalance: return "insufficient-balance"
         case .voucherExpired: return "voucher-expired"
@@ -71,6 +74,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return reason
         case .invalidAmount(let reason):
             return reason
+        case .amountNotPositive(_, let isValue):
+            return isValue ? "A voucher's value must be more than zero, for example 500." : "The amount must be more than zero, for example 100 or 99.50."
         case .currencyMismatch(let voucher, let requested):
             return "The voucher is in \(voucher.code) but the amount was given in \(requested.code). Give the amount in \(voucher.code)."
         case .insufficientBalance(let balance, let requested):

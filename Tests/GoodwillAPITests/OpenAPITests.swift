@@ -61,7 +61,7 @@ import Testing
         let problem = (((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] as? [String: Any])
         let codes = Set((((problem?["properties"] as? [String: Any])?["code"] as? [String: Any])?["enum"] as? [String]) ?? [])
         let day = LocalDate(iso: "2026-01-01")!
-        let errors: [LedgerError] = [.voucherNotFound(""), .codeTypo(""), .invalidCode(""), .invalidAmount(""), .currencyMismatch(voucher: .sek, requested: .sek),
+        let errors: [LedgerError] = [.voucherNotFound(""), .codeTypo(""), .invalidCode(""), .invalidAmount(""), .amountNotPositive(.init(minorUnits: 0, currency: .sek), isValue: false), .currencyMismatch(voucher: .sek, requested: .sek),
             .insufficientBalance(balance: .init(minorUnits: 0, currency: .sek), requested: .init(minorUnits: 0, currency: .sek)),
             .voucherExpired(lastValidDay: day), .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed, .entryNotFound(1),
             .notARedemption(1, kind: ""), .importedRedemption(1), .alreadyReversed(1), .alreadyInState(.active), .notBlocked, .nothingToRefund, .idempotencyConflict(key: ""),

@@ -127,7 +127,8 @@ import Testing
         let empty = await h.post("/v1/vouchers/\(id)/redemptions", "")
         #expect(empty.status == 400 && empty.code == "malformed-json")
         let wrongType = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": "ten", "currency": "SEK"}}"#)
-        #expect(wrongType.status == 422 && wrongType.code == "invalid-request")
+        // A string is not an amount's number: invalid-amount, saying amounts are whole minor units.
+        #expect(wrongType.status == 422 && wrongType.code == "invalid-amount")
         #expect(wrongType.string("detail")?.contains("amount.amount") == true)
         let missing = await h.post("/v1/vouchers/\(id)/redemptions", #"{"reference": "x"}"#)
         #expect(missing.status == 422 && missing.string("detail")?.contains("'amount' is missing") == true)

@@ -7,8 +7,10 @@ struct BodyShape: Sendable {
     var fields: Set<String>
     var required: Set<String> = []
     var objects: [String: BodyShape] = [:]
+    /// An amount (`{"amount": …, "currency": …}`), whose number gets its own words (`AmountWords`).
+    var isMoney = false
 
-    static let money = BodyShape(fields: ["amount", "currency"], required: ["amount", "currency"])
+    static let money = BodyShape(fields: ["amount", "currency"], required: ["amount", "currency"], isMoney: true)
     // The contract's PersonInput: a person is found again by email, so one without it is refused.
     static let person = BodyShape(fields: ["email", "name", "locale", "time_zone"], required: ["email"])
     static let validity = BodyShape(fields: ["months", "last_day", "none"])
@@ -39,5 +41,6 @@ struct BodyShape: Sendable {
             guard let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: Key(name)) else { continue }
             try shape.check(inner, path: path + [name])
         }
+        if isMoney { try AmountWords.check(object, path: path) }
     }
 }

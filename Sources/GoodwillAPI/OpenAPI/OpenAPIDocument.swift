@@ -2090,7 +2090,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown), invalid-amount, currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2145,7 +2145,7 @@ enum OpenAPIDocument {
         "properties": {
           "amount": {
             "type": "integer",
-            "description": "Minor units (öre, cents)."
+            "description": "Whole minor units (öre, cents): 9950 is 99.50 SEK. A decimal, a string or a number beyond 64 bits is refused with 422 invalid-amount."
           },
           "currency": {
             "type": "string",
