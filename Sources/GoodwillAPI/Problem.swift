@@ -111,6 +111,9 @@ public struct Problem: Error, Sendable {
             case .notFailed, .noPurchaser, .nothingToPreview: .conflict
             case .messageUndeliverable, .invalidChannel: .unprocessableContent
             }
+            if case .reminderNotFound(let id) = e {
+                return Problem(status, code: e.code, detail: "There is no reminder \(id). GET /v1/vouchers/{id}/reminders lists a voucher's reminders and their IDs.")
+            }
             return Problem(status, code: e.code, detail: e.description)
         case let e as DatabaseError where e.isBusy:
             var p = Problem(.serviceUnavailable, code: "database-busy",
@@ -128,7 +131,7 @@ public struct Problem: Error, Sendable {
         case .insufficientBalance, .voucherExpired, .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed,
              .alreadyReversed, .alreadyInState, .notBlocked, .nothingToRefund, .noExpiry: return .conflict
         case .notPermitted: return .forbidden
-        case .invalidAmount, .amountNotPositive, .currencyMismatch, .idempotencyConflict, .invalidRequest, .belowLegalMinimum, .invalidPolicy,
+        case .invalidAmount, .amountNotPositive, .currencyMismatch, .idempotencyConflict, .invalidRequest, .invalidValidity, .belowLegalMinimum, .invalidPolicy,
              .overrideRequired, .notARedemption, .importedRedemption: return .unprocessableContent
         }
     }
@@ -145,8 +148,24 @@ public struct Problem: Error, Sendable {
             p.extensions["requested"] = .money(requested)
         case .voucherExpired(let day, let goodwill):
             p.extensions["last_valid_day"] = .string(day.isoString)
-            // Whether the goodwill policy would extend it: the sentence the ledger wrote, when it asked.
-            if let goodwill { p.extensions["goodwill"] = .string(goodwill) }
+            // Whether the goodwill policy would extend it: the sentence the ledger wrote, when it asked,
+            // pointing at the extensions route where the CLI's words name its command.
+            let hint = goodwill.map { sentence in
+                guard sentence.hasSuffix(LedgerError.extendCommandHint) else { return sentence }
+                return String(sentence.dropLast(LedgerError.extendCommandHint.count)) + " Ask with POST /v1/vouchers/{id}/extensions."
+            }
+            if let hint { p.extensions["goodwill"] = .string(hint) }
+            p.detail = "The voucher expired: its last valid day was \(day). "
+                + (hint ?? "Ask for a goodwill extension (GET /v1/vouchers/{id}/goodwill shows what the policy would do).")
+        // The ledger's words below name the CLI's flags and commands; the API names its fields and routes.
+        case .invalidValidity(.endsBeforeIssue(let last, let issue)):
+            p.detail = "validity.last_day \(last) is before the day of issue (\(issue)). Give a day from \(issue) on, or validity.months instead."
+        case .invalidValidity(.monthsOutOfRange(let n)):
+            p.detail = "validity.months is \(n); give 1 to 1200 months, or validity.last_day, or {\"none\": true} for no expiry."
+        case .overrideRequired(let reason):
+            p.detail = reason + " Send \"override\": true to go beyond the policy."
+        case .importedRedemption(let id):
+            p.detail = "Entry \(id) records what was spent before the voucher was imported from another system, not a redemption made here, so it cannot be reversed. To give value back, adjust the voucher with a reason (POST /v1/vouchers/{id}/adjustments)."
         default: break
         }
         return p

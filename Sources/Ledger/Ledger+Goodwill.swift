@@ -61,7 +61,7 @@ extension Ledger {
             } catch {
                 switch error.kind {
                 case .roleNotAllowed: throw LedgerError.notPermitted(error.description)
-                case .overrideNotConfirmed: throw LedgerError.overrideRequired(error.description + " (add --override, or \"override\": true)")
+                case .overrideNotConfirmed: throw LedgerError.overrideRequired(error.description)
                 default: throw LedgerError.invalidRequest(error.description)
                 }
             }
@@ -136,7 +136,7 @@ extension Ledger {
         let d = policy.evaluate(facts)
         switch d.outcome {
         case .grant(let days, let day, _):
-            return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\". Use 'goodwill extend'."
+            return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\"." + LedgerError.extendCommandHint
         case .refer(let days, _):
             let why = d.limitApplied.map { " because \($0.summary)" } ?? ""
             return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why)."

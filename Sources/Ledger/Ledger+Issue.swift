@@ -29,7 +29,7 @@ extension Ledger {
         do {
             lastDay = try validity.lastValidDay(issuedOn: issueDay)
         } catch {
-            throw LedgerError.invalidRequest(error.description)
+            throw LedgerError.invalidValidity(error)
         }
         if let preset = try jurisdiction(), case .refused(let reason, _) = preset.checkValidity(issuedOn: issueDay, lastValidDay: lastDay) {
             throw LedgerError.belowLegalMinimum(reason)

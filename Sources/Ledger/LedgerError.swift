@@ -29,6 +29,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case nothingToRefund
     case idempotencyConflict(key: String)
     case invalidRequest(String)
+    /// The validity asked for at issue; its words name the CLI's flag, so the API words it itself.
+    case invalidValidity(ValidityError)
     case belowLegalMinimum(String)
     case invalidPolicy(String)
     case notPermitted(String)
@@ -57,7 +59,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .notBlocked: return "not-blocked"
         case .nothingToRefund: return "nothing-to-refund"
         case .idempotencyConflict: return "idempotency-conflict"
-        case .invalidRequest: return "invalid-request"
+        case .invalidRequest, .invalidValidity: return "invalid-request"
         case .belowLegalMinimum: return "below-legal-minimum"
         case .invalidPolicy: return "invalid-policy"
         case .notPermitted: return "not-permitted"
@@ -65,6 +67,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .noExpiry: return "no-expiry"
         }
     }
+
+    /// Ends the goodwill hint of a redemption refused for expiry when the policy would grant:
+    /// the CLI's command, which the API replaces with its route.
+    public static let extendCommandHint = " Use 'goodwill extend'."
 
     public var description: String {
         switch self {
@@ -108,8 +114,12 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "The idempotency key '\(key)' was already used for a different request. Use a new key for a new request; reuse a key only to retry the same request."
         case .invalidRequest(let reason):
             return reason
-        case .belowLegalMinimum(let reason), .invalidPolicy(let reason), .notPermitted(let reason), .overrideRequired(let reason):
+        case .invalidValidity(let error):
+            return error.description
+        case .belowLegalMinimum(let reason), .invalidPolicy(let reason), .notPermitted(let reason):
             return reason
+        case .overrideRequired(let reason):
+            return reason + " (add --override, or \"override\": true)"
         case .noExpiry:
             return "The voucher never expires, so there is nothing to extend."
         }

@@ -65,7 +65,7 @@ import Testing
             .insufficientBalance(balance: .init(minorUnits: 0, currency: .sek), requested: .init(minorUnits: 0, currency: .sek)),
             .voucherExpired(lastValidDay: day), .voucherVoided, .voucherRefunded, .voucherBlocked, .voucherFullyUsed, .entryNotFound(1),
             .notARedemption(1, kind: ""), .importedRedemption(1), .alreadyReversed(1), .alreadyInState(.active), .notBlocked, .nothingToRefund, .idempotencyConflict(key: ""),
-            .invalidRequest(""), .belowLegalMinimum(""), .invalidPolicy(""), .notPermitted(""), .overrideRequired(""), .noExpiry]
+            .invalidRequest(""), .invalidValidity(.monthsOutOfRange(0)), .belowLegalMinimum(""), .invalidPolicy(""), .notPermitted(""), .overrideRequired(""), .noExpiry]
         for e in errors {
             #expect(codes.contains(e.code), "\(e.code) is not documented")
             // And its status is one the document lists for it.

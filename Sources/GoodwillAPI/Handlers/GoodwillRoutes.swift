@@ -30,6 +30,10 @@ enum GoodwillRoutes {
 
     static func extend(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(ExtensionBody.self, from: c.request, allowed: BodyFields.extensionRequest)
+        // The ledger asks for the CLI's --reason.
+        guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw Problem.invalid("reason is empty: an extension request needs one, so the decision can be explained later.")
+        }
         if let r = body.requester, r != .holder && r != .agent {
             throw Problem.invalid("requester is holder or agent; got '\(r.rawValue)'.")
         }
@@ -102,6 +106,8 @@ enum GoodwillRoutes {
             return d
         }
         let from = try day("from"), to = try day("to")
+        // The ledger's words name the CLI's --from and --to.
+        if let from, let to, from > to { throw Problem.invalid("from \(from) is after to \(to); give the earlier day first.") }
         var rows = 20
         if let r = source.object["rows"] {
             guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows is a number from 0 to 10000.") }

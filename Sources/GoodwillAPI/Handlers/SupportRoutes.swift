@@ -131,8 +131,11 @@ enum SupportRoutes {
 extension Problem {
     static func from(_ e: SupportError) -> Problem {
         switch e {
-        case .holderNotFound, .badHolderReference: return Problem(.notFound, code: "holder-not-found", detail: e.description)
         // The service's own texts name the CLI's flags and commands; an HTTP client is told its fields and routes.
+        case .holderNotFound(let ref):
+            return Problem(.notFound, code: "holder-not-found",
+                           detail: "No holder '\(ref)' is on file. Search with GET /v1/holders?q=TEXT (email, name or voucher code).")
+        case .badHolderReference: return Problem(.notFound, code: "holder-not-found", detail: e.description)
         case .caseNotFound(let id):
             return Problem(.notFound, code: "case-not-found",
                            detail: "There is no support case \(id). A holder's cases are listed in GET /v1/holders/{id}.")
