@@ -52,6 +52,14 @@ public final class HTTPServer: Sendable {
 
     /// Binds the listeners and starts the event-loop threads; returns once the server
     /// accepts connections. Throws `SocketError` if the address cannot be bound, and
+    /// `.addressInUse` if something listens on `host:port` now: for a caller with work to do before
+    /// `start` (opening a database, loading a demo) that should not be done for nothing. `start`
+    /// checks again.
+    public static func checkNobodyListens(host: String, port: UInt16) throws(SocketError) {
+        guard port != 0 else { return }
+        try Socket.checkNobodyListens(host: host, port: port)
+    }
+
     /// `.addressInUse` if something already listens on a fixed port.
     /// Starting a server twice, or after shutdown, does nothing.
     public func start() throws(SocketError) {

@@ -96,6 +96,8 @@ import Testing
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(second.terminationStatus == 1)
         #expect(stderr.contains("Error: Address in use: another server, probably Goodwill, is already listening on 127.0.0.1:\(port); stop it or choose another --port."), "\(stderr)")
+        // Refused before its database was opened: nothing was created for it.
+        #expect(!FileManager.default.fileExists(atPath: other))
         #expect(first.isRunning)
     }
 

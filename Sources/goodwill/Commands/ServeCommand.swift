@@ -25,6 +25,13 @@ enum ServeCommand {
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] { [["serve"]: serve] }
 
+    static func listenFailure(_ error: SocketError, host: String, port: UInt16) -> CLIError {
+        if case .addressInUse = error {
+            return CLIError.failure("Address in use: another server, probably Goodwill, is already listening on \(address(host)):\(port); stop it or choose another --port.")
+        }
+        return CLIError.failure("Cannot listen on \(address(host)):\(port): \(error). Is another server using the port? Choose another with --port.")
+    }
+
     static func serve(_ c: CLIContext) throws -> Int32 {
         let host = c.value("host") ?? "127.0.0.1"
         let portText = c.value("port") ?? "8080"
@@ -32,6 +39,9 @@ enum ServeCommand {
         let policies = c.value("policies") ?? ProgramFiles.find("Policies").flatMap { dir in
             FileManager.default.fileExists(atPath: dir + "/default.json") ? dir : nil
         }
+        // Before the database is opened (or created) or a demo loaded, which a refused start
+        // would leave behind; the server checks again when it binds.
+        do { try HTTPServer.checkNobodyListens(host: host, port: port) } catch { throw listenFailure(error, host: host, port: port) }
         var path = try c.databasePath
         var demoKey: NewAPIKey?
         if c.flag("demo") {
@@ -56,10 +66,7 @@ enum ServeCommand {
         let server = HTTPServer(configuration: .init(host: host, port: port), responder: api)
         do { try server.start() } catch {
             api.close()
-            if case .addressInUse = error {
-                throw CLIError.failure("Address in use: another server, probably Goodwill, is already listening on \(address(host)):\(port); stop it or choose another --port.")
-            }
-            throw CLIError.failure("Cannot listen on \(address(host)):\(port): \(error). Is another server using the port? Choose another with --port.")
+            throw listenFailure(error, host: host, port: port)
         }
         let reminders = ReminderLoop(databasePath: path, clock: c.clock, catalog: catalog, channel: channel, log: !quiet)
         reminders.start()
