@@ -151,17 +151,38 @@ extension SupportService {
                               overrides: overrides, referred: outcomes["refer"] ?? 0, denied: outcomes["deny"] ?? 0)
     }
 
+    /// Issued and redeemed by issue month, the month counted in the voucher's own zone (a voucher
+    /// sold at 00:30 on 1 February in Stockholm is a February voucher, though it is still January
+    /// in UTC), as its last valid day is.
     public func redemptionReport() throws -> RedemptionReport {
-        let cohorts = try db.query("""
-            SELECT v.currency, strftime('%Y-%m', v.issued_at / 1000, 'unixepoch'), count(*), sum(v.value), coalesce(sum(r.redeemed), 0)
-            FROM vouchers v LEFT JOIN (SELECT voucher_id, -sum(amount) AS redeemed FROM entries
-                                       WHERE kind IN ('redeemed', 'redemption_reversed') GROUP BY voucher_id) r ON r.voucher_id = v.id
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """) { r -> RedemptionCohort in
-            let issued = r.int64(3), redeemed = r.int64(4)
-            let percent = issued > 0 ? (Double(redeemed) * 1000 / Double(issued)).rounded() / 10 : 0
-            return RedemptionCohort(currency: r.text(0), issueMonth: r.text(1), vouchers: r.int(2), issued: Self.money(issued, r.text(0)),
-                                    redeemed: Self.money(redeemed, r.text(0)), redeemedPercent: percent)
+        struct Key: Hashable { var currency: String; var month: String }
+        var sums: [Key: (vouchers: Int, issued: Int64, redeemed: Int64)] = [:]
+        try db.readTransaction {
+            var months: [String: LocalMonths] = [:]
+            try db.forEach("SELECT time_zone, min(issued_at), max(issued_at) FROM vouchers GROUP BY 1") { r in
+                let zone = ZonedCalendar(identifier: r.text(0)) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                months[r.text(0)] = LocalMonths(zone, from: r.int64(1), through: r.int64(2))
+            }
+            try db.forEach("""
+                SELECT v.currency, v.time_zone, v.issued_at, v.value, coalesce(r.redeemed, 0)
+                FROM vouchers v LEFT JOIN (SELECT voucher_id, -sum(amount) AS redeemed FROM entries
+                                           WHERE kind IN ('redeemed', 'redemption_reversed') GROUP BY voucher_id) r ON r.voucher_id = v.id
+                """) { r in
+                let currency = r.text(0)
+                guard let month = months[r.text(1)]?.month(of: r.int64(2)) else { return }
+                let key = Key(currency: currency, month: month)
+                var sum = sums[key] ?? (0, 0, 0)
+                sum.vouchers += 1
+                sum.issued = try Self.add(sum.issued, r.int64(3), to: "value issued", currency)
+                sum.redeemed = try Self.add(sum.redeemed, r.int64(4), to: "value redeemed", currency)
+                sums[key] = sum
+            }
+        }
+        let cohorts = sums.sorted { ($0.key.currency, $0.key.month) < ($1.key.currency, $1.key.month) }.map { key, sum in
+            let percent = sum.issued > 0 ? (Double(sum.redeemed) * 1000 / Double(sum.issued)).rounded() / 10 : 0
+            return RedemptionCohort(currency: key.currency, issueMonth: key.month, vouchers: sum.vouchers,
+                                    issued: Self.money(sum.issued, key.currency), redeemed: Self.money(sum.redeemed, key.currency),
+                                    redeemedPercent: percent)
         }
         return RedemptionReport(asOf: RFC3339.format(now), cohorts: cohorts)
     }
@@ -204,5 +225,33 @@ extension SupportService {
                                       difference: Self.money(difference, cur))
         }
         return ReconciliationReport(asOf: RFC3339.format(now), currencies: lines, balanced: lines.allSatisfy(\.balanced))
+    }
+}
+
+/// The local month ("YYYY-MM") of instants in one zone between two instants, by a binary search of
+/// the months' first instants: the calendar once per month, not once per voucher.
+struct LocalMonths {
+    /// First instant (Unix ms) of each month, ascending, with its name.
+    private var starts: [(at: Int64, month: String)] = []
+
+    init(_ zone: ZonedCalendar, from first: Int64, through last: Int64) {
+        let day = zone.localDate(of: Date(unixMilliseconds: first))
+        var year = day.year, month = day.month
+        while true {
+            guard let firstDay = LocalDate(year: year, month: month, day: 1) else { break }
+            let at = zone.startOfDay(firstDay).unixMilliseconds
+            if at > last && !starts.isEmpty { break }
+            starts.append((at, String(format: "%04d-%02d", year, month)))
+            (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
+        }
+    }
+
+    func month(of instant: Int64) -> String? {
+        var low = 0, high = starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if starts[mid].at <= instant { low = mid + 1 } else { high = mid }
+        }
+        return low == 0 ? nil : starts[low - 1].month
     }
 }

@@ -54,6 +54,18 @@ import Testing
         #expect(try f.support.reconciliation().balanced)
     }
 
+    /// A cohort is the month the voucher was sold in its own zone, as its last valid day is: 00:30
+    /// on 1 February in Stockholm is February (still January in UTC); 22:00 on 31 January in New
+    /// York is January (already February in UTC).
+    @Test func redemptionCohorts_areTheMonthOfSaleInTheVouchersZone() throws {
+        let f = try SupportFixture(book: false, now: "2026-01-31T23:30:00Z")
+        _ = try f.issue(500, holder: "a@example.com")
+        f.clock.set(instant("2026-02-01T03:00:00Z"))
+        try f.ledger.perform(.issue(IssueRequest(value: Money(minorUnits: 700, currency: .usd), timeZone: "America/New_York")), actor: "t")
+        let cohorts = try f.support.redemptionReport().cohorts.map { "\($0.currency) \($0.issueMonth) \($0.vouchers)" }
+        #expect(cohorts == ["SEK 2026-02 1", "USD 2026-01 1"])
+    }
+
     @Test func goodwillReport_countsExtensionsByRuleAndAgent() throws {
         let f = try SupportFixture(book: true)
         let g = try f.support.goodwillReport()
