@@ -64,7 +64,10 @@ extension Ledger {
         let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
         let end = to ?? home.localDate(of: now)
         let start = from ?? end.adding(days: -365)
-        guard start <= end else { throw LedgerError.invalidRequest("--from \(start) is after --to \(end); give the earlier day first.") }
+        // Words for the CLI (--from, --to) and the API (from, to) alike.
+        guard start <= end else {
+            throw LedgerError.invalidRequest("The period to simulate would start on \(start), after its end on \(end)\(to == nil ? " (today: no end was given)" : ""); give a start on or before the end.")
+        }
 
         struct Case {
             var voucher: Voucher

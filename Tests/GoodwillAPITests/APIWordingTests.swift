@@ -50,4 +50,13 @@ import Testing
         #expect(answer.status == 422)
         expectNoCLIWords(answer, "simulation period")
     }
+
+    /// Only a start, later than today: the end is today, which the detail says, in words of both
+    /// the API and the CLI.
+    @Test func aSimulationStartingAfterToday_saysTheEndIsToday_notTheFlags() async throws {
+        let h = try APIHarness(policies: GoodwillAndSupportRoutesTests.policiesFolder)
+        let answer = await h.post("/v1/policies/simulate", #"{"file": "strict.json", "from": "2999-01-01"}"#)
+        #expect(answer.status == 422 && answer.text.contains("no end was given"), "\(answer.text)")
+        expectNoCLIWords(answer, "simulation from the future")
+    }
 }
