@@ -28,6 +28,23 @@ import Testing
         #expect(await h.get("/v1/vouchers/\(id)").int("balance", "amount") == 50000)
     }
 
+    /// A whole number written with a point or an exponent (500.00, 100.0, 1e3) reads as the
+    /// integer to JSONDecoder: 500.00 meant as SEK would have been 5.00 SEK. Refused with both readings.
+    @Test func aWholeAmountWrittenAsADecimal_isRefusedWithBothReadings() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        await h.expectEveryAmountRoute(voucher: id, toRefuse: [
+            (#"{"amount": 500.00, "currency": "SEK"}"#,
+             { _ in "An amount was written 500.00, with a decimal point or exponent; amounts are whole minor units written as integers, so which was meant is a guess: 500.00 SEK is {\"amount\": 50000, \"currency\": \"SEK\"}, and 5.00 SEK is {\"amount\": 500, \"currency\": \"SEK\"}." }),
+            (#"{"currency": "JPY", "amount": 1e3}"#,
+             { _ in "An amount was written 1e3, with a decimal point or exponent; amounts are whole minor units written as integers: 1000 JPY is {\"amount\": 1000, \"currency\": \"JPY\"}." }),
+        ], code: "invalid-amount")
+        let tillBody = #"{"amount": {"amount": 100.0, "currency": "SEK"}, "reference": "booking 4711"}"#
+        let till = await h.post("/v1/vouchers/\(id)/redemptions", tillBody)
+        #expect(till.status == 422 && till.code == "invalid-amount", "\(till.text)")
+        #expect(await h.get("/v1/vouchers/\(id)").int("balance", "amount") == 50000)
+    }
+
     /// The ledger's own words are written for the CLI, where 99.50 is typed; over the API the
     /// example is in minor units. Both the fast and the general redemption reader get them.
     @Test func anAmountOfZero_isRefusedWithAnExampleInMinorUnits() async throws {

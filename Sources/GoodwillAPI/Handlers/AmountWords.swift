@@ -63,6 +63,46 @@ enum AmountWords {
         throw refused("\(field) takes whole minor units, not decimals: \(Money(minorUnits: units, currency: c)) is \(json(Money(minorUnits: units, currency: c))).")
     }
 
+    /// An amount written with a decimal point or an exponent whose value is whole (`500.00`,
+    /// `100.0`, `1e3`): JSONDecoder reads it as the integer, so 500.00 meant as SEK would be taken
+    /// as 500 öre. Only the text tells, so the body is scanned for an `"amount"` member whose value
+    /// is such a number; refused, with both readings. (Not whole, like 99.50, `check` words it.)
+    static func refuseWholeDecimal(in body: Data) throws {
+        let bytes = [UInt8](body)
+        let key = Array("\"amount\"".utf8)
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var i = 0
+        while let found = bytes[i...].firstRange(of: key) {
+            var j = found.upperBound
+            i = j
+            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { continue }
+            j += 1
+            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+            let start = j
+            while j < bytes.count, bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: ".")
+                    || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") || (bytes[j] >= 48 && bytes[j] <= 57) { j += 1 }
+            let text = String(decoding: bytes[start..<j], as: UTF8.self)
+            guard text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let number = Decimal(string: text),
+                  number == number.rounded(), number.magnitude <= Decimal(Money.voucherLimitMinorUnits) else { continue }
+            let whole = Int64(number.description) ?? 0
+            let currency = currencyNamed(in: bytes) ?? .sek
+            let asMajor = Money(minorUnits: whole * power(currency.minorUnitDigits), currency: currency)
+            let asMinor = Money(minorUnits: whole, currency: currency)
+            let opening = "An amount was written \(text), with a decimal point or exponent; amounts are whole minor units written as integers"
+            guard asMajor != asMinor else { throw refused("\(opening): \(asMinor) is \(json(asMinor)).") }
+            throw refused("\(opening), so which was meant is a guess: \(asMajor) is \(json(asMajor)), and \(asMinor) is \(json(asMinor)).")
+        }
+    }
+
+    /// The first `"currency": "XXX"` in the body, for the words of a refusal only.
+    private static func currencyNamed(in bytes: [UInt8]) -> Currency? {
+        guard let found = bytes.firstRange(of: Array("\"currency\"".utf8)) else { return nil }
+        let rest = bytes[found.upperBound...].drop { $0 == 0x20 || $0 == 0x3A || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard rest.first == UInt8(ascii: "\""), rest.count >= 5 else { return nil }
+        return Currency(code: String(decoding: rest.dropFirst().prefix(3), as: UTF8.self))
+    }
+
     static func refused(_ detail: String) -> Problem { Problem(.unprocessableContent, code: "invalid-amount", detail: detail) }
 }
 

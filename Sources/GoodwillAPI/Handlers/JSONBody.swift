@@ -25,6 +25,7 @@ enum JSON {
             guard emptyIsObject else { throw Problem.malformedJSON("the body is empty") }
             body = Data("{}".utf8)
         }
+        try AmountWords.refuseWholeDecimal(in: body)
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {
