@@ -48,7 +48,7 @@ extension Ledger {
         guard let row = try policies.jurisdiction(issuer: configuration.issuer) else { return nil }
         if let cached = presetCache, cached.code == row.code { return cached }
         let preset: JurisdictionPreset
-        do { preset = try JurisdictionPreset.load(data: Data(row.source), fileName: "\(row.code).json") } catch {
+        do { preset = try JurisdictionPreset.load(data: Data(row.source), fileName: "\(row.code).json", stored: true) } catch {
             throw LedgerError.invalidPolicy("The stored jurisdiction preset \(row.code) does not load: \(error)")
         }
         presetCache = preset

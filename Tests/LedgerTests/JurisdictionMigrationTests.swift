@@ -44,4 +44,19 @@ struct JurisdictionMigrationTests {
         #expect(try reopened.policies.jurisdiction(issuer: "default")?.source == Array(EmbeddedPolicies.jurisdictions["DK"]!.utf8))
         #expect(try reopened.policies.jurisdiction(issuer: "other")?.source == edited)
     }
+
+    /// An operator's DK preset edited to both periods (months added, days kept) was read with the
+    /// months before the check that now refuses setting one. Stored, it is still read so: issuing,
+    /// closing and the reports go on after the upgrade.
+    @Test func aStoredPresetWithBothPayoutPeriods_stillLoads_readAsTheMonths() throws {
+        let f = try LedgerFixture()
+        let both = Array(try String(contentsOf: Repository.file("Policies/jurisdictions/DK.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"after_expiry_days\": null", with: "\"after_expiry_days\": 365").utf8)
+        try f.ledger.db.run("DELETE FROM jurisdiction")
+        try f.ledger.db.run("INSERT INTO jurisdiction (issuer, code, source, set_at, set_by) VALUES ('default', 'DK', ?, 0, 'ops')", [.blob(both)])
+        let reopened = try Ledger(path: f.temp.path, clock: f.clock, options: .init(durable: false))
+        let preset = try #require(try reopened.jurisdiction())
+        #expect(preset.cashOut.afterExpiryDays == 365 && preset.payoutAfterExpiry()?.length == .months(12))
+        #expect(throws: LedgerError.self) { try reopened.setJurisdiction(data: Data(both), actor: "ops") }
+    }
 }

@@ -190,6 +190,9 @@ import Testing
         #expect(try JurisdictionPreset.load(data: months, fileName: "US.json").cashOut.afterExpiryMonths == 12)
         let days = Self.presetJSON(cashOut: #""thresholds": [], "after_expiry_days": 365, "electronic_only": true, "note": """#)
         #expect(try JurisdictionPreset.load(data: days, fileName: "US.json").cashOut.afterExpiryDays == 365)
+        // One stored before the check still loads, read as it was: the months.
+        let stored = try JurisdictionPreset.load(data: both, fileName: "US.json", stored: true)
+        #expect(stored.payoutAfterExpiry()?.length == .months(12))
     }
 
     @Test func aNullMinimum_stillMeansNoMinimum() throws {

@@ -66,7 +66,10 @@ public struct JurisdictionLoadError: Error, Sendable, Equatable, CustomStringCon
 extension JurisdictionPreset {
     static let confidenceLevels = ["H", "M-H", "M", "L-M", "L"]
 
-    public static func load(data: Data, fileName: String) throws(JurisdictionLoadError) -> JurisdictionPreset {
+    /// `stored`: bytes the database already holds, set before a check existed. Those are read as they
+    /// were read when set (a payout period in both days and months: the months), so that an upgrade
+    /// does not stop issuing; a preset being set gets every check.
+    public static func load(data: Data, fileName: String, stored: Bool = false) throws(JurisdictionLoadError) -> JurisdictionPreset {
         // Codable alone reads a missing optional key as null and skips unknown keys, so a misspelled
         // `"minimum_month": 60` would load as "no minimum". The fields are checked first, as the
         // policy loader does.
@@ -107,7 +110,7 @@ extension JurisdictionPreset {
         for case let (field, value?) in counts where value < 0 {
             throw JurisdictionLoadError(fileName: fileName, problem: "\(field): must be 0 or more, found \(value)")
         }
-        if let days = preset.cashOut.afterExpiryDays, let months = preset.cashOut.afterExpiryMonths {
+        if !stored, let days = preset.cashOut.afterExpiryDays, let months = preset.cashOut.afterExpiryMonths {
             // Two periods, one right: which the holder has would be the code's guess, not the file's.
             throw JurisdictionLoadError(fileName: fileName, problem: """
                 cash_out: after_expiry_days (\(days)) and after_expiry_months (\(months)) are both set, but only one period \
