@@ -183,6 +183,15 @@ extension SupportService {
     /// What replaces a stored API answer that named an erased holder (see `IdempotentWrite`).
     public static let erasedAnswer = Array("erased|".utf8)
 
+    /// Parameters: the erased answer, the holder ID's bytes, the holder ID. X'68317C' is
+    /// `storedAnswerMark`, literally, as `idempotency_api_answers` is defined (a partial index is
+    /// used only for the same term).
+    static let eraseStoredAnswersSQL = """
+        UPDATE idempotency SET result = ?1
+        WHERE substr(result, 1, 3) = X'68317C' AND (instr(result, ?2) > 0 OR EXISTS (
+            SELECT 1 FROM vouchers v WHERE (v.holder_id = ?3 OR v.purchaser_id = ?3) AND instr(idempotency.result, CAST(v.id AS BLOB)) > 0))
+        """
+
     /// How every answer `IdempotentWrite` stores begins; the ledger's own records begin `v1|`.
     public static let storedAnswerMark = Array("h1|".utf8)
 
@@ -202,12 +211,9 @@ extension SupportService {
         // fingerprint stays, so another body under the key is still refused. They are found by
         // their mark, not their scope, so that the ledger's records (which name voucher ids and
         // must stay readable for their own retries) are never touched, whatever scope they are
-        // under. Every record is read (the table has no index but its key); an erasure is rare.
-        try db.run("""
-            UPDATE idempotency SET result = ?1
-            WHERE substr(result, 1, length(?4)) = ?4 AND (instr(result, ?2) > 0 OR EXISTS (
-                SELECT 1 FROM vouchers v WHERE (v.holder_id = ?3 OR v.purchaser_id = ?3) AND instr(idempotency.result, CAST(v.id AS BLOB)) > 0))
-            """, [.blob(Self.erasedAnswer), .blob(Array(id.rawValue.utf8)), hid, .blob(Self.storedAnswerMark)])
+        // under: the mark, written out as in the partial index that holds just those records
+        // (migration 8), so that only they are read.
+        try db.run(Self.eraseStoredAnswersSQL, [.blob(Self.erasedAnswer), .blob(Array(id.rawValue.utf8)), hid])
         try db.run("UPDATE support_cases SET subject = '[erased]', resolution = CASE WHEN resolution IS NULL THEN NULL ELSE '[erased]' END WHERE holder_id = ?", [hid])
         // Delivery errors may quote the address ("550 anna@… unknown").
         try db.run("""

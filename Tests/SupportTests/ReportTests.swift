@@ -89,5 +89,9 @@ import Testing
         #expect(!liability.contains("SCAN vouchers;") && !liability.hasSuffix("SCAN vouchers"), "\(liability)")
         let flows = try plan(SupportService.flowsSQL, [])
         #expect(flows.contains("COVERING INDEX entries_kind"), "\(flows)")
+        // Erasure reads the API's stored answers alone, not a record per ledger write.
+        #expect(SupportService.storedAnswerMark == [0x68, 0x31, 0x7C])
+        let erase = try plan(SupportService.eraseStoredAnswersSQL, [.blob([]), .blob([]), .text("h")])
+        #expect(erase.contains("USING INDEX idempotency_api_answers"), "\(erase)")
     }
 }
