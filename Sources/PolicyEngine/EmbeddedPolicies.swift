@@ -345,6 +345,29 @@ public enum EmbeddedPolicies {
 }
 
 """#,
+        "IE": #"""
+{
+  "code": "IE",
+  "name": "Ireland",
+  "validity": {
+    "expiry_allowed": true,
+    "minimum_months": 60,
+    "anchor": "issue",
+    "round_to_end_of_year": false,
+    "default_months_when_unstated": null,
+    "note": "At least 5 years from purchase, for vouchers sold from 2 December 2019. The preset has no start date for the minimum: it is checked for every voucher issued, which is right for any voucher issued today."
+  },
+  "cash_out": {
+    "thresholds": [],
+    "after_expiry_days": null,
+    "electronic_only": false,
+    "note": "A single-use voucher's balance over €1 is refunded, but this preset cannot express it: a threshold pays out a balance under an amount, on any voucher, and cannot say 'over €1' or 'single-use vouchers only'. None is set, so Goodwill does not pay it out by itself; refund such a balance by hand."
+  },
+  "source": "Consumer Protection (Gift Vouchers) Act 2019 (\"Gift Vouchers Act 2019\" in the domain notes), in force for vouchers sold from 2 December 2019. The Act's full title is from memory.",
+  "confidence": "H"
+}
+
+"""#,
         "NO": #"""
 {
   "code": "NO",

@@ -4,7 +4,7 @@ import Testing
 @testable import PolicyEngine
 
 @Suite struct JurisdictionPresetTests {
-    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "US", "US-CA"]
+    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "IE", "US", "US-CA"]
 
     func preset(_ code: String) throws -> JurisdictionPreset {
         try JurisdictionPreset.load(contentsOf: Repository.root.appendingPathComponent("Policies/jurisdictions/\(code).json"))
@@ -36,6 +36,9 @@ import Testing
         ("US-CA", "2025-04-02", "2099-12-31", false, nil),
         ("US-CA", "2025-04-02", nil, true, nil),
         ("GB", "2025-04-02", "2025-10-02", true, nil),
+        // Ireland: at least 60 months from purchase.
+        ("IE", "2025-04-02", "2030-03-02", false, "2030-04-02"),
+        ("IE", "2025-04-02", "2030-04-02", true, nil),
     ] as [(String, String, String?, Bool, String?)])
     func validityShorterThanTheMinimum_isRefusedWithAReason(code: String, issued: String, lastValid: String?,
                                                            allowed: Bool, earliest: String?) throws {
@@ -49,10 +52,14 @@ import Testing
         }
     }
 
-    @Test func theGermanReason_namesTheYearEndRuleAndTheDates() throws {
-        let check = try preset("DE").checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date("2026-04-02"))
+    @Test(arguments: [
+        ("DE", "2026-04-02", "In Germany a voucher must be valid at least 36 months, counted from the end of the year of issue: one issued on 2025-04-02 must be valid through 2028-12-31 or later, and 2026-04-02 is earlier."),
+        ("IE", "2030-03-02", "In Ireland a voucher must be valid at least 60 months, counted from the issue: one issued on 2025-04-02 must be valid through 2030-04-02 or later, and 2030-03-02 is earlier."),
+    ])
+    func theReason_namesTheRuleAndTheDates(code: String, lastValid: String, expected: String) throws {
+        let check = try preset(code).checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date(lastValid))
         guard case .refused(let reason, _) = check else { Issue.record("expected a refusal"); return }
-        #expect(reason.hasPrefix("In Germany a voucher must be valid at least 36 months, counted from the end of the year of issue: one issued on 2025-04-02 must be valid through 2028-12-31 or later, and 2026-04-02 is earlier."))
+        #expect(reason.hasPrefix(expected), "\(reason)")
     }
 
     @Test func theCardActCountsFromTheLastLoad() throws {
@@ -68,6 +75,8 @@ import Testing
         ("US-CA", 1499, "USD", "2026-04-01", nil, true),
         ("US-CA", 1500, "USD", "2026-04-01", nil, false),
         ("US-CA", 500, "EUR", "2026-04-01", nil, false),
+        // Ireland: the single-use refund over €1 cannot be written as a threshold, so none is set.
+        ("IE", 5_000, "EUR", "2026-04-02", "2030-04-02", false),
         // Denmark: electronic cards during validity and a year after expiry.
         ("DK", 50_000, "DKK", "2026-04-02", "2026-04-02", true),
         ("DK", 50_000, "DKK", "2027-04-02", "2026-04-02", true),
