@@ -448,6 +448,35 @@ public enum EmbeddedPolicies {
 }
 
 """#,
+        "US-NY": #"""
+{
+  "code": "US-NY",
+  "name": "New York",
+  "validity": {
+    "expiry_allowed": true,
+    "minimum_months": 108,
+    "anchor": "issue",
+    "round_to_end_of_year": false,
+    "default_months_when_unstated": null,
+    "note": "At least 9 years from issue, for gift cards sold from 10 December 2022; fees (dormancy, service) are banned. The preset has no start date for the minimum: it is checked for every voucher issued. The federal rule (at least 5 years from issue or last load, see US) still applies and is later for a card loaded more than 4 years after issue; one preset counts from one anchor, so this one does not check it."
+  },
+  "cash_out": {
+    "thresholds": [
+      {
+        "below_minor": 500,
+        "currency": "USD",
+        "effective_from": "2022-12-10"
+      }
+    ],
+    "after_expiry_days": null,
+    "electronic_only": false,
+    "note": "Balances at or above the threshold need not be paid out."
+  },
+  "source": "New York General Business Law § 396-i, as amended in 2022 (9 years, no fees, for cards sold from 2022-12-10). The section number is from memory. The cash-out under $5 is from a secondary source, and its start on 2022-12-10 is assumed to be the amendment's, not confirmed (confidence M).",
+  "confidence": "M-H"
+}
+
+"""#,
         "US": #"""
 {
   "code": "US",

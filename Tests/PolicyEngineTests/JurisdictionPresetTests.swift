@@ -4,7 +4,7 @@ import Testing
 @testable import PolicyEngine
 
 @Suite struct JurisdictionPresetTests {
-    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "IE", "US", "US-CA"]
+    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "IE", "US", "US-CA", "US-NY"]
 
     func preset(_ code: String) throws -> JurisdictionPreset {
         try JurisdictionPreset.load(contentsOf: Repository.root.appendingPathComponent("Policies/jurisdictions/\(code).json"))
@@ -39,6 +39,9 @@ import Testing
         // Ireland: at least 60 months from purchase.
         ("IE", "2025-04-02", "2030-03-02", false, "2030-04-02"),
         ("IE", "2025-04-02", "2030-04-02", true, nil),
+        // New York: at least 108 months (9 years) from issue.
+        ("US-NY", "2025-04-02", "2034-03-02", false, "2034-04-02"),
+        ("US-NY", "2025-04-02", "2034-04-02", true, nil),
     ] as [(String, String, String?, Bool, String?)])
     func validityShorterThanTheMinimum_isRefusedWithAReason(code: String, issued: String, lastValid: String?,
                                                            allowed: Bool, earliest: String?) throws {
@@ -55,6 +58,7 @@ import Testing
     @Test(arguments: [
         ("DE", "2026-04-02", "In Germany a voucher must be valid at least 36 months, counted from the end of the year of issue: one issued on 2025-04-02 must be valid through 2028-12-31 or later, and 2026-04-02 is earlier."),
         ("IE", "2030-03-02", "In Ireland a voucher must be valid at least 60 months, counted from the issue: one issued on 2025-04-02 must be valid through 2030-04-02 or later, and 2030-03-02 is earlier."),
+        ("US-NY", "2034-03-02", "In New York a voucher must be valid at least 108 months, counted from the issue: one issued on 2025-04-02 must be valid through 2034-04-02 or later, and 2034-03-02 is earlier."),
     ])
     func theReason_namesTheRuleAndTheDates(code: String, lastValid: String, expected: String) throws {
         let check = try preset(code).checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date(lastValid))
@@ -75,6 +79,9 @@ import Testing
         ("US-CA", 1499, "USD", "2026-04-01", nil, true),
         ("US-CA", 1500, "USD", "2026-04-01", nil, false),
         ("US-CA", 500, "EUR", "2026-04-01", nil, false),
+        // New York: under $5.
+        ("US-NY", 499, "USD", "2026-04-02", nil, true),
+        ("US-NY", 500, "USD", "2026-04-02", nil, false),
         // Ireland: the single-use refund over €1 cannot be written as a threshold, so none is set.
         ("IE", 5_000, "EUR", "2026-04-02", "2030-04-02", false),
         // Denmark: electronic cards during validity and a year after expiry.
