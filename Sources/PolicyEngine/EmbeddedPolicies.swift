@@ -477,6 +477,35 @@ public enum EmbeddedPolicies {
 }
 
 """#,
+        "US-WA": #"""
+{
+  "code": "US-WA",
+  "name": "Washington",
+  "validity": {
+    "expiry_allowed": false,
+    "minimum_months": null,
+    "anchor": "issue",
+    "round_to_end_of_year": false,
+    "default_months_when_unstated": null,
+    "note": "Gift certificates may not expire and may not carry service or dormancy fees (narrow exceptions, e.g. promotional or donated cards)."
+  },
+  "cash_out": {
+    "thresholds": [
+      {
+        "below_minor": 500,
+        "currency": "USD",
+        "effective_from": "2004-07-01"
+      }
+    ],
+    "after_expiry_days": null,
+    "electronic_only": false,
+    "note": "The law pays out a balance under $5 left after a purchase, on demand. A threshold cannot say \"after a purchase\", so Goodwill also pays out an unused card worth under $5. Balances at or above the threshold need not be paid out."
+  },
+  "source": "RCW 19.240.020 (no expiry, no fees; cash-out under $5 after a purchase). The 2004-07-01 start of the chapter and the $5 threshold is from memory (confidence M).",
+  "confidence": "H"
+}
+
+"""#,
         "US": #"""
 {
   "code": "US",

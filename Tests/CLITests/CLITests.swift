@@ -113,7 +113,7 @@ struct CLIBadInputTests {
         try expectRefused(cli, ["report", "liability", "--format", "jsn"], status: 64, saying: "Did you mean 'json'?")
         try expectRefused(cli, ["reminders", "list", "--status", "pendng"], status: 64, saying: "Did you mean 'pending'?")
         try expectRefused(cli, ["policy", "jurisdiction", "SWE"], status: 64,
-                          saying: "Error: 'SWE' is not a shipped jurisdiction. Did you mean 'SE'? Use one of DE, DK, FI, GB, IE, NO, SE, US, US-CA, US-NY, or give a preset file.")
+                          saying: "Error: 'SWE' is not a shipped jurisdiction. Did you mean 'SE'? Use one of DE, DK, FI, GB, IE, NO, SE, US, US-CA, US-NY, US-WA, or give a preset file.")
         try expectRefused(cli, ["policy", "jurisdiction", "us-cal"], status: 64, saying: "Did you mean 'US-CA'?")
         let far = try cli.run(["policy", "jurisdiction", "ATLANTIS"])
         #expect(far.status == 64 && far.stderr.contains("'ATLANTIS' is not a shipped jurisdiction. Use one of"), "\(far.stderr)")
@@ -200,7 +200,7 @@ struct CLIBadInputTests {
         let notes = cli.folder.appendingPathComponent("notes.txt").path
         try "milk, bread\n".write(toFile: notes, atomically: true, encoding: .utf8)
         try expectRefused(cli, ["policy", "jurisdiction", notes], status: 1,
-                          saying: "Error: '\(notes)' is not a jurisdiction preset: it is not JSON. Give a shipped code (DE, DK, FI, GB, IE, NO, SE, US, US-CA, US-NY) or a preset file like Policies/jurisdictions/SE.json.")
+                          saying: "Error: '\(notes)' is not a jurisdiction preset: it is not JSON. Give a shipped code (DE, DK, FI, GB, IE, NO, SE, US, US-CA, US-NY, US-WA) or a preset file like Policies/jurisdictions/SE.json.")
         let partial = cli.folder.appendingPathComponent("XX.json").path
         try #"{"code": "XX"}"#.write(toFile: partial, atomically: true, encoding: .utf8)
         try expectRefused(cli, ["policy", "jurisdiction", partial], status: 1, saying: "'\(partial)' is not a usable jurisdiction preset: name: missing. Give a shipped code")

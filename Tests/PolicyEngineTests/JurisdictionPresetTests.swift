@@ -4,7 +4,7 @@ import Testing
 @testable import PolicyEngine
 
 @Suite struct JurisdictionPresetTests {
-    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "IE", "US", "US-CA", "US-NY"]
+    static let codes = ["SE", "NO", "DK", "FI", "DE", "GB", "IE", "US", "US-CA", "US-NY", "US-WA"]
 
     func preset(_ code: String) throws -> JurisdictionPreset {
         try JurisdictionPreset.load(contentsOf: Repository.root.appendingPathComponent("Policies/jurisdictions/\(code).json"))
@@ -42,6 +42,9 @@ import Testing
         // New York: at least 108 months (9 years) from issue.
         ("US-NY", "2025-04-02", "2034-03-02", false, "2034-04-02"),
         ("US-NY", "2025-04-02", "2034-04-02", true, nil),
+        // Washington: no expiry at all.
+        ("US-WA", "2025-04-02", "2099-12-31", false, nil),
+        ("US-WA", "2025-04-02", nil, true, nil),
     ] as [(String, String, String?, Bool, String?)])
     func validityShorterThanTheMinimum_isRefusedWithAReason(code: String, issued: String, lastValid: String?,
                                                            allowed: Bool, earliest: String?) throws {
@@ -59,6 +62,7 @@ import Testing
         ("DE", "2026-04-02", "In Germany a voucher must be valid at least 36 months, counted from the end of the year of issue: one issued on 2025-04-02 must be valid through 2028-12-31 or later, and 2026-04-02 is earlier."),
         ("IE", "2030-03-02", "In Ireland a voucher must be valid at least 60 months, counted from the issue: one issued on 2025-04-02 must be valid through 2030-04-02 or later, and 2030-03-02 is earlier."),
         ("US-NY", "2034-03-02", "In New York a voucher must be valid at least 108 months, counted from the issue: one issued on 2025-04-02 must be valid through 2034-04-02 or later, and 2034-03-02 is earlier."),
+        ("US-WA", "2099-12-31", "In Washington a voucher may not have an expiry date; issue it without one."),
     ])
     func theReason_namesTheRuleAndTheDates(code: String, lastValid: String, expected: String) throws {
         let check = try preset(code).checkValidity(issuedOn: date("2025-04-02"), lastValidDay: date(lastValid))
@@ -82,6 +86,9 @@ import Testing
         // New York: under $5.
         ("US-NY", 499, "USD", "2026-04-02", nil, true),
         ("US-NY", 500, "USD", "2026-04-02", nil, false),
+        // Washington: under $5 (the law says "left after a purchase"; a threshold cannot).
+        ("US-WA", 499, "USD", "2026-04-02", nil, true),
+        ("US-WA", 500, "USD", "2026-04-02", nil, false),
         // Ireland: the single-use refund over €1 cannot be written as a threshold, so none is set.
         ("IE", 5_000, "EUR", "2026-04-02", "2030-04-02", false),
         // Denmark: electronic cards during validity and a year after expiry.

@@ -37,7 +37,7 @@ enum GoodwillCommands {
                             Option("rows", valueName: "n", help: "How many vouchers to list.", default: "20"),
                         ]),
                 Command("jurisdiction", abstract: "Show or set the jurisdiction whose validity and cash-out rules apply.",
-                        arguments: [Argument("code", help: "A shipped preset (SE, NO, DK, FI, DE, GB, IE, US, US-CA, US-NY) or a preset file.", optional: true)]),
+                        arguments: [Argument("code", help: "A shipped preset (SE, NO, DK, FI, DE, GB, IE, US, US-CA, US-NY, US-WA) or a preset file.", optional: true)]),
             ]),
             Command("fixtures", abstract: "Demo and test data.", subcommands: [
                 Command("load", abstract: "Replay a book of events (default: Fixtures/book/events.jsonl) into the database.",
