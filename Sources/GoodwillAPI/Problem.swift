@@ -68,6 +68,11 @@ public struct Problem: Error, Sendable {
         Problem(.unprocessableContent, code: "invalid-request", detail: detail)
     }
 
+    /// A name given twice in one object (`JSONKeys`): parsers differ on which one counts.
+    static func repeatedField(_ path: [String]) -> Problem {
+        invalid("\(JSON.path(path)) appears twice; send each field once.")
+    }
+
     static let idempotencyKeyRequired = Problem(.badRequest, code: "idempotency-key-required",
         detail: "This request changes the ledger, so it needs an 'Idempotency-Key' header (a fresh UUID per request; reuse it only to retry the same request).")
 

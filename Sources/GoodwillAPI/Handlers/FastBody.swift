@@ -11,7 +11,8 @@ struct RedemptionBody: Decodable {
 /// The common redemption body, `{"amount":{"amount":100,"currency":"SEK"}}` (whitespace between
 /// tokens allowed), read straight from the bytes: JSONDecoder took a tenth of a redemption's CPU.
 /// Anything else — a reference, other member order, an unknown currency, a bad number — returns
-/// nil and goes through the full decoder, which also words every error. A unit test and a fuzz
+/// nil and goes through the full decoder, which also words every error (and refuses a name given
+/// twice, which this fixed shape cannot have, so it needs no check of its own). A unit test and a fuzz
 /// target hold the two to the same result.
 enum FastBody {
     static func redemption(_ body: Data) -> RedemptionBody? {

@@ -25,6 +25,7 @@ enum JSON {
             guard emptyIsObject else { throw Problem.malformedJSON("the body is empty") }
             body = Data("{}".utf8)
         }
+        if let path = JSONKeys.firstRepeated(in: body) { throw Problem.repeatedField(path) }
         try AmountWords.refuseWholeDecimal(in: body)
         do {
             return try JSONDecoder().decode(T.self, from: body)
@@ -38,10 +39,14 @@ enum JSON {
         }
     }
 
+    /// `'value.amount'`, `'rows[2].name'`: a field as a client finds it in its body.
+    static func path(_ names: [String]) -> String {
+        names.isEmpty ? "the body" : "'" + names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[") + "'"
+    }
+
     static func problem(_ error: DecodingError) -> Problem {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the body" : "'" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                .replacingOccurrences(of: ".[", with: "[") + "'"
+            Self.path(keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue })
         }
         switch error {
         case .dataCorrupted(let c) where c.codingPath.isEmpty:

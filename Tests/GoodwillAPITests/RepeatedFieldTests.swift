@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import GoodwillAPI
+
+/// A name given twice in one object is refused on every route that takes a body: JSONDecoder
+/// would keep the first, most other parsers (a gateway's, a validator's) the last.
+@Suite struct RepeatedFieldTests {
+    @Test func aFieldGivenTwice_isRefusedByItsPath_onEveryRouteAndNothingChanges() async throws {
+        let h = try APIHarness()
+        let voucher = try await h.issue()
+        let id = try #require(voucher.string("id")), holder = try #require(voucher.string("holder", "id"))
+        let entries = await h.get("/v1/vouchers/\(id)/entries").text
+        let profile = await h.get("/v1/holders/\(holder)").text
+        let money = #"{"amount": 700, "currency": "SEK"}"#
+        for (path, body, field) in [
+            ("/v1/vouchers/\(id)/redemptions", #"{"amount":{"amount":7,"currency":"SEK"},"amount":{"amount":999999999,"currency":"SEK"}}"#, "amount"),
+            ("/v1/vouchers/\(id)/redemptions", #"{"amount":{"amount":7,"currency":"SEK","amount":999999}}"#, "amount.amount"),
+            ("/v1/vouchers/\(id)/redemptions", #"{"amount":\#(money),"reference":"a","\u0072eference":"b"}"#, "reference"),
+            ("/v1/vouchers", #"{"value":\#(money),"value":{"amount":999999,"currency":"SEK"}}"#, "value"),
+            ("/v1/vouchers", #"{"value":{"amount":700,"currency":"SEK","currency":"EUR"}}"#, "value.currency"),
+            ("/v1/vouchers", #"{"value":\#(money),"holder":{"email":"a@example.com","email":"b@example.com"}}"#, "holder.email"),
+            ("/v1/vouchers/\(id)/adjustments", #"{"amount":\#(money),"reason":"x","amount":{"amount":-700,"currency":"SEK"}}"#, "amount"),
+            ("/v1/vouchers/\(id)/refunds", #"{"reason":"a","reason":"b"}"#, "reason"),
+            ("/v1/vouchers/\(id)/extensions", #"{"days":30,"reason":"late","days":3650}"#, "days"),
+            ("/v1/vouchers/\(id)/void", #"{"reason":"a","reason":"b"}"#, "reason"),
+            ("/v1/holders/\(holder)/notes", #"{"text":"a","text":"b"}"#, "text"),
+            ("/v1/policies/validate", #"{"policy":{},"policy":{"id":"x"}}"#, "policy"),
+        ] {
+            if path.hasSuffix("redemptions") { #expect(FastBody.redemption(Data(body.utf8)) == nil, "\(body)") }
+            let answer = await h.post(path, body)
+            #expect(answer.status == 422 && answer.code == "invalid-request", "\(path) \(body): \(answer.text)")
+            #expect(answer.json["detail"] as? String == "'\(field)' appears twice; send each field once.", "\(path) \(body)")
+        }
+        #expect(await h.get("/v1/vouchers/\(id)/entries").text == entries)
+        #expect(await h.get("/v1/holders/\(holder)").text == profile)
+        #expect((await h.get("/v1/vouchers").value(["vouchers"]) as? [Any])?.count == 1)
+    }
+
+    @Test func namesAreComparedAsTheDecoderReadsThem() {
+        func repeated(_ json: String) -> [String]? { JSONKeys.firstRepeated(in: Data(json.utf8)) }
+        #expect(repeated(#"{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}"#) == nil)
+        #expect(repeated(#"{"c":[{"a":1},{"b":1,"b":2}]}"#) == ["c", "[1]", "b"])
+        #expect(repeated(#"{"\u0061":1,"a":2}"#) == ["a"])
+        #expect(repeated(#"{"é":1,"e\u0301":2}"#) == ["é"])
+        #expect(repeated(#"{"a\"b":1,"a\"b":2}"#) == ["a\"b"])
+        // Many names: the set, not pairs, finds the one repeated.
+        let many = (0..<500).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(repeated("{\(many)}") == nil)
+        #expect(repeated("{\(many),\"k250\":0}") == ["k250"])
+        // Not JSON to its end: the decoder says so, not this.
+        #expect(repeated(#"{"a":1,"a":2"#) == nil)
+        #expect(repeated(#"{"a":1,"a":2}}"#) == nil)
+    }
+}
