@@ -209,7 +209,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                         principal = who
                         guard who.role.allows(permission) else { throw Problem.forbidden(who.role, route: route.name) }
                     }
-                    var context = RequestContext(request: request, route: route, parameters: parameters, principal: principal,
+                    var context = RequestContext(request: request, route: route, parameters: parameters,
+                                                 query: try route.queryParameters(of: request), principal: principal,
                                                  reader: reader, api: self)
                     return try route.handler(&context)
                 }

@@ -7,7 +7,7 @@ import PolicyEngine
 /// Goodwill: the policy's dry-run decision for a voucher, extension requests, and the policies.
 enum GoodwillRoutes {
     static let routes: [Route] = [
-        Route(.get, "/v1/vouchers/{id}/goodwill", .readAll, goodwill),
+        Route(.get, "/v1/vouchers/{id}/goodwill", .readAll, query: ["requester"], goodwill),
         Route(.post, "/v1/vouchers/{id}/extensions", .extend, extend),
         Route(.get, "/v1/policies", .readAll, policies),
         Route(.post, "/v1/policies/validate", .analysePolicy, validate),
@@ -16,7 +16,7 @@ enum GoodwillRoutes {
     ]
 
     static func requester(_ c: RequestContext, default value: Requester) throws -> Requester {
-        guard let text = c.request.queryValue("requester") else { return value }
+        guard let text = c.query["requester"] else { return value }
         guard let r = Requester(rawValue: text), r == .holder || r == .agent else {
             throw Problem.invalid("requester is holder (the holder asks) or agent (support on its own initiative); got '\(text)'.")
         }

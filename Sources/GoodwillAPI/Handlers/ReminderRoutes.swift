@@ -8,7 +8,7 @@ import Reminders
 enum ReminderRoutes {
     static let routes: [Route] = [
         Route(.get, "/v1/vouchers/{id}/reminders", .readAll, forVoucher),
-        Route(.get, "/v1/reminders", .readAll, list),
+        Route(.get, "/v1/reminders", .readAll, query: ["status", "limit"], list),
         Route(.post, "/v1/reminders/{id}/retry", .retryReminder, retry),
     ]
 
@@ -23,19 +23,15 @@ enum ReminderRoutes {
     static func list(_ c: inout RequestContext) throws -> Reply {
         var status: OutboxStatus?
         var limit = 100
-        for item in c.request.queryItems {
-            switch item.name {
-            case "status":
-                guard let s = OutboxStatus(rawValue: item.value) else {
-                    throw Problem.invalid("status '\(item.value)' is unknown; use one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-                }
-                status = s
-            case "limit":
-                guard let n = Int(item.value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
-                limit = n
-            default:
-                throw Problem.invalid("Unknown query parameter '\(item.name)'. GET /v1/reminders takes status and limit.")
+        if let value = c.query["status"] {
+            guard let s = OutboxStatus(rawValue: value) else {
+                throw Problem.invalid("status '\(value)' is unknown; use one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
+            status = s
+        }
+        if let value = c.query["limit"] {
+            guard let n = Int(value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
+            limit = n
         }
         return .response(JSON.response(["reminders": try service(c).reminders(status: status, limit: limit)]))
     }

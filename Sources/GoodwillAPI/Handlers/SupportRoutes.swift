@@ -7,12 +7,12 @@ import Support
 /// Support and finance over HTTP: thin wrappers over `SupportService`, whose results are the bodies.
 enum SupportRoutes {
     static let routes: [Route] = [
-        Route(.get, "/v1/holders", .readAll, search),
+        Route(.get, "/v1/holders", .readAll, query: ["q", "limit"], search),
         Route(.post, "/v1/holders/{id}/notes", .writeNotes, note),
         Route(.post, "/v1/holders/{id}/close", .closeHolder, close),
         Route(.post, "/v1/cases", .writeNotes, openCase),
         Route(.post, "/v1/cases/{id}/close", .writeNotes, closeCase),
-        Route(.get, "/v1/reports/{name}", .readReports, report),
+        Route(.get, "/v1/reports/{name}", .readReports, query: ["days"], report),
     ]
 
     struct NoteBody: Decodable { var text: String }
@@ -30,18 +30,12 @@ enum SupportRoutes {
 
     /// GET /v1/holders?q=TEXT[&limit=N]: by part of an email or name, or by a voucher code.
     static func search(_ c: inout RequestContext) throws -> Reply {
-        var q: String?
         var limit = 50
-        for item in c.request.queryItems {
-            switch item.name {
-            case "q": q = item.value
-            case "limit":
-                guard let n = Int(item.value), (1...500).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 500.") }
-                limit = n
-            default: throw Problem.invalid("Unknown query parameter '\(item.name)'. GET /v1/holders takes q and limit.")
-            }
+        if let value = c.query["limit"] {
+            guard let n = Int(value), (1...500).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 500.") }
+            limit = n
         }
-        guard let q else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
+        guard let q = c.query["q"] else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
         return .response(JSON.response(["holders": try SupportService(ledger: try c.ledger).searchHolders(q, limit: limit)]))
     }
 
@@ -106,11 +100,9 @@ enum SupportRoutes {
                           detail: "There is no report '\(text)'. Reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var days = 30
-        for item in c.request.queryItems {
-            guard item.name == "days", name == .expiring else {
-                throw Problem.invalid("Unknown query parameter '\(item.name)'. Only the expiring report takes days.")
-            }
-            guard let n = Int(item.value), (1...3650).contains(n) else { throw Problem.invalid("days takes a number from 1 to 3650.") }
+        if let value = c.query["days"] {
+            guard name == .expiring else { throw Problem.invalid("Unknown query parameter 'days'. Only the expiring report takes days.") }
+            guard let n = Int(value), (1...3650).contains(n) else { throw Problem.invalid("days takes a number from 1 to 3650.") }
             days = n
         }
         // Reports read every voucher: off the event loop, on a reader of their own.

@@ -24,8 +24,15 @@ public struct Route: Sendable {
     /// False only for routes that never read the database, so they need no connection.
     let usesDatabase: Bool
 
-    init(_ method: HTTPMethod, _ pattern: String, _ permission: Permission?, usesDatabase: Bool = true, _ handler: @escaping Handler) {
+    /// The query parameters the route takes, each at most once; any other is refused before the
+    /// handler runs (`queryParameters(of:)`), so a misspelt filter never widens an answer.
+    /// The OpenAPI document lists the same names (a test checks).
+    public let query: [String]
+
+    init(_ method: HTTPMethod, _ pattern: String, _ permission: Permission?, usesDatabase: Bool = true, query: [String] = [],
+         _ handler: @escaping Handler) {
         self.usesDatabase = usesDatabase
+        self.query = query
         self.method = method
         self.pattern = pattern
         self.permission = permission
@@ -36,6 +43,25 @@ public struct Route: Sendable {
     }
 
     public var name: String { "\(method.rawValue) \(pattern)" }
+
+    /// The request's query by name: 422 for a name the route does not take, or one given twice
+    /// (which of two limits is meant would be a guess, and parsers differ on it).
+    func queryParameters(of request: HTTPRequest) throws -> [String: String] {
+        // Most requests, and every hot one, have no query: no parsing, no allocation.
+        guard request.target.utf8.contains(UInt8(ascii: "?")) else { return [:] }
+        var values: [String: String] = [:]
+        for item in request.queryItems {
+            guard query.contains(item.name) else {
+                let takes = query.isEmpty ? "no query parameters; leave the query off"
+                    : query.dropLast().joined(separator: ", ") + (query.count > 1 ? " and " : "") + query[query.count - 1]
+                throw Problem.invalid("Unknown query parameter '\(item.name)'. \(name) takes \(takes).")
+            }
+            guard values.updateValue(item.value, forKey: item.name) == nil else {
+                throw Problem.invalid("Give '\(item.name)' once; this request has it more than once, so which one is meant would be a guess.")
+            }
+        }
+        return values
+    }
 }
 
 /// What a handler asks for.
@@ -55,6 +81,8 @@ struct RequestContext {
     let request: HTTPRequest
     let route: Route
     let parameters: [String: String]
+    /// The query, each name one the route declares and given once (`Route.queryParameters(of:)`).
+    let query: [String: String]
     let principal: Principal?
     /// A read-only connection, this thread's until the handler returns. Never kept.
     /// nil for routes that do not touch the database (health).
