@@ -66,17 +66,20 @@ protocol KnownFields {
     static var fields: Set<String> { get }
     /// The objects inside the body, by field name.
     static var objects: [String: BodyShape] { get }
+    /// The fields that take one of a closed set of values, and those values.
+    static var closed: [String: [String]] { get }
 }
 
 extension KnownFields {
     static var objects: [String: BodyShape] { [:] }
+    static var closed: [String: [String]] { [:] }
 }
 
 private struct Checked<T: Decodable>: Decodable {
     var value: T
     init(from decoder: any Decoder) throws {
         if let known = T.self as? any KnownFields.Type, let body = try? decoder.container(keyedBy: BodyShape.Key.self) {
-            try BodyShape(fields: known.fields, objects: known.objects).check(body, path: [])
+            try BodyShape(fields: known.fields, objects: known.objects, closed: known.closed).check(body, path: [])
         }
         value = try T(from: decoder)
     }
@@ -85,6 +88,7 @@ private struct Checked<T: Decodable>: Decodable {
 extension IssueRequest: KnownFields {
     static var fields: Set<String> { BodyFields.issue }
     static var objects: [String: BodyShape] { ["value": .money, "validity": .validity, "holder": .person, "purchaser": .person] }
+    static var closed: [String: [String]] { ["kind": VoucherKind.allCases.map(\.rawValue)] }
 }
 extension RedemptionBody: KnownFields {
     static var fields: Set<String> { BodyFields.redemption }
@@ -97,7 +101,11 @@ extension AdjustmentBody: KnownFields {
     static var objects: [String: BodyShape] { ["amount": .money] }
 }
 extension RefundBody: KnownFields { static var fields: Set<String> { BodyFields.refund } }
-extension ExtensionBody: KnownFields { static var fields: Set<String> { BodyFields.extensionRequest } }
+extension ExtensionBody: KnownFields {
+    static var fields: Set<String> { BodyFields.extensionRequest }
+    // The policy also knows system and redemption requesters; those are the server's own.
+    static var closed: [String: [String]] { ["requester": [Requester.holder, .agent].map(\.rawValue)] }
+}
 // Closing a holder cannot be undone: a misspelt "refundAll" must not close without the refund.
 extension SupportRoutes.NoteBody: KnownFields { static var fields: Set<String> { BodyFields.note } }
 extension SupportRoutes.CaseBody: KnownFields { static var fields: Set<String> { BodyFields.supportCase } }

@@ -7,6 +7,9 @@ struct BodyShape: Sendable {
     var fields: Set<String>
     var required: Set<String> = []
     var objects: [String: BodyShape] = [:]
+    /// Fields whose value is one of a closed set, with the values this route takes (the decoder
+    /// would only say it cannot initialize a Swift type).
+    var closed: [String: [String]] = [:]
     /// An amount (`{"amount": …, "currency": …}`), whose number gets its own words (`AmountWords`).
     var isMoney = false
 
@@ -35,6 +38,11 @@ struct BodyShape: Sendable {
         }
         for name in required.sorted() where !object.contains(Key(name)) || (try? object.decodeNil(forKey: Key(name))) == true {
             throw Problem.invalid("'\((path + [name]).joined(separator: "."))' is missing; it is required. \(path.joined(separator: ".")) takes \(fields.sorted().joined(separator: ", ")).")
+        }
+        for (name, values) in closed.sorted(by: { $0.key < $1.key }) {
+            // Absent, null or not a string: the decoder words those.
+            guard let text = try? object.decodeIfPresent(String.self, forKey: Key(name)), !values.contains(text) else { continue }
+            throw Problem.invalid("'\((path + [name]).joined(separator: "."))' must be one of \(values.joined(separator: ", ")); got '\(text)'.")
         }
         for (name, shape) in objects.sorted(by: { $0.key < $1.key }) where object.contains(Key(name)) {
             // null or not an object: the decoder says what is wrong with it.

@@ -34,9 +34,6 @@ enum GoodwillRoutes {
         guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Problem.invalid("reason is empty: an extension request needs one, so the decision can be explained later.")
         }
-        if let r = body.requester, r != .holder && r != .agent {
-            throw Problem.invalid("requester is holder or agent; got '\(r.rawValue)'.")
-        }
         if let days = body.days, days <= 0 { throw Problem.invalid("days is a whole number of days above zero, like 30.") }
         let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
                                        requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")

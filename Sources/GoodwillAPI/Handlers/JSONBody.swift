@@ -52,6 +52,9 @@ enum JSON {
         case .dataCorrupted(let c) where c.codingPath.isEmpty:
             if c.underlyingError != nil || c.debugDescription.contains("JSON") { return Problem.malformedJSON("it does not parse") }
             return Problem.invalid(c.debugDescription)
+        case .dataCorrupted(let c) where c.debugDescription.hasPrefix("Cannot initialize "):
+            // A closed set not declared in its body's `KnownFields.closed`: no Swift type names.
+            return Problem.invalid("\(path(c.codingPath)) is not one of the values it takes; /openapi.json lists them.")
         case .dataCorrupted(let c):
             return Problem.invalid("\(path(c.codingPath)) is not right: \(c.debugDescription)")
         case .keyNotFound(let key, let c):
