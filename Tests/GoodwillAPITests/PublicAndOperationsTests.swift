@@ -189,6 +189,25 @@ import Testing
         #expect(await h.post("/v1/policies/activate", #"{"file": "generous.json"}"#, idempotencyKey: nil).status == 400)
     }
 
+    /// 'file' or 'policy' of the wrong type is told its type, not that exactly one must be given.
+    @Test func aPolicySourceOfTheWrongType_isToldTheTypeItTakes() async throws {
+        let h = try APIHarness(policies: Self.policiesFolder)
+        let file = "'file' must be a string (a file name in the server's policies folder, like generous.json)."
+        let policy = "'policy' must be a JSON object (the policy document itself)."
+        let both = "Give exactly one of 'file' (a file in the server's policies folder) or 'policy' (the policy document)."
+        for (route, body, detail) in [
+            ("validate", #"{"file": 5}"#, file), ("validate", #"{"file": null}"#, file), ("validate", #"{"policy": []}"#, policy),
+            ("validate", #"{"policy": "generous.json"}"#, policy), ("validate", #"{}"#, both),
+            ("validate", #"{"file": "generous.json", "policy": {}}"#, both),
+            ("simulate", #"{"file": ["generous.json"]}"#, file), ("activate", #"{"policy": 1}"#, policy),
+        ] {
+            let answer = await h.post("/v1/policies/\(route)", body)
+            #expect(answer.status == 422 && answer.code == "invalid-request", "\(route) \(body): \(answer.text)")
+            #expect(answer.json["detail"] as? String == detail, "\(route) \(body)")
+        }
+        #expect(await h.get("/v1/policies").json["policies"].flatMap { $0 as? [[String: Any]] }?.first { $0["active"] as? Bool == true }?["id"] as? String == "default")
+    }
+
     static var policiesFolder: String { Repository.file("Policies").path }
 
     @Test func aHolderWithTheirVouchers() async throws {

@@ -70,8 +70,12 @@ enum GoodwillRoutes {
         case (nil, _ as [String: Any]):
             guard let data = JSONSpan.member("policy", in: c.request.body) else { throw Problem.invalid("policy is not a JSON object.") }
             return (data, "inline.json", object)
-        default:
+        case (.some, .some), (nil, nil):
             throw Problem.invalid("Give exactly one of 'file' (a file in the server's policies folder) or 'policy' (the policy document).")
+        case (.some, nil):
+            throw Problem.invalid("'file' must be a string (a file name in the server's policies folder, like generous.json).")
+        case (nil, .some):
+            throw Problem.invalid("'policy' must be a JSON object (the policy document itself).")
         }
     }
 
