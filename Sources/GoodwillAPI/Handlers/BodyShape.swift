@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 
 /// One JSON object of a request body as the contract describes it: the fields it may have, those
 /// it must, and the objects inside it. Checked before the body is decoded, so a misspelt field at
@@ -49,6 +50,19 @@ struct BodyShape: Sendable {
             guard let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: Key(name)) else { continue }
             try shape.check(inner, path: path + [name])
         }
-        if isMoney { try AmountWords.check(object, path: path) }
+        if isMoney {
+            try Self.checkSpelling(ofCurrencyIn: object, path: path)
+            try AmountWords.check(object, path: path)
+        }
+    }
+
+    /// The contract's one spelling of a currency, `^[A-Z]{3}$`: the ledger would read "sek" and
+    /// " SEK" as SEK, but what a client sends, its idempotent retries and what it gets back should
+    /// be the same code. A code in that form that is not in the table is left to the decoder.
+    static func checkSpelling(ofCurrencyIn money: KeyedDecodingContainer<Key>, path: [String]) throws {
+        guard let code = try? money.decode(String.self, forKey: Key("currency")),
+              code.utf8.count != 3 || !code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return }
+        let like = Currency(code: code)?.code ?? "SEK"
+        throw Problem.invalid("'\((path + ["currency"]).joined(separator: "."))' is '\(code)' — currency codes are three capital letters, like \(like).")
     }
 }

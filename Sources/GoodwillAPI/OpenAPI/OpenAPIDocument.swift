@@ -2149,7 +2149,8 @@ enum OpenAPIDocument {
           },
           "currency": {
             "type": "string",
-            "pattern": "^[A-Z]{3}$"
+            "pattern": "^[A-Z]{3}$",
+            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. Another spelling (sek, \" SEK\") is refused with 422 invalid-request."
           }
         },
         "additionalProperties": false
