@@ -89,6 +89,17 @@ final class APIHarness: @unchecked Sendable {
         guard answer.status == 201 else { throw HarnessError.unexpected(answer.status, answer.text) }
         return answer
     }
+
+    /// What the ledger holds, as the API shows it: every voucher and its entries. A refused
+    /// request leaves it as it was.
+    func stored() async -> String {
+        let list = await get("/v1/vouchers?limit=1000")
+        var text = list.text
+        for voucher in (list.json["vouchers"] as? [[String: Any]]) ?? [] {
+            if let id = voucher["id"] as? String { text += await get("/v1/vouchers/\(id)/entries").text }
+        }
+        return text
+    }
 }
 
 enum HarnessError: Error { case unexpected(Int, String) }

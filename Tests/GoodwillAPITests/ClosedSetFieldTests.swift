@@ -9,7 +9,7 @@ import Testing
     @Test func aValueOutsideTheSet_isRefusedWithTheValuesItTakes() async throws {
         let h = try APIHarness()
         let id = try #require(try await h.issue().string("id"))
-        let entries = await h.get("/v1/vouchers/\(id)/entries").text
+        let before = await h.stored()
         for (path, body, detail) in [
             ("/v1/vouchers", #"{"value": {"amount": 50000, "currency": "SEK"}, "kind": "bogus"}"#,
              "'kind' must be one of gift_card, experience; got 'bogus'."),
@@ -25,8 +25,7 @@ import Testing
             #expect(answer.json["detail"] as? String == detail, "\(body)")
             #expect(!answer.text.contains("Cannot initialize"), "\(body)")
         }
-        #expect(await h.get("/v1/vouchers/\(id)/entries").text == entries)
-        #expect((await h.get("/v1/vouchers").value(["vouchers"]) as? [Any])?.count == 1)
+        #expect(await h.stored() == before)
         // A value in the set still works.
         let experience = await h.post("/v1/vouchers", #"{"value": {"amount": 50000, "currency": "SEK"}, "kind": "experience", "experience": "Spa day"}"#)
         #expect(experience.status == 201 && experience.string("kind") == "experience", "\(experience.text)")

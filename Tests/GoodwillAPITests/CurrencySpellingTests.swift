@@ -7,15 +7,14 @@ import Testing
     @Test func aCurrencyNotInCapitals_isRefusedOnEveryAmountRoute() async throws {
         let h = try APIHarness()
         let id = try #require(try await h.issue().string("id"))
-        let entries = await h.get("/v1/vouchers/\(id)/entries").text
+        let before = await h.stored()
         await h.expectEveryAmountRoute(voucher: id, toRefuse: [
             (#"{"amount": 100, "currency": "sek"}"#, { "'\($0).currency' is 'sek' — currency codes are three capital letters, like SEK." }),
             (#"{"amount": 100, "currency": " SEK"}"#, { "'\($0).currency' is ' SEK' — currency codes are three capital letters, like SEK." }),
             (#"{"amount": 100, "currency": "Eur"}"#, { "'\($0).currency' is 'Eur' — currency codes are three capital letters, like EUR." }),
             (#"{"amount": 100, "currency": "kronor"}"#, { "'\($0).currency' is 'kronor' — currency codes are three capital letters, like SEK." }),
         ], code: "invalid-request")
-        #expect(await h.get("/v1/vouchers/\(id)/entries").text == entries)
-        #expect((await h.get("/v1/vouchers").value(["vouchers"]) as? [Any])?.count == 1)
+        #expect(await h.stored() == before)
         // In capitals it is taken, and answered in the same spelling.
         let redeemed = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}, "reference": "r1"}"#)
         #expect(redeemed.status == 201 || redeemed.status == 200, "\(redeemed.text)")

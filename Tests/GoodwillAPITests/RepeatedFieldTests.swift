@@ -9,7 +9,7 @@ import Testing
         let h = try APIHarness()
         let voucher = try await h.issue()
         let id = try #require(voucher.string("id")), holder = try #require(voucher.string("holder", "id"))
-        let entries = await h.get("/v1/vouchers/\(id)/entries").text
+        let before = await h.stored()
         let profile = await h.get("/v1/holders/\(holder)").text
         let money = #"{"amount": 700, "currency": "SEK"}"#
         for (path, body, field) in [
@@ -31,9 +31,8 @@ import Testing
             #expect(answer.status == 422 && answer.code == "invalid-request", "\(path) \(body): \(answer.text)")
             #expect(answer.json["detail"] as? String == "'\(field)' appears twice; send each field once.", "\(path) \(body)")
         }
-        #expect(await h.get("/v1/vouchers/\(id)/entries").text == entries)
+        #expect(await h.stored() == before)
         #expect(await h.get("/v1/holders/\(holder)").text == profile)
-        #expect((await h.get("/v1/vouchers").value(["vouchers"]) as? [Any])?.count == 1)
     }
 
     @Test func namesAreComparedAsTheDecoderReadsThem() {
