@@ -201,7 +201,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             do {
                 let work = { (reader: Ledger?) throws -> Reply in
                     if let permission = route.permission {
-                        let authorizations = request.headers.values(for: "Authorization").count
+                        let authorizations = request.headers.count(of: "Authorization")
                         guard authorizations <= 1 else { throw Problem.authorizationRepeated(authorizations) }
                         guard let reader, let secret = Self.bearer(request),
                               let who = try self.keyCache.principal(for: secret, lookUp: { try APIKeyStore(reader.db).principal(secret: secret) })

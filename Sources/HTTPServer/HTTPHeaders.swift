@@ -40,6 +40,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
     }
 
+    /// How many fields are named `name`, without building their values (every request asks
+    /// it of its key headers).
+    public func count(of name: String) -> Int {
+        var n = 0
+        for field in fields where Self.namesMatch(field.name, name) { n += 1 }
+        return n
+    }
+
     public func contains(_ name: String) -> Bool {
         fields.contains { Self.namesMatch($0.name, name) }
     }

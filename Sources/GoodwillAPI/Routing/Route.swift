@@ -111,9 +111,9 @@ struct RequestContext {
     /// The `Idempotency-Key` header, required on every request that changes the ledger: exactly
     /// one, not empty (two would leave which one names the request to a guess).
     func idempotencyKey() throws -> String {
-        let keys = request.headers.values(for: "Idempotency-Key")
-        guard keys.count <= 1 else { throw Problem.idempotencyKeyRepeated(keys.count) }
-        guard let key = keys.first, !key.isEmpty else { throw Problem.idempotencyKeyRequired }
+        let count = request.headers.count(of: "Idempotency-Key")
+        guard count <= 1 else { throw Problem.idempotencyKeyRepeated(count) }
+        guard let key = request.headers["Idempotency-Key"], !key.isEmpty else { throw Problem.idempotencyKeyRequired }
         return key
     }
 
