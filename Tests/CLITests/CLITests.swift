@@ -117,6 +117,10 @@ struct CLIBadInputTests {
         try expectRefused(cli, ["policy", "jurisdiction", "us-cal"], status: 64, saying: "Did you mean 'US-CA'?")
         let far = try cli.run(["policy", "jurisdiction", "ATLANTIS"])
         #expect(far.status == 64 && far.stderr.contains("'ATLANTIS' is not a shipped jurisdiction. Use one of"), "\(far.stderr)")
+        // Refused before a database is opened: a misspelt code on a mistyped path creates nothing.
+        let typo = cli.folder.appendingPathComponent("typo.db").path
+        #expect(try cli.run(["policy", "jurisdiction", "SWE", "--db", typo]).status == 64)
+        #expect(!FileManager.default.fileExists(atPath: typo))
     }
 
     /// SQLite opens "" and ":memory:" (and a `file:` URI with mode=memory) as a database that is

@@ -138,11 +138,12 @@ enum GoodwillCommands {
     }
 
     static func jurisdiction(_ c: CLIContext) throws -> Int32 {
-        // Setting one is part of setting a database up; showing it needs one.
+        // Setting one is part of setting a database up; showing it needs one. A misspelt code is
+        // refused before the database is opened, so it creates none.
+        if let arg = c.argument("code"), !FileManager.default.fileExists(atPath: arg) { try checkShippedCode(arg) }
         let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.openLedger()
         if let arg = c.argument("code") {
             let isFile = FileManager.default.fileExists(atPath: arg)
-            if !isFile { try checkShippedCode(arg) }
             let preset = isFile
                 ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)
                 : try ledger.setJurisdiction(code: arg, actor: c.actor)
