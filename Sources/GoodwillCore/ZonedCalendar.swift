@@ -27,7 +27,12 @@ public struct ZonedCalendar: Sendable {
     public init(zoneName name: String) throws(ValidityError) {
         guard let zone = ZonedCalendar(identifier: name) else { throw .unknownTimeZone(name) }
         let upper = name.uppercased()
-        guard !["GMT+", "GMT-", "UTC+", "UTC-"].contains(where: { upper.hasPrefix($0) }) else { throw .offsetNotZone(name) }
+        // IANA's own fixed offsets (Etc/GMT-1 is UTC+1) and the three legacy abbreviations that
+        // never change (EST, MST, HST) are offsets too; UTC and GMT themselves are taken.
+        let offsets = ["GMT+", "GMT-", "UTC+", "UTC-", "ETC/GMT+", "ETC/GMT-", "ETC/UTC+", "ETC/UTC-"]
+        guard !offsets.contains(where: { upper.hasPrefix($0) }), !["EST", "MST", "HST"].contains(upper) else {
+            throw .offsetNotZone(name)
+        }
         self = zone
     }
 
