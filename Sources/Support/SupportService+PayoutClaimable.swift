@@ -5,29 +5,38 @@ import Store
 
 extension SupportService {
     /// Balances past expiry that the holder may still demand as money under the jurisdiction in
-    /// force (Denmark: during validity and a year after; the same rule `close` refunds by). Still
-    /// owed, so liability and not breakage until the right ends. By currency and month of the last
-    /// valid day; empty, reading nothing, when the preset has no payout period after expiry.
+    /// force (Denmark: during validity and a year after; a small-balance threshold: at any time),
+    /// each decided by `cashOutAllowed`, the rule `close` refunds by. Still owed, so liability and
+    /// not breakage until the right ends. By currency and month of the last valid day; empty,
+    /// reading nothing, when the preset gives no right after expiry.
     func payoutClaimable(at now: Date) throws -> [AmountLine] {
-        guard let period = try ledger.jurisdiction()?.payoutAfterExpiry() else { return [] }
-        // Only a voucher whose expiry lies within the period can still be claimed: a range on
-        // `vouchers_status_expiry`. A day of slack, as the period ends at midnight in the voucher's
+        guard let preset = try ledger.jurisdiction() else { return [] }
+        let period = preset.payoutAfterExpiry()
+        let threshold = preset.cashOut.thresholds.map(\.belowMinor).max()
+        guard period != nil || threshold != nil else { return [] }
+        // Only a voucher whose expiry lies within the period can still be claimed under it: a range
+        // on `vouchers_status_expiry`. A day of slack, as the period ends at midnight in the voucher's
         // zone; which side of it each one is on is decided below, by day, as closing decides it.
-        let since = now.unixMilliseconds - Int64(period.maximumDays + 1) * 86_400_000
+        let since = period.map { now.unixMilliseconds - Int64($0.maximumDays + 1) * 86_400_000 } ?? now.unixMilliseconds
         var zones: [String: ZonedCalendar] = [:]
         var sums: [String: (currency: String, month: String, vouchers: Int, amount: Int64)] = [:]
-        try db.forEach(Self.payoutCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since)]) { r in
-            let currency = r.text(0), day = r.text(1), zoneName = r.text(2)
+        func decide(_ r: Row) throws {
+            let currency = r.text(0), day = r.text(1), zoneName = r.text(2), balance = r.int64(3)
             guard let lastValidDay = LocalDate(iso: day) else { return }
             let zone = zones[zoneName] ?? ZonedCalendar(identifier: zoneName) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
             zones[zoneName] = zone
-            guard period.runs(on: zone.localDate(of: now), lastValidDay: lastValidDay) else { return }
+            guard case .holderEntitled = preset.cashOutAllowed(balance: balance, currency: currency, on: zone.localDate(of: now),
+                                                               lastValidDay: lastValidDay) else { return }
             let month = String(day.prefix(7))
             var sum = sums[currency + "|" + month] ?? (currency, month, 0, 0)
             sum.vouchers += 1
-            sum.amount = try Self.add(sum.amount, r.int64(3), to: "payout-claimable liability", currency)
+            sum.amount = try Self.add(sum.amount, balance, to: "payout-claimable liability", currency)
             sums[currency + "|" + month] = sum
         }
+        if period != nil { try db.forEach(Self.payoutCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since)], decide) }
+        // Under a threshold a small balance may be claimed however long ago it expired: those
+        // before the period's range (all of them, without a period), small enough to qualify.
+        if let threshold { try db.forEach(Self.smallBalanceCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since), .integer(threshold)], decide) }
         return sums.values.sorted { ($0.currency, $0.month) < ($1.currency, $1.month) }
             .map { AmountLine(currency: $0.currency, month: $0.month, vouchers: $0.vouchers, amount: Self.money($0.amount, $0.currency)) }
     }
@@ -37,6 +46,13 @@ extension SupportService {
     static let payoutCandidatesSQL = """
         SELECT currency, last_valid_day, time_zone, balance FROM vouchers
         WHERE status IN ('expired', 'active') AND expires_at > ?2 AND (status = 'expired' OR expires_at <= ?1) AND balance > 0
+        """
+
+    /// Parameters: now, the start of the period's range (as above; now without a period), and the
+    /// largest threshold. The rows the breakage report counts before that range, under it.
+    static let smallBalanceCandidatesSQL = """
+        SELECT currency, last_valid_day, time_zone, balance FROM vouchers
+        WHERE status IN ('expired', 'active') AND expires_at <= ?2 AND expires_at <= ?1 AND balance > 0 AND balance < ?3
         """
 
     /// `lines` with `other` added (`sign` 1) or taken away (`sign` -1), line by line of currency

@@ -100,6 +100,36 @@ import Testing
         #expect(try f.support.breakageReport().table.footer == ["Total DKK: 500.00 on 1 vouchers"])
     }
 
+    /// With a small-balance threshold too (a preset of DK's year and a 1000.00 DKK threshold), the
+    /// report decides as closing does: a balance under the threshold stays claimable long after the
+    /// year; one over it becomes breakage when the year ends. (500 DKK is under 1000 DKK.)
+    @Test(arguments: [("DKK", 100_000, true), ("DKK", 10_000, false)])
+    func aBalanceUnderAThreshold_staysClaimableAfterThePeriod(currency: String, below: Int, owed: Bool) throws {
+        let dk = try #require(EmbeddedPolicies.jurisdictions["DK"])
+        let threshold = #""thresholds": [{"below_minor": \#(below), "currency": "\#(currency)", "effective_from": "2000-01-01"}],"#
+        let preset = dk.replacingOccurrences(of: #""thresholds": [],"#, with: threshold)
+        #expect(preset != dk)
+        let f = try Self.expiredVoucher(jurisdiction: nil, preset: Data(preset.utf8), now: "2028-06-15T10:00:00Z")
+        let parts = try Self.owedAndBroken(f)
+        #expect(parts.liability == (owed ? 50_000 : 0) && parts.claimable == parts.liability)
+        #expect(parts.breakage == (owed ? 0 : 50_000))
+        let closed = try f.support.close(CloseRequest(holder: "karen@example.dk", payoutReference: "P1"), actor: "support:maria")
+        #expect(closed.vouchers.map(\.action).contains("refunded") == owed, "\(closed.vouchers.map(\.action))")
+    }
+
+    /// A threshold set in another currency: closing says "check by hand" and refunds nothing, so the
+    /// report, within the year, does not count the balance as claimable either.
+    @Test func aThresholdInAnotherCurrency_leavesTheBalanceToBreakage_asClosingDoes() throws {
+        let dk = try #require(EmbeddedPolicies.jurisdictions["DK"])
+        let preset = dk.replacingOccurrences(of: #""thresholds": [],"#,
+                                             with: #""thresholds": [{"below_minor": 1000, "currency": "EUR", "effective_from": "2000-01-01"}],"#)
+        let f = try Self.expiredVoucher(jurisdiction: nil, preset: Data(preset.utf8), now: "2026-04-15T10:00:00Z")
+        let parts = try Self.owedAndBroken(f)
+        #expect(parts.liability == 0 && parts.claimable == 0 && parts.breakage == 50_000)
+        let closed = try f.support.close(CloseRequest(holder: "karen@example.dk", payoutReference: "P1"), actor: "support:maria")
+        #expect(!closed.vouchers.map(\.action).contains("refunded"))
+    }
+
     /// The extra read is a range of `expires_at` on its index, not a pass over every voucher.
     @Test func thePayoutCandidates_areARangeOfExpiry() throws {
         let f = try SupportFixture(book: true)
