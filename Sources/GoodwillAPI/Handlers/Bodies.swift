@@ -85,29 +85,30 @@ private struct Checked<T: Decodable>: Decodable {
     }
 }
 
+// `static let`: the shapes are built once, not on every request that decodes a body.
 extension IssueRequest: KnownFields {
-    static var fields: Set<String> { BodyFields.issue }
-    static var objects: [String: BodyShape] { ["value": .money, "validity": .validity, "holder": .person, "purchaser": .person] }
-    static var closed: [String: [String]] { ["kind": VoucherKind.allCases.map(\.rawValue)] }
+    static let fields: Set<String> = BodyFields.issue
+    static let objects: [String: BodyShape] = ["value": .money, "validity": .validity, "holder": .person, "purchaser": .person]
+    static let closed: [String: [String]] = ["kind": VoucherKind.allCases.map(\.rawValue)]
 }
 extension RedemptionBody: KnownFields {
-    static var fields: Set<String> { BodyFields.redemption }
-    static var objects: [String: BodyShape] { ["amount": .money] }
+    static let fields: Set<String> = BodyFields.redemption
+    static let objects: [String: BodyShape] = ["amount": .money]
 }
-extension ReversalBody: KnownFields { static var fields: Set<String> { BodyFields.reversal } }
-extension ReasonBody: KnownFields { static var fields: Set<String> { BodyFields.reason } }
+extension ReversalBody: KnownFields { static let fields: Set<String> = BodyFields.reversal }
+extension ReasonBody: KnownFields { static let fields: Set<String> = BodyFields.reason }
 extension AdjustmentBody: KnownFields {
-    static var fields: Set<String> { BodyFields.adjustment }
-    static var objects: [String: BodyShape] { ["amount": .money] }
+    static let fields: Set<String> = BodyFields.adjustment
+    static let objects: [String: BodyShape] = ["amount": .money]
 }
-extension RefundBody: KnownFields { static var fields: Set<String> { BodyFields.refund } }
+extension RefundBody: KnownFields { static let fields: Set<String> = BodyFields.refund }
 extension ExtensionBody: KnownFields {
-    static var fields: Set<String> { BodyFields.extensionRequest }
+    static let fields: Set<String> = BodyFields.extensionRequest
     // The policy also knows system and redemption requesters; those are the server's own.
-    static var closed: [String: [String]] { ["requester": [Requester.holder, .agent].map(\.rawValue)] }
+    static let closed: [String: [String]] = ["requester": [Requester.holder, .agent].map(\.rawValue)]
 }
 // Closing a holder cannot be undone: a misspelt "refundAll" must not close without the refund.
-extension SupportRoutes.NoteBody: KnownFields { static var fields: Set<String> { BodyFields.note } }
-extension SupportRoutes.CaseBody: KnownFields { static var fields: Set<String> { BodyFields.supportCase } }
-extension SupportRoutes.ResolutionBody: KnownFields { static var fields: Set<String> { BodyFields.resolution } }
-extension SupportRoutes.CloseBody: KnownFields { static var fields: Set<String> { BodyFields.close } }
+extension SupportRoutes.NoteBody: KnownFields { static let fields: Set<String> = BodyFields.note }
+extension SupportRoutes.CaseBody: KnownFields { static let fields: Set<String> = BodyFields.supportCase }
+extension SupportRoutes.ResolutionBody: KnownFields { static let fields: Set<String> = BodyFields.resolution }
+extension SupportRoutes.CloseBody: KnownFields { static let fields: Set<String> = BodyFields.close }
