@@ -51,10 +51,10 @@ public struct ChannelConfiguration: Sendable, Equatable {
                 throw .invalidChannel("The webhook channel needs --webhook-url (or GOODWILL_WEBHOOK_URL) with an http or https URL, like https://example.com/hooks/goodwill.")
             }
             guard let secretText = webhookSecret else {
-                throw .invalidChannel("The webhook channel needs --webhook-secret (or GOODWILL_WEBHOOK_SECRET), a secret like whsec_<base64 of 24+ random bytes>, so the receiver can verify each message.")
+                throw .invalidChannel("The webhook channel needs --webhook-secret (or GOODWILL_WEBHOOK_SECRET), a secret like whsec_<base64 of 24+ random bytes> (while rotating keys, the new one and the old one separated by a space), so the receiver can verify each message.")
             }
             do {
-                return WebhookChannel(url: url, secret: try WebhookSecret(parsing: secretText), timeout: webhookTimeout)
+                return WebhookChannel(url: url, secrets: try WebhookSecrets(parsing: secretText), timeout: webhookTimeout)
             } catch {
                 throw .invalidChannel(error.description)
             }

@@ -31,16 +31,17 @@ public enum WebhookSecretError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Signing as Standard Webhooks v1 says: HMAC-SHA256 over `id.timestamp.body`, sent as
-/// `webhook-signature: v1,<base64>`.
+/// `webhook-signature: v1,<base64>`, one such signature per secret, space-separated, in the order given.
 public enum StandardWebhooks {
-    public static func signature(id: String, timestamp: Int64, body: [UInt8], secret: WebhookSecret) -> String {
+    public static func signature(id: String, timestamp: Int64, body: [UInt8], secrets: WebhookSecrets) -> String {
         var signed = Array("\(id).\(timestamp).".utf8)
         signed += body
-        return "v1," + Data(HMACSHA256.authenticationCode(for: signed, key: secret.key)).base64EncodedString()
+        return secrets.all.map { "v1," + Data(HMACSHA256.authenticationCode(for: signed, key: $0.key)).base64EncodedString() }
+            .joined(separator: " ")
     }
 
-    public static func headers(id: String, timestamp: Int64, body: [UInt8], secret: WebhookSecret) -> [String: String] {
+    public static func headers(id: String, timestamp: Int64, body: [UInt8], secrets: WebhookSecrets) -> [String: String] {
         ["webhook-id": id, "webhook-timestamp": String(timestamp),
-         "webhook-signature": signature(id: id, timestamp: timestamp, body: body, secret: secret)]
+         "webhook-signature": signature(id: id, timestamp: timestamp, body: body, secrets: secrets)]
     }
 }

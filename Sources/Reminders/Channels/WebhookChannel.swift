@@ -8,15 +8,20 @@ import Synchronization
 /// endpoint; 408, 429 and 5xx are temporary (honouring Retry-After, in seconds or as a date); other answers are permanent.
 public struct WebhookChannel: DeliveryChannel {
     public let url: URL
-    public let secret: WebhookSecret
+    /// Every message is signed with each, so receivers holding any one verify during a rotation.
+    public let secrets: WebhookSecrets
     public let timeout: TimeInterval
     public var name: String { "webhook" }
     public var endpoint: String? { url.absoluteString }
     /// The request's timeout and the five seconds `deliver` waits beyond it.
     public var maxDeliveryTime: TimeInterval { timeout + 5 }
 
+    public init(url: URL, secrets: WebhookSecrets, timeout: TimeInterval = 10) {
+        self.url = url; self.secrets = secrets; self.timeout = timeout
+    }
+
     public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10) {
-        self.url = url; self.secret = secret; self.timeout = timeout
+        self.init(url: url, secrets: WebhookSecrets(secret), timeout: timeout)
     }
 
     public func deliver(_ message: OutgoingMessage, now: Date) -> DeliveryOutcome {
@@ -28,7 +33,7 @@ public struct WebhookChannel: DeliveryChannel {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("goodwill-reminders", forHTTPHeaderField: "User-Agent")
         // The timestamp is when this attempt is made; the id stays the same on every retry.
-        let headers = StandardWebhooks.headers(id: message.messageID, timestamp: now.unixMilliseconds / 1000, body: body, secret: secret)
+        let headers = StandardWebhooks.headers(id: message.messageID, timestamp: now.unixMilliseconds / 1000, body: body, secrets: secrets)
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
 
         let configuration = URLSessionConfiguration.ephemeral
