@@ -69,6 +69,17 @@ import Testing
         #expect(r.err.contains("--webhook-secret"))
     }
 
+    @Test func aBadSecondWebhookSecret_isAUsageError_thatNamesItsPosition_andShowsNoSecret() throws {
+        let good = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let bad = "whsec_" + Data(repeating: 9, count: 8).base64EncodedString()
+        let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h", "--webhook-secret", "\(good) \(bad)"])
+        #expect(r.status == 64)
+        #expect(r.err.contains("Webhook secret 2 of 2 is wrong"), "\(r.err)")
+        #expect(!r.err.contains(String(good.dropFirst(6))) && !r.err.contains(String(bad.dropFirst(6))), "\(r.err)")
+        let help = try run(["reminders", "run", "--help"])
+        #expect(help.out.contains("separated by spaces"))
+    }
+
     @Test func anEmptySendmailOrMaildir_isAUsageError_andNothingIsClaimed() throws {
         let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
         #expect(issued.status == 0, "\(issued.err)")

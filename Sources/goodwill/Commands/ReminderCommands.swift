@@ -20,7 +20,7 @@ enum ReminderCommands {
                 Option("maildir", valueName: "dir", help: "The Maildir to write into (default: $GOODWILL_MAILDIR, else maildir/ beside the database)."),
                 Option("sendmail", valueName: "path", help: "The sendmail program and its arguments (default: $GOODWILL_SENDMAIL, else '/usr/sbin/sendmail -t -i')."),
                 Option("webhook-url", valueName: "url", help: "Where to POST signed events (default: $GOODWILL_WEBHOOK_URL)."),
-                Option("webhook-secret", valueName: "whsec_…", help: "The Standard Webhooks signing secret (default: $GOODWILL_WEBHOOK_SECRET)."),
+                Option("webhook-secret", valueName: "whsec_…", help: "The Standard Webhooks signing secret; while rotating keys, up to 4 separated by spaces ('whsec_<new> whsec_<old>'), each message signed with every one (default: $GOODWILL_WEBHOOK_SECRET)."),
                 messages,
             ], flags: [
                 Flag("dry-run", help: "Show what would be enqueued and delivered; change nothing."),
