@@ -188,11 +188,14 @@ struct LargeResponder: HTTPResponder {
                     if let end = head.firstRange(of: Array("\r\n\r\n".utf8)) { expected = end.upperBound + size }
                 }
                 // Pacing, not synchronisation: about 5 MB/s, each pause far shorter than the
-                // timeout, so the server's writes keep progressing but take seconds in all.
+                // timeout, so the server's writes keep progressing but take seconds in all. A
+                // thread's sleep, not Task.sleep, whose resumption waits for a free thread of the
+                // cooperative pool: in a full parallel run the server once hung up after 2.3 MB,
+                // as it should on a reader that stopped reading for the 1 s timeout.
                 sincePause += n
                 if sincePause >= 256 * 1024 {
                     sincePause = 0
-                    try await Task.sleep(for: .milliseconds(50))
+                    usleep(50_000)
                 }
             }
             #expect(received == (expected ?? -1), "got \(received) bytes")
