@@ -57,14 +57,14 @@ final class APIHarness: @unchecked Sendable {
 
     func send(_ method: HTTPMethod, _ target: String, key: String? = nil, json: String? = nil, idempotencyKey: String? = nil,
               headers extra: [String: String] = [:], adding repeated: [(String, String)] = [],
-              remoteAddress: String = "192.0.2.7") async -> Answer {
+              rawBody: Data? = nil, remoteAddress: String = "192.0.2.7") async -> Answer {
         var headers = HTTPHeaders()
         if let key { headers["Authorization"] = "Bearer \(key)" }
         if let json { headers["Content-Type"] = "application/json"; _ = json }
         if let idempotencyKey { headers["Idempotency-Key"] = idempotencyKey }
         for (k, v) in extra { headers[k] = v }
         for (k, v) in repeated { headers.add(k, v) }
-        let request = HTTPRequest(method: method, target: target, headers: headers, body: Data((json ?? "").utf8),
+        let request = HTTPRequest(method: method, target: target, headers: headers, body: rawBody ?? Data((json ?? "").utf8),
                                   remoteAddress: remoteAddress, id: UInt64.random(in: 1...UInt64.max >> 1))
         let response: HTTPResponse = await withCheckedContinuation { continuation in
             api.handle(request) { continuation.resume(returning: $0) }

@@ -42,65 +42,45 @@ enum AmountWords {
             }
             throw refused("\(field) takes a number of whole minor units, not a string: \(meant).")
         }
-        guard let number = try? money.decode(Decimal.self, forKey: key) else { return }
-        var minor = number * Decimal(power(c.minorUnitDigits)), whole = Decimal()
-        NSDecimalRound(&whole, &minor, 0, .plain)
+        // A number written with a point or an exponent never gets here: the body's gate
+        // (`JSONKeys`) refuses it first, through `decimalRefusal`. What is left is an integer too
+        // large for Int64.
+        guard let number = try? money.decode(Decimal.self, forKey: key), number.magnitude > Decimal(Int64.max) else { return }
         let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: c)
-        let tooLarge = "\(field) is \(number) minor units, more than any amount can be. A voucher holds at most \(limit), \(json(limit))."
+        throw refused("\(field) is \(number) minor units, more than any amount can be. A voucher holds at most \(limit), \(json(limit)).")
+    }
+
+    /// The refusal of an `amount` written with a point or an exponent (`JSONKeys` finds it, with
+    /// the path of its object and the currency beside it). JSONDecoder would read `500.00` and even
+    /// `99.99999999999999999` as the integers 500 and 100, so every such number is refused: a whole
+    /// one with both readings (500.00 meant as SEK, or as 500 öre), another with what it would be
+    /// in minor units.
+    static func decimalRefusal(path: [String], text: String, currency code: String?) -> Problem {
+        let field = "'" + (path + ["amount"]).joined(separator: ".") + "'"
+        let currency = code.flatMap(Currency.init(code:))
+        let c = currency ?? .sek
+        let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: c)
+        let tooLarge = refused("\(field) is \(text) minor units, more than any amount can be. A voucher holds at most \(limit), \(json(limit)).")
+        guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return tooLarge }
         if number == number.rounded() {
-            // Whole but not an Int64: too large (a decimal point would have been accepted as 100.0).
-            guard number.magnitude > Decimal(Int64.max) else { return }
-            throw refused(tooLarge)
+            guard number.magnitude <= Decimal(Money.voucherLimitMinorUnits), let whole = Int64(number.description) else { return tooLarge }
+            let asMajor = Money(minorUnits: whole * power(c.minorUnitDigits), currency: c)
+            let asMinor = Money(minorUnits: whole, currency: c)
+            let opening = "An amount was written \(text), with a decimal point or exponent; amounts are whole minor units written as integers"
+            guard asMajor != asMinor else { return refused("\(opening): \(asMinor) is \(json(asMinor)).") }
+            return refused("\(opening), so which was meant is a guess: \(asMajor) is \(json(asMajor)), and \(asMinor) is \(json(asMinor)).")
         }
         guard currency != nil else {
-            throw refused("\(field) takes whole minor units, not decimals: \(example(c)) is \(json(example(c))).")
+            return refused("\(field) takes whole minor units, not decimals: \(example(c)) is \(json(example(c))).")
         }
+        var minor = number * Decimal(power(c.minorUnitDigits)), whole = Decimal()
+        NSDecimalRound(&whole, &minor, 0, .plain)
         guard whole == minor else {
             let decimals = c.minorUnitDigits == 0 ? "no decimals" : "\(c.minorUnitDigits) decimals"
-            throw refused("\(field) takes whole minor units, and \(number) is not a whole number of them: \(c.code) has \(decimals), so \(json(example(c))) is \(example(c)).")
+            return refused("\(field) takes whole minor units, and \(number) is not a whole number of them: \(c.code) has \(decimals), so \(json(example(c))) is \(example(c)).")
         }
-        guard let units = Int64(whole.description) else { throw refused(tooLarge) }
-        throw refused("\(field) takes whole minor units, not decimals: \(Money(minorUnits: units, currency: c)) is \(json(Money(minorUnits: units, currency: c))).")
-    }
-
-    /// An amount written with a decimal point or an exponent whose value is whole (`500.00`,
-    /// `100.0`, `1e3`): JSONDecoder reads it as the integer, so 500.00 meant as SEK would be taken
-    /// as 500 öre. Only the text tells, so the body is scanned for an `"amount"` member whose value
-    /// is such a number; refused, with both readings. (Not whole, like 99.50, `check` words it.)
-    static func refuseWholeDecimal(in body: Data) throws {
-        let bytes = [UInt8](body)
-        let key = Array("\"amount\"".utf8)
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
-        var i = 0
-        while let found = bytes[i...].firstRange(of: key) {
-            var j = found.upperBound
-            i = j
-            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
-            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { continue }
-            j += 1
-            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
-            let start = j
-            while j < bytes.count, bytes[j] == UInt8(ascii: "-") || bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: ".")
-                    || bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") || (bytes[j] >= 48 && bytes[j] <= 57) { j += 1 }
-            let text = String(decoding: bytes[start..<j], as: UTF8.self)
-            guard text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let number = Decimal(string: text),
-                  number == number.rounded(), number.magnitude <= Decimal(Money.voucherLimitMinorUnits) else { continue }
-            let whole = Int64(number.description) ?? 0
-            let currency = currencyNamed(in: bytes) ?? .sek
-            let asMajor = Money(minorUnits: whole * power(currency.minorUnitDigits), currency: currency)
-            let asMinor = Money(minorUnits: whole, currency: currency)
-            let opening = "An amount was written \(text), with a decimal point or exponent; amounts are whole minor units written as integers"
-            guard asMajor != asMinor else { throw refused("\(opening): \(asMinor) is \(json(asMinor)).") }
-            throw refused("\(opening), so which was meant is a guess: \(asMajor) is \(json(asMajor)), and \(asMinor) is \(json(asMinor)).")
-        }
-    }
-
-    /// The first `"currency": "XXX"` in the body, for the words of a refusal only.
-    private static func currencyNamed(in bytes: [UInt8]) -> Currency? {
-        guard let found = bytes.firstRange(of: Array("\"currency\"".utf8)) else { return nil }
-        let rest = bytes[found.upperBound...].drop { $0 == 0x20 || $0 == 0x3A || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard rest.first == UInt8(ascii: "\""), rest.count >= 5 else { return nil }
-        return Currency(code: String(decoding: rest.dropFirst().prefix(3), as: UTF8.self))
+        guard let units = Int64(whole.description) else { return tooLarge }
+        return refused("\(field) takes whole minor units, not decimals: \(Money(minorUnits: units, currency: c)) is \(json(Money(minorUnits: units, currency: c))).")
     }
 
     static func refused(_ detail: String) -> Problem { Problem(.unprocessableContent, code: "invalid-amount", detail: detail) }

@@ -48,10 +48,11 @@ enum GoodwillRoutes {
     /// `{"file": "generous.json"}` from the server's policies folder, or `{"policy": {…}}` inline.
     static func policySource(_ c: RequestContext, allowed: Set<String>) throws -> (data: Data, fileName: String, object: [String: Any]) {
         guard !c.request.body.isEmpty else { throw Problem.malformedJSON("the body is empty") }
+        // Before either parser: JSONSerialization and JSONSpan could each take another of two
+        // 'policy' members, or read a lenient body (a trailing comma) apart.
+        try JSONKeys.gate(c.request.body)
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: c.request.body) } catch { throw Problem.malformedJSON("it does not parse") }
-        // JSONSerialization and JSONSpan could each take another of two 'policy' members.
-        if let path = JSONKeys.firstRepeated(in: c.request.body) { throw Problem.repeatedField(path) }
         guard let object = parsed as? [String: Any] else { throw Problem.invalid("The body is a JSON object with 'file' or 'policy'.") }
         let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
         guard unknown.isEmpty else { throw Problem.invalid("Unknown field '\(unknown[0])'. This route takes \(allowed.sorted().joined(separator: ", ")).") }

@@ -25,8 +25,7 @@ enum JSON {
             guard emptyIsObject else { throw Problem.malformedJSON("the body is empty") }
             body = Data("{}".utf8)
         }
-        if let path = JSONKeys.firstRepeated(in: body) { throw Problem.repeatedField(path) }
-        try AmountWords.refuseWholeDecimal(in: body)
+        try JSONKeys.gate(body)
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch let error as DecodingError {

@@ -1,143 +1,269 @@
 import Foundation
 
-/// Finds a name given twice in one JSON object, at any depth. RFC 8259 §4 leaves what a parser
-/// does with one open: JSONDecoder keeps the first, most others the last, so a gateway in front
-/// would check another amount than the one the ledger books. Such a body is refused, not resolved.
+/// The gate every JSON body passes before a decoder reads it: strict RFC 8259, names given once,
+/// and amounts written as integers. It is the gate because the decoders are lenient in ways that
+/// let a body mean one thing to us and another to a gateway in front:
+/// - JSONDecoder keeps the first of two equal names, most parsers the last (RFC 8259 §4 leaves it
+///   open), so `"amount"` twice would book one amount and show a validator the other;
+/// - it takes trailing commas, a byte-order mark and UTF-16, which others refuse or read apart;
+/// - it reads `500.00`, and `99.99999999999999999`, as the integers 500 and 100.
 ///
-/// One pass over the bytes, without recursion; names are compared as bytes in place, and copied
-/// into strings only when one has an escape or non-ASCII (`"\u0061mount"` is `"amount"`) or an
-/// object has many names (then a set keeps the pass linear).
+/// One pass over the bytes with an explicit stack (no recursion; at most `maxDepth` levels), each
+/// name decoded once and kept in a set per object, so a 1 MiB body costs one linear scan.
 enum JSONKeys {
-    /// The path of the first repeated name (`["value", "amount"]`), or nil when there is none or
-    /// the bytes are not JSON (the decoder words that).
-    static func firstRepeated(in data: Data) -> [String]? {
+    enum Finding: Equatable {
+        /// Not JSON (RFC 8259), with where and why.
+        case malformed(String)
+        /// The path of the first name given twice (`["value", "amount"]`).
+        case repeated([String])
+        /// The first `amount` member written with a point or an exponent: the path of its object,
+        /// the number as written, and the `currency` beside it when there is one.
+        case decimalAmount(path: [String], text: String, currency: String?)
+    }
+
+    static let maxDepth = 512
+
+    /// nil when the body is JSON, each name once per object and every `amount` an integer;
+    /// otherwise the first problem, a malformed body before anything else.
+    static func inspect(_ data: Data) -> Finding? {
         data.withUnsafeBytes { raw in
             var scanner = Scanner(b: raw.bindMemory(to: UInt8.self))
             return scanner.run()
         }
     }
 
+    /// Throws the problem a body's first finding is: 400 malformed-json, 422 invalid-request for a
+    /// repeated name, 422 invalid-amount for an amount written as a decimal.
+    static func gate(_ data: Data) throws {
+        switch inspect(data) {
+        case nil: return
+        case .malformed(let why)?: throw Problem.malformedJSON(why)
+        case .repeated(let path)?: throw Problem.repeatedField(path)
+        case .decimalAmount(let path, let text, let currency)?: throw AmountWords.decimalRefusal(path: path, text: text, currency: currency)
+        }
+    }
+
+    /// The path of the first repeated name, when the body is otherwise JSON.
+    static func firstRepeated(in data: Data) -> [String]? {
+        if case .repeated(let path)? = inspect(data) { return path }
+        return nil
+    }
+
     private struct Frame {
         var isObject: Bool
-        /// The names met so far, as ranges of the body's bytes (inside the quotes).
-        var names: [Range<Int>] = []
-        /// Every name, decoded, once the object has more than `Scanner.linearLimit`.
-        var set: Set<String>?
+        var names = Set<String>()
         /// The name whose value is being read, or the index of the array element.
-        var current: Range<Int>?
+        var current: String?
         var index = 0
+        /// This object's `amount`, when written with a point or an exponent, and its `currency`.
+        var decimalAmount: String?
+        var currency: String?
     }
 
     private struct Scanner {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
         var stack: [Frame] = []
-        static let linearLimit = 16
+        var repeated: [String]?
+        var decimal: Finding?
 
         init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
+        enum Expect { case value, valueOrEnd, name, nameOrEnd, afterValue }
+
         mutating func space() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
 
-        /// Moves past the string starting at `i` (a quote) and returns the range inside its quotes.
-        mutating func string() -> Range<Int>? {
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+        func malformed(_ why: String) -> Finding { .malformed("\(why) at byte \(i)") }
+
+        /// The labels of the enclosing levels: an object's current name, an array's index.
+        func labels(_ frames: ArraySlice<Frame>) -> [String] {
+            frames.map { $0.isObject ? $0.current ?? "" : "[\($0.index)]" }
+        }
+
+        /// Moves past the string starting at `i` (a quote) and returns its text; nil if not a
+        /// JSON string (a raw control character, a bad escape, no closing quote).
+        mutating func string() -> String? {
             i += 1
             let start = i
+            var escaped = false
             while i < b.count {
-                if b[i] == UInt8(ascii: "\\") { i += 2; continue }
-                if b[i] == UInt8(ascii: "\"") { i += 1; return start..<(i - 1) }
+                let c = b[i]
+                if c == UInt8(ascii: "\"") {
+                    let range = start..<i
+                    i += 1
+                    return escaped ? unescape(range) : String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+                }
+                if c < 0x20 { return nil }
+                if c == UInt8(ascii: "\\") {
+                    escaped = true
+                    guard i + 1 < b.count else { return nil }
+                    switch b[i + 1] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        i += 2
+                    case UInt8(ascii: "u"):
+                        guard i + 5 < b.count, (2...5).allSatisfy({ hex(b[i + $0]) != nil }) else { return nil }
+                        i += 6
+                    default:
+                        return nil
+                    }
+                    continue
+                }
                 i += 1
             }
             return nil
         }
 
-        func isPlain(_ r: Range<Int>) -> Bool {
-            for k in r where b[k] == UInt8(ascii: "\\") || b[k] >= 0x80 { return false }
+        func hex(_ c: UInt8) -> UInt32? {
+            switch c {
+            case 0x30...0x39: return UInt32(c - 0x30)
+            case 0x41...0x46: return UInt32(c - 0x41 + 10)
+            case 0x61...0x66: return UInt32(c - 0x61 + 10)
+            default: return nil
+            }
+        }
+
+        /// The text of an escaped string already checked by `string()`; a lone surrogate reads as
+        /// U+FFFD, as a name the decoder could not take anyway.
+        func unescape(_ r: Range<Int>) -> String {
+            var bytes: [UInt8] = []
+            var scalars = String.UnicodeScalarView()
+            func flush() {
+                if !bytes.isEmpty { scalars.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars); bytes = [] }
+            }
+            func code(at k: Int) -> UInt32 { (1...4).reduce(UInt32(0)) { $0 << 4 | (hex(b[k + $1]) ?? 0) } }
+            var k = r.lowerBound
+            while k < r.upperBound {
+                guard b[k] == UInt8(ascii: "\\") else { bytes.append(b[k]); k += 1; continue }
+                let e = b[k + 1]
+                if e != UInt8(ascii: "u") {
+                    let map: [UInt8: UInt8] = [0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+                    bytes.append(map[e] ?? e)
+                    k += 2
+                    continue
+                }
+                flush()
+                var value = code(at: k + 1)
+                k += 6
+                if (0xD800...0xDBFF).contains(value), k + 5 < r.upperBound, b[k] == UInt8(ascii: "\\"), b[k + 1] == UInt8(ascii: "u") {
+                    let low = code(at: k + 1)
+                    if (0xDC00...0xDFFF).contains(low) { value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00); k += 6 }
+                }
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            }
+            flush()
+            return String(scalars)
+        }
+
+        /// Moves past a number at `i` (RFC 8259 §6) and returns it as written; nil if not one.
+        mutating func number() -> String? {
+            let start = i
+            if b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, isDigit(b[i]) else { return nil }
+            if b[i] == 0x30 { i += 1 } else { while i < b.count, isDigit(b[i]) { i += 1 } }
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < b.count, isDigit(b[i]) else { return nil }
+                while i < b.count, isDigit(b[i]) { i += 1 }
+            }
+            if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < b.count, isDigit(b[i]) else { return nil }
+                while i < b.count, isDigit(b[i]) { i += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+        }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= b.count else { return false }
+            for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+            i += n
             return true
         }
 
-        func decoded(_ r: Range<Int>) -> String {
-            let quoted = Data(UnsafeBufferPointer(rebasing: b[(r.lowerBound - 1)..<(r.upperBound + 1)]))
-            return (try? JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed)) as? String
-                ?? String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
-        }
-
-        func same(_ x: Range<Int>, _ y: Range<Int>) -> Bool {
-            if isPlain(x) && isPlain(y) {
-                guard x.count == y.count else { return false }
-                for k in 0..<x.count where b[x.lowerBound + k] != b[y.lowerBound + k] { return false }
-                return true
+        /// Pops an object, noting a decimal amount in it (with the currency beside it) first.
+        mutating func closeObject() {
+            let frame = stack.removeLast()
+            if decimal == nil, let text = frame.decimalAmount {
+                decimal = .decimalAmount(path: labels(stack[...]), text: text, currency: frame.currency)
             }
-            return decoded(x) == decoded(y)
         }
 
-        /// Records `name` in the innermost object; false when it was there already.
-        mutating func add(_ name: Range<Int>) -> Bool {
-            var top = stack[stack.count - 1]
-            defer { stack[stack.count - 1] = top }
-            top.current = name
-            if top.set == nil, top.names.count < Self.linearLimit {
-                if top.names.contains(where: { same($0, name) }) { return false }
-                top.names.append(name)
-                return true
-            }
-            if top.set == nil { top.set = Set(top.names.map(decoded)); top.names = [] }
-            return top.set!.insert(decoded(name)).inserted
-        }
-
-        var path: [String] {
-            stack.map { $0.isObject ? $0.current.map(decoded) ?? "" : "[\($0.index)]" }
-        }
-
-        enum State { case value, name, after }
-
-        mutating func run() -> [String]? {
-            var repeated: [String]?
-            var state = State.value
+        mutating func run() -> Finding? {
+            var expect = Expect.value
             while true {
                 space()
-                switch state {
-                case .value:
-                    guard i < b.count else { return nil }
-                    switch b[i] {
-                    case UInt8(ascii: "{"), UInt8(ascii: "["):
-                        let isObject = b[i] == UInt8(ascii: "{")
-                        stack.append(Frame(isObject: isObject))
+                switch expect {
+                case .value, .valueOrEnd:
+                    guard i < b.count else { return malformed("the body ends where a value should be") }
+                    let c = b[i]
+                    if expect == .valueOrEnd, c == UInt8(ascii: "]") {
+                        i += 1; stack.removeLast(); expect = .afterValue
+                    } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                        guard stack.count < JSONKeys.maxDepth else { return malformed("it nests deeper than \(JSONKeys.maxDepth) levels") }
+                        stack.append(Frame(isObject: c == UInt8(ascii: "{")))
                         i += 1
-                        space()
-                        if i < b.count, b[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                            stack.removeLast(); i += 1; state = .after
-                        } else {
-                            state = isObject ? .name : .value
+                        expect = c == UInt8(ascii: "{") ? .nameOrEnd : .valueOrEnd
+                    } else if c == UInt8(ascii: "\"") {
+                        guard let text = string() else { return malformed("a string is not closed, or holds a raw control character or a bad escape") }
+                        if let top = stack.last, top.isObject, top.current == "currency" { stack[stack.count - 1].currency = text }
+                        expect = .afterValue
+                    } else if c == UInt8(ascii: "-") || isDigit(c) {
+                        guard let text = number() else { return malformed("a number is not written as JSON writes one") }
+                        if let top = stack.last, top.isObject, top.current == "amount", top.decimalAmount == nil,
+                           text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+                            stack[stack.count - 1].decimalAmount = text
                         }
-                    case UInt8(ascii: "\""):
-                        guard string() != nil else { return nil }
-                        state = .after
-                    default:
-                        let start = i
-                        while i < b.count, !"{}[],: \n\r\t\"".utf8.contains(b[i]) { i += 1 }
-                        guard i > start else { return nil }
-                        state = .after
+                        expect = .afterValue
+                    } else if literal("true") || literal("false") || literal("null") {
+                        expect = .afterValue
+                    } else {
+                        return malformed(c == 0xEF || c == 0xFE || c == 0xFF || c == 0 ? "it is not UTF-8 without a byte-order mark" : "an unexpected character")
                     }
-                case .name:
-                    guard let name = string() else { return nil }
-                    if !add(name), repeated == nil { repeated = path }
+                case .name, .nameOrEnd:
+                    guard i < b.count else { return malformed("the body ends inside an object") }
+                    if expect == .nameOrEnd, b[i] == UInt8(ascii: "}") {
+                        i += 1; closeObject(); expect = .afterValue
+                        continue
+                    }
+                    guard b[i] == UInt8(ascii: "\"") else {
+                        return malformed(expect == .name && b[i] == UInt8(ascii: "}") ? "a comma before a closing brace" : "a name must be a string in quotes")
+                    }
+                    guard let name = string() else { return malformed("a name is not closed, or holds a raw control character or a bad escape") }
+                    if !stack[stack.count - 1].names.insert(name).inserted, repeated == nil {
+                        repeated = labels(stack.dropLast()) + [name]
+                    }
+                    stack[stack.count - 1].current = name
                     space()
-                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return malformed("a name must be followed by ':'") }
                     i += 1
-                    state = .value
-                case .after:
-                    // Reported only for a body that is JSON to its end, so a malformed one stays malformed.
-                    guard let top = stack.last else { return i == b.count ? repeated : nil }
-                    guard i < b.count else { return nil }
+                    expect = .value
+                case .afterValue:
+                    guard let top = stack.last else {
+                        guard i == b.count else { return malformed("more follows the JSON value") }
+                        if let repeated { return .repeated(repeated) }
+                        return decimal
+                    }
+                    guard i < b.count else { return malformed("the body ends before its closing bracket") }
                     if b[i] == UInt8(ascii: ",") {
                         i += 1
-                        if top.isObject { state = .name } else { stack[stack.count - 1].index += 1; state = .value }
+                        if top.isObject {
+                            expect = .name
+                        } else {
+                            stack[stack.count - 1].index += 1
+                            space()
+                            if i < b.count, b[i] == UInt8(ascii: "]") { return malformed("a comma before a closing bracket") }
+                            expect = .value
+                        }
                     } else if b[i] == (top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         i += 1
-                        stack.removeLast()
+                        if top.isObject { closeObject() } else { stack.removeLast() }
                     } else {
-                        return nil
+                        return malformed("expected ',' or a closing bracket")
                     }
                 }
             }
