@@ -5,6 +5,7 @@
 #   voucher-code   VoucherCode.parse / normalize (Sources/GoodwillCore), round trip, redaction
 #   policy-loader  PolicyLoader + evaluation of what loads (Sources/PolicyEngine)
 #   redemption-body  FastBody.redemption (Sources/GoodwillAPI), must agree with JSONDecoder
+#   json-gate      JSONKeys.inspect (Sources/GoodwillAPI), never more lenient than JSONSerialization
 # Each target is compiled directly from the module's sources plus Benchmarks/fuzz/<target>.swift,
 # seeded from Benchmarks/fuzz/seeds/<target>/ (and Policies/, Fixtures/policies-broken/ for the
 # loader), and runs for FUZZ_SECONDS (default 30). Prints executions and crashes per target and
@@ -17,7 +18,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-FUZZ_TARGETS="${FUZZ_TARGETS:-http-parser money voucher-code policy-loader redemption-body}"
+FUZZ_TARGETS="${FUZZ_TARGETS:-http-parser money voucher-code policy-loader redemption-body json-gate}"
 FUZZ_DIR="${FUZZ_DIR:-$root/.build/fuzz}"
 mkdir -p "$FUZZ_DIR/bin"
 
@@ -65,7 +66,11 @@ build() {
       core_library
       swiftc "${flags[@]}" -module-name GoodwillAPI -I "$lib" -L "$lib" -lGoodwillCore "${csha[@]}" \
         "$root/Sources/GoodwillAPI/Handlers/FastBody.swift" "$root/Benchmarks/fuzz/redemption-body.swift" -o "$out" 2>&1 | quiet ;;
-    *) echo "unknown fuzz target '$target'; known: http-parser money voucher-code policy-loader redemption-body" >&2; return 1 ;;
+    json-gate)
+      # JSONKeys.swift alone: Foundation only.
+      swiftc "${flags[@]}" -module-name GoodwillAPI \
+        "$root/Sources/GoodwillAPI/Handlers/JSONKeys.swift" "$root/Benchmarks/fuzz/json-gate.swift" -o "$out" 2>&1 | quiet ;;
+    *) echo "unknown fuzz target '$target'; known: http-parser money voucher-code policy-loader redemption-body json-gate" >&2; return 1 ;;
   esac
   [ -x "$out" ]
 }

@@ -91,6 +91,20 @@ import Testing
         #expect(await h.get("/v1/vouchers/\(id)").int("balance", "amount") == 50000)
     }
 
+    /// What the fuzz target (json-gate) found the gate taking and JSONSerialization refusing: bad
+    /// UTF-8 inside a string, a lone surrogate escape, a number beyond a double. All malformed now.
+    @Test func whatFoundationRefuses_theGateRefusesToo() {
+        func isMalformed(_ bytes: [UInt8]) -> Bool {
+            if case .malformed? = JSONKeys.inspect(Data(bytes)) { return true }
+            return false
+        }
+        #expect(isMalformed(Array(#"{"currency":"S"#.utf8) + [0xFF] + Array(#"K"}"#.utf8)))
+        #expect(isMalformed(Array(#"["\ude00"]"#.utf8)) && isMalformed(Array(#"["\ud83d"]"#.utf8)))
+        #expect(!isMalformed(Array(#"["\ud83d\ude00", "é"]"#.utf8)))
+        #expect(isMalformed(Array("[1e400]".utf8)) && !isMalformed(Array("[1e300, -0, 0.5E-3]".utf8)))
+        #expect(isMalformed(Array("[01]".utf8)) && isMalformed(Array("[1.]".utf8)) && isMalformed(Array("[tru]".utf8)))
+    }
+
     /// Every name of a large object goes into one set: the pass stays linear (80,000 names took
     /// 22 s when each insert copied the set). What a benchmark would time, this only holds to the
     /// right answer.

@@ -77,3 +77,16 @@ enum JSON {
         }
     }
 }
+
+extension JSONKeys {
+    /// Throws the problem a body's first finding is: 400 malformed-json, 422 invalid-request for a
+    /// repeated name, 422 invalid-amount for an amount written as a decimal.
+    static func gate(_ data: Data) throws {
+        switch inspect(data) {
+        case nil: return
+        case .malformed(let why)?: throw Problem.malformedJSON(why)
+        case .repeated(let path)?: throw Problem.repeatedField(path)
+        case .decimalAmount(let path, let text, let currency)?: throw AmountWords.decimalRefusal(path: path, text: text, currency: currency)
+        }
+    }
+}

@@ -9,7 +9,9 @@ import Foundation
 /// - it reads `500.00`, and `99.99999999999999999`, as the integers 500 and 100.
 ///
 /// One pass over the bytes with an explicit stack (no recursion; at most `maxDepth` levels), each
-/// name decoded once and kept in a set per object, so a 1 MiB body costs one linear scan.
+/// name decoded once and kept in a set per object, so a 1 MiB body costs one linear scan. Needs
+/// Foundation only, so the fuzz target (Benchmarks/fuzz/json-gate.swift) compiles this file alone;
+/// `gate`, which turns a finding into the API's problem, is in JSONBody.swift.
 enum JSONKeys {
     enum Finding: Equatable {
         /// Not JSON (RFC 8259), with where and why.
@@ -29,17 +31,6 @@ enum JSONKeys {
         data.withUnsafeBytes { raw in
             var scanner = Scanner(b: raw.bindMemory(to: UInt8.self))
             return scanner.run()
-        }
-    }
-
-    /// Throws the problem a body's first finding is: 400 malformed-json, 422 invalid-request for a
-    /// repeated name, 422 invalid-amount for an amount written as a decimal.
-    static func gate(_ data: Data) throws {
-        switch inspect(data) {
-        case nil: return
-        case .malformed(let why)?: throw Problem.malformedJSON(why)
-        case .repeated(let path)?: throw Problem.repeatedField(path)
-        case .decimalAmount(let path, let text, let currency)?: throw AmountWords.decimalRefusal(path: path, text: text, currency: currency)
         }
     }
 
@@ -96,6 +87,11 @@ enum JSONKeys {
                     return escaped ? unescape(range) : String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
                 }
                 if c < 0x20 { return nil }
+                if c >= 0x80 {
+                    guard let n = utf8Sequence(at: i) else { return nil }
+                    i += n
+                    continue
+                }
                 if c == UInt8(ascii: "\\") {
                     escaped = true
                     guard i + 1 < b.count else { return nil }
@@ -104,8 +100,15 @@ enum JSONKeys {
                          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         i += 2
                     case UInt8(ascii: "u"):
-                        guard i + 5 < b.count, (2...5).allSatisfy({ hex(b[i + $0]) != nil }) else { return nil }
+                        // A surrogate only in a high-low pair: Foundation refuses a lone one.
+                        guard let unit = escapedUnit(at: i) else { return nil }
                         i += 6
+                        if (0xDC00...0xDFFF).contains(unit) { return nil }
+                        if (0xD800...0xDBFF).contains(unit) {
+                            guard i + 1 < b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"),
+                                  let low = escapedUnit(at: i), (0xDC00...0xDFFF).contains(low) else { return nil }
+                            i += 6
+                        }
                     default:
                         return nil
                     }
@@ -114,6 +117,37 @@ enum JSONKeys {
                 i += 1
             }
             return nil
+        }
+
+        /// The length of the well-formed UTF-8 sequence at `k` (RFC 3629 §4: no overlong forms, no
+        /// surrogates, nothing past U+10FFFF), nil if it is not one.
+        func utf8Sequence(at k: Int) -> Int? {
+            let lead = b[k]
+            let (n, low, high): (Int, UInt8, UInt8)
+            switch lead {
+            case 0xC2...0xDF: (n, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (n, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (n, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (n, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (n, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (n, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (n, low, high) = (4, 0x80, 0x8F)
+            default: return nil
+            }
+            guard k + n <= b.count, (low...high).contains(b[k + 1]) else { return nil }
+            for j in 2..<n where !(0x80...0xBF).contains(b[k + j]) { return nil }
+            return n
+        }
+
+        /// The UTF-16 unit of the `\\uXXXX` escape at `k`, nil if its four hex digits are not there.
+        func escapedUnit(at k: Int) -> UInt32? {
+            guard k + 5 < b.count else { return nil }
+            var unit: UInt32 = 0
+            for j in 2...5 {
+                guard let d = hex(b[k + j]) else { return nil }
+                unit = unit << 4 | d
+            }
+            return unit
         }
 
         func hex(_ c: UInt8) -> UInt32? {
@@ -214,6 +248,11 @@ enum JSONKeys {
                         expect = .afterValue
                     } else if c == UInt8(ascii: "-") || isDigit(c) {
                         guard let text = number() else { return malformed("a number is not written as JSON writes one") }
+                        // Beyond a double's range Foundation refuses the body; so does the gate.
+                        if text.utf8.count > 300 || text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+                           !(Double(text)?.isFinite ?? false) {
+                            return malformed("a number is beyond what can be read")
+                        }
                         if let top = stack.last, top.isObject, top.current == "amount", top.decimalAmount == nil,
                            text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
                             stack[stack.count - 1].decimalAmount = text
