@@ -20,6 +20,13 @@ public struct ZonedCalendar: Sendable {
         self.init(timeZone: zone)
     }
 
+    /// UTC, the zone a stored name falls back to when this machine does not know it.
+    public static let utc = ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!)
+
+    /// A stored zone name, or UTC when this machine does not know it (a book moved to a machine
+    /// with older zone data): every reader of stored names falls back the same way.
+    public static func stored(_ name: String) -> ZonedCalendar { ZonedCalendar(identifier: name) ?? utc }
+
     /// A zone a person named: an IANA name (Europe/Stockholm, America/New_York, UTC), not an
     /// offset. Foundation also takes "GMT+2" or "UTC+01:00" (as GMT+0200, GMT+0100): an offset that
     /// never follows summer time, so a Stockholm seller who typed GMT+1 would end every summer

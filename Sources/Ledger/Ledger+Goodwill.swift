@@ -7,7 +7,7 @@ extension Ledger {
     /// The facts the goodwill policy decides on, as they stand for this voucher now.
     public func goodwillFacts(for v: Voucher, requester: Requester, now: Date) throws -> PolicyFacts {
         guard let expiry = v.expiry else { throw LedgerError.noExpiry }
-        let zone = ZonedCalendar(identifier: v.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let zone = ZonedCalendar.stored(v.timeZone)
         let today = zone.localDate(of: now)
         let prior = try policies.extensionsGranted(to: v.id)
         var tenure = 0, held = 0, bought = 0, openCase = false
@@ -20,7 +20,7 @@ extension Ledger {
         // The budget is one for the issuer, so its month is counted in one zone, the issuer's
         // default: in each voucher's own zone the months would start at different instants, and
         // vouchers in a later zone would not see grants made in the first hours of the month.
-        let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let home = ZonedCalendar.stored(configuration.defaultTimeZone)
         let homeToday = home.localDate(of: now)
         let monthStart = home.startOfDay(LocalDate(year: homeToday.year, month: homeToday.month, day: 1) ?? homeToday)
         let month = try policies.goodwillGranted(since: monthStart, currency: v.value.currency.code)

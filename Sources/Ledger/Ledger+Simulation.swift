@@ -61,7 +61,7 @@ extension Ledger {
     /// the candidate's own monthly budget running, its month counted in the issuer's zone as live.
     public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
         let now = clock.now()
-        let home = ZonedCalendar(identifier: configuration.defaultTimeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC")!)
+        let home = ZonedCalendar.stored(configuration.defaultTimeZone)
         let end = to ?? home.localDate(of: now)
         let start = from ?? end.adding(days: -365)
         // Words for the CLI (--from, --to) and the API (from, to) alike.

@@ -52,7 +52,7 @@ extension SupportService {
                 var o = VoucherOutcome(voucherID: v.id.rawValue, code: v.code, role: role, balance: v.balance, action: "nothing_left",
                                        explanation: "", entryID: nil, lastValidDay: v.expiry?.lastValidDay.isoString)
                 let status = v.status(at: now)
-                let zone = ZonedCalendar(identifier: v.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let zone = ZonedCalendar.stored(v.timeZone)
                 let today = zone.localDate(of: now)
                 if role == "purchaser" {
                     o.action = "not_theirs"
@@ -119,7 +119,7 @@ extension SupportService {
                     throw SupportError.invalid("There is no farewell template in \(catalog.directory); add farewell.txt (see Policies/messages/en/farewell.txt).")
                 }
                 let profile = catalog.settings.profile(for: anchor.issuer)
-                let zone = ZonedCalendar(identifier: h.timeZone ?? anchor.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let zone = ZonedCalendar.stored(h.timeZone ?? anchor.timeZone)
                 let lines = outcomes.compactMap { FarewellWords.line($0, language: language, payoutReference: payoutReference) }
                 let fields: [String: String] = [
                     "greeting": language.greeting(name: h.name), "name": h.name ?? "", "company": profile.companyName,

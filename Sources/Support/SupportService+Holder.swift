@@ -112,8 +112,7 @@ extension SupportService {
     }
 
     func profile(_ h: Holder, closedAt: Date?, now: Date) -> HolderProfile {
-        let zone = ZonedCalendar(identifier: h.timeZone ?? ledger.configuration.defaultTimeZone)
-            ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        let zone = ZonedCalendar.stored(h.timeZone ?? ledger.configuration.defaultTimeZone)
         let first = zone.localDate(of: h.firstSeenAt)
         let today = zone.localDate(of: now)
         var months = (today.year - first.year) * 12 + (today.month - first.month)

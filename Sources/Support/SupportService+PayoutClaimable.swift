@@ -23,7 +23,7 @@ extension SupportService {
         func decide(_ r: Row) throws {
             let currency = r.text(0), day = r.text(1), zoneName = r.text(2), balance = r.int64(3)
             guard let lastValidDay = LocalDate(iso: day) else { return }
-            let zone = zones[zoneName] ?? ZonedCalendar(identifier: zoneName) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+            let zone = zones[zoneName] ?? ZonedCalendar.stored(zoneName)
             zones[zoneName] = zone
             guard case .holderEntitled = preset.cashOutAllowed(balance: balance, currency: currency, on: zone.localDate(of: now),
                                                                lastValidDay: lastValidDay) else { return }

@@ -160,7 +160,7 @@ extension SupportService {
         try db.readTransaction {
             var months: [String: LocalMonths] = [:]
             try db.forEach("SELECT time_zone, min(issued_at), max(issued_at) FROM vouchers GROUP BY 1") { r in
-                let zone = ZonedCalendar(identifier: r.text(0)) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                let zone = ZonedCalendar.stored(r.text(0))
                 months[r.text(0)] = LocalMonths(zone, from: r.int64(1), through: r.int64(2))
             }
             try db.forEach("""

@@ -33,7 +33,7 @@ struct MessageComposer {
             throw ReminderError.messageUndeliverable("there is no template for \(s.kind.rawValue) in \(catalog.directory)")
         }
         let profile = catalog.settings.profile(for: voucher.issuer)
-        let zone = ZonedCalendar(identifier: voucher.timeZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        let zone = ZonedCalendar.stored(voucher.timeZone)
 
         var lastDay = voucher.expiry?.lastValidDay
         var expiresAt = voucher.expiry?.instant

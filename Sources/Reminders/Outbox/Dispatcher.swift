@@ -46,7 +46,7 @@ struct Dispatcher {
     /// The end of the recipient's night, or `now` when they are awake.
     func earliestSendable(_ row: OutboxRow, issuer: String?, from now: Date) -> Date {
         let schedule = settings.profile(for: issuer ?? "").schedule
-        let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+        let zone = ZonedCalendar.stored(row.sendZone)
         return schedule.earliestSendable(from: now, in: zone)
     }
 
@@ -138,7 +138,7 @@ struct Dispatcher {
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
-                    let zone = ZonedCalendar(identifier: row.sendZone) ?? ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? .current)
+                    let zone = ZonedCalendar.stored(row.sendZone)
                     let schedule = settings.profile(for: try ledgerStore.voucher(id: row.voucherID)?.issuer ?? "").schedule
                     let next = schedule.earliestSendable(from: now.addingTimeInterval(wait), in: zone)
                     try outbox.markRetry(row.id, next: next, error: error)

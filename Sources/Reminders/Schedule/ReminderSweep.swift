@@ -26,7 +26,7 @@ struct ReminderSweep {
             if let z = zones[name] { return z }
             if let z = ZonedCalendar(identifier: name) { zones[name] = z; return z }
         }
-        return ZonedCalendar(timeZone: TimeZone(identifier: "UTC") ?? TimeZone.current)
+        return ZonedCalendar.utc
     }
 
     /// A step's due instant, computed once per (zone, day, step, hour).
