@@ -30,15 +30,17 @@ enum IdempotentWrite {
         hasher.update(body)
         let fingerprint = hasher.finalize()
         return try ledger.db.writeTransaction {
-            // Before migration 8 these answers were kept apart, under `http:<key name>`; a key used
-            // for a ledger command too left both requests carried out, and the migration left that
-            // record there (see Schema.idempotencyScopeMigration). Looked up first, it answers its
-            // own retries and refuses anything else. The ledger looks only under the key name,
-            // where its own record is, and keeps its one lookup per redemption.
-            let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key)
-            if let record = try legacy ?? ledger.store.idempotencyRecord(scope: actor, key: key) {
-                guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
-                return try decode(record.result)
+            if let record = try ledger.store.idempotencyRecord(scope: actor, key: key) {
+                if record.fingerprint == fingerprint { return try decode(record.result) }
+                // Before migration 8 these answers were kept apart, under `http:<key name>`; a key
+                // used for a ledger command too left both requests carried out, and the migration
+                // left that record there (see Schema.idempotencyScopeMigration), so one exists only
+                // beside another under the key name: asked for on a mismatch, it answers its own
+                // retries. The ledger looks only under the key name, one lookup per redemption.
+                if let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key), legacy.fingerprint == fingerprint {
+                    return try decode(legacy.result)
+                }
+                throw LedgerError.idempotencyConflict(key: key)
             }
             let (response, kept) = try work()
             var stored = SupportService.storedAnswerMark + Array("\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
