@@ -110,8 +110,6 @@ enum GoodwillRoutes {
             return d
         }
         let from = try day("from"), to = try day("to")
-        // The ledger's words name the CLI's --from and --to.
-        if let from, let to, from > to { throw Problem.invalid("from \(from) is after to \(to); give the earlier day first.") }
         var rows = 20
         if let r = source.object["rows"] {
             guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows is a number from 0 to 10000.") }
