@@ -201,9 +201,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             do {
                 let work = { (reader: Ledger?) throws -> Reply in
                     if let permission = route.permission {
-                        let authorizations = request.headers.count(of: "Authorization")
-                        guard authorizations <= 1 else { throw Problem.authorizationRepeated(authorizations) }
-                        guard let reader, let secret = Self.bearer(request),
+                        let authorization = request.headers.firstValue(of: "Authorization")
+                        guard authorization.count <= 1 else { throw Problem.authorizationRepeated(authorization.count) }
+                        guard let reader, let secret = Self.bearer(authorization.value),
                               let who = try self.keyCache.principal(for: secret, lookUp: { try APIKeyStore(reader.db).principal(secret: secret) })
                         else { throw Problem.unauthorized }
                         principal = who
@@ -287,8 +287,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// `Authorization: Bearer <secret>` (RFC 6750 §2.1; the scheme is case-insensitive).
-    static func bearer(_ request: HTTPRequest) -> String? {
-        guard let value = request.headers["Authorization"] else { return nil }
+    static func bearer(_ authorization: String?) -> String? {
+        guard let value = authorization else { return nil }
         let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].count == 6,
               zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }

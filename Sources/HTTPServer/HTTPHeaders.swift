@@ -40,12 +40,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
     }
 
-    /// How many fields are named `name`, without building their values (every request asks
-    /// it of its key headers).
-    public func count(of name: String) -> Int {
-        var n = 0
-        for field in fields where Self.namesMatch(field.name, name) { n += 1 }
-        return n
+    /// The first value for `name` and how many fields carry it, in one pass without building
+    /// the values (every request asks it of its key headers, which must come once).
+    public func firstValue(of name: String) -> (value: String?, count: Int) {
+        var first: String?, n = 0
+        for field in fields where Self.namesMatch(field.name, name) {
+            if n == 0 { first = field.value }
+            n += 1
+        }
+        return (first, n)
     }
 
     public func contains(_ name: String) -> Bool {

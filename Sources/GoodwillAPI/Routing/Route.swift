@@ -111,9 +111,9 @@ struct RequestContext {
     /// The `Idempotency-Key` header, required on every request that changes the ledger: exactly
     /// one, not empty (two would leave which one names the request to a guess).
     func idempotencyKey() throws -> String {
-        let count = request.headers.count(of: "Idempotency-Key")
-        guard count <= 1 else { throw Problem.idempotencyKeyRepeated(count) }
-        guard let key = request.headers["Idempotency-Key"], !key.isEmpty else { throw Problem.idempotencyKeyRequired }
+        let header = request.headers.firstValue(of: "Idempotency-Key")
+        guard header.count <= 1 else { throw Problem.idempotencyKeyRepeated(header.count) }
+        guard let key = header.value, !key.isEmpty else { throw Problem.idempotencyKeyRequired }
         return key
     }
 
