@@ -111,9 +111,4 @@ extension HTTPRequest {
             return QueryItem(name: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
         }
     }
-
-    /// The first value of query parameter `name`.
-    public func queryValue(_ name: String) -> String? {
-        queryItems.first { $0.name == name }?.value
-    }
 }

@@ -45,8 +45,8 @@ private func request(_ text: String) -> HTTPRequest? {
         #expect(r.target == "/v1/items?limit=5&q=a+b%21")
         #expect(r.path == "/v1/items")
         #expect(r.pathSegments == ["v1", "items"])
-        #expect(r.queryValue("limit") == "5")
-        #expect(r.queryValue("q") == "a b!")
+        #expect(r.queryItems.first { $0.name == "limit" }?.value == "5")
+        #expect(r.queryItems.first { $0.name == "q" }?.value == "a b!")
         #expect(r.body.isEmpty)
         #expect(r.keepAlive)
     }

@@ -34,12 +34,6 @@ enum JSONKeys {
         }
     }
 
-    /// The path of the first repeated name, when the body is otherwise JSON.
-    static func firstRepeated(in data: Data) -> [String]? {
-        if case .repeated(let path)? = inspect(data) { return path }
-        return nil
-    }
-
     private struct Frame {
         var isObject: Bool
         var names = Set<String>()
