@@ -77,8 +77,18 @@ public struct Holder: Sendable, Equatable {
         guard e.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !e.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
-        // Control and format characters (NUL, ESC, DEL, U+202E RIGHT-TO-LEFT OVERRIDE, zero-width
-        // spaces) are invisible or act on a terminal; "x@x.se" followed by one would be another holder.
-        return !e.unicodeScalars.contains { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) }
+        return !hasHiddenCharacter(e)
+    }
+
+    /// Control and format characters (NUL, ESC, DEL, U+202E RIGHT-TO-LEFT OVERRIDE, zero-width
+    /// spaces) and line or paragraph separators: invisible, or acting on a terminal; "x@x.se"
+    /// followed by one would be another holder.
+    public static func hasHiddenCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains {
+            switch $0.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: return true
+            default: return false
+            }
+        }
     }
 }

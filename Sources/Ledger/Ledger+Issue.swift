@@ -78,8 +78,7 @@ extension Ledger {
             throw LedgerError.invalidRequest("A \(role) needs an email address (--\(role)-email), so they can be found again and reminded.")
         }
         guard Holder.isPlausible(email: email) else {
-            let hidden = email.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
-            throw LedgerError.invalidRequest(hidden
+            throw LedgerError.invalidRequest(Holder.hasHiddenCharacter(email)
                 ? "The \(role)'s email address contains an invisible or control character; type it again in plain text, like anna@example.com."
                 : "'\(email)' does not look like an email address. Give the \(role)'s address, like anna@example.com.")
         }
