@@ -112,9 +112,9 @@ extension Ledger {
                     c.actualExtended = true
                     c.keptAlive = e.balanceAfter
                 case .redeemed where c.actualExtended:
-                    c.laterRedeemed = try Self.sum(c.laterRedeemed, -e.amount, currency: e.currency.code)
+                    c.laterRedeemed = try Self.sum(c.laterRedeemed, e.amount.clampedNegation, currency: e.currency.code)
                 case .redemptionReversed where c.actualExtended:
-                    c.laterRedeemed = try Self.sum(c.laterRedeemed, -e.amount, currency: e.currency.code)
+                    c.laterRedeemed = try Self.sum(c.laterRedeemed, e.amount.clampedNegation, currency: e.currency.code)
                 default: break
                 }
                 cases[e.voucherID] = c
@@ -221,9 +221,16 @@ extension Ledger {
     }
 
     /// A sum for the simulation's report, refused rather than trapping when it does not fit in Int64.
+    /// (A redemption of Int64.min, possible only in books written before the amount limit, is
+    /// negated to Int64.max, which no real sum with it fits: the same refusal, not a trap.)
     static func sum(_ a: Int64, _ b: Int64, currency: String) throws -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         guard overflow else { return sum }
         throw LedgerError.invalidAmount("The simulation's \(currency) totals are too large to add up in 64-bit minor units; the books hold vouchers with impossible amounts (over 10^12 minor units, written before that limit). Void or adjust them, then simulate again.")
     }
+}
+
+private extension Int64 {
+    /// -self, or Int64.max for Int64.min (whose negation does not exist).
+    var clampedNegation: Int64 { self == .min ? .max : -self }
 }
