@@ -32,16 +32,24 @@ public struct ZonedCalendar: Sendable {
     /// never follows summer time, so a Stockholm seller who typed GMT+1 would end every summer
     /// voucher an hour late. Throws what to give instead.
     public init(zoneName name: String) throws(ValidityError) {
-        guard let zone = ZonedCalendar(identifier: name) else { throw .unknownTimeZone(name) }
+        try Self.checkZoneName(name)
+        self.init(timeZone: TimeZone(identifier: name)!)
+    }
+
+    /// `init(zoneName:)`'s check alone, for a name stored to be read later (a holder's zone):
+    /// no Calendar is built for it.
+    public static func checkZoneName(_ name: String) throws(ValidityError) {
+        guard !name.isEmpty, TimeZone(identifier: name) != nil else { throw .unknownTimeZone(name) }
         let upper = name.uppercased()
-        // IANA's own fixed offsets (Etc/GMT-1 is UTC+1) and the three legacy abbreviations that
-        // never change (EST, MST, HST) are offsets too; UTC and GMT themselves are taken.
-        let offsets = ["GMT+", "GMT-", "UTC+", "UTC-", "ETC/GMT+", "ETC/GMT-", "ETC/UTC+", "ETC/UTC-"]
-        guard !offsets.contains(where: { upper.hasPrefix($0) }), !["EST", "MST", "HST"].contains(upper) else {
+        guard !offsetPrefixes.contains(where: { upper.hasPrefix($0) }), !fixedAbbreviations.contains(upper) else {
             throw .offsetNotZone(name)
         }
-        self = zone
     }
+
+    // IANA's own fixed offsets (Etc/GMT-1 is UTC+1) and the three legacy abbreviations that never
+    // change (EST, MST, HST) are offsets too; UTC and GMT themselves are taken.
+    private static let offsetPrefixes = ["GMT+", "GMT-", "UTC+", "UTC-", "ETC/GMT+", "ETC/GMT-", "ETC/UTC+", "ETC/UTC-"]
+    private static let fixedAbbreviations: Set<String> = ["EST", "MST", "HST"]
 
     public var identifier: String { timeZone.identifier }
 

@@ -87,7 +87,7 @@ extension Ledger {
             throw LedgerError.invalidRequest("'\(locale)' is not a language tag. Use one like en, sv, da, nb, fi or sv-SE.")
         }
         if let zone = person.timeZone {
-            do { _ = try ZonedCalendar(zoneName: zone) } catch { throw LedgerError.invalidRequest(error.description) }
+            do { try ZonedCalendar.checkZoneName(zone) } catch { throw LedgerError.invalidRequest(error.description) }
         }
         if let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: person.locale, timeZone: person.timeZone)
