@@ -55,14 +55,14 @@ enum BodyFields {
 
 extension JSON {
     /// Decodes a JSON object body whose fields, and those of the objects in it, must all be known
-    /// (`allowed` at the top, `BodyShape` below), in one pass.
-    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest, allowed: Set<String>, emptyIsObject: Bool = false) throws -> T {
+    /// (`T`'s `KnownFields`), in one pass. A body type must say its fields to be decoded here.
+    static func decode<T: KnownFields>(checked type: T.Type, from request: HTTPRequest, emptyIsObject: Bool = false) throws -> T {
         try decode(Checked<T>.self, from: request, emptyIsObject: emptyIsObject).value
     }
 }
 
 /// Which fields a body's objects may and must have, by type, checked while decoding.
-protocol KnownFields {
+protocol KnownFields: Decodable {
     static var fields: Set<String> { get }
     /// The objects inside the body, by field name.
     static var objects: [String: BodyShape] { get }
@@ -75,11 +75,11 @@ extension KnownFields {
     static var closed: [String: [String]] { [:] }
 }
 
-private struct Checked<T: Decodable>: Decodable {
+private struct Checked<T: KnownFields>: Decodable {
     var value: T
     init(from decoder: any Decoder) throws {
-        if let known = T.self as? any KnownFields.Type, let body = try? decoder.container(keyedBy: BodyShape.Key.self) {
-            try BodyShape(fields: known.fields, objects: known.objects, closed: known.closed).check(body, path: [])
+        if let body = try? decoder.container(keyedBy: BodyShape.Key.self) {
+            try BodyShape(fields: T.fields, objects: T.objects, closed: T.closed).check(body, path: [])
         }
         value = try T(from: decoder)
     }

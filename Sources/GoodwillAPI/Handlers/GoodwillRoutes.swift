@@ -29,7 +29,7 @@ enum GoodwillRoutes {
     }
 
     static func extend(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(ExtensionBody.self, from: c.request, allowed: BodyFields.extensionRequest)
+        let body = try JSON.decode(checked: ExtensionBody.self, from: c.request)
         // The ledger asks for the CLI's --reason.
         guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Problem.invalid("reason is empty: an extension request needs one, so the decision can be explained later.")

@@ -58,13 +58,13 @@ enum SupportRoutes {
     }
 
     static func note(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(NoteBody.self, from: c.request, allowed: BodyFields.note)
+        let body = try JSON.decode(checked: NoteBody.self, from: c.request)
         let holder = c.parameter("id")
         return try write(c) { s, actor in JSON.response(try s.addNote(holder: holder, text: body.text, author: actor), status: .created) }
     }
 
     static func close(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(CloseBody.self, from: c.request, allowed: BodyFields.close, emptyIsObject: true)
+        let body = try JSON.decode(checked: CloseBody.self, from: c.request, emptyIsObject: true)
         let request = CloseRequest(holder: c.parameter("id"), erase: body.erase ?? false, payoutReference: body.payoutReference,
                                    refundAll: body.refundAll ?? false)
         return try write(c, storing: { s, actor in
@@ -81,14 +81,14 @@ enum SupportRoutes {
     }
 
     static func openCase(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(CaseBody.self, from: c.request, allowed: BodyFields.supportCase)
+        let body = try JSON.decode(checked: CaseBody.self, from: c.request)
         return try write(c) { s, actor in JSON.response(try s.openCase(holder: body.holder, subject: body.subject, actor: actor), status: .created) }
     }
 
     static func closeCase(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("id")
         guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: "case-not-found", detail: "A case number is a whole number, like 12; got '\(text)'.") }
-        let body = try JSON.decode(ResolutionBody.self, from: c.request, allowed: BodyFields.resolution)
+        let body = try JSON.decode(checked: ResolutionBody.self, from: c.request)
         return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
     }
 

@@ -22,7 +22,7 @@ enum VoucherRoutes {
     static func receipt(_ receipt: LedgerReceipt) -> HTTPResponse { FastJSON.response(receipt) }
 
     static func issue(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(IssueRequest.self, from: c.request, allowed: BodyFields.issue)
+        let body = try JSON.decode(checked: IssueRequest.self, from: c.request)
         return .command(.issue(body), idempotencyKey: try c.idempotencyKey()) { receipt in
             var response = FastJSON.response(receipt.voucher, status: .created)
             response.headers["Location"] = "/v1/vouchers/\(receipt.voucher.id)"
@@ -65,13 +65,13 @@ enum VoucherRoutes {
 
     static func redeem(_ c: inout RequestContext) throws -> Reply {
         let body = try FastBody.redemption(c.request.body)
-            ?? JSON.decode(RedemptionBody.self, from: c.request, allowed: BodyFields.redemption)
+            ?? JSON.decode(checked: RedemptionBody.self, from: c.request)
         return .command(.redeem(c.voucher("id"), amount: body.amount, reference: body.reference),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
     static func reverse(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(ReversalBody.self, from: c.request, allowed: BodyFields.reversal)
+        let body = try JSON.decode(checked: ReversalBody.self, from: c.request)
         let key = try c.idempotencyKey()
         let ledger = try c.ledger
         let voucher = try ledger.resolve(c.voucher("id"))
@@ -88,12 +88,12 @@ enum VoucherRoutes {
     }
 
     static func simple(_ c: RequestContext, _ make: (VoucherReference, String?) -> LedgerCommand) throws -> Reply {
-        let body = try JSON.decode(ReasonBody.self, from: c.request, allowed: BodyFields.reason, emptyIsObject: true)
+        let body = try JSON.decode(checked: ReasonBody.self, from: c.request, emptyIsObject: true)
         return .command(make(c.voucher("id"), body.reason), idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
 
     static func adjust(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(AdjustmentBody.self, from: c.request, allowed: BodyFields.adjustment)
+        let body = try JSON.decode(checked: AdjustmentBody.self, from: c.request)
         // The ledger asks for the CLI's --reason.
         guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Problem.invalid("reason is empty: an adjustment needs one, so the correction can be understood later.")
@@ -103,7 +103,7 @@ enum VoucherRoutes {
     }
 
     static func refund(_ c: inout RequestContext) throws -> Reply {
-        let body = try JSON.decode(RefundBody.self, from: c.request, allowed: BodyFields.refund, emptyIsObject: true)
+        let body = try JSON.decode(checked: RefundBody.self, from: c.request, emptyIsObject: true)
         return .command(.refund(c.voucher("id"), reference: body.reference, reason: body.reason),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
