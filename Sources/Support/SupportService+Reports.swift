@@ -236,13 +236,12 @@ struct LocalMonths {
 
     init(_ zone: ZonedCalendar, from first: Int64, through last: Int64) {
         let day = zone.localDate(of: Date(unixMilliseconds: first))
-        var year = day.year, month = day.month
-        while true {
-            guard let firstDay = LocalDate(year: year, month: month, day: 1) else { break }
+        var month = LocalDate(year: day.year, month: day.month, day: 1)
+        while let firstDay = month {
             let at = zone.startOfDay(firstDay).unixMilliseconds
             if at > last && !starts.isEmpty { break }
-            starts.append((at, String(format: "%04d-%02d", year, month)))
-            (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
+            starts.append((at, String(firstDay.isoString.prefix(7))))
+            month = firstDay.adding(months: 1)
         }
     }
 
