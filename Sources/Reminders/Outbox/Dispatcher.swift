@@ -118,7 +118,8 @@ struct Dispatcher {
 
     /// Writes down how the attempt went and what happens next.
     func record(_ row: OutboxRow, outcome: DeliveryOutcome, channel: any DeliveryChannel, now: Date) throws -> DeliveryView {
-        let code = try ledgerStore.voucher(id: row.voucherID)?.code
+        let voucher = try ledgerStore.voucher(id: row.voucherID)
+        let code = voucher?.code
         var view = DeliveryView(id: row.id, messageID: row.messageID, code: code, kind: row.kind, channel: channel.name,
                                 result: "sent", error: nil, nextAttemptAt: nil)
         try db.writeTransaction {
@@ -126,7 +127,6 @@ struct Dispatcher {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
                 try outbox.markSent(row.id, at: now, channel: channel.name)
-                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: true) }
             case .temporary(let error, let retryAfter):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: error)
                 view.error = error
@@ -134,13 +134,10 @@ struct Dispatcher {
                     let final = "gave up after \(row.attempts) attempts; last: \(error)"
                     try outbox.markFailed(row.id, error: final)
                     view.result = "failed"; view.error = final
-                    if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
-                    let zone = ZonedCalendar.stored(row.sendZone)
-                    let schedule = settings.profile(for: try ledgerStore.voucher(id: row.voucherID)?.issuer ?? "").schedule
-                    let next = schedule.earliestSendable(from: now.addingTimeInterval(wait), in: zone)
+                    let next = earliestSendable(row, issuer: voucher?.issuer, from: now.addingTimeInterval(wait))
                     try outbox.markRetry(row.id, next: next, error: error)
                     view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
                 }
@@ -148,7 +145,6 @@ struct Dispatcher {
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: error)
                 try outbox.markFailed(row.id, error: error)
                 view.result = "failed"; view.error = error
-                if row.kind == .farewell { try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: false) }
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
@@ -156,6 +152,10 @@ struct Dispatcher {
                 try outbox.markRetry(row.id, next: now, error: error)
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
                 view.result = "endpoint_gone"; view.error = error
+            }
+            // A farewell that went out, or never will, forgets the address if the holder asked.
+            if row.kind == .farewell, view.result == "sent" || view.result == "failed" {
+                try FarewellLetters(db: db).forgetIfAsked(row.messageID, outboxID: row.id, delivered: view.result == "sent")
             }
         }
         return view
