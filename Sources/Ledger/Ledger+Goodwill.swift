@@ -49,7 +49,7 @@ extension Ledger {
         let v = try resolve(ref)
         try Self.checkNotFinal(v)
         guard let reason = try Self.clean(request.reason, field: "reason") else {
-            throw LedgerError.invalidRequest("An extension request needs a reason (--reason), so the decision can be explained later.")
+            throw LedgerError.invalidRequest("An extension request needs a reason, so the decision can be explained later.")
         }
         let policy = try activePolicy()
         let decision = policy.evaluate(try goodwillFacts(for: v, requester: request.requester, now: ctx.now))

@@ -47,7 +47,7 @@ extension Ledger {
             throw LedgerError.invalidAmount("An adjustment of zero changes nothing. Give a positive amount to add or a negative one to take away.")
         }
         guard let reason = try Self.clean(reason, field: "reason") else {
-            throw LedgerError.invalidRequest("An adjustment needs a reason (--reason), so the correction can be understood later.")
+            throw LedgerError.invalidRequest("An adjustment needs a reason, so the correction can be understood later.")
         }
         try Self.checkNotFinal(v)
         // The same limit as a voucher's value: a balance adjusted past it could make totals overflow.

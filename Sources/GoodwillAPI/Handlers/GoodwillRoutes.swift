@@ -30,10 +30,6 @@ enum GoodwillRoutes {
 
     static func extend(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: ExtensionBody.self, from: c.request)
-        // The ledger asks for the CLI's --reason.
-        guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Problem.invalid("reason is empty: an extension request needs one, so the decision can be explained later.")
-        }
         if let days = body.days, days <= 0 { throw Problem.invalid("days is a whole number of days above zero, like 30.") }
         let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
                                        requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")

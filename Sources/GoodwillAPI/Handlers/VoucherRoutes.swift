@@ -94,10 +94,6 @@ enum VoucherRoutes {
 
     static func adjust(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: AdjustmentBody.self, from: c.request)
-        // The ledger asks for the CLI's --reason.
-        guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Problem.invalid("reason is empty: an adjustment needs one, so the correction can be understood later.")
-        }
         return .command(.adjust(c.voucher("id"), amount: body.amount, reason: body.reason),
                         idempotencyKey: try c.idempotencyKey(), render: receipt)
     }
