@@ -153,12 +153,8 @@ public struct Problem: Error, Sendable {
             p.extensions["requested"] = .money(requested)
         case .voucherExpired(let day, let goodwill):
             p.extensions["last_valid_day"] = .string(day.isoString)
-            // Whether the goodwill policy would extend it: the sentence the ledger wrote, when it asked,
-            // pointing at the extensions route where the CLI's words name its command.
-            let hint = goodwill.map { sentence in
-                guard sentence.hasSuffix(LedgerError.extendCommandHint) else { return sentence }
-                return String(sentence.dropLast(LedgerError.extendCommandHint.count)) + " Ask with POST /v1/vouchers/{id}/extensions."
-            }
+            // Whether the goodwill policy would extend it, and where to ask when it would.
+            let hint = goodwill.map { $0.sentence + ($0.wouldGrant ? " Ask with POST /v1/vouchers/{id}/extensions." : "") }
             if let hint { p.extensions["goodwill"] = .string(hint) }
             p.detail = "The voucher expired: its last valid day was \(day). "
                 + (hint ?? "Ask for a goodwill extension (GET /v1/vouchers/{id}/goodwill shows what the policy would do).")

@@ -131,19 +131,19 @@ extension Ledger {
     }
 
     /// One sentence for a refused redemption: what the policy would do if the holder asked now.
-    func goodwillHint(for v: Voucher, now: Date) -> String? {
+    func goodwillHint(for v: Voucher, now: Date) -> GoodwillHint? {
         guard let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .holder, now: now) else { return nil }
         let d = policy.evaluate(facts)
         switch d.outcome {
         case .grant(let days, let day, _):
-            return "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\"." + LedgerError.extendCommandHint
+            return GoodwillHint(sentence: "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\".", wouldGrant: true)
         case .refer(let days, _):
             let why = d.limitApplied.map { " because \($0.summary)" } ?? ""
-            return "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why)."
+            return GoodwillHint(sentence: "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why).", wouldGrant: false)
         case .deny:
-            return "The goodwill policy would not extend it: \(d.explanation)"
+            return GoodwillHint(sentence: "The goodwill policy would not extend it: \(d.explanation)", wouldGrant: false)
         case .noRuleMatched:
-            return "No goodwill rule covers it; a person can decide."
+            return GoodwillHint(sentence: "No goodwill rule covers it; a person can decide.", wouldGrant: false)
         }
     }
 

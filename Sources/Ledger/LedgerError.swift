@@ -14,7 +14,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case currencyMismatch(voucher: Currency, requested: Currency)
     case insufficientBalance(balance: Money, requested: Money)
     /// `goodwill` says what the policy would do if the holder asked (nil when unknown).
-    case voucherExpired(lastValidDay: LocalDate, goodwill: String? = nil)
+    case voucherExpired(lastValidDay: LocalDate, goodwill: GoodwillHint? = nil)
     case voucherVoided
     case voucherRefunded
     case voucherBlocked
@@ -70,7 +70,6 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
 
     /// Ends the goodwill hint of a redemption refused for expiry when the policy would grant:
     /// the CLI's command, which the API replaces with its route.
-    public static let extendCommandHint = " Use 'goodwill extend'."
 
     public var description: String {
         switch self {
@@ -87,7 +86,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .insufficientBalance(let balance, let requested):
             return "The voucher has \(balance) left, less than the \(requested) asked for. Redeem at most \(balance), and take the rest another way."
         case .voucherExpired(let day, let goodwill):
-            return "The voucher expired: its last valid day was \(day). " + (goodwill ?? "Ask for a goodwill extension ('goodwill policy explain CODE' shows what the policy would do).")
+            return "The voucher expired: its last valid day was \(day). "
+                + (goodwill.map { $0.sentence + ($0.wouldGrant ? " Use 'goodwill extend'." : "") }
+                   ?? "Ask for a goodwill extension ('goodwill policy explain CODE' shows what the policy would do).")
         case .voucherVoided:
             return "The voucher was voided and can no longer be used. If that was a mistake, issue a new voucher."
         case .voucherRefunded:
@@ -124,4 +125,11 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "The voucher never expires, so there is nothing to extend."
         }
     }
+}
+
+/// What the goodwill policy would do for an expired voucher, in words for both front ends;
+/// `wouldGrant` lets each add where to ask (the CLI its command, the API its route).
+public struct GoodwillHint: Sendable, Equatable {
+    public let sentence: String
+    public let wouldGrant: Bool
 }

@@ -202,7 +202,7 @@ struct PolicyManagementTests {
         f.clock.set(instant("2026-04-10T10:00:00Z"))
         let error = ledgerError { try f.redeem(v, sek(10)) }
         guard case .voucherExpired(_, let hint)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
-        let words = try #require(hint)
+        let words = try #require(hint?.sentence)
         #expect(words.contains("goodwill budget cannot cover"), "\(words)")
         #expect(!words.contains("already been extended"), "\(words)")
         #expect(words.hasPrefix(whenExceeded == "deny" ? "The goodwill policy would not extend it" : "The goodwill policy would refer"), "\(words)")

@@ -99,7 +99,7 @@ struct RedeemTests {
             return
         }
         #expect(day == LocalDate(iso: "2026-04-02"))
-        #expect(goodwill?.contains("would extend it by 30 days") == true)
+        #expect(goodwill?.sentence.contains("would extend it by 30 days") == true)
         #expect(try f.show(v).balance == sek(90))
     }
 
