@@ -28,7 +28,7 @@ enum AmountWords {
     static func check(_ money: KeyedDecodingContainer<BodyShape.Key>, path: [String]) throws {
         let key = BodyShape.Key("amount")
         guard money.contains(key), (try? money.decode(Int64.self, forKey: key)) == nil else { return }
-        let field = "'" + (path + ["amount"]).joined(separator: ".") + "'"
+        let field = JSON.path(path + ["amount"])
         let currency = (try? money.decode(String.self, forKey: BodyShape.Key("currency"))).flatMap(Currency.init(code:))
         let c = currency ?? .sek
         if let text = try? money.decode(String.self, forKey: key) {
@@ -56,7 +56,7 @@ enum AmountWords {
     /// one with both readings (500.00 meant as SEK, or as 500 öre), another with what it would be
     /// in minor units.
     static func decimalRefusal(path: [String], text: String, currency code: String?) -> Problem {
-        let field = "'" + (path + ["amount"]).joined(separator: ".") + "'"
+        let field = JSON.path(path + ["amount"])
         let currency = code.flatMap(Currency.init(code:))
         let c = currency ?? .sek
         let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: c)

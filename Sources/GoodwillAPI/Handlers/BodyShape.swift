@@ -33,17 +33,17 @@ struct BodyShape: Sendable {
         let present = object.allKeys.map(\.stringValue)
         let unknown = present.filter { !fields.contains($0) }.sorted()
         if !unknown.isEmpty {
-            let names = unknown.map { "'" + (path + [$0]).joined(separator: ".") + "'" }.joined(separator: ", ")
+            let names = unknown.map { JSON.path(path + [$0]) }.joined(separator: ", ")
             let owner = path.isEmpty ? "This route" : path.joined(separator: ".")
             throw Problem.invalid("Unknown field\(unknown.count == 1 ? "" : "s") \(names). \(owner) takes \(fields.sorted().joined(separator: ", ")).")
         }
         for name in required.sorted() where !object.contains(Key(name)) || (try? object.decodeNil(forKey: Key(name))) == true {
-            throw Problem.invalid("'\((path + [name]).joined(separator: "."))' is missing; it is required. \(path.joined(separator: ".")) takes \(fields.sorted().joined(separator: ", ")).")
+            throw Problem.invalid("\(JSON.path(path + [name])) is missing; it is required. \(path.joined(separator: ".")) takes \(fields.sorted().joined(separator: ", ")).")
         }
         for (name, values) in closed.sorted(by: { $0.key < $1.key }) {
             // Absent, null or not a string: the decoder words those.
             guard let text = try? object.decodeIfPresent(String.self, forKey: Key(name)), !values.contains(text) else { continue }
-            throw Problem.invalid("'\((path + [name]).joined(separator: "."))' must be one of \(values.joined(separator: ", ")); got '\(text)'.")
+            throw Problem.invalid("\(JSON.path(path + [name])) must be one of \(values.joined(separator: ", ")); got '\(text)'.")
         }
         for (name, shape) in objects.sorted(by: { $0.key < $1.key }) where object.contains(Key(name)) {
             // null or not an object: the decoder says what is wrong with it.
@@ -63,6 +63,6 @@ struct BodyShape: Sendable {
         guard let code = try? money.decode(String.self, forKey: Key("currency")),
               code.utf8.count != 3 || !code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return }
         let like = Currency(code: code)?.code ?? "SEK"
-        throw Problem.invalid("'\((path + ["currency"]).joined(separator: "."))' is '\(code)' — currency codes are three capital letters, like \(like).")
+        throw Problem.invalid("\(JSON.path(path + ["currency"])) is '\(code)' — currency codes are three capital letters, like \(like).")
     }
 }
