@@ -217,10 +217,7 @@ extension EventLoop {
 
     private func notePeakUnsent(_ connection: Connection) {
         let unsent = connection.unsentCount
-        if unsent > peakUnsent {
-            peakUnsent = unsent
-            peakUnsentBytes.store(unsent, ordering: .relaxed)
-        }
+        if unsent > peakUnsentBytes.load(ordering: .relaxed) { peakUnsentBytes.store(unsent, ordering: .relaxed) }
     }
 
     func close(_ connection: Connection) {

@@ -41,9 +41,8 @@ final class EventLoop: @unchecked Sendable {
     let mailbox = Mutex(Mailbox())
     let threadID = Atomic<UInt>(0)
     /// The most response bytes any of this loop's connections has held unsent, for tests and
-    /// diagnostics; written only by the loop (`peakUnsent` is its plain copy).
+    /// diagnostics; written only by the loop, so its relaxed load there costs a plain read.
     let peakUnsentBytes = Atomic<Int>(0)
-    var peakUnsent = 0
 
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 2
