@@ -7,9 +7,9 @@ public struct CSVReader {
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public let line: Int
         public let problem: String
-        /// The reader was outside any quoted field when it failed, so `skipRestOfRecord()` finds
-        /// where the next record starts. An unclosed quote took the rest of the file: nothing after
-        /// it can be told apart from its field.
+        /// The failed record was read to its end (a stray quote read as text), so `next()` goes on
+        /// with the record after it. An unclosed quote took the rest of the file: nothing after it
+        /// can be told apart from its field.
         public var recoverable = false
         public var description: String { "line \(line): \(problem)" }
     }
@@ -25,31 +25,9 @@ public struct CSVReader {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
     }
 
-    /// After a recoverable `Failure`: moves past the rest of the failed record, reading quoted
-    /// fields in it as the format says (a quoted line break does not end it), so `next()` returns
-    /// the record after it.
-    public mutating func skipRestOfRecord() {
-        var quoted = false
-        while position < bytes.count {
-            let b = bytes[position]
-            position += 1
-            switch b {
-            case 0x22:
-                if quoted && position < bytes.count && bytes[position] == 0x22 { position += 1 } else { quoted.toggle() }
-            case 0x0D where !quoted:
-                if position < bytes.count && bytes[position] == 0x0A { position += 1 }
-                line += 1
-                return
-            case 0x0A:
-                line += 1
-                if !quoted { return }
-            default:
-                break
-            }
-        }
-    }
-
-    /// The next record and the line it started on; nil at the end. A blank line is skipped.
+    /// The next record and the line it started on; nil at the end. A blank line is skipped. A
+    /// record with a stray quote is read to its end by the same rules, the stray quote as text,
+    /// and then refused (recoverable), so one pass, not a second scanner, finds where it ends.
     public mutating func next() throws -> (line: Int, fields: [String])? {
         while position < bytes.count {
             let start = line
@@ -58,6 +36,7 @@ public struct CSVReader {
             var quoted = false
             var wasQuoted = false
             var endOfRecord = false
+            var failure: Failure?
             while position < bytes.count && !endOfRecord {
                 let b = bytes[position]
                 position += 1
@@ -78,21 +57,22 @@ public struct CSVReader {
                     line += 1; endOfRecord = true
                 case 0x0A:
                     line += 1; endOfRecord = true
-                case 0x22:
-                    guard field.isEmpty && !wasQuoted else {
-                        throw Failure(line: line, problem: "a double quote inside a field that does not start with one; quote the whole field and double the quote (\"\")",
-                                      recoverable: true)
-                    }
+                case 0x22 where field.isEmpty && !wasQuoted:
                     quoted = true; wasQuoted = true
+                case 0x22:
+                    failure = failure ?? Failure(line: line, problem: "a double quote inside a field that does not start with one; quote the whole field and double the quote (\"\")",
+                                                 recoverable: true)
+                    field.append(b)
                 default:
                     if wasQuoted {
-                        throw Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line",
-                                      recoverable: true)
+                        failure = failure ?? Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line",
+                                                     recoverable: true)
                     }
                     field.append(b)
                 }
             }
             if quoted { throw Failure(line: start, problem: "a quoted field is never closed (a double quote is missing)") }
+            if let failure { throw failure }
             fields.append(String(decoding: field, as: UTF8.self))
             if fields.count == 1 && fields[0].isEmpty && !wasQuoted { continue }  // blank line
             return (start, fields)

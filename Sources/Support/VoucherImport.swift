@@ -227,7 +227,6 @@ struct VoucherImporter {
                 // A stray quote outside a quoted field: this row is rejected, the next one read.
                 rows += 1
                 batch.append(.rejected(ImportRejection(line: f.line, code: nil, reason: f.problem, fields: [])))
-                reader.skipRestOfRecord()
                 continue
             } catch {
                 // An unclosed quote: the rest of the file cannot be told apart from its field, so

@@ -232,6 +232,22 @@ import Testing
         #expect(try f.ledger.store.countVouchers() == 3)
     }
 
+    /// Two stray quotes in one field: the row ends at its line break as any other row, and the
+    /// rows after it are read. (A second scanner that skipped the rest of a failed row took the
+    /// second quote for an opening one and swallowed every row after it.)
+    @Test func aFieldWithTwoStrayQuotes_spoilsOnlyItsRow() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let file = try write(Self.header + """
+            D1,500,500,SEK,2025-01-10,,,,,,He said "hi" there,
+            D2,500,500,SEK,2025-01-10,,,,,,,
+            D3,500,500,SEK,2025-01-10,,,,,,,
+
+            """, f)
+        let r = try f.support.importVouchers(file: file, skipInvalid: true, actor: "test")
+        #expect(r.committed && r.imported == 2 && r.rejected.map(\.line) == [2], "\(r.rejected)")
+        #expect(r.rejected.first?.reason.contains("does not start with one") == true)
+    }
+
     @Test func exports_streamEveryRow_inCSVAndJSONLines() throws {
         let f = try SupportFixture(book: true)
         var csv = ""
