@@ -83,13 +83,19 @@ public struct BookReplay {
             }
             events.append((lineNumber, event, at))
         }
-        // A book issues all of its vouchers afresh: loaded twice, each would be there twice. Its
-        // first voucher, issued to that holder at that instant, tells that it was loaded before.
-        if let first = events.first(where: { $0.event.op == "issue" }), let email = first.event.holder?.email,
-           try ledger.list(VoucherFilter(holderEmail: email, limit: 1000)).vouchers.contains(where: { RFC3339.parse($0.issuedAt) == first.at }) {
-            throw LedgerError.invalidRequest("\(file) is loaded in this database already (the voucher of line \(first.line), issued to \(email) at \(first.event.at), is there); loading it again would issue every voucher in it a second time. Load it into a new database.")
+        return try ledger.db.writeTransaction {
+            // A book issues all of its vouchers afresh: loaded twice, each would be there twice. Its
+            // first voucher, issued to that holder at that instant, tells that it was loaded before:
+            // one indexed question in the transaction that loads it, however many vouchers the
+            // holder has (a list of them stopped at 1,000).
+            if let first = events.first(where: { $0.event.op == "issue" }), let email = first.event.holder?.email,
+               try ledger.db.scalarInt("""
+                   SELECT count(*) FROM vouchers v JOIN holders h ON h.id = v.holder_id WHERE h.email_key = ? AND v.issued_at = ?
+                   """, [.text(Holder.normalize(email: email)), .integer(first.at.unixMilliseconds)]) > 0 {
+                throw LedgerError.invalidRequest("\(file) is loaded in this database already (the voucher of line \(first.line), issued to \(email) at \(first.event.at), is there); loading it again would issue every voucher in it a second time. Load it into a new database.")
+            }
+            return try apply(events, file: file)
         }
-        return try ledger.db.writeTransaction { try apply(events, file: file) }
     }
 
     private func apply(_ events: [(line: Int, event: Event, at: Date)], file: String) throws -> Summary {
