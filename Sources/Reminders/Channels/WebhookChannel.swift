@@ -88,12 +88,6 @@ public struct WebhookChannel: DeliveryChannel {
             dataTask.cancel()
         }
 
-        /// A cancel made while the headers are handed over can be lost on Linux (a run under load
-        /// read an endless body to the timeout); any body that arrives cancels again.
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-            dataTask.cancel()
-        }
-
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
             state.withLock { s in
                 if s.response == nil { s.response = task.response as? HTTPURLResponse }
