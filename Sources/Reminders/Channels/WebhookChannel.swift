@@ -61,11 +61,11 @@ public struct WebhookChannel: DeliveryChannel {
         return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"), now: now)
     }
 
-    /// Collects the answer's status line and headers and refuses redirects. The body is not used,
-    /// so the transfer is cancelled as soon as the headers are in: a receiver streaming a huge or
-    /// endless body gets a hang-up, not a reader that fills memory until the timeout.
+    /// Collects the answer's status line and headers, refuses redirects, and stops reading a body
+    /// longer than `bodyLimit` (the body is not used; a huge one must not fill memory).
     final class ResponseWatcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-        private let state = Mutex<(response: HTTPURLResponse?, error: String?)>((nil, nil))
+        static let bodyLimit = 64 * 1024
+        private let state = Mutex<(response: HTTPURLResponse?, error: String?, bodyBytes: Int)>((nil, nil, 0))
         private let done = DispatchSemaphore(value: 0)
 
         /// The response (nil when there was none) and the error, or nil when nothing came in time.
@@ -83,9 +83,12 @@ public struct WebhookChannel: DeliveryChannel {
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
             state.withLock { $0.response = response as? HTTPURLResponse }
-            // Not `.cancel`: swift-corelibs-foundation ignores that disposition and reads on.
             completionHandler(.allow)
-            dataTask.cancel()
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            let tooMuch = state.withLock { $0.bodyBytes += data.count; return $0.bodyBytes > Self.bodyLimit }
+            if tooMuch { dataTask.cancel() }
         }
 
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
