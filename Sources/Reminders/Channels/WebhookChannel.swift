@@ -43,7 +43,10 @@ public struct WebhookChannel: DeliveryChannel {
         // signed event anywhere, or over plain http) and reads no more of the answer than it needs.
         let watcher = ResponseWatcher()
         let session = URLSession(configuration: configuration, delegate: watcher, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
+        // The answer is judged by its status alone; whatever is still arriving is cancelled, off
+        // this thread: on Linux the session's queue may be busy handing a flood of body bytes to
+        // the delegate, and invalidating waited for it (86 s once, under load).
+        defer { DispatchQueue.global().async { session.invalidateAndCancel() } }
         let task = session.dataTask(with: request)
         task.resume()
         guard let (response, error) = watcher.wait(seconds: timeout + 5) else {
@@ -61,8 +64,9 @@ public struct WebhookChannel: DeliveryChannel {
         return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"), now: now)
     }
 
-    /// Collects the answer's status line and headers, refuses redirects, and stops reading a body
-    /// longer than `bodyLimit` (the body is not used; a huge one must not fill memory).
+    /// Collects the answer's status line and headers, refuses redirects, answers `wait` as soon as
+    /// the headers are in, and stops reading a body longer than `bodyLimit` (the body is not used;
+    /// a huge one must not fill memory).
     final class ResponseWatcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         static let bodyLimit = 64 * 1024
         private let state = Mutex<(response: HTTPURLResponse?, error: String?, bodyBytes: Int)>((nil, nil, 0))
@@ -84,6 +88,9 @@ public struct WebhookChannel: DeliveryChannel {
                         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
             state.withLock { $0.response = response as? HTTPURLResponse }
             completionHandler(.allow)
+            // The status is in: `deliver` need not wait for the body to end or for a cancel to
+            // land (on Linux one is now and then lost, and an endless body then ran to the timeout).
+            done.signal()
         }
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
