@@ -192,8 +192,9 @@ struct OutboxStore {
 
     // MARK: Cursor, preferences, endpoints
 
-    func cursor(_ name: String) throws -> Int64 {
-        try db.scalarInt("SELECT entry_id FROM reminder_cursors WHERE name = ?", [.text(name)])
+    /// Where the sweep read up to; nil before its first run on this database.
+    func cursor(_ name: String) throws -> Int64? {
+        try db.queryOne("SELECT entry_id FROM reminder_cursors WHERE name = ?", [.text(name)]) { $0.int64(0) }
     }
 
     func setCursor(_ name: String, to id: Int64) throws {

@@ -8,7 +8,8 @@ import Store
 struct ReminderSweep {
     let db: Database
     let settings: ReminderSettings
-    /// Events older than this when first seen (a first run on an old ledger) get no message.
+    /// On the sweep's first run on a database (an old ledger whose reminders were never on), events
+    /// older than this get no message. Once it has run, events it missed while down still get theirs.
     let maxEventAge: TimeInterval
     static let eventCursor = "ledger_events"
 
@@ -151,9 +152,12 @@ struct ReminderSweep {
 
     // MARK: Ledger events
 
-    /// `extended` and `refunded` entries after the cursor, each a message to the holder.
+    /// `extended` and `refunded` entries after the cursor, each a message to the holder. An
+    /// extension whose new last day has passed by the time it is seen is not announced: the message
+    /// would tell the holder of a day already gone.
     mutating func dueEvents(now: Date) throws -> (messages: [PlannedMessage], head: Int64) {
-        let cursor = try OutboxStore(db: db).cursor(Self.eventCursor)
+        let stored = try OutboxStore(db: db).cursor(Self.eventCursor)
+        let cursor = stored ?? 0
         let head = try db.scalarInt("SELECT coalesce(max(id), 0) FROM entries")
         guard head > cursor else { return ([], cursor) }
         var out: [PlannedMessage] = []
@@ -170,7 +174,8 @@ struct ReminderSweep {
                          r.optionalInt64(5), r.text(6), r.text(7), r.optionalText(8)))
         }
         for (entryID, voucherID, code, kind, at, expiresAfter, issuer, voucherZone, holderZone) in rows {
-            guard now.timeIntervalSince(at) <= maxEventAge else { continue }
+            if stored == nil, now.timeIntervalSince(at) > maxEventAge { continue }
+            if kind == "extended", let ends = expiresAfter, ends <= now.unixMilliseconds { continue }
             let zone = self.zone(holderZone, fallback: voucherZone)
             let schedule = settings.profile(for: issuer).schedule
             out.append(PlannedMessage(voucherID: voucherID, code: code, kind: kind == "extended" ? .extensionGranted : .refundClosing,
