@@ -169,26 +169,28 @@ import Testing
         }
     }
 
-    /// The answer's body is not used: a receiver that streams one without end must not keep the
-    /// sender reading (and its memory growing) until the timeout. It stops once past its limit,
-    /// hangs up, and the status alone decides, in far less time than the timeout.
+    /// The answer's body is not used: a receiver that streams one without end must not hold the
+    /// sender. `deliver` answers once the status is in, and the status alone decides. The transfer
+    /// is cancelled past 64 KiB of body and again when the session is invalidated; on
+    /// swift-corelibs-foundation such a cancel is now and then lost (under load, a stream ran on
+    /// for the whole 20 s; see 3cdda52), so what is guaranteed is only that the session's timeout
+    /// ends it. That bound is what is checked, with a short timeout so the check is quick.
     @Test(arguments: [(200, DeliveryOutcome.delivered), (503, .temporary("the endpoint answered 503", retryAfter: 30))])
     func anEndlessAnswer_isCutOffAtTheLimit_andTheStatusDecides(status: Int, expected: DeliveryOutcome) throws {
         let receiver = try TestWebhookReceiver(answers: [(status, ["Retry-After": "30"])], body: .endless)
         defer { receiver.stop() }
-        let webhook = WebhookChannel(url: receiver.url, secret: try WebhookSecret(parsing: secretText), timeout: 20)
+        let timeout: TimeInterval = 6
+        let webhook = WebhookChannel(url: receiver.url, secret: try WebhookSecret(parsing: secretText), timeout: timeout)
         let started = Date()
         let outcome = webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
         let seconds = Date().timeIntervalSince(started)
         #expect(outcome == expected)
-        // Far from 20 s, loosely bounded: a loaded 2-core machine took 5.02 s once.
-        #expect(seconds < 12, "took \(seconds) s; reading to the timeout would take 20")
-        // It hung up: the receiver's writes failed, the stream did not run on to the timeout. How
-        // much was read before the cancel reached the transfer is not asserted: Foundation on Linux
-        // hands the body to the delegate asynchronously and reads on meanwhile (5 to 150 MB over
-        // loopback here), so `bodyLimit` bounds when the sender stops, not how much it reads.
-        for _ in 0..<50 where !receiver.sentBody.hungUp { Thread.sleep(forTimeInterval: 0.1) }
-        #expect(receiver.sentBody.hungUp, "\(receiver.sentBody.bytes) bytes sent and the sender still reads")
+        // Answered on the status, not after reading to the timeout.
+        #expect(seconds < timeout, "took \(seconds) s; reading to the timeout would take \(timeout)")
+        // The transfer ends by the timeout at the latest (with slack for a loaded machine): the
+        // receiver's writes fail. Without the timeout on the resource it would stream for ever.
+        while !receiver.sentBody.hungUp && Date().timeIntervalSince(started) < timeout + 8 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(receiver.sentBody.hungUp, "\(receiver.sentBody.bytes) bytes sent and the sender still reads \(Date().timeIntervalSince(started)) s after it began")
     }
 
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
