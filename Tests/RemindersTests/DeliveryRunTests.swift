@@ -181,3 +181,28 @@ import Testing
         #expect(try f.service.reminder(id: row.id).status == .cancelled)
     }
 }
+
+@Suite struct ChangedWhileClaimedTests {
+    /// A run claims several reminders and sends them one after another; a voucher voided, blocked
+    /// or used up while the sends before its own were going out gets no reminder.
+    @Test func aVoucherChangedWhileItsReminderWasClaimed_getsNoReminder() throws {
+        let f = try ReminderFixture()
+        var vouchers: [VoucherView] = []
+        for i in 0..<4 { vouchers.append(try f.issue(email: "holder\(i)@example.com")) }
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        let inner = RecordingChannel()
+        nonisolated(unsafe) let ledger = f.ledger
+        let all = vouchers
+        // After the first message goes out, the other three vouchers change.
+        let slow = SlowChannel(clock: f.clock, seconds: 10, inner: inner, then: [1: {
+            let others = all.filter { $0.id != inner.deliveries[0].message.voucherID }
+            _ = try? ledger.perform(.void(VoucherReference(others[0].id), reason: "sold in error"), actor: "test")
+            _ = try? ledger.perform(.block(VoucherReference(others[1].id), reason: "card reported stolen"), actor: "test")
+            _ = try? ledger.perform(.redeem(VoucherReference(others[2].id), amount: sek(500), reference: nil), actor: "test")
+        }])
+        let report = try f.service.run(channel: slow)
+        #expect(inner.deliveries.count == 1)
+        #expect(report.deliveries.map(\.result).sorted() == ["cancelled", "cancelled", "cancelled", "sent"])
+        #expect(try f.rows().filter { $0.status == .cancelled }.count == 3)
+    }
+}

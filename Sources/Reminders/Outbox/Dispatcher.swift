@@ -67,6 +67,10 @@ struct Dispatcher {
             // The voucher expired since the claim: a reminder about it now would be wrong.
             return try cancel("dropped: the voucher expired before this went out")
         }
+        if row.kind == .expiryReminder || row.kind == .giftNotice, !OutboxStore.stillFits(row, voucher, now: now) {
+            // Voided, blocked, used up or extended while the sends before this one went out.
+            return try cancel(OutboxStore.staleReason)
+        }
         if row.kind != .farewell, let voucher,
            let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
            try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {

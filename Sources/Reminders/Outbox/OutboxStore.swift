@@ -168,10 +168,21 @@ struct OutboxStore {
     /// or has passed (a retry landing after the last day would say "the last day is today" on the
     /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
     /// notice) it has been used. Returns how many were dropped.
+    static let staleReason = "dropped: the voucher was used, closed, expired or given a new expiry before this went out"
+
+    /// Whether a reminder or gift notice still fits its voucher: the same test as `cancelStale`'s
+    /// query, for one row already in hand (the dispatcher asks again just before each send).
+    static func stillFits(_ row: OutboxRow, _ voucher: Voucher?, now: Date) -> Bool {
+        guard let voucher, voucher.storedStatus == .active, let expiry = voucher.expiry else { return false }
+        let ends = expiry.instant.unixMilliseconds
+        return ends == row.expiresAt && ends > now.unixMilliseconds
+            && (row.kind == .expiryReminder || voucher.balance == voucher.value)
+    }
+
     func cancelStale(now: Date) throws -> Int {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
-                last_error = 'dropped: the voucher was used, closed, expired or given a new expiry before this went out'
+                last_error = '\(Self.staleReason)'
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
                   AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
