@@ -4,7 +4,7 @@
 #   money          Money.parse and arithmetic (Sources/GoodwillCore), round trip holds
 #   voucher-code   VoucherCode.parse / normalize (Sources/GoodwillCore), round trip, redaction
 #   policy-loader  PolicyLoader + evaluation of what loads (Sources/PolicyEngine)
-#   redemption-body  FastBody.redemption (Sources/GoodwillAPI), must agree with JSONDecoder
+#   redemption-body  FastBody.redemption (Sources/GoodwillAPI), must agree with JSONDecoder and the gate
 #   json-gate      JSONKeys.inspect (Sources/GoodwillAPI), never more lenient than JSONSerialization
 # Each target is compiled directly from the module's sources plus Benchmarks/fuzz/<target>.swift,
 # seeded from Benchmarks/fuzz/seeds/<target>/ (and Policies/, Fixtures/policies-broken/ for the
@@ -62,10 +62,12 @@ build() {
       swiftc "${flags[@]}" -module-name PolicyEngine -I "$lib" -L "$lib" -lGoodwillCore "${csha[@]}" \
         $(sources PolicyEngine) "$root/Benchmarks/fuzz/policy-loader.swift" -o "$out" 2>&1 | quiet ;;
     redemption-body)
-      # FastBody.swift alone (it holds RedemptionBody too), not the whole API module.
+      # FastBody.swift (it holds RedemptionBody too) and the gate it must never be more lenient
+      # than, not the whole API module.
       core_library
       swiftc "${flags[@]}" -module-name GoodwillAPI -I "$lib" -L "$lib" -lGoodwillCore "${csha[@]}" \
-        "$root/Sources/GoodwillAPI/Handlers/FastBody.swift" "$root/Benchmarks/fuzz/redemption-body.swift" -o "$out" 2>&1 | quiet ;;
+        "$root/Sources/GoodwillAPI/Handlers/FastBody.swift" "$root/Sources/GoodwillAPI/Handlers/JSONKeys.swift" \
+        "$root/Benchmarks/fuzz/redemption-body.swift" -o "$out" 2>&1 | quiet ;;
     json-gate)
       # JSONKeys.swift alone: Foundation only.
       swiftc "${flags[@]}" -module-name GoodwillAPI \
