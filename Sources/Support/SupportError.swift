@@ -27,7 +27,13 @@ public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .importRejected(let rows, let line):
             return "\(rows) row\(rows == 1 ? " of the file is" : "s of the file are") invalid (the first on line \(line)); nothing was imported. Fix them, or add --skip-invalid --rejects FILE to import the good rows."
         case .tooLargeToAdd(let what, let currency):
-            return "The \(what) in \(currency) is too large to add up in 64-bit minor units, so nothing was computed or changed. The books hold \(currency) vouchers with impossible amounts (over 10^12 minor units, the most a voucher may hold now; written before that limit): find them with 'goodwill export vouchers', and void or adjust them."
+            return Self.tooLargeToAddSentence(what: what, currency: currency) + " Find them with 'goodwill export vouchers', and void or adjust them."
         }
+    }
+
+    /// `tooLargeToAdd` in words for both front ends; each adds where to find those vouchers and how
+    /// to fix them (the CLI its commands in `description`, the API its routes).
+    public static func tooLargeToAddSentence(what: String, currency: String) -> String {
+        "The \(what) in \(currency) is too large to add up in 64-bit minor units, so nothing was computed or changed. The books hold \(currency) vouchers with impossible amounts (over 10^12 minor units, the most a voucher may hold now; written before that limit)."
     }
 }

@@ -44,6 +44,21 @@ import Testing
         }
     }
 
+    /// A book written before the voucher limit can hold sums that do not fit in 64 bits: the report
+    /// is refused, and an HTTP client is told the routes to find and fix those vouchers, not the CLI's.
+    @Test func aTotalTooLargeToAdd_namesRoutes_notACommand() async throws {
+        let h = try APIHarness()
+        // Expiring in different months: each line of the report fits, their total does not.
+        for day in ["2027-01-15", "2027-02-15"] { _ = try await h.issue(validity: #"{"last_day": "\#(day)"}"#) }
+        try h.ledger().db.run("UPDATE vouchers SET value = ?1, balance = ?1", [.integer(Int64.max / 2 + 1)])
+        let answer = await h.get("/v1/reports/liability")
+        #expect(answer.status == 409 && answer.code == "total-too-large", "\(answer.text)")
+        expectNoCLIWords(answer, "total too large")
+        let detail = answer.json["detail"] as? String ?? ""
+        #expect(detail.contains("too large to add up") && detail.contains("GET /v1/vouchers")
+                && detail.contains("POST /v1/vouchers/{id}/void") && detail.contains("POST /v1/vouchers/{id}/adjustments"), "\(detail)")
+    }
+
     @Test func aSimulationPeriodBackwards_namesFromAndTo_notTheFlags() async throws {
         let h = try APIHarness(policies: GoodwillAndSupportRoutesTests.policiesFolder)
         let answer = await h.post("/v1/policies/simulate", #"{"file": "strict.json", "from": "2026-03-01", "to": "2025-01-01"}"#)

@@ -136,7 +136,9 @@ extension Problem {
             return Problem(.unprocessableContent, code: "payout-reference-required",
                            detail: "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
         case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
-        case .tooLargeToAdd: return Problem(.conflict, code: "total-too-large", detail: e.description)
+        case .tooLargeToAdd(let what, let currency):
+            return Problem(.conflict, code: "total-too-large", detail: SupportError.tooLargeToAddSentence(what: what, currency: currency)
+                + " Find them with GET /v1/vouchers (each with its balance), and void them (POST /v1/vouchers/{id}/void) or adjust them (POST /v1/vouchers/{id}/adjustments).")
         }
     }
 }
