@@ -6,6 +6,19 @@ import Testing
 
 /// `goodwill keys` and `goodwill serve` as an operator runs them.
 @Suite struct ServeCLITests {
+    /// The parser refuses a role outside the set (so `keys create` never sees one) and lists the set.
+    @Test func keysCreate_withAnUnknownRole_isRefusedListingTheRoles_andCreatesNoKey() throws {
+        let cli = CLIRunner()
+        #expect(try cli.run(["keys", "create", "--role", "admin", "--name", "first"]).status == 0)
+        for role in ["boss", "Admin", ""] {
+            let r = try cli.run(["keys", "create", "--role", role, "--name", "x"])
+            #expect(r.status == 64 && r.stdout.isEmpty, "\(role): \(r.stderr)")
+            #expect(r.stderr.contains("Please provide one of 'admin', 'issuer', 'redeemer', 'support' or 'auditor'."), "\(role): \(r.stderr)")
+        }
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(cli.run(["keys", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(keys.map { $0["name"] as? String } == ["first"])
+    }
+
     @Test func keysCreateJSON_printsExactlyNameRoleAndSecret() throws {
         let cli = CLIRunner()
         let r = try cli.run(["keys", "create", "--role", "redeemer", "--name", "till-1", "--json"])

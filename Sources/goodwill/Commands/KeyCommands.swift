@@ -31,7 +31,9 @@ enum KeyCommands {
     }
 
     static func create(_ c: CLIContext) throws -> Int32 {
-        guard let role = Role(rawValue: try c.required("role")) else { throw CLIError.usage("Unknown role.") }
+        // The parser takes only Role's raw values (the option's allowedValues) and refuses any
+        // other, listing them, so the role is always one.
+        let role = Role(rawValue: try c.required("role"))!
         let (ledger, keys) = try store(c, mayCreate: true)
         let key: NewAPIKey
         do { key = try keys.create(name: try c.required("name"), role: role, now: ledger.clock.now()) } catch let e as APIKeyError {
