@@ -2,7 +2,9 @@ import Foundation
 
 /// A named thread that runs `body` at once and then every `interval` until `stop()`, which lets
 /// a round in progress finish, runs `atExit` on the thread and returns once the thread has ended.
-/// The checkpointer and the reminder loop are both one of these.
+/// Every call to `stop()` does that, a second one or two at once too (each waits on `ended`, which
+/// any number may wait on, not on a signal only one of them can take). The checkpointer and the
+/// reminder loop are both one of these.
 ///
 /// `@unchecked Sendable`: `stopping`, `running` and `soon` are touched only under `condition`; `body`
 /// runs only on the thread.
@@ -15,7 +17,8 @@ final class PeriodicThread: @unchecked Sendable {
     private var stopping = false
     private var running = false
     private var soon = false
-    private let finished = DispatchSemaphore(value: 0)
+    /// Entered when the thread is started, left when it has ended.
+    private let ended = DispatchGroup()
 
     /// `name` is what `top -H` and perf show (at most 15 bytes reach the kernel). `atExit` is where
     /// the thread lets go of what `body` opened (its database connection).
@@ -30,6 +33,7 @@ final class PeriodicThread: @unchecked Sendable {
         condition.lock()
         guard !running else { condition.unlock(); return }
         running = true
+        ended.enter()
         condition.unlock()
         Thread.startNamed(name) { [self] in run() }
     }
@@ -37,10 +41,9 @@ final class PeriodicThread: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopping = true
-        let wasRunning = running
         condition.signal()
         condition.unlock()
-        if wasRunning { finished.wait() }
+        ended.wait()
     }
 
     /// Starts the next round now instead of at the end of the interval (after the round in
@@ -53,7 +56,7 @@ final class PeriodicThread: @unchecked Sendable {
     }
 
     private func run() {
-        defer { finished.signal() }
+        defer { ended.leave() }
         defer { atExit() }
         while true {
             condition.lock()

@@ -22,7 +22,8 @@ final class SlowReads: @unchecked Sendable {
     private let pool: ReaderPool
     let threads: Int
     let maxQueued: Int
-    private let finished = DispatchSemaphore(value: 0)
+    /// Entered for each thread started, left as each ends.
+    private let ended = DispatchGroup()
 
     init(pool: ReaderPool, threads: Int, maxQueued: Int) {
         self.pool = pool
@@ -38,7 +39,10 @@ final class SlowReads: @unchecked Sendable {
         guard !stopping, queue.count < maxQueued + max(0, threads - running) else { return false }
         if !started {
             started = true
-            for i in 0..<threads { Thread.startNamed("gw-slow-\(i)") { [self] in run() } }
+            for i in 0..<threads {
+                ended.enter()
+                Thread.startNamed("gw-slow-\(i)") { [self] in run() }
+            }
         }
         queue.append(body)
         condition.signal()
@@ -51,19 +55,19 @@ final class SlowReads: @unchecked Sendable {
         return queue.count
     }
 
-    /// Runs what is queued, then stops the threads and returns.
+    /// Runs what is queued, then stops the threads and returns. A second call, or two at once, each
+    /// return once the threads have ended (`ended` may be waited on by any number).
     func stop() {
         condition.lock()
-        let wasStarted = started
         stopping = true
         condition.broadcast()
         condition.unlock()
-        if wasStarted { for _ in 0..<threads { finished.wait() } }
+        ended.wait()
         pool.close()
     }
 
     private func run() {
-        defer { finished.signal() }
+        defer { ended.leave() }
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }

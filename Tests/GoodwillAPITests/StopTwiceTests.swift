@@ -1,0 +1,98 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Synchronization
+import Testing
+@testable import GoodwillAPI
+
+/// `stop()` on the periodic threads (checkpointer, reminder loop) and on the slow-read threads may
+/// be called again, or by two callers at once: each call returns once the threads have ended, and
+/// none waits for a thread that has already gone.
+@Suite struct StopTwiceTests {
+    /// Runs `body` on a thread of its own; true if it returned within `seconds`. (A call that hangs
+    /// is left blocked on its thread: the test fails instead of hanging with it.)
+    func returns(within seconds: Double = 5, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { body(); done.signal() }
+        return done.wait(timeout: .now() + seconds) == .success
+    }
+
+    @Test func aPeriodicThread_stoppedTwice_returns() {
+        let exits = Mutex(0)
+        let thread = PeriodicThread(name: "gw-test", interval: 3600, body: {}, atExit: { exits.withLock { $0 += 1 } })
+        thread.start()
+        #expect(returns { thread.stop() })
+        #expect(exits.withLock { $0 } == 1)
+        #expect(returns { thread.stop() }, "the second stop() hangs")
+        #expect(exits.withLock { $0 } == 1)
+    }
+
+    @Test func aPeriodicThread_neverStarted_stopsTwice() {
+        let thread = PeriodicThread(name: "gw-test", interval: 3600, body: {})
+        #expect(returns { thread.stop(); thread.stop() })
+    }
+
+    /// Two callers while a round runs: both wait for the round and the thread's end, then return.
+    @Test func aPeriodicThread_stoppedByTwoCallersAtOnce_returnsToBoth_afterTheThreadEnded() {
+        let inRound = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let exited = Mutex(false)
+        let thread = PeriodicThread(name: "gw-test", interval: 3600, body: { inRound.signal(); release.wait() },
+                                    atExit: { exited.withLock { $0 = true } })
+        thread.start()
+        inRound.wait()
+        let sawExit = Mutex<[Bool]>([])
+        let bothReturned = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                thread.stop()
+                sawExit.withLock { $0.append(exited.withLock { $0 }) }
+                bothReturned.signal()
+            }
+        }
+        // Give both callers time to reach stop() while the round still runs.
+        usleep(200_000)
+        #expect(sawExit.withLock { $0 }.isEmpty, "a stop() returned while the round still ran")
+        release.signal()
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(sawExit.withLock { $0 } == [true, true])
+    }
+
+    func slowReads(threads: Int) -> (SlowReads, TemporaryFolder) {
+        let folder = TemporaryFolder()
+        let pool = ReaderPool(path: folder.database, clock: SystemClock(), configuration: .init(), limit: threads)
+        return (SlowReads(pool: pool, threads: threads, maxQueued: 4), folder)
+    }
+
+    @Test func slowReads_stoppedTwice_returns() {
+        let (reads, _) = slowReads(threads: 2)
+        let ran = DispatchSemaphore(value: 0)
+        #expect(reads.submit { _, _ in ran.signal() })
+        #expect(ran.wait(timeout: .now() + 5) == .success)
+        #expect(returns { reads.stop() })
+        #expect(returns { reads.stop() }, "the second stop() hangs")
+        #expect(!reads.submit { _, _ in })
+    }
+
+    @Test func slowReads_stoppedByTwoCallersAtOnce_runsWhatWasQueued_andReturnsToBoth() {
+        let (reads, _) = slowReads(threads: 2)
+        let release = DispatchSemaphore(value: 0)
+        let finished = Mutex(0)
+        for _ in 0..<3 { #expect(reads.submit { _, _ in release.wait(); finished.withLock { $0 += 1 } }) }
+        let returned = Mutex<[Int]>([])
+        let bothReturned = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                reads.stop()
+                returned.withLock { $0.append(finished.withLock { $0 }) }
+                bothReturned.signal()
+            }
+        }
+        usleep(200_000)
+        #expect(returned.withLock { $0 }.isEmpty, "a stop() returned before the queued jobs ran")
+        for _ in 0..<3 { release.signal() }
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(returned.withLock { $0 } == [3, 3])
+    }
+}
