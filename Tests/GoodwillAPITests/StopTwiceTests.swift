@@ -95,4 +95,47 @@ import Testing
         #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
         #expect(returned.withLock { $0 } == [3, 3])
     }
+
+    func writer(_ folder: TemporaryFolder) throws -> LedgerWriter {
+        let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
+                                options: .init(durable: false, bufferedWAL: true))
+        return LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+    }
+
+    @Test func aWriter_neverStarted_stopsTwice() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder)
+        #expect(returns { w.stop(); w.stop() })
+    }
+
+    /// Two callers while a write is in the writer's hands: both wait until it is answered, then return.
+    @Test func aWriter_stoppedByTwoCallersAtOnce_answersWhatWasQueued_andReturnsToBoth() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder)
+        w.start()
+        let inWrite = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let answered = Mutex(0)
+        #expect(w.submit(.custom { _ in
+            inWrite.signal()
+            release.wait()
+            return LedgerWriter.Answer(deliver: { answered.withLock { $0 += 1 } }, fail: {})
+        }))
+        inWrite.wait()
+        let returned = Mutex<[Int]>([])
+        let bothReturned = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                w.stop()
+                returned.withLock { $0.append(answered.withLock { $0 }) }
+                bothReturned.signal()
+            }
+        }
+        usleep(200_000)
+        #expect(returned.withLock { $0 }.isEmpty, "a stop() returned while the write was still in the writer's hands")
+        release.signal()
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(returned.withLock { $0 }.count == 2)
+        #expect(returns { w.stop() }, "a third stop() hangs")
+    }
 }

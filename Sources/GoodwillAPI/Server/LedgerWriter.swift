@@ -62,7 +62,9 @@ final class LedgerWriter: @unchecked Sendable {
     static let syncers = 2
     /// Beyond this many waiting writes a request is refused with 503 rather than queued.
     let maxPending: Int
-    private let finished = DispatchSemaphore(value: 0)
+    /// Entered when the writer's thread starts, left when it has ended: every `stop()` waits on it,
+    /// a second one or two at once too, and one before `start()` has nothing to wait for.
+    private let ended = DispatchGroup()
 
     private let walPath: String?
     private let syncCondition = NSCondition()
@@ -125,6 +127,7 @@ final class LedgerWriter: @unchecked Sendable {
     }
 
     func start() {
+        ended.enter()
         Thread.startNamed("gw-writer") { [self] in run() }
         // Two syncers: a batch committed while one fdatasync runs need not wait for it to end
         // before its own starts (ext4 lets concurrent syncs share a journal commit).
@@ -154,11 +157,10 @@ final class LedgerWriter: @unchecked Sendable {
     /// until `closeConnection()`.
     func stop() {
         condition.lock()
-        let alreadyStopped = stopped
         stopping = true
         condition.signal()
         condition.unlock()
-        if !alreadyStopped { finished.wait() }
+        ended.wait()
     }
 
     private func run() {
@@ -182,7 +184,7 @@ final class LedgerWriter: @unchecked Sendable {
             syncCondition.lock(); syncStopping = true; syncCondition.broadcast(); syncCondition.unlock()
             for _ in 0..<Self.syncers { syncFinished.wait() }
         }
-        finished.signal()
+        ended.leave()
     }
 
     /// Closes the writer's connection, after `stop()`. Closed last, it checkpoints the WAL and
