@@ -9,9 +9,73 @@ public enum CSV {
         return s
     }
 
+    /// Fields written as they are. For a file a spreadsheet may open, write rows with
+    /// `CSVColumns`, which knows the free-text columns.
     public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
 
-    public static func document(_ header: [String], _ rows: [[String]]) -> String {
-        ([header] + rows).map(line).joined()
+    // MARK: Free text and spreadsheet formulas
+
+    /// A spreadsheet reads a cell that starts with one of these as a formula (OWASP "CSV
+    /// Injection"): = + - @, tab (0x09), carriage return (0x0D).
+    static let formulaStarts: [UInt8] = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
+
+    /// Free text from outside (a name, an email, a reference) as a spreadsheet cell: a leading `'`
+    /// when it would start a formula, so `=HYPERLINK(…)` is shown as text, not run. Text that
+    /// already starts with quotes before such a character gets one more (`'=x` → `''=x`), so that
+    /// `unguarded` can tell the two apart and undo exactly this. Anything else is left as it is.
+    public static func guarded(_ s: String) -> String {
+        startsFormula(afterQuotes: s) ? "'" + s : s
+    }
+
+    /// What `guarded` wrote, as it was: one leading `'` is dropped when quotes and then a formula
+    /// character start the text (`'=x` → `=x`, `''=x` → `'=x`); `'t Hooft` stays as it is.
+    public static func unguarded(_ s: String) -> String {
+        s.utf8.first == 0x27 && startsFormula(afterQuotes: s) ? String(s.dropFirst()) : s
+    }
+
+    /// True when the first character after any leading `'` is one of `formulaStarts`.
+    static func startsFormula(afterQuotes s: String) -> Bool {
+        guard let first = s.utf8.first(where: { $0 != 0x27 }) else { return false }
+        return formulaStarts.contains(first)
+    }
+}
+
+/// The columns of a CSV file and which of them hold free text. A free-text cell is written
+/// `CSV.guarded`; every other cell (amounts, dates, ids, codes, currencies, kinds: values the
+/// product makes) is written as it is, so `-500` stays a number. The writer decides by the
+/// column, never by what a value looks like.
+public struct CSVColumns: Sendable, Equatable {
+    public let names: [String]
+    let isText: [Bool]
+
+    /// `text` names the free-text columns; each must be one of `names`.
+    public init(_ names: [String], text: Set<String>) {
+        precondition(text.isSubset(of: names), "free-text columns \(text.subtracting(names).sorted()) are not columns")
+        self.names = names
+        isText = names.map(text.contains)
+    }
+
+    /// The columns by position: `isText[i]` says whether column i is free text.
+    public init(_ names: [String], isText: [Bool]) {
+        precondition(names.count == isText.count)
+        self.names = names
+        self.isText = isText
+    }
+
+    public var header: String { CSV.line(names) }
+
+    /// One row, its cells in column order.
+    public func line(_ values: [String]) -> String {
+        precondition(values.count == names.count, "a row of \(values.count) cells for \(names.count) columns")
+        var out = ""
+        for (i, v) in values.enumerated() {
+            if i > 0 { out += "," }
+            out += CSV.field(isText[i] ? CSV.guarded(v) : v)
+        }
+        return out + "\r\n"
+    }
+
+    public func document(_ rows: [[String]]) -> String {
+        header + rows.map(line).joined()
     }
 }

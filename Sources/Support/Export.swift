@@ -5,7 +5,9 @@ import Store
 
 /// `goodwill export entries|vouchers --format csv|jsonl`: the ledger for accounting systems, one
 /// row at a time to `write`, so an export of millions never sits in memory. Amounts are in minor
-/// units with the currency beside them (no rounding anywhere). Holders appear by ID only.
+/// units with the currency beside them (no rounding anywhere). Holders appear by ID only. In CSV,
+/// the free-text columns (entries: actor, reason, reference; vouchers: experience) are written
+/// `CSV.guarded`, so a spreadsheet shows `=HYPERLINK(…)` as text; JSON lines are written as stored.
 public enum ExportFormat: String, Sendable, CaseIterable { case csv, jsonl }
 public enum ExportTable: String, Sendable, CaseIterable { case entries, vouchers }
 
@@ -14,16 +16,21 @@ extension SupportService {
                                             "reason", "reference", "related_entry_id", "last_valid_day_after", "status_after", "decision_id", "hash"]
     public static let voucherExportColumns = ["id", "code", "status", "value", "balance", "currency", "issued_at", "last_valid_day",
                                               "expires_at", "time_zone", "holder_id", "purchaser_id", "kind", "experience", "issuer"]
+    /// Text that comes from outside: API key names and `cli:` users, reasons and references people
+    /// type, the experience a voucher was sold for. The issuer is the operator's configured name.
+    public static let entryExportCSV = CSVColumns(entryExportColumns, text: ["actor", "reason", "reference"])
+    public static let voucherExportCSV = CSVColumns(voucherExportColumns, text: ["experience"])
 
     /// Returns the number of rows written.
     @discardableResult
     public func export(_ table: ExportTable, format: ExportFormat, write: (String) throws -> Void) throws -> Int {
         var count = 0
-        let columns = table == .entries ? Self.entryExportColumns : Self.voucherExportColumns
-        if format == .csv { try write(CSV.line(columns)) }
+        let csv = table == .entries ? Self.entryExportCSV : Self.voucherExportCSV
+        let columns = csv.names
+        if format == .csv { try write(csv.header) }
         func emit(_ values: [String?], numeric: Set<Int>) throws {
             count += 1
-            if format == .csv { try write(CSV.line(values.map { $0 ?? "" })); return }
+            if format == .csv { try write(csv.line(values.map { $0 ?? "" })); return }
             var out = "{"
             for (i, name) in columns.enumerated() {
                 if i > 0 { out += "," }

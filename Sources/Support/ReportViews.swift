@@ -9,6 +9,12 @@ public struct ReportTable: Sendable, Equatable {
     public var rows: [[String]]
     /// Lines printed under the table (totals, checks).
     public var footer: [String]
+    /// The columns that hold free text (a rule's or an agent's name), guarded in CSV; every other
+    /// column is a currency, a month, a count or an amount, written as it is.
+    public var textColumns: Set<String>
+
+    /// The table as CSV: the header and the rows (not the title or the footer).
+    public var csv: String { CSVColumns(header, text: textColumns).document(rows) }
 }
 
 public protocol TabularReport: Encodable, Sendable {
@@ -49,7 +55,7 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
                     rows: byExpiryMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    })
+                    }, textColumns: [])
     }
 }
 
@@ -65,7 +71,7 @@ public struct ExpiringReport: TabularReport, Codable, Equatable {
     public var table: ReportTable {
         ReportTable(title: "Expiring in the next \(days) days (\(asOf) … \(until))",
                     header: ["currency", "vouchers", "amount"],
-                    rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [])
+                    rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [], textColumns: [])
     }
 }
 
@@ -87,7 +93,7 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
                     rows: byMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    })
+                    }, textColumns: [])
     }
 }
 
@@ -129,7 +135,7 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
                         [$0.group, $0.name, $0.currency, String($0.extensions), String($0.days), String($0.overrides),
                          $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
                     },
-                    footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"])
+                    footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"])
     }
 }
 
@@ -156,7 +162,7 @@ public struct RedemptionReport: TabularReport, Codable, Equatable {
         ReportTable(title: "Redemption by issue month (as of \(asOf))",
                     header: ["currency", "issue_month", "vouchers", "issued", "redeemed", "redeemed_percent"],
                     rows: cohorts.map { [$0.currency, $0.issueMonth, String($0.vouchers), $0.issued.decimalString,
-                                         $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [])
+                                         $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [], textColumns: [])
     }
 }
 
@@ -199,6 +205,7 @@ public struct ReconciliationReport: TabularReport, Equatable {
                     rows: currencies.map { [$0.currency, $0.issued.decimalString, $0.adjusted.decimalString, $0.voided.decimalString,
                                             $0.redeemed.decimalString, $0.refunded.decimalString, $0.breakage.decimalString,
                                             $0.liability.decimalString, $0.difference.decimalString] },
-                    footer: [balanced ? "Balanced: every currency reconciles." : "NOT BALANCED: the voucher rows and the ledger disagree; run 'goodwill verify'."])
+                    footer: [balanced ? "Balanced: every currency reconciles." : "NOT BALANCED: the voucher rows and the ledger disagree; run 'goodwill verify'."],
+                    textColumns: [])
     }
 }

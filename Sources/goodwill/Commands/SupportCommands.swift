@@ -37,7 +37,7 @@ enum SupportCommands {
                                     Argument("resolution", help: "How it was resolved.", repeating: true)]),
             ]),
             Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, and reconciliation.",
-                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON.",
+                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are.",
                     subcommands: [
                 Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format]),
                 Command("expiring", abstract: "Count and value expiring in the next N days.", options: [
@@ -166,7 +166,7 @@ enum SupportCommands {
         let format = c.json ? "json" : (c.value("format") ?? "table")
         switch format {
         case "json": try c.print(try Output.json(report))
-        case "csv": try c.print(CSV.document(report.table.header, report.table.rows))
+        case "csv": try c.print(report.table.csv)
         default:
             let t = report.table
             var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))

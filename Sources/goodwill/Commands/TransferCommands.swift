@@ -14,13 +14,18 @@ enum TransferCommands {
                         flags: [Flag("skip-invalid", help: "Import the good rows and leave out the bad ones.")]),
             ]),
             Command("export", abstract: "Write the ledger for accounting systems, streaming, to standard output.", subcommands: [
-                Command("entries", abstract: "Every ledger entry, in chain order.", options: [format]),
-                Command("vouchers", abstract: "Every voucher with its current state.", options: [format]),
+                Command("entries", abstract: "Every ledger entry, in chain order.", discussion: exportDiscussion("actor, reason and reference"), options: [format]),
+                Command("vouchers", abstract: "Every voucher with its current state.", discussion: exportDiscussion("experience"), options: [format]),
             ]),
         ]
     }
 
     static let format = Option("format", valueName: "format", help: "csv (default) or jsonl.", default: "csv", allowedValues: ["csv", "jsonl"])
+
+    /// Why a name in the CSV may show a leading quote, for the finance user who opens it.
+    static func exportDiscussion(_ textColumns: String) -> String {
+        "Amounts are minor units (50000 is 500.00 SEK) beside the currency; times are UTC (RFC 3339); holders appear by ID only. CSV is RFC 4180, UTF-8 without a byte-order mark (in Excel: Data > From Text/CSV, UTF-8), CRLF line ends. In CSV, text from outside (\(textColumns)) that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text instead of running it as a formula (OWASP CSV Injection); that is why such a cell shows a leading '. Amounts (a redemption is -50000), dates, IDs and codes are written as they are. JSON lines are written as stored. Not an import format: 'goodwill import vouchers' takes amounts in the currency's unit and other columns."
+    }
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] {
         [["import", "vouchers"]: importVouchers,
