@@ -34,6 +34,14 @@ extension SupportService {
     public static let importColumns = ["code", "value", "balance", "currency", "issued", "expires", "holder_email", "holder_name",
                                        "purchaser_email", "purchaser_name", "experience", "kind"]
     static let requiredImportColumns: Set<String> = ["code", "value", "balance", "currency", "issued"]
+    /// The columns of free text from outside. A spreadsheet-safe cell in them, as Goodwill's own
+    /// rejects file writes it (`CSV.guarded`: a leading ' before = + - @), is read as it was before
+    /// the quote was added; see `importedText`.
+    public static let importTextColumns: Set<String> = ["holder_email", "holder_name", "purchaser_email", "purchaser_name", "experience"]
+
+    /// A free-text cell as the import reads it: spaces and tabs around it dropped, then one quote
+    /// that `CSV.guarded` put in front of a formula character taken off (`'=x` → `=x`, `''=x` → `'=x`).
+    static func importedText(_ cell: String) -> String { CSV.unguarded(FastText.trimmed(cell)) }
 
     /// Validates every row. With any bad row nothing is stored (unless `skipInvalid`, which stores
     /// the good rows). One transaction, statements prepared once: a million rows in seconds.
@@ -103,12 +111,19 @@ extension SupportService {
             """) { ($0.text(0), $0.text(1)) }
     }
 
-    /// Writes rejected rows as CSV: the import columns, then `line` and `reason`.
+    /// Writes rejected rows as CSV: the import columns, then `line` and `reason`. It is opened in a
+    /// spreadsheet to be fixed, so the free-text columns and the reason are guarded against
+    /// formulas; each free-text cell is written as the import read it (`importedText`), so a cell
+    /// that came in guarded is not guarded twice, and the file, fixed and without `line` and
+    /// `reason`, imports as the first file would have.
     public static func rejectsCSV(_ rejected: [ImportRejection], header: [String]) -> String {
-        CSV.line(header + ["line", "reason"]) + rejected.map { r in
+        let text = header.map { importTextColumns.contains(FastText.trimmed($0).lowercased()) }
+        let columns = CSVColumns(header + ["line", "reason"], isText: text + [false, true])
+        return columns.header + rejected.map { r in
             // A row that could not be split into fields (a broken quote) keeps the columns aligned.
-            let fields = r.fields.count == header.count ? r.fields : (r.fields + Array(repeating: "", count: header.count)).prefix(header.count).map { $0 }
-            return CSV.line(fields + [String(r.line), r.reason])
+            var fields = r.fields.count == header.count ? r.fields : (r.fields + Array(repeating: "", count: header.count)).prefix(header.count).map { $0 }
+            for i in fields.indices where text[i] { fields[i] = importedText(fields[i]) }
+            return columns.line(fields + [String(r.line), r.reason])
         }.joined()
     }
 }
@@ -158,9 +173,10 @@ struct VoucherImporter {
         let producer = DispatchGroup()
         let input = UnsafeInput(reader: reader)
         let columnCount = header.count
+        let isText = header.map(SupportService.importTextColumns.contains)
         let chain = writer.chain
         DispatchQueue.global(qos: .userInitiated).async(group: producer) {
-            Self.produce(input, column: column, columnCount: columnCount, today: today, zone: zone, chain: chain,
+            Self.produce(input, column: column, isText: isText, columnCount: columnCount, today: today, zone: zone, chain: chain,
                          keepFields: vouchersOnFile, into: channel)
         }
         var finished = false
@@ -208,7 +224,7 @@ struct VoucherImporter {
     /// The reading stage: parse and check every record, plan its entries, hand them on in batches,
     /// end with the row count. A good row's fields are kept only when the writer may still refuse
     /// it (its code could be on file), for the rejects file.
-    static func produce(_ input: UnsafeInput, column: [String: Int], columnCount: Int, today: LocalDate, zone: ZonedCalendar,
+    static func produce(_ input: UnsafeInput, column: [String: Int], isText: [Bool], columnCount: Int, today: LocalDate, zone: ZonedCalendar,
                         chain: ImportChain, keepFields: Bool, into channel: BatchChannel) {
         var reader = input.reader
         var chain = chain
@@ -239,7 +255,7 @@ struct VoucherImporter {
             rows += 1
             func field(_ name: String) -> String? {
                 guard let i = column[name], i < record.fields.count else { return nil }
-                let t = FastText.trimmed(record.fields[i])
+                let t = isText[i] ? SupportService.importedText(record.fields[i]) : FastText.trimmed(record.fields[i])
                 return t.isEmpty ? nil : t
             }
             do {

@@ -90,6 +90,43 @@ import Testing
         #expect(rec.table.csv.hasSuffix("\r\nSEK,0.00,-5.00,0.00,0.00,0.00,0.00,0.00,-5.00\r\n"))
     }
 
+    /// The rejects file is for fixing and importing again: its names and emails are guarded, its
+    /// amounts are not, and a row fixed in it comes in with the names it had in the first file.
+    @Test func theRejectsFile_guardsTheTextItWritesBack_andImportsAsTheFirstFileWould() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = f.folder.appendingPathComponent("book.csv").path
+        try (ImportExportTests.header + """
+            G-1,-500,0,SEK,2025-01-10,,-anna@example.se,"\(Self.hyperlink.replacingOccurrences(of: "\"", with: "\"\""))",,,\(Self.dde),
+            G-2,500,500,SEK,2025-01-10,,,,,,,
+            G-3,0,0,SEK,2025-01-10,,c@example.se,'=guarded before,,,  =x ,
+
+            """).write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.imported == 1 && r.rejected.map(\.line) == [2, 4])
+        let rejects = SupportService.rejectsCSV(r.rejected, header: try Self.records(ImportExportTests.header)[0])
+        let row = try #require(try Self.table(rejects).first)
+        #expect(row["value"] == "-500")
+        #expect(row["holder_email"] == "'-anna@example.se")
+        #expect(row["holder_name"] == "'" + Self.hyperlink)
+        #expect(row["experience"] == "'" + Self.dde)
+        #expect(row["line"] == "2")
+        // Written as the import read it, then guarded: a cell that came in guarded is not guarded
+        // twice, and the spaces the import ignores are not kept.
+        let other = try Self.table(rejects)[1]
+        #expect(other["holder_name"] == "'=guarded before" && other["experience"] == "'=x" && other["value"] == "0")
+
+        // Fixed by hand (the value), the line and reason columns taken out, and imported again.
+        let fields = try Self.records(rejects)[1]
+        var fixed = Array(fields.prefix(12))
+        fixed[1] = "500"
+        let again = f.folder.appendingPathComponent("fixed.csv").path
+        try (ImportExportTests.header + CSV.line(fixed)).write(toFile: again, atomically: true, encoding: .utf8)
+        let second = try f.support.importVouchers(file: again, actor: "test")
+        #expect(second.imported == 1, "\(second.rejected)")
+        let v = try f.ledger.voucherView(VoucherReference("G-1"))
+        #expect(v.holder?.name == Self.hyperlink && v.holder?.email == "-anna@example.se" && v.experience == Self.dde)
+    }
+
     /// `unguarded` undoes exactly what `guarded` did, for any text: text that already starts with a
     /// quote before a formula character gets one more, so the two cannot be confused.
     @Test func guarded_isUndoneExactly_byUnguarded() {
@@ -101,5 +138,29 @@ import Testing
         #expect(CSV.guarded("=1+1") == "'=1+1" && CSV.guarded("'=x") == "''=x" && CSV.guarded("\r") == "'\r")
         #expect(CSV.guarded("'t Hooft") == "'t Hooft" && CSV.guarded("Åsa") == "Åsa" && CSV.guarded(" =x") == " =x")
         #expect(CSV.unguarded("'t Hooft") == "'t Hooft" && CSV.unguarded("'-x") == "-x" && CSV.unguarded("=x") == "=x")
+    }
+
+    /// In the import's free-text columns a cell guarded as Goodwill (or another OWASP-minded
+    /// export) writes it is read as it was before; other leading quotes are part of the text.
+    @Test func theImport_readsAGuardedCellAsItWasBefore_andKeepsOtherQuotes() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = f.folder.appendingPathComponent("book.csv").path
+        try (ImportExportTests.header + """
+            Q-1,500,500,SEK,2025-01-10,,'-a@example.se,'=SUM(1),,,'@home massage,
+            Q-2,500,500,SEK,2025-01-10,,b@example.se,''-x,,,  '+1 guest ,
+            Q-3,500,500,SEK,2025-01-10,,c@example.se,'t Hooft,,,'Spa',
+            '-Q4,500,500,SEK,2025-01-10,,,,,,,
+
+            """).write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.imported == 4, "\(r.rejected)")
+        let q1 = try f.ledger.voucherView(VoucherReference("Q-1"))
+        #expect(q1.holder?.email == "-a@example.se" && q1.holder?.name == "=SUM(1)" && q1.experience == "@home massage")
+        let q2 = try f.ledger.voucherView(VoucherReference("Q-2"))
+        #expect(q2.holder?.name == "'-x" && q2.experience == "+1 guest")
+        let q3 = try f.ledger.voucherView(VoucherReference("Q-3"))
+        #expect(q3.holder?.name == "'t Hooft" && q3.experience == "'Spa'")
+        // A code is not free text: its quote is part of it.
+        #expect(try f.ledger.voucherView(VoucherReference("'-Q4")).code == "'-Q4")
     }
 }

@@ -8,9 +8,9 @@ enum TransferCommands {
         [
             Command("import", abstract: "Bring vouchers from another system into the ledger.", subcommands: [
                 Command("vouchers", abstract: "Import a CSV book of vouchers, keeping their codes.",
-                        discussion: "RFC 4180 CSV with a header. Columns: \(SupportService.importColumns.joined(separator: ",")); code, value, balance, currency and issued are required. Amounts like 500 or 499.50; dates as YYYY-MM-DD (expires empty: no expiry). Every row is checked; if any is bad nothing is imported and each bad row is listed with its line and reason.",
+                        discussion: "RFC 4180 CSV with a header. Columns: \(SupportService.importColumns.joined(separator: ",")); code, value, balance, currency and issued are required. Amounts like 500 or 499.50; dates as YYYY-MM-DD (expires empty: no expiry). Every row is checked; if any is bad nothing is imported and each bad row is listed with its line and reason. In \(SupportService.importColumns.filter(SupportService.importTextColumns.contains).joined(separator: ", ")) a leading ' before = + - or @ is the mark a spreadsheet-safe CSV (like the rejects file) puts there and is taken off: '=x comes in as =x, ''=x as '=x; 't Hooft stays as it is.",
                         arguments: [Argument("file", help: "The CSV file.")],
-                        options: [Option("rejects", valueName: "file", help: "With --skip-invalid: write the rejected rows here, with line and reason.")],
+                        options: [Option("rejects", valueName: "file", help: "With --skip-invalid: write the rejected rows here, with line and reason. Fix them, take out the line and reason columns, and import the file again.")],
                         flags: [Flag("skip-invalid", help: "Import the good rows and leave out the bad ones.")]),
             ]),
             Command("export", abstract: "Write the ledger for accounting systems, streaming, to standard output.", subcommands: [
