@@ -1,8 +1,9 @@
 import Foundation
 
 /// Reads RFC 4180 records from bytes: fields separated by commas, records by CRLF or LF, fields
-/// in double quotes may hold commas, line breaks and doubled quotes (""). A UTF-8 byte-order mark
-/// at the start is skipped. Each record comes with the line it starts on, for error messages.
+/// in double quotes may hold commas, line breaks and doubled quotes (""). The text must be UTF-8;
+/// a UTF-8 byte-order mark at the start is skipped. Each record comes with the line it starts on,
+/// for error messages.
 public struct CSVReader {
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public let line: Int
@@ -33,6 +34,7 @@ public struct CSVReader {
             let start = line
             var fields: [String] = []
             var field: [UInt8] = []
+            var bits: UInt8 = 0  // every byte of the field ORed: below 0x80 when it is ASCII
             var quoted = false
             var wasQuoted = false
             var endOfRecord = false
@@ -45,13 +47,14 @@ public struct CSVReader {
                         if position < bytes.count && bytes[position] == 0x22 { field.append(0x22); position += 1 } else { quoted = false }
                     } else {
                         if b == 0x0A { line += 1 }
-                        field.append(b)
+                        field.append(b); bits |= b
                     }
                     continue
                 }
                 switch b {
                 case 0x2C:
-                    fields.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true); wasQuoted = false
+                    fields.append(Self.text(field, ascii: bits < 0x80, number: fields.count + 1, line: start, failure: &failure))
+                    field.removeAll(keepingCapacity: true); bits = 0; wasQuoted = false
                 case 0x0D:
                     if position < bytes.count && bytes[position] == 0x0A { position += 1 }
                     line += 1; endOfRecord = true
@@ -68,15 +71,29 @@ public struct CSVReader {
                         failure = failure ?? Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line",
                                                      recoverable: true)
                     }
-                    field.append(b)
+                    field.append(b); bits |= b
                 }
             }
             if quoted { throw Failure(line: start, problem: "a quoted field is never closed (a double quote is missing)") }
+            let last = Self.text(field, ascii: bits < 0x80, number: fields.count + 1, line: start, failure: &failure)
             if let failure { throw failure }
-            fields.append(String(decoding: field, as: UTF8.self))
+            fields.append(last)
             if fields.count == 1 && fields[0].isEmpty && !wasQuoted { continue }  // blank line
             return (start, fields)
         }
         return nil
+    }
+
+    /// A field's text. Bytes that are not UTF-8 (a file saved in a Windows or Mac code page, as
+    /// Excel's plain "CSV" is: "Åsa" is the one byte C5) refuse the record instead of turning into
+    /// U+FFFD; the record's end is still known, as commas, quotes and line breaks are the same
+    /// bytes in those code pages, so the failure is recoverable.
+    /// Only fields with a byte of 0x80 or more are validated; ASCII is UTF-8.
+    static func text(_ field: [UInt8], ascii: Bool, number: Int, line: Int, failure: inout Failure?) -> String {
+        if ascii { return String(decoding: field, as: UTF8.self) }
+        if let s = String(validating: field, as: UTF8.self) { return s }
+        failure = failure ?? Failure(line: line, problem: "field \(number) is not UTF-8 text; the file was probably saved in a Windows or Mac code page (as Excel's plain CSV is): save it as CSV UTF-8 and import it again",
+                                     recoverable: true)
+        return String(decoding: field, as: UTF8.self)
     }
 }

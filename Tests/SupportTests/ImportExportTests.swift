@@ -248,6 +248,28 @@ import Testing
         #expect(r.rejected.first?.reason.contains("does not start with one") == true)
     }
 
+    /// Excel's plain "CSV" is saved in a Windows or Mac code page, not UTF-8: "Åsa" is the one
+    /// byte C5. Such a row is refused with a reason that says what to do, not stored as "\u{FFFD}sa".
+    @Test func aRowThatIsNotUTF8_isRefused_notStoredWithAReplacementCharacter() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = f.folder.appendingPathComponent("windows.csv")
+        var bytes = Data((Self.header + "E1,500,500,SEK,2025-01-10,,asa@example.se,").utf8)
+        bytes += [0xC5] + Data("sa Berg,,,,\nE2,500,500,SEK,2025-01-10,,bo@example.se,Bo,,,,\n".utf8)
+        try bytes.write(to: path)
+        let r = try f.support.importVouchers(file: path.path, actor: "test")
+        #expect(!r.committed && r.rejected.map(\.line) == [2], "\(r.rejected)")
+        #expect(r.rejected.first?.reason.contains("field 8 is not UTF-8") == true, "\(r.rejected)")
+        #expect(r.rejected.first?.reason.contains("save it as CSV UTF-8") == true)
+        let s = try f.support.importVouchers(file: path.path, skipInvalid: true, actor: "test")
+        #expect(s.committed && s.imported == 1 && s.rejected.map(\.line) == [2])
+        #expect(try f.ledger.db.query("SELECT name FROM holders") { $0.optionalText(0) } == ["Bo"])
+        // A file that starts with a UTF-8 byte-order mark (Excel's "CSV UTF-8") is read as before.
+        let bom = f.folder.appendingPathComponent("bom.csv")
+        try (Data([0xEF, 0xBB, 0xBF]) + Data((Self.header + "E3,500,500,SEK,2025-01-10,,asa@example.se,Åsa Berg,,,,\n").utf8)).write(to: bom)
+        #expect(try f.support.importVouchers(file: bom.path, actor: "test").imported == 1)
+        #expect(try f.ledger.voucherView(VoucherReference("E3")).holder?.name == "Åsa Berg")
+    }
+
     @Test func exports_streamEveryRow_inCSVAndJSONLines() throws {
         let f = try SupportFixture(book: true)
         var csv = ""
