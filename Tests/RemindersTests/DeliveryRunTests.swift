@@ -206,3 +206,32 @@ import Testing
         #expect(try f.rows().filter { $0.status == .cancelled }.count == 3)
     }
 }
+
+@Suite struct ClaimTakenMeanwhileTests {
+    /// A row claimed by a slow run can be dropped by another process's sweep (the voucher blocked)
+    /// and put back in line by it (unblocked) and sent there, all while this run's lease on the
+    /// row has not run out. This run must not send it a second time.
+    @Test func aClaimedReminderDroppedRevivedAndSentElsewhere_isNotSentAgainByTheFirstRun() throws {
+        let f = try ReminderFixture()
+        var vouchers: [VoucherView] = []
+        for i in 0..<2 { vouchers.append(try f.issue(email: "holder\(i)@example.com")) }
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        nonisolated(unsafe) let other = try f.secondService(clock: f.clock)
+        nonisolated(unsafe) let ledger = f.ledger
+        let inner = RecordingChannel()
+        let elsewhere = RecordingChannel()
+        let all = vouchers
+        let slow = SlowChannel(clock: f.clock, seconds: 10, inner: inner, then: [1: {
+            let second = all.first { $0.id != inner.deliveries[0].message.voucherID }!
+            _ = try? ledger.perform(.block(VoucherReference(second.id), reason: "card reported stolen"), actor: "test")
+            _ = try? other.run(channel: elsewhere)     // drops the claimed row
+            _ = try? ledger.perform(.unblock(VoucherReference(second.id), reason: "found again"), actor: "test")
+            _ = try? other.run(channel: elsewhere)     // puts it back in line and sends it
+        }])
+        _ = try f.service.run(channel: slow)
+        #expect(elsewhere.deliveries.count == 1)
+        let ids = inner.deliveries.map(\.message.messageID) + elsewhere.deliveries.map(\.message.messageID)
+        #expect(ids.count == 2)
+        #expect(Set(ids).count == 2)
+    }
+}

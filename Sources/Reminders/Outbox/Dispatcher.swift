@@ -91,9 +91,13 @@ struct Dispatcher {
     }
 
     /// True when the row is still ours for at least `needed` more seconds, stretching the lease
-    /// if it is shorter; false when another dispatcher has claimed it since.
+    /// if it is shorter; false when another dispatcher has claimed it since. A lease not yet run
+    /// out does not prove that: another process's sweep may have dropped the row (its voucher
+    /// blocked or used up) and put it back in line (unblocked, the redemption reversed), and its
+    /// dispatcher claimed and sent it, all while this run was busy with the rows before it.
     func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
-        guard let leaseUntil = row.leaseUntil, leaseUntil.timeIntervalSince(now) < needed else { return true }
+        guard let leaseUntil = row.leaseUntil else { return true }
+        guard leaseUntil.timeIntervalSince(now) < needed else { return try outbox.holds(row.id, lease: leaseUntil) }
         return try db.writeTransaction {
             try outbox.extendLease(row.id, from: leaseUntil, to: now.addingTimeInterval(max(policy.lease, needed)))
         }

@@ -94,6 +94,12 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id), .integer(current.unixMilliseconds)]) == 1
     }
 
+    /// Whether the row is still claimed under this lease (not dropped, put back or claimed again since).
+    func holds(_ id: Int64, lease: Date) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE id = ? AND status = 'sending' AND lease_until = ?",
+                         [.integer(id), .integer(lease.unixMilliseconds)]) == 1
+    }
+
     /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
     func release(_ id: Int64, until: Date) throws {
         try db.run("""
