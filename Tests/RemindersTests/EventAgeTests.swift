@@ -49,4 +49,44 @@ import Testing
         _ = try f.service.run(channel: channel)
         #expect(!channel.deliveries.contains { $0.message.kind == .extensionGranted })
     }
+
+    /// The same holds at the send: a retry that lands after the new last day does not announce it.
+    @Test func anExtensionMessageRetriedPastItsNewLastDay_isDropped_notSent() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue(months: 1)
+        let channel = RecordingChannel(answer: .temporary("mail server busy"))
+        _ = try f.service.run(channel: channel)
+        f.clock.set(instant("2025-04-28T10:00:00Z"))
+        try f.recordExtension(v, to: LocalDate(iso: "2025-05-05")!)  // ends 2025-05-05T22:00Z
+        let first = try f.service.run(channel: channel)
+        let row = try #require(first.deliveries.first { $0.kind == .extensionGranted })
+        #expect(row.result == "retrying")
+        // The retry comes round the day after the new last day (a long Retry-After, a mail outage).
+        _ = try f.ledger.db.run("UPDATE reminder_outbox SET next_attempt_at = ? WHERE id = ?",
+                                [.integer(instant("2025-05-06T08:00:00Z").unixMilliseconds), .integer(row.id)])
+        f.clock.set(instant("2025-05-06T08:00:00Z"))
+        channel.answer(.delivered)
+        let before = channel.deliveries.count
+        _ = try f.service.run(channel: channel)
+        #expect(channel.deliveries.count == before)
+        #expect(try f.service.reminder(id: row.id).status == .cancelled)
+    }
+
+    /// An extension granted late in the evening waits for the morning; a voucher voided that night
+    /// is not told in the morning that it can be used until its new day.
+    @Test func anExtensionOfAVoucherVoidedBeforeTheMessageWentOut_isNotAnnounced() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()
+        let channel = RecordingChannel()
+        _ = try f.service.run(channel: channel)
+        f.clock.set(instant("2025-06-01T19:30:00Z"))  // 21:30 in Stockholm: the night
+        try f.recordExtension(v, to: LocalDate(iso: "2026-06-30")!)
+        _ = try f.service.run(channel: channel)
+        #expect(channel.deliveries.isEmpty)
+        f.clock.set(instant("2025-06-01T20:00:00Z"))
+        try f.ledger.perform(.void(VoucherReference(v.id), reason: "sold in error"), actor: "test")
+        f.clock.set(instant("2025-06-02T06:00:00Z"))  // 08:00
+        _ = try f.service.run(channel: channel)
+        #expect(channel.deliveries.isEmpty)
+    }
 }

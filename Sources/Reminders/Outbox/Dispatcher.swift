@@ -71,6 +71,16 @@ struct Dispatcher {
             // Voided, blocked, used up or extended while the sends before this one went out.
             return try cancel(OutboxStore.staleReason)
         }
+        if row.kind == .extensionGranted, row.expiresAt != 0, row.expiresAt <= now.unixMilliseconds {
+            // A retry that came round after the new last day: the sweep would not have announced
+            // it then (`dueEvents`), and the send does not either.
+            return try cancel("dropped: the new last day passed before this went out")
+        }
+        if row.kind == .extensionGranted, let voucher, voucher.storedStatus.isFinal {
+            // Voided or refunded while this waited (for the morning, or a retry): "you can use it
+            // until…" would be wrong now. A refund brings its own closing message.
+            return try cancel("dropped: the voucher was \(voucher.storedStatus.rawValue) before this went out")
+        }
         if row.kind != .farewell, let voucher,
            let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
            try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {
