@@ -114,10 +114,11 @@ extension SupportService {
             // 3. One farewell, written now in their language (an erasure below removes the address).
             var farewell: FarewellView?
             if let email = h.email, h.erasedAt == nil, let anchor = vouchers.last {
-                let language = MessageLanguage.choose(locale: h.locale)
-                guard let template = catalog.template(.farewell, language) else {
+                guard let template = catalog.template(.farewell, MessageLanguage.choose(locale: h.locale)) else {
                     throw SupportError.invalid("There is no farewell template in \(catalog.directory); add farewell.txt (see Policies/messages/en/farewell.txt).")
                 }
+                // The template's language (English when theirs has no farewell.txt), for every word filled in.
+                let language = template.language
                 let profile = catalog.settings.profile(for: anchor.issuer)
                 let zone = ZonedCalendar.stored(h.timeZone ?? anchor.timeZone)
                 let lines = outcomes.compactMap { FarewellWords.line($0, language: language, payoutReference: payoutReference) }

@@ -79,4 +79,27 @@ import Testing
         #expect(s.profile(for: "default").reminderDaysBefore == [14, 1])
         #expect(s.profile(for: "spa").reminderDaysBefore == [60])
     }
+
+    /// A language whose template an operator has not written falls back to English file by file;
+    /// the words filled in (greeting, date, amount, "in 30 days") and Content-Language follow the
+    /// template, or an English mail reads "Hej Anna! … torsdag 2 april 2026 … 500 kr".
+    @Test func aMessageFallingBackToEnglish_isEnglishThroughout() throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.copyItem(atPath: messagesDirectory, toPath: folder.path + "/messages")
+        try FileManager.default.removeItem(atPath: folder.path + "/messages/sv/expiry_reminder.txt")
+        let f = try ReminderFixture()
+        try f.issue(locale: "sv-SE")
+        let service = ReminderService(ledger: f.ledger, catalog: try MessageCatalog.load(directory: folder.path + "/messages"))
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        let channel = RecordingChannel()
+        _ = try service.run(channel: channel)
+        let m = try #require(channel.deliveries.first?.message)
+        #expect(m.kind == .expiryReminder)
+        #expect(m.language == .en)
+        #expect(m.body.hasPrefix("Hi Anna,"))
+        #expect(m.body.contains("Thursday 2 April 2026"))
+        #expect(m.body.contains("SEK\u{00A0}500"))
+        #expect(!m.body.contains("torsdag") && !m.body.contains("dagar"))
+        #expect(m.mail().contains("Content-Language: en\r\n"))
+    }
 }

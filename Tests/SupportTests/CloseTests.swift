@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import GoodwillCore
 import Ledger
 import Reminders
@@ -141,5 +142,20 @@ import Testing
         #expect(r.alreadyClosed && r.erased)
         #expect(try f.ledger.store.holder(id: id)?.email == nil)
         #expect(try f.ledger.verify().ok)
+    }
+
+    /// A farewell with no template in the holder's language is English throughout: the greeting and
+    /// the stored language too, not "Hej Anna!" above English words.
+    @Test func aFarewellFallingBackToEnglish_isEnglishThroughout() throws {
+        let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
+        try f.issue(500, holder: "anna@example.se", name: "Anna Berg", locale: "sv")
+        let messages = f.folder.appendingPathComponent("messages").path
+        try FileManager.default.copyItem(atPath: Repository.file("Policies/messages").path, toPath: messages)
+        try FileManager.default.removeItem(atPath: messages + "/sv/farewell.txt")
+        let support = SupportService(ledger: f.ledger, catalog: try MessageCatalog.load(directory: messages))
+        let r = try support.close(CloseRequest(holder: "anna@example.se"), actor: "support:maria")
+        let farewell = try #require(r.farewell)
+        #expect(farewell.language == "en")
+        #expect(farewell.body.hasPrefix("Hi Anna,"))
     }
 }

@@ -28,10 +28,12 @@ struct MessageComposer {
               let email = person.email, !email.isEmpty else {
             throw ReminderError.messageUndeliverable("the \(s.recipient.rawValue) of \(voucher.code) has no email address on file (never given, or erased on request)")
         }
-        let language = MessageLanguage.choose(locale: person.locale)
-        guard let template = catalog.template(s.kind, language) else {
+        guard let template = catalog.template(s.kind, MessageLanguage.choose(locale: person.locale)) else {
             throw ReminderError.messageUndeliverable("there is no template for \(s.kind.rawValue) in \(catalog.directory)")
         }
+        // The template's language, not the locale's: one that falls back to English is English
+        // throughout (greeting, dates, amounts, Content-Language), not English words around Swedish ones.
+        let language = template.language
         let profile = catalog.settings.profile(for: voucher.issuer)
         let zone = ZonedCalendar.stored(voucher.timeZone)
 
