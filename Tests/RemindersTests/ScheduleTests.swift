@@ -135,4 +135,16 @@ import Testing
         #expect(notices.first?.message.subject == "The gift you gave Anna is still waiting to be used")
         #expect(RFC3339.format(notices[0].at) == "2026-02-16T09:00:00Z")
     }
+
+    /// Like the reminders, the gift notice counts only from when the voucher got its expiry: a gift
+    /// valid one month (its notice day, 45 days before the end, came before it was bought) does not
+    /// tell the purchaser on the day of purchase that it is "still waiting to be used".
+    @Test func aGiftValidForLessThanTheNoticeTime_getsNoNoticeTheDayItWasBought() throws {
+        let f = try ReminderFixture()
+        let a = try f.issue(months: 1, purchaser: "per@example.com")
+        _ = try f.service.setGiftNotice(VoucherReference(a.code), enabled: true)
+        let channel = RecordingChannel()
+        try runHourly(f, from: "2025-04-02T10:00:00Z", to: "2025-04-03T10:00:00Z", channel: channel)
+        #expect(!channel.deliveries.contains { $0.message.kind == .giftNotice })
+    }
 }

@@ -117,14 +117,17 @@ struct ReminderSweep {
 
     // MARK: Gift notices
 
-    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser. CROSS JOIN keeps
+    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser; like a reminder
+    /// step, only a notice day after the voucher got its expiry (issue, or the extension that set
+    /// it) counts, so a gift valid for less than the notice time is not "still waiting to be used"
+    /// the day it was bought. CROSS JOIN keeps
     /// the (small) opt-in table outermost; left to itself the planner may walk every active voucher
     /// (https://sqlite.org/optoverview.html#crossjoin).
     mutating func dueGiftNotices(now: Date) throws -> [PlannedMessage] {
         var out: [PlannedMessage] = []
-        var candidates: [(VoucherID, String, String, Expiry, String, String?)] = []
+        var candidates: [(VoucherID, String, String, Expiry, String, String?, Date)] = []
         try db.forEach("""
-            SELECT v.id, v.code, v.issuer, v.last_valid_day, v.expires_at, v.time_zone, pu.time_zone
+            SELECT v.id, v.code, v.issuer, v.last_valid_day, v.expires_at, v.time_zone, pu.time_zone, v.issued_at
             FROM reminder_preferences p CROSS JOIN vouchers v ON v.id = p.voucher_id CROSS JOIN holders pu ON pu.id = v.purchaser_id
             WHERE p.notify_purchaser = 1 AND v.status = 'active' AND v.balance = v.value AND v.expires_at > ?
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
@@ -135,13 +138,13 @@ struct ReminderSweep {
             guard let day = LocalDate(iso: r.text(3)) else { return }
             candidates.append((VoucherID(rawValue: r.text(0)), r.text(1), r.text(2),
                                Expiry(lastValidDay: day, timeZone: r.text(5), instant: Date(unixMilliseconds: r.int64(4))),
-                               r.text(5), r.optionalText(6)))
+                               r.text(5), r.optionalText(6), Date(unixMilliseconds: r.int64(7))))
         }
-        for (id, code, issuer, expiry, voucherZone, purchaserZone) in candidates {
+        for (id, code, issuer, expiry, voucherZone, purchaserZone, issuedAt) in candidates {
             let profile = settings.profile(for: issuer)
             let zone = self.zone(purchaserZone, fallback: voucherZone)
             let due = dueInstant(profile.schedule, expiry.lastValidDay, profile.giftNoticeDaysBefore, zone)
-            guard due <= now else { continue }
+            guard due <= now, due > (try expirySetAt(id, issuedAt: issuedAt)) else { continue }
             out.append(PlannedMessage(voucherID: id, code: code, kind: .giftNotice, daysBefore: profile.giftNoticeDaysBefore,
                                       expiresAt: expiry.instant.unixMilliseconds, entryID: 0, recipient: .purchaser,
                                       sendZone: zone.identifier, dueAt: due,
