@@ -147,4 +147,18 @@ import Testing
         try runHourly(f, from: "2025-04-02T10:00:00Z", to: "2025-04-03T10:00:00Z", channel: channel)
         #expect(!channel.deliveries.contains { $0.message.kind == .giftNotice })
     }
+
+    /// The 1-day step goes out at 10:00 on the day before the last valid day in the holder's own
+    /// zone, and says "tomorrow" there: for a holder in Auckland (UTC+13) it is still the evening
+    /// two days before in Stockholm, but "in 2 days, Thursday 2 April" on Wednesday 1 April is wrong.
+    @Test func theDaysLeft_areCountedInTheRecipientsZone_likeTheStep() throws {
+        let f = try ReminderFixture()
+        try f.issue(holderZone: "Pacific/Auckland")  // last valid day 2026-04-02, Stockholm
+        let channel = RecordingChannel()
+        try runHourly(f, from: "2026-03-31T12:00:00Z", to: "2026-04-01T12:00:00Z", channel: channel)
+        let m = try #require(channel.deliveries.first?.message)
+        #expect(m.daysBefore == 1)
+        #expect(RFC3339.format(channel.deliveries[0].at) == "2026-03-31T21:00:00Z")  // 10:00 on 1 April in Auckland
+        #expect(m.body.contains("i morgon, torsdag 2 april 2026"))
+    }
 }

@@ -35,7 +35,9 @@ struct MessageComposer {
         // throughout (greeting, dates, amounts, Content-Language), not English words around Swedish ones.
         let language = template.language
         let profile = catalog.settings.profile(for: voucher.issuer)
-        let zone = ZonedCalendar.stored(voucher.timeZone)
+        // "Tomorrow" is the recipient's tomorrow: the steps are days before the last valid day in
+        // their zone (else the voucher's), as the sweep plans them, so the words count the same way.
+        let zone = person.timeZone.flatMap { ZonedCalendar(identifier: $0) } ?? ZonedCalendar.stored(voucher.timeZone)
 
         var lastDay = voucher.expiry?.lastValidDay
         var expiresAt = voucher.expiry?.instant
