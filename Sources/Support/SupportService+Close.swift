@@ -29,7 +29,7 @@ extension SupportService {
                     first.pseudonym = p
                     if var f = first.farewell { f.subject = "[erased]"; f.body = "[erased]"; first.farewell = f }
                     try db.run("UPDATE farewell_letters SET forget_address_when_sent = 1 WHERE holder_id = ?", [.text(h.id.rawValue)])
-                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'failed', 'cancelled'))", [.text(h.id.rawValue)])
+                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, subject = '[erased]', body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'failed', 'cancelled'))", [.text(h.id.rawValue)])
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
                     var stored = first

@@ -105,6 +105,18 @@ import Testing
             """)
     }
 
+    /// The subject is the operator's template too ("Goodbye, {{name}}"): once the letter has gone
+    /// out it is forgotten with the rest of the words, as the stored closing outcome forgets it.
+    @Test func anErasedHoldersFarewell_onceSent_forgetsASubjectThatNamesThem() throws {
+        let f = try ReminderFixture()
+        _ = try erasedHoldersFarewell(f)
+        _ = try f.ledger.db.run("UPDATE farewell_letters SET subject = 'Hej då, Karin'")
+        let channel = RecordingChannel()
+        #expect(try f.service.run(channel: channel).deliveries.map(\.result) == ["sent"])
+        #expect(channel.deliveries.first?.message.subject == "Hej då, Karin")
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM farewell_letters WHERE subject LIKE '%Karin%'") == 0)
+    }
+
     @Test func anErasedHoldersFarewell_thatFailsForGood_forgetsTheAddress() throws {
         let f = try ReminderFixture()
         _ = try erasedHoldersFarewell(f)

@@ -79,12 +79,13 @@ public struct FarewellLetters {
     }
 
     /// Once the letter has gone out, or never will (a permanent failure, or given up), an erased
-    /// holder's letter forgets the address, the name and the words, and the errors its attempts
+    /// holder's letter forgets the address, the name and the words (the subject too: an operator's
+    /// template may name them there), and the errors its attempts
     /// left forget the address they may quote ("550 anna@… unknown"). Until then the letter keeps
     /// them: it has to be sent.
     func forgetIfAsked(_ messageID: String, outboxID: Int64, delivered: Bool) throws {
         guard try db.run("""
-            UPDATE farewell_letters SET to_address = NULL, to_name = NULL, body = ?
+            UPDATE farewell_letters SET to_address = NULL, to_name = NULL, subject = '[erased]', body = ?
             WHERE message_id = ? AND forget_address_when_sent = 1
             """, [.text(delivered ? "[erased after delivery]" : "[erased: not delivered]"), .text(messageID)]) == 1 else { return }
         try db.run("UPDATE reminder_attempts SET error = '[erased]' WHERE outbox_id = ? AND error IS NOT NULL", [.integer(outboxID)])
