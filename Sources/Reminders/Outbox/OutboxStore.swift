@@ -188,12 +188,12 @@ struct OutboxStore {
     func cancelStale(now: Date) throws -> Int {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
-                last_error = '\(Self.staleReason)'
+                last_error = ?
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
                   AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
                   AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
-            """, [.integer(now.unixMilliseconds)])
+            """, [.text(Self.staleReason), .integer(now.unixMilliseconds)])
     }
 
     func recordAttempt(_ outboxID: Int64, at now: Date, channel: String, outcome: String, error: String?) throws {
