@@ -53,6 +53,21 @@ import Testing
         #expect(try f.service.claimDue(channel: SlowChannel(clock: f.clock, seconds: 1000)).claimed.count == 1)
     }
 
+    /// Rows a vanished run left claimed count against the same limit as pending ones: a claim
+    /// after a crash still takes only what the channel can send within half the lease.
+    @Test func aClaimAfterACrash_takesNoMoreThanHalfTheLeaseHolds_abandonedRowsIncluded() throws {
+        let f = try fixture(30)
+        _ = try f.service.sweep()
+        let webhook = SlowChannel(clock: f.clock, seconds: 15)
+        // A run claims 10 and dies; its lease runs out.
+        #expect(try f.service.claimDue(channel: webhook).claimed.count == 10)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let next = try f.service.claimDue(channel: webhook).claimed
+        #expect(next.count == 10)
+        // The abandoned ones go first: they have waited longest.
+        #expect(next.allSatisfy { $0.attempts == 2 })
+    }
+
     @Test func aSlowRun_isNotOvertakenByAnotherProcess_soNothingGoesOutTwice() throws {
         let f = try fixture(8, retry: RetryPolicy(lease: 300))
         // Used only from inside this test's run, on this thread.

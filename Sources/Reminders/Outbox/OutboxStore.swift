@@ -61,16 +61,20 @@ struct OutboxStore {
         return try db.query("SELECT \(Self.columns) FROM reminder_outbox ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))], Self.row)
     }
 
-    /// Pending rows whose time has come, and claimed rows whose claimer vanished (lease ran out).
+    /// Up to `limit` rows in all: claimed rows whose claimer vanished (lease ran out) first, as
+    /// they have waited longest, then pending rows whose time has come. The limit is the caller's
+    /// sizing (what the channel can send within half a lease), so the two together keep to it.
     func claimable(now: Date, limit: Int) throws -> [OutboxRow] {
         let t = SQLValue.integer(now.unixMilliseconds)
+        let abandoned = try db.query("""
+            SELECT \(Self.columns) FROM reminder_outbox WHERE status = 'sending' AND lease_until <= ? ORDER BY id LIMIT ?
+            """, [t, .integer(Int64(max(0, limit)))], Self.row)
+        let room = limit - abandoned.count
+        guard room > 0 else { return abandoned }
         let pending = try db.query("""
             SELECT \(Self.columns) FROM reminder_outbox WHERE status = 'pending' AND next_attempt_at <= ?
             ORDER BY next_attempt_at, id LIMIT ?
-            """, [t, .integer(Int64(limit))], Self.row)
-        let abandoned = try db.query("""
-            SELECT \(Self.columns) FROM reminder_outbox WHERE status = 'sending' AND lease_until <= ? ORDER BY id LIMIT ?
-            """, [t, .integer(Int64(limit))], Self.row)
+            """, [t, .integer(Int64(room))], Self.row)
         return abandoned + pending
     }
 
