@@ -113,7 +113,7 @@ public struct Problem: Error, Sendable {
         case let e as ReminderError:
             let status: HTTPStatus = switch e {
             case .reminderNotFound: .notFound
-            case .notFailed, .noPurchaser, .nothingToPreview: .conflict
+            case .notFailed, .noPurchaser, .purchaserIsHolder, .nothingToPreview: .conflict
             case .messageUndeliverable, .invalidChannel: .unprocessableContent
             }
             if case .reminderNotFound(let id) = e {

@@ -3,6 +3,7 @@ public enum ReminderError: Error, Equatable, CustomStringConvertible {
     case reminderNotFound(Int64)
     case notFailed(id: Int64, status: OutboxStatus)
     case noPurchaser(code: String)
+    case purchaserIsHolder(code: String)
     case messageUndeliverable(String)
     case nothingToPreview(code: String, reason: String)
     case invalidChannel(String)
@@ -13,6 +14,7 @@ public enum ReminderError: Error, Equatable, CustomStringConvertible {
         case .reminderNotFound: return "reminder-not-found"
         case .notFailed: return "reminder-not-failed"
         case .noPurchaser: return "no-purchaser"
+        case .purchaserIsHolder: return "purchaser-is-holder"
         case .messageUndeliverable: return "message-undeliverable"
         case .nothingToPreview: return "nothing-to-preview"
         case .invalidChannel: return "invalid-channel"
@@ -27,6 +29,8 @@ public enum ReminderError: Error, Equatable, CustomStringConvertible {
             return "Reminder \(id) is \(status.rawValue), not failed; only failed reminders can be sent again."
         case .noPurchaser(let code):
             return "Voucher \(code) has no purchaser on file, so there is no one to send a gift notice to."
+        case .purchaserIsHolder(let code):
+            return "Voucher \(code) was bought by its holder, who gets the expiry reminders themselves; a gift notice is for a purchaser who gave the voucher to someone else."
         case .messageUndeliverable(let reason):
             return "The message cannot be written: \(reason)."
         case .nothingToPreview(let code, let reason):

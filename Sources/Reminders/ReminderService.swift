@@ -175,22 +175,30 @@ public final class ReminderService {
         }
     }
 
-    /// Turns the note to the purchaser of an unused gift on or off for one voucher.
+    /// Turns the note to the purchaser of an unused gift on or off for one voucher. A voucher its
+    /// buyer kept (the purchaser is the holder) is no gift: turning the note on is refused, as the
+    /// holder already gets the expiry reminders; turning it off is always allowed.
     public func setGiftNotice(_ ref: VoucherReference, enabled: Bool) throws -> GiftNoticeSetting {
         let store = outbox
         return try db.writeTransaction {
             let voucher = try ledger.resolve(ref)
             guard let purchaserID = voucher.purchaserID else { throw ReminderError.noPurchaser(code: voucher.code) }
+            let kept = purchaserID == voucher.holderID
+            if enabled && kept { throw ReminderError.purchaserIsHolder(code: voucher.code) }
             try store.setNotifyPurchaser(voucher.id, enabled, now: ledger.clock.now())
             return GiftNoticeSetting(voucherID: voucher.id.rawValue, code: voucher.code, notifyPurchaser: enabled,
-                                     purchaserEmail: try ledger.store.holder(id: purchaserID)?.email)
+                                     purchaserEmail: try ledger.store.holder(id: purchaserID)?.email, purchaserIsHolder: kept)
         }
     }
 
+    /// Whether the purchaser will get a gift notice: never for a voucher its buyer kept, whatever
+    /// an earlier version stored for it.
     public func giftNotice(_ ref: VoucherReference) throws -> GiftNoticeSetting {
         let voucher = try ledger.resolve(ref)
+        let kept = voucher.purchaserID != nil && voucher.purchaserID == voucher.holderID
         return GiftNoticeSetting(voucherID: voucher.id.rawValue, code: voucher.code,
-                                 notifyPurchaser: try outbox.notifyPurchaser(voucher.id),
-                                 purchaserEmail: try voucher.purchaserID.flatMap { try ledger.store.holder(id: $0)?.email })
+                                 notifyPurchaser: try !kept && outbox.notifyPurchaser(voucher.id),
+                                 purchaserEmail: try voucher.purchaserID.flatMap { try ledger.store.holder(id: $0)?.email },
+                                 purchaserIsHolder: kept)
     }
 }

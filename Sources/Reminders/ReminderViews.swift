@@ -121,8 +121,11 @@ public struct GiftNoticeSetting: Sendable, Codable, Equatable {
     public var code: String
     public var notifyPurchaser: Bool
     public var purchaserEmail: String?
+    /// The buyer kept the voucher: no gift notice, the holder gets the expiry reminders.
+    public var purchaserIsHolder: Bool
 
     enum CodingKeys: String, CodingKey {
         case voucherID = "voucher_id", code, notifyPurchaser = "notify_purchaser", purchaserEmail = "purchaser_email"
+        case purchaserIsHolder = "purchaser_is_holder"
     }
 }

@@ -148,6 +148,47 @@ import Testing
         #expect(!channel.deliveries.contains { $0.message.kind == .giftNotice })
     }
 
+    /// A voucher its buyer kept (purchaser and holder the same person) is no gift: the holder gets
+    /// the expiry reminders, and "the gift you gave Anna is still waiting" would go to Anna herself.
+    @Test func aVoucherBoughtByItsHolder_getsNoGiftNotice_andAskingForOneSaysWhy() throws {
+        let f = try ReminderFixture()
+        let kept = try f.issue(purchaser: "Anna@Example.com")  // the same person, the same holder row
+        let voucher = try #require(try f.ledger.store.voucher(id: VoucherID(rawValue: kept.id)))
+        #expect(voucher.purchaserID != nil && voucher.purchaserID == voucher.holderID)
+        let refusal = #expect(throws: ReminderError.self) {
+            try f.service.setGiftNotice(VoucherReference(kept.code), enabled: true)
+        }
+        #expect(refusal?.code == "purchaser-is-holder")
+        #expect(refusal?.description.contains("expiry reminders") == true)
+        #expect(try f.service.giftNotice(VoucherReference(kept.code)).notifyPurchaser == false)
+        // Turning it off is always fine.
+        #expect(try f.service.setGiftNotice(VoucherReference(kept.code), enabled: false).notifyPurchaser == false)
+        // An opt-in an earlier version stored is not acted on.
+        try OutboxStore(db: f.ledger.db).setNotifyPurchaser(voucher.id, true, now: f.clock.now())
+        #expect(try f.service.giftNotice(VoucherReference(kept.code)).notifyPurchaser == false)
+        let channel = RecordingChannel()
+        try runHourly(f, from: "2026-02-15T00:00:00Z", to: "2026-03-04T00:00:00Z", channel: channel)
+        #expect(channel.deliveries.map(\.message.kind) == [.expiryReminder])
+        #expect(try f.rows().map(\.kind) == [.expiryReminder])
+    }
+
+    /// A gift notice an earlier version queued for a voucher its buyer kept is dropped, not sent.
+    @Test func aGiftNoticeQueuedForAVoucherItsBuyerKept_isNotSent() throws {
+        let f = try ReminderFixture()
+        let kept = try f.issue(purchaser: "anna@example.com")
+        let voucher = try #require(try f.ledger.store.voucher(id: VoucherID(rawValue: kept.id)))
+        f.clock.set(instant("2026-02-16T09:30:00Z"))
+        let at = f.clock.now()
+        _ = try OutboxStore(db: f.ledger.db).insertIfAbsent(PlannedMessage(
+            voucherID: voucher.id, code: kept.code, kind: .giftNotice, daysBefore: 45,
+            expiresAt: try #require(voucher.expiry).instant.unixMilliseconds, entryID: 0, recipient: .purchaser,
+            sendZone: "Europe/Stockholm", dueAt: at, notBefore: at), now: at)
+        let channel = RecordingChannel()
+        _ = try f.service.run(channel: channel)
+        #expect(channel.deliveries.isEmpty)
+        #expect(try f.rows().map(\.status) == [.cancelled])
+    }
+
     /// The 1-day step goes out at 10:00 on the day before the last valid day in the holder's own
     /// zone, and says "tomorrow" there: for a holder in Auckland (UTC+13) it is still the evening
     /// two days before in Stockholm, but "in 2 days, Thursday 2 April" on Wednesday 1 April is wrong.

@@ -71,6 +71,10 @@ struct Dispatcher {
             // Voided, blocked, used up or extended while the sends before this one went out.
             return try cancel(OutboxStore.staleReason)
         }
+        if row.kind == .giftNotice, let voucher, voucher.purchaserID != nil, voucher.purchaserID == voucher.holderID {
+            // Queued by an earlier version for a voucher its buyer kept: "the gift you gave…" to themselves.
+            return try cancel(OutboxStore.keptByBuyerReason)
+        }
         if row.kind == .extensionGranted, row.expiresAt != 0, row.expiresAt <= now.unixMilliseconds {
             // A retry that came round after the new last day: the sweep would not have announced
             // it then (`dueEvents`), and the send does not either.

@@ -189,8 +189,18 @@ struct OutboxStore {
             && (row.kind == .expiryReminder || voucher.balance == voucher.value)
     }
 
+    /// A gift notice for a voucher its buyer kept (queued by an earlier version): the holder gets
+    /// the expiry reminders, and "the gift you gave Anna" would go to Anna. Not "dropped:", as it
+    /// will never be due again.
+    static let keptByBuyerReason = "not sent: the purchaser is the holder, who gets the expiry reminders"
+
     func cancelStale(now: Date) throws -> Int {
         try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
+            WHERE status IN ('pending', 'sending') AND kind = 'gift_notice'
+              AND EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.purchaser_id = v.holder_id)
+            """, [.text(Self.keptByBuyerReason)])
+        + db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
                 last_error = ?
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')

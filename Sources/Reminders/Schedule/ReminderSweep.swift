@@ -117,7 +117,8 @@ struct ReminderSweep {
 
     // MARK: Gift notices
 
-    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser; like a reminder
+    /// Opted-in, unused gifts whose notice day has come, addressed to the purchaser (not to a buyer
+    /// who kept the voucher: as its holder they get the expiry reminders); like a reminder
     /// step, only a notice day after the voucher got its expiry (issue, or the extension that set
     /// it) counts, so a gift valid for less than the notice time is not "still waiting to be used"
     /// the day it was bought. CROSS JOIN keeps
@@ -130,6 +131,7 @@ struct ReminderSweep {
             SELECT v.id, v.code, v.issuer, v.last_valid_day, v.expires_at, v.time_zone, pu.time_zone, v.issued_at
             FROM reminder_preferences p CROSS JOIN vouchers v ON v.id = p.voucher_id CROSS JOIN holders pu ON pu.id = v.purchaser_id
             WHERE p.notify_purchaser = 1 AND v.status = 'active' AND v.balance = v.value AND v.expires_at > ?
+              AND v.holder_id IS NOT v.purchaser_id
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = pu.id)
               AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice'

@@ -174,7 +174,9 @@ enum ReminderCommands {
         let ref = VoucherReference(try c.required("code"))
         let setting = on || off ? try service.setGiftNotice(ref, enabled: on) : try service.giftNotice(ref)
         let who = setting.purchaserEmail ?? "the purchaser"
-        try c.emit(setting, text: setting.notifyPurchaser
+        try c.emit(setting, text: setting.purchaserIsHolder
+            ? "\(setting.code): no gift notice; it was bought by its holder, who gets the expiry reminders themselves."
+            : setting.notifyPurchaser
             ? "\(setting.code): \(who) will hear from us if the gift is still unused shortly before it expires."
             : "\(setting.code): no note to \(who) about an unused gift.")
         return 0
