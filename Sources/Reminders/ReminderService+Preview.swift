@@ -29,8 +29,10 @@ extension ReminderService {
         guard let zone else { throw ReminderError.nothingToPreview(code: voucher.code, reason: "its time zone is unknown") }
         let since = try sweeper().expirySetAt(voucher.id, issuedAt: voucher.issuedAt)
         let schedule = profile.schedule
+        // Steps queued, sent or superseded count as taken, as in the sweep; one dropped while the
+        // voucher was blocked or used up does not: the sweep sends it again now it is active.
         let sentDays = Set(try outbox.rows(voucher: voucher.id)
-            .filter { $0.kind == .expiryReminder && $0.expiresAt == expiry.instant.unixMilliseconds }.map(\.daysBefore))
+            .filter { $0.kind == .expiryReminder && $0.expiresAt == expiry.instant.unixMilliseconds && !$0.mayComeBack }.map(\.daysBefore))
         var slot = schedule.latestDue(for: expiry, zone: zone, since: since, now: now)
         if let s = slot, sentDays.contains(where: { $0 <= s.daysBefore }) { slot = nil }
         guard let chosen = slot ?? schedule.next(for: expiry, zone: zone, since: since, after: now) else {

@@ -49,6 +49,11 @@ public struct OutboxRow: Sendable, Equatable {
     public var channel: String?
     public var sentAt: Date?
     public var lastError: String?
+
+    /// Dropped while its voucher could not have it (blocked, used up…), reason "dropped: …": the
+    /// step is due again should the voucher be active again with the same expiry, and the sweep
+    /// puts this row back in line (`insertIfAbsent`). As the sweep's queries, so preview agrees.
+    var mayComeBack: Bool { status == .cancelled && lastError?.hasPrefix("dropped:") == true }
 }
 
 /// One delivery attempt as recorded.

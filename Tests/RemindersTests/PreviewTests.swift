@@ -1,0 +1,40 @@
+import Foundation
+import GoodwillCore
+import Ledger
+@testable import Reminders
+import Testing
+
+/// `reminders preview` shows what the sweep will actually send next, no more and no less.
+@Suite struct PreviewTests {
+    /// A reminder dropped while its voucher was blocked comes back once it is unblocked with the
+    /// same expiry (the sweep puts it back in line); preview must not count it as already sent.
+    @Test func aStepDroppedWhileBlocked_isPreviewedAgain_onceUnblocked_asTheSweepWillSendIt() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        try f.service.sweep()
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "lost card"), actor: "support")
+        #expect(try f.service.sweep().cancelled == 1)
+        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found"), actor: "support")
+        let preview = try f.service.preview(VoucherReference(v.code))
+        #expect(preview.kind == .expiryReminder)
+        #expect(preview.daysBefore == 30)
+        #expect(preview.sendAt == "2026-03-03T09:30:00Z")
+        // And that is what the sweep does.
+        #expect(try f.service.sweep().enqueued.map(\.daysBefore) == [30])
+    }
+
+    /// The last step dropped while blocked is not "gone out": there is something to preview.
+    @Test func theLastStepDroppedWhileBlocked_isNotNothingToPreview() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()
+        f.clock.set(instant("2026-04-01T08:30:00Z"))  // the 1-day step, due 10:00 Stockholm
+        try f.service.sweep()
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "lost card"), actor: "support")
+        try f.service.sweep()
+        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found"), actor: "support")
+        let preview = try f.service.preview(VoucherReference(v.code))
+        #expect(preview.daysBefore == 1)
+        #expect(try f.service.sweep().enqueued.map(\.daysBefore) == [1])
+    }
+}
