@@ -24,6 +24,10 @@ extension ReminderService {
         guard let holderID = voucher.holderID, let holder = try ledger.store.holder(id: holderID), holder.email != nil, holder.erasedAt == nil else {
             throw ReminderError.nothingToPreview(code: voucher.code, reason: "no holder email is on file")
         }
+        // As the sweep: nothing more goes to a holder who closed their account but the farewell.
+        guard try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(holderID.rawValue)]) == 0 else {
+            throw ReminderError.nothingToPreview(code: voucher.code, reason: "its holder closed their account, so no more reminders go out")
+        }
         let profile = catalog.settings.profile(for: voucher.issuer)
         let zone = ZonedCalendar(identifier: holder.timeZone ?? voucher.timeZone) ?? ZonedCalendar(identifier: voucher.timeZone)
         guard let zone else { throw ReminderError.nothingToPreview(code: voucher.code, reason: "its time zone is unknown") }

@@ -37,4 +37,18 @@ import Testing
         #expect(preview.daysBefore == 1)
         #expect(try f.service.sweep().enqueued.map(\.daysBefore) == [1])
     }
+
+    /// A holder who closed their account gets nothing more from the sweep but the farewell; a
+    /// voucher of theirs still active (no refund where closing could not give one) has no reminder.
+    @Test func aVoucherOfAHolderWhoClosed_hasNoReminderToPreview() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()
+        let holder = try #require(try f.ledger.store.voucher(id: VoucherID(rawValue: v.id))?.holderID)
+        _ = try f.ledger.db.run("INSERT INTO holder_closures (holder_id, closed_at, closed_by, erased, summary_json) VALUES (?, 0, 'test', 0, '{}')",
+                                [.text(holder.rawValue)])
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        let refusal = #expect(throws: ReminderError.self) { try f.service.preview(VoucherReference(v.code)) }
+        #expect(refusal?.description.contains("closed") == true)
+        #expect(try f.service.sweep().enqueued.isEmpty)
+    }
 }
