@@ -39,6 +39,9 @@ extension ReminderService {
             .filter { $0.kind == .expiryReminder && $0.expiresAt == expiry.instant.unixMilliseconds && !$0.mayComeBack }.map(\.daysBefore))
         var slot = schedule.latestDue(for: expiry, zone: zone, since: since, now: now)
         if let s = slot, sentDays.contains(where: { $0 <= s.daysBefore }) { slot = nil }
+        // As the sweep: a step the night holds until the day the next one falls due gives way to it.
+        if let s = slot, schedule.givesWay(s, to: schedule.slots(for: expiry, zone: zone, since: since),
+                                           sendable: schedule.earliestSendable(from: now, in: zone), in: zone) { slot = nil }
         guard let chosen = slot ?? schedule.next(for: expiry, zone: zone, since: since, after: now) else {
             throw ReminderError.nothingToPreview(code: voucher.code, reason: "every reminder for its last valid day \(expiry.lastValidDay) has gone out or its time has passed")
         }

@@ -51,4 +51,20 @@ import Testing
         #expect(refusal?.description.contains("closed") == true)
         #expect(try f.service.sweep().enqueued.isEmpty)
     }
+
+    /// A step overdue in the night whose next step falls due the morning it could go out gives way
+    /// to that one in the sweep (one note, the latest); preview shows the same one.
+    @Test func anOverdueStepThatGivesWayToTheMorningsStep_isNotPreviewed_theMorningsIs() throws {
+        let f = try ReminderFixture()
+        let v = try f.issue()  // last valid day 2026-04-02: the 7-day step 26 March, the 1-day 1 April 10:00
+        f.clock.set(instant("2026-03-03T09:30:00Z"))
+        _ = try f.service.run(channel: RecordingChannel())  // the 30-day step; then down until 05:00 on 1 April
+        f.clock.set(instant("2026-04-01T03:00:00Z"))
+        let preview = try f.service.preview(VoucherReference(v.code))
+        #expect(preview.daysBefore == 1)
+        #expect(preview.sendAt == "2026-04-01T08:00:00Z")
+        #expect(try f.service.sweep().enqueued.isEmpty)
+        f.clock.set(instant("2026-04-01T08:00:00Z"))
+        #expect(try f.service.sweep().enqueued.map(\.daysBefore) == [1])
+    }
 }

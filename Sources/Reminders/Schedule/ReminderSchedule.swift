@@ -51,6 +51,16 @@ public struct ReminderSchedule: Sendable, Equatable {
         return slots(for: expiry, since: since, dueAt: dueAt).last { $0.dueAt <= now }
     }
 
+    /// Whether a due step gives way to the next one: when it can go out only on the day the next
+    /// step falls due (the night held it till 08:00, the next is due at 10:00), the holder would
+    /// get "in 7 days" and then, hours later, "tomorrow". The next one goes out alone, as the
+    /// latest due step. `slots` are this expiry's steps, largest first; `sendable` is when the
+    /// due step could go out.
+    public func givesWay(_ slot: Slot, to slots: [Slot], sendable: Date, in zone: ZonedCalendar) -> Bool {
+        guard let next = slots.first(where: { $0.daysBefore < slot.daysBefore }) else { return false }
+        return zone.localDate(of: next.dueAt) == zone.localDate(of: sendable)
+    }
+
     /// The next step still to come.
     public func next(for expiry: Expiry, zone: ZonedCalendar, since: Date, after now: Date) -> Slot? {
         slots(for: expiry, zone: zone, since: since).first { $0.dueAt > now }

@@ -95,12 +95,9 @@ struct ReminderSweep {
                 let since = try expirySetAt(id, issuedAt: issuedAt)
                 guard slot.dueAt > since else { continue }
                 let notBefore = earliestSendable(schedule, from: now, zone)
-                // An overdue step whose next one falls due the day it could go out (the night held
-                // it till 08:00, the next is due at 10:00) would be followed within hours by the
-                // same "in 7 days": the next one goes out alone, as the latest due step.
-                if let next = schedule.slots(for: expiry, since: since, dueAt: { dueInstant(schedule, expiry.lastValidDay, $0, zone) })
-                    .first(where: { $0.daysBefore < days }),
-                   zone.localDate(of: next.dueAt) == zone.localDate(of: notBefore) { continue }
+                // An overdue step the night holds until the day the next falls due gives way to it.
+                let steps = schedule.slots(for: expiry, since: since, dueAt: { dueInstant(schedule, expiry.lastValidDay, $0, zone) })
+                if schedule.givesWay(slot, to: steps, sendable: notBefore, in: zone) { continue }
                 out.append(PlannedMessage(voucherID: id, code: code, kind: .expiryReminder, daysBefore: days,
                                           expiresAt: expiry.instant.unixMilliseconds, entryID: 0, recipient: .holder,
                                           sendZone: zone.identifier, dueAt: slot.dueAt, notBefore: notBefore))
