@@ -92,4 +92,28 @@ import Testing
         let list = try run(["reminders", "list"])
         #expect(list.out == "No reminders match.\n")
     }
+
+    /// An option for another channel than the one the run delivers through is a mistake, not a
+    /// detail to skip: with only --webhook-url and --webhook-secret the run wrote the messages
+    /// into the maildir and marked them sent, and the webhook never heard of them.
+    @Test func anOptionForAnotherChannel_isAUsageError_andNothingIsSentElsewhere() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let cases: [([String], String)] = [
+            (["--webhook-url", "https://example.com/h", "--webhook-secret", secret], "--webhook-url"),
+            (["--webhook-secret", secret], "--webhook-secret"),
+            (["--sendmail", "/usr/sbin/sendmail -t -i"], "--sendmail"),
+            (["--channel", "sendmail", "--maildir", folder.path + "/elsewhere"], "--maildir"),
+            (["--channel", "webhook", "--webhook-url", "https://example.com/h", "--webhook-secret", secret, "--sendmail", "/bin/true"], "--sendmail"),
+        ]
+        for (args, named) in cases {
+            let r = try run(["reminders", "run"] + args, now: "2026-03-03T09:00:00Z")
+            #expect(r.status == 64, "\(args): \(r.err)")
+            #expect(r.err.contains(named) && r.err.contains("--channel"), "\(args): \(r.err)")
+        }
+        #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/maildir"))
+    }
 }
+

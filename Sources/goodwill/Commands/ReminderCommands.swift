@@ -74,6 +74,7 @@ enum ReminderCommands {
         let configuration = ChannelConfiguration(channel: c.value("channel"), maildir: c.value("maildir"), sendmail: c.value("sendmail"),
                                                  webhookURL: c.value("webhook-url"), webhookSecret: c.value("webhook-secret"))
             .withFallbacks(from: c.environment)
+        try refuseOptionsForAnotherChannel(c, chosen: configuration.channel ?? "maildir")
         let databasePath = try c.databasePath
         let channel: any DeliveryChannel
         do { channel = try configuration.makeChannel(databasePath: databasePath) } catch { throw CLIError.usage(error.description) }
@@ -85,6 +86,21 @@ enum ReminderCommands {
         if let endpoint = channel.endpoint { where_ += " (\(endpoint))" }
         try c.emit(report, text: text(report, channel: where_))
         return 0
+    }
+
+    /// The options only one channel reads. Given on the command line for another channel, the run
+    /// would deliver elsewhere than meant (--webhook-url alone wrote to the maildir and marked the
+    /// messages sent), so it is refused. The environment is not checked: one set of variables may
+    /// serve several commands, and GOODWILL_CHANNEL picks among them.
+    static let channelOptions = [("maildir", "maildir"), ("sendmail", "sendmail"), ("webhook-url", "webhook"), ("webhook-secret", "webhook")]
+
+    static func refuseOptionsForAnotherChannel(_ c: CLIContext, chosen: String) throws {
+        guard channelOptions.contains(where: { $0.1 == chosen }) else { return }  // an unknown channel: makeChannel says so
+        for (option, owner) in channelOptions where owner != chosen && c.value(option) != nil {
+            let because = c.value("channel") != nil ? "--channel \(chosen)"
+                : c.environment["GOODWILL_CHANNEL"].map { $0.isEmpty ? "the default" : "GOODWILL_CHANNEL=\($0)" } ?? "the default"
+            throw CLIError.usage("--\(option) is for the \(owner) channel, but this run delivers via \(chosen) (\(because)); nothing was sent. Add --channel \(owner), or leave --\(option) out.")
+        }
     }
 
     static func text(_ r: ReminderRunReport, channel: String) -> String {
