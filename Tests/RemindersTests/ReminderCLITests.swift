@@ -1,4 +1,7 @@
 import Foundation
+import GoodwillCore
+import Ledger
+@testable import Reminders
 import RepositoryFiles
 import Testing
 
@@ -114,6 +117,30 @@ import Testing
         }
         #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/maildir"))
+    }
+
+    /// --enable-webhook writes (the endpoint is enabled, its failed messages put back in line): it
+    /// is refused with --dry-run, which changes nothing, and for a run that is not a webhook run,
+    /// where it was skipped without a word.
+    @Test func enableWebhook_withDryRunOrWithoutTheWebhookChannel_isAUsageError_andTheEndpointStaysDisabled() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let url = "https://example.com/h"
+        do {
+            let ledger = try Ledger(path: folder.path + "/goodwill.db", clock: ManualClock(instant("2026-03-01T09:00:00Z")), options: .init(durable: false))
+            try OutboxStore(db: ledger.db).disable(endpoint: url, at: instant("2026-03-01T09:00:00Z"), reason: "410 Gone")
+        }
+        let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let dry = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", url, "--webhook-secret", secret,
+                           "--enable-webhook", "--dry-run"], now: "2026-03-03T09:00:00Z")
+        #expect(dry.status == 64, "\(dry.err)")
+        #expect(dry.err.contains("--enable-webhook") && dry.err.contains("--dry-run"), "\(dry.err)")
+        let maildir = try run(["reminders", "run", "--enable-webhook"], now: "2026-03-03T09:00:00Z")
+        #expect(maildir.status == 64, "\(maildir.err)")
+        #expect(maildir.err.contains("--enable-webhook") && maildir.err.contains("--channel webhook"), "\(maildir.err)")
+        let ledger = try Ledger(path: folder.path + "/goodwill.db", clock: ManualClock(instant("2026-03-03T09:00:00Z")), options: .init(durable: false))
+        #expect(try OutboxStore(db: ledger.db).disabledReason(endpoint: url) == "410 Gone")
+        #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
     }
 }
 

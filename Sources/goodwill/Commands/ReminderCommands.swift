@@ -75,6 +75,16 @@ enum ReminderCommands {
                                                  webhookURL: c.value("webhook-url"), webhookSecret: c.value("webhook-secret"))
             .withFallbacks(from: c.environment)
         try refuseOptionsForAnotherChannel(c, chosen: configuration.channel ?? "maildir")
+        // Enabling writes (the endpoint, its failed messages back in line): not in a dry run, and
+        // only where there is an endpoint to enable.
+        if c.flag("enable-webhook") {
+            guard !c.flag("dry-run") else {
+                throw CLIError.usage("--enable-webhook changes the database and --dry-run changes nothing; run with --enable-webhook alone to deliver to the endpoint again.")
+            }
+            guard (configuration.channel ?? "maildir") == "webhook" else {
+                throw CLIError.usage("--enable-webhook is for webhook runs, but this run delivers via \(configuration.channel ?? "maildir"); nothing was sent. Add --channel webhook with its --webhook-url and --webhook-secret, or leave --enable-webhook out.")
+            }
+        }
         let databasePath = try c.databasePath
         let channel: any DeliveryChannel
         do { channel = try configuration.makeChannel(databasePath: databasePath) } catch { throw CLIError.usage(error.description) }
