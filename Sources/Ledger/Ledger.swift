@@ -132,28 +132,32 @@ public final class Ledger {
     }
 
     /// The receipt of an earlier request, rebuilt from the entry (and decision) it made: the
-    /// voucher as it stood right after that entry, not as it stands now.
+    /// voucher as it stood right after that entry, not as it stands now, and its status as it was
+    /// at that instant (a voucher active then may have expired since; the retry must not say so).
     func replay(_ stored: [UInt8], now: Date) throws -> LedgerReceipt {
         let parts = String(decoding: stored, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4, parts[0] == "v1", var v = try store.voucher(id: VoucherID(rawValue: parts[1])) else {
             throw LedgerError.invalidRequest("The stored result for this idempotency key cannot be read; use a new key.")
         }
+        var asOf = now
         var entryView: EntryView?
         if let id = Int64(parts[2]), let entry = try store.entry(id: id) {
             v.balance = Money(minorUnits: entry.balanceAfter, currency: v.value.currency)
             v.storedStatus = entry.statusAfter
             v.expiry = try store.expiry(of: v.id, asOfEntry: id)
             entryView = EntryView(entry)
+            asOf = entry.at
         }
         var decision: DecisionView?
         if let id = Int64(parts[3]), let row = try policies.decision(id: id),
            let d = try? JSONDecoder().decode(PolicyDecision.self, from: Data(row.json.utf8)) {
+            if entryView == nil { asOf = row.at }
             let applied = row.daysGranted > 0 ? DecisionView.Applied(
                 days: row.daysGranted, newLastValidDay: v.expiry?.lastValidDay.isoString ?? "", actor: row.actor,
                 isOverride: row.isOverride, overrideBecause: nil, reason: row.reason) : nil
             decision = DecisionView(d, voucherID: v.id, id: id, applied: applied)
         }
-        return LedgerReceipt(voucher: try view(of: v, now: now), entry: entryView, decision: decision)
+        return LedgerReceipt(voucher: try view(of: v, now: asOf), entry: entryView, decision: decision)
     }
 
     private func execute(_ command: LedgerCommand, actor: String, idempotencyKey: String?, now: Date) throws -> LedgerReceipt {

@@ -109,6 +109,22 @@ struct IdempotencyTests {
         #expect(again.replayed)
     }
 
+    /// A till retries after the voucher's last day has passed: the answer is still the one the
+    /// redemption got (active then), not the status the voucher has at the retry.
+    @Test func aReplayAfterTheVoucherExpired_stillShowsTheStatusItHadThen() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        let first = try f.redeem(v, sek(100), key: "r-1")
+        #expect(first.voucher.status == .active)
+        f.clock.set(instant("2026-05-30T10:00:00Z"))  // past the last valid day, 2026-04-02
+        let replay = try f.redeem(v, sek(100), key: "r-1")
+        #expect(replay.replayed)
+        #expect(replay.voucher.status == .active)
+        var unmarked = replay
+        unmarked.replayed = false
+        #expect(unmarked == first)
+    }
+
     @Test func theSameKeyWithADifferentRequest_isRefused() throws {
         let f = try LedgerFixture()
         let v = try f.issue()
