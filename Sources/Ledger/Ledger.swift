@@ -125,7 +125,12 @@ public final class Ledger {
         let receipt = try execute(command, actor: actor, idempotencyKey: idempotencyKey, now: now)
         if let key = idempotencyKey {
             // Only what the receipt was made of is kept; `replay` rebuilds the same receipt from it.
-            let result = "v1|\(receipt.voucher.id)|\(receipt.entry.map { String($0.id) } ?? "")|\(receipt.decision?.id.map { String($0) } ?? "")"
+            var result = "v1|\(receipt.voucher.id)|\(receipt.entry.map { String($0.id) } ?? "")|\(receipt.decision?.id.map { String($0) } ?? "")"
+            if receipt.entry == nil, let head = try store.lastEntryID(of: VoucherID(rawValue: receipt.voucher.id)) {
+                // A request that appended nothing (a referred or denied extension): the entry the
+                // voucher stood at, so a retry shows it as it was then, not after later changes.
+                result += "|\(head)"
+            }
             try store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: Array(result.utf8), at: now)
         }
         return receipt
@@ -136,17 +141,21 @@ public final class Ledger {
     /// at that instant (a voucher active then may have expired since; the retry must not say so).
     func replay(_ stored: [UInt8], now: Date) throws -> LedgerReceipt {
         let parts = String(decoding: stored, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, parts[0] == "v1", var v = try store.voucher(id: VoucherID(rawValue: parts[1])) else {
+        // A fifth field, on a request that appended no entry: the entry the voucher stood at then.
+        guard parts.count == 4 || parts.count == 5, parts[0] == "v1", var v = try store.voucher(id: VoucherID(rawValue: parts[1])) else {
             throw LedgerError.invalidRequest("The stored result for this idempotency key cannot be read; use a new key.")
         }
         var asOf = now
         var entryView: EntryView?
-        if let id = Int64(parts[2]), let entry = try store.entry(id: id) {
+        let stateEntry = Int64(parts[2]) ?? (parts.count == 5 ? Int64(parts[4]) : nil)
+        if let id = stateEntry, let entry = try store.entry(id: id), entry.voucherID == v.id {
             v.balance = Money(minorUnits: entry.balanceAfter, currency: v.value.currency)
             v.storedStatus = entry.statusAfter
             v.expiry = try store.expiry(of: v.id, asOfEntry: id)
-            entryView = EntryView(entry)
-            asOf = entry.at
+            if Int64(parts[2]) != nil {
+                entryView = EntryView(entry)
+                asOf = entry.at
+            }
         }
         var decision: DecisionView?
         if let id = Int64(parts[3]), let row = try policies.decision(id: id),

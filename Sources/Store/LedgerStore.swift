@@ -135,6 +135,12 @@ public struct LedgerStore {
         try db.queryOne("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1") { ($0.int64(0), $0.blob(1)) }
     }
 
+    /// The id of the voucher's latest entry (the one its row's state follows from).
+    public func lastEntryID(of voucher: VoucherID) throws -> Int64? {
+        try db.queryOne("SELECT id FROM entries WHERE voucher_id = ? ORDER BY id DESC LIMIT 1",
+                        [.text(voucher.rawValue)]) { $0.int64(0) }
+    }
+
     public func entry(id: Int64) throws -> LedgerEntry? {
         try db.queryOne("SELECT \(Self.entryColumns) FROM entries WHERE id = ?", [.integer(id)], Self.entry)
     }

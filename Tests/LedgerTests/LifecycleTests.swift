@@ -125,6 +125,25 @@ struct IdempotencyTests {
         #expect(unmarked == first)
     }
 
+    /// An extension request the policy referred appends no entry; its retry must still show the
+    /// voucher as the request found it, not after a refund made since.
+    @Test func aReplayOfAReferredExtension_showsTheVoucherAsItWasThen() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2026-09-05T10:00:00Z"))  // five months late: the default policy refers
+        let ask = LedgerCommand.extend(VoucherReference(v.id), ExtensionRequest(reason: "was abroad", requester: .holder, role: "support"))
+        let first = try f.ledger.perform(ask, actor: "t", idempotencyKey: "x")
+        #expect(first.entry == nil && first.decision?.outcome == "refer")
+        try f.ledger.perform(.refund(VoucherReference(v.id), reference: nil, reason: "closing"), actor: "t")
+        let replay = try f.ledger.perform(ask, actor: "t", idempotencyKey: "x")
+        #expect(replay.replayed)
+        #expect(replay.voucher.balance == sek(100))
+        #expect(replay.voucher.status == .expired)
+        var unmarked = replay
+        unmarked.replayed = false
+        #expect(unmarked == first)
+    }
+
     @Test func theSameKeyWithADifferentRequest_isRefused() throws {
         let f = try LedgerFixture()
         let v = try f.issue()
