@@ -120,14 +120,16 @@ extension Ledger {
     }
 
     /// Soft expiry: a voucher presented shortly after expiry is accepted when the policy grants it
-    /// for a redemption; the extension and the redemption are one transaction.
-    func softExpiry(_ v: Voucher, _ ctx: OperationContext) throws -> Voucher? {
+    /// for a redemption; the extension and the redemption are one transaction. Returns the voucher
+    /// as extended and the decision, which the redemption's receipt carries.
+    func softExpiry(_ v: Voucher, _ ctx: OperationContext) throws -> (voucher: Voucher, decision: DecisionView?)? {
         guard v.expiry != nil else { return nil }
         let decision = try activePolicy().evaluate(try goodwillFacts(for: v, requester: .redemption, now: ctx.now))
         guard case .grant(let days, let day, _) = decision.outcome else { return nil }
-        _ = try applyExtension(v, decision: decision, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
-                               reason: "soft expiry at redemption", ctx)
-        return try store.voucher(id: v.id)
+        let extension_ = try applyExtension(v, decision: decision, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
+                                            reason: "soft expiry at redemption", ctx)
+        guard let extended = try store.voucher(id: v.id) else { return nil }
+        return (extended, extension_.decision)
     }
 
     /// One sentence for a refused redemption: what the policy would do if the holder asked now.

@@ -18,7 +18,8 @@ extension Ledger {
     func redeem(_ ref: VoucherReference, amount: Money, reference: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
         var v = try resolve(ref)
         try Self.checkPositive(amount, against: v)
-        if v.status(at: ctx.now) == .expired, let extended = try softExpiry(v, ctx) { v = extended }
+        var goodwill: DecisionView?
+        if v.status(at: ctx.now) == .expired, let extended = try softExpiry(v, ctx) { (v, goodwill) = extended }
         if var refusal = Self.redemptionRefusal(for: v, at: ctx.now) {
             if case .voucherExpired(let day, _) = refusal { refusal = .voucherExpired(lastValidDay: day, goodwill: goodwillHint(for: v, now: ctx.now)) }
             throw refusal
@@ -32,7 +33,9 @@ extension Ledger {
             currency: v.value.currency, at: ctx.now, actor: ctx.actor,
             reference: try Self.clean(reference, field: "reference", max: 200), idempotencyKey: ctx.idempotencyKey,
             statusAfter: after == 0 ? .redeemed : .active), to: v)
-        return try receipt(for: v, entry: entry, now: ctx.now)
+        var receipt = try receipt(for: v, entry: entry, now: ctx.now)
+        receipt.decision = goodwill
+        return receipt
     }
 
     /// Puts a redemption's amount back, once. The voucher keeps whatever hold it is under (blocked

@@ -120,6 +120,25 @@ struct RedeemTests {
         #expect(try f.ledger.verify().ok)
     }
 
+    /// The till learns that goodwill let the redemption through: the receipt carries the decision
+    /// (LedgerReceipt.decision says so), and a retry of it gets the same receipt back.
+    @Test func aSoftExpiryRedemption_receiptCarriesTheDecision_andItsReplayToo() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-05T10:00:00Z"))  // three days after the last valid day
+        let r = try f.redeem(v, sek(40), key: "till-1")
+        let kinds = try f.ledger.entries(of: VoucherReference(v.id)).map(\.kind)
+        #expect(kinds == [.issued, .extended, .redeemed])
+        #expect(r.decision?.outcome == "grant")
+        #expect(r.decision?.id != nil)
+        #expect(r.decision?.applied?.days == 7)
+        #expect(r.decision?.applied?.newLastValidDay == "2026-04-12")
+        let replay = try f.redeem(v, sek(40), key: "till-1")
+        var unmarked = replay
+        unmarked.replayed = false
+        #expect(replay.replayed && unmarked == r)
+    }
+
     @Test func voidedAndBlockedVouchers_cannotBeRedeemed() throws {
         let f = try LedgerFixture()
         let a = try f.issue(), b = try f.issue()
