@@ -49,6 +49,13 @@ extension Ledger {
         try Self.checkNotFinal(v)
         let (after, overflow) = v.balance.minorUnits.addingReportingOverflow(-original.amount)
         guard !overflow else { throw LedgerError.invalidAmount("The reversal would overflow the balance.") }
+        // The limit issue and adjust hold a balance to (sums over the book rely on it): reached
+        // only when an adjustment already made up for this redemption, so that one is undone first.
+        guard after <= Money.voucherLimitMinorUnits else {
+            let limit = Money(minorUnits: Money.voucherLimitMinorUnits, currency: v.value.currency)
+            let excess = Money(minorUnits: after - Money.voucherLimitMinorUnits, currency: v.value.currency)
+            throw LedgerError.invalidAmount("Putting back \(Money(minorUnits: -original.amount, currency: v.value.currency)) would bring the balance to more than \(limit), the most a voucher may hold; the voucher has \(v.balance). If an adjustment already put this money back, adjust the balance down by at least \(excess) first, then reverse.")
+        }
         let status = v.storedStatus == .blocked ? .blocked : v.naturalStatus(balance: after, at: ctx.now)
         let entry = try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .redemptionReversed, amount: -original.amount, balanceAfter: after,

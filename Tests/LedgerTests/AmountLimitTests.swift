@@ -42,6 +42,25 @@ struct AmountLimitTests {
         #expect(try f.ledger.verify().ok)
     }
 
+    /// A reversal puts money back; after an adjustment made up for the redemption, it must not
+    /// carry the balance past the limit that issue and adjust hold it to.
+    @Test func aReversal_cannotCarryTheBalancePastTheLimit() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(Money(minorUnits: limit, currency: .sek))
+        let redemption = try f.redeem(v, sek(100))
+        try f.ledger.perform(.adjust(VoucherReference(v.id), amount: sek(100), reason: "till error, put back by hand"), actor: "t")
+        let error = ledgerError { try f.ledger.perform(.reverse(entryID: redemption.entry!.id, reason: "till error"), actor: "t") }
+        #expect(error?.code == "invalid-amount")
+        #expect(error?.description.contains("adjust the balance down by at least 100.00 SEK") == true, "\(String(describing: error))")
+        #expect(try f.show(v).balance.minorUnits == limit)
+        #expect(try f.ledger.entries(of: VoucherReference(v.id)).count == 3)
+        // Once the adjustment is taken back, the reversal goes through and ends at the limit.
+        try f.ledger.perform(.adjust(VoucherReference(v.id), amount: sek(-100), reason: "undo, the reversal puts it back"), actor: "t")
+        try f.ledger.perform(.reverse(entryID: redemption.entry!.id, reason: "till error"), actor: "t")
+        #expect(try f.show(v).balance.minorUnits == limit)
+        #expect(try f.ledger.verify().ok)
+    }
+
     /// Goodwill already granted this month is a budget fact: a sum past Int64 is capped (more than
     /// any budget), where SQLite's sum() raised "integer overflow" and blocked every extension.
     @Test func goodwillThisMonth_isSummedExactly_andCappedInsteadOfOverflowing() throws {
