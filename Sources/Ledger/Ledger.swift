@@ -163,10 +163,20 @@ public final class Ledger {
             if entryView == nil { asOf = row.at }
             let applied = row.daysGranted > 0 ? DecisionView.Applied(
                 days: row.daysGranted, newLastValidDay: v.expiry?.lastValidDay.isoString ?? "", actor: row.actor,
-                isOverride: row.isOverride, overrideBecause: nil, reason: row.reason) : nil
+                isOverride: row.isOverride, overrideBecause: row.isOverride ? overrideBecause(d, row) : nil, reason: row.reason) : nil
             decision = DecisionView(d, voucherID: v.id, id: id, applied: applied)
         }
         return LedgerReceipt(voucher: try view(of: v, now: asOf), entry: entryView, decision: decision)
+    }
+
+    /// Why a stored override went beyond its policy, worked out again by the policy version that
+    /// decided (the decision keeps its facts and outcome, not this sentence); nil if it cannot be.
+    private func overrideBecause(_ d: PolicyDecision, _ row: PolicyStore.DecisionRow) -> String? {
+        guard let stored = try? policies.policy(id: row.policyID, version: row.policyVersion),
+              let policy = try? PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher),
+              let personal = try? policy.personalDecision(on: d, actor: row.actor, role: .admin, days: row.daysGranted,
+                                                          reason: row.reason ?? "-", override: true) else { return nil }
+        return personal.overrideBecause
     }
 
     private func execute(_ command: LedgerCommand, actor: String, idempotencyKey: String?, now: Date) throws -> LedgerReceipt {

@@ -144,6 +144,22 @@ struct IdempotencyTests {
         #expect(unmarked == first)
     }
 
+    /// An override's receipt says why it went beyond the policy; so does its retry.
+    @Test func aReplayOfAnOverride_saysWhyItWentBeyondThePolicy() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(100))
+        f.clock.set(instant("2027-09-05T10:00:00Z"))  // 17 months late: the default policy denies
+        let ask = LedgerCommand.extend(VoucherReference(v.id), ExtensionRequest(days: 30, reason: "long illness", override: true,
+                                                                                 requester: .holder, role: "support"))
+        let first = try f.ledger.perform(ask, actor: "t", idempotencyKey: "o")
+        #expect(first.decision?.applied?.overrideBecause == "the policy denied an extension")
+        let replay = try f.ledger.perform(ask, actor: "t", idempotencyKey: "o")
+        #expect(replay.replayed)
+        var unmarked = replay
+        unmarked.replayed = false
+        #expect(unmarked == first)
+    }
+
     @Test func theSameKeyWithADifferentRequest_isRefused() throws {
         let f = try LedgerFixture()
         let v = try f.issue()
