@@ -92,7 +92,13 @@ public struct Verifier {
                     note("voucher \(v.id.rawValue): status \(v.storedStatus.rawValue) but its last entry says \(r.status.rawValue)")
                 }
                 if v.expiry != r.expiry {
-                    note("voucher \(v.id.rawValue): expiry \(v.expiry?.lastValidDay.isoString ?? "none") but its entries say \(r.expiry?.lastValidDay.isoString ?? "none")")
+                    // The same day with another instant or zone: say those, or the line contradicts itself.
+                    let sameDay = v.expiry != nil && v.expiry?.lastValidDay == r.expiry?.lastValidDay
+                    func show(_ e: Expiry?) -> String {
+                        guard let e else { return "none" }
+                        return sameDay ? "\(e.lastValidDay) (\(e.timeZone), ends \(RFC3339.format(e.instant)))" : e.lastValidDay.isoString
+                    }
+                    note("voucher \(v.id.rawValue): expiry \(show(v.expiry)) but its entries say \(show(r.expiry))")
                 }
             }
         }

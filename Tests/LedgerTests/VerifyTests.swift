@@ -41,6 +41,20 @@ struct VerifyTests {
         #expect(report.discrepancies == ["voucher \(v.id): balance 600.00 SEK but its entries add up to 500.00 SEK"])
     }
 
+    /// An expiry row that keeps the day but moves the instant or the zone is caught, and the
+    /// message says what differs (it said "expiry 2026-04-02 but its entries say 2026-04-02").
+    @Test func anExpiryRowWithTheSameDayButAnotherInstantOrZone_isCaught_andTheDifferenceNamed() throws {
+        let f = try LedgerFixture()
+        let a = try f.issue(sek(500)), b = try f.issue(sek(500))
+        try f.ledger.db.run("UPDATE vouchers SET expires_at = expires_at + 3600000 WHERE id = ?", [.text(a.id)])
+        try f.ledger.db.run("UPDATE vouchers SET time_zone = 'UTC' WHERE id = ?", [.text(b.id)])
+        let report = try f.ledger.verify()
+        #expect(report.discrepancies == [
+            "voucher \(a.id): expiry 2026-04-02 (Europe/Stockholm, ends 2026-04-02T23:00:00Z) but its entries say 2026-04-02 (Europe/Stockholm, ends 2026-04-02T22:00:00Z)",
+            "voucher \(b.id): expiry 2026-04-02 (UTC, ends 2026-04-02T22:00:00Z) but its entries say 2026-04-02 (Europe/Stockholm, ends 2026-04-02T22:00:00Z)",
+        ])
+    }
+
     @Test func aDeletedEntry_breaksTheChain() throws {
         let f = try LedgerFixture()
         let v = try f.issue(sek(500))
