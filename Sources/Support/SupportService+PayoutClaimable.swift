@@ -10,16 +10,40 @@ extension SupportService {
     /// not breakage until the right ends. By currency and month of the last valid day; empty,
     /// reading nothing, when the preset gives no right after expiry.
     func payoutClaimable(at now: Date) throws -> [AmountLine] {
-        guard let preset = try ledger.jurisdiction() else { return [] }
+        var sums: [String: (currency: String, month: String, vouchers: Int, amount: Int64)] = [:]
+        try forEachPayoutClaimable(at: now) { v in
+            let month = String(v.lastValidDay.prefix(7))
+            var sum = sums[v.currency + "|" + month] ?? (v.currency, month, 0, 0)
+            sum.vouchers += 1
+            sum.amount = try Self.add(sum.amount, v.balance, to: "payout-claimable liability", v.currency)
+            sums[v.currency + "|" + month] = sum
+        }
+        return sums.values.sorted { ($0.currency, $0.month) < ($1.currency, $1.month) }
+            .map { AmountLine(currency: $0.currency, month: $0.month, vouchers: $0.vouchers, amount: Self.money($0.amount, $0.currency)) }
+    }
+
+    /// A voucher past expiry whose balance the holder may still claim as payout.
+    struct ClaimableVoucher {
+        var currency: String
+        /// YYYY-MM-DD, in `timeZone`.
+        var lastValidDay: String
+        var timeZone: String
+        var balance: Int64
+        /// Unix ms.
+        var issuedAt: Int64
+    }
+
+    /// Each voucher `payoutClaimable` counts, one by one (the ageing report needs its issue month).
+    func forEachPayoutClaimable(at now: Date, _ body: (ClaimableVoucher) throws -> Void) throws {
+        guard let preset = try ledger.jurisdiction() else { return }
         let period = preset.payoutAfterExpiry()
         let threshold = preset.cashOut.thresholds.map(\.belowMinor).max()
-        guard period != nil || threshold != nil else { return [] }
+        guard period != nil || threshold != nil else { return }
         // Only a voucher whose expiry lies within the period can still be claimed under it: a range
         // on `vouchers_status_expiry`. A day of slack, as the period ends at midnight in the voucher's
         // zone; which side of it each one is on is decided below, by day, as closing decides it.
         let since = period.map { now.unixMilliseconds - Int64($0.maximumDays + 1) * 86_400_000 } ?? now.unixMilliseconds
         var zones: [String: ZonedCalendar] = [:]
-        var sums: [String: (currency: String, month: String, vouchers: Int, amount: Int64)] = [:]
         func decide(_ r: Row) throws {
             let currency = r.text(0), day = r.text(1), zoneName = r.text(2), balance = r.int64(3)
             guard let lastValidDay = LocalDate(iso: day) else { return }
@@ -27,31 +51,25 @@ extension SupportService {
             zones[zoneName] = zone
             guard case .holderEntitled = preset.cashOutAllowed(balance: balance, currency: currency, on: zone.localDate(of: now),
                                                                lastValidDay: lastValidDay) else { return }
-            let month = String(day.prefix(7))
-            var sum = sums[currency + "|" + month] ?? (currency, month, 0, 0)
-            sum.vouchers += 1
-            sum.amount = try Self.add(sum.amount, balance, to: "payout-claimable liability", currency)
-            sums[currency + "|" + month] = sum
+            try body(ClaimableVoucher(currency: currency, lastValidDay: day, timeZone: zoneName, balance: balance, issuedAt: r.int64(4)))
         }
         if period != nil { try db.forEach(Self.payoutCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since)], decide) }
         // Under a threshold a small balance may be claimed however long ago it expired: those
         // before the period's range (all of them, without a period), small enough to qualify.
         if let threshold { try db.forEach(Self.smallBalanceCandidatesSQL, [.integer(now.unixMilliseconds), .integer(since), .integer(threshold)], decide) }
-        return sums.values.sorted { ($0.currency, $0.month) < ($1.currency, $1.month) }
-            .map { AmountLine(currency: $0.currency, month: $0.month, vouchers: $0.vouchers, amount: Self.money($0.amount, $0.currency)) }
     }
 
     /// Parameters: now and the earliest expiry that may still be claimed, in Unix milliseconds.
     /// The rows the breakage report counts, narrowed to that range of `expires_at`.
     static let payoutCandidatesSQL = """
-        SELECT currency, last_valid_day, time_zone, balance FROM vouchers
+        SELECT currency, last_valid_day, time_zone, balance, issued_at FROM vouchers
         WHERE status IN ('expired', 'active') AND expires_at > ?2 AND (status = 'expired' OR expires_at <= ?1) AND balance > 0
         """
 
     /// Parameters: now, the start of the period's range (as above; now without a period), and the
     /// largest threshold. The rows the breakage report counts before that range, under it.
     static let smallBalanceCandidatesSQL = """
-        SELECT currency, last_valid_day, time_zone, balance FROM vouchers
+        SELECT currency, last_valid_day, time_zone, balance, issued_at FROM vouchers
         WHERE status IN ('expired', 'active') AND expires_at <= ?2 AND expires_at <= ?1 AND balance > 0 AND balance < ?3
         """
 
