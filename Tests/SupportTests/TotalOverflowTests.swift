@@ -56,4 +56,22 @@ import Testing
         }
         #expect(try f.snapshot() == before)
     }
+
+    @Test func ageing_overflowing_isRefused() throws {
+        let (f, _) = try hugeBook()
+        expectTooLarge { _ = try f.support.ageingReport() }
+    }
+
+    /// The roll-forward reads the entries, so the huge amounts are entries here: two adjustments
+    /// that each fit, written behind the ledger's back as an old book could hold them.
+    @Test func rollForward_overflowing_isRefused() throws {
+        let (f, vouchers) = try hugeBook()
+        for v in vouchers {
+            try f.ledger.db.run("""
+                INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
+                VALUES ((SELECT max(id) + 1 FROM entries), ?1, 'adjusted', ?2, ?2 + 10000000, 'SEK', ?3, 'old system', 'active', zeroblob(32), zeroblob(32))
+                """, [.text(v.id), .integer(Int64.max / 2 + 1), .integer(f.clock.now().unixMilliseconds)])
+        }
+        expectTooLarge { _ = try f.support.rollForwardReport(from: LocalDate(iso: "2025-01-01")!, to: LocalDate(iso: "2025-04-02")!) }
+    }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import GoodwillCore
+import Store
+
+extension SupportService {
+    /// What is owed now, the liability report's balances (live, and past expiry but claimable as
+    /// payout), by days left to the last valid day and by issue month. Days are counted in each
+    /// voucher's own zone, from its today to its last valid day (0: it ends tonight); a blocked
+    /// voucher past its day is still owed and has a bucket of its own.
+    public func ageingReport() throws -> AgeingReport {
+        struct Key: Hashable { var currency: String; var group: String }
+        var buckets: [Key: (vouchers: Int, amount: Int64)] = [:], cohorts = buckets
+        func count(_ key: Key, _ balance: Int64, into sums: inout [Key: (vouchers: Int, amount: Int64)], _ what: String) throws {
+            var sum = sums[key] ?? (0, 0)
+            sum.vouchers += 1
+            sum.amount = try Self.add(sum.amount, balance, to: what, key.currency)
+            sums[key] = sum
+        }
+        let now = self.now
+        var zones: [String: (today: LocalDate, months: ZoneMonths)] = [:]
+        func zone(_ name: String) -> (today: LocalDate, months: ZoneMonths) {
+            if let z = zones[name] { return z }
+            let calendar = ZonedCalendar.stored(name)
+            let z = (calendar.localDate(of: now), ZoneMonths(calendar))
+            zones[name] = z
+            return z
+        }
+        func cohort(_ currency: String, _ zoneName: String, _ issuedAt: Int64, _ balance: Int64) throws {
+            _ = zone(zoneName)
+            let month = zones[zoneName]!.months.month(of: issuedAt) ?? "?"
+            try count(Key(currency: currency, group: month), balance, into: &cohorts, "ageing by issue month")
+        }
+        try db.readTransaction {
+            try db.forEach(Self.ageingSQL, [.integer(now.unixMilliseconds)]) { r in
+                let currency = r.text(0), zoneName = r.text(1), balance = r.int64(5)
+                let bucket: String
+                if r.isNull(2) {
+                    bucket = AgeingReport.noExpiry
+                } else if r.int64(3) != 0 {
+                    bucket = AgeingReport.expiredBlocked
+                } else {
+                    let days = LocalDate(iso: r.text(2)).map { zone(zoneName).today.days(until: $0) } ?? 0
+                    bucket = AgeingReport.buckets.last { days >= $0.from }?.name ?? AgeingReport.buckets[0].name
+                }
+                try count(Key(currency: currency, group: bucket), balance, into: &buckets, "ageing by expiry")
+                try cohort(currency, zoneName, r.int64(4), balance)
+            }
+            try forEachPayoutClaimable(at: now) { v in
+                try count(Key(currency: v.currency, group: AgeingReport.expiredClaimable), v.balance, into: &buckets, "ageing by expiry")
+                try cohort(v.currency, v.timeZone, v.issuedAt, v.balance)
+            }
+        }
+        // Every bucket of days for each currency owed, empty or not, in order; the past-expiry ones when they hold something.
+        let order = [AgeingReport.expiredClaimable, AgeingReport.expiredBlocked] + AgeingReport.buckets.map(\.name) + [AgeingReport.noExpiry]
+        let currencies = Set(buckets.keys.map(\.currency)).sorted()
+        let byExpiry = currencies.flatMap { currency in
+            order.compactMap { name -> AgeingLine? in
+                let sum = buckets[Key(currency: currency, group: name)]
+                if sum == nil, name == AgeingReport.expiredClaimable || name == AgeingReport.expiredBlocked { return nil }
+                return AgeingLine(currency: currency, bucket: name, vouchers: sum?.vouchers ?? 0, amount: Self.money(sum?.amount ?? 0, currency))
+            }
+        }
+        let byIssueMonth = cohorts.sorted { ($0.key.currency, $0.key.group) < ($1.key.currency, $1.key.group) }.map {
+            AmountLine(currency: $0.key.currency, month: $0.key.group, vouchers: $0.value.vouchers, amount: Self.money($0.value.amount, $0.key.currency))
+        }
+        let totals = try Self.totals(byExpiry.map { AmountLine(currency: $0.currency, month: nil, vouchers: $0.vouchers, amount: $0.amount) })
+        return AgeingReport(asOf: RFC3339.format(now), byExpiry: byExpiry, byIssueMonth: byIssueMonth, totals: totals)
+    }
+
+    /// One parameter: now, in Unix milliseconds. The liability report's live vouchers, one by one:
+    /// currency, zone, last valid day, whether it has passed (a blocked voucher), issued_at, balance.
+    static let ageingSQL = """
+        SELECT currency, time_zone, last_valid_day, coalesce(expires_at <= ?1, 0), issued_at, balance FROM vouchers
+        WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?1)) OR status = 'blocked'
+        """
+}
+
+/// The local month of instants in one zone, for instants met in any order: `LocalMonths` over the
+/// range seen so far, built again (once per month of calendar work) when an instant falls outside.
+struct ZoneMonths {
+    let zone: ZonedCalendar
+    private var low = Int64.max, high = Int64.min
+    private var months: LocalMonths?
+
+    init(_ zone: ZonedCalendar) { self.zone = zone }
+
+    mutating func month(of instant: Int64) -> String? {
+        if instant < low || instant > high {
+            low = min(low, instant)
+            high = max(high, instant)
+            months = LocalMonths(zone, from: low, through: high)
+        }
+        return months?.month(of: instant)
+    }
+}
