@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GoodwillAPITests", dependencies: ["RepositoryFiles", "GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
-        .testTarget(name: "CLITests", dependencies: ["RepositoryFiles", "GoodwillCore", "goodwill"]),
+        .testTarget(name: "CLITests", dependencies: ["RepositoryFiles", "GoodwillCore", "Store", "goodwill"]),
     ]
 )

@@ -2,13 +2,19 @@ import Foundation
 import GoodwillCore
 import Store
 
-/// The report names of the contract: `goodwill report NAME`, `GET /v1/reports/{name}`.
+/// The report names of the contract: `goodwill report NAME`, `GET /v1/reports/{name}`. The
+/// roll-forward covers a period, so it has a route and a command of its own
+/// (`GET /v1/reports/rollforward?from=…&to=…`, `goodwill report rollforward --from … --to …`).
 public enum ReportName: String, Sendable, CaseIterable, Codable {
-    case liability, expiring, breakage, goodwill, redemption, reconciliation
+    case liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, rollforward
+
+    /// The reports that answer as of now, with no period.
+    public static let asOfNow: [ReportName] = allCases.filter { $0 != .rollforward }
 }
 
 extension SupportService {
-    /// Any report by name (`days` only matters for `expiring`).
+    /// Any report as of now by name (`days` only matters for `expiring`). The roll-forward needs a
+    /// period: `rollForwardReport(from:to:timeZone:)`.
     public func report(_ name: ReportName, days: Int = 30) throws -> any TabularReport {
         switch name {
         case .liability: return try liabilityReport()
@@ -17,6 +23,8 @@ extension SupportService {
         case .goodwill: return try goodwillReport()
         case .redemption: return try redemptionReport()
         case .reconciliation: return try reconciliation()
+        case .ageing: return try ageingReport()
+        case .rollforward: throw SupportError.invalid("The roll-forward covers a period: give its first and last day (from and to, as YYYY-MM-DD).")
         }
     }
 

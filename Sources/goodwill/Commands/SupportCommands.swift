@@ -36,7 +36,7 @@ enum SupportCommands {
                         arguments: [Argument("id", help: "The case number (see 'goodwill holder show')."),
                                     Argument("resolution", help: "How it was resolved.", repeating: true)]),
             ]),
-            Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, and reconciliation.",
+            Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, and a roll-forward over a period.",
                     discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are.",
                     subcommands: [
                 Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format]),
@@ -47,6 +47,14 @@ enum SupportCommands {
                 Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format]),
                 Command("reconciliation", abstract: "Check: liability + redeemed + refunded + breakage = issued + adjusted − voided. Exit 1 when it does not.",
                         options: [format]),
+                Command("ageing", abstract: "Outstanding liability by days to expiry (0-30, 31-90, 91-180, 181-365, over 365, none) and by issue month.",
+                        options: [format]),
+                Command("rollforward", abstract: "Liability roll-forward over a period: opening + issued + redeemed + … + breakage + reinstated = closing. Exit 1 when it does not balance.",
+                        discussion: "The period opens at the start of --from and closes at the end of --to (both days included), in --time-zone, UTC unless you name another: --from 2026-01-01 --to 2026-03-31 runs from 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z. A period that has not ended closes now. Two periods that meet (--to 2026-01-31, then --from 2026-02-01) chain: the closing of the first is the opening of the second. Opening and closing are each computed from the vouchers' state at that instant, replayed from the ledger; flows are signed as they move the liability. The ledger records no escheat, so the report shows none and says so.",
+                        options: [format,
+                                  Option("from", valueName: "YYYY-MM-DD", help: "The period's first day.", required: true),
+                                  Option("to", valueName: "YYYY-MM-DD", help: "The period's last day, included.", required: true),
+                                  Option("time-zone", valueName: "zone", help: "The IANA zone the days begin and end in.", default: SupportService.periodDefaultZone)]),
             ]),
         ]
     }
@@ -56,7 +64,8 @@ enum SupportCommands {
             ["holder", "show"]: show, ["holder", "search"]: search, ["holder", "note"]: note, ["holder", "close"]: close,
             ["case", "open"]: openCase, ["case", "close"]: closeCase,
         ]
-        for name in ReportName.allCases { h[["report", name.rawValue]] = { try report($0, name) } }
+        for name in ReportName.asOfNow { h[["report", name.rawValue]] = { try report($0, name) } }
+        h[["report", ReportName.rollforward.rawValue]] = rollForward
         return h
     }
 
@@ -162,7 +171,25 @@ enum SupportCommands {
             guard let d = Int(text), d > 0 else { throw CLIError.usage("--days takes a whole number of days, like 30; got '\(text)'.") }
             days = d
         }
-        let report = try service(c).report(name, days: days)
+        return try emitReport(try service(c).report(name, days: days), c)
+    }
+
+    /// `report rollforward --from DAY --to DAY [--time-zone ZONE]`.
+    static func rollForward(_ c: CLIContext) throws -> Int32 {
+        // Both are required options: the parser refuses a line without them, naming the one missing.
+        func day(_ name: String) throws -> LocalDate {
+            let text = try c.required(name)
+            guard let d = LocalDate(iso: text) else {
+                throw CLIError.usage("--\(name) takes a day as YYYY-MM-DD, like 2026-01-31; got '\(text)'.")
+            }
+            return d
+        }
+        let from = try day("from"), to = try day("to")
+        return try emitReport(try service(c).rollForwardReport(from: from, to: to, timeZone: c.value("time-zone") ?? SupportService.periodDefaultZone), c)
+    }
+
+    /// Prints a report as the --format asks; exit 1 for a check that does not balance.
+    static func emitReport(_ report: any TabularReport, _ c: CLIContext) throws -> Int32 {
         let format = c.json ? "json" : (c.value("format") ?? "table")
         switch format {
         case "json": try c.print(try Output.json(report))
@@ -174,6 +201,7 @@ enum SupportCommands {
             try c.print(text)
         }
         if let r = report as? ReconciliationReport, !r.balanced { return 1 }
+        if let r = report as? RollForwardReport, !r.balanced { return 1 }
         return 0
     }
 }
