@@ -57,6 +57,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case writeNotes
     /// POST /v1/holders/{id}/close
     case closeHolder
-    /// GET /v1/reports/{name}
+    /// GET /v1/reports/{name}, GET /v1/reports/rollforward
     case readReports
 }

@@ -13,6 +13,8 @@ enum SupportRoutes {
         Route(.post, "/v1/cases", .writeNotes, openCase),
         Route(.post, "/v1/cases/{id}/close", .writeNotes, closeCase),
         Route(.get, "/v1/reports/{name}", .readReports, query: ["days"], report),
+        // A literal segment wins over {name}: the roll-forward takes a period, and no days.
+        Route(.get, "/v1/reports/rollforward", .readReports, query: ["from", "to", "time_zone"], rollForward),
     ]
 
     struct NoteBody: Decodable { var text: String }
@@ -92,7 +94,7 @@ enum SupportRoutes {
         return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
     }
 
-    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation}[?days=N]
+    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation|ageing}[?days=N]
     static func report(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("name")
         guard let name = ReportName(rawValue: text) else {
@@ -111,6 +113,23 @@ enum SupportRoutes {
             let report = try SupportService(ledger: ledger).report(name, days: window)
             return JSON.response(AnyEncodable(report))
         }
+    }
+
+    /// GET /v1/reports/rollforward?from=YYYY-MM-DD&to=YYYY-MM-DD[&time_zone=ZONE]: the period opens at the
+    /// start of `from` and closes at the end of `to` in the zone (UTC unless named), or now.
+    static func rollForward(_ c: inout RequestContext) throws -> Reply {
+        let query = c.query
+        func day(_ name: String, _ what: String) throws -> LocalDate {
+            guard let text = query[name] else {
+                throw Problem.invalid("Give \(name): the period's \(what) as YYYY-MM-DD, like ?from=2026-01-01&to=2026-03-31.")
+            }
+            guard let d = LocalDate(iso: text) else { throw Problem.invalid("\(name) is a day as YYYY-MM-DD, like 2026-01-31; got '\(text)'.") }
+            return d
+        }
+        let from = try day("from", "first day"), to = try day("to", "last day (included)")
+        let zone = query["time_zone"] ?? SupportService.periodDefaultZone
+        // It replays every entry: off the event loop, on a reader of its own, like the other reports.
+        return .slow { ledger in JSON.response(try SupportService(ledger: ledger).rollForwardReport(from: from, to: to, timeZone: zone)) }
     }
 
     struct AnyEncodable: Encodable {

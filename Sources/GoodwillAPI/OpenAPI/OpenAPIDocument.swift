@@ -1921,7 +1921,7 @@ enum OpenAPIDocument {
     "/v1/reports/{name}": {
       "get": {
         "operationId": "getReport",
-        "summary": "A finance report: liability, expiring (days), breakage, goodwill, redemption, or reconciliation.",
+        "summary": "A finance report as of now: liability, expiring (days), breakage, goodwill, redemption, reconciliation, or ageing. The roll-forward over a period is GET /v1/reports/rollforward.",
         "x-roles": [
           "admin",
           "auditor"
@@ -1966,7 +1966,8 @@ enum OpenAPIDocument {
                 "breakage",
                 "goodwill",
                 "redemption",
-                "reconciliation"
+                "reconciliation",
+                "ageing"
               ]
             }
           },
@@ -1981,6 +1982,80 @@ enum OpenAPIDocument {
               "default": 30
             },
             "description": "Only for expiring."
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/reports/rollforward": {
+      "get": {
+        "operationId": "getRollForward",
+        "summary": "The liability roll-forward over a period, per currency: the liability at the opening, every flow by kind (issued, redeemed, redemption reversals, refunds, voids, adjustments, breakage, reinstatements), and the liability at the closing, each of opening and closing computed on its own from the vouchers' state at that instant; balanced says whether opening + flows = closing. Escheat is not a flow the ledger records (not_recorded). 422 invalid-request for a missing or malformed from or to, to before from, a from after today, or a time_zone that is not an IANA zone.",
+        "x-roles": [
+          "admin",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RollForwardReport"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
+          {
+            "name": "from",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "date"
+            },
+            "description": "The period's first day. The period opens at its start (00:00) in time_zone."
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "date"
+            },
+            "description": "The period's last day, included. The period closes at its end (24:00) in time_zone, or now when that is later than now (the report never projects). Not before from."
+          },
+          {
+            "name": "time_zone",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "default": "UTC"
+            },
+            "description": "The IANA zone the days begin and end in (Europe/Stockholm); a fixed offset such as GMT+1 is refused."
           }
         ],
         "security": [
@@ -3490,6 +3565,217 @@ enum OpenAPIDocument {
           },
           "pseudonym": {
             "type": "string"
+          }
+        }
+      },
+      "RollForwardLine": {
+        "type": "object",
+        "description": "One currency's roll-forward. Every flow is signed as it moves the liability: opening + issued + redeemed + redemption_reversed + refunded + voided + adjusted + breakage + reinstated = closing.",
+        "required": [
+          "currency",
+          "opening",
+          "opening_payout_claimable",
+          "issued",
+          "redeemed",
+          "redemption_reversed",
+          "refunded",
+          "voided",
+          "adjusted",
+          "breakage",
+          "reinstated",
+          "closing",
+          "closing_payout_claimable",
+          "expired_into_payout_claimable",
+          "difference",
+          "balanced"
+        ],
+        "properties": {
+          "currency": {
+            "type": "string"
+          },
+          "opening": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Owed at opening_at: live balances (active and not past expiry, or blocked) and balances past expiry still claimable as payout."
+          },
+          "opening_payout_claimable": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Of opening, what was owed only as payout claimable after expiry."
+          },
+          "issued": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Positive."
+          },
+          "redeemed": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Negative; includes what an import recorded as used before it."
+          },
+          "redemption_reversed": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Positive."
+          },
+          "refunded": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Negative."
+          },
+          "voided": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Negative."
+          },
+          "adjusted": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Net of corrections up and down."
+          },
+          "breakage": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Negative: balances that left the liability unredeemed in the period (expired with no payout right, a payout right that ended, an unblock past expiry)."
+          },
+          "reinstated": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Positive: balances that came back into the liability (an extension or block after expiry, a payout right that began, an expired balance refunded or voided)."
+          },
+          "closing": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Owed at closing_at, computed as opening is."
+          },
+          "closing_payout_claimable": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Of closing, what was owed only as payout claimable after expiry."
+          },
+          "expired_into_payout_claimable": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "Not a flow: balances that expired in the period but stayed owed as claimable payout."
+          },
+          "difference": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "(opening + the eight flows) - closing; zero when balanced."
+          },
+          "balanced": {
+            "type": "boolean"
+          }
+        }
+      },
+      "RollForwardReport": {
+        "type": "object",
+        "required": [
+          "as_of",
+          "from",
+          "to",
+          "time_zone",
+          "opening_at",
+          "closing_at",
+          "currencies",
+          "balanced",
+          "not_recorded",
+          "notes"
+        ],
+        "properties": {
+          "as_of": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "from": {
+            "type": "string",
+            "format": "date"
+          },
+          "to": {
+            "type": "string",
+            "format": "date"
+          },
+          "time_zone": {
+            "type": "string"
+          },
+          "opening_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The start of from in time_zone."
+          },
+          "closing_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The end of to in time_zone, or now when that is later."
+          },
+          "currencies": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RollForwardLine"
+            }
+          },
+          "balanced": {
+            "type": "boolean",
+            "description": "Every currency's difference is zero."
+          },
+          "not_recorded": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "escheated"
+              ]
+            },
+            "description": "Flows the ledger does not record, so the report cannot show them: escheated."
+          },
+          "notes": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Sentences a reader needs: escheat, a period closed early, the jurisdiction's payout right."
           }
         }
       },
