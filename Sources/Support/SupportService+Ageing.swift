@@ -69,8 +69,11 @@ extension SupportService {
 
     /// One parameter: now, in Unix milliseconds. The liability report's live vouchers, one by one:
     /// currency, zone, last valid day, whether it has passed (a blocked voucher), issued_at, balance.
+    /// Read in one pass over the table: through `vouchers_status_expiry` each row was a lookup in
+    /// expiry order, 1.5 s for the half of a million vouchers that is live; the whole table in
+    /// order takes 0.3 s.
     static let ageingSQL = """
-        SELECT currency, time_zone, last_valid_day, coalesce(expires_at <= ?1, 0), issued_at, balance FROM vouchers
+        SELECT currency, time_zone, last_valid_day, coalesce(expires_at <= ?1, 0), issued_at, balance FROM vouchers NOT INDEXED
         WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?1)) OR status = 'blocked'
         """
 }

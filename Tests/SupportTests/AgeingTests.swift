@@ -69,4 +69,11 @@ import Testing
         f.clock.set(instant("2027-02-15T10:00:00Z"))
         #expect(try f.support.ageingReport().totals.isEmpty)
     }
+
+    /// One pass over the table in its own order, not a lookup per live voucher through an index.
+    @Test func theAgeing_readsTheVouchersInOnePass() throws {
+        let f = try SupportFixture(book: true)
+        let plan = try f.ledger.db.query("EXPLAIN QUERY PLAN " + SupportService.ageingSQL, [.integer(0)]) { $0.text(3) }.joined(separator: "; ")
+        #expect(plan == "SCAN vouchers", "\(plan)")
+    }
 }
