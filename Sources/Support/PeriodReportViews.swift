@@ -146,3 +146,49 @@ public struct AgeingReport: TabularReport, Codable, Equatable {
                     ])
     }
 }
+
+/// One point of a redemption curve: how much of the cohort's value was redeemed (net of
+/// reversals) by the end of the n-th month after its issue month (0: within the issue month).
+public struct CurvePoint: Sendable, Codable, Equatable {
+    public var monthsSinceIssue: Int
+    /// Cumulative.
+    public var redeemed: Money
+    /// redeemed / issued, in percent with one decimal, as the redemption report gives it.
+    public var redeemedPercent: Double
+
+    enum CodingKeys: String, CodingKey { case monthsSinceIssue = "months_since_issue", redeemed, redeemedPercent = "redeemed_percent" }
+}
+
+/// A cohort's redemption curve: a point for every month from its issue month to this one.
+public struct RedemptionCurve: Sendable, Codable, Equatable {
+    public var currency: String
+    public var issueMonth: String
+    public var vouchers: Int
+    public var issued: Money
+    public var points: [CurvePoint]
+
+    enum CodingKeys: String, CodingKey { case currency, issueMonth = "issue_month", vouchers, issued, points }
+}
+
+/// Redemption curves per issue-month cohort: the redemption report's figures month by month. The
+/// last point of each curve is that report's redeemed and redeemed_percent.
+public struct RedemptionCurvesReport: TabularReport, Codable, Equatable {
+    public var asOf: String
+    public var cohorts: [RedemptionCurve]
+
+    /// The months a table or CSV shows a column for (JSON has every month).
+    public static let tableMonths = [0, 1, 2, 3, 6, 12, 18, 24, 36]
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", cohorts }
+
+    public var table: ReportTable {
+        ReportTable(title: "Redemption curves by issue month (as of \(asOf)): percent of value redeemed by the end of month N after the issue month",
+                    header: ["currency", "issue_month", "vouchers", "issued"] + Self.tableMonths.map { "m\($0)" } + ["now"],
+                    rows: cohorts.map { c in
+                        [c.currency, c.issueMonth, String(c.vouchers), c.issued.decimalString]
+                            + Self.tableMonths.map { m in c.points.first { $0.monthsSinceIssue == m }.map { String(format: "%.1f", $0.redeemedPercent) } ?? "" }
+                            + [c.points.last.map { String(format: "%.1f", $0.redeemedPercent) } ?? ""]
+                    },
+                    footer: ["Months are counted in each voucher's zone, m0 being its issue month; a column is blank where the cohort is not that old yet. JSON has every month."])
+    }
+}

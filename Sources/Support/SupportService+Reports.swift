@@ -6,7 +6,7 @@ import Store
 /// roll-forward covers a period, so it has a route and a command of its own
 /// (`GET /v1/reports/rollforward?from=…&to=…`, `goodwill report rollforward --from … --to …`).
 public enum ReportName: String, Sendable, CaseIterable, Codable {
-    case liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, rollforward
+    case liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, curves, rollforward
 
     /// The reports that answer as of now, with no period.
     public static let asOfNow: [ReportName] = allCases.filter { $0 != .rollforward }
@@ -24,6 +24,7 @@ extension SupportService {
         case .redemption: return try redemptionReport()
         case .reconciliation: return try reconciliation()
         case .ageing: return try ageingReport()
+        case .curves: return try redemptionCurves()
         case .rollforward: throw SupportError.invalid("The roll-forward covers a period: give its first and last day (from and to, as YYYY-MM-DD).")
         }
     }

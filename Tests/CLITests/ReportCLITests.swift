@@ -88,4 +88,16 @@ import Testing
         let help = try cli.run(["report", "--help"])
         #expect(help.stdout.contains("ageing") && help.stdout.contains("rollforward"))
     }
+
+    @Test func curves_showACurvePerCohort() throws {
+        let cli = try SupportCLITests.bookRunner()
+        let csv = try cli.run(["report", "curves", "--format", "csv"])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("currency,issue_month,vouchers,issued,m0,m1,m2,m3,m6,m12,m18,m24,m36,now\r\n"), "\(csv.stdout.prefix(120))")
+        let json = try cli.json(["report", "curves"])
+        let cohorts = (json["cohorts"] as? [[String: Any]]) ?? []
+        let redemption = ((try cli.json(["report", "redemption"]))["cohorts"] as? [[String: Any]]) ?? []
+        #expect(cohorts.count == redemption.count && cohorts.count > 20)
+        let last = (cohorts.first?["points"] as? [[String: Any]])?.last
+        #expect(last?["redeemed_percent"] as? Double == redemption.first?["redeemed_percent"] as? Double)
+    }
 }

@@ -60,7 +60,7 @@ import Testing
         #expect(await h.get("/v1/reports/rollforward?from=2026-01-01&from=2026-02-01&to=2026-03-01", key: auditor).status == 422)
     }
 
-    @Test func ageing_isAReportByName() async throws {
+    @Test func ageingAndCurves_areReportsByName() async throws {
         let h = try APIHarness()
         _ = try await h.issue()
         _ = try await h.issue(amount: 7_000, validity: #"{"none": true}"#)
@@ -75,6 +75,11 @@ import Testing
         #expect(await h.get("/v1/reports/ageing", key: h.keys[.redeemer]!).status == 403)
         #expect(await h.get("/v1/reports/ageing?days=3", key: auditor).status == 422)
         let unknown = await h.get("/v1/reports/aging", key: auditor)
-        #expect(unknown.code == "report-not-found" && (unknown.string("detail") ?? "").contains("ageing, rollforward"))
+        #expect(unknown.code == "report-not-found" && (unknown.string("detail") ?? "").contains("ageing, curves, rollforward"))
+        let curves = await h.get("/v1/reports/curves", key: auditor)
+        let cohort = (curves.json["cohorts"] as? [[String: Any]])?.first
+        #expect(curves.status == 200 && cohort?["issue_month"] as? String == "2026-03" && cohort?["vouchers"] as? Int == 2)
+        #expect((cohort?["points"] as? [[String: Any]])?.count == 1)
+        #expect(await h.get("/v1/reports/curves", key: h.keys[.redeemer]!).status == 403)
     }
 }

@@ -94,7 +94,7 @@ enum SupportRoutes {
         return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
     }
 
-    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation|ageing}[?days=N]
+    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation|ageing|curves}[?days=N]
     static func report(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("name")
         guard let name = ReportName(rawValue: text) else {

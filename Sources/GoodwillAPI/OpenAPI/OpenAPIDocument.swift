@@ -1921,7 +1921,7 @@ enum OpenAPIDocument {
     "/v1/reports/{name}": {
       "get": {
         "operationId": "getReport",
-        "summary": "A finance report as of now: liability, expiring (days), breakage, goodwill, redemption, reconciliation, or ageing. The roll-forward over a period is GET /v1/reports/rollforward.",
+        "summary": "A finance report as of now: liability, expiring (days), breakage, goodwill, redemption, reconciliation, ageing, or curves (redemption curves per cohort). The roll-forward over a period is GET /v1/reports/rollforward.",
         "x-roles": [
           "admin",
           "auditor"
@@ -1967,7 +1967,8 @@ enum OpenAPIDocument {
                 "goodwill",
                 "redemption",
                 "reconciliation",
-                "ageing"
+                "ageing",
+                "curves"
               ]
             }
           },

@@ -36,7 +36,7 @@ enum SupportCommands {
                         arguments: [Argument("id", help: "The case number (see 'goodwill holder show')."),
                                     Argument("resolution", help: "How it was resolved.", repeating: true)]),
             ]),
-            Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, and a roll-forward over a period.",
+            Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, redemption curves, and a roll-forward over a period.",
                     discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are.",
                     subcommands: [
                 Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format]),
@@ -48,6 +48,9 @@ enum SupportCommands {
                 Command("reconciliation", abstract: "Check: liability + redeemed + refunded + breakage = issued + adjusted − voided. Exit 1 when it does not.",
                         options: [format]),
                 Command("ageing", abstract: "Outstanding liability by days to expiry (0-30, 31-90, 91-180, 181-365, over 365, none) and by issue month.",
+                        options: [format]),
+                Command("curves", abstract: "Redemption curves: the share of each issue-month cohort's value redeemed by the end of each month since issue.",
+                        discussion: "Table and CSV show months 0 (the issue month), 1, 2, 3, 6, 12, 18, 24 and 36, and now; JSON has every month. Months are counted in each voucher's zone.",
                         options: [format]),
                 Command("rollforward", abstract: "Liability roll-forward over a period: opening + issued + redeemed + … + breakage + reinstated = closing. Exit 1 when it does not balance.",
                         discussion: "The period opens at the start of --from and closes at the end of --to (both days included), in --time-zone, UTC unless you name another: --from 2026-01-01 --to 2026-03-31 runs from 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z. A period that has not ended closes now. Two periods that meet (--to 2026-01-31, then --from 2026-02-01) chain: the closing of the first is the opening of the second. Opening and closing are each computed from the vouchers' state at that instant, replayed from the ledger; flows are signed as they move the liability. The ledger records no escheat, so the report shows none and says so.",
