@@ -4,7 +4,8 @@
 #     one write transaction, prepared statements, hash chain kept in memory. Target: under 30 s.
 #  2. `goodwill report liability` over them (a covering index scan). Target: under 1 s.
 #  3. The same file with one bad row: everything validated, nothing stored, the row named.
-#  plus `goodwill verify` and `report reconciliation` over the imported book.
+#  plus `goodwill verify`, `report reconciliation`, `report ageing`, `report curves` and
+#  `report rollforward` (over 2025) over the imported book.
 # usage: Benchmarks/support.sh [ROWS]
 #   SUPPORT_IMPORT_ONLY=1: only generate and import the book (step 1), for iterating on the import.
 set -euo pipefail
@@ -40,6 +41,12 @@ sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN SELECT currency, coalesce(substr(last
 
 t0=$(now); "$BIN" report reconciliation 2>/dev/null | tail -1; t1=$(now)
 echo "report reconciliation: $(secs $t0 $t1) s"
+t0=$(now); "$BIN" report ageing 2>/dev/null > /dev/null; t1=$(now)
+echo "report ageing: $(secs $t0 $t1) s"
+t0=$(now); "$BIN" report curves 2>/dev/null > /dev/null; t1=$(now)
+echo "report curves: $(secs $t0 $t1) s"
+t0=$(now); "$BIN" report rollforward --from 2025-01-01 --to 2025-12-31 2>/dev/null | tail -1; t1=$(now)
+echo "report rollforward over 2025: $(secs $t0 $t1) s"
 t0=$(now); "$BIN" verify 2>/dev/null | head -1; t1=$(now)
 echo "verify: $(secs $t0 $t1) s"
 
