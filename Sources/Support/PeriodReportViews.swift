@@ -104,7 +104,8 @@ public struct RollForwardReport: TabularReport, Equatable {
                            footer: ["Flows are signed as they move the liability: opening + issued + redeemed + redemption_reversed + refunded + voided + adjusted + breakage + reinstated = closing."]
                             + notes
                             + [balanced ? "Balanced: opening + flows = closing in every currency."
-                               : "NOT BALANCED: the flows do not lead from the opening to the closing liability; run 'goodwill verify'."])
+                               : "NOT BALANCED: the flows do not lead from the opening to the closing liability; run 'goodwill verify'."],
+                           textColumns: [])
     }
 }
 
@@ -143,7 +144,8 @@ public struct AgeingReport: TabularReport, Codable, Equatable {
                         + byIssueMonth.map { [$0.currency, "issue_month", $0.month ?? "", String($0.vouchers), $0.amount.decimalString] },
                     footer: totals.map(\.totalLine) + [
                         "Days to expiry count from today to the last valid day in each voucher's zone. expired_claimable: past expiry, still claimable as payout under the jurisdiction; expired_blocked: past expiry but blocked, so still owed.",
-                    ])
+                    ],
+                    textColumns: [])
     }
 }
 
@@ -189,6 +191,7 @@ public struct RedemptionCurvesReport: TabularReport, Codable, Equatable {
                             + Self.tableMonths.map { m in c.points.first { $0.monthsSinceIssue == m }.map { String(format: "%.1f", $0.redeemedPercent) } ?? "" }
                             + [c.points.last.map { String(format: "%.1f", $0.redeemedPercent) } ?? ""]
                     },
-                    footer: ["Months are counted in each voucher's zone, m0 being its issue month; a column is blank where the cohort is not that old yet. JSON has every month."])
+                    footer: ["Months are counted in each voucher's zone, m0 being its issue month; a column is blank where the cohort is not that old yet. JSON has every month."],
+                    textColumns: [])
     }
 }
