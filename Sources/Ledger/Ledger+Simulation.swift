@@ -56,7 +56,8 @@ extension Ledger {
     /// Replays history through `policy` without changing anything: for every voucher whose first
     /// expiry fell in [from, to] with balance left, the candidate decides as it would have at that
     /// time (on each request that was recorded: the holder's or an agent's, soft expiry at the
-    /// till, the expiry sweep; or as the system at expiry when nothing was recorded), against what
+    /// till, the expiry sweep; and as the system at that expiry unless the sweep's decision there
+    /// was recorded), against what
     /// actually happened. Requests are replayed in the order they were made, across vouchers, with
     /// the candidate's own monthly budget running, its month counted in the issuer's zone as live.
     public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
@@ -133,8 +134,10 @@ extension Ledger {
         let decoder = JSONDecoder()
         let ordered = cases.values.sorted(by: { ($0.lastValidDay, $0.voucher.id.rawValue) < ($1.lastValidDay, $1.voucher.id.rawValue) })
         // The requests to replay: every recorded one (holder, agent, redemption, system), each at the
-        // instant it was made; a voucher with none is asked as the system at its expiry, with the
-        // facts the sweep would have gathered (tenure in the voucher's zone, as live).
+        // instant it was made; and the sweep's question at expiry, with the facts it would have
+        // gathered (tenure in the voucher's zone, as live), unless the sweep's own decision at that
+        // expiry is among the recorded ones. Live, the sweep asks at every expiry but records only a grant or a
+        // grant a limit stopped, so a voucher someone asked about later was still asked at expiry.
         struct Ask { var voucherID: VoucherID; var at: Date; var facts: PolicyFacts }
         var asks: [Ask] = []
         var storedByVoucher: [VoucherID: [PolicyStore.DecisionRow]] = [:]
@@ -145,7 +148,8 @@ extension Ledger {
             let recorded = stored.compactMap { row in
                 (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Ask(voucherID: v.id, at: row.at, facts: $0.facts) }
             }
-            if !recorded.isEmpty { asks += recorded; continue }
+            asks += recorded
+            if recorded.contains(where: { $0.facts.requester == .system && $0.facts.lastValidDay == c.lastValidDay }) { continue }
             let asOf = c.lastValidDay.adding(days: 1)
             let zone = ZonedCalendar(identifier: v.timeZone) ?? home
             let tenure = v.holderID.flatMap { firstSeen[$0] }.map { max(0, zone.localDate(of: $0).days(until: asOf)) } ?? 0

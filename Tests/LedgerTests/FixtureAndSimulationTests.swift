@@ -136,3 +136,33 @@ struct SimulationReplayTests {
         #expect(row.candidateRule == "soft expiry at redemption")
     }
 }
+
+struct SimulationSweepTests {
+    /// Live, the sweep asks the policy as the system at every expiry, and records nothing when no
+    /// rule of its own matches. A candidate whose goodwill is given at expiry must therefore be
+    /// asked at expiry for every voucher, also for one whose holder asked about it later (that
+    /// later request is recorded; the sweep's silent question before it is not).
+    @Test func aCandidateGrantingAtExpiry_isAskedAtExpiry_evenWhenAHolderAskedLater() throws {
+        let f = try LedgerFixture(now: "2025-04-02T10:00:00Z")
+        let forgotten = try f.issue(sek(100))
+        let askedLater = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-03T06:00:00Z"))
+        #expect(try f.ledger.sweepExpired().extended.isEmpty)  // the default policy has nothing for newcomers
+        f.clock.set(instant("2026-06-01T10:00:00Z"))
+        #expect(try f.ledger.perform(.extend(VoucherReference(askedLater.id), ExtensionRequest(reason: "asked")), actor: "t").decision?.outcome == "refer")
+
+        let candidate = try f.ledger.validatePolicy(data: Data("""
+            {"id": "at-expiry", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 60,
+                        "monthly_goodwill_budget": {"SEK": 1000000}, "when_exceeded": "refer"},
+             "rules": [{"name": "unused at expiry", "conditions": [{"fact": "requester", "equals": "system"}],
+                        "outcome": {"kind": "grant", "days": 30, "message": "grant.proactive"}}]}
+            """.utf8), fileName: "at-expiry.json")
+        let report = try f.ledger.simulate(candidate, from: LocalDate(iso: "2026-01-01"), to: LocalDate(iso: "2026-12-31"))
+        #expect(report.vouchers == 2)
+        let rows = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.voucherID, $0) })
+        #expect(rows[forgotten.id]?.candidateRule == "unused at expiry")
+        #expect(rows[askedLater.id]?.candidateRule == "unused at expiry", "\(rows[askedLater.id].map { "\($0.candidate) \($0.candidateRule ?? "-")" } ?? "no row")")
+        #expect(report.candidate.extended == 2)
+    }
+}
