@@ -34,9 +34,11 @@ extension Ledger {
     }
 
     /// What the active policy would decide now, changing nothing (`policy explain`, `GET …/goodwill`).
+    /// A voided or refunded voucher is refused as the request for it is, not offered a grant.
     public func explainGoodwill(_ ref: VoucherReference, requester: Requester = .holder) throws -> DecisionView {
         try db.readTransaction {
             let v = try resolve(ref)
+            try Self.checkNotFinal(v)
             let now = clock.now()
             return DecisionView(try activePolicy().evaluate(try goodwillFacts(for: v, requester: requester, now: now)), voucherID: v.id)
         }

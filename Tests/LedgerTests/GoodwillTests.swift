@@ -91,6 +91,21 @@ struct ExtensionRequestTests {
         #expect(ledgerError { try f.ledger.perform(.extend(VoucherReference(b.id), ExtensionRequest(reason: "x")), actor: "t") } == .voucherVoided)
     }
 
+    /// The dry run answers what the request would: a voided or refunded voucher is not offered
+    /// an extension that asking for it would then refuse.
+    @Test func theDryRun_refusesAVoidedOrRefundedVoucher_asTheRequestDoes() throws {
+        let f = try LedgerFixture()
+        let voided = try f.issue(sek(100)), refunded = try f.issue(sek(100))
+        f.clock.set(instant("2026-04-16T08:30:00Z"))  // two weeks after the last valid day
+        try f.ledger.perform(.void(VoucherReference(voided.id), reason: "sold by mistake"), actor: "admin")
+        try f.ledger.perform(.refund(VoucherReference(refunded.id), reference: nil, reason: "left"), actor: "admin")
+        for (v, error) in [(voided, LedgerError.voucherVoided), (refunded, .voucherRefunded)] {
+            let ref = VoucherReference(v.id)
+            #expect(ledgerError { try f.ledger.perform(.extend(ref, ExtensionRequest(reason: "x")), actor: "t") } == error)
+            #expect(ledgerError { _ = try f.ledger.explainGoodwill(ref) } == error)
+        }
+    }
+
     @Test func theSweep_appliesGoodwillAtExpiry_forLongStandingHolders() throws {
         let f = try LedgerFixture(now: "2022-03-01T10:00:00Z")
         try f.issue(sek(50), holder: "old@example.com")  // first seen four years before
