@@ -53,6 +53,11 @@ extension Ledger {
         guard let reason = try Self.clean(request.reason, field: "reason") else {
             throw LedgerError.invalidRequest("An extension request needs a reason, so the decision can be explained later.")
         }
+        // An override confirms days granted by hand; without them the policy would decide, which
+        // is not what was confirmed (and a denial would be recorded in the agent's name).
+        guard request.days != nil || !request.override else {
+            throw LedgerError.invalidRequest("An override confirms a number of days granted by hand, and none was given. Give the days to grant, or leave the override out to let the policy decide.")
+        }
         let policy = try activePolicy()
         let decision = policy.evaluate(try goodwillFacts(for: v, requester: request.requester, now: ctx.now))
         if let days = request.days {

@@ -91,6 +91,20 @@ struct ExtensionRequestTests {
         #expect(ledgerError { try f.ledger.perform(.extend(VoucherReference(b.id), ExtensionRequest(reason: "x")), actor: "t") } == .voucherVoided)
     }
 
+    /// An override confirms days a person grants; without days there is nothing to confirm, and
+    /// letting the policy decide instead (a refusal, recorded) is not what the agent asked for.
+    @Test func anOverrideWithoutDays_isRefused_andNothingIsRecorded() throws {
+        let f = try LedgerFixture()
+        let v = try expiredVoucher(f, daysLate: 400)
+        let error = ledgerError {
+            try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(reason: "long illness", override: true, role: "support")), actor: "maria")
+        }
+        #expect(error?.code == "invalid-request", "\(String(describing: error))")
+        #expect(error?.description.contains("days") == true)
+        #expect(try PolicyStore(f.ledger.db).decisions(of: VoucherID(rawValue: v.id)).isEmpty)
+        #expect(try f.show(v).lastValidDay == "2026-04-02")
+    }
+
     /// The dry run answers what the request would: a voided or refunded voucher is not offered
     /// an extension that asking for it would then refuse.
     @Test func theDryRun_refusesAVoidedOrRefundedVoucher_asTheRequestDoes() throws {
