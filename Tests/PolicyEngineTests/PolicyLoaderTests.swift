@@ -39,6 +39,9 @@ import Testing
         "tag-condition.json": Expected(kind: .unknownFact, rule: (3, "long-standing holders"), field: "condition \"tags\""),
         "unknown-budget-currency.json": Expected(kind: .invalidValue, rule: nil, field: "limits.monthly_goodwill_budget.XYZ"),
         "id-too-long.json": Expected(kind: .invalidValue, rule: nil, field: "id"),
+        // JSONDecoder keeps the first of two equal names, most readers (jq, Python, the API's gate)
+        // the last or refuse: the file would mean 14 days here and 120 days to whoever reviewed it.
+        "repeated-field.json": Expected(kind: .repeatedField, rule: (2, "expired up to 90 days"), field: "outcome.days"),
     ]
 
     static func brokenFiles() throws -> [URL] {
@@ -97,6 +100,26 @@ import Testing
             try PolicyLoader.load(contentsOf: Repository.root.appendingPathComponent("Fixtures/policies-broken/unknown-fact.json"), hasher: fakeHasher)
         })
         #expect(!unknown.description.contains("tags"), "\(unknown.description)")
+    }
+
+    /// A name given twice anywhere is refused, named as the loader names fields, escapes included;
+    /// the same name in two different objects is fine.
+    @Test(arguments: [
+        (#"{"fact": "days_since_expiry", "min": 1, "max": 30, "min": 5}"#, #"{"kind": "grant", "days": 30}"#, "", 1, "condition 1.min"),
+        (#"{"fact": "days_since_expiry", "min": 1}"#, #"{"kind": "grant", "\u0064ays": 30, "days": 60}"#, "", 1, "outcome.days"),
+        (#"{"fact": "days_since_expiry", "min": 1}"#, #"{"kind": "grant", "days": 30}"#, #", "version": 2"#, nil, "version"),
+    ])
+    func aNameGivenTwice_isRefused(condition: String, outcome: String, extra: String, rule: Int?, field: String) throws {
+        let data = Data("""
+            {"id": "twice", "version": 1, "description": "d", "jurisdiction": "any"\(extra),
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}},
+             "rules": [{"name": "late", "conditions": [\(condition)], "outcome": \(outcome)}]}
+            """.utf8)
+        let error = #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(data: data, fileName: "t.json", hasher: fakeHasher) }
+        #expect(error?.kind == .repeatedField, "\(error?.description ?? "")")
+        #expect(error?.ruleNumber == rule)
+        #expect(error?.field == field, "\(error?.description ?? "")")
+        _ = try PolicyLoader.load(data: Data(#"{"id": "once", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}}, "rules": [{"name": "a", "conditions": [{"fact": "days_since_expiry", "min": 1}, {"fact": "remaining_balance", "min": 1}], "outcome": {"kind": "grant", "days": 3}}, {"name": "b", "outcome": {"kind": "grant", "days": 3}}]}"#.utf8), fileName: "once.json", hasher: fakeHasher)
     }
 
     /// A misspelt kind or currency would make its rule silently never hold: refused at load.

@@ -59,6 +59,60 @@ enum JSONValue: Sendable, Equatable, Decodable {
 
     enum ParseResult { case value(JSONValue), syntaxError(String) }
 
+    /// A step on the way to a value: a member's name or an element's index (0-based).
+    enum PathStep: Equatable { case name(String), index(Int) }
+
+    /// The path of the first name given twice in one object, or nil. `parse` cannot tell: JSONDecoder
+    /// keeps the first of two equal names where most readers keep the last (RFC 8259 §4 leaves it
+    /// open), so such a file would mean one thing here and another to whoever reviewed it. One pass
+    /// over bytes `parse` has accepted, with an explicit stack.
+    static func firstRepeatedName(in data: Data) -> [PathStep]? {
+        struct Frame {
+            var isObject: Bool
+            var names = Set<String>()
+            var current: PathStep?
+            var expectsName: Bool
+        }
+        let bytes = [UInt8](data)
+        var stack: [Frame] = []
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"): stack.append(Frame(isObject: true, expectsName: true))
+            case UInt8(ascii: "["): stack.append(Frame(isObject: false, current: .index(0), expectsName: false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): if !stack.isEmpty { stack.removeLast() }
+            case UInt8(ascii: ","):
+                guard var top = stack.popLast() else { break }
+                if top.isObject { top.expectsName = true } else if case .index(let n)? = top.current { top.current = .index(n + 1) }
+                stack.append(top)
+            case UInt8(ascii: "\""):
+                let start = i + 1
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                    end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                i = end
+                guard var top = stack.popLast() else { break }
+                if top.isObject, top.expectsName {
+                    let raw = Array(bytes[start..<min(end, bytes.count)])
+                    let name = raw.contains(UInt8(ascii: "\\"))
+                        ? (try? JSONDecoder().decode(String.self, from: Data([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")]))) ?? String(decoding: raw, as: UTF8.self)
+                        : String(decoding: raw, as: UTF8.self)
+                    if top.names.contains(name) {
+                        return stack.compactMap(\.current) + [.name(name)]
+                    }
+                    top.names.insert(name)
+                    top.current = .name(name)
+                    top.expectsName = false
+                }
+                stack.append(top)
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
     private static func position(ofOffset offset: Int, in data: Data) -> (line: Int, column: Int) {
         var line = 1
         var column = 1

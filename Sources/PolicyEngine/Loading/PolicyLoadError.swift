@@ -6,6 +6,8 @@ public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case unreadable, notJSON, missingField, unknownField, wrongType, invalidValue
         case unknownFact, unknownMessageKey, unknownOutcomeKind, invalidRange
         case duplicateRuleName, exceedsLimit
+        /// A name given twice in one object: readers disagree on which one counts.
+        case repeatedField
     }
 
     public let kind: Kind

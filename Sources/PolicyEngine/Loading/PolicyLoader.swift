@@ -13,6 +13,7 @@ public enum PolicyLoader {
         case .syntaxError(let message):
             throw PolicyLoadError(kind: .notJSON, fileName: fileName, problem: message + "; check commas, quotes and brackets")
         }
+        if let path = JSONValue.firstRepeatedName(in: data) { throw repeated(path, root: root, fileName: fileName) }
         let reader = PolicyReader(fileName: fileName)
         let top = try reader.object(root, field: nil)
         try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
@@ -52,6 +53,35 @@ public enum PolicyLoader {
         }
         return Policy(id: id, version: Int(version), description: description, jurisdiction: jurisdiction,
                       limits: limits, rules: rules, fileName: fileName, sourceBytes: data, contentHash: hasher(data))
+    }
+
+    /// "given twice", naming the rule and the field as the other refusals do (`outcome.days`,
+    /// `condition 2.min`, `limits.monthly_goodwill_budget.SEK`).
+    private static func repeated(_ path: [JSONValue.PathStep], root: JSONValue, fileName: String) -> PolicyLoadError {
+        var steps = path[...]
+        var ruleNumber: Int?
+        var ruleName: String?
+        if steps.count > 2, steps.first == .name("rules"), case .index(let n) = steps.dropFirst().first {
+            ruleNumber = n + 1
+            if case .object(let top) = root, case .array(let rules)? = top["rules"], n < rules.count,
+               case .object(let rule) = rules[n], case .string(let name)? = rule["name"] {
+                ruleName = name
+            }
+            steps = steps.dropFirst(2)
+        }
+        var parts: [String] = []
+        for step in steps {
+            switch step {
+            case .name(let name): parts.append(name)
+            case .index(let n):
+                // "conditions", 1 reads as "condition 2", as the loader's other messages name it.
+                let list = parts.popLast() ?? ""
+                parts.append(list == "conditions" ? "condition \(n + 1)" : "\(list)[\(n + 1)]")
+            }
+        }
+        let field = parts.joined(separator: ".")
+        return PolicyLoadError(kind: .repeatedField, fileName: fileName, ruleNumber: ruleNumber, ruleName: ruleName, field: field,
+                               problem: "given twice; JSON readers disagree on which one counts, so write it once")
     }
 
     public static func load(contentsOf url: URL, hasher: Hasher) throws(PolicyLoadError) -> Policy {
