@@ -177,6 +177,13 @@ import Testing
         #expect(Self.loadError(json) == expected)
     }
 
+    /// "minimum_months": 12 then 60 meant a year here (JSONDecoder keeps the first) and five years
+    /// to anyone reading the file with another tool: refused, naming the field.
+    @Test func aFieldGivenTwice_isRefused_namingIt() {
+        let json = Self.presetJSON(validity: #""expiry_allowed": true, "minimum_months": 12, "minimum_months": 60, "anchor": "issue", "round_to_end_of_year": false, "default_months_when_unstated": null, "note": """#)
+        #expect(Self.loadError(json)?.hasPrefix("US.json: validity.minimum_months: given twice") == true, "\(String(describing: Self.loadError(json)))")
+    }
+
     @Test func anUnknownTopLevelKey_isRefused() {
         var text = String(decoding: Self.presetJSON(), as: UTF8.self)
         text = text.replacingOccurrences(of: #""confidence": "H","#, with: #""confidence": "H", "confidense": "L","#)

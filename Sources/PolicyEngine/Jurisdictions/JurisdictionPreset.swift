@@ -74,6 +74,14 @@ extension JurisdictionPreset {
         // `"minimum_month": 60` would load as "no minimum". The fields are checked first, as the
         // policy loader does.
         if case .value(let root) = JSONValue.parse(data) {
+            // A name given twice reads as its first here and as its last elsewhere. Bytes already
+            // stored are read as they were when set, so an upgrade does not stop issuing.
+            if !stored, let path = JSONValue.firstRepeatedName(in: data) {
+                let field = path.map { step in
+                    switch step { case .name(let name): name; case .index(let n): "[\(n)]" }
+                }.joined(separator: ".")
+                throw JurisdictionLoadError(fileName: fileName, problem: "\(field): given twice; JSON readers disagree on which one counts, so write it once")
+            }
             try checkFields(root, fileName: fileName)
         }
         let decoder = JSONDecoder()
