@@ -29,8 +29,9 @@ extension SupportService {
         let end = zone.endOfDay(to)
         let closing = min(end, now)
         let preset = try ledger.jurisdiction()
-        // Closing now, it takes what was recorded at now, as the liability report does.
-        let lines = try rollForwardLines(opening: opening, closing: closing, closesNow: closing == now, preset: preset)
+        // Closing now, before its end, it takes what was recorded at now, as the liability report
+        // does. A period that ends at now itself has ended: what is recorded then opens the next.
+        let lines = try rollForwardLines(opening: opening, closing: closing, closesNow: end > now, preset: preset)
         var notes = [
             "Escheated: not recorded. The ledger has no escheat (unclaimed property) entry, so no flow is shown for it: a balance owed to a state stays in this liability until it is refunded, voided or adjusted out, and shows under that flow.",
         ]

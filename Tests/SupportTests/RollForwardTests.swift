@@ -146,6 +146,22 @@ import Testing
         ]))
     }
 
+    /// Asked at the very instant a period ends (midnight), the period has ended: what is recorded
+    /// at that instant opens the next period, as it does for any period, and is counted once.
+    @Test func aPeriodEndingExactlyNow_leavesWhatIsRecordedThen_toTheNextPeriod() throws {
+        let f = try SupportFixture(book: false, now: "2025-01-10T10:00:00Z")
+        let a = VoucherID(rawValue: try f.issue(500, holder: "a@example.com").id)
+        f.clock.set(instant("2025-02-01T00:00:00Z"))
+        try f.ledger.perform(.redeem(.id(a), amount: Money(minorUnits: 10_000, currency: .sek), reference: nil), actor: "till")
+        let january = try rollForward(f, "2025-01-01", "2025-01-31"), february = try rollForward(f, "2025-02-01", "2025-02-01")
+        #expect(january.closingAt == "2025-02-01T00:00:00Z" && february.openingAt == january.closingAt)
+        #expect(figures(try line(january)) == expected(["issued": 50_000, "closing": 50_000]))
+        #expect(figures(try line(february)) == expected(["opening": 50_000, "redeemed": -10_000, "closing": 40_000]))
+        #expect(!january.notes.contains { $0.contains("has not ended") })
+        // February, which has not ended, closes now with it, as the liability report has it.
+        #expect(try line(february).closing == f.support.liabilityReport().totals.first?.amount)
+    }
+
     /// A's last valid day is 2026-01-10 in Stockholm, which ends at 23:00 UTC. A period that ends
     /// with that day in Stockholm sees the expiry; one that ends with 2026-01-09 does not. In UTC
     /// the day 2026-01-10 ends an hour later, after the expiry.
