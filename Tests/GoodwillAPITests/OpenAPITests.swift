@@ -54,6 +54,16 @@ import Testing
         // Reports and simulations are refused with 503 when too many run (SlowReadsTests).
         #expect(documented("get", "/v1/reports/{name}").contains("503"))
         #expect(documented("post", "/v1/policies/simulate").contains("503"))
+        // A book whose sums do not fit in 64 bits: every report by name is refused with 409
+        // total-too-large (the ageing as the liability), as the roll-forward documents it.
+        for day in ["2027-01-15", "2027-02-15"] { _ = try await h.issue(validity: #"{"last_day": "\#(day)"}"#) }
+        try h.ledger().db.run("UPDATE vouchers SET value = ?1, balance = ?1 WHERE id <> ?2", [.integer(Int64.max / 2 + 1), .text(id)])
+        for name in ["liability", "ageing"] {
+            let answer = await h.get("/v1/reports/\(name)", key: h.keys[.auditor]!)
+            #expect(answer.status == 409 && answer.code == "total-too-large", "\(name): \(answer.status) \(answer.text)")
+        }
+        #expect(documented("get", "/v1/reports/{name}").contains("409"))
+        #expect(documented("get", "/v1/reports/rollforward").contains("409"))
     }
 
     @Test func everyProblemCodeTheLedgerCanGive_isDocumented() async throws {

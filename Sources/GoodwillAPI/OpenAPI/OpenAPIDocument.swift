@@ -1946,6 +1946,9 @@ enum OpenAPIDocument {
           "404": {
             "$ref": "#/components/responses/404"
           },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
           "422": {
             "$ref": "#/components/responses/422"
           },
@@ -2146,7 +2149,7 @@ enum OpenAPIDocument {
         }
       },
       "409": {
-        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed, case-already-closed.",
+        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed, case-already-closed. On reports, total-too-large: the books hold vouchers with amounts too large to add up (the detail says how to find and fix them).",
         "content": {
           "application/problem+json": {
             "schema": {
