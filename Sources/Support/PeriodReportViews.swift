@@ -21,11 +21,12 @@ public struct RollForwardLine: Sendable, Encodable, Equatable {
     /// Corrections up and down, net.
     public var adjusted: Money
     /// Balances that left the liability unredeemed (negative): expired in the period with no payout
-    /// right, a payout right that ended in it, or an unblock of a voucher already past expiry.
+    /// right, a payout right that ended in it, or an unblock of a voucher already past expiry; and
+    /// what an entry added to a balance that stays past expiry (an adjustment up, a reversal).
     public var breakage: Money
     /// Balances that came back into the liability (positive): an extension (or block) of a voucher
-    /// past expiry, a payout right that began, or a balance outside the liability that an entry
-    /// moved (a refund or void of an expired balance is reinstated, then paid out or voided).
+    /// past expiry, a payout right that began; and what an entry took from a balance past expiry
+    /// (a refund, void or adjustment down of an expired balance: reinstated, then moved out).
     public var reinstated: Money
     public var closing: Money
     public var closingPayoutClaimable: Money

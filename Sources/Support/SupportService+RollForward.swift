@@ -247,11 +247,20 @@ struct RollForwardReplay {
         // report knows, so whatever it moved shows as a difference.
         case .extended, .other: break
         }
-        // A balance outside the liability that comes back, or that an entry moves (a refund of an
-        // expired balance), is reinstated first; one the entry leaves outside is breakage.
-        let moves = e.amount != 0
-        if !wasOwed && (isOwed || moves) && before.balance > 0 { try add(.reinstated, before.balance, t.currency) }
-        if !isOwed && (wasOwed || moves) && next.balance > 0 { try add(.breakage, -next.balance, t.currency) }
+        // A balance outside the liability that comes back is reinstated; one the entry takes out of
+        // it is breakage. One that stays outside did not come back: only what the entry moved passes
+        // through, reinstated when taken away (a refund or void of an expired balance, an adjustment
+        // down), breakage when added (an adjustment up, a reversal). Measured by the balances, so an
+        // amount that disagrees with them still shows as a difference.
+        if !wasOwed && isOwed {
+            if before.balance > 0 { try add(.reinstated, before.balance, t.currency) }
+        } else if wasOwed && !isOwed {
+            if next.balance > 0 { try add(.breakage, -next.balance, t.currency) }
+        } else if !wasOwed && !isOwed {
+            let moved = try SupportService.subtract(next.balance, before.balance, to: "roll-forward", currencies[t.currency])
+            if moved < 0 { try add(.reinstated, -moved, t.currency) }
+            if moved > 0 { try add(.breakage, -moved, t.currency) }
+        }
         t.state = next
         t.cursor = at
     }

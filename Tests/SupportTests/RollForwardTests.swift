@@ -162,6 +162,32 @@ import Testing
         #expect(try line(february).closing == f.support.liabilityReport().totals.first?.amount)
     }
 
+    /// An entry that moves a balance past expiry and leaves it there does not bring the obligation
+    /// back: only what it moved passes through. A reversal (of a redemption made before expiry) or
+    /// an adjustment up adds to what is broken; an adjustment down takes from it (reinstated, then
+    /// adjusted away); the rest of the balance, broken at expiry, is neither reinstated nor broken
+    /// again.
+    @Test func anEntryOnABalancePastExpiry_movesOnlyWhatItMoves_throughBreakage() throws {
+        let f = try SupportFixture(book: false, now: "2025-01-10T10:00:00Z")
+        let a = VoucherID(rawValue: try f.issue(500, holder: "a@example.com").id)   // valid through 2026-01-10
+        func sek(_ units: Int64) -> Money { Money(minorUnits: units * 100, currency: .sek) }
+        f.clock.set(instant("2025-06-01T10:00:00Z"))
+        let redemption = try f.ledger.perform(.redeem(.id(a), amount: sek(100), reference: nil), actor: "till")
+        f.clock.set(instant("2026-01-20T10:00:00Z"))
+        _ = try f.ledger.sweepExpired()
+        f.clock.set(instant("2026-02-02T10:00:00Z"))
+        try f.ledger.perform(.reverse(entryID: try #require(redemption.entry?.id), reason: "charged twice"), actor: "till")
+        f.clock.set(instant("2026-02-03T10:00:00Z"))
+        try f.ledger.perform(.adjust(.id(a), amount: sek(20), reason: "price correction"), actor: "admin")
+        f.clock.set(instant("2026-02-04T10:00:00Z"))
+        try f.ledger.perform(.adjust(.id(a), amount: sek(-50), reason: "price correction"), actor: "admin")
+        f.clock.set(instant("2026-03-01T10:00:00Z"))
+        #expect(figures(try line(try rollForward(f, "2026-01-01", "2026-01-31"))) == expected(["opening": 40_000, "breakage": -40_000]))
+        #expect(figures(try line(try rollForward(f, "2026-02-01", "2026-02-28"))) == expected([
+            "redemption_reversed": 10_000, "adjusted": -3_000, "breakage": -12_000, "reinstated": 5_000,
+        ]))
+    }
+
     /// A's last valid day is 2026-01-10 in Stockholm, which ends at 23:00 UTC. A period that ends
     /// with that day in Stockholm sees the expiry; one that ends with 2026-01-09 does not. In UTC
     /// the day 2026-01-10 ends an hour later, after the expiry.

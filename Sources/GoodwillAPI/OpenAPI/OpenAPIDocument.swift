@@ -3667,7 +3667,7 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/Money"
               }
             ],
-            "description": "Negative: balances that left the liability unredeemed in the period (expired with no payout right, a payout right that ended, an unblock past expiry)."
+            "description": "Negative: balances that left the liability unredeemed in the period (expired with no payout right, a payout right that ended, an unblock past expiry), and what an entry added to a balance that stays past expiry (an adjustment up, a reversal)."
           },
           "reinstated": {
             "allOf": [
@@ -3675,7 +3675,7 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/Money"
               }
             ],
-            "description": "Positive: balances that came back into the liability (an extension or block after expiry, a payout right that began, an expired balance refunded or voided)."
+            "description": "Positive: balances that came back into the liability (an extension or block after expiry, a payout right that began), and what an entry took from a balance that stays past expiry (an expired balance refunded, voided or adjusted down)."
           },
           "closing": {
             "allOf": [
