@@ -124,7 +124,13 @@ final class TestWebhookReceiver: Sendable {
         response += "\r\n"
         guard send(fd, Array(response.utf8)), answerBody == .endless else { return }
         let zeros = [UInt8](repeating: 0, count: 64 * 1024)
-        while send(fd, zeros) { bodyProgress.withLock { $0.bytes += zeros.count } }
+        // Paced at about 30 MB/s, faster than an endpoint across a network sends. Unpaced over
+        // loopback it streamed GB/s, Foundation spent both cores reading it, and under load the
+        // sender's cancel and even the next delivery's status lagged past any bound (42 s once).
+        while send(fd, zeros) {
+            bodyProgress.withLock { $0.bytes += zeros.count }
+            usleep(2_000)
+        }
         bodyProgress.withLock { $0.hungUp = true }
     }
 
