@@ -14,8 +14,11 @@ public struct PolicyDecision: Sendable, Codable, Equatable {
     public let limitApplied: LimitBreach?
     /// One entry per rule, in file order.
     public let trace: [RuleTrace]
-    /// Plain English for a support agent.
+    /// Plain English for a support agent; ends with the payout right when there is one.
     public let explanation: String
+    /// The payout right the law still gives beside a refer or deny on an expired voucher (`noting`);
+    /// nil otherwise, and in decisions stored before it existed.
+    public var payoutRight: PayoutRight? = nil
 }
 
 public enum PolicyOutcome: Sendable, Codable, Equatable {

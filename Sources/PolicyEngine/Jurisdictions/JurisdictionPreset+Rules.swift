@@ -54,20 +54,38 @@ extension JurisdictionPreset {
     /// given the voucher's last valid day. `isElectronic`: sent by e-mail or SMS (Denmark).
     public func cashOutAllowed(balance: Int64, currency: String, on day: LocalDate, lastValidDay: LocalDate?,
                                isElectronic: Bool = true) -> CashOutRule {
+        cashOut(balance: balance, currency: currency, on: day, lastValidDay: lastValidDay, isElectronic: isElectronic).rule
+    }
+
+    /// The payout right that outlives a voucher's expiry: nil unless `day` is after `lastValidDay`
+    /// and `cashOutAllowed` entitles the holder, with the last day it runs (nil: no end).
+    public func payoutRightAfterExpiry(balance: Int64, currency: String, on day: LocalDate, lastValidDay: LocalDate,
+                                       isElectronic: Bool = true) -> PayoutRight? {
+        guard day > lastValidDay else { return nil }
+        let decided = cashOut(balance: balance, currency: currency, on: day, lastValidDay: lastValidDay, isElectronic: isElectronic)
+        guard case .holderEntitled(let reason) = decided.rule else { return nil }
+        return PayoutRight(balance: balance, currency: currency, until: decided.until, reason: reason)
+    }
+
+    /// The one copy of the cash-out rule, with the last day an entitlement runs: nil under a
+    /// threshold (no end), or for a voucher without expiry.
+    private func cashOut(balance: Int64, currency: String, on day: LocalDate, lastValidDay: LocalDate?,
+                         isElectronic: Bool) -> (rule: CashOutRule, until: LocalDate?) {
         let cite = " (Source: \(source); confidence \(confidence).)"
-        guard balance > 0 else { return .notRequired(reason: "Nothing is left to pay out.") }
+        guard balance > 0 else { return (.notRequired(reason: "Nothing is left to pay out."), nil) }
         if let threshold = thresholds(on: day).first {
             if threshold.currency != currency {
-                return .notRequired(reason: "The \(name) cash-out threshold is set in \(threshold.currency), the voucher is in \(currency); check by hand." + cite)
+                return (.notRequired(reason: "The \(name) cash-out threshold is set in \(threshold.currency), the voucher is in \(currency); check by hand." + cite), nil)
             }
             if balance < threshold.belowMinor {
-                return .holderEntitled(reason: "In \(name) a balance under \(threshold.belowMinor) \(currency) minor units is paid out on request (since \(threshold.effectiveFrom))." + cite)
+                return (.holderEntitled(reason: "In \(name) a balance under \(threshold.belowMinor) \(currency) minor units is paid out on request (since \(threshold.effectiveFrom))." + cite), nil)
             }
         }
         if let period = payoutAfterExpiry(isElectronic: isElectronic), period.runs(on: day, lastValidDay: lastValidDay) {
-            return .holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(period.words) after expiry." + cite)
+            return (.holderEntitled(reason: "In \(name) the holder may demand payout during validity and up to \(period.words) after expiry." + cite),
+                    lastValidDay.flatMap(period.lastDay(after:)))
         }
-        return .notRequired(reason: cashOut.note + cite)
+        return (.notRequired(reason: cashOut.note + cite), nil)
     }
 
     /// The payout right during validity and for a period after expiry (Denmark), nil when the
