@@ -151,7 +151,7 @@ public struct Problem: Error, Sendable {
         case .insufficientBalance(let balance, let requested):
             p.extensions["balance"] = .money(balance)
             p.extensions["requested"] = .money(requested)
-        case .voucherExpired(let day, let goodwill):
+        case .voucherExpired(let day, let goodwill, _):
             p.extensions["last_valid_day"] = .string(day.isoString)
             // Whether the goodwill policy would extend it, and where to ask when it would.
             let hint = goodwill.map { $0.sentence + ($0.wouldGrant ? " Ask with POST /v1/vouchers/{id}/extensions." : "") }

@@ -30,6 +30,11 @@ public struct DecisionView: Sendable, Codable, Equatable {
     public var facts: PolicyFacts
     /// What was done: days actually granted (0 when nothing was applied), by whom, why.
     public var applied: Applied?
+    /// Beside a refer or deny on an expired voucher, where the law still gives the holder the right
+    /// to take the balance out as money: the amount, and the last day (nil: no end, a balance
+    /// under a threshold). The explanation says it in words. Absent elsewhere.
+    public var payoutClaimable: Money?
+    public var payoutClaimableUntil: String?
 
     public struct Applied: Sendable, Codable, Equatable {
         public var days: Int
@@ -46,7 +51,8 @@ public struct DecisionView: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, voucherID = "voucher_id", policy, requester, outcome, rule, days, newLastValidDay = "new_last_valid_day",
-             messageKey = "message_key", alternative, limitApplied = "limit_applied", explanation, trace, facts, applied
+             messageKey = "message_key", alternative, limitApplied = "limit_applied", explanation, trace, facts, applied,
+             payoutClaimable = "payout_claimable", payoutClaimableUntil = "payout_claimable_until"
     }
 
     public var isGrant: Bool { outcome == "grant" }
@@ -62,6 +68,10 @@ public struct DecisionView: Sendable, Codable, Equatable {
         trace = d.trace.map(\.line)
         facts = d.facts
         self.applied = applied
+        if let right = d.payoutRight, let currency = Currency(code: right.currency) {
+            payoutClaimable = Money(minorUnits: right.balance, currency: currency)
+            payoutClaimableUntil = right.until?.isoString
+        }
         switch d.outcome {
         case .grant(let days, let day, let key):
             outcome = "grant"; self.days = days; newLastValidDay = day.isoString; messageKey = key

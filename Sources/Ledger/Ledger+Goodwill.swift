@@ -40,7 +40,8 @@ extension Ledger {
             let v = try resolve(ref)
             try Self.checkNotFinal(v)
             let now = clock.now()
-            return DecisionView(try activePolicy().evaluate(try goodwillFacts(for: v, requester: requester, now: now)), voucherID: v.id)
+            let decision = try activePolicy().evaluate(try goodwillFacts(for: v, requester: requester, now: now))
+            return DecisionView(decision.noting(try payoutRight(for: v, now: now)), voucherID: v.id)
         }
     }
 
@@ -76,9 +77,11 @@ extension Ledger {
                                       isOverride: personal.isOverride, overrideBecause: personal.overrideBecause, reason: reason, ctx)
         }
         guard case .grant(let days, let newDay, _) = decision.outcome else {
-            // Referred or denied: keep the decision, change nothing else.
-            let id = try record(decision, voucher: v, days: 0, isOverride: false, reason: reason, actor: ctx.actor, at: ctx.now)
-            return LedgerReceipt(voucher: try view(of: v, now: ctx.now), entry: nil, decision: DecisionView(decision, voucherID: v.id, id: id))
+            // Referred or denied: keep the decision, with the payout right the law still gives
+            // beside it, and change nothing else.
+            let noted = decision.noting(try payoutRight(for: v, now: ctx.now))
+            let id = try record(noted, voucher: v, days: 0, isOverride: false, reason: reason, actor: ctx.actor, at: ctx.now)
+            return LedgerReceipt(voucher: try view(of: v, now: ctx.now), entry: nil, decision: DecisionView(noted, voucherID: v.id, id: id))
         }
         return try applyExtension(v, decision: decision, days: days, lastValidDay: newDay, isOverride: false,
                                   overrideBecause: nil, reason: reason, ctx)
@@ -139,6 +142,15 @@ extension Ledger {
         return (extended, extension_.decision)
     }
 
+    /// The right the jurisdiction in force still gives the holder to take `v`'s balance out as
+    /// money after its expiry (`payoutRightAfterExpiry`, the rule closing refunds by); nil when it
+    /// gives none, the voucher has not expired, or it is blocked (not paid out until support clears it).
+    func payoutRight(for v: Voucher, now: Date) throws -> PayoutRight? {
+        guard let expiry = v.expiry, v.storedStatus != .blocked, !v.storedStatus.isFinal, let preset = try jurisdiction() else { return nil }
+        return preset.payoutRightAfterExpiry(balance: v.balance.minorUnits, currency: v.value.currency.code,
+                                             on: ZonedCalendar.stored(v.timeZone).localDate(of: now), lastValidDay: expiry.lastValidDay)
+    }
+
     /// One sentence for a refused redemption: what the policy would do if the holder asked now.
     func goodwillHint(for v: Voucher, now: Date) -> GoodwillHint? {
         guard let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .holder, now: now) else { return nil }
@@ -174,7 +186,7 @@ extension Ledger {
                 return .extended
             }
             if let breach = d.limitApplied {
-                let id = try record(d, voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
+                let id = try record(d.noting(try payoutRight(for: v, now: now)), voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
                                     actor: "system", at: now)
                 stopped = (id, breach, d.outcome.isRefer)
             }

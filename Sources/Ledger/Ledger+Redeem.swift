@@ -21,7 +21,10 @@ extension Ledger {
         var goodwill: DecisionView?
         if v.status(at: ctx.now) == .expired, let extended = try softExpiry(v, ctx) { (v, goodwill) = extended }
         if var refusal = Self.redemptionRefusal(for: v, at: ctx.now) {
-            if case .voucherExpired(let day, _) = refusal { refusal = .voucherExpired(lastValidDay: day, goodwill: goodwillHint(for: v, now: ctx.now)) }
+            if case .voucherExpired(let day, _, _) = refusal {
+                refusal = .voucherExpired(lastValidDay: day, goodwill: goodwillHint(for: v, now: ctx.now),
+                                          payout: try? payoutRight(for: v, now: ctx.now))
+            }
             throw refusal
         }
         guard amount.minorUnits <= v.balance.minorUnits else {

@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import PolicyEngine
 
 /// Why a ledger operation was refused. Each has a stable machine code (used by the API's
 /// problem+json `type`) and a sentence for a person: what is wrong and what to do.
@@ -13,8 +14,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case amountNotPositive(Money, isValue: Bool)
     case currencyMismatch(voucher: Currency, requested: Currency)
     case insufficientBalance(balance: Money, requested: Money)
-    /// `goodwill` says what the policy would do if the holder asked (nil when unknown).
-    case voucherExpired(lastValidDay: LocalDate, goodwill: GoodwillHint? = nil)
+    /// `goodwill` says what the policy would do if the holder asked (nil when unknown); `payout`, the
+    /// right the law still gives to take the balance out as money (nil where it gives none).
+    case voucherExpired(lastValidDay: LocalDate, goodwill: GoodwillHint? = nil, payout: PayoutRight? = nil)
     case voucherVoided
     case voucherRefunded
     case voucherBlocked
@@ -85,10 +87,11 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
             return "The voucher is in \(voucher.code) but the amount was given in \(requested.code). Give the amount in \(voucher.code)."
         case .insufficientBalance(let balance, let requested):
             return "The voucher has \(balance) left, less than the \(requested) asked for. Redeem at most \(balance), and take the rest another way."
-        case .voucherExpired(let day, let goodwill):
+        case .voucherExpired(let day, let goodwill, let payout):
             return "The voucher expired: its last valid day was \(day). "
                 + (goodwill.map { $0.sentence + ($0.wouldGrant ? " Use 'goodwill extend'." : "") }
                    ?? "Ask for a goodwill extension ('goodwill policy explain CODE' shows what the policy would do).")
+                + (payout.map { " " + $0.sentence(PayoutRight.howCLI) } ?? "")
         case .voucherVoided:
             return "The voucher was voided and can no longer be used. If that was a mistake, issue a new voucher."
         case .voucherRefunded:

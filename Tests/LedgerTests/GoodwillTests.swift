@@ -230,7 +230,7 @@ struct PolicyManagementTests {
         let v = try f.issue(sek(100))
         f.clock.set(instant("2026-04-10T10:00:00Z"))
         let error = ledgerError { try f.redeem(v, sek(10)) }
-        guard case .voucherExpired(_, let hint)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
+        guard case .voucherExpired(_, let hint, _)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
         let words = try #require(hint?.sentence)
         #expect(words.contains("goodwill budget cannot cover"), "\(words)")
         #expect(!words.contains("already been extended"), "\(words)")
@@ -325,5 +325,134 @@ struct LastStorableDayLedgerTests {
         let late = ledgerError { try f.issue(sek(500), validity: .months(1200)) }
         #expect(late?.code == "invalid-request")
         #expect(late?.description.contains("ends after 9999-12-31") == true, "\(String(describing: late))")
+    }
+}
+
+/// Where the law in force still lets the holder take the balance out as money after expiry
+/// (Denmark: a year), every answer that says "expired" or "no" says so too, with the last day and
+/// how to pay it out; the decision itself does not change. Elsewhere nothing changes.
+struct PayoutRightAfterExpiryTests {
+    /// A voucher of `value` issued 2025-04-02 in Copenhagen, valid `months`, under `jurisdiction`.
+    func expired(_ jurisdiction: String, _ value: Money, months: Int = 12, policy: String? = nil) throws -> (LedgerFixture, VoucherView) {
+        let f = try LedgerFixture(now: "2025-04-02T10:00:00Z")
+        try f.ledger.setJurisdiction(code: jurisdiction, actor: "admin")
+        if let policy {
+            try f.ledger.activatePolicy(data: Data(EmbeddedPolicies.policies[policy]!.utf8), fileName: policy, actor: "admin")
+        }
+        let v = try f.ledger.perform(.issue(IssueRequest(value: value, validity: .months(months), timeZone: "Europe/Copenhagen",
+                                                         holder: PersonInput(email: "ida@example.dk", name: "Ida", locale: "da"))),
+                                     actor: "shop").voucher
+        return (f, v)
+    }
+
+    func dkk(_ units: Int64) -> Money { Money(minorUnits: units * 100, currency: .dkk) }
+
+    /// Forty days after a last valid day of 2026-04-02 (Copenhagen).
+    static let fortyDaysLate = "2026-05-12T10:00:00Z"
+
+    @Test func aDanishVoucherFortyDaysLate_isRefused_explained_andDenied_sayingThePayoutRightAndItsLastDay() throws {
+        let (f, v) = try expired("DK", dkk(400), policy: "strict.json")
+        #expect(v.lastValidDay == "2026-04-02")
+        f.clock.set(instant(Self.fortyDaysLate))
+
+        // The redemption refused for expiry.
+        let error = ledgerError { try f.redeem(v, dkk(10)) }
+        guard case .voucherExpired(let day, _, let payout)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
+        #expect(day == LocalDate(iso: "2026-04-02"))
+        #expect(payout?.until == LocalDate(iso: "2027-04-02"))
+        let refusal = error?.description ?? ""
+        #expect(refusal.contains("400.00 DKK as money until 2027-04-02"), "\(refusal)")
+        #expect(refusal.contains("goodwill refund"), "\(refusal)")
+
+        // The dry run: the policy's answer stays a denial, the right is said beside it.
+        let dry = try f.ledger.explainGoodwill(VoucherReference(v.code))
+        #expect(dry.outcome == "deny")
+        #expect(dry.rule == "later than a month")
+        #expect(dry.payoutClaimableUntil == "2027-04-02")
+        #expect(dry.payoutClaimable == dkk(400))
+        #expect(dry.explanation.contains("until 2027-04-02"), "\(dry.explanation)")
+
+        // The denied request: recorded with the right in its explanation, and a retry says the same.
+        let request = LedgerCommand.extend(VoucherReference(v.id), ExtensionRequest(reason: "holder was abroad"))
+        let denied = try f.ledger.perform(request, actor: "support", idempotencyKey: "ask-1")
+        let decision = try #require(denied.decision)
+        #expect(decision.outcome == "deny")
+        #expect(decision.applied == nil)
+        #expect(decision.payoutClaimableUntil == "2027-04-02")
+        #expect(decision.explanation.contains("until 2027-04-02"), "\(decision.explanation)")
+        let row = try #require(try PolicyStore(f.ledger.db).decision(id: decision.id!))
+        #expect(row.json.contains("2027-04-02"))
+        f.clock.advance(days: 400)  // the right has run out since; the stored decision still says what was said
+        let retry = try f.ledger.perform(request, actor: "support", idempotencyKey: "ask-1")
+        #expect(retry.decision?.explanation == decision.explanation)
+        #expect(retry.decision?.payoutClaimableUntil == "2027-04-02")
+        #expect(try f.show(v).lastValidDay == "2026-04-02")
+    }
+
+    /// The default policy refers a request 40 days late; a referral says it too.
+    @Test func aReferral_saysThePayoutRightToo() throws {
+        let (f, v) = try expired("DK", dkk(400))
+        f.clock.set(instant(Self.fortyDaysLate))
+        let r = try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(reason: "asked")), actor: "support")
+        #expect(r.decision?.outcome == "refer")
+        #expect(r.decision?.explanation.contains("until 2027-04-02") == true)
+    }
+
+    @Test func inSweden_nothingIsSaidOfAPayout() throws {
+        let (f, v) = try expired("SE", sek(400), policy: "strict.json")
+        f.clock.set(instant(Self.fortyDaysLate))
+        try expectNoPayoutWords(f, v, amount: sek(10))
+    }
+
+    @Test func inDenmark_pastTheYearAfterExpiry_nothingIsSaidOfAPayout() throws {
+        let (f, v) = try expired("DK", dkk(400), policy: "strict.json")
+        f.clock.set(instant("2027-04-03T10:00:00Z"))
+        try expectNoPayoutWords(f, v, amount: dkk(10))
+    }
+
+    /// A grant makes the voucher valid again: its answer says nothing of a payout.
+    @Test func aGrantedExtension_saysNothingOfAPayout() throws {
+        let (f, v) = try expired("DK", dkk(400))
+        f.clock.set(instant("2026-04-16T10:00:00Z"))
+        let r = try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(reason: "asked")), actor: "support")
+        #expect(r.decision?.outcome == "grant")
+        #expect(r.decision?.payoutClaimableUntil == nil)
+        #expect(r.decision?.explanation.contains("payout") == false)
+    }
+
+    /// New York: a balance under $5 may be claimed however long ago it expired; $5 may not.
+    @Test func underAThreshold_theRightHasNoLastDay_andAtItNothingIsSaid() throws {
+        let usd = { (minor: Int64) in Money(minorUnits: minor, currency: .usd) }
+        let (small, s) = try expired("US-NY", usd(499), months: 108, policy: "strict.json")
+        small.clock.set(instant("2034-05-12T10:00:00Z"))
+        let error = ledgerError { try small.redeem(s, usd(100)) }
+        guard case .voucherExpired(_, _, let payout)? = error else { Issue.record("expected voucher-expired, got \(String(describing: error))"); return }
+        #expect(payout != nil)
+        #expect(payout?.until == nil)
+        #expect(error?.description.contains("4.99 USD as money at any time") == true, "\(error?.description ?? "")")
+        let dry = try small.ledger.explainGoodwill(VoucherReference(s.id))
+        #expect(dry.payoutClaimable == usd(499))
+        #expect(dry.payoutClaimableUntil == nil)
+        #expect(dry.explanation.contains("at any time"), "\(dry.explanation)")
+
+        let (large, l) = try expired("US-NY", usd(500), months: 108, policy: "strict.json")
+        large.clock.set(instant("2034-05-12T10:00:00Z"))
+        try expectNoPayoutWords(large, l, amount: usd(100))
+    }
+
+    func expectNoPayoutWords(_ f: LedgerFixture, _ v: VoucherView, amount: Money, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let error = ledgerError { try f.redeem(v, amount) }
+        guard case .voucherExpired(_, _, let payout)? = error else {
+            Issue.record("expected voucher-expired, got \(String(describing: error))", sourceLocation: sourceLocation); return
+        }
+        #expect(payout == nil, sourceLocation: sourceLocation)
+        #expect(error?.description.contains("payout") == false, "\(error?.description ?? "")", sourceLocation: sourceLocation)
+        let dry = try f.ledger.explainGoodwill(VoucherReference(v.id))
+        #expect(dry.outcome == "deny", sourceLocation: sourceLocation)
+        #expect(dry.payoutClaimable == nil && dry.payoutClaimableUntil == nil, sourceLocation: sourceLocation)
+        #expect(!dry.explanation.contains("payout"), "\(dry.explanation)", sourceLocation: sourceLocation)
+        let denied = try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(reason: "asked")), actor: "support")
+        #expect(denied.decision?.outcome == "deny", sourceLocation: sourceLocation)
+        #expect(denied.decision?.explanation.contains("payout") == false, sourceLocation: sourceLocation)
     }
 }

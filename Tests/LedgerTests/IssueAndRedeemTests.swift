@@ -94,7 +94,7 @@ struct RedeemTests {
         // 18 days late: beyond the default policy's soft expiry (14 days) at the till.
         f.clock.set(instant("2026-04-20T10:00:00Z"))
         let error = ledgerError { try f.redeem(v, sek(10)) }
-        guard case .voucherExpired(let day, let goodwill)? = error else {
+        guard case .voucherExpired(let day, let goodwill, _)? = error else {
             Issue.record("expected voucherExpired, got \(String(describing: error))")
             return
         }
