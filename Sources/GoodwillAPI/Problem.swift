@@ -2,6 +2,7 @@ import Foundation
 import GoodwillCore
 import HTTPServer
 import Ledger
+import PolicyEngine
 import Reminders
 import Store
 import Support
@@ -151,13 +152,19 @@ public struct Problem: Error, Sendable {
         case .insufficientBalance(let balance, let requested):
             p.extensions["balance"] = .money(balance)
             p.extensions["requested"] = .money(requested)
-        case .voucherExpired(let day, let goodwill, _):
+        case .voucherExpired(let day, let goodwill, let payout):
             p.extensions["last_valid_day"] = .string(day.isoString)
             // Whether the goodwill policy would extend it, and where to ask when it would.
             let hint = goodwill.map { $0.sentence + ($0.wouldGrant ? " Ask with POST /v1/vouchers/{id}/extensions." : "") }
             if let hint { p.extensions["goodwill"] = .string(hint) }
+            // Where the law still lets the holder take the balance out as money: how much, until when.
+            if let payout, let currency = Currency(code: payout.currency) {
+                p.extensions["payout_claimable"] = .money(Money(minorUnits: payout.balance, currency: currency))
+                if let until = payout.until { p.extensions["payout_claimable_until"] = .string(until.isoString) }
+            }
             p.detail = "The voucher expired: its last valid day was \(day). "
                 + (hint ?? "Ask for a goodwill extension (GET /v1/vouchers/{id}/goodwill shows what the policy would do).")
+                + (payout.map { " " + $0.sentence(PayoutRight.howAPI) } ?? "")
         // The ledger's words below name the CLI's flags and commands; the API names its fields and routes.
         case .invalidValidity(.endsBeforeIssue(let last, let issue)):
             p.detail = "validity.last_day \(last) is before the day of issue (\(issue)). Give a day from \(issue) on, or validity.months instead."

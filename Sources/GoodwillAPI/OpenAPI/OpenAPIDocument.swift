@@ -404,7 +404,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/503"
           }
         },
-        "description": "Refused with 409 insufficient-balance (with the balance), voucher-expired (with last_valid_day and, when the goodwill policy would extend it, goodwill), voucher-blocked, voucher-voided or voucher-refunded; a voucher used in full answers insufficient-balance with a balance of 0.",
+        "description": "Refused with 409 insufficient-balance (with the balance), voucher-expired (with last_valid_day, goodwill: what the goodwill policy would do, and, where the law still lets the holder take the balance out as money, payout_claimable and payout_claimable_until), voucher-blocked, voucher-voided or voucher-refunded; a voucher used in full answers insufficient-balance with a balance of 0.",
         "parameters": [
           {
             "$ref": "#/components/parameters/VoucherID"
@@ -2754,8 +2754,46 @@ enum OpenAPIDocument {
           "new_last_valid_day": {
             "type": "string"
           },
+          "message_key": {
+            "type": "string",
+            "description": "The message the rule's outcome names (grant, refer and deny)."
+          },
+          "alternative": {
+            "type": "object",
+            "description": "On deny: what the rule offers instead.",
+            "properties": {
+              "messageKey": {
+                "type": "string"
+              },
+              "percent": {
+                "type": "integer"
+              }
+            }
+          },
+          "limit_applied": {
+            "type": "object",
+            "description": "The limit that turned the rule's grant into a refer or deny.",
+            "properties": {
+              "limit": {
+                "type": "string"
+              },
+              "detail": {
+                "type": "string"
+              }
+            }
+          },
           "explanation": {
-            "type": "string"
+            "type": "string",
+            "description": "In words for a support agent. Beside a refer, deny or no_rule on an expired voucher where the law still lets the holder take the balance out as money, it ends with that right, its last day and how to pay it out."
+          },
+          "payout_claimable": {
+            "$ref": "#/components/schemas/Money",
+            "description": "Present beside a refer, deny or no_rule on an expired voucher where the jurisdiction in force still gives the holder a payout right (Denmark: a year after expiry; a balance under a cash-out threshold): the balance they may claim as money, paid out with POST /v1/vouchers/{id}/refunds. The decision itself is unchanged. Stored with the decision."
+          },
+          "payout_claimable_until": {
+            "type": "string",
+            "format": "date",
+            "description": "With payout_claimable: the last day (in the voucher's zone) the holder may claim it. Absent when the right has no end (a balance under a cash-out threshold)."
           },
           "trace": {
             "type": "array",
@@ -3275,6 +3313,15 @@ enum OpenAPIDocument {
           "goodwill": {
             "type": "string",
             "description": "On voucher-expired: what the goodwill policy would do if the holder asked."
+          },
+          "payout_claimable": {
+            "$ref": "#/components/schemas/Money",
+            "description": "On voucher-expired, where the jurisdiction in force still lets the holder take the balance out as money (Denmark: a year after expiry; a balance under a cash-out threshold): the balance they may claim, paid out with POST /v1/vouchers/{id}/refunds. The detail says it in words."
+          },
+          "payout_claimable_until": {
+            "type": "string",
+            "format": "date",
+            "description": "With payout_claimable: the last day (in the voucher's zone) the holder may claim it. Absent when the right has no end."
           }
         }
       },
