@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads RFC 4180 records from bytes: fields separated by commas, records by CRLF or LF, fields
-/// in double quotes may hold commas, line breaks and doubled quotes (""). The text must be UTF-8;
+/// in double quotes may hold commas, line breaks (CRLF read as LF) and doubled quotes (""). The text must be UTF-8;
 /// a UTF-8 byte-order mark at the start is skipped. Each record comes with the line it starts on,
 /// for error messages.
 public struct CSVReader {
@@ -45,6 +45,11 @@ public struct CSVReader {
                 if quoted {
                     if b == 0x22 {
                         if position < bytes.count && bytes[position] == 0x22 { field.append(0x22); position += 1 } else { quoted = false }
+                    } else if b == 0x0D && position < bytes.count && bytes[position] == 0x0A {
+                        // A CRLF line break (RFC 4180's own, as Windows writes every one) is text:
+                        // one "\n", as an LF alone, not a carriage return the checks then refuse.
+                        position += 1; line += 1
+                        field.append(0x0A)
                     } else {
                         if b == 0x0A { line += 1 }
                         field.append(b); bits |= b

@@ -157,6 +157,19 @@ import Testing
         #expect(try f.support.breakageReport().totals.map(\.amount) == [Money(minorUnits: 20_000, currency: .sek)])
     }
 
+    /// A file written on Windows ends every line in CRLF, the line breaks inside quoted fields
+    /// too (RFC 4180 calls both a line break): such a break is text, read as one "\n", not a
+    /// control character that refuses the row.
+    @Test func aCRLFInsideAQuotedField_isALineBreak_notAControlCharacter() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write("code,value,balance,currency,issued,holder_email,holder_name,experience\r\n"
+            + "W-1,500,500,SEK,2025-01-10,anna@example.se,Anna Berg,\"Spa day\r\nfor two\"\r\n"
+            + "W-2,500,500,SEK,2025-01-10,,,x\"y\r\n", f)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.imported == 1 && r.rejected.map(\.line) == [4], "\(r.rejected)")
+        #expect(try f.ledger.voucherView(VoucherReference("W-1")).experience == "Spa day\nfor two")
+    }
+
     @Test func eachKindOfBadRow_isNamedWithItsReason() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
         let path = try write(Self.header + """
