@@ -176,10 +176,36 @@ extension SupportService {
             }
             try db.forEach("SELECT \(cols) FROM holders h WHERE h.email_key LIKE ? ESCAPE '\\' ORDER BY h.email_key LIMIT ?",
                            [.text(like), .integer(limit)]) { add($0, "email") }
-            try db.forEach("SELECT \(cols) FROM holders h WHERE lower(h.name) LIKE ? ESCAPE '\\' ORDER BY h.name LIMIT ?",
-                           [.text(like), .integer(limit)]) { add($0, "name") }
+            // Names are matched here, not by SQL: SQLite's lower() and LIKE fold ASCII letters only,
+            // so "åsa" missed "Åsa" (and so did "Åsa" itself, lowered). Every name is read anyway,
+            // as a LIKE on '%…%' reads them all.
+            let wanted = Self.searchFolded(t)
+            var names: [(name: String, id: String)] = []
+            try db.forEach("SELECT name, id FROM holders WHERE name IS NOT NULL") { r in
+                let name = r.text(0)
+                if Self.searchFolded(name).contains(wanted) { names.append((name, r.text(1))) }
+            }
+            names.sort { ($0.name, $0.id) < ($1.name, $1.id) }
+            for n in names.prefix(Int(limit)) {
+                try db.forEach("SELECT \(cols) FROM holders h WHERE h.id = ?", [.text(n.id)]) { add($0, "name") }
+            }
         }
         return Array(out.prefix(Int(limit)))
+    }
+
+    /// Text as search compares it: case and accents folded ("Åsa Öberg" → "asa oberg"), and the
+    /// Nordic letters without a combining mark read as the letter they are typed as without one.
+    static func searchFolded(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return String(folded.lowercased().map { c -> Character in
+            switch c {
+            case "ø": return "o"
+            case "đ": return "d"
+            case "ł": return "l"
+            default: return c
+            }
+        })
     }
 
     // MARK: Notes and cases

@@ -63,4 +63,20 @@ import Testing
         // LIKE wildcards are text, not patterns.
         #expect(try f.support.searchHolders("%%").isEmpty)
     }
+
+    /// Names here are Nordic: an agent types what they hear, in whatever case, often without the
+    /// marks. SQLite's lower() and LIKE fold ASCII only, so "åsa" did not find "Åsa".
+    @Test func search_foldsCaseAndAccents_inNamesBeyondASCII() throws {
+        let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
+        _ = try f.issue(500, holder: "ao1@example.se", name: "Åsa Öberg")
+        _ = try f.issue(300, holder: "sh2@example.dk", name: "Søren Ærø")
+        _ = try f.issue(300, holder: "bo@example.se", name: "Bo Ek")
+        for text in ["åsa", "ÅSA", "asa", "oberg", "ÖBERG", "Åsa Ö"] {
+            #expect(try f.support.searchHolders(text).map(\.name) == ["Åsa Öberg"], "\(text)")
+        }
+        #expect(try f.support.searchHolders("søren").map(\.name) == ["Søren Ærø"])
+        #expect(try f.support.searchHolders("SØREN").map(\.name) == ["Søren Ærø"])
+        #expect(try f.support.searchHolders("soren").map(\.matched).contains("name"))
+        #expect(try f.support.searchHolders("zz").isEmpty)
+    }
 }
