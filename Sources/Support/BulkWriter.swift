@@ -14,7 +14,11 @@ struct BulkWriter {
     let issuer: String
     /// The chain as written so far.
     var chain: ImportChain
-    var holders: [String: HolderID] = [:]
+    /// Each holder this import wrote to, by email key, with when they were first seen: the issue
+    /// of their earliest voucher (an old book brings customers of many years), or earlier when on file.
+    var holders: [String: (id: HolderID, firstSeen: Int64)] = [:]
+    /// Holders written or found before one of their earlier vouchers came: first seen moves back at `finish`.
+    var seenEarlier: Set<String> = []
     var holdersCreated = 0
     var totals: [String: (Int, Int64)] = [:]
     /// An empty holders table at the start: every email is new unless we created it in this import.
@@ -28,6 +32,7 @@ struct BulkWriter {
                             nextID: (last?.id ?? 0) + 1, head: last?.hash ?? LedgerEntry.genesisHash)
         holdersOnFile = try db.scalarInt("SELECT count(*) FROM holders") > 0
         insertHolder = try db.cachedStatement("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)")
+        moveFirstSeen = try db.cachedStatement("UPDATE holders SET first_seen_at = ? WHERE id = ? AND first_seen_at > ?")
         insertVoucher = try db.cachedStatement("""
             INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at,
                 last_valid_day, expires_at, time_zone, holder_id, purchaser_id, experience, message)
@@ -37,7 +42,6 @@ struct BulkWriter {
         insertVouchers = try db.cachedStatement(Self.multiRow(insertVoucher.sql, rows: Self.rowsPerInsert))
         insertEntries = try db.cachedStatement(Self.multiRow(insertEntry.sql, rows: Self.rowsPerInsert))
         // What is the same on every row is bound once: bindings outlive a statement's reset.
-        try insertHolder.bind(5, now.unixMilliseconds)
         for (statement, rows) in [(insertVoucher, 1), (insertVouchers, Self.rowsPerInsert)] {
             for base in stride(from: 0, to: Int32(rows) * Self.voucherColumns, by: Int(Self.voucherColumns)) {
                 try statement.bind(base + 4, issuer)
@@ -57,6 +61,7 @@ struct BulkWriter {
     // Prepared once for the whole import, bound by index: a million rows would otherwise build a
     // value array and look the statement up by its SQL text for every insert.
     let insertHolder: Statement
+    let moveFirstSeen: Statement
     let insertVoucher: Statement
     let insertEntry: Statement
     /// The same inserts for `rowsPerInsert` rows at once: each statement run opens its cursors on
@@ -102,6 +107,14 @@ struct BulkWriter {
         try flush()
         for e in pendingEntries { try bind(e, to: insertEntry, at: 0); try insertEntry.run() }
         pendingEntries.removeAll()
+        for key in seenEarlier {
+            guard let h = holders[key] else { continue }
+            try moveFirstSeen.bind(1, h.firstSeen)
+            try moveFirstSeen.bind(2, h.id.rawValue)
+            try moveFirstSeen.bind(3, h.firstSeen)
+            try moveFirstSeen.run()
+        }
+        seenEarlier.removeAll()
     }
 
     /// Binds `LedgerStore.insert(_:codeKey:)`'s values (but the constant columns, bound once) from parameter `base + 1` on.
@@ -144,25 +157,35 @@ struct BulkWriter {
         try s.bind(base + 19, blob: e.hash)
     }
 
-    mutating func holder(_ email: String?, name: String?) throws -> HolderID? {
+    /// The holder with this email, found or written; `seenAt` is when this voucher was issued.
+    mutating func holder(_ email: String?, name: String?, seenAt: Int64) throws -> HolderID? {
         guard let email else { return nil }
         // Validated emails hold no whitespace, so Holder.normalize comes down to lowercasing.
         let key = email.lowercased()
-        if let id = holders[key] { return id }
+        if let h = holders[key] {
+            if seenAt < h.firstSeen {
+                holders[key] = (h.id, seenAt)
+                seenEarlier.insert(key)
+            }
+            return h.id
+        }
         if holdersOnFile, let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: nil, timeZone: nil)
-            holders[key] = existing.id
+            let onFile = existing.firstSeenAt.unixMilliseconds
+            holders[key] = (existing.id, min(onFile, seenAt))
+            if seenAt < onFile { seenEarlier.insert(key) }
             return existing.id
         }
-        let h = Holder(id: HolderID.generate(), email: email, name: name, locale: nil, timeZone: nil, firstSeenAt: now)
-        try insertHolder.bind(1, h.id.rawValue)
+        let id = HolderID.generate()
+        try insertHolder.bind(1, id.rawValue)
         try insertHolder.bind(2, key)
         try insertHolder.bind(3, email)
         try insertHolder.bind(4, name)
-        try insertHolder.run()  // first_seen_at (5) is bound once, in init
+        try insertHolder.bind(5, seenAt)
+        try insertHolder.run()
         holdersCreated += 1
-        holders[key] = h.id
-        return h.id
+        holders[key] = (id, seenAt)
+        return id
     }
 
     /// Writes a row the checking stage planned. Its entries were chained assuming every earlier row
@@ -170,8 +193,10 @@ struct BulkWriter {
     mutating func write(_ row: VoucherImporter.Row, _ planned: PlannedVoucher) throws {
         var planned = planned
         if chain.follows(planned) { chain.advance(past: planned) } else { chain.chain(&planned) }
-        let holderID = try holder(row.holderEmail, name: row.holderName)
-        let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName)
+        // An issue instant later today than now (an RFC 3339 time) does not make anyone seen in the future.
+        let seenAt = min(row.issuedAt, now).unixMilliseconds
+        let holderID = try holder(row.holderEmail, name: row.holderName, seenAt: seenAt)
+        let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName, seenAt: seenAt)
         let v = Voucher(id: planned.voucherID, code: row.code, value: row.value, balance: row.balance, storedStatus: planned.status,
                         issuedAt: row.issuedAt, expiry: planned.expiry, timeZone: zone.identifier, holderID: holderID,
                         purchaserID: purchaserID, kind: row.kind, experience: row.experience, message: nil, issuer: issuer)

@@ -170,6 +170,32 @@ import Testing
         #expect(try f.ledger.voucherView(VoucherReference("W-1")).experience == "Spa day\nfor two")
     }
 
+    /// An imported book brings customers of many years: a holder was first seen when the first of
+    /// their vouchers was issued, not on the day of the import, so the support view says "since
+    /// 2016 (9 years)" and begins its timeline with them joining, not after their first purchase.
+    @Test func importedHolders_wereFirstSeenAtTheirFirstVoucher_notAtTheImport() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        try f.issue(500, holder: "bo@example.se", name: "Bo Ek")   // on file since today
+        let path = try write(Self.header + """
+            H-1,500,500,SEK,2019-05-02,,anna@example.se,Anna Berg,,,,
+            H-2,500,500,SEK,2016-03-01,,anna@example.se,,,,,
+            H-3,500,500,SEK,2020-01-10,,anna@example.se,,bo@example.se,Bo Ek,,
+            H-4,500,500,SEK,2018-07-15,,bo@example.se,,,,,
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.committed && r.imported == 4, "\(r.rejected)")
+        let anna = try f.support.holderView("anna@example.se")
+        #expect(anna.profile.firstSeen.hasPrefix("2016-02-29T23:00:00"), "\(anna.profile.firstSeen)")   // 1 March, Stockholm
+        #expect(anna.profile.tenure == "9 years, 8 months")
+        #expect(anna.timeline.last?.kind == "joined")
+        // A holder already on file keeps the earlier of the two.
+        let bo = try f.support.holderView("bo@example.se")
+        #expect(bo.profile.firstSeen.hasPrefix("2018-07-14T22:00:00"), "\(bo.profile.firstSeen)")
+        #expect(bo.timeline.last?.kind == "joined")
+        #expect(try f.ledger.verify().ok)
+    }
+
     @Test func eachKindOfBadRow_isNamedWithItsReason() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
         let path = try write(Self.header + """
