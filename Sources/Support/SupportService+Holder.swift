@@ -88,14 +88,16 @@ extension SupportService {
                 events.append(ev)
             }
             let cases = try cases(of: h.id)
+            // Within one millisecond a case's closing comes after its opening (and case after case,
+            // in the order they were opened): the closing's tiebreak is one above the opening's.
             for c in cases {
                 var opened = event(RFC3339.parse(c.openedAt) ?? h.firstSeenAt, "case_opened", nil,
-                                   "Case \(c.id) opened by \(c.openedBy): \(c.subject)", order: 4, tiebreak: c.id)
+                                   "Case \(c.id) opened by \(c.openedBy): \(c.subject)", order: 4, tiebreak: c.id * 2)
                 opened.supportCase = c
                 events.append(opened)
                 if let closedAt = c.closedAt {
                     var closed = event(RFC3339.parse(closedAt) ?? h.firstSeenAt, "case_closed", nil,
-                                       "Case \(c.id) closed by \(c.closedBy ?? "?")\(c.resolution.map { ": \($0)" } ?? ".")", order: 4, tiebreak: c.id)
+                                       "Case \(c.id) closed by \(c.closedBy ?? "?")\(c.resolution.map { ": \($0)" } ?? ".")", order: 4, tiebreak: c.id * 2 + 1)
                     closed.supportCase = c
                     events.append(closed)
                 }

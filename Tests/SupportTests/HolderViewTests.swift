@@ -51,6 +51,22 @@ import Testing
         #expect(throws: SupportError.holderNotFound("nobody@example.com")) { try f.support.holderView("nobody@example.com") }
     }
 
+    /// A case opened and closed within one millisecond (a fixed clock, or a quick agent over the
+    /// API): the closing is newer than the opening, and the closing of the account is newest of all.
+    @Test func aCaseOpenedAndClosedInOneMillisecond_showsItsClosingFirst() throws {
+        let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
+        try f.issue(500, holder: "anna@example.com")
+        for i in 1...3 {
+            let k = try f.support.openCase(holder: "anna@example.com", subject: "Question \(i)", actor: "support:maria")
+            try f.support.closeCase(k.id, resolution: "Answered.", actor: "support:maria")
+        }
+        _ = try f.support.close(CloseRequest(holder: "anna@example.com"), actor: "support:maria")
+        let kinds = try f.support.holderView("anna@example.com").timeline.map(\.kind)
+        #expect(kinds.first == "closed")
+        let cases = kinds.filter { $0.hasPrefix("case_") }
+        #expect(cases == Array(repeating: ["case_closed", "case_opened"], count: 3).flatMap { $0 }, "\(kinds)")
+    }
+
     @Test func search_findsByEmailNameOrVoucherCode() throws {
         let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
         let v = try f.issue(500, holder: "anna.berg@example.com", name: "Anna Berg", purchaser: "erik@example.com")
