@@ -12,7 +12,10 @@ extension SupportService {
     /// erased if asked. One transaction: all of it happens, or none of it. A second close changes
     /// nothing and returns the first outcome with `already_closed`.
     public func close(_ request: CloseRequest, actor: String) throws -> CloseResult {
-        let payoutReference = try request.payoutReference.map { try Self.clean($0, field: "payout reference", max: 200) }
+        let payoutReference = try request.payoutReference.map {
+            try Self.clean($0, field: "payout reference", max: 200,
+                           ifEmpty: "give the payout's reference (a bank transfer or payment id), or leave it out when nothing is refunded")
+        }
         let catalog = try self.catalog ?? MessageCatalog.embedded()
         let now = self.now
         return try db.writeTransaction {

@@ -36,9 +36,11 @@ public final class SupportService {
         return h
     }
 
-    static func clean(_ text: String?, field: String, max: Int = 2000) throws -> String {
+    /// `ifEmpty`: what to write instead, said when nothing was given.
+    static func clean(_ text: String?, field: String, max: Int = 2000,
+                      ifEmpty: String = "write what happened, in a sentence or two") throws -> String {
         guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else {
-            throw SupportError.invalid("The \(field) is empty; write what happened, in a sentence or two.")
+            throw SupportError.invalid("The \(field) is empty; \(ifEmpty).")
         }
         guard t.count <= max else { throw SupportError.invalid("The \(field) is \(t.count) characters long; keep it to \(max).") }
         guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {

@@ -113,6 +113,22 @@ import Testing
         #expect(try f.snapshot() == before)
     }
 
+    /// An empty payout reference is refused with what a reference is, not with the words meant
+    /// for a note ("write what happened, in a sentence or two").
+    @Test func anEmptyPayoutReference_isRefusedSayingWhatAReferenceIs() throws {
+        let (f, _) = try danishHolder()
+        let before = try f.snapshot()
+        for reference in ["", "   "] {
+            #expect {
+                try f.support.close(CloseRequest(holder: "karen@example.dk", payoutReference: reference), actor: "support:maria")
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("payout reference is empty") && text.contains("bank transfer or payment id") && !text.contains("what happened")
+            }
+        }
+        #expect(try f.snapshot() == before)
+    }
+
     /// Sweden: no cash-out right, so the live voucher is kept (and said so), the expired one is breakage.
     @Test func withoutACashOutRight_eachVouchersFateIsSaidPlainly() throws {
         let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
