@@ -37,8 +37,13 @@ extension SupportService {
                 // Of a voucher bought for someone else only the purchase is the buyer's business;
                 // what the recipient did with it is theirs.
                 let entries = try ledger.store.entries(of: v.id).filter { roles[v.id] != "purchaser" || $0.kind == .issued }
+                // Entries and decisions share one place in a millisecond, in the chain's order: an
+                // entry at twice its id, a decision just before the entry it led to (an extension, or
+                // an expiry it was stopped at), or else just after its voucher's last entry by then.
+                var ledTo: [Int64: Int64] = [:]
+                for e in entries { if let d = e.decisionID { ledTo[d] = e.id } }
                 for e in entries {
-                    var ev = event(e.at, "entry", code, Self.describe(e, role: roles[v.id] ?? "holder"), order: 1, tiebreak: e.id)
+                    var ev = event(e.at, "entry", code, Self.describe(e, role: roles[v.id] ?? "holder"), order: 1, tiebreak: e.id * 2)
                     ev.entry = EntryView(e)
                     events.append(ev)
                 }
@@ -55,7 +60,9 @@ extension SupportService {
                     if let rule = d.rule { text += " (rule \"\(rule)\")" }
                     if d.isOverride { text += ", an override by \(d.actor)" }
                     if let reason = d.reason { text += "; reason: \(reason)" }
-                    var ev = event(Date(unixMilliseconds: r.int64(1)), "decision", code, text + ".", order: 1, tiebreak: 0)
+                    let at = Date(unixMilliseconds: r.int64(1))
+                    let tiebreak = ledTo[d.id].map { $0 * 2 - 1 } ?? (entries.last { $0.at <= at }.map { $0.id * 2 + 1 } ?? 0)
+                    var ev = event(at, "decision", code, text + ".", order: 1, tiebreak: tiebreak)
                     ev.decision = d
                     events.append(ev)
                 }

@@ -67,6 +67,27 @@ import Testing
         #expect(cases == Array(repeating: ["case_closed", "case_opened"], count: 3).flatMap { $0 }, "\(kinds)")
     }
 
+    /// The nightly sweep grants goodwill at expiry to two of her vouchers in the same millisecond:
+    /// each decision sits just before the extension it granted, not both decisions below both
+    /// extensions (a decision's tiebreak was 0, whatever entry it led to).
+    @Test func decisionsOfOneMillisecond_eachSitJustBeforeTheEntryTheyLedTo() throws {
+        let f = try SupportFixture(book: false, now: "2022-03-01T10:00:00Z")
+        try f.ledger.activatePolicy(data: Data("""
+            {"id": "at-expiry", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 60,
+                        "monthly_goodwill_budget": {"SEK": 1000000}, "when_exceeded": "refer"},
+             "rules": [{"name": "unused at expiry", "conditions": [{"fact": "requester", "equals": "system"}],
+                        "outcome": {"kind": "grant", "days": 30, "message": "grant.proactive"}}]}
+            """.utf8), fileName: "at-expiry.json", actor: "admin")
+        let a = try f.issue(500, holder: "anna@example.com")
+        let b = try f.issue(300, holder: "anna@example.com")
+        f.clock.set(instant("2023-03-03T06:00:00Z"))
+        #expect(try f.ledger.sweepExpired().extended.count == 2)
+        let timeline = try f.support.holderView("anna@example.com").timeline
+        let top = timeline.prefix(4).map { "\($0.kind) \($0.voucherCode == a.code ? "a" : $0.voucherCode == b.code ? "b" : "?")" }
+        #expect(top == ["entry b", "decision b", "entry a", "decision a"], "\(timeline.map(\.summary))")
+    }
+
     @Test func search_findsByEmailNameOrVoucherCode() throws {
         let f = try SupportFixture(book: false, now: "2025-04-02T10:00:00Z")
         let v = try f.issue(500, holder: "anna.berg@example.com", name: "Anna Berg", purchaser: "erik@example.com")
