@@ -14,11 +14,16 @@ struct BulkWriter {
     let issuer: String
     /// The chain as written so far.
     var chain: ImportChain
-    /// Each holder this import wrote to, by email key, with when they were first seen: the issue
-    /// of their earliest voucher (an old book brings customers of many years), or earlier when on file.
-    var holders: [String: (id: HolderID, firstSeen: Int64)] = [:]
-    /// Holders written or found before one of their earlier vouchers came: first seen moves back at `finish`.
-    var seenEarlier: Set<String> = []
+    /// Each holder this import wrote to, by email key: `slot` is their place in `newHolders`, or -1
+    /// for one found on file.
+    var holders: [String: (id: HolderID, slot: Int)] = [:]
+    /// Holders this import creates, in the order their (time-ordered) IDs were made. They are
+    /// written at `finish`, when it is known when each was first seen: at the issue of their
+    /// earliest voucher (an old book brings customers of many years), which may come late in the
+    /// file. Moving them back one by one after writing cost seconds over a million rows.
+    var newHolders: [(id: HolderID, key: String, email: String, name: String?, firstSeen: Int64)] = []
+    /// Holders found on file: when, and the earliest issue of a voucher this import gives them.
+    var onFileFirstSeen: [HolderID: (onFile: Int64, earliest: Int64)] = [:]
     var holdersCreated = 0
     var totals: [String: (Int, Int64)] = [:]
     /// An empty holders table at the start: every email is new unless we created it in this import.
@@ -107,14 +112,23 @@ struct BulkWriter {
         try flush()
         for e in pendingEntries { try bind(e, to: insertEntry, at: 0); try insertEntry.run() }
         pendingEntries.removeAll()
-        for key in seenEarlier {
-            guard let h = holders[key] else { continue }
-            try moveFirstSeen.bind(1, h.firstSeen)
-            try moveFirstSeen.bind(2, h.id.rawValue)
-            try moveFirstSeen.bind(3, h.firstSeen)
+        // Vouchers name these holders already; foreign keys are not checked during an import.
+        for h in newHolders {
+            try insertHolder.bind(1, h.id.rawValue)
+            try insertHolder.bind(2, h.key)
+            try insertHolder.bind(3, h.email)
+            try insertHolder.bind(4, h.name)
+            try insertHolder.bind(5, h.firstSeen)
+            try insertHolder.run()
+        }
+        newHolders.removeAll()
+        for (id, seen) in onFileFirstSeen where seen.earliest < seen.onFile {
+            try moveFirstSeen.bind(1, seen.earliest)
+            try moveFirstSeen.bind(2, id.rawValue)
+            try moveFirstSeen.bind(3, seen.earliest)
             try moveFirstSeen.run()
         }
-        seenEarlier.removeAll()
+        onFileFirstSeen.removeAll()
     }
 
     /// Binds `LedgerStore.insert(_:codeKey:)`'s values (but the constant columns, bound once) from parameter `base + 1` on.
@@ -163,28 +177,24 @@ struct BulkWriter {
         // Validated emails hold no whitespace, so Holder.normalize comes down to lowercasing.
         let key = email.lowercased()
         if let h = holders[key] {
-            if seenAt < h.firstSeen {
-                holders[key] = (h.id, seenAt)
-                seenEarlier.insert(key)
+            if h.slot >= 0 {
+                if seenAt < newHolders[h.slot].firstSeen { newHolders[h.slot].firstSeen = seenAt }
+            } else if let seen = onFileFirstSeen[h.id], seenAt < seen.earliest {
+                onFileFirstSeen[h.id] = (seen.onFile, seenAt)
             }
             return h.id
         }
         if holdersOnFile, let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: nil, timeZone: nil)
             let onFile = existing.firstSeenAt.unixMilliseconds
-            holders[key] = (existing.id, min(onFile, seenAt))
-            if seenAt < onFile { seenEarlier.insert(key) }
+            onFileFirstSeen[existing.id] = (onFile, min(onFile, seenAt))
+            holders[key] = (existing.id, -1)
             return existing.id
         }
         let id = HolderID.generate()
-        try insertHolder.bind(1, id.rawValue)
-        try insertHolder.bind(2, key)
-        try insertHolder.bind(3, email)
-        try insertHolder.bind(4, name)
-        try insertHolder.bind(5, seenAt)
-        try insertHolder.run()
+        newHolders.append((id, key, email, name, seenAt))
         holdersCreated += 1
-        holders[key] = (id, seenAt)
+        holders[key] = (id, newHolders.count - 1)
         return id
     }
 
