@@ -88,6 +88,23 @@ import Testing
         #expect(ok.status == 0 && ok.stdout.contains("Imported 1 of 2"))
     }
 
+    /// `--rejects` naming the book itself (however the path is spelled) would replace the book
+    /// with its bad rows once the good ones were in: refused before anything is imported.
+    @Test func importWithRejectsNamingTheBookItself_isRefused_andTheBookKept() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv").path
+        let book = "code,value,balance,currency,issued\nA-1,500,500,SEK,2026-01-01\nA-2,500,900,SEK,2026-01-01\n"
+        try book.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: cli.folder.appendingPathComponent("link.csv").path, withDestinationPath: file)
+        for rejects in [file, cli.folder.appendingPathComponent("./book.csv").path, cli.folder.appendingPathComponent("link.csv").path] {
+            let r = try cli.run(["import", "vouchers", file, "--skip-invalid", "--rejects", rejects])
+            #expect(r.status == 64, "\(rejects): \(r.stderr)")
+            #expect(r.stderr.contains("is the file being imported"), "\(r.stderr)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == book)
+            #expect(!FileManager.default.fileExists(atPath: cli.database))
+        }
+    }
+
     /// Text from outside that starts a spreadsheet formula (a rule name, an experience, a reason, a
     /// reference) is written with a leading ' in every CSV the CLI prints; amounts stay numbers.
     @Test func csvOutput_writesFreeTextThatStartsAFormula_asText() throws {

@@ -39,7 +39,7 @@ enum TransferCommands {
         let file = try c.required("file")
         try Parse.inputFile(file, example: "vouchers.csv")
         // The import commits before the rejects are written: a place they cannot go must stop it first.
-        if let rejectsPath { try checkWritable(rejectsPath) }
+        if let rejectsPath { try checkWritable(rejectsPath, input: file) }
         let result = try SupportService(ledger: try c.createOrOpenLedger()).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
         if let rejectsPath, !result.rejected.isEmpty {
             let header = try CSVHeader.read(file)
@@ -69,8 +69,12 @@ enum TransferCommands {
 
     /// `--rejects` names a file that can be written: not a folder, in a folder that exists and
     /// takes new files (the file is written whole beside itself, then renamed into place).
-    static func checkWritable(_ path: String) throws {
+    /// Nor the file being imported: the rejects would replace the book once its good rows were in.
+    static func checkWritable(_ path: String, input: String) throws {
         var isFolder: ObjCBool = false
+        if sameFile(path, input) {
+            throw CLIError.usage("--rejects '\(path)' is the file being imported; the rejected rows would replace it. Name another file, like rejects.csv. Nothing was imported.")
+        }
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw CLIError.usage("--rejects '\(path)' is a folder. Name a file to write the rejected rows to, like rejects.csv. Nothing was imported.")
         }
@@ -81,6 +85,15 @@ enum TransferCommands {
         guard access(folder, W_OK | X_OK) == 0 else {
             throw CLIError.usage("--rejects '\(path)': cannot write in '\(folder)' (\(String(cString: strerror(errno)))). Name a file in a folder you can write to. Nothing was imported.")
         }
+    }
+
+    /// Whether two paths name one file: however spelled (./, .., symbolic links), or hard-linked.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        if resolved(a) == resolved(b) { return true }
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
