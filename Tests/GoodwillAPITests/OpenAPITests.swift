@@ -66,6 +66,26 @@ import Testing
         #expect(documented("get", "/v1/reports/rollforward").contains("409"))
     }
 
+    /// Every route refuses a query parameter it does not take with 422 invalid-request (before its
+    /// handler runs, also where it takes none), so every operation documents 422.
+    @Test func everyRouteRefusesAnUnknownQueryParameter_andDocuments422() async throws {
+        let h = try APIHarness()
+        let paths = try #require(await h.send(.get, "/openapi.json").json["paths"] as? [String: [String: [String: Any]]])
+        for route in GoodwillAPI.routes {
+            let path = route.segments.map { segment -> String in
+                switch segment {
+                case .literal(let l): return l
+                case .parameter: return "x"
+                }
+            }.joined(separator: "/")
+            let answer = await h.send(route.method, "/\(path)?unknown_parameter=1", key: route.permission == nil ? nil : h.admin,
+                                      json: route.method == .post ? "{}" : nil, idempotencyKey: route.method == .post ? "q-1" : nil)
+            #expect(answer.status == 422 && answer.code == "invalid-request", "\(route.name): \(answer.status) \(answer.text)")
+            let responses = (paths[route.pattern]?[route.method.rawValue.lowercased()]?["responses"] as? [String: Any]) ?? [:]
+            #expect(responses["422"] != nil, "\(route.name) answers 422 to an unknown query parameter but does not document it")
+        }
+    }
+
     @Test func everyProblemCodeTheLedgerCanGive_isDocumented() async throws {
         let doc = try await document()
         let problem = (((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] as? [String: Any])

@@ -59,6 +59,9 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "security": []
@@ -79,6 +82,9 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "security": []
@@ -99,6 +105,9 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "security": []
@@ -125,6 +134,9 @@ enum OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/429"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "description": "Unauthenticated and rate-limited per client address (a token bucket: 10 at once, 10 a minute). Unknown, mistyped and malformed codes all get the same 404; after 3 such misses each further one locks the address out for twice as long as the last (429 with Retry-After), so codes cannot be enumerated.",
@@ -332,6 +344,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "parameters": [
@@ -919,6 +934,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "parameters": [
@@ -1099,6 +1117,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "parameters": [
@@ -1138,6 +1159,9 @@ enum OpenAPIDocument {
           },
           "403": {
             "$ref": "#/components/responses/403"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "security": [
@@ -1357,6 +1381,9 @@ enum OpenAPIDocument {
           },
           "404": {
             "$ref": "#/components/responses/404"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
           }
         },
         "parameters": [
@@ -2169,7 +2196,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial; or a query parameter the operation does not list, or one given twice, on every operation), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
