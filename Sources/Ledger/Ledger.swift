@@ -217,6 +217,13 @@ public final class Ledger {
             return v
         case .code(let text):
             let key = VoucherCode.normalize(text)
+            // Our codes never have an underscore: text with one is an ID (vch_…, hld_…) in capitals, of
+            // another kind, or cut short or run on, and is told what a voucher ID is rather than asked to
+            // have a code read again. A code imported from another system may have one: looked up first.
+            if text.utf8.contains(UInt8(ascii: "_")) {
+                if !key.isEmpty, key.count <= 64, let v = try store.voucher(codeKey: key) { return v }
+                throw LedgerError.voucherNotFound(text)
+            }
             guard !key.isEmpty, key.count <= 64 else { throw LedgerError.invalidCode("Give a voucher code, like XXXX-XXXX-XXXX-XXXX-X.") }
             if let v = try store.voucher(codeKey: key) { return v }
             do {

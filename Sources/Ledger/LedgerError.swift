@@ -76,7 +76,12 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .voucherNotFound(let ref):
-            return "No voucher has the code or ID '\(ref)'. Check the code with the holder; codes look like XXXX-XXXX-XXXX-XXXX-X."
+            // A path can carry kilobytes; the start is enough to recognise it.
+            let shown = ref.count > 64 ? ref.prefix(64) + "…" : Substring(ref)
+            if ref.contains("_") {
+                return "No voucher has the ID '\(shown)'. Voucher IDs begin with vch_ and are written in lowercase letters and digits, as they are printed (hld_… is a holder's ID); a code looks like XXXX-XXXX-XXXX-XXXX-X."
+            }
+            return "No voucher has the code or ID '\(shown)'. Check the code with the holder; codes look like XXXX-XXXX-XXXX-XXXX-X."
         case .codeTypo(let reason), .invalidCode(let reason):
             return reason
         case .invalidAmount(let reason):

@@ -42,6 +42,30 @@ import Testing
         #expect(missing.headers["Content-Type"] == "application/problem+json")
     }
 
+    /// Text with an underscore is an ID, not a code a holder read out: one in capitals, of a
+    /// holder, or cut or padded is not found, and the answer says what a voucher ID looks like
+    /// instead of asking for the code to be read again.
+    @Test func anIDOfTheWrongCaseOrKind_isNotFound_andToldWhatAVoucherIDIs() async throws {
+        let h = try APIHarness()
+        let v = try await h.issue()
+        let id = try #require(v.string("id")), holder = try #require(v.string("holder", "id"))
+        let long = "vch_" + String(repeating: "a", count: 300)
+        for (label, answer) in [
+            ("capitals", await h.get("/v1/vouchers/\(id.uppercased())")),
+            ("holder ID", await h.get("/v1/vouchers/\(holder)")),
+            ("too long", await h.get("/v1/vouchers/\(long)")),
+            ("redeem by holder ID", await h.post("/v1/vouchers/\(holder)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#)),
+            ("entries in capitals", await h.get("/v1/vouchers/\(id.uppercased())/entries")),
+        ] {
+            #expect(answer.status == 404 && answer.code == "voucher-not-found", "\(label): \(answer.text)")
+            #expect(answer.headers["Content-Type"] == "application/problem+json")
+            let detail = answer.string("detail") ?? ""
+            #expect(detail.contains("vch_") && detail.contains("lowercase") && !detail.contains("read the code again"), "\(label): \(detail)")
+            #expect(detail.count < 400, "\(label): the detail echoes the whole path: \(detail.count) characters")
+        }
+        #expect(await h.get("/v1/vouchers/\(id)").status == 200)
+    }
+
     @Test func aRedemptionTakesFromTheBalance_andTooMuchIsAProblemWithTheBalance() async throws {
         let h = try APIHarness()
         let id = try #require(try await h.issue(amount: 50000).string("id"))
