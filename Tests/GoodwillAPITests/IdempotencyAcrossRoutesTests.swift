@@ -72,6 +72,31 @@ import Testing
         #expect(activatedAgain.status == 200 && activatedAgain.headers["Idempotent-Replayed"] == "true")
     }
 
+    /// Only a request that was carried out is kept under its key: one refused (a 4xx) keeps nothing,
+    /// so its retry is decided again on the voucher as it is then, and the key may still name
+    /// another request. The document says so, since "the first answer" would promise the 409 back.
+    @Test func aRefusedRequestKeepsNothing_itsRetryIsDecidedAgain_andTheDocumentSaysSo() async throws {
+        let b = try await Book()
+        #expect(await b.h.post("/v1/vouchers/\(b.voucherID)/block", idempotencyKey: "block-1").status == 200)
+        let refused = await b.redeem(key: "till-9")
+        #expect(refused.status == 409 && refused.code == "voucher-blocked")
+        #expect(await b.h.post("/v1/vouchers/\(b.voucherID)/unblock", idempotencyKey: "unblock-1").status == 200)
+        let retried = await b.redeem(key: "till-9")
+        #expect(retried.status == 200 && retried.headers["Idempotent-Replayed"] == nil, "\(retried.text)")
+        #expect(await b.redeem(key: "till-9").headers["Idempotent-Replayed"] == "true")
+        #expect(await b.balance() == 49_000)
+
+        let invalid = await b.h.post("/v1/vouchers/\(b.voucherID)/redemptions", #"{"amount": {"amount": 0, "currency": "SEK"}}"#, idempotencyKey: "till-10")
+        #expect(invalid.status == 422)
+        #expect(await b.redeem(key: "till-10").status == 200)
+
+        let info = (await b.h.send(.get, "/openapi.json").json["info"] as? [String: Any])?["description"] as? String ?? ""
+        #expect(info.contains("A request refused with a 4xx keeps nothing under its key"), "\(info)")
+        let key = ((((await b.h.send(.get, "/openapi.json").json["components"] as? [String: Any])?["parameters"] as? [String: Any])?["IdempotencyKey"]
+                    as? [String: Any])?["description"] as? String) ?? ""
+        #expect(key.contains("refused"), "\(key)")
+    }
+
     /// Before migration 8 the API kept its other writes under `http:<key name>`, so a key may
     /// already have been used for both kinds, both carried out. The migration moves the rest to
     /// the key name; such a pair stays apart, and each request still gets its own first answer.
