@@ -261,10 +261,17 @@ public final class Ledger {
         return e
     }
 
-    /// The voucher as shown, with holder and purchaser filled in.
+    /// The voucher as shown, with holder and purchaser filled in, and, past expiry with a balance,
+    /// the payout right the jurisdiction in force still gives (the rule the goodwill answers say).
     public func view(of voucher: Voucher, now: Date? = nil) throws -> VoucherView {
-        VoucherView(voucher, holder: try voucher.holderID.flatMap { try store.holder(id: $0) },
-                    purchaser: try voucher.purchaserID.flatMap { try store.holder(id: $0) }, now: now ?? clock.now())
+        let now = now ?? clock.now()
+        let view = VoucherView(voucher, holder: try voucher.holderID.flatMap { try store.holder(id: $0) },
+                               purchaser: try voucher.purchaserID.flatMap { try store.holder(id: $0) }, now: now)
+        // Only an expired voucher with money left is asked about (a valid one costs nothing here:
+        // no read of the jurisdiction). A stored preset that does not load hides the line rather
+        // than the voucher, as a refused redemption does.
+        guard view.status == .expired, voucher.balance.minorUnits > 0 else { return view }
+        return view.noting(try? payoutRight(for: voucher, now: now))
     }
 
     /// The receipt for an entry just appended to `voucher` (the voucher as it was before it).

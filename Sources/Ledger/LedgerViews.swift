@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import PolicyEngine
 
 /// A person as shown on a voucher. After erasure only the ID remains.
 public struct PersonView: Sendable, Codable, Equatable {
@@ -33,10 +34,19 @@ public struct VoucherView: Sendable, Codable, Equatable {
     public var experience: String?
     public var message: String?
     public var issuer: String
+    /// On a voucher past expiry with a balance, where the jurisdiction in force still gives the
+    /// holder the right to take it out as money (`payoutRightAfterExpiry`: Denmark, a year after
+    /// expiry; a balance under a cash-out threshold): the balance, and the last day (nil when the
+    /// right has no end). Absent, and not written, everywhere else.
+    public var payoutClaimable: Money?
+    public var payoutClaimableUntil: String?
+    /// The same right with its reason, for the words beside it; not part of the JSON.
+    public var payoutRight: PayoutRight?
 
     enum CodingKeys: String, CodingKey {
         case id, code, status, value, balance, issuedAt = "issued_at", expiresAt = "expires_at",
-             lastValidDay = "last_valid_day", timeZone = "time_zone", holder, purchaser, kind, experience, message, issuer
+             lastValidDay = "last_valid_day", timeZone = "time_zone", holder, purchaser, kind, experience, message, issuer,
+             payoutClaimable = "payout_claimable", payoutClaimableUntil = "payout_claimable_until"
     }
 
     public init(_ v: Voucher, holder: Holder?, purchaser: Holder?, now: Date) {
@@ -47,7 +57,18 @@ public struct VoucherView: Sendable, Codable, Equatable {
         kind = v.kind; experience = v.experience; message = v.message; issuer = v.issuer
     }
 
-    /// `expires_at` is part of the contract even when null, so it is always written.
+    /// The view with the payout right the law still gives beside it (nil: none, nothing added).
+    public func noting(_ right: PayoutRight?) -> VoucherView {
+        guard let right, let currency = Currency(code: right.currency) else { return self }
+        var v = self
+        v.payoutRight = right
+        v.payoutClaimable = Money(minorUnits: right.balance, currency: currency)
+        v.payoutClaimableUntil = right.until?.isoString
+        return v
+    }
+
+    /// `expires_at` is part of the contract even when null, so it is always written; the payout
+    /// right only where there is one.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id); try c.encode(code, forKey: .code); try c.encode(status, forKey: .status)
@@ -57,6 +78,8 @@ public struct VoucherView: Sendable, Codable, Equatable {
         try c.encode(holder, forKey: .holder); try c.encode(purchaser, forKey: .purchaser)
         try c.encode(kind, forKey: .kind); try c.encode(experience, forKey: .experience)
         try c.encode(message, forKey: .message); try c.encode(issuer, forKey: .issuer)
+        try c.encodeIfPresent(payoutClaimable, forKey: .payoutClaimable)
+        try c.encodeIfPresent(payoutClaimableUntil, forKey: .payoutClaimableUntil)
     }
 }
 
