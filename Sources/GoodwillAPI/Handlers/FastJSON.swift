@@ -102,7 +102,8 @@ struct JSONWriter {
         raw("}")
     }
 
-    /// VoucherView writes every member, null included (the contract's voucher JSON).
+    /// VoucherView writes every member, null included (the contract's voucher JSON), but the payout
+    /// right, which it writes only where there is one.
     mutating func voucher(_ v: VoucherView) {
         raw("{")
         key("balance", first: true); money(v.balance)
@@ -116,6 +117,9 @@ struct JSONWriter {
         key("kind"); string(v.kind.rawValue)
         key("last_valid_day"); optionalString(v.lastValidDay)
         key("message"); optionalString(v.message)
+        // Only where the law still gives a payout right past expiry (VoucherView writes it only then).
+        if let p = v.payoutClaimable { key("payout_claimable"); money(p) }
+        if let u = v.payoutClaimableUntil { key("payout_claimable_until"); string(u) }
         key("purchaser"); if let p = v.purchaser { person(p) } else { raw("null") }
         key("status"); string(v.status.rawValue)
         key("time_zone"); string(v.timeZone)

@@ -2,6 +2,7 @@ import Foundation
 import GoodwillCore
 import HTTPServer
 import Ledger
+import PolicyEngine
 
 /// Routes without a key: health, metrics, the OpenAPI document, and the holder's balance check.
 enum PublicRoutes {
@@ -28,17 +29,34 @@ enum PublicRoutes {
     }
 
     /// What a holder may see of a voucher by its code: status, balance and expiry; nothing personal.
+    /// Past expiry, where the law still lets them take the balance out as money: how much, until
+    /// when, and in words what to do. It is their own money; telling them is the point.
     struct PublicBalance: Encodable {
         var status: VoucherStatus
         var balance: Money
         var expiresAt: String?
         var lastValidDay: String?
-        enum CodingKeys: String, CodingKey { case status, balance, expiresAt = "expires_at", lastValidDay = "last_valid_day" }
+        var payoutClaimable: Money?
+        var payoutClaimableUntil: String?
+        var payoutNote: String?
+        enum CodingKeys: String, CodingKey {
+            case status, balance, expiresAt = "expires_at", lastValidDay = "last_valid_day",
+                 payoutClaimable = "payout_claimable", payoutClaimableUntil = "payout_claimable_until", payoutNote = "payout_note"
+        }
+
+        init(_ v: VoucherView) {
+            status = v.status; balance = v.balance; expiresAt = v.expiresAt; lastValidDay = v.lastValidDay
+            payoutClaimable = v.payoutClaimable; payoutClaimableUntil = v.payoutClaimableUntil
+            payoutNote = v.payoutRight?.toHolder
+        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(status, forKey: .status); try c.encode(balance, forKey: .balance)
             try c.encode(expiresAt, forKey: .expiresAt); try c.encode(lastValidDay, forKey: .lastValidDay)
+            try c.encodeIfPresent(payoutClaimable, forKey: .payoutClaimable)
+            try c.encodeIfPresent(payoutClaimableUntil, forKey: .payoutClaimableUntil)
+            try c.encodeIfPresent(payoutNote, forKey: .payoutNote)
         }
     }
 
@@ -64,7 +82,7 @@ enum PublicRoutes {
         let ledger = try c.ledger
         do {
             let v = try ledger.voucherView(.code(text))
-            var response = JSON.response(PublicBalance(status: v.status, balance: v.balance, expiresAt: v.expiresAt, lastValidDay: v.lastValidDay))
+            var response = JSON.response(PublicBalance(v))
             response.headers["Cache-Control"] = "no-store"
             return .response(response)
         } catch let e as LedgerError {

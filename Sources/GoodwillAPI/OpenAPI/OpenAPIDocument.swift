@@ -116,7 +116,7 @@ enum OpenAPIDocument {
     "/v1/public/balance/{code}": {
       "get": {
         "operationId": "publicBalance",
-        "summary": "A holder's balance check by code: status, balance and expiry, nothing personal.",
+        "summary": "A holder's balance check by code: status, balance and expiry, and past expiry any payout right the law still gives; nothing personal.",
         "x-roles": [],
         "responses": {
           "200": {
@@ -2497,6 +2497,15 @@ enum OpenAPIDocument {
           },
           "issuer": {
             "type": "string"
+          },
+          "payout_claimable": {
+            "$ref": "#/components/schemas/Money",
+            "description": "Present only on a voucher past expiry with a balance where the jurisdiction in force still gives the holder the right to take it out as money (Denmark: a year after expiry; a balance under a cash-out threshold): the balance they may claim, paid out with POST /v1/vouchers/{id}/refunds and the payout reference. The rule the goodwill decision's payout_claimable uses. Absent on a voucher still valid, blocked, voided, refunded or used up, elsewhere, and after the right's last day."
+          },
+          "payout_claimable_until": {
+            "type": "string",
+            "format": "date",
+            "description": "With payout_claimable: the last day (in the voucher's zone) the holder may claim it. Absent when the right has no end (a balance under a cash-out threshold)."
           }
         }
       },
@@ -3235,6 +3244,19 @@ enum OpenAPIDocument {
               "null"
             ],
             "format": "date"
+          },
+          "payout_claimable": {
+            "$ref": "#/components/schemas/Money",
+            "description": "Present only on an expired voucher whose balance the law in force still lets the holder take out as money (Denmark: a year after expiry): how much."
+          },
+          "payout_claimable_until": {
+            "type": "string",
+            "format": "date",
+            "description": "With payout_claimable: the last day to claim it. Absent when the right has no end."
+          },
+          "payout_note": {
+            "type": "string",
+            "description": "With payout_claimable: the same in plain words for the holder, with what to do (ask the seller for the payout)."
           }
         }
       },

@@ -30,6 +30,13 @@ public struct PayoutRight: Sendable, Codable, Equatable {
         Currency(code: currency).map { Money(minorUnits: balance, currency: $0).description } ?? "\(balance) \(currency) minor units"
     }
 
+    /// What the holder reads in the public balance check: plain words, none of staff's tools, nothing
+    /// personal. The holder asks the seller; the seller pays it out as above.
+    public var toHolder: String {
+        let when = until.map { "until \($0) (the last day)" } ?? "at any time"
+        return "This voucher has expired, but the law still gives you the right to have the remaining \(amount) paid out as money \(when). Ask the seller for the payout."
+    }
+
     /// What a support agent tells the holder, and how to do it: `how` is one of the three above.
     public func sentence(_ how: String) -> String {
         let when = until.map { "until \($0) (the last day)" } ?? "at any time"
