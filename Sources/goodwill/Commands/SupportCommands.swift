@@ -97,7 +97,7 @@ enum SupportCommands {
         out += v.vouchers.isEmpty ? "  none" : Output.table(["CODE", "ROLE", "STATUS", "BALANCE", "VALID THROUGH", "WHAT"], v.vouchers.map {
             [$0.voucher.code, $0.role, $0.voucher.status.rawValue, "\($0.voucher.balance) of \($0.voucher.value)",
              $0.voucher.lastValidDay ?? "no expiry", $0.voucher.experience ?? $0.voucher.kind.rawValue]
-        })
+        }) + Render.payoutLines(v.vouchers.map(\.voucher))
         out += "\n\nTimeline, newest first (\(v.timeline.count) events):\n"
         out += Output.table(["WHEN", "VOUCHER", "WHAT"], v.timeline.map { [String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " "), $0.voucherCode ?? "", $0.summary] })
         return out

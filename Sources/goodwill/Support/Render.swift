@@ -1,6 +1,7 @@
 import Foundation
 import GoodwillCore
 import Ledger
+import PolicyEngine
 
 /// Human-readable output. JSON output is the Codable views themselves.
 enum Render {
@@ -19,7 +20,16 @@ enum Render {
             ("Valid through", v.lastValidDay.map { "\($0) (\(v.timeZone)); ends \(v.expiresAt ?? "")" } ?? "no expiry"),
             ("Issued", v.issuedAt), ("Kind", v.kind.rawValue), ("Experience", v.experience),
             ("Holder", person(v.holder)), ("Purchaser", person(v.purchaser)), ("Message", v.message),
-        ])
+        ]) + (payoutRight(v).map { "\n" + $0 } ?? "")
+    }
+
+    /// Past expiry, where the law still lets the holder take the balance out as money: the words of
+    /// a refused redemption's hint, with this voucher's code (and holder) in the commands to run.
+    static func payoutRight(_ v: VoucherView) -> String? {
+        guard let right = v.payoutRight else { return nil }
+        var how = PayoutRight.howCLI.replacingOccurrences(of: "goodwill refund CODE", with: "goodwill refund \(v.code)")
+        if let holder = v.holder { how = how.replacingOccurrences(of: "holder close HOLDER", with: "holder close \(holder.id)") }
+        return right.sentence(how)
     }
 
     /// `signed`: the verb does not say the direction ("Adjusted"), so the amount carries its sign.
@@ -42,8 +52,17 @@ enum Render {
         var text = Output.table(["CODE", "STATUS", "BALANCE", "VALID THROUGH", "HOLDER"], page.vouchers.map {
             [$0.code, $0.status.rawValue, money($0.balance), $0.lastValidDay ?? "no expiry", $0.holder?.email ?? ""]
         })
+        text += payoutLines(page.vouchers)
         if let next = page.nextCursor { text += "\nMore: add --cursor \(next)" }
         return text
+    }
+
+    /// A table of vouchers has no room for a payout right: one line under it for each voucher with
+    /// one, pointing to `show`, which says how to pay it out.
+    static func payoutLines(_ vouchers: [VoucherView]) -> String {
+        vouchers.compactMap { v in
+            v.payoutClaimable.map { "\n\(v.code): payout claimable \(money($0)) \(v.payoutClaimableUntil.map { "until \($0)" } ?? "at any time") ('goodwill show \(v.code)' says how)" }
+        }.joined()
     }
 
     static func entries(_ entries: [EntryView]) -> String {
