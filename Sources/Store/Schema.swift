@@ -217,5 +217,6 @@ public enum Schema {
         reportIndexOrderMigration,
         danishPayoutYearMigration,
         idempotencyScopeMigration,
+        holderReopeningMigration,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 import Store
 import Testing
 
@@ -86,8 +87,48 @@ import Testing
             """)
         let rows = { try db.query("SELECT scope, key, hex(fingerprint), created_at FROM idempotency ORDER BY created_at") {
             "\($0.text(0)) \($0.text(1)) \($0.text(2)) \($0.int64(3))" } }
-        try Migrator.migrate(db, now: Date())
+        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 8 }, now: Date())
         #expect(try db.scalarInt("PRAGMA user_version") == 8)
         #expect(try rows() == ["desk note-1 01 1", "http:desk both 02 2", "desk both 03 3", "till r-1 04 4", "cli:anna r-2 05 5"])
+    }
+
+    /// Migration 9 lets a closed holder come back: each close is a row of its own. A book closed
+    /// before it keeps its closures, and they still stand (the holders are still closed); a holder
+    /// can then be reopened, close again (a second row), and only one closure stands at a time.
+    @Test func migration9_keepsTheClosures_andLetsAHolderComeBackAndCloseAgain() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Self.book(in: folder, upTo: 8)
+        try db.execute("""
+            INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES
+                ('hld_k', 'karen@example.dk', 'karen@example.dk', 'Karen', 0), ('hld_e', NULL, NULL, 'Former customer X', 0);
+            INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at, time_zone, holder_id)
+                VALUES ('vch_a', 'A', 'A', 'default', 'gift_card', 'refunded', 'DKK', 100, 0, 0, 'UTC', 'hld_k'),
+                       ('vch_b', 'B', 'B', 'default', 'gift_card', 'active', 'DKK', 100, 100, 5, 'UTC', 'hld_k');
+            INSERT INTO holder_closures (holder_id, closed_at, closed_by, payout_reference, erased, pseudonym, summary_json) VALUES
+                ('hld_k', 2, 'support:maria', 'BANK-1', 0, NULL, '{"k":1}'),
+                ('hld_e', 1, 'support:bo', NULL, 1, 'Former customer X', '{"e":1}');
+            """)
+        try Migrator.migrate(db, now: Date())
+        #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.map(\.version).max() ?? 0))
+        #expect(try db.query("SELECT holder_id, closed_at, closed_by, coalesce(payout_reference, '-'), erased, summary_json, reopened_at IS NULL FROM holder_closures ORDER BY id") {
+            "\($0.text(0)) \($0.int64(1)) \($0.text(2)) \($0.text(3)) \($0.int64(4)) \($0.text(5)) \($0.int64(6))" }
+            == ["hld_e 1 support:bo - 1 {\"e\":1} 1", "hld_k 2 support:maria BANK-1 0 {\"k\":1} 1"])
+        #expect(try HolderClosures.isClosed(db, HolderID(rawValue: "hld_k")))
+        #expect(try HolderClosures.isClosed(db, HolderID(rawValue: "hld_e")))
+
+        // Karen comes back with voucher B, then closes again: two rows, one standing.
+        #expect(try HolderClosures.reopen(db, HolderID(rawValue: "hld_k"), at: Date(unixMilliseconds: 5), by: VoucherID(rawValue: "vch_b")))
+        #expect(try !HolderClosures.isClosed(db, HolderID(rawValue: "hld_k")))
+        #expect(try !HolderClosures.reopen(db, HolderID(rawValue: "hld_k"), at: Date(unixMilliseconds: 6), by: VoucherID(rawValue: "vch_b")))
+        try db.run("INSERT INTO holder_closures (holder_id, closed_at, closed_by, erased, summary_json) VALUES ('hld_k', 7, 'support:bo', 0, '{}')")
+        #expect(try HolderClosures.isClosed(db, HolderID(rawValue: "hld_k")))
+        // A second standing closure is refused by the schema, not by code.
+        #expect(throws: DatabaseError.self) {
+            try db.run("INSERT INTO holder_closures (holder_id, closed_at, closed_by, erased, summary_json) VALUES ('hld_k', 8, 'x', 0, '{}')")
+        }
+        #expect(try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = 'hld_k'") == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
+        #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
     }
 }
