@@ -44,8 +44,9 @@ extension Ledger {
         }
         let experience = try Self.clean(request.experience, field: "experience", max: 500)
         let message = try Self.clean(request.message, field: "gift message", max: 2000)
-        let holder = try findOrCreate(request.holder, role: "holder", now: ctx.now)
-        let purchaser = try findOrCreate(request.purchaser, role: "purchaser", now: ctx.now)
+        let holderFound = try findOrCreate(request.holder, role: "holder", now: ctx.now)
+        let purchaserFound = try findOrCreate(request.purchaser, role: "purchaser", now: ctx.now)
+        let holder = holderFound?.id, purchaser = purchaserFound?.id
 
         var voucher = Voucher(
             id: .generate(), code: "", value: value, balance: value, storedStatus: .active, issuedAt: ctx.now,
@@ -64,6 +65,11 @@ extension Ledger {
                 attempts += 1
             }
         }
+        // A customer who closed their account and is issued a voucher (or buys one) is a customer
+        // again: their standing closure is reopened by this voucher, and stays as history.
+        for found in [holderFound, purchaserFound] {
+            if let found, found.existed { try HolderClosures.reopen(db, found.id, at: ctx.now, by: voucher.id) }
+        }
         let entry = try append(LedgerEntry(
             id: 0, voucherID: voucher.id, kind: .issued, amount: value.minorUnits, balanceAfter: value.minorUnits,
             currency: value.currency, at: ctx.now, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey,
@@ -72,7 +78,8 @@ extension Ledger {
     }
 
     /// A holder is found again by normalized email; details we lacked are filled in, never overwritten.
-    func findOrCreate(_ person: PersonInput?, role: String, now: Date) throws -> HolderID? {
+    /// `existed`: found, not made now (only a holder found can have closed their account).
+    func findOrCreate(_ person: PersonInput?, role: String, now: Date) throws -> (id: HolderID, existed: Bool)? {
         guard let person, !person.isEmpty else { return nil }
         guard let email = person.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty else {
             throw LedgerError.invalidRequest("A \(role) needs an email address (--\(role)-email), so they can be found again and reminded.")
@@ -91,12 +98,12 @@ extension Ledger {
         }
         if let existing = try store.holder(email: email) {
             try store.complete(existing.id, name: name, locale: person.locale, timeZone: person.timeZone)
-            return existing.id
+            return (existing.id, true)
         }
         let holder = Holder(id: .generate(), email: email, name: name, locale: person.locale,
                             timeZone: person.timeZone, firstSeenAt: now)
         try store.insert(holder)
-        return holder.id
+        return (holder.id, false)
     }
 
     /// BCP 47 in its common shape: a 2–3 letter language, optional script/region subtags.

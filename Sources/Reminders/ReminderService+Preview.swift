@@ -1,6 +1,7 @@
 import Foundation
 import GoodwillCore
 import Ledger
+import Store
 
 extension ReminderService {
     /// What the holder would receive next, in their language, rendered as of when it would go out.
@@ -25,7 +26,7 @@ extension ReminderService {
             throw ReminderError.nothingToPreview(code: voucher.code, reason: "no holder email is on file")
         }
         // As the sweep: nothing more goes to a holder who closed their account but the farewell.
-        guard try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(holderID.rawValue)]) == 0 else {
+        guard try !HolderClosures.isClosed(db, holderID) else {
             throw ReminderError.nothingToPreview(code: voucher.code, reason: "its holder closed their account, so no more reminders go out")
         }
         let profile = catalog.settings.profile(for: voucher.issuer)

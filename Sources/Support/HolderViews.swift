@@ -109,7 +109,8 @@ public struct ReminderSummary: Sendable, Codable, Equatable {
 }
 
 /// One thing that happened, in the holder's single timeline. Exactly one detail field is set,
-/// matching `kind`: entry, reminder, decision, note, case_opened / case_closed (case), joined, closed.
+/// matching `kind`: entry, reminder, decision, note, case_opened / case_closed (case), joined, closed,
+/// reopened (came back; `voucher_code` is the voucher that brought them back).
 public struct TimelineEvent: Sendable, Codable, Equatable {
     public var at: String
     public var kind: String
@@ -121,7 +122,7 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var note: NoteView?
     public var supportCase: CaseView?
     /// Sort key: Unix ms, then a tiebreak that keeps same-instant events in the order they happened.
-    var sortKey: (Int64, Int, Int64) = (0, 0, 0)
+    var sortKey: (Int64, Int, Int64, Int) = (0, 0, 0, 0)
 
     enum CodingKeys: String, CodingKey {
         case at, kind, voucherCode = "voucher_code", summary, entry, reminder, decision, note, supportCase = "case"

@@ -10,7 +10,9 @@ extension SupportService {
     /// (or the issuer's terms, `refundAll`) allows, otherwise the outcome says what happens to it;
     /// pending messages are dropped; one farewell goes out in their language; personal data is
     /// erased if asked. One transaction: all of it happens, or none of it. A second close changes
-    /// nothing and returns the first outcome with `already_closed`.
+    /// nothing and returns the first outcome with `already_closed`, until the holder comes back (a
+    /// voucher issued to them or bought by them reopens the closure, which stays as history): a
+    /// close after that is a new close of the vouchers live then, idempotent in its turn.
     public func close(_ request: CloseRequest, actor: String) throws -> CloseResult {
         let payoutReference = try request.payoutReference.map {
             try Self.clean($0, field: "payout reference", max: 200,
@@ -31,14 +33,12 @@ extension SupportService {
                     first.erased = true
                     first.pseudonym = p
                     if var f = first.farewell { f.subject = "[erased]"; f.body = "[erased]"; first.farewell = f }
-                    try db.run("UPDATE farewell_letters SET forget_address_when_sent = 1 WHERE holder_id = ?", [.text(h.id.rawValue)])
-                    try db.run("UPDATE farewell_letters SET to_address = NULL, to_name = NULL, subject = '[erased]', body = '[erased after delivery]' WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'failed', 'cancelled'))", [.text(h.id.rawValue)])
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
                     var stored = first
                     stored.alreadyClosed = false
-                    try db.run("UPDATE holder_closures SET erased = 1, pseudonym = ?, summary_json = ? WHERE holder_id = ?",
-                               [.text(p), .text(String(decoding: try encoder.encode(stored), as: UTF8.self)), .text(h.id.rawValue)])
+                    try db.run("UPDATE holder_closures SET erased = 1, pseudonym = ?, summary_json = ? WHERE id = ?",
+                               [.text(p), .text(String(decoding: try encoder.encode(stored), as: UTF8.self)), .integer(closure.id)])
                 }
                 return first
             }
@@ -138,6 +138,7 @@ extension SupportService {
                     FarewellLetter(holderID: h.id, language: language, toAddress: email, toName: h.name, subject: subject, body: body,
                                    fromAddress: profile.mailFrom, fromName: profile.companyName),
                     anchor: anchor.id, recipient: role, sendZone: zone.identifier, closedAt: now,
+                    closing: Int(try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(hid)])) + 1,
                     notBefore: profile.schedule.earliestSendable(from: now, in: zone), forgetAddressWhenSent: request.erase)
                 farewell = FarewellView(messageID: id, language: language.rawValue, subject: subject, body: body)
             }
@@ -208,6 +209,24 @@ extension SupportService {
                    [.text(pseudonym), .integer(now.unixMilliseconds), hid])
         try db.run("UPDATE vouchers SET message = NULL WHERE (holder_id = ?1 OR purchaser_id = ?1) AND message IS NOT NULL", [hid])
         try db.run("UPDATE support_notes SET text = '[erased]' WHERE holder_id = ?", [hid])
+        // Every farewell ever written to them (a holder who came back was said goodbye to before):
+        // one still to go out forgets the address once sent; one gone out forgets it now. The
+        // outcome kept of each earlier close keeps that there was a letter, not its words.
+        try db.run("UPDATE farewell_letters SET forget_address_when_sent = 1 WHERE holder_id = ?", [hid])
+        try db.run("""
+            UPDATE farewell_letters SET to_address = NULL, to_name = NULL, subject = '[erased]', body = '[erased after delivery]'
+            WHERE holder_id = ? AND message_id IN (SELECT message_id FROM reminder_outbox WHERE status IN ('sent', 'failed', 'cancelled'))
+            """, [hid])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for c in try closures(of: id) {
+            var kept = try JSONDecoder().decode(CloseResult.self, from: Data(c.summaryJSON.utf8))
+            guard var letter = kept.farewell, letter.subject != "[erased]" || letter.body != "[erased]" else { continue }
+            letter.subject = "[erased]"; letter.body = "[erased]"
+            kept.farewell = letter
+            try db.run("UPDATE holder_closures SET summary_json = ? WHERE id = ?",
+                       [.text(String(decoding: try encoder.encode(kept), as: UTF8.self)), .integer(c.id)])
+        }
         // The API keeps the first answer to each support write for its retries (`storedAnswerMark`
         // and a header, then the answer's bytes): a note's text, a case's subject, a reminder's
         // delivery errors. Those naming this holder or one of their vouchers are replaced by

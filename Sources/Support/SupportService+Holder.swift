@@ -7,7 +7,7 @@ extension SupportService {
     // MARK: The holder at a glance
 
     /// The profile, every voucher held or bought, and one timeline (newest first) of ledger entries,
-    /// goodwill decisions, messages, notes and cases.
+    /// goodwill decisions, messages, notes and cases, and each close and coming back.
     public func holderView(_ ref: String) throws -> HolderView {
         try db.readTransaction {
             let h = try resolveHolder(ref)
@@ -27,7 +27,7 @@ extension SupportService {
             var events: [TimelineEvent] = []
             func event(_ at: Date, _ kind: String, _ code: String?, _ summary: String, order: Int, tiebreak: Int64) -> TimelineEvent {
                 var e = TimelineEvent(at: RFC3339.format(at), kind: kind, voucherCode: code, summary: summary)
-                e.sortKey = (at.unixMilliseconds, order, tiebreak)
+                e.sortKey = (at.unixMilliseconds, order, tiebreak, 0)
                 return e
             }
             events.append(event(h.firstSeenAt, "joined", nil, "First seen as a customer.", order: 0, tiebreak: 0))
@@ -110,9 +110,22 @@ extension SupportService {
                 }
             }
             let closure = try closureRow(h.id)
-            if let closure {
-                events.append(event(closure.closedAt, "closed", nil,
-                                    "Left us: closed by \(closure.closedBy)\(closure.erased ? ", personal data erased" : "").", order: 5, tiebreak: 0))
+            for c in try closures(of: h.id) {
+                var closed = event(c.closedAt, "closed", nil,
+                                   "Left us: closed by \(c.closedBy)\(c.erased ? ", personal data erased" : "").", order: 5, tiebreak: c.id)
+                if let at = c.reopenedAt, let voucher = c.reopenedBy {
+                    // Just before the entry of the voucher that brought them back, as a decision sits
+                    // before the entry it led to; a close in that same millisecond just before that.
+                    let issued = try db.scalarInt("SELECT coalesce(min(id), 0) FROM entries WHERE voucher_id = ? AND kind = 'issued'",
+                                                  [.text(voucher.rawValue)])
+                    let how = roles[voucher] == "purchaser" ? "bought a voucher" : "a voucher was issued to them"
+                    var back = event(at, "reopened", codes[voucher], "Came back: \(how), so they are a customer again (their earlier close stays on record).",
+                                     order: 1, tiebreak: issued * 2 - 1)
+                    back.sortKey.3 = 1
+                    if c.closedAt.unixMilliseconds == at.unixMilliseconds { closed.sortKey = (back.sortKey.0, 1, issued * 2 - 1, 0) }
+                    events.append(back)
+                }
+                events.append(closed)
             }
             events.sort { $0.sortKey > $1.sortKey }
             return HolderView(profile: profile(h, closedAt: closure?.closedAt, now: now), vouchers: vouchers,
@@ -283,15 +296,34 @@ extension SupportService {
     }
 
     struct ClosureRow {
+        var id: Int64
         var closedAt: Date
         var closedBy: String
         var erased: Bool
         var summaryJSON: String
+        /// Set when they came back: when, and the voucher issued to them (or bought by them) that brought them back.
+        var reopenedAt: Date?
+        var reopenedBy: VoucherID?
     }
 
+    static func closureRow(_ r: Row) -> ClosureRow {
+        ClosureRow(id: r.int64(0), closedAt: Date(unixMilliseconds: r.int64(1)), closedBy: r.text(2), erased: r.int64(3) != 0,
+                   summaryJSON: r.text(4), reopenedAt: r.optionalInt64(5).map { Date(unixMilliseconds: $0) },
+                   reopenedBy: r.optionalText(6).map { VoucherID(rawValue: $0) })
+    }
+
+    /// The closure that stands (the holder is closed now), if any; a reopened one is history.
     func closureRow(_ holder: HolderID) throws -> ClosureRow? {
-        try db.queryOne("SELECT closed_at, closed_by, erased, summary_json FROM holder_closures WHERE holder_id = ?", [.text(holder.rawValue)]) {
-            ClosureRow(closedAt: Date(unixMilliseconds: $0.int64(0)), closedBy: $0.text(1), erased: $0.int64(2) != 0, summaryJSON: $0.text(3))
-        }
+        try db.queryOne("""
+            SELECT c.id, c.closed_at, c.closed_by, c.erased, c.summary_json, c.reopened_at, c.reopened_by
+            FROM closed_holders s JOIN holder_closures c ON c.id = s.closure_id WHERE s.holder_id = ?
+            """, [.text(holder.rawValue)], Self.closureRow)
+    }
+
+    /// Every close of the holder, in the order they happened, reopened or standing.
+    func closures(of holder: HolderID) throws -> [ClosureRow] {
+        try db.query("""
+            SELECT id, closed_at, closed_by, erased, summary_json, reopened_at, reopened_by FROM holder_closures WHERE holder_id = ? ORDER BY id
+            """, [.text(holder.rawValue)], Self.closureRow)
     }
 }

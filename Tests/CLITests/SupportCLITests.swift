@@ -165,4 +165,20 @@ import Testing
         #expect(again.stderr.contains("Load it into a new database. Nothing was loaded into"), "\(again.stderr)")
         #expect(try cli.run(["export", "vouchers"]).stdout.split(separator: "\r\n").count == count)
     }
+
+    /// A holder who closed and is issued a voucher again is a customer again: `holder close`
+    /// closes anew (not "Already closed"), and `holder show` says they came back.
+    @Test func holderClose_afterComingBack_closesAnew() throws {
+        let cli = CLIRunner()
+        let person = ["--holder-email", "anna@example.com", "--holder-name", "Anna Lind", "--holder-locale", "sv"]
+        _ = try cli.issue(person)
+        let first = try cli.run(["holder", "close", "anna@example.com"])
+        #expect(first.status == 0 && !first.stdout.contains("Already closed"), "\(first.stderr)")
+        let code = try cli.issue(person)
+        let second = try cli.run(["holder", "close", "anna@example.com"])
+        #expect(second.status == 0 && !second.stdout.contains("Already closed") && second.stdout.contains(code), "\(second.stdout)")
+        #expect(try cli.run(["holder", "close", "anna@example.com"]).stdout.contains("Already closed"))
+        let shown = try cli.run(["holder", "show", "anna@example.com"])
+        #expect(shown.stdout.contains("Came back"), "\(shown.stdout)")
+    }
 }

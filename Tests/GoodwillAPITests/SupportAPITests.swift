@@ -130,6 +130,30 @@ import Testing
         #expect(redeemedAgain.int("entry", "id") == redeemed.int("entry", "id"))
     }
 
+    /// A holder closed, then issued a voucher again, is a customer again: a retry of the first
+    /// close (its Idempotency-Key) still answers with the first close; a new request closes anew,
+    /// and the timeline tells the story.
+    @Test func closeAfterComingBack_isANewClose_andTheFirstClosesRetryReplays() async throws {
+        let h = try APIHarness()
+        let issued = try await h.issue()
+        let holderID = try #require(issued.string("voucher", "holder", "id") ?? issued.string("holder", "id"))
+        let body = #"{"refund_all": true, "payout_reference": "BANK-1"}"#
+        let first = await h.post("/v1/holders/\(holderID)/close", body, idempotencyKey: "close-first")
+        #expect(first.status == 200 && first.value(["already_closed"]) as? Bool == false)
+        let back = try await h.issue(amount: 20_000)
+        #expect((back.string("voucher", "holder", "id") ?? back.string("holder", "id")) == holderID)
+        let retry = await h.post("/v1/holders/\(holderID)/close", body, idempotencyKey: "close-first")
+        #expect(retry.status == 200 && retry.headers["Idempotent-Replayed"] == "true")
+        #expect(retry.text == first.text)
+        let second = await h.post("/v1/holders/\(holderID)/close", #"{"refund_all": true, "payout_reference": "BANK-2"}"#, idempotencyKey: "close-second")
+        #expect(second.status == 200 && second.value(["already_closed"]) as? Bool == false)
+        let refunded = (second.json["vouchers"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "refunded" }
+        #expect(refunded.map { $0["code"] as? String } == [back.string("code") ?? back.string("voucher", "code")])
+        let view = await h.get("/v1/holders/\(holderID)", key: h.keys[.support]!)
+        let kinds = (view.json["timeline"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(Array(kinds.filter { $0 == "closed" || $0 == "reopened" }.reversed()) == ["closed", "reopened", "closed"])
+    }
+
     @Test func reports_areForAuditors() async throws {
         let h = try APIHarness()
         _ = try await h.issue()

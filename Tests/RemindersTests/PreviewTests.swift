@@ -52,6 +52,23 @@ import Testing
         #expect(try f.service.sweep().enqueued.isEmpty)
     }
 
+    /// A holder who closed and then was issued a voucher again is a customer again: the new
+    /// voucher's reminders are previewed and swept as anyone's (the closure stays, reopened).
+    @Test func aHolderWhoClosedAndCameBack_isRemindedOfTheNewVoucher() throws {
+        let f = try ReminderFixture()
+        let old = try f.issue(months: 1)  // long expired when the new one's reminders are due
+        let holder = try #require(try f.ledger.store.voucher(id: VoucherID(rawValue: old.id))?.holderID)
+        _ = try f.ledger.db.run("INSERT INTO holder_closures (holder_id, closed_at, closed_by, erased, summary_json) VALUES (?, 0, 'test', 0, '{}')",
+                                [.text(holder.rawValue)])
+        f.clock.set(instant("2025-05-02T10:00:00Z"))
+        let back = try f.issue()  // the same email: found again, last valid day 2026-05-02
+        #expect(try f.ledger.store.voucher(id: VoucherID(rawValue: back.id))?.holderID == holder)
+        f.clock.set(instant("2026-04-02T09:30:00Z"))
+        #expect(try f.service.preview(VoucherReference(back.code)).daysBefore == 30)
+        #expect(try f.service.sweep().enqueued.map(\.code) == [back.code])
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(holder.rawValue)]) == 1)
+    }
+
     /// A step overdue in the night whose next step falls due the morning it could go out gives way
     /// to that one in the sweep (one note, the latest); preview shows the same one.
     @Test func anOverdueStepThatGivesWayToTheMorningsStep_isNotPreviewed_theMorningsIs() throws {

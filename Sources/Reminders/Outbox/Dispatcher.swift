@@ -87,7 +87,7 @@ struct Dispatcher {
         }
         if row.kind != .farewell, let voucher,
            let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
-           try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(person.rawValue)]) > 0 {
+           try HolderClosures.isClosed(db, person) {
             // They closed their account while this was claimed or waiting for a retry (closing
             // drops only what is pending then): nothing more goes to them but the farewell.
             return try cancel("dropped: the holder closed their account")

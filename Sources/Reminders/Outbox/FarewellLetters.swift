@@ -29,10 +29,13 @@ public struct FarewellLetters {
 
     /// Stores the letter and its outbox row (one farewell per holder and closing). `anchor` is one of
     /// the holder's vouchers: the outbox names a voucher for every message. Returns the message id.
+    /// `closing`: which close of this holder it is (a holder who came back and left again is said
+    /// goodbye to again, possibly in the same millisecond on a stopped clock); the first keeps the id it always had.
     @discardableResult
     public func enqueue(_ letter: FarewellLetter, anchor: VoucherID, recipient: RecipientRole, sendZone: String,
-                        closedAt: Date, notBefore: Date, forgetAddressWhenSent: Bool) throws -> String {
-        let messageID = "msg_" + String(SHA256.hash("goodwill-farewell|\(letter.holderID.rawValue)|\(closedAt.unixMilliseconds)").hexString.prefix(32))
+                        closedAt: Date, closing: Int = 1, notBefore: Date, forgetAddressWhenSent: Bool) throws -> String {
+        let seed = "goodwill-farewell|\(letter.holderID.rawValue)|\(closedAt.unixMilliseconds)" + (closing > 1 ? "|\(closing)" : "")
+        let messageID = "msg_" + String(SHA256.hash(seed).hexString.prefix(32))
         try db.run("""
             INSERT INTO farewell_letters (message_id, holder_id, language, to_address, to_name, subject, body, forget_address_when_sent)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -73,7 +73,7 @@ struct ReminderSweep {
                 FROM vouchers v JOIN holders h ON h.id = v.holder_id
                 WHERE v.status = 'active' AND v.expires_at > ? AND v.expires_at <= ?
                   AND h.email IS NOT NULL AND h.erased_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = h.id)
+                  AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = h.id)
                   AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'expiry_reminder'
                                   AND o.days_before <= ? AND o.expires_at = v.expires_at
                                   AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
@@ -130,7 +130,7 @@ struct ReminderSweep {
             WHERE p.notify_purchaser = 1 AND v.status = 'active' AND v.balance = v.value AND v.expires_at > ?
               AND v.holder_id IS NOT v.purchaser_id
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = pu.id)
+              AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = pu.id)
               AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice'
                               AND o.expires_at = v.expires_at AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
             """, [.integer(now.unixMilliseconds)]) { r in
@@ -169,7 +169,7 @@ struct ReminderSweep {
             FROM entries e CROSS JOIN vouchers v ON v.id = e.voucher_id CROSS JOIN holders h ON h.id = v.holder_id
             WHERE e.id > ? AND e.id <= ? AND e.kind IN ('extended', 'refunded')
               AND h.email IS NOT NULL AND h.erased_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM holder_closures c WHERE c.holder_id = h.id)
+                  AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = h.id)
             ORDER BY e.id
             """, [.integer(cursor), .integer(head)]) { r in
             rows.append((r.int64(0), VoucherID(rawValue: r.text(1)), r.text(2), r.text(3), Date(unixMilliseconds: r.int64(4)),
