@@ -1701,7 +1701,7 @@ enum OpenAPIDocument {
     "/v1/holders/{id}/close": {
       "post": {
         "operationId": "closeHolder",
-        "summary": "A holder leaves: refunds where the jurisdiction (or refund_all) allows, pending reminders dropped, one farewell in their language, personal data erased on request. One transaction; a second call changes nothing and answers with already_closed.",
+        "summary": "A holder leaves: refunds where the jurisdiction (or refund_all) allows, pending reminders dropped, one farewell in their language, personal data erased on request. One transaction; a second call changes nothing and answers with already_closed, until the holder comes back (a voucher issued to them or bought by them): a close after that is a new close of the vouchers live then.",
         "x-roles": [
           "admin"
         ],
@@ -3123,7 +3123,8 @@ enum OpenAPIDocument {
                     "note",
                     "case_opened",
                     "case_closed",
-                    "closed"
+                    "closed",
+                    "reopened"
                   ]
                 },
                 "voucher_code": {
