@@ -28,6 +28,11 @@ struct BulkWriter {
     var totals: [String: (Int, Int64)] = [:]
     /// An empty holders table at the start: every email is new unless we created it in this import.
     let holdersOnFile: Bool
+    /// Holders on file who are closed now (`closed_holders`, read once). One this import attaches a
+    /// voucher to, as holder or purchaser, comes back as with an issue: it moves to `reopening`
+    /// with the first voucher the import gives them. A holder the import creates cannot be closed.
+    var closedOnFile: Set<String> = []
+    var reopening: [(holder: HolderID, voucher: VoucherID)] = []
 
     init(service: SupportService, actor: String, reason: String, zone: ZonedCalendar, now: Date) throws {
         db = service.db; store = service.ledger.store; self.actor = actor; self.zone = zone; self.now = now
@@ -36,6 +41,7 @@ struct BulkWriter {
         chain = ImportChain(actor: actor, reason: reason, now: now, zone: zone,
                             nextID: (last?.id ?? 0) + 1, head: last?.hash ?? LedgerEntry.genesisHash)
         holdersOnFile = try db.scalarInt("SELECT count(*) FROM holders") > 0
+        if holdersOnFile { closedOnFile = Set(try db.query("SELECT holder_id FROM closed_holders") { $0.text(0) }) }
         insertHolder = try db.cachedStatement("INSERT INTO holders (id, email_key, email, name, first_seen_at) VALUES (?, ?, ?, ?, ?)")
         moveFirstSeen = try db.cachedStatement("UPDATE holders SET first_seen_at = ? WHERE id = ? AND first_seen_at > ?")
         insertVoucher = try db.cachedStatement("""
@@ -129,6 +135,9 @@ struct BulkWriter {
             try moveFirstSeen.run()
         }
         onFileFirstSeen.removeAll()
+        // In the import's transaction: a file refused for a bad row reopens nobody.
+        for r in reopening { try HolderClosures.reopen(db, r.holder, at: now, by: r.voucher) }
+        reopening.removeAll()
     }
 
     /// Binds `LedgerStore.insert(_:codeKey:)`'s values (but the constant columns, bound once) from parameter `base + 1` on.
@@ -171,8 +180,8 @@ struct BulkWriter {
         try s.bind(base + 19, blob: e.hash)
     }
 
-    /// The holder with this email, found or written; `seenAt` is when this voucher was issued.
-    mutating func holder(_ email: String?, name: String?, seenAt: Int64) throws -> HolderID? {
+    /// The holder with this email, found or written; `seenAt` is when `voucher` was issued.
+    mutating func holder(_ email: String?, name: String?, seenAt: Int64, voucher: VoucherID) throws -> HolderID? {
         guard let email else { return nil }
         // Validated emails hold no whitespace, so Holder.normalize comes down to lowercasing.
         let key = email.lowercased()
@@ -189,6 +198,7 @@ struct BulkWriter {
             let onFile = existing.firstSeenAt.unixMilliseconds
             onFileFirstSeen[existing.id] = (onFile, min(onFile, seenAt))
             holders[key] = (existing.id, -1)
+            if !closedOnFile.isEmpty, closedOnFile.remove(existing.id.rawValue) != nil { reopening.append((existing.id, voucher)) }
             return existing.id
         }
         let id = HolderID.generate()
@@ -205,8 +215,8 @@ struct BulkWriter {
         if chain.follows(planned) { chain.advance(past: planned) } else { chain.chain(&planned) }
         // An issue instant later today than now (an RFC 3339 time) does not make anyone seen in the future.
         let seenAt = min(row.issuedAt, now).unixMilliseconds
-        let holderID = try holder(row.holderEmail, name: row.holderName, seenAt: seenAt)
-        let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName, seenAt: seenAt)
+        let holderID = try holder(row.holderEmail, name: row.holderName, seenAt: seenAt, voucher: planned.voucherID)
+        let purchaserID = try holder(row.purchaserEmail, name: row.purchaserName, seenAt: seenAt, voucher: planned.voucherID)
         let v = Voucher(id: planned.voucherID, code: row.code, value: row.value, balance: row.balance, storedStatus: planned.status,
                         issuedAt: row.issuedAt, expiry: planned.expiry, timeZone: zone.identifier, holderID: holderID,
                         purchaserID: purchaserID, kind: row.kind, experience: row.experience, message: nil, issuer: issuer)
