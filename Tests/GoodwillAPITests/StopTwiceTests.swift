@@ -17,6 +17,30 @@ import Testing
         return done.wait(timeout: .now() + seconds) == .success
     }
 
+    /// Calls `stop` from two threads at once while the work it must wait for is held: neither call
+    /// may return before `release()`, and both must return within 5 s after it. Each caller notes
+    /// `observe()` as its call returns; the notes are returned, in the order the calls returned.
+    func stopByTwoCallersAtOnce<T: Sendable>(_ stop: @escaping @Sendable () -> Void, observe: @escaping @Sendable () -> T,
+                                             early: Comment, release: () -> Void) -> [T] {
+        let returned = Mutex<[T]>([])
+        let bothReturned = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                stop()
+                let note = observe()
+                returned.withLock { $0.append(note) }
+                bothReturned.signal()
+            }
+        }
+        // Give both callers time to reach stop() while the work still runs.
+        usleep(200_000)
+        #expect(returned.withLock { $0 }.isEmpty, early)
+        release()
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
+        return returned.withLock { $0 }
+    }
+
     @Test func aPeriodicThread_stoppedTwice_returns() {
         let exits = Mutex(0)
         let thread = PeriodicThread(name: "gw-test", interval: 3600, body: {}, atExit: { exits.withLock { $0 += 1 } })
@@ -40,22 +64,9 @@ import Testing
                                     atExit: { exited.withLock { $0 = true } })
         thread.start()
         inRound.wait()
-        let sawExit = Mutex<[Bool]>([])
-        let bothReturned = DispatchSemaphore(value: 0)
-        for _ in 0..<2 {
-            Thread.detachNewThread {
-                thread.stop()
-                sawExit.withLock { $0.append(exited.withLock { $0 }) }
-                bothReturned.signal()
-            }
-        }
-        // Give both callers time to reach stop() while the round still runs.
-        usleep(200_000)
-        #expect(sawExit.withLock { $0 }.isEmpty, "a stop() returned while the round still ran")
-        release.signal()
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(sawExit.withLock { $0 } == [true, true])
+        let sawExit = stopByTwoCallersAtOnce(thread.stop, observe: { exited.withLock { $0 } },
+                                             early: "a stop() returned while the round still ran", release: { release.signal() })
+        #expect(sawExit == [true, true])
     }
 
     func slowReads(threads: Int) -> (SlowReads, TemporaryFolder) {
@@ -79,21 +90,10 @@ import Testing
         let release = DispatchSemaphore(value: 0)
         let finished = Mutex(0)
         for _ in 0..<3 { #expect(reads.submit { _, _ in release.wait(); finished.withLock { $0 += 1 } }) }
-        let returned = Mutex<[Int]>([])
-        let bothReturned = DispatchSemaphore(value: 0)
-        for _ in 0..<2 {
-            Thread.detachNewThread {
-                reads.stop()
-                returned.withLock { $0.append(finished.withLock { $0 }) }
-                bothReturned.signal()
-            }
-        }
-        usleep(200_000)
-        #expect(returned.withLock { $0 }.isEmpty, "a stop() returned before the queued jobs ran")
-        for _ in 0..<3 { release.signal() }
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(returned.withLock { $0 } == [3, 3])
+        let returned = stopByTwoCallersAtOnce(reads.stop, observe: { finished.withLock { $0 } },
+                                              early: "a stop() returned before the queued jobs ran",
+                                              release: { for _ in 0..<3 { release.signal() } })
+        #expect(returned == [3, 3])
     }
 
     func writer(_ folder: TemporaryFolder) throws -> LedgerWriter {
@@ -121,21 +121,10 @@ import Testing
             return LedgerWriter.Answer(deliver: { answered.withLock { $0 += 1 } }, fail: {})
         }))
         inWrite.wait()
-        let returned = Mutex<[Int]>([])
-        let bothReturned = DispatchSemaphore(value: 0)
-        for _ in 0..<2 {
-            Thread.detachNewThread {
-                w.stop()
-                returned.withLock { $0.append(answered.withLock { $0 }) }
-                bothReturned.signal()
-            }
-        }
-        usleep(200_000)
-        #expect(returned.withLock { $0 }.isEmpty, "a stop() returned while the write was still in the writer's hands")
-        release.signal()
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(bothReturned.wait(timeout: .now() + 5) == .success, "a stop() hangs")
-        #expect(returned.withLock { $0 }.count == 2)
+        let returned = stopByTwoCallersAtOnce(w.stop, observe: { answered.withLock { $0 } },
+                                              early: "a stop() returned while the write was still in the writer's hands",
+                                              release: { release.signal() })
+        #expect(returned.count == 2)
         #expect(returns { w.stop() }, "a third stop() hangs")
     }
 }
