@@ -146,7 +146,13 @@ extension Ledger {
     /// money after its expiry (`payoutRightAfterExpiry`, the rule closing refunds by); nil when it
     /// gives none, the voucher has not expired, or it is blocked (not paid out until support clears it).
     func payoutRight(for v: Voucher, now: Date) throws -> PayoutRight? {
-        guard let expiry = v.expiry, v.storedStatus != .blocked, !v.storedStatus.isFinal, let preset = try jurisdiction() else { return nil }
+        try payoutRight(for: v, now: now, in: jurisdiction)
+    }
+
+    /// As above, with the jurisdiction from `preset`, asked only when the voucher could have a
+    /// right (a list asks it once for the page, not once per expired voucher).
+    func payoutRight(for v: Voucher, now: Date, in preset: () throws -> JurisdictionPreset?) throws -> PayoutRight? {
+        guard let expiry = v.expiry, v.storedStatus != .blocked, !v.storedStatus.isFinal, let preset = try preset() else { return nil }
         return preset.payoutRightAfterExpiry(balance: v.balance.minorUnits, currency: v.value.currency.code,
                                              on: ZonedCalendar.stored(v.timeZone).localDate(of: now), lastValidDay: expiry.lastValidDay)
     }

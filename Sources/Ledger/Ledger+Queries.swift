@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import PolicyEngine
 import Store
 
 /// Filters for listing vouchers. Every value is bound as a parameter, never spliced into SQL.
@@ -78,7 +79,14 @@ extension Ledger {
         }
         let more = rows.count > limit
         let page = rows.prefix(limit)
-        return VoucherPage(vouchers: try page.map { try view(of: $0.1, now: now) },
+        // The jurisdiction is the same for every voucher on the page: read once, at the first
+        // expired voucher with money left (none on a page of valid ones), not once for each.
+        var preset: Result<JurisdictionPreset?, any Error>?
+        func jurisdictionOnce() throws -> JurisdictionPreset? {
+            if preset == nil { preset = Result { try jurisdiction() } }
+            return try preset!.get()
+        }
+        return VoucherPage(vouchers: try page.map { try view(of: $0.1, now: now, jurisdiction: jurisdictionOnce) },
                            nextCursor: more ? page.last.map { String($0.0) } : nil)
     }
 }

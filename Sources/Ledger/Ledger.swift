@@ -264,14 +264,19 @@ public final class Ledger {
     /// The voucher as shown, with holder and purchaser filled in, and, past expiry with a balance,
     /// the payout right the jurisdiction in force still gives (the rule the goodwill answers say).
     public func view(of voucher: Voucher, now: Date? = nil) throws -> VoucherView {
-        let now = now ?? clock.now()
+        try view(of: voucher, now: now ?? clock.now(), jurisdiction: jurisdiction)
+    }
+
+    /// As above, with the jurisdiction from `jurisdiction`, asked only for an expired voucher with
+    /// money left: a list passes one that reads it once for the whole page.
+    func view(of voucher: Voucher, now: Date, jurisdiction: () throws -> JurisdictionPreset?) throws -> VoucherView {
         let view = VoucherView(voucher, holder: try voucher.holderID.flatMap { try store.holder(id: $0) },
                                purchaser: try voucher.purchaserID.flatMap { try store.holder(id: $0) }, now: now)
         // Only an expired voucher with money left is asked about (a valid one costs nothing here:
         // no read of the jurisdiction). A stored preset that does not load hides the line rather
         // than the voucher, as a refused redemption does.
         guard view.status == .expired, voucher.balance.minorUnits > 0 else { return view }
-        return view.noting(try? payoutRight(for: voucher, now: now))
+        return view.noting(try? payoutRight(for: voucher, now: now, in: jurisdiction))
     }
 
     /// The receipt for an entry just appended to `voucher` (the voucher as it was before it).
