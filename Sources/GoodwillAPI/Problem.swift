@@ -158,8 +158,8 @@ public struct Problem: Error, Sendable {
             let hint = goodwill.map { $0.sentence + ($0.wouldGrant ? " Ask with POST /v1/vouchers/{id}/extensions." : "") }
             if let hint { p.extensions["goodwill"] = .string(hint) }
             // Where the law still lets the holder take the balance out as money: how much, until when.
-            if let payout, let currency = Currency(code: payout.currency) {
-                p.extensions["payout_claimable"] = .money(Money(minorUnits: payout.balance, currency: currency))
+            if let payout, let claimable = payout.claimable {
+                p.extensions["payout_claimable"] = .money(claimable)
                 if let until = payout.until { p.extensions["payout_claimable_until"] = .string(until.isoString) }
             }
             p.detail = "The voucher expired: its last valid day was \(day). "

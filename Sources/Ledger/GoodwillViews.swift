@@ -68,8 +68,8 @@ public struct DecisionView: Sendable, Codable, Equatable {
         trace = d.trace.map(\.line)
         facts = d.facts
         self.applied = applied
-        if let right = d.payoutRight, let currency = Currency(code: right.currency) {
-            payoutClaimable = Money(minorUnits: right.balance, currency: currency)
+        if let right = d.payoutRight, let claimable = right.claimable {
+            payoutClaimable = claimable
             payoutClaimableUntil = right.until?.isoString
         }
         switch d.outcome {

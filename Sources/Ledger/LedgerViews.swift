@@ -59,10 +59,10 @@ public struct VoucherView: Sendable, Codable, Equatable {
 
     /// The view with the payout right the law still gives beside it (nil: none, nothing added).
     public func noting(_ right: PayoutRight?) -> VoucherView {
-        guard let right, let currency = Currency(code: right.currency) else { return self }
+        guard let right, let claimable = right.claimable else { return self }
         var v = self
         v.payoutRight = right
-        v.payoutClaimable = Money(minorUnits: right.balance, currency: currency)
+        v.payoutClaimable = claimable
         v.payoutClaimableUntil = right.until?.isoString
         return v
     }

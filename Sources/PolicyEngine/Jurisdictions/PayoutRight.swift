@@ -25,9 +25,14 @@ public struct PayoutRight: Sendable, Codable, Equatable {
     public static let howAPI = "Pay it out as a refund with the payout reference: POST /v1/vouchers/{id}/refunds with {\"reference\": …} (or POST /v1/holders/{id}/close with a payout_reference when the holder leaves)."
     public static let howAny = "Pay it out as a refund with the payout reference ('goodwill refund CODE --reference REF', or POST /v1/vouchers/{id}/refunds)."
 
+    /// The balance as money; nil for a currency code this build does not know.
+    public var claimable: Money? {
+        Currency(code: currency).map { Money(minorUnits: balance, currency: $0) }
+    }
+
     /// The amount, like "400.00 DKK".
     public var amount: String {
-        Currency(code: currency).map { Money(minorUnits: balance, currency: $0).description } ?? "\(balance) \(currency) minor units"
+        claimable?.description ?? "\(balance) \(currency) minor units"
     }
 
     /// What the holder reads in the public balance check: plain words, none of staff's tools, nothing
