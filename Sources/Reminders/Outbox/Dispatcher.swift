@@ -67,7 +67,7 @@ struct Dispatcher {
             // The voucher expired since the claim: a reminder about it now would be wrong.
             return try cancel("dropped: the voucher expired before this went out")
         }
-        if row.kind == .expiryReminder || row.kind == .giftNotice, !OutboxStore.stillFits(row, voucher, now: now) {
+        if row.kind == .expiryReminder || row.kind == .giftNotice, !(try outbox.stillFits(row.id, now: now)) {
             // Voided, blocked, used up or extended while the sends before this one went out.
             return try cancel(OutboxStore.staleReason)
         }

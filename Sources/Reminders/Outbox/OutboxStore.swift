@@ -174,26 +174,34 @@ struct OutboxStore {
             """, [.integer(now.unixMilliseconds), .integer(id)]) == 1
     }
 
-    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved
-    /// or has passed (a retry landing after the last day would say "the last day is today" on the
-    /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
-    /// notice) it has been used. Returns how many were dropped.
     static let staleReason = "dropped: the voucher was used, closed, expired or given a new expiry before this went out"
-
-    /// Whether a reminder or gift notice still fits its voucher: the same test as `cancelStale`'s
-    /// query, for one row already in hand (the dispatcher asks again just before each send).
-    static func stillFits(_ row: OutboxRow, _ voucher: Voucher?, now: Date) -> Bool {
-        guard let voucher, voucher.storedStatus == .active, let expiry = voucher.expiry else { return false }
-        let ends = expiry.instant.unixMilliseconds
-        return ends == row.expiresAt && ends > now.unixMilliseconds
-            && (row.kind == .expiryReminder || voucher.balance == voucher.value)
-    }
 
     /// A gift notice for a voucher its buyer kept (queued by an earlier version): the holder gets
     /// the expiry reminders, and "the gift you gave Anna" would go to Anna. Not "dropped:", as it
     /// will never be due again.
     static let keptByBuyerReason = "not sent: the purchaser is the holder, who gets the expiry reminders"
 
+    /// The one statement of whether a reminder or gift notice still fits its voucher: active, the
+    /// same expiry, not yet passed, and (for a gift notice) unused. SQL over `reminder_outbox`;
+    /// binds `now` once. `cancelStale` drops the rows it fails for, `stillFits` asks it of one row.
+    private static let fitsVoucher = """
+        EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
+            AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
+            AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
+        """
+
+    /// Whether a reminder or gift notice still fits its voucher (`fitsVoucher`), for one row
+    /// already claimed: the dispatcher asks again just before each send.
+    func stillFits(_ id: Int64, now: Date) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE id = ? AND \(Self.fitsVoucher)",
+                         [.integer(id), .integer(now.unixMilliseconds)]) == 1
+    }
+
+    /// Scheduled messages whose reason is gone: the voucher is no longer active, its expiry moved
+    /// or has passed (a retry landing after the last day would say "the last day is today" on the
+    /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
+    /// notice) it has been used; and gift notices for a voucher its buyer kept. Returns how many
+    /// were dropped.
     func cancelStale(now: Date) throws -> Int {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
@@ -201,12 +209,9 @@ struct OutboxStore {
               AND EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.purchaser_id = v.holder_id)
             """, [.text(Self.keptByBuyerReason)])
         + db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL,
-                last_error = ?
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
-              AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.status = 'active'
-                  AND v.expires_at = reminder_outbox.expires_at AND v.expires_at > ?
-                  AND (reminder_outbox.kind = 'expiry_reminder' OR v.balance = v.value))
+              AND NOT \(Self.fitsVoucher)
             """, [.text(Self.staleReason), .integer(now.unixMilliseconds)])
     }
 
