@@ -183,7 +183,7 @@ public final class ReminderService {
         return try db.writeTransaction {
             let voucher = try ledger.resolve(ref)
             guard let purchaserID = voucher.purchaserID else { throw ReminderError.noPurchaser(code: voucher.code) }
-            let kept = purchaserID == voucher.holderID
+            let kept = voucher.isKeptByBuyer
             if enabled && kept { throw ReminderError.purchaserIsHolder(code: voucher.code) }
             try store.setNotifyPurchaser(voucher.id, enabled, now: ledger.clock.now())
             return GiftNoticeSetting(voucherID: voucher.id.rawValue, code: voucher.code, notifyPurchaser: enabled,
@@ -195,10 +195,16 @@ public final class ReminderService {
     /// an earlier version stored for it.
     public func giftNotice(_ ref: VoucherReference) throws -> GiftNoticeSetting {
         let voucher = try ledger.resolve(ref)
-        let kept = voucher.purchaserID != nil && voucher.purchaserID == voucher.holderID
+        let kept = voucher.isKeptByBuyer
         return GiftNoticeSetting(voucherID: voucher.id.rawValue, code: voucher.code,
                                  notifyPurchaser: try !kept && outbox.notifyPurchaser(voucher.id),
                                  purchaserEmail: try voucher.purchaserID.flatMap { try ledger.store.holder(id: $0)?.email },
                                  purchaserIsHolder: kept)
     }
+}
+
+extension Voucher {
+    /// Bought by its holder: no gift, so no gift notice (the holder gets the expiry reminders).
+    /// The sweep's and `cancelStale`'s SQL say it as `holder_id IS NOT purchaser_id` / `purchaser_id = holder_id`.
+    var isKeptByBuyer: Bool { purchaserID != nil && purchaserID == holderID }
 }

@@ -71,7 +71,7 @@ struct Dispatcher {
             // Voided, blocked, used up or extended while the sends before this one went out.
             return try cancel(OutboxStore.staleReason)
         }
-        if row.kind == .giftNotice, let voucher, voucher.purchaserID != nil, voucher.purchaserID == voucher.holderID {
+        if row.kind == .giftNotice, let voucher, voucher.isKeptByBuyer {
             // Queued by an earlier version for a voucher its buyer kept: "the gift you gave…" to themselves.
             return try cancel(OutboxStore.keptByBuyerReason)
         }
