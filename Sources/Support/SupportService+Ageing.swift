@@ -8,14 +8,7 @@ extension SupportService {
     /// voucher's own zone, from its today to its last valid day (0: it ends tonight); a blocked
     /// voucher past its day is still owed and has a bucket of its own.
     public func ageingReport() throws -> AgeingReport {
-        struct Key: Hashable { var currency: String; var group: String }
-        var buckets: [Key: (vouchers: Int, amount: Int64)] = [:], cohorts = buckets
-        func count(_ key: Key, _ balance: Int64, into sums: inout [Key: (vouchers: Int, amount: Int64)], _ what: String) throws {
-            var sum = sums[key] ?? (0, 0)
-            sum.vouchers += 1
-            sum.amount = try Self.add(sum.amount, balance, to: what, key.currency)
-            sums[key] = sum
-        }
+        var buckets = AmountSums("ageing by expiry"), cohorts = AmountSums("ageing by issue month")
         let now = self.now
         var zones: [String: (today: LocalDate, months: ZoneMonths)] = [:]
         func zone(_ name: String) -> (today: LocalDate, months: ZoneMonths) {
@@ -28,7 +21,7 @@ extension SupportService {
         func cohort(_ currency: String, _ zoneName: String, _ issuedAt: Int64, _ balance: Int64) throws {
             _ = zone(zoneName)
             let month = zones[zoneName]!.months.month(of: issuedAt) ?? "?"
-            try count(Key(currency: currency, group: month), balance, into: &cohorts, "ageing by issue month")
+            try cohorts.count(currency, month, balance)
         }
         try db.readTransaction {
             try db.forEach(Self.ageingSQL, [.integer(now.unixMilliseconds)]) { r in
@@ -42,27 +35,25 @@ extension SupportService {
                     let days = LocalDate(iso: r.text(2)).map { zone(zoneName).today.days(until: $0) } ?? 0
                     bucket = AgeingReport.buckets.last { days >= $0.from }?.name ?? AgeingReport.buckets[0].name
                 }
-                try count(Key(currency: currency, group: bucket), balance, into: &buckets, "ageing by expiry")
+                try buckets.count(currency, bucket, balance)
                 try cohort(currency, zoneName, r.int64(4), balance)
             }
             try forEachPayoutClaimable(at: now) { v in
-                try count(Key(currency: v.currency, group: AgeingReport.expiredClaimable), v.balance, into: &buckets, "ageing by expiry")
+                try buckets.count(v.currency, AgeingReport.expiredClaimable, v.balance)
                 try cohort(v.currency, v.timeZone, v.issuedAt, v.balance)
             }
         }
         // Every bucket of days for each currency owed, empty or not, in order; the past-expiry ones when they hold something.
         let order = [AgeingReport.expiredClaimable, AgeingReport.expiredBlocked] + AgeingReport.buckets.map(\.name) + [AgeingReport.noExpiry]
-        let currencies = Set(buckets.keys.map(\.currency)).sorted()
+        let currencies = Set(buckets.sums.keys.map(\.currency)).sorted()
         let byExpiry = currencies.flatMap { currency in
             order.compactMap { name -> AgeingLine? in
-                let sum = buckets[Key(currency: currency, group: name)]
+                let sum = buckets.sums[AmountSums.Key(currency: currency, group: name)]
                 if sum == nil, name == AgeingReport.expiredClaimable || name == AgeingReport.expiredBlocked { return nil }
                 return AgeingLine(currency: currency, bucket: name, vouchers: sum?.vouchers ?? 0, amount: Self.money(sum?.amount ?? 0, currency))
             }
         }
-        let byIssueMonth = cohorts.sorted { ($0.key.currency, $0.key.group) < ($1.key.currency, $1.key.group) }.map {
-            AmountLine(currency: $0.key.currency, month: $0.key.group, vouchers: $0.value.vouchers, amount: Self.money($0.value.amount, $0.key.currency))
-        }
+        let byIssueMonth = cohorts.lines
         let totals = try Self.totals(byExpiry.map { AmountLine(currency: $0.currency, month: nil, vouchers: $0.vouchers, amount: $0.amount) })
         return AgeingReport(asOf: RFC3339.format(now), byExpiry: byExpiry, byIssueMonth: byIssueMonth, totals: totals)
     }

@@ -10,16 +10,9 @@ extension SupportService {
     /// not breakage until the right ends. By currency and month of the last valid day; empty,
     /// reading nothing, when the preset gives no right after expiry.
     func payoutClaimable(at now: Date) throws -> [AmountLine] {
-        var sums: [String: (currency: String, month: String, vouchers: Int, amount: Int64)] = [:]
-        try forEachPayoutClaimable(at: now) { v in
-            let month = String(v.lastValidDay.prefix(7))
-            var sum = sums[v.currency + "|" + month] ?? (v.currency, month, 0, 0)
-            sum.vouchers += 1
-            sum.amount = try Self.add(sum.amount, v.balance, to: "payout-claimable liability", v.currency)
-            sums[v.currency + "|" + month] = sum
-        }
-        return sums.values.sorted { ($0.currency, $0.month) < ($1.currency, $1.month) }
-            .map { AmountLine(currency: $0.currency, month: $0.month, vouchers: $0.vouchers, amount: Self.money($0.amount, $0.currency)) }
+        var sums = AmountSums("payout-claimable liability")
+        try forEachPayoutClaimable(at: now) { v in try sums.count(v.currency, String(v.lastValidDay.prefix(7)), v.balance) }
+        return sums.lines
     }
 
     /// A voucher past expiry whose balance the holder may still claim as payout.

@@ -48,6 +48,31 @@ extension SupportService {
     /// `a + b` for a sum of money, refused rather than trapping when it does not fit in Int64 (a
     /// trap would take the server down with it). Only books holding amounts from before the voucher
     /// limit (`Money.voucherLimitMinorUnits`) can get there; the error says how to find them.
+    /// Vouchers and their balances counted by currency and a group (a month, a bucket), the sums
+    /// checked for overflow as `what`; `lines` gives them sorted by currency, then group.
+    struct AmountSums {
+        struct Key: Hashable { var currency: String; var group: String }
+        private(set) var sums: [Key: (vouchers: Int, amount: Int64)] = [:]
+        let what: String
+
+        init(_ what: String) { self.what = what }
+
+        mutating func count(_ currency: String, _ group: String, _ balance: Int64) throws(SupportError) {
+            let key = Key(currency: currency, group: group)
+            var sum = sums[key] ?? (0, 0)
+            sum.vouchers += 1
+            sum.amount = try SupportService.add(sum.amount, balance, to: what, currency)
+            sums[key] = sum
+        }
+
+        var lines: [AmountLine] {
+            sums.sorted { ($0.key.currency, $0.key.group) < ($1.key.currency, $1.key.group) }.map {
+                AmountLine(currency: $0.key.currency, month: $0.key.group, vouchers: $0.value.vouchers,
+                           amount: SupportService.money($0.value.amount, $0.key.currency))
+            }
+        }
+    }
+
     static func add(_ a: Int64, _ b: Int64, to what: String, _ currency: String) throws(SupportError) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         guard overflow else { return sum }
