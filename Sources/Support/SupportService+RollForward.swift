@@ -38,7 +38,7 @@ extension SupportService {
         if closing < end {
             notes.append("The period has not ended: it closes now, \(RFC3339.format(closing)), not at the end of \(to) (\(RFC3339.format(end))); the report never projects.")
         }
-        if let preset, preset.payoutAfterExpiry() != nil || !preset.cashOut.thresholds.isEmpty {
+        if let preset, RollForwardReplay.givesPayoutRight(preset) {
             notes.append("Payout after expiry: under the jurisdiction set now (\(preset.code)), a balance past expiry that the holder may still claim as payout stays liability (payout_claimable) until that right ends, and is breakage then.")
         }
         return RollForwardReport(asOf: RFC3339.format(now), from: from.isoString, to: to.isoString, timeZone: timeZone,
@@ -172,8 +172,13 @@ struct RollForwardReplay {
         self.closing = closing
         after = closesNow ? closing + 1 : closing
         self.preset = preset
-        rights = preset.map { $0.payoutAfterExpiry() != nil || !$0.cashOut.thresholds.isEmpty } ?? false
+        rights = preset.map(Self.givesPayoutRight) ?? false
         thresholdDays = Array(Set(preset?.cashOut.thresholds.map(\.effectiveFrom) ?? [])).sorted()
+    }
+
+    /// The jurisdiction gives some right to payout after expiry: a period, or small-balance thresholds.
+    static func givesPayoutRight(_ preset: JurisdictionPreset) -> Bool {
+        preset.payoutAfterExpiry() != nil || !preset.cashOut.thresholds.isEmpty
     }
 
     mutating func currency(_ code: String) -> Int {
