@@ -49,8 +49,8 @@ extension SupportService {
             var total: Int64 = 0
             let points = try (0...max(0, c.age)).map { n throws(SupportError) -> CurvePoint in
                 total = try Self.add(total, c.redeemed[n] ?? 0, to: "value redeemed", key.currency)
-                let percent = c.issued > 0 ? (Double(total) * 1000 / Double(c.issued)).rounded() / 10 : 0
-                return CurvePoint(monthsSinceIssue: n, redeemed: Self.money(total, key.currency), redeemedPercent: percent)
+                return CurvePoint(monthsSinceIssue: n, redeemed: Self.money(total, key.currency),
+                                  redeemedPercent: Self.redeemedPercent(total, of: c.issued))
             }
             return RedemptionCurve(currency: key.currency, issueMonth: key.month, vouchers: c.vouchers, issued: Self.money(c.issued, key.currency),
                                    points: points)

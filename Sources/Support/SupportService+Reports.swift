@@ -213,12 +213,17 @@ extension SupportService {
             }
         }
         let cohorts = sums.sorted { ($0.key.currency, $0.key.month) < ($1.key.currency, $1.key.month) }.map { key, sum in
-            let percent = sum.issued > 0 ? (Double(sum.redeemed) * 1000 / Double(sum.issued)).rounded() / 10 : 0
             return RedemptionCohort(currency: key.currency, issueMonth: key.month, vouchers: sum.vouchers,
                                     issued: Self.money(sum.issued, key.currency), redeemed: Self.money(sum.redeemed, key.currency),
-                                    redeemedPercent: percent)
+                                    redeemedPercent: Self.redeemedPercent(sum.redeemed, of: sum.issued))
         }
         return RedemptionReport(asOf: RFC3339.format(now), cohorts: cohorts)
+    }
+
+    /// Value redeemed as a percent of value issued, to one decimal (0 when nothing was issued): the
+    /// redemption report's figure, and each point of the redemption curves, whose last point is it.
+    static func redeemedPercent(_ redeemed: Int64, of issued: Int64) -> Double {
+        issued > 0 ? (Double(redeemed) * 1000 / Double(issued)).rounded() / 10 : 0
     }
 
     /// Checks the books: the voucher rows (liability, breakage) against the ledger's flows. A
