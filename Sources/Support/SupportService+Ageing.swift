@@ -10,18 +10,9 @@ extension SupportService {
     public func ageingReport() throws -> AgeingReport {
         var buckets = AmountSums("ageing by expiry"), cohorts = AmountSums("ageing by issue month")
         let now = self.now
-        var zones: [String: (today: LocalDate, months: ZoneMonths)] = [:]
-        func zone(_ name: String) -> (today: LocalDate, months: ZoneMonths) {
-            if let z = zones[name] { return z }
-            let calendar = ZonedCalendar.stored(name)
-            let z = (calendar.localDate(of: now), ZoneMonths(calendar))
-            zones[name] = z
-            return z
-        }
+        var zones = ZonedMonths(now: now)
         func cohort(_ currency: String, _ zoneName: String, _ issuedAt: Int64, _ balance: Int64) throws {
-            _ = zone(zoneName)
-            let month = zones[zoneName]!.months.month(of: issuedAt) ?? "?"
-            try cohorts.count(currency, month, balance)
+            try cohorts.count(currency, zones.month(of: issuedAt, in: zoneName) ?? "?", balance)
         }
         try db.readTransaction {
             try db.forEach(Self.ageingSQL, [.integer(now.unixMilliseconds)]) { r in
@@ -32,7 +23,7 @@ extension SupportService {
                 } else if r.int64(3) != 0 {
                     bucket = AgeingReport.expiredBlocked
                 } else {
-                    let days = LocalDate(iso: r.text(2)).map { zone(zoneName).today.days(until: $0) } ?? 0
+                    let days = LocalDate(iso: r.text(2)).map { zones.today(in: zoneName).days(until: $0) } ?? 0
                     bucket = AgeingReport.buckets.last { days >= $0.from }?.name ?? AgeingReport.buckets[0].name
                 }
                 try buckets.count(currency, bucket, balance)
@@ -67,6 +58,31 @@ extension SupportService {
         SELECT currency, time_zone, last_valid_day, coalesce(expires_at <= ?1, 0), issued_at, balance FROM vouchers NOT INDEXED
         WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?1)) OR status = 'blocked'
         """
+}
+
+/// Each zone's today and the local month of instants in it, by zone name: for a report that meets
+/// vouchers of many zones, in any order.
+struct ZonedMonths {
+    let now: Date
+    private var zones: [String: (today: LocalDate, months: ZoneMonths)] = [:]
+
+    init(now: Date) { self.now = now }
+
+    private mutating func load(_ name: String) {
+        guard zones[name] == nil else { return }
+        let calendar = ZonedCalendar.stored(name)
+        zones[name] = (calendar.localDate(of: now), ZoneMonths(calendar))
+    }
+
+    mutating func today(in zone: String) -> LocalDate {
+        load(zone)
+        return zones[zone]!.today
+    }
+
+    mutating func month(of instant: Int64, in zone: String) -> String? {
+        load(zone)
+        return zones[zone]!.months.month(of: instant)
+    }
 }
 
 /// The local month of instants in one zone, for instants met in any order: `LocalMonths` over the

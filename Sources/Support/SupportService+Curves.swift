@@ -12,15 +12,10 @@ extension SupportService {
         struct Cohort { var vouchers = 0; var issued: Int64 = 0; var age = 0; var redeemed: [Int: Int64] = [:] }
         var cohorts: [Key: Cohort] = [:]
         let now = self.now
-        var zones: [String: (months: ZoneMonths, now: Int)] = [:]
+        var zones = ZonedMonths(now: now)
         /// The month of an instant in a zone, and its number (months since year 0).
         func month(_ zoneName: String, _ instant: Int64) -> (name: String, number: Int) {
-            if zones[zoneName] == nil {
-                let calendar = ZonedCalendar.stored(zoneName)
-                let today = calendar.localDate(of: now)
-                zones[zoneName] = (ZoneMonths(calendar), today.year * 12 + today.month - 1)
-            }
-            let name = zones[zoneName]!.months.month(of: instant) ?? "0000-01"
+            let name = zones.month(of: instant, in: zoneName) ?? "0000-01"
             let utf8 = Array(name.utf8)
             var year = 0, month = 0
             for b in utf8.prefix(4) { year = year * 10 + Int(b) - 48 }
@@ -33,7 +28,8 @@ extension SupportService {
                 var c = cohorts[Key(currency: currency, month: issued.name)] ?? Cohort()
                 c.vouchers += 1
                 c.issued = try Self.add(c.issued, r.int64(3), to: "value issued", currency)
-                c.age = max(c.age, zones[zone]!.now - issued.number)
+                let today = zones.today(in: zone)
+                c.age = max(c.age, today.year * 12 + today.month - 1 - issued.number)
                 cohorts[Key(currency: currency, month: issued.name)] = c
             }
             try db.forEach(Self.curveRedemptionsSQL) { r in
