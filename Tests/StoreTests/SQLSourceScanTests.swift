@@ -18,6 +18,7 @@ import Testing
         "Self.decisionColumns.replacingOccurrences(of: \"id, voucher_id\", with: \"voucher_id\")":
             "the static column list minus its id column, both literals",
         "Self.columns": "static let column list of OutboxStore",
+        "Self.fitsVoucher": "static let condition of OutboxStore (\"still fits its voucher\"); its value is bound as ?",
         "cols": "Ledger.list: LedgerStore.voucherColumns, each prefixed with the literal 'v.'",
         "whereSQL": "Ledger.list: 'WHERE ' + clauses, and every clause is a literal with ? placeholders",
         "known": "Migrations: PRAGMA user_version takes no parameter; an Int counted from the migration list",
