@@ -156,7 +156,9 @@ struct ReminderSweep {
 
     /// `extended` and `refunded` entries after the cursor, each a message to the holder. An
     /// extension whose new last day has passed by the time it is seen is not announced: the message
-    /// would tell the holder of a day already gone.
+    /// would tell the holder of a day already gone. A refund made while the holder stood closed
+    /// (the close's own refunds) is told in the farewell, not again here, even when the holder has
+    /// come back by the time the sweep runs (reminders run from cron can be hours apart).
     mutating func dueEvents(now: Date) throws -> (messages: [PlannedMessage], head: Int64) {
         let stored = try OutboxStore(db: db).cursor(Self.eventCursor)
         let cursor = stored ?? 0
@@ -169,7 +171,10 @@ struct ReminderSweep {
             FROM entries e CROSS JOIN vouchers v ON v.id = e.voucher_id CROSS JOIN holders h ON h.id = v.holder_id
             WHERE e.id > ? AND e.id <= ? AND e.kind IN ('extended', 'refunded')
               AND h.email IS NOT NULL AND h.erased_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = h.id)
+              AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = h.id)
+              AND NOT (e.kind = 'refunded' AND EXISTS (
+                  SELECT 1 FROM holder_closures c WHERE c.holder_id = h.id AND c.closed_at <= e.at
+                    AND (c.reopened_at IS NULL OR e.at < c.reopened_at)))
             ORDER BY e.id
             """, [.integer(cursor), .integer(head)]) { r in
             rows.append((r.int64(0), VoucherID(rawValue: r.text(1)), r.text(2), r.text(3), Date(unixMilliseconds: r.int64(4)),
