@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "goodwill", targets: ["goodwill"]),
+        .executable(name: "goodwill-webhook", targets: ["goodwill-webhook"]),
     ],
     targets: [
         .systemLibrary(
@@ -35,9 +36,13 @@ let package = Package(
             dependencies: ["Ledger", "Store", "GoodwillCore"],
             path: "Benchmarks/goodwill-bench"
         ),
+        // Makes the webhook POSTs for `goodwill` (a program of its own so that `goodwill` does not
+        // load FoundationNetworking, libcurl and its libraries; see WebhookChannel). A dependency of
+        // `goodwill` for the build order only: an executable target is built, not linked in.
+        .executableTarget(name: "goodwill-webhook"),
         .executableTarget(
             name: "goodwill",
-            dependencies: ["ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]
+            dependencies: ["goodwill-webhook", "ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]
         ),
 
         // Test support shared by the test targets (the repository's folders).

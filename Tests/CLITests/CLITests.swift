@@ -317,3 +317,23 @@ struct CLIGoodwillTests {
         #expect(ok.status == 0)
     }
 }
+
+/// `goodwill` (and so `goodwill serve`) loads no FoundationNetworking: with it came libcurl and
+/// about thirty libraries (OpenSSL, GnuTLS, Kerberos, LDAP), about 6 MB resident in every process,
+/// for a webhook channel most installations never use. The POST is made by the goodwill-webhook
+/// program instead (WebhookChannel). A new `import FoundationNetworking` in any module `goodwill`
+/// links would bring them back; this says so.
+@Suite struct LinkedLibrariesTests {
+    @Test func goodwill_loadsNoFoundationNetworkingNorCurl() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        p.arguments = [CLIRunner.binary.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(text.contains("libswiftCore"), "ldd listed: \(text)")
+        #expect(!text.contains("FoundationNetworking") && !text.contains("libcurl"), "ldd listed: \(text)")
+    }
+}

@@ -11,7 +11,7 @@ import Testing
 
     static var binary: URL { Repository.goodwillBinary }
 
-    func run(_ args: [String], now: String = "2025-04-02T10:00:00Z") throws -> (status: Int32, out: String, err: String) {
+    func run(_ args: [String], now: String = "2025-04-02T10:00:00Z", env extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -21,6 +21,7 @@ import Testing
         env["GOODWILL_NOW"] = now
         env["GOODWILL_MESSAGES"] = messagesDirectory
         env["GOODWILL_CHANNEL"] = nil
+        env.merge(extra) { _, new in new }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
@@ -70,6 +71,20 @@ import Testing
         let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h"])
         #expect(r.status == 64)
         #expect(r.err.contains("--webhook-secret"))
+    }
+
+    /// Webhooks are sent by the goodwill-webhook program beside goodwill. Without it a webhook run
+    /// is refused up front, saying where it was looked for and how to get it; nothing is claimed,
+    /// so no message waits out a backoff for it.
+    @Test func aWebhookRun_withoutItsProgram_isAUsageError_andNothingIsClaimed() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h", "--webhook-secret", secret],
+                        now: "2026-03-03T09:00:00Z", env: ["GOODWILL_WEBHOOK_HELPER": folder.path + "/no-such-program"])
+        #expect(r.status == 64, "\(r.err)")
+        #expect(r.err.contains(folder.path + "/no-such-program") && r.err.contains("GOODWILL_WEBHOOK_HELPER") && r.err.contains("swift build"), "\(r.err)")
+        #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
     }
 
     @Test func aBadSecondWebhookSecret_isAUsageError_thatNamesItsPosition_andShowsNoSecret() throws {

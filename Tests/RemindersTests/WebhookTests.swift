@@ -202,6 +202,60 @@ import Testing
         guard case .temporary = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
     }
 
+    // The POST is made by the goodwill-webhook program, so that goodwill itself loads no
+    // FoundationNetworking (see WebhookChannel). When that program cannot be started, hangs, or
+    // answers something else than its JSON, the message is a temporary failure that says why.
+
+    func script(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-webhook-\(UUID().uuidString)").path
+        try ("#!/bin/sh\n" + text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    var aRequest: WebhookHelper.Request {
+        WebhookHelper.Request(url: "http://127.0.0.1:9/h", timeout: 1, headers: [["webhook-id", "msg_1"]], body: Data("{}".utf8).base64EncodedString())
+    }
+
+    @Test func aMissingProgram_isATemporaryFailure_thatSaysWhereItWasLookedFor() throws {
+        let outcome = WebhookChannel(url: URL(string: "http://127.0.0.1:9/h")!, secret: try WebhookSecret(parsing: secretText), timeout: 2,
+                                     helper: "/nonexistent/goodwill-webhook")
+            .deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+        guard case .temporary(let text, _) = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
+        #expect(text.contains("/nonexistent/goodwill-webhook") && text.contains("GOODWILL_WEBHOOK_HELPER") && text.contains("swift build"), "\(text)")
+        #expect(WebhookHelper.problem(at: "/nonexistent/goodwill-webhook") != nil)
+        #expect(WebhookHelper.problem(at: WebhookHelper.locate()) == nil, "the built program is found beside the test runner")
+    }
+
+    @Test func aProgramThatHangs_isStopped_soTheRunGoesOn() throws {
+        let path = try script("exec sleep 30")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let started = Date()
+        #expect(WebhookHelper.run(path, aRequest, waitingAtMost: 1) == .failure(.timedOut(path, seconds: 1)))
+        #expect(Date().timeIntervalSince(started) < 8)
+    }
+
+    @Test func aProgramThatAnswersNonsenseOrFails_isAFailureThatQuotesIt() throws {
+        let nonsense = try script("cat >/dev/null; echo hello")
+        let failing = try script("cat >/dev/null; echo 'cannot resolve' >&2; exit 3")
+        defer { for p in [nonsense, failing] { try? FileManager.default.removeItem(atPath: p) } }
+        #expect(WebhookHelper.run(nonsense, aRequest, waitingAtMost: 5)
+                == .failure(.failed(nonsense, detail: "it answered something other than its JSON: hello\n")))
+        #expect(WebhookHelper.run(failing, aRequest, waitingAtMost: 5) == .failure(.failed(failing, detail: "exit 3: cannot resolve")))
+    }
+
+    /// The real program refuses what is not a request for it, with the reason, and exit 2.
+    @Test func theProgram_refusesABadRequest_andSaysWhy() throws {
+        var request = aRequest
+        request.url = "ftp://example.com/h"
+        let helper = WebhookHelper.locate()
+        #expect(WebhookHelper.run(helper, request, waitingAtMost: 10)
+                == .failure(.failed(helper, detail: "exit 2: goodwill-webhook: 'ftp://example.com/h' is not an http or https URL")))
+        request = aRequest
+        request.body = "not base64!"
+        #expect(WebhookHelper.run(helper, request, waitingAtMost: 10) == .failure(.failed(helper, detail: "exit 2: goodwill-webhook: the body is not base64")))
+    }
+
     @Test func secrets_mustBeWhsecBase64OfAtLeast24Bytes() {
         #expect(throws: WebhookSecretError.missingPrefix) { try WebhookSecret(parsing: "abc") }
         #expect(throws: WebhookSecretError.tooShort(8)) { try WebhookSecret(parsing: "whsec_" + Data(count: 8).base64EncodedString()) }

@@ -30,7 +30,9 @@ public struct ChannelConfiguration: Sendable, Equatable {
     }
 
     /// The channel; maildir by default, in `maildir/` beside the database.
-    public func makeChannel(databasePath: String) throws(ReminderError) -> any DeliveryChannel {
+    /// `environment` names the webhook program when GOODWILL_WEBHOOK_HELPER is set (`WebhookHelper`).
+    public func makeChannel(databasePath: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ReminderError) -> any DeliveryChannel {
         switch channel ?? "maildir" {
         case "maildir":
             // Given but empty ("--maildir ''"): refused, not read as "/tmp", "/new"… at the root.
@@ -53,11 +55,12 @@ public struct ChannelConfiguration: Sendable, Equatable {
             guard let secretText = webhookSecret else {
                 throw .invalidChannel("The webhook channel needs --webhook-secret (or GOODWILL_WEBHOOK_SECRET), a secret like whsec_<base64 of 24+ random bytes> (while rotating keys, the new one and the old one separated by a space), so the receiver can verify each message.")
             }
-            do {
-                return WebhookChannel(url: url, secrets: try WebhookSecrets(parsing: secretText), timeout: webhookTimeout)
-            } catch {
-                throw .invalidChannel(error.description)
-            }
+            let secrets: WebhookSecrets
+            do { secrets = try WebhookSecrets(parsing: secretText) } catch { throw .invalidChannel(error.description) }
+            // Refused up front rather than every message failing (and waiting) one by one.
+            let helper = WebhookHelper.locate(environment: environment)
+            if let problem = WebhookHelper.problem(at: helper) { throw .invalidChannel("The webhook channel " + problem + ".") }
+            return WebhookChannel(url: url, secrets: secrets, timeout: webhookTimeout, helper: helper)
         case let other:
             throw .invalidChannel("'\(other)' is not a channel. Use maildir, sendmail or webhook.")
         }

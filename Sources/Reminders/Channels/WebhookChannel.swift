@@ -1,111 +1,62 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
-import Synchronization
 
 /// POSTs each message as signed JSON (Standard Webhooks). Any 2xx is delivered; 410 disables the
 /// endpoint; 408, 429 and 5xx are temporary (honouring Retry-After, in seconds or as a date); other answers are permanent.
+///
+/// The POST itself is made by the `goodwill-webhook` program, started for each delivery (as
+/// `SendmailChannel` starts sendmail): URLSession's FoundationNetworking loads libcurl and some
+/// thirty libraries with it, about 6 MB resident in every `goodwill` process, `serve` included,
+/// for a channel most installations never use. Signing and judging the answer stay here.
 public struct WebhookChannel: DeliveryChannel {
     public let url: URL
     /// Every message is signed with each, so receivers holding any one verify during a rotation.
     public let secrets: WebhookSecrets
     public let timeout: TimeInterval
+    /// The `goodwill-webhook` program (`WebhookHelper.locate`).
+    public let helper: String
     public var name: String { "webhook" }
     public var endpoint: String? { url.absoluteString }
-    /// The request's timeout and the five seconds `deliver` waits beyond it.
-    public var maxDeliveryTime: TimeInterval { timeout + 5 }
+    /// The request's timeout, the five seconds the helper waits beyond it, and three for starting
+    /// and stopping it.
+    public var maxDeliveryTime: TimeInterval { timeout + 8 }
 
-    public init(url: URL, secrets: WebhookSecrets, timeout: TimeInterval = 10) {
-        self.url = url; self.secrets = secrets; self.timeout = timeout
+    public init(url: URL, secrets: WebhookSecrets, timeout: TimeInterval = 10, helper: String = WebhookHelper.locate()) {
+        self.url = url; self.secrets = secrets; self.timeout = timeout; self.helper = helper
     }
 
-    public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10) {
-        self.init(url: url, secrets: WebhookSecrets(secret), timeout: timeout)
+    public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10, helper: String = WebhookHelper.locate()) {
+        self.init(url: url, secrets: WebhookSecrets(secret), timeout: timeout, helper: helper)
     }
 
     public func deliver(_ message: OutgoingMessage, now: Date) -> DeliveryOutcome {
         let body: [UInt8]
         do { body = try message.webhookBody(at: now) } catch { return .permanent("cannot encode the event: \(error)") }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("goodwill-reminders", forHTTPHeaderField: "User-Agent")
         // The timestamp is when this attempt is made; the id stays the same on every retry.
-        let headers = StandardWebhooks.headers(id: message.messageID, timestamp: now.unixMilliseconds / 1000, body: body, secrets: secrets)
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        // The delegate refuses redirects (the URL is the operator's; a Location could send the
-        // signed event anywhere, or over plain http) and reads no more of the answer than it needs.
-        let watcher = ResponseWatcher()
-        let session = URLSession(configuration: configuration, delegate: watcher, delegateQueue: nil)
-        // The answer is judged by its status alone; whatever is still arriving is cancelled, off
-        // this thread: on Linux the session's queue may be busy handing a flood of body bytes to
-        // the delegate, and invalidating waited for it (86 s once, under load).
-        defer { DispatchQueue.global().async { session.invalidateAndCancel() } }
-        let task = session.dataTask(with: request)
-        task.resume()
-        guard let (response, error) = watcher.wait(seconds: timeout + 5) else {
-            task.cancel()
+        var headers = [["Content-Type", "application/json"], ["User-Agent", "goodwill-reminders"]]
+        headers += StandardWebhooks.headers(id: message.messageID, timestamp: now.unixMilliseconds / 1000, body: body, secrets: secrets)
+            .sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
+        let request = WebhookHelper.Request(url: url.absoluteString, timeout: timeout, headers: headers,
+                                            body: Data(body).base64EncodedString())
+        let answer: WebhookHelper.Answer
+        switch WebhookHelper.run(helper, request, waitingAtMost: timeout + 8) {
+        case .success(let a): answer = a
+        case .failure(let problem): return .temporary(problem.description)
+        }
+        if answer.timedOut == true {
             return .temporary("no answer from \(url.absoluteString) within \(Int(timeout)) s")
         }
-        guard let response else {
-            return .temporary("could not reach \(url.absoluteString): \(error ?? "no response")")
+        guard let status = answer.status else {
+            return .temporary("could not reach \(url.absoluteString): \(answer.error ?? "no response")")
         }
-        if (300..<400).contains(response.statusCode) {
-            let location = response.value(forHTTPHeaderField: "Location").map { " to \($0)" } ?? ""
+        if (300..<400).contains(status) {
+            let location = answer.location.map { " to \($0)" } ?? ""
             // Temporary: the messages wait (with backoff) while the operator sets the right URL.
-            return .temporary("the endpoint answered \(response.statusCode), a redirect\(location), which is not followed; set the webhook URL to the final address")
+            return .temporary("the endpoint answered \(status), a redirect\(location), which is not followed; set the webhook URL to the final address")
         }
-        return Self.outcome(status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"), now: now)
-    }
-
-    /// Collects the answer's status line and headers, refuses redirects, answers `wait` as soon as
-    /// the headers are in, and stops reading a body longer than `bodyLimit` (the body is not used;
-    /// a huge one must not fill memory).
-    final class ResponseWatcher: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-        static let bodyLimit = 64 * 1024
-        private let state = Mutex<(response: HTTPURLResponse?, error: String?, bodyBytes: Int)>((nil, nil, 0))
-        private let done = DispatchSemaphore(value: 0)
-
-        /// The response (nil when there was none) and the error, or nil when nothing came in time.
-        func wait(seconds: TimeInterval) -> (HTTPURLResponse?, String?)? {
-            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-            return state.withLock { ($0.response, $0.error) }
-        }
-
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-            state.withLock { $0.response = response }
-            completionHandler(nil)
-        }
-
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-            state.withLock { $0.response = response as? HTTPURLResponse }
-            completionHandler(.allow)
-            // The status is in: `deliver` need not wait for the body to end or for a cancel to
-            // land (on Linux one is now and then lost, and an endless body then ran to the timeout).
-            done.signal()
-        }
-
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-            let tooMuch = state.withLock { $0.bodyBytes += data.count; return $0.bodyBytes > Self.bodyLimit }
-            if tooMuch { dataTask.cancel() }
-        }
-
-        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-            state.withLock { s in
-                if s.response == nil { s.response = task.response as? HTTPURLResponse }
-                // A cancelled read after the answer arrived is our doing, not a failure.
-                if s.response == nil { s.error = error?.localizedDescription }
-            }
-            done.signal()
-        }
+        return Self.outcome(status: status, retryAfter: answer.retryAfter, now: now)
     }
 
     /// How an HTTP answer is read; `now` is when the request went out (for a Retry-After date).

@@ -87,7 +87,7 @@ enum ReminderCommands {
         }
         let databasePath = try c.databasePath
         let channel: any DeliveryChannel
-        do { channel = try configuration.makeChannel(databasePath: databasePath) } catch { throw CLIError.usage(error.description) }
+        do { channel = try configuration.makeChannel(databasePath: databasePath, environment: c.environment) } catch { throw CLIError.usage(error.description) }
         let service = try service(c)
         if c.flag("enable-webhook"), let endpoint = channel.endpoint { try service.enableEndpoint(endpoint) }
         let report = try service.run(channel: channel, dryRun: c.flag("dry-run"))

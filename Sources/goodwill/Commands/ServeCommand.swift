@@ -55,7 +55,7 @@ enum ServeCommand {
             catalog = catalog.with(settings: settings)
         }
         let channel: any DeliveryChannel
-        do { channel = try ChannelConfiguration().withFallbacks(from: c.environment).makeChannel(databasePath: path) } catch {
+        do { channel = try ChannelConfiguration().withFallbacks(from: c.environment).makeChannel(databasePath: path, environment: c.environment) } catch {
             throw CLIError.usage(error.description)
         }
         let durable = c.environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
