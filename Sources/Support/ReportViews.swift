@@ -12,9 +12,24 @@ public struct ReportTable: Sendable, Equatable {
     /// The columns that hold free text (a rule's or an agent's name), guarded in CSV; every other
     /// column is a currency, a month, a count or an amount, written as it is.
     public var textColumns: Set<String>
+    /// What the title and footer say about the whole report that a program reading the CSV needs:
+    /// when it was taken (`as_of`), over which period, whether it balances. The CSV has no title
+    /// or footer, so these are columns after the table's own, the same in every row.
+    public var context: [Context] = []
 
-    /// The table as CSV: the header and the rows (not the title or the footer).
-    public var csv: String { CSVColumns(header, text: textColumns).document(rows) }
+    public struct Context: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+    }
+
+    /// The table as CSV: the header and the rows, each followed by the `context` columns. The
+    /// title and footer are not in it: a CSV is one table, and a line of prose under it would be
+    /// read as a row. Totals are sums of the rows; everything else the footer says is in the JSON.
+    public var csv: String {
+        let values = context.map(\.value)
+        return CSVColumns(header + context.map(\.name), text: textColumns).document(rows.map { $0 + values })
+    }
 }
 
 public protocol TabularReport: Encodable, Sendable {
@@ -55,7 +70,7 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
                     rows: byExpiryMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [])
+                    }, textColumns: [], context: [.init("as_of", asOf)])
     }
 }
 
@@ -71,7 +86,8 @@ public struct ExpiringReport: TabularReport, Codable, Equatable {
     public var table: ReportTable {
         ReportTable(title: "Expiring in the next \(days) days (\(asOf) … \(until))",
                     header: ["currency", "vouchers", "amount"],
-                    rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [], textColumns: [])
+                    rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [], textColumns: [],
+                    context: [.init("as_of", asOf), .init("until", until)])
     }
 }
 
@@ -93,7 +109,7 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
                     rows: byMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [])
+                    }, textColumns: [], context: [.init("as_of", asOf)])
     }
 }
 
@@ -135,7 +151,8 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
                         [$0.group, $0.name, $0.currency, String($0.extensions), String($0.days), String($0.overrides),
                          $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
                     },
-                    footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"])
+                    footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"],
+                    context: [.init("as_of", asOf)])
     }
 }
 
@@ -162,7 +179,8 @@ public struct RedemptionReport: TabularReport, Codable, Equatable {
         ReportTable(title: "Redemption by issue month (as of \(asOf))",
                     header: ["currency", "issue_month", "vouchers", "issued", "redeemed", "redeemed_percent"],
                     rows: cohorts.map { [$0.currency, $0.issueMonth, String($0.vouchers), $0.issued.decimalString,
-                                         $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [], textColumns: [])
+                                         $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [], textColumns: [],
+                    context: [.init("as_of", asOf)])
     }
 }
 
@@ -206,6 +224,6 @@ public struct ReconciliationReport: TabularReport, Equatable {
                                             $0.redeemed.decimalString, $0.refunded.decimalString, $0.breakage.decimalString,
                                             $0.liability.decimalString, $0.difference.decimalString] },
                     footer: [balanced ? "Balanced: every currency reconciles." : "NOT BALANCED: the voucher rows and the ledger disagree; run 'goodwill verify'."],
-                    textColumns: [])
+                    textColumns: [], context: [.init("as_of", asOf), .init("balanced", String(balanced))])
     }
 }
