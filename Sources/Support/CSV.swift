@@ -1,9 +1,38 @@
+/// The character between fields. RFC 4180 says a comma; Excel writes a semicolon where the comma
+/// is the decimal separator (set to Swedish, Danish, German, French…), in "CSV UTF-8" too.
+public enum CSVSeparator: String, Sendable, Codable, Equatable {
+    case comma, semicolon
+
+    public var byte: UInt8 { self == .comma ? 0x2C : 0x3B }
+    var character: Character { self == .comma ? "," : ";" }
+}
+
+/// How a file was written, so that a file made from it (the rejects file) goes back the same way:
+/// its separator, and whether it starts with a UTF-8 byte-order mark (Excel's "CSV UTF-8" does,
+/// and Excel needs it to read "Åsa" as UTF-8 when the file is opened by a double click).
+public struct CSVDialect: Sendable, Equatable {
+    public var separator: CSVSeparator
+    public var byteOrderMark: Bool
+
+    public init(separator: CSVSeparator = .comma, byteOrderMark: Bool = false) {
+        self.separator = separator
+        self.byteOrderMark = byteOrderMark
+    }
+
+    /// What a file in this dialect starts with before its header: the byte-order mark or nothing.
+    public var start: String { byteOrderMark ? CSV.byteOrderMark : "" }
+}
+
 /// RFC 4180 CSV: writing fields, and reading records with quoted fields (commas, quotes as "",
 /// line breaks inside quotes). Lines end in CRLF on output, as the RFC says; either is read.
 public enum CSV {
-    /// One field, quoted when it must be (comma, quote, CR or LF).
-    public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+    /// U+FEFF, written first as the bytes EF BB BF: tells Excel the file is UTF-8.
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// One field, quoted when it must be (the separator, a quote, CR or LF).
+    public static func field(_ s: String, separator: CSVSeparator = .comma) -> String {
+        let sep = separator.character
+        if s.contains(where: { $0 == sep || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
@@ -11,7 +40,9 @@ public enum CSV {
 
     /// Fields written as they are. For a file a spreadsheet may open, write rows with
     /// `CSVColumns`, which knows the free-text columns.
-    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+    public static func line(_ fields: [String], separator: CSVSeparator = .comma) -> String {
+        fields.map { field($0, separator: separator) }.joined(separator: String(separator.character)) + "\r\n"
+    }
 
     // MARK: Free text and spreadsheet formulas
 
@@ -47,6 +78,7 @@ public enum CSV {
 public struct CSVColumns: Sendable, Equatable {
     public let names: [String]
     let isText: [Bool]
+    public var separator: CSVSeparator = .comma
 
     /// `text` names the free-text columns; each must be one of `names`.
     public init(_ names: [String], text: Set<String>) {
@@ -56,21 +88,22 @@ public struct CSVColumns: Sendable, Equatable {
     }
 
     /// The columns by position: `isText[i]` says whether column i is free text.
-    public init(_ names: [String], isText: [Bool]) {
+    public init(_ names: [String], isText: [Bool], separator: CSVSeparator = .comma) {
         precondition(names.count == isText.count)
         self.names = names
         self.isText = isText
+        self.separator = separator
     }
 
-    public var header: String { CSV.line(names) }
+    public var header: String { CSV.line(names, separator: separator) }
 
     /// One row, its cells in column order.
     public func line(_ values: [String]) -> String {
         precondition(values.count == names.count, "a row of \(values.count) cells for \(names.count) columns")
         var out = ""
         for (i, v) in values.enumerated() {
-            if i > 0 { out += "," }
-            out += CSV.field(isText[i] ? CSV.guarded(v) : v)
+            if i > 0 { out.append(separator.character) }
+            out += CSV.field(isText[i] ? CSV.guarded(v) : v, separator: separator)
         }
         return out + "\r\n"
     }

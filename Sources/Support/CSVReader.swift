@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads RFC 4180 records from bytes: fields separated by commas, records by CRLF or LF, fields
-/// in double quotes may hold commas, line breaks (CRLF read as LF) and doubled quotes (""). The text must be UTF-8;
+/// Reads RFC 4180 records from bytes: fields separated by commas (or semicolons, see
+/// `init(detectingSeparatorIn:)`), records by CRLF or LF, fields in double quotes may hold the
+/// separator, line breaks (CRLF read as LF) and doubled quotes (""). The text must be UTF-8;
 /// a UTF-8 byte-order mark at the start is skipped. Each record comes with the line it starts on,
 /// for error messages.
 public struct CSVReader {
@@ -19,11 +20,35 @@ public struct CSVReader {
     var position = 0
     /// The line the next record starts on (1-based).
     public private(set) var line = 1
+    /// The separator it reads by, and whether the bytes start with a byte-order mark.
+    public let dialect: CSVDialect
+    let separator: UInt8
 
     /// `bytes` must outlive the reader (use it inside `withUnsafeBytes`).
-    public init(bytes: UnsafeRawBufferPointer) {
+    public init(bytes: UnsafeRawBufferPointer, separator: CSVSeparator = .comma) {
         self.bytes = bytes
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        if bom { position = 3 }
+        dialect = CSVDialect(separator: separator, byteOrderMark: bom)
+        self.separator = separator.byte
+    }
+
+    /// A reader that separates fields as the first line does: by semicolons when that line has
+    /// semicolons and no comma outside quotes (as Excel writes where the comma is the decimal
+    /// separator), otherwise by commas. For a file whose first line is a header of plain names,
+    /// which hold neither, that tells the two apart without guessing.
+    public init(detectingSeparatorIn bytes: UnsafeRawBufferPointer) {
+        self.init(bytes: bytes)
+        var quoted = false, commas = 0, semicolons = 0
+        for i in position..<bytes.count {
+            let b = bytes[i]
+            if b == 0x22 { quoted.toggle() }
+            else if quoted { continue }
+            else if b == 0x0A || b == 0x0D { break }
+            else if b == 0x2C { commas += 1 }
+            else if b == 0x3B { semicolons += 1 }
+        }
+        if semicolons > 0 && commas == 0 { self.init(bytes: bytes, separator: .semicolon) }
     }
 
     /// The next record and the line it started on; nil at the end. A blank line is skipped. A
@@ -57,7 +82,7 @@ public struct CSVReader {
                     continue
                 }
                 switch b {
-                case 0x2C:
+                case separator:
                     fields.append(Self.text(field, ascii: bits < 0x80, number: fields.count + 1, line: start, failure: &failure))
                     field.removeAll(keepingCapacity: true); bits = 0; wasQuoted = false
                 case 0x0D:
@@ -73,7 +98,7 @@ public struct CSVReader {
                     field.append(b)
                 default:
                     if wasQuoted {
-                        failure = failure ?? Failure(line: line, problem: "text after a closing double quote; a quoted field must end at a comma or the end of the line",
+                        failure = failure ?? Failure(line: line, problem: "text after a closing double quote; a quoted field must end at \(dialect.separator == .comma ? "a comma" : "a semicolon") or the end of the line",
                                                      recoverable: true)
                     }
                     field.append(b); bits |= b

@@ -23,9 +23,12 @@ public struct ImportResult: Sendable, Codable, Equatable {
     public var rejected: [ImportRejection]
     /// False when a bad row stopped the whole import (nothing was stored).
     public var committed: Bool
+    /// What separated the fields, as the header line showed: `semicolon` (amounts read with a
+    /// decimal comma) or `comma`.
+    public var separator: CSVSeparator = .comma
 
     enum CodingKeys: String, CodingKey {
-        case file, rows, imported, holdersCreated = "holders_created", balances, rejected, committed
+        case file, rows, imported, holdersCreated = "holders_created", balances, rejected, committed, separator
     }
 }
 
@@ -77,7 +80,7 @@ extension SupportService {
                 let rebuild = bulk ? try secondaryIndexes() : []
                 for index in rebuild { try db.execute("DROP INDEX \(index.name)") }
                 var result = try data.withUnsafeBytes { raw in
-                    try VoucherImporter(service: self, actor: actor, file: path, skipInvalid: skipInvalid).run(CSVReader(bytes: raw))
+                    try VoucherImporter(service: self, actor: actor, file: path, skipInvalid: skipInvalid).run(CSVReader(detectingSeparatorIn: raw))
                 }
                 if !result.rejected.isEmpty && !skipInvalid {
                     result.imported = 0; result.holdersCreated = 0; result.balances = []; result.committed = false
@@ -115,11 +118,13 @@ extension SupportService {
     /// spreadsheet to be fixed, so the free-text columns and the reason are guarded against
     /// formulas; each free-text cell is written as the import read it (`importedText`), so a cell
     /// that came in guarded is not guarded twice, and the file, fixed and without `line` and
-    /// `reason`, imports as the first file would have.
-    public static func rejectsCSV(_ rejected: [ImportRejection], header: [String]) -> String {
+    /// `reason`, imports as the first file would have. It is written in the `dialect` of the file
+    /// it came from (separator, byte-order mark), so the spreadsheet that wrote that file opens it
+    /// the same way; amounts are kept as they were written (`499,50` in a semicolon file).
+    public static func rejectsCSV(_ rejected: [ImportRejection], header: [String], dialect: CSVDialect = CSVDialect()) -> String {
         let text = header.map { importTextColumns.contains(FastText.trimmed($0).lowercased()) }
-        let columns = CSVColumns(header + ["line", "reason"], isText: text + [false, true])
-        return columns.header + rejected.map { r in
+        let columns = CSVColumns(header + ["line", "reason"], isText: text + [false, true], separator: dialect.separator)
+        return dialect.start + columns.header + rejected.map { r in
             // A row that could not be split into fields (a broken quote) keeps the columns aligned.
             var fields = r.fields.count == header.count ? r.fields : (r.fields + Array(repeating: "", count: header.count)).prefix(header.count).map { $0 }
             for i in fields.indices where text[i] { fields[i] = importedText(fields[i]) }
@@ -143,7 +148,8 @@ struct VoucherImporter {
 
     func run(_ reader: CSVReader) throws -> ImportResult {
         var reader = reader
-        var result = ImportResult(file: file, rows: 0, imported: 0, holdersCreated: 0, balances: [], rejected: [], committed: true)
+        var result = ImportResult(file: file, rows: 0, imported: 0, holdersCreated: 0, balances: [], rejected: [], committed: true,
+                                  separator: reader.dialect.separator)
         let header: [String]
         do {
             guard let first = try reader.next() else { throw SupportError.invalid("\(file) is empty; it needs a header line: \(SupportService.importColumns.joined(separator: ","))") }
@@ -152,6 +158,10 @@ struct VoucherImporter {
         let unknown = header.filter { !SupportService.importColumns.contains($0) }
         let missing = SupportService.requiredImportColumns.subtracting(header)
         guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
+            // Names run together by the other separator: the first line has both.
+            if unknown.contains(where: { $0.contains(";") || $0.contains(",") }) {
+                throw SupportError.invalid("\(file): the header line has both commas and semicolons between its names, so the file cannot be split into columns. Use one of them between every field: commas, or semicolons as Excel writes where the comma is the decimal separator (then amounts take a decimal comma, like 499,50).")
+            }
             throw SupportError.invalid("\(file): the header must name the columns \(SupportService.importColumns.joined(separator: ",")) (code, value, balance, currency and issued are required)"
                 + (missing.isEmpty ? "" : "; missing: \(missing.sorted().joined(separator: ", "))")
                 + (unknown.isEmpty ? "" : "; unknown: \(unknown.joined(separator: ", "))") + ".")
@@ -175,9 +185,10 @@ struct VoucherImporter {
         let columnCount = header.count
         let isText = header.map(SupportService.importTextColumns.contains)
         let chain = writer.chain
+        let decimalComma = reader.dialect.separator == .semicolon
         DispatchQueue.global(qos: .userInitiated).async(group: producer) {
             Self.produce(input, column: column, isText: isText, columnCount: columnCount, today: today, zone: zone, chain: chain,
-                         keepFields: vouchersOnFile, into: channel)
+                         decimalComma: decimalComma, keepFields: vouchersOnFile, into: channel)
         }
         var finished = false
         do {
@@ -225,7 +236,7 @@ struct VoucherImporter {
     /// end with the row count. A good row's fields are kept only when the writer may still refuse
     /// it (its code could be on file), for the rejects file.
     static func produce(_ input: UnsafeInput, column: [String: Int], isText: [Bool], columnCount: Int, today: LocalDate, zone: ZonedCalendar,
-                        chain: ImportChain, keepFields: Bool, into channel: BatchChannel) {
+                        chain: ImportChain, decimalComma: Bool, keepFields: Bool, into channel: BatchChannel) {
         var reader = input.reader
         var chain = chain
         var seen = Set<String>()
@@ -262,7 +273,7 @@ struct VoucherImporter {
                 guard record.fields.count == columnCount else {
                     throw SupportError.invalid("has \(record.fields.count) fields, the header has \(columnCount)")
                 }
-                let row = try validate(field, today: today, zone: zone, seen: &seen, checks: &checks)
+                let row = try validate(field, today: today, zone: zone, decimalComma: decimalComma, seen: &seen, checks: &checks)
                 batch.append(.row(line: record.line, fields: keepFields ? record.fields : [], row: row, planned: chain.plan(row)))
             } catch {
                 let reason = (error as? SupportError)?.description ?? "\(error)"
@@ -276,8 +287,9 @@ struct VoucherImporter {
         channel.put(ImportBatch(items: batch, finalRowCount: rows, unreadable: unreadable))
     }
 
-    static func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, seen: inout Set<String>,
-                         checks: inout ImportChecks) throws -> Row {
+    /// `decimalComma`: amounts are written "499,50", as in a file separated by semicolons.
+    static func validate(_ field: (String) -> String?, today: LocalDate, zone: ZonedCalendar, decimalComma: Bool = false,
+                         seen: inout Set<String>, checks: inout ImportChecks) throws -> Row {
         func bad(_ s: String) -> SupportError { .invalid(s) }
         guard let code = field("code") else { throw bad("code is empty") }
         let key = FastText.codeKey(code)
@@ -291,6 +303,9 @@ struct VoucherImporter {
         }
         func amount(_ name: String) throws -> Money {
             guard let t = field(name) else { throw bad("\(name) is empty") }
+            if decimalComma {
+                do { return try DecimalComma.money(t, currency: currency) } catch { throw bad("\(name) '\(t)'\(error.problem)") }
+            }
             if let m = FastText.money(t, currency: currency) { return m }
             do { return try Money.parse(t, currency: currency) } catch { throw bad("\(name) '\(t)': \(error.description)") }
         }

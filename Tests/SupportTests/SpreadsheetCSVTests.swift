@@ -1,0 +1,155 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Testing
+@testable import Support
+
+/// CSV as it really goes into and comes out of a spreadsheet: Excel set to Swedish, Danish, German
+/// or French writes fields separated by semicolons with decimal commas ("499,50"), and its "CSV
+/// UTF-8" starts with a byte-order mark.
+@Suite struct SpreadsheetCSVTests {
+    static let bom = "\u{FEFF}"
+    /// "\r\n" is one Character.
+    static let header = "code;value;balance;currency;issued;expires;holder_email;holder_name;purchaser_email;purchaser_name;experience;kind\r\n"
+
+    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
+        let path = f.folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Records of a CSV text, its separator found from its header line as the import finds it.
+    static func records(_ csv: String) throws -> (dialect: CSVDialect, records: [[String]]) { try records(Data(csv.utf8)) }
+
+    static func records(_ bytes: Data) throws -> (dialect: CSVDialect, records: [[String]]) {
+        try bytes.withUnsafeBytes { raw in
+            var reader = CSVReader(detectingSeparatorIn: raw)
+            var out: [[String]] = []
+            while let r = try reader.next() { out.append(r.fields) }
+            return (reader.dialect, out)
+        }
+    }
+
+    @Test func aSemicolonFileFromExcel_isRead_withDecimalCommas_andQuotedSeparators() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.bom + Self.header + """
+            S-1;499,50;120,25;SEK;2025-01-10;2026-01-10;per@example.se;Lind, Per;;;"Spa; dag, två";\r
+            S-2;500;500;EUR;2025-02-01;;;;;;;\r
+            S-3;12,5;0,5;EUR;2025-02-01;;;;;;;\r
+            S-4;1500;1500;JPY;2025-02-01;;;;;;;\r
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.committed && r.imported == 4, "\(r.rejected)")
+        #expect(r.separator == .semicolon)
+        let v = try f.ledger.voucherView(VoucherReference("S-1"))
+        #expect(v.value.minorUnits == 49_950 && v.balance.minorUnits == 12_025 && v.value.currency.code == "SEK")
+        #expect(v.holder?.name == "Lind, Per" && v.experience == "Spa; dag, två")
+        let s3 = try f.ledger.voucherView(VoucherReference("S-3"))
+        #expect(s3.value.minorUnits == 1_250 && s3.balance.minorUnits == 50)
+        #expect(try f.ledger.voucherView(VoucherReference("S-4")).value.minorUnits == 1_500)
+        #expect(try f.ledger.verify().ok)
+        // A comma-separated file is read as before.
+        let comma = try write(ImportExportTests.header + "C-1,499.50,499.50,SEK,2025-01-10,,,,,,,\n", f, name: "comma.csv")
+        let c = try f.support.importVouchers(file: comma, actor: "test")
+        #expect(c.imported == 1 && c.separator == .comma)
+    }
+
+    /// A point could be a decimal point or (German, "1.234,50") a thousands separator: a wrong guess
+    /// changes the amount a thousandfold, so it is refused, saying how to write the amount.
+    @Test func inASemicolonFile_anAmountWithAPointOrAThousandsSeparator_isRefused_sayingHowToWriteIt() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            P-1;499.50;0;SEK;2025-01-10;;;;;;;
+            P-2;1.234,50;0;SEK;2025-01-10;;;;;;;
+            P-3;1 234,50;0;SEK;2025-01-10;;;;;;;
+            P-4;499,505;0;SEK;2025-01-10;;;;;;;
+            P-5;1500,5;0;JPY;2025-01-10;;;;;;;
+            P-6;500;-5,00;SEK;2025-01-10;;;;;;;
+            P-7;5,,0;0;SEK;2025-01-10;;;;;;;
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(try !r.committed && r.imported == 0 && f.ledger.store.countVouchers() == 0)
+        let reasons = Dictionary(uniqueKeysWithValues: r.rejected.map { ($0.code ?? "", $0.reason) })
+        #expect(reasons["P-1"]?.contains("value '499.50': in a file separated by semicolons an amount takes a decimal comma, like 499,50") == true, "\(reasons)")
+        #expect(reasons["P-2"]?.contains("no thousands separators") == true, "\(reasons)")
+        #expect(reasons["P-3"]?.contains("value '1 234,50'") == true && reasons["P-3"]?.contains("no thousands separators") == true, "\(reasons)")
+        #expect(reasons["P-4"]?.contains("value '499,505' has more decimals than SEK allows (2); write it like 499,50") == true, "\(reasons)")
+        #expect(reasons["P-5"]?.contains("more decimals than JPY allows (none); write it like 1500") == true, "\(reasons)")
+        #expect(reasons["P-6"]?.contains("balance '-5,00' is negative") == true, "\(reasons)")
+        #expect(reasons["P-7"]?.contains("value '5,,0' is not an amount") == true, "\(reasons)")
+    }
+
+    /// The rejects file goes back to the spreadsheet it came from: the same separator, the same
+    /// byte-order mark, the amounts as they were written, the free text guarded against formulas.
+    /// Fixed there and saved, it imports as the first file would have.
+    @Test func theRejectsFile_ofASemicolonFile_isWrittenTheSameWay_andImportsOnceFixed() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.bom + Self.header + """
+            R-1;499,50;499,50;SEK;2025-01-10;;per@example.se;Per Lind;;;;\r
+            R-2;499,50;600;SEK;2025-01-10;;anna@example.se;"-Berg; Anna";;;Spa, dag;\r
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.imported == 1 && r.rejected.map(\.line) == [3])
+        let read = try Self.records(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(read.dialect == CSVDialect(separator: .semicolon, byteOrderMark: true))
+        let rejects = SupportService.rejectsCSV(r.rejected, header: read.records[0], dialect: read.dialect)
+        #expect(rejects.hasPrefix(Self.bom + Self.header.dropLast() + ";line;reason\r\n"), "\(rejects)")
+        let back = try Self.records(rejects)
+        #expect(back.dialect == read.dialect)
+        let row = try #require(back.records.last)
+        #expect(Array(row.prefix(12)) == ["R-2", "499,50", "600", "SEK", "2025-01-10", "", "anna@example.se", "'-Berg; Anna", "", "", "Spa, dag", ""])
+        #expect(row[12] == "3" && row[13].contains("balance"))
+
+        // Fixed (the balance), line and reason taken out, saved as the spreadsheet saves it.
+        var fixed = Array(row.prefix(12))
+        fixed[2] = "250,25"
+        let again = try write(Self.bom + Self.header + CSV.line(fixed, separator: .semicolon), f, name: "fixed.csv")
+        let second = try f.support.importVouchers(file: again, actor: "test")
+        #expect(second.imported == 1, "\(second.rejected)")
+        let v = try f.ledger.voucherView(VoucherReference("R-2"))
+        #expect(v.balance.minorUnits == 25_025 && v.holder?.name == "-Berg; Anna" && v.experience == "Spa, dag")
+        #expect(try f.ledger.verify().ok)
+    }
+
+    /// A header with both separators cannot be read either way: the error says so and what to do.
+    @Test func aHeaderMixingCommasAndSemicolons_isRefused_namingTheCause() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write("code;value;balance,currency,issued\nM-1;500;500,SEK,2025-01-10\n", f)
+        #expect {
+            _ = try f.support.importVouchers(file: path, actor: "test")
+        } throws: { error in
+            let text = (error as? SupportError)?.description ?? ""
+            return text.contains("both commas and semicolons") && text.contains("one of them")
+        }
+        #expect(try f.ledger.store.countVouchers() == 0)
+    }
+
+    /// Every report's CSV is a clean table (every row as many cells as the header) that carries
+    /// what the table output says under it about the whole report: as of when, over which period,
+    /// and whether it balances.
+    @Test func everyReportCSV_isOneTable_withItsAsOfAndCheckInColumns() throws {
+        let f = try SupportFixture(book: true)
+        var reports: [any TabularReport] = try ReportName.asOfNow.map { try f.support.report($0) }
+        reports.append(try f.support.rollForwardReport(from: LocalDate(iso: "2025-01-01")!, to: LocalDate(iso: "2025-12-31")!, timeZone: "UTC"))
+        for report in reports {
+            let records = try Self.records(report.table.csv).records
+            let header = records[0]
+            #expect(header.suffix(report.table.context.count) == ArraySlice(report.table.context.map(\.name)))
+            #expect(records.count > 1, "\(report.table.title)")
+            for row in records.dropFirst() {
+                #expect(row.count == header.count, "\(report.table.title): \(row)")
+                #expect(row[header.firstIndex(of: "as_of")!] == "2026-11-23T10:00:00Z", "\(report.table.title)")
+            }
+        }
+        let rec = try Self.records(try f.support.reconciliation().table.csv).records
+        #expect(rec[0].last == "balanced" && rec.dropFirst().allSatisfy { $0.last == "true" })
+        let rf = try f.support.rollForwardReport(from: LocalDate(iso: "2025-01-01")!, to: LocalDate(iso: "2025-12-31")!, timeZone: "Europe/Stockholm")
+        let rows = try Self.records(rf.table.csv).records
+        #expect(rows[0] == ["currency", "line", "amount", "as_of", "from", "to", "time_zone", "opening_at", "closing_at", "balanced"])
+        #expect(Array(rows[1].suffix(7)) == ["2026-11-23T10:00:00Z", "2025-01-01", "2025-12-31", "Europe/Stockholm",
+                                             "2024-12-31T23:00:00Z", "2025-12-31T23:00:00Z", "true"])
+    }
+}
