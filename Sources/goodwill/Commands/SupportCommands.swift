@@ -10,6 +10,9 @@ enum SupportCommands {
     static let holderArg = Argument("holder", help: "The holder's email address or ID (hld_…).")
     static let format = Option("format", valueName: "format", help: "table (default), csv or json. --json means json.",
                                allowedValues: ["table", "csv", "json"])
+    /// For a CSV opened in Excel by a double click, which reads a file without a byte-order mark in
+    /// the machine's code page ("Åsa" shows as "Ã…sa").
+    static let bom = Flag("bom", help: "With --format csv: start with a UTF-8 byte-order mark, so Excel opened by a double click shows Åsa as Åsa.")
 
     static var commands: [Command] {
         [
@@ -37,27 +40,28 @@ enum SupportCommands {
                                     Argument("resolution", help: "How it was resolved.", repeating: true)]),
             ]),
             Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, redemption curves, and a roll-forward over a period.",
-                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are.",
+                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. CSV is the table alone, each row followed by what the report's title and footer say of the whole report: as_of (and the period and balanced, where the report has them); the rest of the footer is in JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are. --bom starts the CSV with a UTF-8 byte-order mark for Excel.",
                     subcommands: [
-                Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format]),
+                Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format], flags: [bom]),
                 Command("expiring", abstract: "Count and value expiring in the next N days.", options: [
-                    format, Option("days", valueName: "n", help: "How many days ahead.", default: "30")]),
-                Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format]),
-                Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format]),
-                Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format]),
+                    format, Option("days", valueName: "n", help: "How many days ahead.", default: "30")], flags: [bom]),
+                Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format], flags: [bom]),
+                Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format], flags: [bom]),
+                Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format], flags: [bom]),
                 Command("reconciliation", abstract: "Check: liability + redeemed + refunded + breakage = issued + adjusted − voided. Exit 1 when it does not.",
-                        options: [format]),
+                        options: [format], flags: [bom]),
                 Command("ageing", abstract: "Outstanding liability by days to expiry (0-30, 31-90, 91-180, 181-365, over 365, none) and by issue month.",
-                        options: [format]),
+                        options: [format], flags: [bom]),
                 Command("curves", abstract: "Redemption curves: the share of each issue-month cohort's value redeemed by the end of each month since issue.",
                         discussion: "Table and CSV show months 0 (the issue month), 1, 2, 3, 6, 12, 18, 24 and 36, and now; JSON has every month. Months are counted in each voucher's zone.",
-                        options: [format]),
+                        options: [format], flags: [bom]),
                 Command("rollforward", abstract: "Liability roll-forward over a period: opening + issued + redeemed + … + breakage + reinstated = closing. Exit 1 when it does not balance.",
                         discussion: "The period opens at the start of --from and closes at the end of --to (both days included), in --time-zone, UTC unless you name another: --from 2026-01-01 --to 2026-03-31 runs from 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z. A period that has not ended closes now. Two periods that meet (--to 2026-01-31, then --from 2026-02-01) chain: the closing of the first is the opening of the second. Opening and closing are each computed from the vouchers' state at that instant, replayed from the ledger; flows are signed as they move the liability. The ledger records no escheat, so the report shows none and says so.",
                         options: [format,
                                   Option("from", valueName: "YYYY-MM-DD", help: "The period's first day.", required: true),
                                   Option("to", valueName: "YYYY-MM-DD", help: "The period's last day, included.", required: true),
-                                  Option("time-zone", valueName: "zone", help: "The IANA zone the days begin and end in.", default: SupportService.periodDefaultZone)]),
+                                  Option("time-zone", valueName: "zone", help: "The IANA zone the days begin and end in.", default: SupportService.periodDefaultZone)],
+                        flags: [bom]),
             ]),
         ]
     }
@@ -168,6 +172,7 @@ enum SupportCommands {
     // MARK: Reports
 
     static func report(_ c: CLIContext, _ name: ReportName) throws -> Int32 {
+        try checkBOM(c)
         var days = 30
         if name == .expiring {
             let text = c.value("days") ?? "30"
@@ -179,6 +184,7 @@ enum SupportCommands {
 
     /// `report rollforward --from DAY --to DAY [--time-zone ZONE]`.
     static func rollForward(_ c: CLIContext) throws -> Int32 {
+        try checkBOM(c)
         // Both are required options: the parser refuses a line without them, naming the one missing.
         func day(_ name: String) throws -> LocalDate {
             let text = try c.required(name)
@@ -191,12 +197,21 @@ enum SupportCommands {
         return try emitReport(try service(c).rollForwardReport(from: from, to: to, timeZone: c.value("time-zone") ?? SupportService.periodDefaultZone), c)
     }
 
+    /// `--bom` marks a CSV file; a table or JSON with it would start with a stray character.
+    static func checkBOM(_ c: CLIContext) throws {
+        if c.flag("bom") && (c.json || c.value("format") != "csv") {
+            throw CLIError.usage("--bom goes with --format csv (it marks a CSV file as UTF-8 for Excel); add --format csv or leave --bom out.")
+        }
+    }
+
     /// Prints a report as the --format asks; exit 1 for a check that does not balance.
     static func emitReport(_ report: any TabularReport, _ c: CLIContext) throws -> Int32 {
         let format = c.json ? "json" : (c.value("format") ?? "table")
         switch format {
         case "json": try c.print(try Output.json(report))
-        case "csv": try c.print(report.table.csv)
+        // Written as it is: it ends in CRLF already, which `print` (looking for "\n", a different
+        // Character from "\r\n") would follow with a stray LF, a blank last row in a spreadsheet.
+        case "csv": try Output.standardOutput((c.flag("bom") ? CSV.byteOrderMark : "") + report.table.csv)
         default:
             let t = report.table
             var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))

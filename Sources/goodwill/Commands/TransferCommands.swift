@@ -8,14 +8,16 @@ enum TransferCommands {
         [
             Command("import", abstract: "Bring vouchers from another system into the ledger.", subcommands: [
                 Command("vouchers", abstract: "Import a CSV book of vouchers, keeping their codes.",
-                        discussion: "RFC 4180 CSV in UTF-8 (Excel: CSV UTF-8) with a header. Columns: \(SupportService.importColumns.joined(separator: ",")); code, value, balance, currency and issued are required. Amounts like 500 or 499.50; dates as YYYY-MM-DD (expires empty: no expiry). Every row is checked; if any is bad nothing is imported and each bad row is listed with its line and reason. In \(SupportService.importColumns.filter(SupportService.importTextColumns.contains).joined(separator: ", ")) a leading ' before = + - or @ is the mark a spreadsheet-safe CSV (like the rejects file) puts there and is taken off: '=x comes in as =x, ''=x as '=x; 't Hooft stays as it is.",
+                        discussion: "RFC 4180 CSV in UTF-8 (Excel: CSV UTF-8) with a header. Columns: \(SupportService.importColumns.joined(separator: ",")); code, value, balance, currency and issued are required. Amounts like 500 or 499.50; dates as YYYY-MM-DD (expires empty: no expiry). A file whose header is separated by semicolons (Excel's CSV where the comma is the decimal separator: Swedish, Danish, German, French…) is read by semicolons, with amounts like 499,50; a point or a thousands separator in its amounts is refused, not guessed. Every row is checked; if any is bad nothing is imported and each bad row is listed with its line and reason. In \(SupportService.importColumns.filter(SupportService.importTextColumns.contains).joined(separator: ", ")) a leading ' before = + - or @ is the mark a spreadsheet-safe CSV (like the rejects file) puts there and is taken off: '=x comes in as =x, ''=x as '=x; 't Hooft stays as it is.",
                         arguments: [Argument("file", help: "The CSV file.")],
-                        options: [Option("rejects", valueName: "file", help: "With --skip-invalid: write the rejected rows here, with line and reason. Fix them, take out the line and reason columns, and import the file again.")],
+                        options: [Option("rejects", valueName: "file", help: "With --skip-invalid: write the rejected rows here, with line and reason, separated as the file was (and with its byte-order mark, if it had one). Fix them, take out the line and reason columns, and import the file again.")],
                         flags: [Flag("skip-invalid", help: "Import the good rows and leave out the bad ones.")]),
             ]),
             Command("export", abstract: "Write the ledger for accounting systems, streaming, to standard output.", subcommands: [
-                Command("entries", abstract: "Every ledger entry, in chain order.", discussion: exportDiscussion("actor, reason and reference"), options: [format]),
-                Command("vouchers", abstract: "Every voucher with its current state.", discussion: exportDiscussion("experience"), options: [format]),
+                Command("entries", abstract: "Every ledger entry, in chain order.", discussion: exportDiscussion("actor, reason and reference"), options: [format],
+                        flags: [SupportCommands.bom]),
+                Command("vouchers", abstract: "Every voucher with its current state.", discussion: exportDiscussion("experience"), options: [format],
+                        flags: [SupportCommands.bom]),
             ]),
         ]
     }
@@ -24,7 +26,7 @@ enum TransferCommands {
 
     /// Why a name in the CSV may show a leading quote, for the finance user who opens it.
     static func exportDiscussion(_ textColumns: String) -> String {
-        "Amounts are minor units (50000 is 500.00 SEK) beside the currency; times are UTC (RFC 3339); holders appear by ID only. CSV is RFC 4180, UTF-8 without a byte-order mark (in Excel: Data > From Text/CSV, UTF-8), CRLF line ends. In CSV, text from outside (\(textColumns)) that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text instead of running it as a formula (OWASP CSV Injection); that is why such a cell shows a leading '. Amounts (a redemption is -50000), dates, IDs and codes are written as they are. JSON lines are written as stored. Not an import format: 'goodwill import vouchers' takes amounts in the currency's unit and other columns."
+        "Amounts are minor units (50000 is 500.00 SEK) beside the currency; times are UTC (RFC 3339); holders appear by ID only. CSV is RFC 4180, UTF-8 without a byte-order mark unless --bom asks for one (without it, in Excel: Data > From Text/CSV, UTF-8), CRLF line ends. In CSV, text from outside (\(textColumns)) that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text instead of running it as a formula (OWASP CSV Injection); that is why such a cell shows a leading '. Amounts (a redemption is -50000), dates, IDs and codes are written as they are. JSON lines are written as stored. Not an import format: 'goodwill import vouchers' takes amounts in the currency's unit and other columns."
     }
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] {
@@ -42,8 +44,8 @@ enum TransferCommands {
         if let rejectsPath { try checkWritable(rejectsPath, input: file) }
         let result = try SupportService(ledger: try c.createOrOpenLedger()).importVouchers(file: file, skipInvalid: skip, actor: c.actor)
         if let rejectsPath, !result.rejected.isEmpty {
-            let header = try CSVHeader.read(file)
-            do { try SupportService.rejectsCSV(result.rejected, header: header).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
+            let (header, dialect) = try CSVHeader.read(file)
+            do { try SupportService.rejectsCSV(result.rejected, header: header, dialect: dialect).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
                 throw CLIError.failure("Imported \(result.imported) vouchers, but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
             }
         }
@@ -54,6 +56,9 @@ enum TransferCommands {
             if !result.committed {
                 Output.standardError(result.rejected.map { "line \($0.line)\($0.code.map { " (\($0))" } ?? ""): \($0.reason)\n" }.joined())
                 return GoodwillCLI.fail(SupportError.importRejected(rows: result.rejected.count, firstLine: result.rejected.first?.line ?? 0).description)
+            }
+            if result.separator == .semicolon {
+                lines.append("Read \(file) as separated by semicolons (its header is), with amounts like 499,50.")
             }
             lines.append("Imported \(result.imported) of \(result.rows) vouchers from \(file); \(result.holdersCreated) new holders.")
             lines += result.balances.map { "  \($0.currency): \($0.vouchers) vouchers, \($0.amount.decimalString) in balances" }
@@ -98,7 +103,10 @@ enum TransferCommands {
 
     static func export(_ c: CLIContext, _ table: ExportTable) throws -> Int32 {
         let format = ExportFormat(rawValue: c.json ? "jsonl" : (c.value("format") ?? "csv")) ?? .csv
-        var buffer = ""
+        if c.flag("bom") && format != .csv {
+            throw CLIError.usage("--bom goes with CSV (it marks a CSV file as UTF-8 for Excel); JSON lines take none. Leave --bom out.")
+        }
+        var buffer = c.flag("bom") ? CSV.byteOrderMark : ""
         buffer.reserveCapacity(1 << 16)
         try SupportCommands.service(c).export(table, format: format) { text in
             buffer += text
@@ -109,13 +117,14 @@ enum TransferCommands {
     }
 }
 
-/// The header line of a CSV file (for the rejects file).
+/// The header line of a CSV file and how the file is written, read as the import reads it (for
+/// the rejects file).
 enum CSVHeader {
-    static func read(_ path: String) throws -> [String] {
+    static func read(_ path: String) throws -> (fields: [String], dialect: CSVDialect) {
         let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         return try data.withUnsafeBytes { raw in
-            var reader = CSVReader(bytes: raw)
-            return try reader.next()?.fields ?? []
+            var reader = CSVReader(detectingSeparatorIn: raw)
+            return (try reader.next()?.fields ?? [], reader.dialect)
         }
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The finance team's CSV files as they go into and come out of a spreadsheet, from the command line.
+@Suite struct SpreadsheetCLITests {
+    static let bom = Data([0xEF, 0xBB, 0xBF])
+
+    /// Excel set to Swedish saves "CSV UTF-8" with a byte-order mark, semicolons between fields and
+    /// decimal commas. It is imported as such; the rejects file goes back the same way, and once
+    /// fixed in the spreadsheet it imports.
+    @Test func aSemicolonBookFromExcel_imports_andItsRejectsGoBackTheSameWay() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv")
+        let rejects = cli.folder.appendingPathComponent("rejects.csv")
+        let header = "code;value;balance;currency;issued;holder_email;holder_name"
+        try (Self.bom + Data("""
+            \(header)\r
+            A-1;499,50;499,50;SEK;2026-01-01;per@example.se;"Lind; Per"\r
+            A-2;499,50;600;SEK;2026-01-01;anna@example.se;-Anna, Berg\r
+
+            """.utf8)).write(to: file)
+        let r = try cli.run(["import", "vouchers", file.path, "--skip-invalid", "--rejects", rejects.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("separated by semicolons") && r.stdout.contains("Imported 1 of 2"), "\(r.stdout)")
+        let a1 = try cli.json(["show", "A-1"])
+        #expect((a1["value"] as? [String: Any])?["amount"] as? Int == 49_950 && (a1["holder"] as? [String: Any])?["name"] as? String == "Lind; Per")
+
+        let written = try Data(contentsOf: rejects)
+        #expect(written.starts(with: Self.bom))
+        let text = String(decoding: written.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix(header + ";line;reason\r\nA-2;499,50;600;SEK;2026-01-01;anna@example.se;'-Anna, Berg;3;"), "\(text)")
+
+        // Fixed in the spreadsheet: the balance, and the line and reason columns taken out.
+        let fixed = Self.bom + Data("\(header)\r\nA-2;499,50;250,25;SEK;2026-01-01;anna@example.se;'-Anna, Berg\r\n".utf8)
+        try fixed.write(to: rejects)
+        let again = try cli.run(["import", "vouchers", rejects.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        let a2 = try cli.json(["show", "A-2"])
+        #expect((a2["balance"] as? [String: Any])?["amount"] as? Int == 25_025 && (a2["holder"] as? [String: Any])?["name"] as? String == "-Anna, Berg")
+        #expect(try cli.run(["verify"]).status == 0)
+    }
+
+    /// A report's CSV is a table a program can read, and still says what the footer of the table
+    /// output says about the whole report: as of when, over which period, whether it balances.
+    @Test func reportCSV_carriesTheAsOfPeriodAndCheck_asColumns() throws {
+        let cli = try SupportCLITests.bookRunner()
+        let rf = try cli.run(["report", "rollforward", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv"])
+        #expect(rf.stdout.hasSuffix(",true\r\n"), "ends with its last row, no blank line after it")
+        let lines = rf.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == "currency,line,amount,as_of,from,to,time_zone,opening_at,closing_at,balanced", "\(rf.stdout.prefix(200))")
+        #expect(lines.count > 10 && lines.dropFirst().allSatisfy {
+            $0.hasSuffix(",2026-11-23T10:00:00Z,2025-01-01,2025-12-31,UTC,2025-01-01T00:00:00Z,2026-01-01T00:00:00Z,true")
+        }, "\(rf.stdout)")
+        let rec = try cli.run(["report", "reconciliation", "--format", "csv"]).stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rec.first?.hasSuffix(",difference,as_of,balanced") == true && rec.dropFirst().allSatisfy { $0.hasSuffix(",2026-11-23T10:00:00Z,true") }, "\(rec)")
+        let liability = try cli.run(["report", "liability", "--format", "csv"]).stdout
+        #expect(liability.hasPrefix("currency,expiry_month,vouchers,amount,as_of\r\n"), "\(liability.prefix(80))")
+    }
+
+    /// Excel opens a CSV by a double click in the machine's code page unless it starts with a
+    /// byte-order mark: `--bom` writes one, for reports and exports; other formats refuse it.
+    @Test func bom_startsTheCSVWithAByteOrderMark_forExcel() throws {
+        let cli = try SupportCLITests.bookRunner()
+        let report = try cli.run(["report", "liability", "--format", "csv", "--bom"])
+        #expect(report.status == 0 && report.stdout.hasPrefix("\u{FEFF}currency,expiry_month,"), "\(report.stdout.prefix(40))")
+        #expect(try cli.run(["report", "liability", "--format", "csv"]).stdout.hasPrefix("currency,"))
+        let export = try cli.run(["export", "vouchers", "--bom"])
+        #expect(export.status == 0 && export.stdout.hasPrefix("\u{FEFF}id,") && export.stdout.filter { $0 == "\u{FEFF}" }.count == 1)
+        for arguments in [["report", "liability", "--bom"], ["report", "rollforward", "--from", "2025-01-01", "--to", "2025-01-31", "--json", "--bom"],
+                          ["export", "entries", "--format", "jsonl", "--bom"]] {
+            let refused = try cli.run(arguments)
+            #expect(refused.status == 64 && refused.stderr.contains("--bom goes with"), "\(arguments): \(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+        }
+    }
+}
