@@ -99,6 +99,7 @@ extension Condition.Test {
         switch (self, value) {
         case (.min(let bound), .integer(let actual)): return actual >= bound
         case (.max(let bound), .integer(let actual)): return actual <= bound
+        case (.equalsInteger(let wanted), .integer(let actual)): return actual == wanted
         case (.equalsString(let wanted), .string(let actual)): return actual == wanted
         case (.equalsBool(let wanted), .bool(let actual)): return actual == wanted
         case (.oneOf(let wanted), .string(let actual)): return wanted.contains(actual)
@@ -112,6 +113,7 @@ extension Condition.Test {
         switch self {
         case .min(let bound): return "at least \(bound)"
         case .max(let bound): return "at most \(bound)"
+        case .equalsInteger(let wanted): return "exactly \(wanted)"
         case .equalsString(let wanted): return "\"\(wanted)\""
         case .equalsBool(let wanted): return "\(wanted)"
         case .oneOf(let wanted): return "one of " + wanted.map { "\"\($0)\"" }.joined(separator: ", ")

@@ -89,15 +89,23 @@ extension PolicyReader {
         guard !tests.isEmpty else {
             throw error(.missingField, field, "has no test; add one of \(operators.joined(separator: ", "))")
         }
-        var lower: Int64?
-        var upper: Int64?
+        // One object names each test once, so there is at most one of each; the refusal names
+        // the tests as the file gives them.
+        var lower: Int64?, upper: Int64?, exact: Int64?
         for test in tests {
-            if case .min(let value) = test { lower = max(lower ?? value, value) }
-            if case .max(let value) = test { upper = min(upper ?? value, value) }
+            switch test {
+            case .min(let value): lower = value
+            case .max(let value): upper = value
+            case .equalsInteger(let value): exact = value
+            default: break
+            }
         }
+        let never = ", so the condition can never hold"
         if let lower, let upper, lower > upper {
-            throw error(.invalidRange, field, "min \(lower) is greater than max \(upper), so the condition can never hold")
+            throw error(.invalidRange, field, "min \(lower) is greater than max \(upper)" + never)
         }
+        if let exact, let lower, exact < lower { throw error(.invalidRange, field, "equals \(exact) is below min \(lower)" + never) }
+        if let exact, let upper, exact > upper { throw error(.invalidRange, field, "equals \(exact) is above max \(upper)" + never) }
         return Condition(fact: factName, tests: tests)
     }
 
@@ -105,7 +113,7 @@ extension PolicyReader {
         switch (fact.type, key) {
         case (.integer, "min"): return [.min(try integer(operand, field: field))]
         case (.integer, "max"): return [.max(try integer(operand, field: field))]
-        case (.integer, _): let value = try integer(operand, field: field); return [.min(value), .max(value)]
+        case (.integer, _): return [.equalsInteger(try integer(operand, field: field))]
         case (.boolean, _):
             guard case .bool(let flag) = operand else {
                 throw error(.wrongType, field, "expected true or false, found \(operand.kindDescription)")

@@ -43,6 +43,8 @@ public struct Condition: Sendable, Equatable {
     public enum Test: Sendable, Equatable {
         case min(Int64)
         case max(Int64)
+        /// A number's `equals`: one test, so the trace can say "exactly" rather than a bound.
+        case equalsInteger(Int64)
         case equalsString(String)
         case equalsBool(Bool)
         case oneOf([String])
