@@ -26,7 +26,8 @@ extension Ledger {
         }
     }
 
-    /// The active policy, parsed once per version and cached.
+    /// The active policy, parsed once per version and cached. Stored bytes are read as they were
+    /// when stored (`stored: true`): a check added since must not stop every decision.
     public func activePolicy() throws -> Policy {
         guard let active = try policies.active(issuer: configuration.issuer) else {
             throw LedgerError.invalidRequest("No goodwill policy is active. Activate one with 'goodwill policy activate FILE'.")
@@ -36,7 +37,7 @@ extension Ledger {
             throw LedgerError.invalidRequest("The active policy \(active.policyID) v\(active.version) is missing from the database.")
         }
         let policy: Policy
-        do { policy = try PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher) } catch {
+        do { policy = try PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher, stored: true) } catch {
             throw LedgerError.invalidPolicy(error.description)
         }
         policyCache = policy
@@ -92,7 +93,7 @@ extension Ledger {
     public func policyInfos() throws -> [PolicyInfo] {
         let active = try policies.active(issuer: configuration.issuer)
         return try policies.allPolicies().map { p in
-            let loaded = try? PolicyLoader.load(data: Data(p.source), fileName: p.fileName, hasher: Self.hasher)
+            let loaded = try? PolicyLoader.load(data: Data(p.source), fileName: p.fileName, hasher: Self.hasher, stored: true)
             return PolicyInfo(id: p.id, version: p.version, hash: p.hash, fileName: p.fileName,
                               description: loaded?.description ?? "", jurisdiction: loaded?.jurisdiction ?? "",
                               rules: loaded?.rules.count ?? 0, active: active?.policyID == p.id && active?.version == p.version,

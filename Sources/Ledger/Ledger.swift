@@ -173,7 +173,7 @@ public final class Ledger {
     /// decided (the decision keeps its facts and outcome, not this sentence); nil if it cannot be.
     private func overrideBecause(_ d: PolicyDecision, _ row: PolicyStore.DecisionRow) -> String? {
         guard let stored = try? policies.policy(id: row.policyID, version: row.policyVersion),
-              let policy = try? PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher),
+              let policy = try? PolicyLoader.load(data: Data(stored.source), fileName: stored.fileName, hasher: Self.hasher, stored: true),
               let personal = try? policy.personalDecision(on: d, actor: row.actor, role: .admin, days: row.daysGranted,
                                                           reason: row.reason ?? "-", override: true) else { return nil }
         return personal.overrideBecause

@@ -8,6 +8,8 @@ public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case duplicateRuleName, exceedsLimit
         /// A name given twice in one object: readers disagree on which one counts.
         case repeatedField
+        /// An earlier rule decides every case this one covers, so it can never decide.
+        case unreachableRule
     }
 
     public let kind: Kind

@@ -6,7 +6,10 @@ public enum PolicyLoader {
     /// Turns file bytes into a hex digest (the ledger passes SHA-256 from GoodwillCore).
     public typealias Hasher = @Sendable (Data) -> String
 
-    public static func load(data: Data, fileName: String, hasher: Hasher) throws(PolicyLoadError) -> Policy {
+    /// `stored`: bytes the database already holds, accepted before a later check existed. Those are
+    /// read as they were when stored, so that an upgrade does not stop every decision; a file being
+    /// validated, activated or simulated gets every check.
+    public static func load(data: Data, fileName: String, hasher: Hasher, stored: Bool = false) throws(PolicyLoadError) -> Policy {
         let root: JSONValue
         switch JSONValue.parse(data) {
         case .value(let value): root = value
@@ -51,8 +54,27 @@ public enum PolicyLoader {
             firstNumberByName[rule.name] = offset + 1
             rules.append(rule)
         }
+        if !stored, let (later, earlier) = RuleCoverage.firstUnreachable(in: rules) {
+            throw unreachable(rules, later: later, earlier: earlier, fileName: fileName)
+        }
         return Policy(id: id, version: Int(version), description: description, jurisdiction: jurisdiction,
                       limits: limits, rules: rules, fileName: fileName, sourceBytes: data, contentHash: hasher(data))
+    }
+
+    /// A rule an earlier one shadows, naming both and, when the earlier one has conditions, the facts
+    /// it tests (which the later rule's conditions pin down at least as tightly).
+    private static func unreachable(_ rules: [PolicyRule], later: Int, earlier: Int, fileName: String) -> PolicyLoadError {
+        let (l, e) = (later + 1, earlier + 1)
+        let facts = RuleCoverage(rules[earlier]).facts
+        let why = facts.isEmpty ? "comes before it, has no conditions and so decides every case"
+            : "comes before it and decides every case it covers (whenever its conditions hold, so do rule \(e)'s, on \(listed(facts)))"
+        return PolicyLoadError(kind: .unreachableRule, fileName: fileName, ruleNumber: l, ruleName: rules[later].name,
+                               problem: "can never decide: rule \(e) \"\(rules[earlier].name)\" \(why); move rule \(l) above rule \(e), or remove it")
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    private static func listed(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
     }
 
     /// "given twice", naming the rule and the field as the other refusals do (`outcome.days`,
