@@ -65,6 +65,40 @@ extension Ledger {
         }
     }
 
+    /// What activating a valid policy would do in this database.
+    public struct PolicyCheck: Sendable {
+        public let policy: Policy
+        /// This id and version is stored with the same content: activating only makes it the active one.
+        public let stored: Bool
+        /// It is the active version now.
+        public let active: Bool
+    }
+
+    /// Checks a policy file as `activatePolicy` would, storing nothing: the file itself, then that
+    /// its id and version is not already stored here with other content (which activating refuses,
+    /// in the same words).
+    public func checkPolicy(data: Data, fileName: String) throws -> PolicyCheck {
+        let policy = try validatePolicy(data: data, fileName: fileName)
+        return try db.readTransaction {
+            let stored = try storedVersion(of: policy, fileName: fileName) != nil
+            let active = try policies.active(issuer: configuration.issuer)
+            return PolicyCheck(policy: policy, stored: stored,
+                               active: stored && active?.policyID == policy.id && active?.version == policy.version)
+        }
+    }
+
+    /// The stored row of this id and version, nil when there is none; refused when its content differs.
+    private func storedVersion(of policy: Policy, fileName: String) throws -> PolicyStore.StoredPolicy? {
+        guard let existing = try policies.policy(id: policy.id, version: policy.version) else { return nil }
+        guard existing.hash == policy.contentHash else {
+            let highest = try policies.highestVersion(id: policy.id)
+            // Versions stop at Int32.max (the loader's bound); past it there is no number to offer.
+            let next = highest < Int(Int32.max) ? " a new version number: \(highest + 1) (the highest stored is \(highest))." : " a new id."
+            throw LedgerError.invalidPolicy("\(fileName): policy \(policy.id) version \(policy.version) is already stored with different content, and a version must keep its meaning, so it cannot be activated. Give the changed policy" + next)
+        }
+        return existing
+    }
+
     /// Stores (if new) and activates a policy version. A version already stored with other content
     /// is refused: decisions name id and version, so a version must never change meaning.
     @discardableResult
@@ -78,11 +112,7 @@ extension Ledger {
 
     private func install(policyData data: Data, fileName: String, actor: String, now: Date) throws -> Policy {
         let policy = try validatePolicy(data: data, fileName: fileName)
-        if let existing = try policies.policy(id: policy.id, version: policy.version) {
-            guard existing.hash == policy.contentHash else {
-                throw LedgerError.invalidPolicy("\(fileName): policy \(policy.id) version \(policy.version) is already stored with different content. Give the changed policy a new version number.")
-            }
-        } else {
+        if try storedVersion(of: policy, fileName: fileName) == nil {
             try policies.insert(.init(id: policy.id, version: policy.version, hash: policy.contentHash, source: Array(data),
                                       fileName: fileName, addedAt: now))
         }

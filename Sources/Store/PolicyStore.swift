@@ -42,6 +42,11 @@ public struct PolicyStore {
         try db.query("SELECT id, version, hash, source, file_name, added_at FROM policies ORDER BY id, version", [], Self.stored)
     }
 
+    /// The highest version stored under `id`, 0 when there is none.
+    public func highestVersion(id: String) throws -> Int {
+        Int(try db.scalarInt("SELECT COALESCE(MAX(version), 0) FROM policies WHERE id = ?", [.text(id)]))
+    }
+
     public func insert(_ p: StoredPolicy) throws {
         try db.run("INSERT INTO policies (id, version, hash, source, file_name, added_at) VALUES (?, ?, ?, ?, ?, ?)", [
             .text(p.id), .integer(Int64(p.version)), .text(p.hash), .blob(p.source), .text(p.fileName),
