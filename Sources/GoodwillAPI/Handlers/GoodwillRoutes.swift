@@ -78,10 +78,14 @@ enum GoodwillRoutes {
 
     static func validate(_ c: inout RequestContext) throws -> Reply {
         let source = try policySource(c, allowed: BodyFields.policy)
-        let p = try c.ledger.validatePolicy(data: source.data, fileName: source.fileName)
+        // Checked against this server's database as activate would be: a version stored with other
+        // content is refused here, in activate's words, before anyone tries.
+        let check = try c.ledger.checkPolicy(data: source.data, fileName: source.fileName)
+        let p = check.policy
         return .response(JSON.response(JSONValue.object([
             "valid": .bool(true), "id": .string(p.id), "version": .integer(Int64(p.version)),
             "rules": .integer(Int64(p.rules.count)), "hash": .string(p.contentHash),
+            "stored": .bool(check.stored), "active": .bool(check.active),
         ])))
     }
 

@@ -1175,6 +1175,7 @@ enum OpenAPIDocument {
       "post": {
         "operationId": "validatePolicy",
         "summary": "Check a policy without storing it.",
+        "description": "Checks the policy as POST /v1/policies/activate would, against this server's database, and stores nothing. 422 invalid-policy names the file, rule and field of a problem in the policy, or says that its id and version is already stored with other content (activate refuses that too, in the same words, and names the next free version). 200 says whether this version is stored and active already.",
         "x-roles": [
           "admin",
           "support",
@@ -2944,7 +2945,9 @@ enum OpenAPIDocument {
           "id",
           "version",
           "rules",
-          "hash"
+          "hash",
+          "stored",
+          "active"
         ],
         "properties": {
           "valid": {
@@ -2960,7 +2963,16 @@ enum OpenAPIDocument {
             "type": "integer"
           },
           "hash": {
-            "type": "string"
+            "type": "string",
+            "description": "SHA-256 of the policy's bytes, hex."
+          },
+          "stored": {
+            "type": "boolean",
+            "description": "This id and version is stored already, with this same content: activating only makes it the active policy. False: activating stores it."
+          },
+          "active": {
+            "type": "boolean",
+            "description": "This id and version is the active policy now."
           }
         }
       },

@@ -25,6 +25,7 @@ enum GoodwillCommands {
                         options: [Option("requester", valueName: "who", help: "As asked by whom.", default: "holder",
                                          allowedValues: Requester.allCases.map(\.rawValue))]),
                 Command("validate", abstract: "Check a policy file; names the file, rule and field of every problem.",
+                        discussion: "With a database (--db, GOODWILL_DB, or ./goodwill.db when it exists) it also says what 'policy activate' would do there, and refuses, as activate would, an id and version already stored with other content. Without one it says it did not check. It stores nothing.",
                         arguments: [Argument("file", help: "The policy JSON file.")]),
                 Command("list", abstract: "List the policy versions in the database and which is active."),
                 Command("activate", abstract: "Store a policy version and make it the active one.",
@@ -92,18 +93,35 @@ enum GoodwillCommands {
         return data
     }
 
+    /// The file first; then, where the database exists, what `policy activate` would do there (a
+    /// version stored with other content is refused as activate refuses it). Without a database it
+    /// says so rather than imply that activating will work; it never creates one.
     static func validate(_ c: CLIContext) throws -> Int32 {
         let path = try c.required("file")
         let data = try readFile(path)
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let p: Policy
         do {
-            let p = try PolicyLoader.load(data: data, fileName: URL(fileURLWithPath: path).lastPathComponent,
-                                          hasher: { SHA256.hash(Array($0)).hexString })
-            try c.emit(["id": p.id, "version": String(p.version), "rules": String(p.rules.count), "hash": p.contentHash, "valid": "true"],
-                       text: "\(path): policy \(p.id) v\(p.version) is valid (\(p.rules.count) rules, hash \(p.contentHash.prefix(12))…).")
-            return 0
+            p = try PolicyLoader.load(data: data, fileName: fileName, hasher: { SHA256.hash(Array($0)).hexString })
         } catch {
             throw CLIError.failure("\(error)")
         }
+        var fields = ["id": p.id, "version": String(p.version), "rules": String(p.rules.count), "hash": p.contentHash, "valid": "true"]
+        var text = "\(path): policy \(p.id) v\(p.version) is valid (\(p.rules.count) rules, hash \(p.contentHash.prefix(12))…).\n"
+        let database = try c.databasePath
+        if FileManager.default.fileExists(atPath: database) {
+            let check = try c.openLedger().checkPolicy(data: data, fileName: fileName)
+            fields["database"] = database
+            fields["stored"] = String(check.stored)
+            fields["active"] = String(check.active)
+            text += check.active ? "It is the active policy in \(database) already."
+                : check.stored ? "Stored in \(database) with the same content: 'goodwill policy activate' makes it the active policy again."
+                : "Not stored in \(database) yet: 'goodwill policy activate' stores it and makes it the active policy."
+        } else {
+            text += "Not checked against stored versions: there is no database at \(database). 'goodwill policy activate' refuses an id and version stored there with other content; give --db to check."
+        }
+        try c.emit(fields, text: text)
+        return 0
     }
 
     static func list(_ c: CLIContext) throws -> Int32 {

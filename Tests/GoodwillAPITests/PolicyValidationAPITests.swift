@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import GoodwillAPI
+
+/// POST /v1/policies/validate checks against the server's database what activate would do there:
+/// the answer says whether the version is stored and active, and an id and version stored with
+/// other content is refused as activate refuses it. The document says exactly that.
+@Suite struct PolicyValidationAPITests {
+    static func policy(days: Int) -> String {
+        #"{"policy": {"id": "tight", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}}, "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": \#(days)}}]}}"#
+    }
+
+    @Test func validate_saysWhetherTheVersionIsStoredAndActive() async throws {
+        let h = try APIHarness()
+        let fresh = await h.post("/v1/policies/validate", Self.policy(days: 30), idempotencyKey: nil)
+        #expect(fresh.status == 200, "\(fresh.text)")
+        #expect(fresh.json["stored"] as? Bool == false && fresh.json["active"] as? Bool == false, "\(fresh.text)")
+        #expect(await h.post("/v1/policies/activate", Self.policy(days: 30)).status == 200)
+        let same = await h.post("/v1/policies/validate", Self.policy(days: 30), idempotencyKey: nil)
+        #expect(same.json["stored"] as? Bool == true && same.json["active"] as? Bool == true, "\(same.text)")
+
+        let doc = await h.get("/openapi.json").json
+        let schema = try #require(((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])?["PolicyValidation"] as? [String: Any])
+        let properties = Set(((schema["properties"] as? [String: Any]) ?? [:]).keys)
+        #expect(Set(same.json.keys) == properties, "answer \(same.json.keys.sorted()), documented \(properties.sorted())")
+        #expect(Set((schema["required"] as? [String]) ?? []) == properties)
+    }
+
+    @Test func validate_refusesAChangedFileUnderAStoredVersion_asActivateWould() async throws {
+        let h = try APIHarness()
+        #expect(await h.post("/v1/policies/activate", Self.policy(days: 30)).status == 200)
+        let before = await h.get("/v1/policies").text
+        let changed = await h.post("/v1/policies/validate", Self.policy(days: 60), idempotencyKey: nil)
+        #expect(changed.status == 422 && changed.code == "invalid-policy", "\(changed.text)")
+        #expect(changed.string("detail")?.contains("policy tight version 1 is already stored with different content, and a version must keep its meaning, so it cannot be activated. Give the changed policy a new version number: 2") == true, "\(changed.text)")
+        let activated = await h.post("/v1/policies/activate", Self.policy(days: 60))
+        #expect(activated.status == 422 && activated.string("detail") == changed.string("detail"))
+        #expect(await h.get("/v1/policies").text == before)
+
+        let doc = await h.get("/openapi.json").json
+        let validate = (((doc["paths"] as? [String: Any])?["/v1/policies/validate"] as? [String: Any])?["post"] as? [String: Any])
+        #expect((validate?["description"] as? String)?.contains("already stored with other content") == true)
+    }
+}
