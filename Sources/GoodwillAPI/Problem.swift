@@ -169,7 +169,7 @@ public struct Problem: Error, Sendable {
         case .invalidValidity(.endsBeforeIssue(let last, let issue)):
             p.detail = "validity.last_day \(last) is before the day of issue (\(issue)). Give a day from \(issue) on, or validity.months instead."
         case .invalidValidity(.monthsOutOfRange(let n)):
-            p.detail = "validity.months is \(n); give 1 to 1200 months, or validity.last_day, or {\"none\": true} for no expiry."
+            p.detail = WholeNumber.months.refusal(["validity", "months"], String(n)).detail
         case .overrideRequired(let reason):
             p.detail = reason + " Send \"override\": true to go beyond the policy."
         case .importedRedemption(let id):

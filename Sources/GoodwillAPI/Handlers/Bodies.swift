@@ -68,18 +68,21 @@ protocol KnownFields: Decodable {
     static var objects: [String: BodyShape] { get }
     /// The fields that take one of a closed set of values, and those values.
     static var closed: [String: [String]] { get }
+    /// The fields that take a whole number in a range.
+    static var whole: [String: WholeNumber] { get }
 }
 
 extension KnownFields {
     static var objects: [String: BodyShape] { [:] }
     static var closed: [String: [String]] { [:] }
+    static var whole: [String: WholeNumber] { [:] }
 }
 
 private struct Checked<T: KnownFields>: Decodable {
     var value: T
     init(from decoder: any Decoder) throws {
         if let body = try? decoder.container(keyedBy: BodyShape.Key.self) {
-            try BodyShape(fields: T.fields, objects: T.objects, closed: T.closed).check(body, path: [])
+            try BodyShape(fields: T.fields, objects: T.objects, closed: T.closed, whole: T.whole).check(body, path: [])
         }
         value = try T(from: decoder)
     }
@@ -95,7 +98,10 @@ extension RedemptionBody: KnownFields {
     static let fields: Set<String> = BodyFields.redemption
     static let objects: [String: BodyShape] = ["amount": .money]
 }
-extension ReversalBody: KnownFields { static let fields: Set<String> = BodyFields.reversal }
+extension ReversalBody: KnownFields {
+    static let fields: Set<String> = BodyFields.reversal
+    static let whole: [String: WholeNumber] = ["entry_id": .entryID]
+}
 extension ReasonBody: KnownFields { static let fields: Set<String> = BodyFields.reason }
 extension AdjustmentBody: KnownFields {
     static let fields: Set<String> = BodyFields.adjustment
@@ -106,6 +112,7 @@ extension ExtensionBody: KnownFields {
     static let fields: Set<String> = BodyFields.extensionRequest
     // The policy also knows system and redemption requesters; those are the server's own.
     static let closed: [String: [String]] = ["requester": [Requester.holder, .agent].map(\.rawValue)]
+    static let whole: [String: WholeNumber] = ["days": .extensionDays]
 }
 // Closing a holder cannot be undone: a misspelt "refundAll" must not close without the refund.
 extension SupportRoutes.NoteBody: KnownFields { static let fields: Set<String> = BodyFields.note }

@@ -11,13 +11,15 @@ struct BodyShape: Sendable {
     /// Fields whose value is one of a closed set, with the values this route takes (the decoder
     /// would only say it cannot initialize a Swift type).
     var closed: [String: [String]] = [:]
+    /// Fields that take a whole number in a range, with what to give instead (`WholeNumber`).
+    var whole: [String: WholeNumber] = [:]
     /// An amount (`{"amount": …, "currency": …}`), whose number gets its own words (`AmountWords`).
     var isMoney = false
 
     static let money = BodyShape(fields: ["amount", "currency"], required: ["amount", "currency"], isMoney: true)
     // The contract's PersonInput: a person is found again by email, so one without it is refused.
     static let person = BodyShape(fields: ["email", "name", "locale", "time_zone"], required: ["email"])
-    static let validity = BodyShape(fields: ["months", "last_day", "none"])
+    static let validity = BodyShape(fields: ["months", "last_day", "none"], whole: ["months": .months])
 
     struct Key: CodingKey {
         var stringValue: String
@@ -45,6 +47,9 @@ struct BodyShape: Sendable {
             guard let text = try? object.decodeIfPresent(String.self, forKey: Key(name)), !values.contains(text) else { continue }
             throw Problem.invalid("\(JSON.path(path + [name])) must be one of \(values.joined(separator: ", ")); got '\(text)'.")
         }
+        for (name, number) in whole.sorted(by: { $0.key < $1.key }) {
+            try number.check(object, Key(name), path: path + [name])
+        }
         for (name, shape) in objects.sorted(by: { $0.key < $1.key }) where object.contains(Key(name)) {
             // null or not an object: the decoder says what is wrong with it.
             guard let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: Key(name)) else { continue }
@@ -64,5 +69,37 @@ struct BodyShape: Sendable {
               code.utf8.count != 3 || !code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return }
         let like = Currency(code: code)?.code ?? "SEK"
         throw Problem.invalid("\(JSON.path(path + ["currency"])) is '\(code)' — currency codes are three capital letters, like \(like).")
+    }
+}
+
+/// A body field that takes a whole number within a range. JSONDecoder cannot read a number beyond
+/// Int64 (or one with a fraction) as an integer and calls the whole body unparseable, a 400 that
+/// does not say which field; and it reads 4710.99999999999999999 as 4711. So the number is read
+/// as a decimal first and refused by name, with what to give instead, as valid JSON: a 422.
+struct WholeNumber: Sendable {
+    var range: ClosedRange<Int64>
+    /// What to give instead, after "'field' is N; ".
+    var advice: String
+
+    static let entryID = WholeNumber(range: 1...Int64.max,
+        advice: "an entry ID is a whole number from 1 up, like 4711: GET /v1/vouchers/{id}/entries lists the voucher's entries")
+    /// The most a personal decision grants (`PersonalDecision`), the policy's limits aside.
+    static let extensionDays = WholeNumber(range: 1...3660, advice: "give a whole number of days from 1 to 3660, like 30")
+    /// `Validity.lastValidDay`'s range.
+    static let months = WholeNumber(range: 1...1200,
+        advice: "give a whole number of months from 1 to 1200, or validity.last_day, or {\"none\": true} for no expiry")
+
+    /// `'days' is 0; give a whole number of days from 1 to 3660, like 30.`
+    func refusal(_ path: [String], _ text: String) -> Problem { Problem.invalid("\(JSON.path(path)) is \(text); \(advice).") }
+
+    /// Throws the refusal when the field is a number that is not a whole one in range. Absent,
+    /// null or not a number: left to the decoder, which words those.
+    func check(_ object: KeyedDecodingContainer<BodyShape.Key>, _ key: BodyShape.Key, path: [String]) throws {
+        guard object.contains(key), let number = try? object.decode(Decimal.self, forKey: key) else { return }
+        var whole = Decimal(), value = number
+        NSDecimalRound(&whole, &value, 0, .plain)
+        guard whole == number, let n = Int64(whole.description), range.contains(n) else {
+            throw refusal(path, number.description)
+        }
     }
 }

@@ -30,7 +30,6 @@ enum GoodwillRoutes {
 
     static func extend(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: ExtensionBody.self, from: c.request)
-        if let days = body.days, days <= 0 { throw Problem.invalid("days is a whole number of days above zero, like 30.") }
         let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
                                        requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")
         return .command(.extend(c.voucher("id"), request), idempotencyKey: try c.idempotencyKey(),
@@ -112,7 +111,7 @@ enum GoodwillRoutes {
         let from = try day("from"), to = try day("to")
         var rows = 20
         if let r = source.object["rows"] {
-            guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows is a number from 0 to 10000.") }
+            guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows takes a whole number from 0 to 10000.") }
             rows = n
         }
         // Replaying history can take seconds: off the event loop, on its own read connection.

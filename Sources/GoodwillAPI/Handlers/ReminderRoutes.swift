@@ -29,10 +29,7 @@ enum ReminderRoutes {
             }
             status = s
         }
-        if let value = c.query["limit"] {
-            guard let n = Int(value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
-            limit = n
-        }
+        if let n = try c.wholeNumber("limit", in: 1...1000) { limit = n }
         return .response(JSON.response(["reminders": try service(c).reminders(status: status, limit: limit)]))
     }
 

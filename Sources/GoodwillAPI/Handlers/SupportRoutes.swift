@@ -32,11 +32,7 @@ enum SupportRoutes {
 
     /// GET /v1/holders?q=TEXT[&limit=N]: by part of an email or name, or by a voucher code.
     static func search(_ c: inout RequestContext) throws -> Reply {
-        var limit = 50
-        if let value = c.query["limit"] {
-            guard let n = Int(value), (1...500).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 500.") }
-            limit = n
-        }
+        let limit = try c.wholeNumber("limit", in: 1...500) ?? 50
         guard let q = c.query["q"] else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
         return .response(JSON.response(["holders": try SupportService(ledger: try c.ledger).searchHolders(q, limit: limit)]))
     }
@@ -102,10 +98,9 @@ enum SupportRoutes {
                           detail: "There is no report '\(text)'. Reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var days = 30
-        if let value = c.query["days"] {
+        if c.query["days"] != nil {
             guard name == .expiring else { throw Problem.invalid("Unknown query parameter 'days'. Only the expiring report takes days.") }
-            guard let n = Int(value), (1...3650).contains(n) else { throw Problem.invalid("days takes a number from 1 to 3650.") }
-            days = n
+            days = try c.wholeNumber("days", in: 1...3650, of: "days") ?? days
         }
         // Reports read every voucher: off the event loop, on a reader of their own.
         let window = days

@@ -38,19 +38,14 @@ enum VoucherRoutes {
             }
             filter.status = s
         }
-        if let value = c.query["expiring_within_days"] {
-            guard let d = Int(value) else { throw Problem.invalid("expiring_within_days takes a whole number of days, like 30.") }
-            filter.expiringWithinDays = d
-        }
+        // The ledger's range for it (`VoucherFilter`), said here in the API's words.
+        filter.expiringWithinDays = try c.wholeNumber("expiring_within_days", in: 0...36500, of: "days")
         filter.holderEmail = c.query["holder_email"]
         if let value = c.query["cursor"] {
             guard let n = Int64(value), n >= 0 else { throw Problem.invalid("cursor is the next_cursor of the previous page; '\(value)' is not one.") }
             filter.cursor = n
         }
-        if let value = c.query["limit"] {
-            guard let n = Int(value), (1...1000).contains(n) else { throw Problem.invalid("limit takes a number from 1 to 1000.") }
-            filter.limit = n
-        }
+        if let n = try c.wholeNumber("limit", in: 1...1000) { filter.limit = n }
         return .response(JSON.response(try c.ledger.list(filter)))
     }
 

@@ -2197,7 +2197,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial; or a query parameter the operation does not list, or one given twice, on every operation), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial; a whole-number field or query parameter outside its minimum and maximum, also one beyond 64 bits or with a fraction; or a query parameter the operation does not list, or one given twice, on every operation), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2328,7 +2328,8 @@ enum OpenAPIDocument {
             "properties": {
               "months": {
                 "type": "integer",
-                "minimum": 1
+                "minimum": 1,
+                "maximum": 1200
               }
             },
             "additionalProperties": false
@@ -2667,7 +2668,8 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "entry_id": {
-            "type": "integer"
+            "type": "integer",
+            "minimum": 1
           },
           "reason": {
             "type": "string"
@@ -2721,7 +2723,8 @@ enum OpenAPIDocument {
         "properties": {
           "days": {
             "type": "integer",
-            "minimum": 1
+            "minimum": 1,
+            "maximum": 3660
           },
           "reason": {
             "type": "string"

@@ -100,6 +100,18 @@ struct RequestContext {
         return .code(text)
     }
 
+    /// A query parameter that takes a whole number in `range`; nil when it is not given. One
+    /// sentence for every such parameter, with the value as given: one beyond Int64 is out of
+    /// range like any other, not "not a number".
+    func wholeNumber(_ name: String, in range: ClosedRange<Int>, of unit: String? = nil) throws -> Int? {
+        guard let text = query[name] else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            let what = unit.map { " of \($0)" } ?? ""
+            throw Problem.invalid("\(name) takes a whole number\(what) from \(range.lowerBound) to \(range.upperBound); got '\(text)'.")
+        }
+        return n
+    }
+
     /// The read connection; every route but the database-free ones has one.
     var ledger: Ledger {
         get throws {
