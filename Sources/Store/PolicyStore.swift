@@ -70,8 +70,11 @@ public struct PolicyStore {
     }
 
     public func jurisdiction(issuer: String) throws -> (code: String, source: [UInt8])? {
-        try db.queryOne("SELECT code, source FROM jurisdiction WHERE issuer = ?", [.text(issuer)]) { ($0.text(0), $0.blob(1)) }
+        try db.queryOne(Self.jurisdictionSQL, [.text(issuer)]) { ($0.text(0), $0.blob(1)) }
     }
+
+    /// The one read of an issuer's jurisdiction (parameter 1), named so that a test can count it.
+    public static let jurisdictionSQL = "SELECT code, source FROM jurisdiction WHERE issuer = ?"
 
     public func setJurisdiction(issuer: String, code: String, source: [UInt8], at: Date, by actor: String) throws {
         try db.run("""

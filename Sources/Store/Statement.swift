@@ -14,6 +14,11 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// How many times the statement has run since it was prepared (SQLITE_STMTSTATUS_RUN,
+    /// https://sqlite.org/c3ref/c_stmtstatus_counter.html): a cached statement is prepared once per
+    /// connection, so a test can tell how often a query is asked.
+    public var runs: Int32 { sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_RUN, 0) }
+
     /// Binds every parameter (their number is checked first), so no earlier binding survives
     /// and `sqlite3_clear_bindings` is not needed. Text goes in as its UTF-8 bytes with their
     /// length (see Statement+Bulk), without the C-string copy Swift makes for a `char *` argument.
