@@ -79,14 +79,18 @@ extension Ledger {
         }
         let more = rows.count > limit
         let page = rows.prefix(limit)
-        // The jurisdiction is the same for every voucher on the page: read once, at the first
-        // expired voucher with money left (none on a page of valid ones), not once for each.
+        return VoucherPage(vouchers: try views(of: page.map(\.1), now: now), nextCursor: more ? page.last.map { String($0.0) } : nil)
+    }
+
+    /// Several vouchers as shown at one instant (a page of the list, a holder's vouchers). The
+    /// jurisdiction is the same for all of them: read once, at the first expired voucher with
+    /// money left (none when all are valid), not once for each, and not kept past this call.
+    public func views(of vouchers: [Voucher], now: Date) throws -> [VoucherView] {
         var preset: Result<JurisdictionPreset?, any Error>?
         func jurisdictionOnce() throws -> JurisdictionPreset? {
             if preset == nil { preset = Result { try jurisdiction() } }
             return try preset!.get()
         }
-        return VoucherPage(vouchers: try page.map { try view(of: $0.1, now: now, jurisdiction: jurisdictionOnce) },
-                           nextCursor: more ? page.last.map { String($0.0) } : nil)
+        return try vouchers.map { try view(of: $0, now: now, jurisdiction: jurisdictionOnce) }
     }
 }

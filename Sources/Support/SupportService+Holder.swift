@@ -18,11 +18,12 @@ extension SupportService {
             var codes: [VoucherID: String] = [:]
             let rows = try db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE holder_id = ? OR purchaser_id = ? ORDER BY seq",
                                     [.text(hid), .text(hid)]) { try LedgerStore.voucher($0, offset: 0) }
-            for v in rows {
+            // One read of the jurisdiction for all of them, as the voucher list does for a page.
+            for (v, view) in zip(rows, try ledger.views(of: rows, now: now)) {
                 let role = v.holderID == h.id ? (v.purchaserID == h.id ? "both" : "holder") : "purchaser"
                 roles[v.id] = role
                 codes[v.id] = v.code
-                vouchers.append(HolderVoucher(role: role, voucher: try ledger.view(of: v, now: now)))
+                vouchers.append(HolderVoucher(role: role, voucher: view))
             }
             var events: [TimelineEvent] = []
             func event(_ at: Date, _ kind: String, _ code: String?, _ summary: String, order: Int, tiebreak: Int64) -> TimelineEvent {
