@@ -218,5 +218,6 @@ public enum Schema {
         danishPayoutYearMigration,
         idempotencyScopeMigration,
         holderReopeningMigration,
+        payoutReferenceMigration,
     ]
 }

@@ -43,6 +43,15 @@ extension SupportService {
                 return first
             }
             let hid = h.id.rawValue
+            // A payout reference identifies one payment, so one close: not another holder's, nor
+            // this holder's before they came back (that payment is made). Letter case aside, as a
+            // bank reads it. The retry of the close it was given for has answered above.
+            if let payoutReference, let earlier = try db.queryOne(Self.closeWithPayoutReferenceSQL, [.text(payoutReference)], {
+                (holder: $0.text(0), closedAt: Date(unixMilliseconds: $0.int64(1)))
+            }) {
+                throw SupportError.payoutReferenceUsed(reference: payoutReference, holder: earlier.holder,
+                                                       closedOn: String(RFC3339.format(earlier.closedAt).prefix(10)), sameHolder: earlier.holder == hid)
+            }
             let preset = try ledger.jurisdiction()
             let vouchers = try db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE holder_id = ? OR purchaser_id = ? ORDER BY seq",
                                         [.text(hid), .text(hid)]) { try LedgerStore.voucher($0, offset: 0) }
@@ -178,6 +187,12 @@ extension SupportService {
             return result
         }
     }
+
+    /// The first close given a payout reference (parameter 1), in any letter case; the index of
+    /// migration 10 (`holder_closures_payout_reference`) finds it.
+    static let closeWithPayoutReferenceSQL = """
+        SELECT holder_id, closed_at FROM holder_closures WHERE payout_reference = ?1 COLLATE NOCASE ORDER BY id LIMIT 1
+        """
 
     /// From the random end of the holder's ID, so it reveals nothing about the person. (An ID
     /// begins with the time it was made; holders made in the same import share those symbols.)

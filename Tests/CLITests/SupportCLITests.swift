@@ -181,4 +181,21 @@ import Testing
         let shown = try cli.run(["holder", "show", "anna@example.com"])
         #expect(shown.stdout.contains("Came back"), "\(shown.stdout)")
     }
+
+    /// One payout reference, one payment: another holder's close under it fails (exit 1), saying
+    /// whose close it was given for, and changes nothing.
+    @Test func holderClose_withAnotherClosesPayoutReference_isRefused() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue(["--holder-email", "anna@example.com", "--holder-name", "Anna Lind"])
+        _ = try cli.issue(["--holder-email", "ole@example.com", "--holder-name", "Ole Berg"])
+        let anna = try cli.run(["holder", "close", "anna@example.com", "--refund-all", "--payout-reference", "BANK-7"])
+        #expect(anna.status == 0, "\(anna.stderr)")
+        let before = try cli.snapshot()
+        let ole = try cli.run(["holder", "close", "ole@example.com", "--refund-all", "--payout-reference", "bank-7"])
+        #expect(ole.status == 1)
+        #expect(ole.stderr.contains("Error: The payout reference 'bank-7' was already given when holder hld_")
+                && ole.stderr.contains("Give the reference of this payout (its own bank transfer or payment id). Nothing was changed."), "\(ole.stderr)")
+        #expect(try cli.snapshot() == before)
+        #expect(try cli.run(["holder", "close", "ole@example.com", "--refund-all", "--payout-reference", "BANK-8"]).status == 0)
+    }
 }

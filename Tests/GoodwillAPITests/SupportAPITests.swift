@@ -167,3 +167,24 @@ import Testing
         #expect(await h.get("/v1/reports/liability", key: h.keys[.issuer]!).status == 403)
     }
 }
+
+/// One payout reference, one payment: the API refuses it on a second holder's close with 409.
+@Suite struct PayoutReferenceAPITests {
+    @Test func aPayoutReferenceUsedOnAnotherHoldersClose_is409_andChangesNothing() async throws {
+        let h = try APIHarness()
+        let anna = try #require(try await h.issue().string("holder", "id"))
+        let ole = try #require(try await h.issue(holder: #"{"email": "ole@example.com", "name": "Ole", "locale": "da"}"#).string("holder", "id"))
+        let body = #"{"refund_all": true, "payout_reference": "BANK-9"}"#
+        #expect(await h.post("/v1/holders/\(anna)/close", body, idempotencyKey: "close-anna").status == 200)
+        let before = await h.stored()
+        let reused = await h.post("/v1/holders/\(ole)/close", body)
+        #expect(reused.status == 409 && reused.code == "payout-reference-used", "\(reused.text)")
+        #expect(reused.json["detail"] as? String == "The payout reference 'BANK-9' was already given when holder \(anna) was closed on 2026-03-02; a payout reference identifies one payment. Send this payout's own reference (its bank transfer or payment id) as \"payout_reference\". Nothing was changed.")
+        #expect(await h.stored() == before)
+        // The same close sent again, with or without its key, still answers with that close.
+        #expect(await h.post("/v1/holders/\(anna)/close", body, idempotencyKey: "close-anna").status == 200)
+        let retried = await h.post("/v1/holders/\(anna)/close", body)
+        #expect(retried.status == 200 && retried.value(["already_closed"]) as? Bool == true)
+        #expect(await h.post("/v1/holders/\(ole)/close", #"{"refund_all": true, "payout_reference": "BANK-10"}"#).status == 200)
+    }
+}

@@ -149,6 +149,9 @@ extension Problem {
         case .payoutReferenceRequired(let count):
             return Problem(.unprocessableContent, code: "payout-reference-required",
                            detail: "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
+        case .payoutReferenceUsed:
+            return Problem(.conflict, code: "payout-reference-used", detail: e.payoutReferenceUsedSentence
+                + " Send this payout's own reference (its bank transfer or payment id) as \"payout_reference\". Nothing was changed.")
         case .invalid, .importRejected: return Problem(.unprocessableContent, code: "invalid-request", detail: e.description)
         case .tooLargeToAdd(let what, let currency):
             return Problem(.conflict, code: "total-too-large", detail: SupportError.tooLargeToAddSentence(what: what, currency: currency)

@@ -1702,7 +1702,7 @@ enum OpenAPIDocument {
     "/v1/holders/{id}/close": {
       "post": {
         "operationId": "closeHolder",
-        "summary": "A holder leaves: refunds where the jurisdiction (or refund_all) allows, pending reminders dropped, one farewell in their language, personal data erased on request. One transaction; a second call changes nothing and answers with already_closed, until the holder comes back (a voucher issued to them or bought by them): a close after that is a new close of the vouchers live then.",
+        "summary": "A holder leaves: refunds where the jurisdiction (or refund_all) allows, pending reminders dropped, one farewell in their language, personal data erased on request. One transaction; a payout_reference an earlier close was given (another holder's, or this holder's before they came back; letter case aside) is 409 payout-reference-used; a second call changes nothing and answers with already_closed, until the holder comes back (a voucher issued to them or bought by them): a close after that is a new close of the vouchers live then.",
         "x-roles": [
           "admin"
         ],
@@ -2177,7 +2177,7 @@ enum OpenAPIDocument {
         }
       },
       "409": {
-        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed, case-already-closed. On reports, total-too-large: the books hold vouchers with amounts too large to add up (the detail says how to find and fix them).",
+        "description": "The voucher's state refuses it: insufficient-balance, voucher-expired, voucher-voided, voucher-refunded, voucher-blocked, voucher-fully-used, already-reversed, already-in-state, not-blocked, nothing-to-refund, no-expiry, reminder-not-failed, case-already-closed, payout-reference-used (a holder's close given the payout_reference of an earlier close: one reference, one payment). On reports, total-too-large: the books hold vouchers with amounts too large to add up (the detail says how to find and fix them).",
         "content": {
           "application/problem+json": {
             "schema": {

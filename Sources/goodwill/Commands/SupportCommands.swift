@@ -25,7 +25,7 @@ enum SupportCommands {
                 Command("close", abstract: "A holder leaves: refund what the law or your terms allow, drop reminders, say goodbye, erase on request.",
                         discussion: "Each remaining balance is refunded where the jurisdiction's cash-out rule allows (or every one with --refund-all), recorded as a refunded entry with the payout reference; every other voucher's fate is said plainly. Pending reminders are dropped and one farewell goes out in the holder's language at the next 'goodwill reminders run'. With --erase, names, emails, gift messages and notes are replaced by a pseudonym; the ledger's amounts stay and 'goodwill verify' still passes. All in one transaction; running it again reports that the holder is already closed.",
                         arguments: [holderArg],
-                        options: [Option("payout-reference", valueName: "ref", help: "The payout's reference (bank transfer or payment id); needed when anything is refunded."),
+                        options: [Option("payout-reference", valueName: "ref", help: "The payout's reference (bank transfer or payment id); needed when anything is refunded, and one no earlier close was given."),
                                   ReminderCommands.messages],
                         flags: [Flag("erase", help: "Also erase personal data, replacing it with a pseudonym."),
                                 Flag("refund-all", help: "Your terms refund every remaining balance on closing, beyond what the law requires.")]),
