@@ -8,6 +8,12 @@ extension SupportService {
     /// machine or issuer asks (`--time-zone` / `time_zone` name another, such as the books' own).
     public static let periodDefaultZone = "UTC"
 
+    /// The earliest day a report period can start. Instants are Unix milliseconds and the tz
+    /// database keeps zones' rules reliably from 1970 on (https://data.iana.org/time-zones/theory.html);
+    /// before 1582-10-15 Foundation's Gregorian calendar even counts Julian days, so a period from
+    /// 1500-01-01 opened nine days later than it said. No book holds an entry before it.
+    public static let earliestPeriodDay = LocalDate(daysSinceEpoch: 0)
+
     /// The liability roll-forward for the days `from` through `to` (both included): it opens at the
     /// start of `from` and closes at the end of `to`, both in `timeZone`, or now when `to` has not
     /// ended yet. Words for the CLI (--from, --to) and the API (from, to) alike; the front ends
@@ -17,6 +23,11 @@ extension SupportService {
         do { zone = try ZonedCalendar(zoneName: timeZone) } catch {
             let what = error == .offsetNotZone(timeZone) ? "is a fixed offset, not a time zone" : "is not a time zone this machine knows"
             throw SupportError.invalid("The period's time zone '\(timeZone)' \(what): give an IANA name such as Europe/Stockholm, or leave it out for UTC.")
+        }
+        // `to` is on or after `from` (below), so checking `from` bounds both.
+        guard from >= Self.earliestPeriodDay else {
+            let bound = Self.earliestPeriodDay
+            throw SupportError.invalid("The period starts on \(from), before \(bound), the earliest day a report period can start: the ledger's instants count from then, and time zones' rules before it are not kept reliably. Give a day from \(bound) on.")
         }
         guard from <= to else {
             throw SupportError.invalid("The period would start on \(from), after its end on \(to); give a start on or before the end.")

@@ -47,6 +47,7 @@ import Testing
             ("?from=2026-01-01&to=2026-01-31&time_zone=GMT%2B1",
              "The period's time zone 'GMT+1' is a fixed offset, not a time zone: give an IANA name such as Europe/Stockholm, or leave it out for UTC."),
             ("?from=2026-01-01&to=2026-01-31&days=30", "Unknown query parameter 'days'. GET /v1/reports/rollforward takes from, to and time_zone."),
+            ("?from=1500-01-01&to=2026-01-31", "The period starts on 1500-01-01, before 1970-01-01, the earliest day a report period can start: the ledger's instants count from then, and time zones' rules before it are not kept reliably. Give a day from 1970-01-01 on."),
         ] {
             let a = await h.get("/v1/reports/rollforward" + query, key: auditor)
             #expect(a.status == 422 && a.code == "invalid-request" && a.headers["Content-Type"] == "application/problem+json", "\(query): \(a.status) \(a.text)")

@@ -301,6 +301,23 @@ import Testing
         #expect(try rollForward(f, "2026-03-01", "2026-03-01").currencies.isEmpty)
     }
 
+    /// Before 1582-10-15 the machine's calendar counts Julian days, so a period from 1500-01-01
+    /// opened on what the report printed as 1500-01-10. Periods start on 1970-01-01 at the earliest
+    /// (the tz database's rules are kept from then on, and no book holds an entry before it); an
+    /// earlier day is refused, naming it and the bound, and 1970-01-01 itself opens where it says.
+    @Test func aPeriodBefore1970_isRefused_and1970OpensOnItsOwnDay() throws {
+        let f = try SupportFixture(book: false, now: "2026-03-01T10:00:00Z")
+        for (from, to, which) in [("1500-01-01", "2026-01-31", "starts on 1500-01-01"), ("1969-12-31", "2026-01-31", "starts on 1969-12-31"),
+                                  ("0001-01-01", "1582-10-04", "starts on 0001-01-01")] {
+            #expect(throws: SupportError.invalid("The period \(which), before 1970-01-01, the earliest day a report period can start: the ledger's instants count from then, and time zones' rules before it are not kept reliably. Give a day from 1970-01-01 on.")) {
+                try rollForward(f, from, to)
+            }
+        }
+        let r = try rollForward(f, "1970-01-01", "1970-01-01", zone: "Europe/Stockholm")
+        #expect(r.openingAt == "1969-12-31T23:00:00Z" && r.closingAt == "1970-01-01T23:00:00Z")
+        #expect(try rollForward(f, "1970-01-01", "2026-02-28").openingAt == "1970-01-01T00:00:00Z")
+    }
+
     /// One pass over the entries, voucher by voucher along their index: no sort, no query per voucher.
     @Test func theReplay_readsTheEntriesOnce_alongTheirIndex() throws {
         let f = try SupportFixture(book: true)

@@ -2026,7 +2026,7 @@ enum OpenAPIDocument {
     "/v1/reports/rollforward": {
       "get": {
         "operationId": "getRollForward",
-        "summary": "The liability roll-forward over a period, per currency: the liability at the opening, every flow by kind (issued, redeemed, redemption reversals, refunds, voids, adjustments, breakage, reinstatements), and the liability at the closing, each of opening and closing computed on its own from the vouchers' state at that instant; balanced says whether opening + flows = closing. Escheat is not a flow the ledger records (not_recorded). 422 invalid-request for a missing or malformed from or to, to before from, a from after today, or a time_zone that is not an IANA zone.",
+        "summary": "The liability roll-forward over a period, per currency: the liability at the opening, every flow by kind (issued, redeemed, redemption reversals, refunds, voids, adjustments, breakage, reinstatements), and the liability at the closing, each of opening and closing computed on its own from the vouchers' state at that instant; balanced says whether opening + flows = closing. Escheat is not a flow the ledger records (not_recorded). 422 invalid-request for a missing or malformed from or to, to before from, a from before 1970-01-01 or after today, or a time_zone that is not an IANA zone.",
         "x-roles": [
           "admin",
           "auditor"
