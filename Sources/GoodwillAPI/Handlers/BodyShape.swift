@@ -71,35 +71,3 @@ struct BodyShape: Sendable {
         throw Problem.invalid("\(JSON.path(path + ["currency"])) is '\(code)' — currency codes are three capital letters, like \(like).")
     }
 }
-
-/// A body field that takes a whole number within a range. JSONDecoder cannot read a number beyond
-/// Int64 (or one with a fraction) as an integer and calls the whole body unparseable, a 400 that
-/// does not say which field; and it reads 4710.99999999999999999 as 4711. So the number is read
-/// as a decimal first and refused by name, with what to give instead, as valid JSON: a 422.
-struct WholeNumber: Sendable {
-    var range: ClosedRange<Int64>
-    /// What to give instead, after "'field' is N; ".
-    var advice: String
-
-    static let entryID = WholeNumber(range: 1...Int64.max,
-        advice: "an entry ID is a whole number from 1 up, like 4711: GET /v1/vouchers/{id}/entries lists the voucher's entries")
-    /// The most a personal decision grants (`PersonalDecision`), the policy's limits aside.
-    static let extensionDays = WholeNumber(range: 1...3660, advice: "give a whole number of days from 1 to 3660, like 30")
-    /// `Validity.lastValidDay`'s range.
-    static let months = WholeNumber(range: 1...1200,
-        advice: "give a whole number of months from 1 to 1200, or validity.last_day, or {\"none\": true} for no expiry")
-
-    /// `'days' is 0; give a whole number of days from 1 to 3660, like 30.`
-    func refusal(_ path: [String], _ text: String) -> Problem { Problem.invalid("\(JSON.path(path)) is \(text); \(advice).") }
-
-    /// Throws the refusal when the field is a number that is not a whole one in range. Absent,
-    /// null or not a number: left to the decoder, which words those.
-    func check(_ object: KeyedDecodingContainer<BodyShape.Key>, _ key: BodyShape.Key, path: [String]) throws {
-        guard object.contains(key), let number = try? object.decode(Decimal.self, forKey: key) else { return }
-        var whole = Decimal(), value = number
-        NSDecimalRound(&whole, &value, 0, .plain)
-        guard whole == number, let n = Int64(whole.description), range.contains(n) else {
-            throw refusal(path, number.description)
-        }
-    }
-}
