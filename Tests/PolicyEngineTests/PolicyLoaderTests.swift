@@ -126,6 +126,21 @@ import Testing
         _ = try PolicyLoader.load(data: Data(#"{"id": "once", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}}, "rules": [{"name": "a", "conditions": [{"fact": "days_since_expiry", "min": 1}, {"fact": "remaining_balance", "min": 1}], "outcome": {"kind": "grant", "days": 3}}, {"name": "b", "outcome": {"kind": "grant", "days": 3}}]}"#.utf8), fileName: "once.json", hasher: fakeHasher)
     }
 
+    /// A version the database stored before names given twice were refused is read as it was then
+    /// (the first value counts), as stored jurisdiction presets are: an upgrade must not stop every
+    /// decision. A file being validated or activated is still refused.
+    @Test func aStoredPolicyWithANameGivenTwice_isReadAsWhenItWasStored() throws {
+        let data = Data("""
+            {"id": "twice", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 1, "max_total_extension_days": 365, "monthly_goodwill_budget": {"SEK": 100}},
+             "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1, "min": 5}], "outcome": {"kind": "grant", "days": 30}},
+                       {"name": "else", "outcome": {"kind": "deny", "message": "deny.too_late"}}]}
+            """.utf8)
+        #expect(throws: PolicyLoadError.self) { try PolicyLoader.load(data: data, fileName: "t.json", hasher: fakeHasher) }
+        let stored = try PolicyLoader.load(data: data, fileName: "t.json", hasher: fakeHasher, stored: true)
+        #expect(stored.evaluate(.make(daysSinceExpiry: 3)).ruleNumber == 1, "the first min (1) counts, as it did")
+    }
+
     /// A misspelt kind or currency would make its rule silently never hold: refused at load.
     @Test(arguments: [
         (#"{"fact": "voucher_kind", "equals": "value"}"#, #""value" is not a voucher_kind; expected one of gift_card, experience"#),

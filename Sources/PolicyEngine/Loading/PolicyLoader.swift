@@ -16,7 +16,8 @@ public enum PolicyLoader {
         case .syntaxError(let message):
             throw PolicyLoadError(kind: .notJSON, fileName: fileName, problem: message + "; check commas, quotes and brackets")
         }
-        if let path = JSONValue.firstRepeatedName(in: data) { throw repeated(path, root: root, fileName: fileName) }
+        // Refused since 6 Dec; a version stored before then is read as it was (its first value counts).
+        if !stored, let path = JSONValue.firstRepeatedName(in: data) { throw repeated(path, root: root, fileName: fileName) }
         let reader = PolicyReader(fileName: fileName)
         let top = try reader.object(root, field: nil)
         try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
