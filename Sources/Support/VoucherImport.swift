@@ -324,6 +324,10 @@ struct VoucherImporter {
         else if let t = RFC3339.parse(issuedText) { issuedAt = t; issuedDay = zone.localDate(of: t) }
         else { throw bad("issued '\(issuedText)' is not a date like 2024-05-17") }
         guard issuedDay <= today else { throw bad("issued \(issuedDay) is in the future") }
+        // The ledger's times count from 1970 (and before 1582 the calendar is not even Gregorian).
+        guard issuedDay >= SupportService.earliestPeriodDay else {
+            throw bad("issued \(issuedDay) is before 1970-01-01, the earliest day the ledger records; check the year")
+        }
         var lastDay: LocalDate?
         if let e = field("expires") {
             guard let d = checks.day(e) else { throw bad("expires '\(e)' is not a date like 2025-05-17 (leave it empty for no expiry)") }

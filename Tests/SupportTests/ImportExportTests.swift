@@ -43,6 +43,17 @@ import Testing
         #expect(again.rejected.first?.reason.contains("already on file") == true)
     }
 
+    /// The ledger's times count from 1970; an issue day before then (a year typed 1925 for 2025) is
+    /// refused by line, not stored as a negative instant (or, before 1582, a Julian-calendar one).
+    @Test func anIssueDayBefore1970_isRefusedByLine() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.header + "OLD-1,500,500,SEK,1925-01-10,,,,,,,\nOLD-2,500,500,SEK,1500-03-01T10:00:00Z,,,,,,,\nOK-1,500,500,SEK,1970-01-01,,,,,,,\n", f)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.imported == 1 && r.rejected.map(\.line) == [2, 3])
+        #expect(r.rejected.first?.reason.contains("issued 1925-01-10 is before 1970-01-01") == true, "\(r.rejected)")
+        #expect(try f.ledger.verify().ok)
+    }
+
     /// The bulk path (secondary indexes dropped and built again) ends with the same schema, and a
     /// refused import leaves the indexes where they were.
     @Test func theBulkPath_rebuildsEveryIndex_andARefusedImportKeepsThem() throws {
