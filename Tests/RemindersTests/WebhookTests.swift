@@ -236,12 +236,43 @@ import Testing
     }
 
     @Test func aProgramThatAnswersNonsenseOrFails_isAFailureThatQuotesIt() throws {
-        let nonsense = try script("cat >/dev/null; echo hello")
-        let failing = try script("cat >/dev/null; echo 'cannot resolve' >&2; exit 3")
+        let nonsense = try script("read line; echo hello")
+        let failing = try script("read line; echo 'cannot resolve' >&2; exit 3")
         defer { for p in [nonsense, failing] { try? FileManager.default.removeItem(atPath: p) } }
         #expect(WebhookHelper.run(nonsense, aRequest, waitingAtMost: 5)
-                == .failure(.failed(nonsense, detail: "it answered something other than its JSON: hello\n")))
+                == .failure(.failed(nonsense, detail: "it answered something other than its JSON: hello")))
         #expect(WebhookHelper.run(failing, aRequest, waitingAtMost: 5) == .failure(.failed(failing, detail: "exit 3: cannot resolve")))
+    }
+
+    /// One program serves a run's deliveries (starting one costs about 25 ms, a tenth of a second
+    /// under load); it is started again when it has gone, and a program that went between two
+    /// requests (it leaves after a minute idle) costs the delivery nothing.
+    @Test func oneProgramServesManyDeliveries_andIsStartedAgainWhenItHasGone() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-webhook-starts-\(UUID().uuidString)").path
+        let wrapper = try script("echo started >> '\(log)'; exec '\(WebhookHelper.locate())'")
+        let oneShot = try script("echo started >> '\(log)'; read line; echo '{\"status\": 204}'; exit 0")
+        defer { for p in [log, wrapper, oneShot] { try? FileManager.default.removeItem(atPath: p) } }
+        let starts = { (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").count ?? 0 }
+
+        let receiver = try TestWebhookReceiver()
+        defer { receiver.stop() }
+        let webhook = WebhookChannel(url: receiver.url, secret: try WebhookSecret(parsing: secretText), timeout: 5, helper: wrapper)
+        for n in 0..<3 {
+            #expect(webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400 + Double(n))) == .delivered)
+        }
+        #expect(receiver.requests.count == 3)
+        #expect(starts() == 1, "one program for the three")
+
+        // A program that answers once and leaves, as an idle one does: each request still gets its answer.
+        let runner = WebhookHelper.Runner(path: oneShot)
+        for _ in 0..<2 { #expect(runner.exchange(aRequest, waitingAtMost: 5) == .success(WebhookHelper.Answer(status: 204))) }
+        #expect(starts() == 3)
+    }
+
+    @Test func aProgramThatDiesMidRequest_isAFailureThatSaysSo() throws {
+        let dying = try script("read line; kill -9 $$")
+        defer { try? FileManager.default.removeItem(atPath: dying) }
+        #expect(WebhookHelper.run(dying, aRequest, waitingAtMost: 5) == .failure(.failed(dying, detail: "killed by signal 9")))
     }
 
     /// The real program refuses what is not a request for it, with the reason, and exit 2.

@@ -6,10 +6,10 @@ import Glibc
 /// POSTs each message as signed JSON (Standard Webhooks). Any 2xx is delivered; 410 disables the
 /// endpoint; 408, 429 and 5xx are temporary (honouring Retry-After, in seconds or as a date); other answers are permanent.
 ///
-/// The POST itself is made by the `goodwill-webhook` program, started for each delivery (as
-/// `SendmailChannel` starts sendmail): URLSession's FoundationNetworking loads libcurl and some
-/// thirty libraries with it, about 6 MB resident in every `goodwill` process, `serve` included,
-/// for a channel most installations never use. Signing and judging the answer stay here.
+/// The POST itself is made by the `goodwill-webhook` program, started at the first delivery and
+/// handed one request at a time: URLSession's FoundationNetworking loads libcurl and some thirty
+/// libraries with it, about 6 MB resident in every `goodwill` process, `serve` included, for a
+/// channel most installations never use. Signing and judging the answer stay here.
 public struct WebhookChannel: DeliveryChannel {
     public let url: URL
     /// Every message is signed with each, so receivers holding any one verify during a rotation.
@@ -17,6 +17,8 @@ public struct WebhookChannel: DeliveryChannel {
     public let timeout: TimeInterval
     /// The `goodwill-webhook` program (`WebhookHelper.locate`).
     public let helper: String
+    /// It runs from the first delivery until it has been idle a minute, shared by copies of this channel.
+    let runner: WebhookHelper.Runner
     public var name: String { "webhook" }
     public var endpoint: String? { url.absoluteString }
     /// The request's timeout, the five seconds the helper waits beyond it, and three for starting
@@ -25,6 +27,7 @@ public struct WebhookChannel: DeliveryChannel {
 
     public init(url: URL, secrets: WebhookSecrets, timeout: TimeInterval = 10, helper: String = WebhookHelper.locate()) {
         self.url = url; self.secrets = secrets; self.timeout = timeout; self.helper = helper
+        self.runner = WebhookHelper.Runner(path: helper)
     }
 
     public init(url: URL, secret: WebhookSecret, timeout: TimeInterval = 10, helper: String = WebhookHelper.locate()) {
@@ -41,7 +44,7 @@ public struct WebhookChannel: DeliveryChannel {
         let request = WebhookHelper.Request(url: url.absoluteString, timeout: timeout, headers: headers,
                                             body: Data(body).base64EncodedString())
         let answer: WebhookHelper.Answer
-        switch WebhookHelper.run(helper, request, waitingAtMost: timeout + 8) {
+        switch runner.exchange(request, waitingAtMost: timeout + 8) {
         case .success(let a): answer = a
         case .failure(let problem): return .temporary(problem.description)
         }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The `goodwill-webhook` program, which makes the webhook POSTs (see `WebhookChannel` for why it
 /// is a program of its own, and Sources/goodwill-webhook for its side of the exchange).
@@ -61,45 +62,156 @@ public enum WebhookHelper {
         access(path, X_OK) == 0 ? nil : Problem.cannotStart(path, reason: String(cString: strerror(errno))).description
     }
 
-    /// Runs the program on `request`; kills it when it has not finished within `seconds`.
+    /// One exchange with a program of its own, started for it and ended after it (tests; the
+    /// channel keeps one running with `Runner`).
     static func run(_ path: String, _ request: Request, waitingAtMost seconds: TimeInterval) -> Result<Answer, Problem> {
-        let input: [UInt8]
-        do { input = Array(try JSONEncoder().encode(request)) } catch { return .failure(.failed(path, detail: "cannot encode the request: \(error)")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch { return .failure(.cannotStart(path, reason: error.localizedDescription)) }
-        // Pipes are fed and drained on threads of their own (SendmailChannel's), so a program that
-        // neither reads nor exits blocks those threads until it is killed, never this one.
-        let writer = SendmailChannel.writeAll(input, to: fcntl(stdin.fileHandleForWriting.fileDescriptor, F_DUPFD_CLOEXEC, 0))
-        let output = SendmailChannel.readSome(fcntl(stdout.fileHandleForReading.fileDescriptor, F_DUPFD_CLOEXEC, 0), limit: 16_384)
-        let errors = SendmailChannel.readSome(fcntl(stderr.fileHandleForReading.fileDescriptor, F_DUPFD_CLOEXEC, 0), limit: 1_024)
-        try? stdin.fileHandleForWriting.close()
-        try? stdout.fileHandleForReading.close()
-        try? stderr.fileHandleForReading.close()
+        Runner(path: path).exchange(request, waitingAtMost: seconds)
+    }
 
-        if exited.wait(timeout: .now() + seconds) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            _ = exited.wait(timeout: .now() + 5)
-            return .failure(.timedOut(path, seconds: Int(seconds)))
+    /// The running program, started at the first exchange and again whenever it has stopped (it
+    /// exits after a minute without a request). Requests go one at a time over a socket that is
+    /// both its stdin and its stdout (a socket, so a write to a program that has gone is an error
+    /// here, never a SIGPIPE); its stderr is a pipe read when it fails.
+    final class Runner: @unchecked Sendable {
+        let path: String
+        private let state = Mutex<Running?>(nil)
+
+        struct Running {
+            let process: Process
+            let socket: Int32
+            let errors: Pipe
+            let exited: DispatchSemaphore
         }
-        _ = writer.wait(seconds: 2)
-        let said = String(decoding: errors.wait(seconds: 2) ?? [], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let out = output.wait(seconds: 2) ?? []
-        if process.terminationReason == .uncaughtSignal {
-            return .failure(.failed(path, detail: "killed by signal \(process.terminationStatus)" + (said.isEmpty ? "" : ": \(said)")))
+
+        init(path: String) { self.path = path }
+
+        deinit {
+            // The program reads the end of its input and exits; nothing here waits for it.
+            state.withLock { running in if let r = running { close(r.socket) } }
         }
-        guard process.terminationStatus == 0 else {
-            return .failure(.failed(path, detail: "exit \(process.terminationStatus)" + (said.isEmpty ? "" : ": \(said)")))
+
+        func exchange(_ request: Request, waitingAtMost seconds: TimeInterval) -> Result<Answer, Problem> {
+            var line: [UInt8]
+            do { line = Array(try JSONEncoder().encode(request)) } catch { return .failure(.failed(path, detail: "cannot encode the request: \(error)")) }
+            line.append(0x0A)
+            return state.withLock { running in
+                // A program that exited for being idle just as this was sent never saw it: once more
+                // with a new one. (It exits only between requests, so nothing was posted twice.)
+                for attempt in 0..<2 {
+                    if running == nil {
+                        switch start() {
+                        case .success(let r): running = r
+                        case .failure(let problem): return .failure(problem)
+                        }
+                    }
+                    let r = running!
+                    let deadline = DispatchTime.now() + seconds
+                    switch Self.send(line, to: r.socket, before: deadline).flatMap({ Self.readLine(r.socket, before: deadline) }) {
+                    case .success(let answerLine):
+                        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(answerLine)) else {
+                            stop(r, &running)
+                            return .failure(.failed(path, detail: "it answered something other than its JSON: \(String(decoding: answerLine.prefix(200), as: UTF8.self))"))
+                        }
+                        return .success(answer)
+                    case .failure(.timedOut):
+                        stop(r, &running)
+                        return .failure(.timedOut(path, seconds: Int(seconds)))
+                    case .failure(.closed):
+                        // It has exited, or is exiting: its status says why.
+                        close(r.socket)
+                        running = nil
+                        _ = r.exited.wait(timeout: .now() + 5)
+                        if r.process.isRunning { kill(r.process.processIdentifier, SIGKILL); _ = r.exited.wait(timeout: .now() + 5) }
+                        if attempt == 0, r.process.terminationReason == .exit, r.process.terminationStatus == 0 { continue }
+                        let said = String(decoding: Self.readAvailable(r.errors), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                        let how = r.process.terminationReason == .uncaughtSignal ? "killed by signal \(r.process.terminationStatus)" : "exit \(r.process.terminationStatus)"
+                        return .failure(.failed(path, detail: how + (said.isEmpty ? "" : ": \(said)")))
+                    }
+                }
+                return .failure(.failed(path, detail: "it stopped twice before answering"))
+            }
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(out)) else {
-            return .failure(.failed(path, detail: "it answered something other than its JSON: \(String(decoding: out.prefix(200), as: UTF8.self))"))
+
+        private func start() -> Result<Running, Problem> {
+            var pair: [Int32] = [0, 0]
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+                return .failure(.cannotStart(path, reason: "socketpair: \(String(cString: strerror(errno)))"))
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            let childEnd = FileHandle(fileDescriptor: pair[1], closeOnDealloc: false)
+            let errors = Pipe()
+            process.standardInput = childEnd
+            process.standardOutput = childEnd
+            process.standardError = errors
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            do { try process.run() } catch {
+                close(pair[0]); close(pair[1])
+                return .failure(.cannotStart(path, reason: error.localizedDescription))
+            }
+            close(pair[1])
+            try? errors.fileHandleForWriting.close()
+            _ = fcntl(pair[0], F_SETFL, fcntl(pair[0], F_GETFL) | O_NONBLOCK)
+            _ = fcntl(errors.fileHandleForReading.fileDescriptor, F_SETFL, fcntl(errors.fileHandleForReading.fileDescriptor, F_GETFL) | O_NONBLOCK)
+            return .success(Running(process: process, socket: pair[0], errors: errors, exited: exited))
         }
-        return .success(answer)
+
+        /// Kills the program (it hangs, or talks nonsense) and forgets it; the next exchange starts another.
+        private func stop(_ r: Running, _ running: inout Running?) {
+            kill(r.process.processIdentifier, SIGKILL)
+            close(r.socket)
+            _ = r.exited.wait(timeout: .now() + 5)
+            running = nil
+        }
+
+        enum Trouble: Error { case timedOut, closed }
+
+        private static func wait(_ fd: Int32, for events: Int16, before deadline: DispatchTime) -> Result<Void, Trouble> {
+            while true {
+                let now = DispatchTime.now()
+                guard now < deadline else { return .failure(.timedOut) }
+                let ms = Int32(min((deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000 + 1, UInt64(Int32.max)))
+                var p = pollfd(fd: fd, events: events, revents: 0)
+                let n = poll(&p, 1, ms)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return .failure(.closed) }
+                if n > 0 { return .success(()) }
+            }
+        }
+
+        private static func send(_ bytes: [UInt8], to fd: Int32, before deadline: DispatchTime) -> Result<Void, Trouble> {
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n > 0 { sent += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                guard n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else { return .failure(.closed) }
+                if case .failure(let t) = wait(fd, for: Int16(POLLOUT), before: deadline) { return .failure(t) }
+            }
+            return .success(())
+        }
+
+        /// One line of answer (at most 16 KiB; its JSON is a few dozen bytes), without its newline.
+        private static func readLine(_ fd: Int32, before deadline: DispatchTime) -> Result<[UInt8], Trouble> {
+            var line: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                if let newline = line.firstIndex(of: 0x0A) { return .success(Array(line[..<newline])) }
+                if line.count > 16_384 { return .success(line) }
+                let n = recv(fd, &chunk, chunk.count, 0)
+                if n > 0 { line += chunk[0..<n]; continue }
+                if n == 0 { return line.isEmpty ? .failure(.closed) : .success(line) }
+                if errno == EINTR { continue }
+                guard errno == EAGAIN || errno == EWOULDBLOCK else { return .failure(.closed) }
+                if case .failure(let t) = wait(fd, for: Int16(POLLIN), before: deadline) { return .failure(t) }
+            }
+        }
+
+        private static func readAvailable(_ pipe: Pipe) -> [UInt8] {
+            var chunk = [UInt8](repeating: 0, count: 1024)
+            let n = read(pipe.fileHandleForReading.fileDescriptor, &chunk, chunk.count)
+            return n > 0 ? Array(chunk[0..<n]) : []
+        }
     }
 }
