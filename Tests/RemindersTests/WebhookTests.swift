@@ -269,6 +269,17 @@ import Testing
         #expect(starts() == 3)
     }
 
+    /// A long-lived program that writes to stderr with every request must not fill the pipe and
+    /// then hang: what it says is read away after each answer.
+    @Test func aChattyProgram_doesNotFillItsStderrAndHang() throws {
+        let chatty = try script("while read line; do head -c 20000 /dev/zero >&2; echo '{\"status\": 204}'; done")
+        defer { try? FileManager.default.removeItem(atPath: chatty) }
+        let runner = WebhookHelper.Runner(path: chatty)
+        for n in 0..<8 {
+            #expect(runner.exchange(aRequest, waitingAtMost: 5) == .success(WebhookHelper.Answer(status: 204)), "request \(n)")
+        }
+    }
+
     @Test func aProgramThatDiesMidRequest_isAFailureThatSaysSo() throws {
         let dying = try script("read line; kill -9 $$")
         defer { try? FileManager.default.removeItem(atPath: dying) }

@@ -108,6 +108,9 @@ public enum WebhookHelper {
                     let deadline = DispatchTime.now() + seconds
                     switch Self.send(line, to: r.socket, before: deadline).flatMap({ Self.readLine(r.socket, before: deadline) }) {
                     case .success(let answerLine):
+                        // Whatever it said on stderr meanwhile is read away: left in the pipe, a
+                        // program that lives for many requests would one day block on a full one.
+                        _ = Self.readAvailable(r.errors)
                         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(answerLine)) else {
                             stop(r, &running)
                             return .failure(.failed(path, detail: "it answered something other than its JSON: \(String(decoding: answerLine.prefix(200), as: UTF8.self))"))
@@ -208,10 +211,16 @@ public enum WebhookHelper {
             }
         }
 
+        /// What is in the pipe now (it does not wait), keeping the last KiB.
         private static func readAvailable(_ pipe: Pipe) -> [UInt8] {
-            var chunk = [UInt8](repeating: 0, count: 1024)
-            let n = read(pipe.fileHandleForReading.fileDescriptor, &chunk, chunk.count)
-            return n > 0 ? Array(chunk[0..<n]) : []
+            var kept: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(pipe.fileHandleForReading.fileDescriptor, &chunk, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return kept }
+                kept = Array((kept + chunk[0..<n]).suffix(1024))
+            }
         }
     }
 }
