@@ -29,14 +29,15 @@ sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN
   WHERE v.status = 'active' AND v.expires_at > 1772326800000 AND v.expires_at <= 1775091600000
     AND h.email IS NOT NULL AND h.erased_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'expiry_reminder'
-                    AND o.days_before <= 30 AND o.expires_at = v.expires_at)"
+                    AND o.days_before <= 30 AND o.expires_at = v.expires_at AND o.cancel_kind IS NOT 'dropped')"
 
 echo "== EXPLAIN QUERY PLAN of the gift-notice query (the opt-in table stays outermost)"
 sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN
   SELECT v.id FROM reminder_preferences p CROSS JOIN vouchers v ON v.id = p.voucher_id CROSS JOIN holders pu ON pu.id = v.purchaser_id
   WHERE p.notify_purchaser = 1 AND v.status = 'active' AND v.balance = v.value AND v.expires_at > 1772326800000
     AND pu.email IS NOT NULL AND pu.erased_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice' AND o.expires_at = v.expires_at)"
+    AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice' AND o.expires_at = v.expires_at
+                    AND o.cancel_kind IS NOT 'dropped')"
 
 # 02:00Z is 03:00 in Stockholm: due reminders are enqueued for 08:00 and nothing is sent yet.
 t0=$(now); GOODWILL_NOW=2026-03-01T02:00:00Z "$BIN" reminders run --maildir "$WORK/maildir-big" --json 2>/dev/null > "$WORK/first.json"; t1=$(now)
@@ -48,7 +49,7 @@ sqlite3 "$GOODWILL_DB" "SELECT count(*)
   WHERE v.status = 'active' AND v.expires_at > 1772330460000 AND v.expires_at <= 1775095260000
     AND h.email IS NOT NULL AND h.erased_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'expiry_reminder'
-                    AND o.days_before <= 30 AND o.expires_at = v.expires_at)"
+                    AND o.days_before <= 30 AND o.expires_at = v.expires_at AND o.cancel_kind IS NOT 'dropped')"
 t0=$(now); GOODWILL_NOW=2026-03-01T02:01:00Z "$BIN" reminders run --dry-run --json 2>/dev/null > "$WORK/dry.json"; t1=$(now)
 dry=$(python3 -c "import json;r=json.load(open('$WORK/dry.json'));print(len(r['enqueued']))")
 echo "steady sweep a minute later (dry run, whole CLI process): found $dry new in $(secs $t0 $t1) s"

@@ -46,5 +46,6 @@ public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
     /// Gave up after the retry limit or a permanent refusal; `goodwill reminders retry ID` sends it again.
     case failed
     /// No longer true: the voucher was used up, closed or extended before the message went out.
+    /// The row says when (`cancelled_at`) and why (`cancel_kind`, `OutboxCancelKind`).
     case cancelled
 }

@@ -73,7 +73,7 @@ public final class ReminderService {
             var enqueued: [EnqueuedView] = []
             for message in found.messages where try store.insertIfAbsent(message, now: now) {
                 enqueued.append(EnqueuedView(message))
-                if message.kind == .expiryReminder { try store.supersede(olderThan: message) }
+                if message.kind == .expiryReminder { try store.supersede(olderThan: message, now: now) }
             }
             try store.setCursor(ReminderSweep.eventCursor, to: found.eventHead)
             return (enqueued, cancelled)

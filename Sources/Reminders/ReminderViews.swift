@@ -19,12 +19,19 @@ public struct ReminderView: Sendable, Codable, Equatable {
     public var attempts: Int
     public var channel: String?
     public var lastError: String?
+    /// When a cancelled message was dropped; absent when it was dropped before that was recorded.
+    public var cancelledAt: String?
+    /// Why a cancelled message was dropped: `dropped` (its voucher could not have it then; the
+    /// sweep sends it after all should the voucher be active again with the same expiry) or
+    /// `not_needed` (a later step went out instead, or the buyer kept the gift).
+    public var cancelKind: OutboxCancelKind?
     public var history: [AttemptRecord]
 
     enum CodingKeys: String, CodingKey {
         case id, messageID = "message_id", voucherID = "voucher_id", code, kind, daysBefore = "days_before", recipient, status
         case dueAt = "due_at", nextAttemptAt = "next_attempt_at", sentAt = "sent_at", expiresAt = "expires_at"
-        case entryID = "entry_id", attempts, channel, lastError = "last_error", history
+        case entryID = "entry_id", attempts, channel, lastError = "last_error", cancelledAt = "cancelled_at", cancelKind = "cancel_kind"
+        case history
     }
 
     init(_ row: OutboxRow, code: String?, history: [AttemptRecord]) {
@@ -35,7 +42,8 @@ public struct ReminderView: Sendable, Codable, Equatable {
         sentAt = row.sentAt.map(RFC3339.format)
         expiresAt = row.expiresAt != 0 ? RFC3339.format(Date(unixMilliseconds: row.expiresAt)) : nil
         entryID = row.entryID != 0 ? row.entryID : nil
-        attempts = row.attempts; channel = row.channel; lastError = row.lastError; self.history = history
+        attempts = row.attempts; channel = row.channel; lastError = row.lastError
+        cancelledAt = row.cancelledAt.map(RFC3339.format); cancelKind = row.cancelKind; self.history = history
     }
 }
 

@@ -219,5 +219,6 @@ public enum Schema {
         idempotencyScopeMigration,
         holderReopeningMigration,
         payoutReferenceMigration,
+        outboxCancelMigration,
     ]
 }

@@ -116,11 +116,12 @@ extension SupportService {
 
             // 2. Nothing more is sent about their vouchers (the sweep skips closed holders from now on).
             let dropped = try db.run("""
-                UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account'
+                UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account',
+                    cancel_kind = 'dropped', cancelled_at = ?2
                 WHERE status IN ('pending', 'sending') AND kind <> 'farewell' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
                   AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))
                     OR (recipient_role = 'purchaser' AND voucher_id IN (SELECT id FROM vouchers WHERE purchaser_id = ?1)))
-                """, [.text(hid)])
+                """, [.text(hid), .integer(now.unixMilliseconds)])
             try closeFaultInjection?(.reminders)
 
             // 3. One farewell, written now in their language (an erasure below removes the address).
@@ -261,7 +262,8 @@ extension SupportService {
             """, [hid])
         try db.run("""
             UPDATE reminder_outbox SET last_error = '[erased]'
-            WHERE last_error IS NOT NULL AND last_error NOT LIKE 'dropped:%'
+            -- A drop's reason is our own words ("dropped: the voucher was…") and names no one.
+            WHERE last_error IS NOT NULL AND cancel_kind IS NOT 'dropped'
               -- A farewell still to be sent keeps its error until it is done (see FarewellLetters.forgetIfAsked).
               AND (kind <> 'farewell' OR status IN ('sent', 'failed', 'cancelled')) AND id IN (
                 SELECT o.id FROM reminder_outbox o JOIN vouchers v ON v.id = o.voucher_id

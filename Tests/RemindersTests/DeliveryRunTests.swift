@@ -187,6 +187,8 @@ import Testing
         #expect(report.deliveries.last?.error == "dropped: the voucher expired before this went out")
         let dropped = try #require(try f.rows().last)
         #expect(dropped.status == .cancelled && dropped.history.isEmpty && dropped.attempts == 0)
+        // Dropped when the dispatcher reached it, not when it was claimed.
+        #expect(dropped.cancelKind == .dropped && dropped.cancelledAt == "2026-04-02T22:05:00Z")
     }
 
     @Test func aHolderWhoClosedWhileAReminderWasInFlight_doesNotGetIt() throws {

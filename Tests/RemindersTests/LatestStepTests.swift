@@ -38,6 +38,8 @@ import Testing
         #expect(channel.deliveries.map(\.message.daysBefore) == [7])
         let old = try #require(try f.rows().first { $0.daysBefore == 30 })
         #expect(old.status == .cancelled && old.lastError == "superseded by the 7-day reminder")
+        // Not needed, never dropped: nothing brings it back. Dropped by the run's sweep.
+        #expect(old.cancelKind == .notNeeded && old.cancelledAt == "2026-03-26T09:05:00Z")
         #expect(old.attempts == 0 && old.history.isEmpty)
         // It stays dropped: later sweeps neither revive it nor queue it again.
         f.clock.set(instant("2026-03-26T10:05:00Z"))
@@ -62,6 +64,7 @@ import Testing
         #expect(held?.error == "superseded by the 7-day reminder")
         let row = try f.service.reminder(id: old.id)
         #expect(row.status == .cancelled && row.attempts == 0 && row.history.isEmpty)
+        #expect(row.cancelKind == .notNeeded && row.cancelledAt == "2026-03-26T09:05:00Z")
     }
 
     /// The ordinary year: the 30-day note (held by the night, sent in the morning) weeks before the

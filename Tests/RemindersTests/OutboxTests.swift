@@ -16,20 +16,24 @@ import Testing
     }
 
     /// Blocked across its reminder's step and unblocked with the same expiry, a voucher still gets
-    /// that reminder: the one dropped while it was blocked is put back in line, once.
+    /// that reminder: the one dropped while it was blocked (kind `dropped`, with the time of the
+    /// drop) is put back in line, once, and is no longer cancelled at all.
     @Test func aReminderDroppedWhileBlocked_goesOutOnceItIsUnblocked() throws {
         let f = try ReminderFixture()
         let v = try f.issue()
         f.clock.set(instant("2026-03-03T09:30:00Z"))
         try f.service.sweep()
         #expect(try f.rows().map(\.status) == [.pending])
+        f.clock.set(instant("2026-03-04T12:00:00Z"))
         try f.ledger.perform(.block(VoucherReference(v.id), reason: "lost card"), actor: "support")
         #expect(try f.service.sweep().cancelled == 1)
-        #expect(try f.rows().map(\.status) == [.cancelled])
+        let dropped = try #require(try f.rows().first)
+        #expect(dropped.status == .cancelled && dropped.cancelKind == .dropped && dropped.cancelledAt == "2026-03-04T12:00:00Z")
         try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found"), actor: "support")
         let again = try f.service.sweep()
         #expect(again.enqueued.count == 1)
-        #expect(try f.rows().map(\.status) == [.pending])
+        let revived = try #require(try f.rows().first)
+        #expect(revived.status == .pending && revived.cancelKind == nil && revived.cancelledAt == nil && revived.lastError == nil)
         #expect(try f.service.sweep().enqueued.isEmpty)
         let channel = RecordingChannel()
         try f.service.run(channel: channel)

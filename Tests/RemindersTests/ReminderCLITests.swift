@@ -67,6 +67,30 @@ import Testing
         #expect(retry.err.contains("Reminder 1 is sent, not failed"))
     }
 
+    /// A reminder waiting for a retry when its voucher is blocked is dropped by the next run; the
+    /// list says when and why, in text and in JSON.
+    @Test func aDroppedReminder_isListedWithWhenAndWhyItWasDropped() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com", "--json"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let code = try #require((try JSONSerialization.jsonObject(with: Data(issued.out.utf8)) as? [String: Any])?["code"] as? String)
+        let busy = try folder.program("busy-sendmail", "cat >/dev/null; exit 75")
+        let first = try run(["reminders", "run", "--channel", "sendmail", "--sendmail", busy], now: "2026-03-03T09:00:00Z")
+        #expect(first.status == 0, "\(first.err)")
+        #expect(try run(["block", code, "--reason", "lost card"], now: "2026-03-03T12:00:00Z").status == 0)
+        let second = try run(["reminders", "run"], now: "2026-03-03T12:05:00Z")
+        #expect(second.out.contains("Dropped 1 unsent reminder"), "\(second.out)")
+
+        let listed = try run(["reminders", "list", code, "--json"])
+        #expect(listed.status == 0, "\(listed.err)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["status"] as? String == "cancelled")
+        #expect(rows.first?["cancel_kind"] as? String == "dropped")
+        #expect(rows.first?["cancelled_at"] as? String == "2026-03-03T12:05:00Z")
+        let text = try run(["reminders", "list", code])
+        #expect(text.out.contains("cancelled 2026-03-03T12:05:00Z; dropped: the voucher was used"), "\(text.out)")
+    }
+
     @Test func aWebhookWithoutASecret_isAUsageError() throws {
         let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h"])
         #expect(r.status == 64)

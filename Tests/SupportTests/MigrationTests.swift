@@ -131,4 +131,51 @@ import Testing
         #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
         #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
     }
+
+    /// Migration 11 gives outbox rows a cancel time and kind. An old cancelled row gets its kind from
+    /// its reason, as the queries read it then ('dropped: …' may come back, anything else will not),
+    /// and no time: it was never recorded. Rows, attempts and indexes survive the rebuild, and from
+    /// now on the schema refuses a cancel without a kind and a row back in line that keeps one.
+    @Test func migration11_givesOldCancelsTheirKind_andNoTime_andTheSchemaKeepsThemTogether() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try Self.book(in: folder, upTo: 10)
+        try db.execute("""
+            INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at, time_zone)
+                VALUES ('vch_a', 'A', 'A', 'default', 'gift_card', 'active', 'SEK', 100, 100, 0, 'UTC');
+            INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, recipient_role, send_zone, due_at, created_at,
+                                         status, next_attempt_at, last_error) VALUES
+                ('m1', 'vch_a', 'expiry_reminder', 30, 'holder', 'UTC', 0, 1, 'sent', 0, NULL),
+                ('m2', 'vch_a', 'expiry_reminder', 7, 'holder', 'UTC', 0, 2, 'cancelled', 0, 'dropped: the voucher was used, closed, expired or given a new expiry before this went out'),
+                ('m3', 'vch_a', 'expiry_reminder', 1, 'holder', 'UTC', 0, 3, 'cancelled', 0, 'superseded by the 1-day reminder'),
+                ('m4', 'vch_a', 'gift_notice', 45, 'purchaser', 'UTC', 0, 4, 'cancelled', 0, '[erased]'),
+                ('m5', 'vch_a', 'extension_granted', 0, 'holder', 'UTC', 0, 5, 'pending', 0, 'timed out');
+            INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error) VALUES (5, 6, 'webhook', 'temporary', 'timed out');
+            """)
+        try Migrator.migrate(db, now: Date())
+        #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.map(\.version).max() ?? 0))
+        #expect(try db.query("""
+            SELECT message_id, status, coalesce(cancel_kind, '-'), cancelled_at IS NULL, coalesce(last_error, '-') FROM reminder_outbox ORDER BY id
+            """) { "\($0.text(0)) \($0.text(1)) \($0.text(2)) \($0.int64(3)) \($0.text(4))" } == [
+            "m1 sent - 1 -",
+            "m2 cancelled dropped 1 dropped: the voucher was used, closed, expired or given a new expiry before this went out",
+            "m3 cancelled not_needed 1 superseded by the 1-day reminder",
+            "m4 cancelled not_needed 1 [erased]",
+            "m5 pending - 1 timed out",
+        ])
+        #expect(try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") == 0)
+        #expect(throws: DatabaseError.self) { try db.run("DELETE FROM reminder_outbox WHERE id = 5") }
+        #expect(try Set(db.query("SELECT name FROM pragma_index_list('reminder_outbox') WHERE origin = 'c'") { $0.text(0) })
+                == ["reminder_outbox_due", "reminder_outbox_voucher"])
+        #expect(try db.scalarInt("SELECT count(*) FROM pragma_index_list('reminder_outbox') WHERE origin = 'u'") == 2)
+
+        // A cancel must say its kind; a row back in line must not keep one, nor a cancel time.
+        #expect(throws: DatabaseError.self) { try db.run("UPDATE reminder_outbox SET status = 'cancelled' WHERE id = 1") }
+        #expect(throws: DatabaseError.self) { try db.run("UPDATE reminder_outbox SET status = 'pending' WHERE id = 2") }
+        #expect(throws: DatabaseError.self) { try db.run("UPDATE reminder_outbox SET cancelled_at = 9 WHERE id = 5") }
+        #expect(throws: DatabaseError.self) { try db.run("UPDATE reminder_outbox SET cancel_kind = 'gone' WHERE id = 2") }
+        try db.run("UPDATE reminder_outbox SET status = 'cancelled', cancel_kind = 'dropped', cancelled_at = 9 WHERE id = 5")
+        try db.run("UPDATE reminder_outbox SET status = 'pending', cancel_kind = NULL, cancelled_at = NULL WHERE id = 2")
+        #expect(try db.scalarText("PRAGMA integrity_check") == "ok")
+    }
 }

@@ -3209,6 +3209,23 @@ enum OpenAPIDocument {
           "due_at": {
             "type": "string"
           },
+          "last_error": {
+            "type": "string",
+            "description": "Why the last attempt failed, or (status cancelled) why it was dropped."
+          },
+          "cancelled_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When a cancelled message was dropped. Absent on one dropped before that was recorded."
+          },
+          "cancel_kind": {
+            "type": "string",
+            "enum": [
+              "dropped",
+              "not_needed"
+            ],
+            "description": "Set when status is cancelled. dropped: its voucher could not have it then (blocked, used up, expired, extended, voided, its holder closed); a reminder step goes out after all should the voucher be active again with the same expiry. not_needed: a later step went out instead, or the buyer kept the gift; never sent."
+          },
           "history": {
             "type": "array",
             "items": {

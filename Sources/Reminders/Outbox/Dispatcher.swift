@@ -59,43 +59,43 @@ struct Dispatcher {
             DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
                          result: result, error: error, nextAttemptAt: next.map(RFC3339.format))
         }
-        func cancel(_ reason: String) throws -> DeliveryView {
-            try db.writeTransaction { try outbox.cancelClaimed(row.id, reason: reason) }
-            return view("cancelled", error: reason)
+        func cancel(_ cancel: OutboxCancel) throws -> DeliveryView {
+            try db.writeTransaction { try outbox.cancelClaimed(row.id, cancel, now: now) }
+            return view("cancelled", error: cancel.reason)
         }
         if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {
             // The voucher expired since the claim: a reminder about it now would be wrong.
-            return try cancel("dropped: the voucher expired before this went out")
+            return try cancel(.dropped("the voucher expired before this went out"))
         }
         if row.kind == .expiryReminder || row.kind == .giftNotice, !(try outbox.stillFits(row.id, now: now)) {
             // Voided, blocked, used up or extended while the sends before this one went out.
-            return try cancel(OutboxStore.staleReason)
+            return try cancel(.stale)
         }
         if row.kind == .giftNotice, let voucher, voucher.isKeptByBuyer {
             // Queued by an earlier version for a voucher its buyer kept: "the gift you gave…" to themselves.
-            return try cancel(OutboxStore.keptByBuyerReason)
+            return try cancel(.keptByBuyer)
         }
         if row.kind == .extensionGranted, row.expiresAt != 0, row.expiresAt <= now.unixMilliseconds {
             // A retry that came round after the new last day: the sweep would not have announced
             // it then (`dueEvents`), and the send does not either.
-            return try cancel("dropped: the new last day passed before this went out")
+            return try cancel(.dropped("the new last day passed before this went out"))
         }
         if row.kind == .extensionGranted, let voucher, voucher.storedStatus.isFinal {
             // Voided or refunded while this waited (for the morning, or a retry): "you can use it
             // until…" would be wrong now. A refund brings its own closing message.
-            return try cancel("dropped: the voucher was \(voucher.storedStatus.rawValue) before this went out")
+            return try cancel(.dropped("the voucher was \(voucher.storedStatus.rawValue) before this went out"))
         }
         if row.kind != .farewell, let voucher,
            let person = row.recipient == .holder ? voucher.holderID : voucher.purchaserID,
            try HolderClosures.isClosed(db, person) {
             // They closed their account while this was claimed or waiting for a retry (closing
             // drops only what is pending then): nothing more goes to them but the farewell.
-            return try cancel("dropped: the holder closed their account")
+            return try cancel(.dropped("the holder closed their account"))
         }
         if let newer = try outbox.newerStep(than: row) {
             // A later step was queued (by another process) while this one was claimed: only the
             // latest due step goes out.
-            return try cancel(OutboxStore.supersededReason(newer))
+            return try cancel(.superseded(by: newer))
         }
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }

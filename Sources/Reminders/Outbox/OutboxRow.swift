@@ -49,11 +49,15 @@ public struct OutboxRow: Sendable, Equatable {
     public var channel: String?
     public var sentAt: Date?
     public var lastError: String?
+    /// When it was cancelled; nil when it is not, or was cancelled before that was recorded (migration 11).
+    public var cancelledAt: Date?
+    /// Why it was cancelled; set exactly when the status is `cancelled` (a CHECK says so).
+    public var cancelKind: OutboxCancelKind?
 
-    /// Dropped while its voucher could not have it (blocked, used up…), reason "dropped: …": the
-    /// step is due again should the voucher be active again with the same expiry, and the sweep
-    /// puts this row back in line (`insertIfAbsent`). As the sweep's queries, so preview agrees.
-    var mayComeBack: Bool { status == .cancelled && lastError?.hasPrefix("dropped:") == true }
+    /// Dropped while its voucher could not have it (blocked, used up…): the step is due again
+    /// should the voucher be active again with the same expiry, and the sweep puts this row back
+    /// in line (`insertIfAbsent`). As the sweep's queries, so preview agrees.
+    var mayComeBack: Bool { cancelKind == .dropped }
 }
 
 /// One delivery attempt as recorded.

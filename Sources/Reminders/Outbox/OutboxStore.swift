@@ -8,7 +8,7 @@ struct OutboxStore {
 
     static let columns = """
         id, message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role, send_zone, due_at,
-        created_at, status, attempts, next_attempt_at, lease_until, channel, sent_at, last_error
+        created_at, status, attempts, next_attempt_at, lease_until, channel, sent_at, last_error, cancelled_at, cancel_kind
         """
 
     static func row(_ r: Row) -> OutboxRow {
@@ -19,11 +19,13 @@ struct OutboxStore {
             dueAt: Date(unixMilliseconds: r.int64(9)), createdAt: Date(unixMilliseconds: r.int64(10)),
             status: OutboxStatus(rawValue: r.text(11)) ?? .failed, attempts: r.int(12),
             nextAttemptAt: Date(unixMilliseconds: r.int64(13)), leaseUntil: r.optionalInt64(14).map(Date.init(unixMilliseconds:)),
-            channel: r.optionalText(15), sentAt: r.optionalInt64(16).map(Date.init(unixMilliseconds:)), lastError: r.optionalText(17))
+            channel: r.optionalText(15), sentAt: r.optionalInt64(16).map(Date.init(unixMilliseconds:)), lastError: r.optionalText(17),
+            cancelledAt: r.optionalInt64(18).map(Date.init(unixMilliseconds:)), cancelKind: r.optionalText(19).flatMap(OutboxCancelKind.init(rawValue:)))
     }
 
     /// Inserts unless the same message exists; the UNIQUE constraints decide. One dropped while its
-    /// voucher was not active (`cancelStale`) is put back in line instead. True when inserted or put back.
+    /// voucher was not active (`cancelStale`) is put back in line instead, no longer cancelled. True
+    /// when inserted or put back.
     func insertIfAbsent(_ m: PlannedMessage, now: Date) throws -> Bool {
         try db.run("""
             INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role,
@@ -31,8 +33,8 @@ struct OutboxStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
             ON CONFLICT (voucher_id, kind, days_before, expires_at, entry_id) DO UPDATE SET
                 status = 'pending', attempts = 0, due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at,
-                send_zone = excluded.send_zone, lease_until = NULL, last_error = NULL
-                WHERE reminder_outbox.status = 'cancelled' AND reminder_outbox.last_error LIKE 'dropped:%'
+                send_zone = excluded.send_zone, lease_until = NULL, last_error = NULL, cancelled_at = NULL, cancel_kind = NULL
+                WHERE reminder_outbox.cancel_kind = 'dropped'
             ON CONFLICT DO NOTHING
             """, [
             .text(m.messageID), .text(m.voucherID.rawValue), .text(m.kind.rawValue), .integer(Int64(m.daysBefore)),
@@ -128,27 +130,28 @@ struct OutboxStore {
                    [.text(error), .integer(id)])
     }
 
-    /// Drops a claimed row unsent; like `release`, the claim was no attempt.
-    func cancelClaimed(_ id: Int64, reason: String) throws {
+    /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt.
+    func cancelClaimed(_ id: Int64, _ cancel: OutboxCancel, now: Date) throws {
         try db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?,
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?,
                 attempts = CASE WHEN status = 'sending' THEN max(0, attempts - 1) ELSE attempts END
             WHERE id = ?
-            """, [.text(reason), .integer(id)])
+            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .integer(id)])
     }
 
     /// Drops the earlier steps of an expiry reminder still waiting (held by the night, or for a
     /// retry) once a later step for the same voucher, recipient and expiry is queued: the holder
-    /// gets the latest step only. Claimed rows are left to the dispatcher (`newerStep`); the reason
-    /// does not start with "dropped:", so the sweep neither revives nor queues them again.
+    /// gets the latest step only. Claimed rows are left to the dispatcher (`newerStep`); they are
+    /// not needed (not dropped), so the sweep neither revives nor queues them again.
     @discardableResult
-    func supersede(olderThan m: PlannedMessage) throws -> Int {
-        try db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
+    func supersede(olderThan m: PlannedMessage, now: Date) throws -> Int {
+        let cancel = OutboxCancel.superseded(by: m.daysBefore)
+        return try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status = 'pending' AND kind = 'expiry_reminder' AND voucher_id = ? AND recipient_role = ?
               AND expires_at = ? AND days_before > ?
-            """, [.text(Self.supersededReason(m.daysBefore)), .text(m.voucherID.rawValue), .text(m.recipient.rawValue),
-                  .integer(m.expiresAt), .integer(Int64(m.daysBefore))])
+            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .text(m.voucherID.rawValue),
+                  .text(m.recipient.rawValue), .integer(m.expiresAt), .integer(Int64(m.daysBefore))])
     }
 
     /// The latest later step (fewest days before) queued, going out or sent for the same voucher,
@@ -164,8 +167,6 @@ struct OutboxStore {
         } ?? nil
     }
 
-    static func supersededReason(_ daysBefore: Int) -> String { "superseded by the \(daysBefore)-day reminder" }
-
     /// A failed message goes back in line now, with a fresh retry budget.
     func requeue(_ id: Int64, now: Date) throws -> Bool {
         try db.run("""
@@ -173,13 +174,6 @@ struct OutboxStore {
             WHERE id = ? AND status = 'failed'
             """, [.integer(now.unixMilliseconds), .integer(id)]) == 1
     }
-
-    static let staleReason = "dropped: the voucher was used, closed, expired or given a new expiry before this went out"
-
-    /// A gift notice for a voucher its buyer kept (queued by an earlier version): the holder gets
-    /// the expiry reminders, and "the gift you gave Anna" would go to Anna. Not "dropped:", as it
-    /// will never be due again.
-    static let keptByBuyerReason = "not sent: the purchaser is the holder, who gets the expiry reminders"
 
     /// The one statement of whether a reminder or gift notice still fits its voucher: active, the
     /// same expiry, not yet passed, and (for a gift notice) unused. SQL over `reminder_outbox`;
@@ -201,18 +195,20 @@ struct OutboxStore {
     /// or has passed (a retry landing after the last day would say "the last day is today" on the
     /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
     /// notice) it has been used; and gift notices for a voucher its buyer kept. Returns how many
-    /// were dropped.
+    /// were dropped; each records `now` as its cancel time.
     func cancelStale(now: Date) throws -> Int {
-        try db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
+        let t = SQLValue.integer(now.unixMilliseconds)
+        let kept = OutboxCancel.keptByBuyer, stale = OutboxCancel.stale
+        return try db.run("""
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status IN ('pending', 'sending') AND kind = 'gift_notice'
               AND EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.purchaser_id = v.holder_id)
-            """, [.text(Self.keptByBuyerReason)])
+            """, [.text(kept.reason), .text(kept.kind.rawValue), t])
         + db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?
+            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT \(Self.fitsVoucher)
-            """, [.text(Self.staleReason), .integer(now.unixMilliseconds)])
+            """, [.text(stale.reason), .text(stale.kind.rawValue), t, t])
     }
 
     func recordAttempt(_ outboxID: Int64, at now: Date, channel: String, outcome: String, error: String?) throws {

@@ -75,8 +75,7 @@ struct ReminderSweep {
                   AND h.email IS NOT NULL AND h.erased_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = h.id)
                   AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'expiry_reminder'
-                                  AND o.days_before <= ? AND o.expires_at = v.expires_at
-                                  AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
+                                  AND o.days_before <= ? AND o.expires_at = v.expires_at AND o.cancel_kind IS NOT 'dropped')
                 """, [.integer(nowMs), .integer(upper), .integer(Int64(days))]) { r in
                 guard let day = LocalDate(iso: r.text(4)) else { return }
                 candidates.append((VoucherID(rawValue: r.text(0)), r.text(1), r.text(2), Date(unixMilliseconds: r.int64(3)),
@@ -132,7 +131,7 @@ struct ReminderSweep {
               AND pu.email IS NOT NULL AND pu.erased_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM closed_holders c WHERE c.holder_id = pu.id)
               AND NOT EXISTS (SELECT 1 FROM reminder_outbox o WHERE o.voucher_id = v.id AND o.kind = 'gift_notice'
-                              AND o.expires_at = v.expires_at AND NOT (o.status = 'cancelled' AND o.last_error LIKE 'dropped:%'))
+                              AND o.expires_at = v.expires_at AND o.cancel_kind IS NOT 'dropped')
             """, [.integer(now.unixMilliseconds)]) { r in
             guard let day = LocalDate(iso: r.text(3)) else { return }
             candidates.append((VoucherID(rawValue: r.text(0)), r.text(1), r.text(2),

@@ -167,7 +167,8 @@ enum ReminderCommands {
             ["ID", "STATUS", "KIND", "CODE", "DUE", "TRIES", "NOTE"], views.map { v in
                 let kind = v.kind.rawValue + (v.daysBefore.map { " \($0)d" } ?? "")
                 let note = v.status == .sent ? "sent \(v.sentAt ?? "") via \(v.channel ?? "?")"
-                    : [v.nextAttemptAt.map { "next \($0)" }, v.lastError].compactMap { $0 }.joined(separator: "; ")
+                    : [v.nextAttemptAt.map { "next \($0)" }, v.cancelledAt.map { "cancelled \($0)" }, v.lastError]
+                        .compactMap { $0 }.joined(separator: "; ")
                 return [String(v.id), v.status.rawValue, kind, v.code ?? v.voucherID, v.dueAt, String(v.attempts), note]
             }))
         return 0
