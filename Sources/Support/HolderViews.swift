@@ -104,8 +104,15 @@ public struct ReminderSummary: Sendable, Codable, Equatable {
     public var channel: String?
     public var attempts: Int
     public var error: String?
+    /// When it was dropped (a cancelled message), if that was recorded (from migration 11 on).
+    public var cancelledAt: String?
+    /// Why it was dropped: `dropped` (the voucher could not have it then; it may come back) or
+    /// `not_needed` (a later reminder went instead, or the buyer kept the gift).
+    public var cancelKind: String?
 
-    enum CodingKeys: String, CodingKey { case id, kind, status, recipient, channel, attempts, error }
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, recipient, channel, attempts, error, cancelledAt = "cancelled_at", cancelKind = "cancel_kind"
+    }
 }
 
 /// One thing that happened, in the holder's single timeline. Exactly one detail field is set,

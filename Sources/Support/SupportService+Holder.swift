@@ -68,25 +68,34 @@ extension SupportService {
                     events.append(ev)
                 }
             }
+            // A message sits where it last moved: sent, dropped, else its last attempt, else queued.
             try db.forEach("""
                 SELECT o.id, o.voucher_id, o.kind, o.status, o.recipient_role, o.channel, o.attempts, o.last_error,
-                       coalesce(o.sent_at, (SELECT max(a.at) FROM reminder_attempts a WHERE a.outbox_id = o.id), o.created_at)
+                       coalesce(o.sent_at, o.cancelled_at, (SELECT max(a.at) FROM reminder_attempts a WHERE a.outbox_id = o.id)),
+                       o.created_at, o.cancelled_at, o.cancel_kind
                 FROM reminder_outbox o JOIN vouchers v ON v.id = o.voucher_id
                 WHERE (v.holder_id = ? AND o.recipient_role = 'holder') OR (v.purchaser_id = ? AND o.recipient_role = 'purchaser')
                 ORDER BY o.id
                 """, [.text(hid), .text(hid)]) { r in
+                let cancelledAt = r.optionalInt64(10).map { RFC3339.format(Date(unixMilliseconds: $0)) }
                 let s = ReminderSummary(id: r.int64(0), kind: r.text(2), status: r.text(3), recipient: r.text(4),
-                                        channel: r.optionalText(5), attempts: r.int(6), error: r.optionalText(7))
+                                        channel: r.optionalText(5), attempts: r.int(6), error: r.optionalText(7),
+                                        cancelledAt: cancelledAt, cancelKind: r.optionalText(11))
                 let what = s.kind.replacingOccurrences(of: "_", with: " ")
+                let moved = r.optionalInt64(8)
                 var text: String
                 switch s.status {
                 case "sent": text = "Message sent: \(what)\(s.channel.map { " by \($0)" } ?? "")."
                 case "failed": text = "Message failed: \(what)\(s.error.map { " — \($0)" } ?? "")."
+                case "cancelled" where cancelledAt == nil:
+                    // Dropped before migration 11 kept the time: shown where it always was, and said so.
+                    text = "Message dropped before it went out: \(what) (its drop time was not recorded; shown when it was "
+                        + (moved == nil ? "queued)." : "last tried).")
                 case "cancelled": text = "Message dropped before it went out: \(what)."
                 default: text = "Message waiting to go out: \(what)."
                 }
                 if s.recipient == "purchaser" { text += " (to them as the buyer of a gift)" }
-                var ev = event(Date(unixMilliseconds: r.int64(8)), "reminder", codes[VoucherID(rawValue: r.text(1))], text, order: 2, tiebreak: s.id)
+                var ev = event(Date(unixMilliseconds: moved ?? r.int64(9)), "reminder", codes[VoucherID(rawValue: r.text(1))], text, order: 2, tiebreak: s.id)
                 ev.reminder = s
                 events.append(ev)
             }

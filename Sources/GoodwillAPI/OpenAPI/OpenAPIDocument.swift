@@ -3155,7 +3155,8 @@ enum OpenAPIDocument {
                   "type": "object"
                 },
                 "reminder": {
-                  "type": "object"
+                  "type": "object",
+                  "description": "id, kind, status, recipient, channel, attempts, error; for a dropped message cancelled_at (when, if recorded) and cancel_kind (as in Reminder). A message sits in the timeline when it was sent or dropped, else at its last attempt, else when it was queued; one dropped before drop times were recorded sits where it was queued or last tried, and its summary says so."
                 },
                 "note": {
                   "$ref": "#/components/schemas/Note"
