@@ -109,7 +109,8 @@ import Testing
         try old.db.run("UPDATE idempotency SET scope = 'http:admin-key' WHERE key IN ('both-1', 'note-only-1')")
         let redeemed = await b.redeem(key: "both-1")
         #expect(redeemed.status == 200 && redeemed.headers["Idempotent-Replayed"] == nil)
-        try old.db.run("DELETE FROM schema_migrations WHERE version >= 8")
+        // Only 8 is run again: a later one that adds a column (11) cannot run twice on this file.
+        try old.db.run("DELETE FROM schema_migrations WHERE version = 8")
         try old.db.execute("PRAGMA user_version = 7")
 
         let migrated = try b.h.ledger()
