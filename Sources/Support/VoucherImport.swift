@@ -309,13 +309,17 @@ struct VoucherImporter {
             if let m = FastText.money(t, currency: currency) { return m }
             do { return try Money.parse(t, currency: currency) } catch { throw bad("\(name) '\(t)': \(error.description)") }
         }
+        /// An amount in a reason, written as the file writes amounts (a semicolon file: 499,50).
+        func shown(_ m: Money) -> String {
+            decimalComma ? m.decimalString.replacingOccurrences(of: ".", with: ",") : m.decimalString
+        }
         let value = try amount("value"), balance = try amount("balance")
         guard value.minorUnits > 0 else { throw bad("value must be more than zero") }
         guard value.minorUnits <= Money.voucherLimitMinorUnits else {
-            throw bad("value \(value.decimalString) is more than a voucher may hold (\(Money(minorUnits: Money.voucherLimitMinorUnits, currency: currency).decimalString)); check it for extra digits")
+            throw bad("value \(shown(value)) is more than a voucher may hold (\(shown(Money(minorUnits: Money.voucherLimitMinorUnits, currency: currency)))); check it for extra digits")
         }
         guard balance.minorUnits >= 0, balance.minorUnits <= value.minorUnits else {
-            throw bad("balance \(balance.decimalString) must be between 0 and the value \(value.decimalString)")
+            throw bad("balance \(shown(balance)) must be between 0 and the value \(shown(value))")
         }
         guard let issuedText = field("issued") else { throw bad("issued is empty; give the issue date as YYYY-MM-DD") }
         let issuedAt: Date

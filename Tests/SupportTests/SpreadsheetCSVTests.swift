@@ -81,6 +81,25 @@ import Testing
         #expect(reasons["P-7"]?.contains("value '5,,0' is not an amount") == true, "\(reasons)")
     }
 
+    /// A reason that names an amount the file gave writes it as the file does: "600,00" in a
+    /// semicolon file, never "600.00", which that same file would be refused for.
+    @Test func inASemicolonFile_theReasonsWriteAmountsWithADecimalComma() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            A-1;500;600;SEK;2025-01-10;;;;;;;
+            A-2;99999999999,50;0;SEK;2025-01-10;;;;;;;
+
+            """, f)
+        let reasons = try f.support.importVouchers(file: path, actor: "test").rejected.map(\.reason)
+        #expect(reasons.first == "balance 600,00 must be between 0 and the value 500,00", "\(reasons)")
+        #expect(reasons.last?.hasPrefix("value 99999999999,50 is more than a voucher may hold (10000000000,00)") == true
+                && reasons.last?.contains(".") == false, "\(reasons)")
+        // A comma-separated file keeps its decimal point.
+        let comma = try write(ImportExportTests.header + "C-1,500,600,SEK,2025-01-10,,,,,,,\n", f, name: "comma.csv")
+        #expect(try f.support.importVouchers(file: comma, actor: "test").rejected.map(\.reason)
+                == ["balance 600.00 must be between 0 and the value 500.00"])
+    }
+
     /// The rejects file goes back to the spreadsheet it came from: the same separator, the same
     /// byte-order mark, the amounts as they were written, the free text guarded against formulas.
     /// Fixed there and saved, it imports as the first file would have.
