@@ -116,7 +116,7 @@ public final class ReminderService {
     // The three steps of a delivery, public so a server (or a test of crash recovery) can run them apart.
 
     /// Claims due messages for delivery under a lease (`retryPolicy.lease`): as many as the channel
-    /// can send in half the lease at its slowest (a webhook's 15 s: 10 rows), so a batch is done
+    /// can send in half the lease at its slowest (a webhook's 18 s: 8 rows), so a batch is done
     /// before its lease runs out and another process would send its rows again.
     public func claimDue(channel: any DeliveryChannel, now: Date? = nil) throws -> (claimed: [OutboxRow], deferred: [DeliveryView]) {
         let fits = Int((retryPolicy.lease / 2 / max(channel.maxDeliveryTime, 0.001)).rounded(.down))
