@@ -111,6 +111,19 @@ import Testing
         #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
     }
 
+    /// GOODWILL_WEBHOOK_HELPER naming a folder (the one the program is in, say) is refused up front
+    /// as a missing program is, not found out message by message.
+    @Test func aWebhookRun_whoseProgramIsAFolder_isAUsageError_andNothingIsClaimed() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h", "--webhook-secret", secret],
+                        now: "2026-03-03T09:00:00Z", env: ["GOODWILL_WEBHOOK_HELPER": folder.path])
+        #expect(r.status == 64, "\(r.out)\(r.err)")
+        #expect(r.err.contains("cannot run \(folder.path) (it is a folder, not a program)") && r.err.contains("GOODWILL_WEBHOOK_HELPER"), "\(r.err)")
+        #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
+    }
+
     @Test func aBadSecondWebhookSecret_isAUsageError_thatNamesItsPosition_andShowsNoSecret() throws {
         let good = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
         let bad = "whsec_" + Data(repeating: 9, count: 8).base64EncodedString()

@@ -59,7 +59,12 @@ public enum WebhookHelper {
     /// Nil when `path` is a program this process may run, else why not (for refusing a webhook
     /// run up front rather than failing every message).
     public static func problem(at path: String) -> String? {
-        access(path, X_OK) == 0 ? nil : Problem.cannotStart(path, reason: String(cString: strerror(errno))).description
+        func cannot(_ reason: String) -> String { Problem.cannotStart(path, reason: reason).description }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return cannot(String(cString: strerror(errno))) }
+        // access(X_OK) passes a folder (its x bit is "search"), which no delivery can then run.
+        if info.st_mode & S_IFMT == S_IFDIR { return cannot("it is a folder, not a program") }
+        return access(path, X_OK) == 0 ? nil : cannot(String(cString: strerror(errno)))
     }
 
     /// One exchange with a program of its own, started for it and ended after it (tests; the
