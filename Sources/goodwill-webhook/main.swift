@@ -164,8 +164,19 @@ func post(_ line: [UInt8]) -> Answer {
     session.dataTask(with: urlRequest).resume()
     guard let (response, error) = watcher.wait(seconds: request.timeout + 5) else { return Answer(timedOut: true) }
     guard let response else { return Answer(error: error ?? "no response") }
-    return Answer(status: response.statusCode, location: response.value(forHTTPHeaderField: "Location"),
-                  retryAfter: response.value(forHTTPHeaderField: "Retry-After"))
+    return Answer(status: response.statusCode, location: header("Location", of: response), retryAfter: header("Retry-After", of: response))
+}
+
+/// The most of a header's value that is passed on.
+let headerLimit = 1_000
+
+/// A header's value as far as `goodwill` needs it (a Location to name in a message, a Retry-After
+/// of a few characters): an endpoint may send one of any length, and the whole answer line must
+/// stay well within the 16 KiB `goodwill` reads of it (`WebhookHelper.answerLimit`), or a 200 is
+/// lost with it.
+func header(_ name: String, of response: HTTPURLResponse) -> String? {
+    guard let value = response.value(forHTTPHeaderField: name) else { return nil }
+    return value.count > headerLimit ? String(value.prefix(headerLimit)) + "…" : value
 }
 
 var lines = LineReader()

@@ -193,6 +193,21 @@ import Testing
         #expect(receiver.sentBody.hungUp, "\(receiver.sentBody.bytes) bytes sent and the sender still reads \(Date().timeIntervalSince(started)) s after it began")
     }
 
+    /// The status decides; the headers beside it are only read for a redirect's Location and a
+    /// Retry-After. An endpoint that sends a long one (a 20 KB Location on a 200) still delivered
+    /// the message: it must be recorded as sent, not sent again and again.
+    @Test func aLongHeaderBesideTheStatus_doesNotHideTheAnswer() throws {
+        let long = "http://127.0.0.1/" + String(repeating: "a", count: 20_000)
+        let receiver = try TestWebhookReceiver(answers: [(200, ["Location": long, "Retry-After": long])])
+        defer { receiver.stop() }
+        let webhook = try channel(receiver)
+        #expect(webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400)) == .delivered)
+        receiver.answer([(302, ["Location": long])])
+        let outcome = webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
+        guard case .temporary(let why, _) = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
+        #expect(why.hasPrefix("the endpoint answered 302, a redirect to http://127.0.0.1/aaa") && why.count < 1_500, "\(why.prefix(300))")
+    }
+
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {
         let receiver = try TestWebhookReceiver()
         let url = receiver.url

@@ -67,6 +67,9 @@ public enum WebhookHelper {
         return access(path, X_OK) == 0 ? nil : cannot(String(cString: strerror(errno)))
     }
 
+    /// The most of an answer line that is read; the program caps the headers it passes on to fit.
+    static let answerLimit = 16_384
+
     /// One exchange with a program of its own, started for it and ended after it (tests; the
     /// channel keeps one running with `Runner`).
     static func run(_ path: String, _ request: Request, waitingAtMost seconds: TimeInterval) -> Result<Answer, Problem> {
@@ -200,13 +203,13 @@ public enum WebhookHelper {
             return .success(())
         }
 
-        /// One line of answer (at most 16 KiB; its JSON is a few dozen bytes), without its newline.
+        /// One line of answer (at most `answerLimit`; its JSON is a few dozen bytes), without its newline.
         private static func readLine(_ fd: Int32, before deadline: DispatchTime) -> Result<[UInt8], Trouble> {
             var line: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
                 if let newline = line.firstIndex(of: 0x0A) { return .success(Array(line[..<newline])) }
-                if line.count > 16_384 { return .success(line) }
+                if line.count > answerLimit { return .success(line) }
                 let n = recv(fd, &chunk, chunk.count, 0)
                 if n > 0 { line += chunk[0..<n]; continue }
                 if n == 0 { return line.isEmpty ? .failure(.closed) : .success(line) }
