@@ -124,6 +124,27 @@ import Testing
         #expect(try run(["reminders", "list"]).out == "No reminders match.\n")
     }
 
+    /// The program that makes the POST gets the signed request, never the secrets: goodwill's
+    /// settings (GOODWILL_WEBHOOK_SECRET among them, as `serve` is usually given it) stay out of
+    /// its environment; the rest (a proxy, a CA bundle) still reaches it.
+    @Test func theWebhookProgram_isNotGivenTheSecret_inItsEnvironment() throws {
+        let issued = try run(["issue", "--amount", "500", "--currency", "SEK", "--holder-email", "anna@example.com"])
+        #expect(issued.status == 0, "\(issued.err)")
+        let seen = folder.path + "/helper-environment"
+        let helper = folder.path + "/helper.sh"
+        try "#!/bin/sh\nread -r request\nenv > '\(seen)'\necho '{\"status\": 204}'\n".write(toFile: helper, atomically: true, encoding: .utf8)
+        chmod(helper, 0o755)
+        let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
+        let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h", "--json"], now: "2026-03-03T09:00:00Z",
+                        env: ["GOODWILL_WEBHOOK_HELPER": helper, "GOODWILL_WEBHOOK_SECRET": secret, "https_proxy": "http://proxy.example:3128"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains(#""result" : "sent""#), "\(r.out)")
+        let environment = try String(contentsOfFile: seen, encoding: .utf8)
+        #expect(!environment.contains(String(secret.dropFirst(6))), "the secret reached the webhook program")
+        #expect(!environment.contains("GOODWILL_"))
+        #expect(environment.contains("https_proxy=http://proxy.example:3128"))
+    }
+
     @Test func aBadSecondWebhookSecret_isAUsageError_thatNamesItsPosition_andShowsNoSecret() throws {
         let good = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
         let bad = "whsec_" + Data(repeating: 9, count: 8).base64EncodedString()

@@ -150,6 +150,9 @@ public enum WebhookHelper {
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
+            // It needs none of goodwill's settings, and GOODWILL_WEBHOOK_SECRET is one of them: the
+            // requests it gets are signed already. The rest (a proxy, a CA bundle for libcurl) it keeps.
+            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GOODWILL_") }
             let childEnd = FileHandle(fileDescriptor: pair[1], closeOnDealloc: false)
             let errors = Pipe()
             process.standardInput = childEnd
