@@ -58,6 +58,12 @@ func eventually(_ condition: () -> Bool) async -> Bool {
 }
 
 @Suite(.serialized) struct HTTPServerTests {
+    /// URLSession (swift-corelibs-foundation) as the client. Three times on 7 Dec, each time while
+    /// other worktrees compiled on both cores, one of its requests here got no answer for 60 s
+    /// (-1001) although the server answered everything else; corelibs knows such hangs (SR-4567,
+    /// SR-4647). So each request goes through its own ephemeral session with a 15 s timeout, and
+    /// a timed-out one is asked again once, after a raw socket has shown the server answering that
+    /// very request. A server that does not answer still fails the test.
     @Test func urlSession_getAndPost_roundTrip() async throws {
         let server = HTTPServer(configuration: .test()) { request in
             var response = HTTPResponse(status: request.method == .post ? .created : .ok,
@@ -67,7 +73,23 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         }
         try server.start()
         let port = try #require(server.port)
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/greeting")!)
+        func fetch(_ request: URLRequest) async throws -> (Data, URLResponse) {
+            func once() async throws -> (Data, URLResponse) {
+                let configuration = URLSessionConfiguration.ephemeral
+                configuration.timeoutIntervalForRequest = 15
+                let session = URLSession(configuration: configuration)
+                defer { session.finishTasksAndInvalidate() }
+                return try await session.data(for: request)
+            }
+            do { return try await once() } catch let error as URLError where error.code == .timedOut {
+                let raw = try #require(RawClient(port: port))
+                let body = request.httpBody.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                raw.send("\(request.httpMethod ?? "GET") \(request.url?.path ?? "/") HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                #expect(raw.readResponse() != nil, "the server did not answer the request URLSession timed out on")
+                return try await once()
+            }
+        }
+        let (data, response) = try await fetch(URLRequest(url: URL(string: "http://127.0.0.1:\(port)/greeting")!))
         let http = try #require(response as? HTTPURLResponse)
         #expect(http.statusCode == 200)
         #expect(String(decoding: data, as: UTF8.self) == "hello")
@@ -77,7 +99,7 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         var post = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/items")!)
         post.httpMethod = "POST"
         post.httpBody = Data(#"{"amount":500}"#.utf8)
-        let (echoed, postResponse) = try await URLSession.shared.data(for: post)
+        let (echoed, postResponse) = try await fetch(post)
         #expect((postResponse as? HTTPURLResponse)?.statusCode == 201)
         #expect(String(decoding: echoed, as: UTF8.self) == #"{"amount":500}"#)
         await server.shutdown()
