@@ -43,15 +43,6 @@ extension SupportService {
                 return first
             }
             let hid = h.id.rawValue
-            // A payout reference identifies one payment, so one close: not another holder's, nor
-            // this holder's before they came back (that payment is made). Letter case aside, as a
-            // bank reads it. The retry of the close it was given for has answered above.
-            if let payoutReference, let earlier = try db.queryOne(Self.closeWithPayoutReferenceSQL, [.text(payoutReference)], {
-                (holder: $0.text(0), closedAt: Date(unixMilliseconds: $0.int64(1)))
-            }) {
-                throw SupportError.payoutReferenceUsed(reference: payoutReference, holder: earlier.holder,
-                                                       closedOn: String(RFC3339.format(earlier.closedAt).prefix(10)), sameHolder: earlier.holder == hid)
-            }
             let preset = try ledger.jurisdiction()
             let vouchers = try db.query("SELECT \(LedgerStore.voucherColumns) FROM vouchers WHERE holder_id = ? OR purchaser_id = ? ORDER BY seq",
                                         [.text(hid), .text(hid)]) { try LedgerStore.voucher($0, offset: 0) }
@@ -100,6 +91,18 @@ extension SupportService {
                 outcomes.append(o)
             }
             if !refunds.isEmpty && payoutReference == nil { throw SupportError.payoutReferenceRequired(count: refunds.count) }
+            // A payout reference identifies one payment, so one close: not another holder's, nor
+            // this holder's before they came back (that payment is made). Letter case aside, as a
+            // bank reads it. The retry of the close it was given for has answered above. A close
+            // that pays nothing makes no payment: it neither checks nor keeps the reference, which
+            // stays free for the payment it names.
+            let payoutReference = refunds.isEmpty ? nil : payoutReference
+            if let payoutReference, let earlier = try db.queryOne(Self.closeWithPayoutReferenceSQL, [.text(payoutReference)], {
+                (holder: $0.text(0), closedAt: Date(unixMilliseconds: $0.int64(1)))
+            }) {
+                throw SupportError.payoutReferenceUsed(reference: payoutReference, holder: earlier.holder,
+                                                       closedOn: String(RFC3339.format(earlier.closedAt).prefix(10)), sameHolder: earlier.holder == hid)
+            }
             var refundedTotals: [String: (Int, Int64)] = [:]
             for (v, index) in refunds {
                 let receipt = try ledger.performInTransaction(.refund(.id(v.id), reference: payoutReference, reason: "holder closed their account"),

@@ -36,6 +36,20 @@ import Testing
         #expect(!ole.alreadyClosed && ole.payoutReference == "BANK-2" && ole.vouchers.map(\.action) == ["refunded"])
     }
 
+    /// A close that pays nothing (nothing left to refund) makes no payment: the reference given
+    /// with it is not kept, and stays free for the payment it names.
+    @Test func aCloseThatPaysNothing_keepsNoReference_soItStaysFreeForThePayment() throws {
+        let (f, _) = try CloseTests().danishHolder()
+        let used = try f.issue(100, holder: "nils@example.dk", name: "Nils Dahl", locale: "da")
+        try f.ledger.perform(.redeem(.id(VoucherID(rawValue: used.id)), amount: Money(minorUnits: 10_000, currency: .sek), reference: nil), actor: "till")
+        try f.issue(200, holder: "ole@example.dk", name: "Ole Berg", locale: "da")
+        let nils = try f.support.close(CloseRequest(holder: "nils@example.dk", payoutReference: "BANK-7"), actor: "support:maria")
+        #expect(nils.refunded.isEmpty && nils.payoutReference == nil)
+        #expect(try f.ledger.db.scalarInt("SELECT count(*) FROM holder_closures WHERE payout_reference IS NOT NULL") == 0)
+        let ole = try f.support.close(CloseRequest(holder: "ole@example.dk", payoutReference: "BANK-7"), actor: "support:bo")
+        #expect(!ole.alreadyClosed && ole.payoutReference == "BANK-7" && ole.vouchers.map(\.action) == ["refunded"])
+    }
+
     @Test func theRetryOfTheSameClose_stillAnswersWithThatClose() throws {
         let (f, first) = try karenClosedWithBank1()
         let before = try f.snapshot()
