@@ -134,6 +134,37 @@ import Testing
         #expect(history == [["temporary", "sent"], ["temporary", "sent"]])
     }
 
+    /// A row dropped while its message is being sent (a block and a sweep in another process, or
+    /// the holder's close, during a slow webhook): a message that went out is recorded as sent, no
+    /// longer cancelled; one that did not stays dropped, not put back in line. Either way the run
+    /// goes on (the cancel columns' CHECKs refused the record and stopped the run, 7 Dec).
+    @Test(arguments: [DeliveryOutcome.delivered, .temporary("timed out"), .permanent("the endpoint answered 400")])
+    func aRowDroppedWhileItsMessageIsSent_isRecordedAndTheRunGoesOn(outcome: DeliveryOutcome) throws {
+        let f = try fixtureWithDueReminders(2)
+        struct DroppedMidSend: DeliveryChannel, @unchecked Sendable {  // one thread: the run's
+            let db: Database
+            let outcome: DeliveryOutcome
+            var name: String { "test" }
+            var endpoint: String? { nil }
+            func deliver(_ m: OutgoingMessage, now: Date) -> DeliveryOutcome {
+                _ = try? db.run("""
+                    UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, cancel_kind = 'dropped', cancelled_at = ?,
+                        last_error = 'dropped: the voucher was blocked while this was sent' WHERE message_id = ?
+                    """, [.integer(now.unixMilliseconds), .text(m.messageID)])
+                return outcome
+            }
+        }
+        let report = try f.service.run(channel: DroppedMidSend(db: f.ledger.db, outcome: outcome))
+        #expect(report.deliveries.count == 2, "both rows were tried")
+        #expect(report.deliveries.map(\.result) == (outcome == .delivered ? ["sent", "sent"] : ["cancelled", "cancelled"]))
+        let rows = try f.rows()
+        if outcome == .delivered {
+            #expect(rows.allSatisfy { $0.status == .sent && $0.cancelKind == nil && $0.cancelledAt == nil }, "\(rows)")
+        } else {
+            #expect(rows.allSatisfy { $0.status == .cancelled && $0.cancelKind == .dropped }, "\(rows)")
+        }
+    }
+
     @Test func failures_backOff_thenStayFailed_untilRetried() throws {
         let f = try ReminderFixture(retry: RetryPolicy(maxAttempts: 4, baseDelay: 300, maxDelay: 12 * 3600))
         try f.issue()

@@ -144,6 +144,11 @@ struct Dispatcher {
         let code = voucher?.code
         var view = DeliveryView(id: row.id, messageID: row.messageID, code: code, kind: row.kind, channel: channel.name,
                                 result: "sent", error: nil, nextAttemptAt: nil)
+        // Dropped while its message was on its way, and the message did not go out: it stays dropped.
+        func droppedMeanwhile() throws {
+            view.result = "cancelled"
+            view.error = try outbox.cancelReason(row.id) ?? "dropped while it was being sent"
+        }
         try db.writeTransaction {
             switch outcome {
             case .delivered:
@@ -154,24 +159,25 @@ struct Dispatcher {
                 view.error = error
                 if row.attempts >= policy.maxAttempts {
                     let final = "gave up after \(row.attempts) attempts; last: \(error)"
-                    try outbox.markFailed(row.id, error: final)
-                    view.result = "failed"; view.error = final
+                    if try outbox.markFailed(row.id, error: final) { view.result = "failed"; view.error = final } else { try droppedMeanwhile() }
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
                     let next = earliestSendable(row, issuer: voucher?.issuer, from: now.addingTimeInterval(wait))
-                    try outbox.markRetry(row.id, next: next, error: error)
-                    view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
+                    if try outbox.markRetry(row.id, next: next, error: error) {
+                        view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
+                    } else {
+                        try droppedMeanwhile()
+                    }
                 }
             case .permanent(let error):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: error)
-                try outbox.markFailed(row.id, error: error)
-                view.result = "failed"; view.error = error
+                if try outbox.markFailed(row.id, error: error) { view.result = "failed"; view.error = error } else { try droppedMeanwhile() }
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: error)
-                try outbox.markRetry(row.id, next: now, error: error)
+                if try !outbox.markRetry(row.id, next: now, error: error) { try droppedMeanwhile() }
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
                 view.result = "endpoint_gone"; view.error = error
             }

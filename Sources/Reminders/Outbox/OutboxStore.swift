@@ -114,20 +114,32 @@ struct OutboxStore {
             """, [.integer(until.unixMilliseconds), .integer(id)])
     }
 
+    /// The message went out: sent, even if the row was dropped while it was on its way (a block
+    /// and a sweep elsewhere, a close); the drop no longer stands.
     func markSent(_ id: Int64, at now: Date, channel: String) throws {
         try db.run("""
-            UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL WHERE id = ?
+            UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL,
+                cancel_kind = NULL, cancelled_at = NULL
+            WHERE id = ?
             """, [.integer(now.unixMilliseconds), .text(channel), .integer(id)])
     }
 
-    func markRetry(_ id: Int64, next: Date, error: String) throws {
-        try db.run("UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                   [.integer(next.unixMilliseconds), .text(error), .integer(id)])
+    /// False when the row was dropped while its message was on its way: it stays dropped, not put
+    /// back in line.
+    func markRetry(_ id: Int64, next: Date, error: String) throws -> Bool {
+        try db.run("UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
+                   [.integer(next.unixMilliseconds), .text(error), .integer(id)]) == 1
     }
 
-    func markFailed(_ id: Int64, error: String) throws {
-        try db.run("UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ?",
-                   [.text(error), .integer(id)])
+    /// False when the row was dropped while its message was on its way (it stays dropped).
+    func markFailed(_ id: Int64, error: String) throws -> Bool {
+        try db.run("UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending'",
+                   [.text(error), .integer(id)]) == 1
+    }
+
+    /// Why a row was cancelled, for a row dropped while its message was on its way.
+    func cancelReason(_ id: Int64) throws -> String? {
+        try db.queryOne("SELECT last_error FROM reminder_outbox WHERE id = ? AND status = 'cancelled'", [.integer(id)]) { $0.optionalText(0) } ?? nil
     }
 
     /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt.
