@@ -167,7 +167,7 @@ func post(_ line: [UInt8]) -> Answer {
     return Answer(status: response.statusCode, location: header("Location", of: response), retryAfter: header("Retry-After", of: response))
 }
 
-/// The most of a header's value that is passed on.
+/// The most of a header's value that is passed on, in Unicode scalars.
 let headerLimit = 1_000
 
 /// A header's value as far as `goodwill` needs it (a Location to name in a message, a Retry-After
@@ -176,7 +176,10 @@ let headerLimit = 1_000
 /// lost with it.
 func header(_ name: String, of response: HTTPURLResponse) -> String? {
     guard let value = response.value(forHTTPHeaderField: name) else { return nil }
-    return value.count > headerLimit ? String(value.prefix(headerLimit)) + "…" : value
+    // Counted in Unicode scalars, not Characters: one Character may carry any number of
+    // combining marks. A scalar is at most 6 bytes in the JSON answer ("\u0001").
+    let scalars = value.unicodeScalars
+    return scalars.count > headerLimit ? String(String.UnicodeScalarView(scalars.prefix(headerLimit))) + "…" : value
 }
 
 var lines = LineReader()

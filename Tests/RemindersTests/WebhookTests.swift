@@ -206,6 +206,10 @@ import Testing
         let outcome = webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400))
         guard case .temporary(let why, _) = outcome else { Issue.record("expected temporary, got \(outcome)"); return }
         #expect(why.hasPrefix("the endpoint answered 302, a redirect to http://127.0.0.1/aaa") && why.count < 1_500, "\(why.prefix(300))")
+        // One character may carry any number of combining marks: the cap counts what is sent.
+        let combining = "http://127.0.0.1/a" + String(repeating: "\u{0301}", count: 20_000)
+        receiver.answer([(200, ["Location": combining, "Retry-After": combining])])
+        #expect(webhook.deliver(sampleMessage(), now: Date(timeIntervalSince1970: 1_772_528_400)) == .delivered)
     }
 
     @Test func anUnreachableEndpoint_isATemporaryFailure() throws {

@@ -105,6 +105,9 @@ public enum WebhookHelper {
             return state.withLock { running in
                 // A program that exited for being idle just as this was sent never saw it: once more
                 // with a new one. (It exits only between requests, so nothing was posted twice.)
+                // One deadline for the exchange, a second program included: `maxDeliveryTime`,
+                // which sizes the lease, counts on it.
+                let deadline = DispatchTime.now() + seconds
                 for attempt in 0..<2 {
                     if running == nil {
                         switch start() {
@@ -113,7 +116,6 @@ public enum WebhookHelper {
                         }
                     }
                     let r = running!
-                    let deadline = DispatchTime.now() + seconds
                     switch Self.send(line, to: r.socket, before: deadline).flatMap({ Self.readLine(r.socket, before: deadline) }) {
                     case .success(let answerLine):
                         // Whatever it said on stderr meanwhile is read away: left in the pipe, a
