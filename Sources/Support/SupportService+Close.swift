@@ -192,10 +192,14 @@ extension SupportService {
         }
     }
 
-    /// The first close given a payout reference (parameter 1), in any letter case; the index of
-    /// migration 10 (`holder_closures_payout_reference`) finds it.
+    /// The first close that paid under a payout reference (parameter 1), in any letter case; the
+    /// index of migration 10 (`holder_closures_payout_reference`) finds it. A close that refunded
+    /// nothing made no payment: closes before 7 Dec kept the reference they were given all the
+    /// same, and must not block the payment it names.
     static let closeWithPayoutReferenceSQL = """
-        SELECT holder_id, closed_at FROM holder_closures WHERE payout_reference = ?1 COLLATE NOCASE ORDER BY id LIMIT 1
+        SELECT holder_id, closed_at FROM holder_closures WHERE payout_reference = ?1 COLLATE NOCASE
+          AND json_array_length(summary_json, '$.refunded') > 0
+        ORDER BY id LIMIT 1
         """
 
     /// From the random end of the holder's ID, so it reveals nothing about the person. (An ID
