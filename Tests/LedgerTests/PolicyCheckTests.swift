@@ -31,6 +31,31 @@ import Testing
         #expect(older.stored && !older.active)
     }
 
+    /// A version stored before a later check existed (here: a rule after a catch-all) is read as
+    /// stored when decisions use it; rolling back to it from its file is allowed too, for those
+    /// very bytes only. Any other file with the same fault is still refused.
+    @Test func rollingBackToAVersionStoredBeforeALaterCheck_isAllowed_forThoseBytesOnly() throws {
+        let f = try LedgerFixture()
+        let old = Data("""
+            {"id": "tight", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}},
+             "rules": [{"name": "all", "outcome": {"kind": "grant", "days": 30}},
+                       {"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": 60}}]}
+            """.utf8)
+        #expect(ledgerError { _ = try f.ledger.checkPolicy(data: old, fileName: "tight.json") }?.description.contains("can never decide") == true)
+        // As an older version would have stored it, before the check.
+        try f.ledger.policies.insert(.init(id: "tight", version: 1, hash: Ledger.hasher(old), source: Array(old), fileName: "tight.json",
+                                           addedAt: f.clock.now()))
+        try f.ledger.activatePolicy(data: Self.policy(days: 30, version: 2), fileName: "tight.json", actor: "admin")
+        let check = try f.ledger.checkPolicy(data: old, fileName: "tight.json")
+        #expect(check.stored && !check.active)
+        try f.ledger.activatePolicy(data: old, fileName: "tight.json", actor: "admin")
+        #expect(try f.ledger.policyInfos().first { $0.active }.map { "\($0.id) v\($0.version)" } == "tight v1")
+        var other = old
+        other.append(contentsOf: Array(" ".utf8))
+        #expect(ledgerError { try f.ledger.activatePolicy(data: other, fileName: "tight.json", actor: "admin") }?.description.contains("can never decide") == true)
+    }
+
     /// The refusal activate would give, before anyone tries: the same words, with the version to use.
     @Test func aChangedFileUnderAStoredVersion_isRefusedAsActivateRefusesIt() throws {
         let f = try LedgerFixture()
