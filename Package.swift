@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "RemindersTests", dependencies: ["RepositoryFiles", "Reminders", "Ledger", "Store", "GoodwillCore"]),
         .testTarget(name: "SupportTests", dependencies: ["RepositoryFiles", "Support", "Reminders", "Ledger", "PolicyEngine", "Store", "GoodwillCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "GoodwillAPITests", dependencies: ["RepositoryFiles", "GoodwillAPI", "HTTPServer", "Ledger", "Support", "Store", "GoodwillCore"]),
+        .testTarget(name: "GoodwillAPITests", dependencies: ["RepositoryFiles", "GoodwillAPI", "HTTPServer", "Ledger", "PolicyEngine", "Support", "Store", "GoodwillCore"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "CLITests", dependencies: ["RepositoryFiles", "GoodwillCore", "Store", "goodwill"]),
     ]

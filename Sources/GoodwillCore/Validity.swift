@@ -2,6 +2,9 @@ import Foundation
 
 /// How long a voucher is valid, as the seller states it at issue.
 public enum Validity: Sendable, Equatable, Hashable {
+    /// The months a validity may run (the API's `validity.months` says the same).
+    public static let monthsRange = 1...1200
+
     /// N calendar months from the day of issue, in the issuer's zone.
     case months(Int)
     /// Valid through this local day.
@@ -18,7 +21,7 @@ public enum Validity: Sendable, Equatable, Hashable {
             guard day >= issueDay else { throw .endsBeforeIssue(lastDay: day, issueDay: issueDay) }
             return day
         case .months(let n):
-            guard (1...1200).contains(n) else { throw .monthsOutOfRange(n) }
+            guard Validity.monthsRange.contains(n) else { throw .monthsOutOfRange(n) }
             guard let day = issueDay.adding(months: n) else { throw .endsAfterCalendar(issueDay: issueDay, months: n) }
             return day
         }
@@ -38,7 +41,7 @@ public enum ValidityError: Error, Equatable, CustomStringConvertible {
         case .endsBeforeIssue(let last, let issue):
             return "The expiry day \(last) is before the day of issue (\(issue)). Give a day from \(issue) on, or use --valid-months."
         case .monthsOutOfRange(let n):
-            return "A validity of \(n) months is out of range. Give between 1 and 1200 months, a last valid day, or no expiry."
+            return "A validity of \(n) months is out of range. Give between \(Validity.monthsRange.lowerBound) and \(Validity.monthsRange.upperBound) months, a last valid day, or no expiry."
         case .endsAfterCalendar(let issue, let months):
             return "\(months) months from \(issue) ends after \(LocalDate.latest), the last day Goodwill can store. Give a shorter validity or no expiry."
         case .unknownTimeZone(let name):

@@ -5,6 +5,9 @@ import Store
 
 /// Filters for listing vouchers. Every value is bound as a parameter, never spliced into SQL.
 public struct VoucherFilter: Sendable, Equatable {
+    /// What `expiringWithinDays` may be (the API's `expiring_within_days` says the same).
+    public static let expiringWithinDaysRange = 0...36_500
+
     public var status: VoucherStatus?
     /// Active vouchers whose expiry falls within this many days from now.
     public var expiringWithinDays: Int?
@@ -54,8 +57,9 @@ extension Ledger {
             clauses.append("v.status = ?"); values.append(.text(s.rawValue))
         }
         if let days = filter.expiringWithinDays {
-            guard (0...36_500).contains(days) else {
-                throw LedgerError.invalidRequest("Expiring within \(days) days is out of range; give 0 to 36500 days.")
+            guard VoucherFilter.expiringWithinDaysRange.contains(days) else {
+                let r = VoucherFilter.expiringWithinDaysRange
+                throw LedgerError.invalidRequest("Expiring within \(days) days is out of range; give \(r.lowerBound) to \(r.upperBound) days.")
             }
             clauses.append("v.status = 'active' AND v.expires_at > ? AND v.expires_at <= ?")
             values.append(nowMs)

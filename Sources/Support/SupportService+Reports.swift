@@ -110,8 +110,12 @@ extension SupportService {
     /// The ledger's flows by currency and kind, from the `entries_kind` index alone (a test holds it to that).
     static let flowsSQL = "SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2"
 
+    /// The days the expiring report looks ahead (the API's `days` says the same).
+    public static let expiringReportDays = 1...3650
+
     public func expiringReport(days: Int) throws -> ExpiringReport {
-        guard (1...3650).contains(days) else { throw SupportError.invalid("--days takes 1 to 3650 days; got \(days).") }
+        let r = Self.expiringReportDays
+        guard r.contains(days) else { throw SupportError.invalid("--days takes \(r.lowerBound) to \(r.upperBound) days; got \(days).") }
         let now = self.now
         let until = now.addingTimeInterval(TimeInterval(days) * 86_400)
         let lines = try db.query("""

@@ -2,6 +2,8 @@ import Foundation
 import GoodwillCore
 import HTTPServer
 import Ledger
+import PolicyEngine
+import Support
 import Testing
 @testable import GoodwillAPI
 
@@ -11,6 +13,28 @@ import Testing
         let a = await h.send(.get, "/openapi.json")
         #expect(a.status == 200 && a.headers["Content-Type"] == "application/json")
         return a.json
+    }
+
+    /// The document's bounds on whole numbers are the services' own ranges, not copies that could
+    /// drift: every parameter or property of these names with bounds has these.
+    @Test func theDocumentedRanges_areTheServicesRanges() async throws {
+        var found: [String: Set<String>] = [:]
+        func walk(_ value: Any, key: String?) {
+            if let object = value as? [String: Any] {
+                let schema = (object["schema"] as? [String: Any]) ?? object
+                if let name = (object["name"] as? String) ?? key, let low = schema["minimum"] as? Int, let high = schema["maximum"] as? Int {
+                    found[name, default: []].insert("\(low)...\(high)")
+                }
+                for (k, v) in object { walk(v, key: k) }
+            } else if let array = value as? [Any] {
+                for v in array { walk(v, key: nil) }
+            }
+        }
+        walk(try await document(), key: nil)
+        func text(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)...\(r.upperBound)" }
+        #expect(found["expiring_within_days"] == [text(VoucherFilter.expiringWithinDaysRange)])
+        #expect(found["months"] == [text(Validity.monthsRange)])
+        #expect(found["days"] == [text(PersonalDecision.daysRange), text(SupportService.expiringReportDays)], "\(found)")
     }
 
     @Test func everyRoutedRouteIsDocumented_andEveryDocumentedPathIsRouted() async throws {

@@ -100,7 +100,7 @@ enum SupportRoutes {
         var days = 30
         if c.query["days"] != nil {
             guard name == .expiring else { throw Problem.invalid("Unknown query parameter 'days'. Only the expiring report takes days.") }
-            days = try c.wholeNumber("days", in: 1...3650, of: "days") ?? days
+            days = try c.wholeNumber("days", in: SupportService.expiringReportDays, of: "days") ?? days
         }
         // Reports read every voucher: off the event loop, on a reader of their own.
         let window = days

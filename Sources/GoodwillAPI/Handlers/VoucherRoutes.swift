@@ -39,7 +39,7 @@ enum VoucherRoutes {
             filter.status = s
         }
         // The ledger's range for it (`VoucherFilter`), said here in the API's words.
-        filter.expiringWithinDays = try c.wholeNumber("expiring_within_days", in: 0...36500, of: "days")
+        filter.expiringWithinDays = try c.wholeNumber("expiring_within_days", in: VoucherFilter.expiringWithinDaysRange, of: "days")
         filter.holderEmail = c.query["holder_email"]
         if let value = c.query["cursor"] {
             guard let n = Int64(value), n >= 0 else { throw Problem.invalid("cursor is the next_cursor of the previous page; '\(value)' is not one.") }

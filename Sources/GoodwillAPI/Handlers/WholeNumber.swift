@@ -1,4 +1,6 @@
 import Foundation
+import GoodwillCore
+import PolicyEngine
 
 /// A body field that takes a whole number within a range. JSONDecoder cannot read a number beyond
 /// Int64 (or one with a fraction) as an integer and calls the whole body unparseable, a 400 that
@@ -12,10 +14,11 @@ struct WholeNumber: Sendable {
     static let entryID = WholeNumber(range: 1...Int64.max,
         advice: "an entry ID is a whole number from 1 up, like 4711: GET /v1/vouchers/{id}/entries lists the voucher's entries")
     /// The most a personal decision grants (`PersonalDecision`), the policy's limits aside.
-    static let extensionDays = WholeNumber(range: 1...3660, advice: "give a whole number of days from 1 to 3660, like 30")
+    static let extensionDays = WholeNumber(range: Int64(PersonalDecision.daysRange.lowerBound)...Int64(PersonalDecision.daysRange.upperBound),
+        advice: "give a whole number of days from \(PersonalDecision.daysRange.lowerBound) to \(PersonalDecision.daysRange.upperBound), like 30")
     /// `Validity.lastValidDay`'s range.
-    static let months = WholeNumber(range: 1...1200,
-        advice: "give a whole number of months from 1 to 1200, or validity.last_day, or {\"none\": true} for no expiry")
+    static let months = WholeNumber(range: Int64(Validity.monthsRange.lowerBound)...Int64(Validity.monthsRange.upperBound),
+        advice: "give a whole number of months from \(Validity.monthsRange.lowerBound) to \(Validity.monthsRange.upperBound), or validity.last_day, or {\"none\": true} for no expiry")
 
     /// `'days' is 0; give a whole number of days from 1 to 3660, like 30.`
     func refusal(_ path: [String], _ text: String) -> Problem { Problem.invalid("\(JSON.path(path)) is \(text); \(advice).") }

@@ -20,6 +20,9 @@ public struct ActorRole: RawRepresentable, Hashable, Sendable, Codable {
 /// than the policy offered, or overriding it (more than offered, past a limit, or what was
 /// denied). Stored with the decision it answers.
 public struct PersonalDecision: Sendable, Codable, Equatable {
+    /// The days a person may grant by hand, the policy's limits aside (the API's `days` says the same).
+    public static let daysRange = 1...3660
+
     public let decision: PolicyDecision
     public let actor: String
     public let role: ActorRole
@@ -52,8 +55,8 @@ extension Policy {
             throw PersonalDecisionError(kind: .roleNotAllowed,
                                         description: "Only support or admin staff can grant an extension by hand; \(actor) has the \(role.rawValue) role.")
         }
-        guard (1...3660).contains(days) else {
-            throw PersonalDecisionError(kind: .invalidDays, description: "Grant between 1 and 3660 days; \(days) was asked.")
+        guard PersonalDecision.daysRange.contains(days) else {
+            throw PersonalDecisionError(kind: .invalidDays, description: "Grant between \(PersonalDecision.daysRange.lowerBound) and \(PersonalDecision.daysRange.upperBound) days; \(days) was asked.")
         }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
