@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "PolicyEngine", dependencies: ["GoodwillCore"]),
         .target(name: "Store", dependencies: ["CSQLite", "SQLiteWALBuffer", "GoodwillCore"]),
         .target(name: "Ledger", dependencies: ["Store", "PolicyEngine", "GoodwillCore"]),
-        .target(name: "Reminders", dependencies: ["Ledger", "Store", "GoodwillCore"]),
+        .target(name: "Reminders", dependencies: ["Ledger", "Store", "GoodwillCore", "WebhookWire"]),
         .target(name: "Support", dependencies: ["Ledger", "Reminders", "PolicyEngine", "Store", "GoodwillCore"]),
         .target(name: "HTTPServer"),
         .target(name: "GoodwillAPI", dependencies: ["HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]),
@@ -39,7 +39,9 @@ let package = Package(
         // Makes the webhook POSTs for `goodwill` (a program of its own so that `goodwill` does not
         // load FoundationNetworking, libcurl and its libraries; see WebhookChannel). A dependency of
         // `goodwill` for the build order only: an executable target is built, not linked in.
-        .executableTarget(name: "goodwill-webhook"),
+        .executableTarget(name: "goodwill-webhook", dependencies: ["WebhookWire"]),
+        // The lines goodwill and goodwill-webhook exchange, defined once for both.
+        .target(name: "WebhookWire"),
         .executableTarget(
             name: "goodwill",
             dependencies: ["goodwill-webhook", "ArgumentParsing", "GoodwillAPI", "HTTPServer", "Ledger", "Reminders", "Support", "PolicyEngine", "Store", "GoodwillCore"]

@@ -21,22 +21,10 @@ import FoundationNetworking
 import Glibc
 #endif
 import Synchronization
+import WebhookWire
 
-struct Request: Decodable {
-    let url: String
-    let timeout: Double
-    let headers: [[String]]
-    let body: String
-}
-
-struct Answer: Encodable {
-    var status: Int?
-    var location: String?
-    var retryAfter: String?
-    var error: String?
-    var timedOut: Bool?
-    enum CodingKeys: String, CodingKey { case status, location, retryAfter = "retry_after", error, timedOut = "timed_out" }
-}
+typealias Request = WebhookWire.Request
+typealias Answer = WebhookWire.Answer
 
 /// The longest request line: the event (a few KB) in base64 and its headers, with room to spare.
 let lineLimit = 1 << 20

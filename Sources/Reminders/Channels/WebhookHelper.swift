@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Synchronization
+import WebhookWire
 
 /// The `goodwill-webhook` program, which makes the webhook POSTs (see `WebhookChannel` for why it
 /// is a program of its own, and Sources/goodwill-webhook for its side of the exchange).
@@ -11,23 +12,9 @@ public enum WebhookHelper {
     /// Overrides where the program is looked for.
     public static let environmentVariable = "GOODWILL_WEBHOOK_HELPER"
 
-    /// What the program is given on stdin.
-    struct Request: Codable, Equatable {
-        var url: String
-        var timeout: Double
-        var headers: [[String]]
-        var body: String
-    }
-
-    /// What it answers on stdout.
-    struct Answer: Codable, Equatable {
-        var status: Int?
-        var location: String?
-        var retryAfter: String?
-        var error: String?
-        var timedOut: Bool?
-        enum CodingKeys: String, CodingKey { case status, location, retryAfter = "retry_after", error, timedOut = "timed_out" }
-    }
+    /// What the program is given, and what it answers (`WebhookWire`, shared with the program).
+    typealias Request = WebhookWire.Request
+    typealias Answer = WebhookWire.Answer
 
     /// Why there is no answer to judge: each is temporary for the dispatcher (the message waits and
     /// is tried again once the operator has seen to it).
