@@ -134,7 +134,7 @@ import Testing
 
     /// Migration 11 gives outbox rows a cancel time and kind. An old cancelled row gets its kind from
     /// its reason, as the queries read it then ('dropped: …' may come back, anything else will not),
-    /// and no time: it was never recorded. Rows, attempts and indexes survive the rebuild, and from
+    /// and no time: it was never recorded. Rows, attempts and indexes are kept (the columns are added in place), and from
     /// now on the schema refuses a cancel without a kind and a row back in line that keeps one.
     @Test func migration11_givesOldCancelsTheirKind_andNoTime_andTheSchemaKeepsThemTogether() throws {
         let folder = Self.folder()
