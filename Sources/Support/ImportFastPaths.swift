@@ -34,11 +34,12 @@ enum FastText {
 
     /// `Money.parse` for the plain shape "123" or "123.45" (ASCII digits, at most the currency's
     /// decimals, no overflow); nil for anything else, which then goes to `Money.parse` for its answer.
-    static func money(_ text: String, currency: Currency) -> Money? {
+    /// `point` is the decimal separator: "." (0x2E), or "," (0x2C) in a semicolon file (`DecimalComma`).
+    static func money(_ text: String, currency: Currency, point: UInt8 = 0x2E) -> Money? {
         var minor: Int64 = 0
         var fraction = -1
         for b in text.utf8 {
-            if b == 0x2E {
+            if b == point {
                 guard fraction == -1, minor >= 0 else { return nil }
                 fraction = 0
                 continue
@@ -51,7 +52,7 @@ enum FastText {
             minor = n
         }
         // Empty text, a leading or trailing point, or too many decimals: let Money.parse say why.
-        guard let first = text.utf8.first, first != 0x2E, text.utf8.last != 0x2E, fraction <= currency.minorUnitDigits else { return nil }
+        guard let first = text.utf8.first, first != point, text.utf8.last != point, fraction <= currency.minorUnitDigits else { return nil }
         for _ in 0..<(currency.minorUnitDigits - max(fraction, 0)) {
             let (m, o) = minor.multipliedReportingOverflow(by: 10)
             guard !o else { return nil }
