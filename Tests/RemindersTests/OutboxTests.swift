@@ -137,8 +137,10 @@ import Testing
     /// A row dropped while its message is being sent (a block and a sweep in another process, or
     /// the holder's close, during a slow webhook): a message that went out is recorded as sent, no
     /// longer cancelled; one that did not stays dropped, not put back in line. Either way the run
-    /// goes on (the cancel columns' CHECKs refused the record and stopped the run, 7 Dec).
-    @Test(arguments: [DeliveryOutcome.delivered, .temporary("timed out"), .permanent("the endpoint answered 400")])
+    /// goes on (the cancel columns' CHECKs refused the record and stopped the run, 7 Dec). A 410
+    /// too: the row does not wait for the endpoint, so it is reported cancelled, with its reason.
+    @Test(arguments: [DeliveryOutcome.delivered, .temporary("timed out"), .permanent("the endpoint answered 400"),
+                      .endpointGone("the endpoint answered 410")])
     func aRowDroppedWhileItsMessageIsSent_isRecordedAndTheRunGoesOn(outcome: DeliveryOutcome) throws {
         let f = try fixtureWithDueReminders(2)
         struct DroppedMidSend: DeliveryChannel, @unchecked Sendable {  // one thread: the run's
@@ -157,6 +159,9 @@ import Testing
         let report = try f.service.run(channel: DroppedMidSend(db: f.ledger.db, outcome: outcome))
         #expect(report.deliveries.count == 2, "both rows were tried")
         #expect(report.deliveries.map(\.result) == (outcome == .delivered ? ["sent", "sent"] : ["cancelled", "cancelled"]))
+        if outcome != .delivered {
+            #expect(report.deliveries.allSatisfy { $0.error == "dropped: the voucher was blocked while this was sent" && $0.nextAttemptAt == nil })
+        }
         let rows = try f.rows()
         if outcome == .delivered {
             #expect(rows.allSatisfy { $0.status == .sent && $0.cancelKind == nil && $0.cancelledAt == nil }, "\(rows)")

@@ -176,10 +176,10 @@ struct Dispatcher {
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
+                // A row dropped meanwhile does not wait: it is reported cancelled, as for any outcome.
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: error)
-                if try !outbox.markRetry(row.id, next: now, error: error) { try droppedMeanwhile() }
+                if try outbox.markRetry(row.id, next: now, error: error) { view.result = "endpoint_gone"; view.error = error } else { try droppedMeanwhile() }
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
-                view.result = "endpoint_gone"; view.error = error
             }
             // A farewell that went out, or never will, forgets the address if the holder asked.
             if row.kind == .farewell, view.result == "sent" || view.result == "failed" {
