@@ -15,6 +15,54 @@ import Testing
         return a.json
     }
 
+    /// A reminder as served has only the fields the Reminder schema names, every required one, and
+    /// its history items likewise; the closed sets (kind, recipient, status, outcome) hold.
+    @Test func aServedReminder_isWhatTheReminderSchemaSays() async throws {
+        let h = try APIHarness()
+        let v = try await h.issue()
+        let id = try #require(v.string("id"))
+        let ledger = try h.ledger()
+        try ledger.db.run("""
+            INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role, send_zone, due_at,
+                                         created_at, status, attempts, next_attempt_at, channel, sent_at)
+            VALUES ('msg-a', ?1, 'expiry_reminder', 30, 1790000000000, 0, 'holder', 'Europe/Stockholm', 1780000000000, 1780000000000,
+                    'sent', 2, 0, 'webhook', 1780000300000),
+                   ('msg-b', ?1, 'refund_closing', 0, 0, 7, 'holder', 'Europe/Stockholm', 1780000000000, 1780000000000,
+                    'pending', 1, 1780000600000, 'maildir', NULL)
+            """, [.text(id)])
+        let sent = Int64(try ledger.db.scalarInt("SELECT id FROM reminder_outbox WHERE message_id = 'msg-a'"))
+        try ledger.db.run("""
+            INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error)
+            VALUES (?1, 1780000100000, 'webhook', 'temporary', 'the endpoint answered 503'), (?1, 1780000300000, 'webhook', 'sent', NULL)
+            """, [.integer(sent)])
+        let served = try #require(await h.get("/v1/reminders").json["reminders"] as? [[String: Any]])
+        #expect(served.count == 2)
+
+        let schemas = try #require((try await document()["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let reminder = try #require(schemas["Reminder"])
+        let properties = try #require(reminder["properties"] as? [String: [String: Any]])
+        let required = Set(try #require(reminder["required"] as? [String]))
+        let item = try #require((properties["history"]?["items"]) as? [String: Any])
+        let itemProperties = try #require(item["properties"] as? [String: [String: Any]])
+        func allowed(_ field: [String: Any]?, _ value: Any?) -> Bool {
+            guard let values = field?["enum"] as? [String] else { return true }
+            return (value as? String).map(values.contains) ?? false
+        }
+        var seen: Set<String> = []
+        for r in served {
+            seen.formUnion(r.keys)
+            #expect(Set(r.keys).isSubset(of: Set(properties.keys)), "undocumented: \(Set(r.keys).subtracting(properties.keys).sorted())")
+            #expect(required.isSubset(of: Set(r.keys)), "missing: \(required.subtracting(r.keys).sorted())")
+            for name in ["kind", "recipient", "status"] { #expect(allowed(properties[name], r[name]), "\(name): \(r[name] ?? "nil")") }
+            for attempt in (r["history"] as? [[String: Any]]) ?? [] {
+                #expect(Set(attempt.keys).isSubset(of: Set(itemProperties.keys)), "\(attempt.keys.sorted())")
+                #expect(allowed(itemProperties["outcome"], attempt["outcome"]))
+            }
+        }
+        // Between them the two rows serve every documented field but the cancel ones (no row here is cancelled).
+        #expect(Set(properties.keys).subtracting(seen) == ["cancelled_at", "cancel_kind", "last_error"], "\(Set(properties.keys).subtracting(seen).sorted())")
+    }
+
     /// The document's bounds on whole numbers are the services' own ranges, not copies that could
     /// drift: every parameter or property of these names with bounds has these.
     @Test func theDocumentedRanges_areTheServicesRanges() async throws {

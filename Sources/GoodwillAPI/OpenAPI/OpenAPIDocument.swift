@@ -3171,19 +3171,26 @@ enum OpenAPIDocument {
       },
       "Reminder": {
         "type": "object",
+        "description": "One outbox message. Fields without a value are left out.",
         "required": [
           "id",
           "message_id",
           "voucher_id",
           "kind",
-          "status"
+          "recipient",
+          "status",
+          "due_at",
+          "attempts",
+          "history"
         ],
+        "additionalProperties": false,
         "properties": {
           "id": {
             "type": "integer"
           },
           "message_id": {
-            "type": "string"
+            "type": "string",
+            "description": "Stable across retries: the Message-ID, the webhook-id and the maildir name, which receivers use to drop duplicates."
           },
           "voucher_id": {
             "type": "string"
@@ -3192,7 +3199,25 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "kind": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "expiry_reminder",
+              "gift_notice",
+              "extension_granted",
+              "refund_closing",
+              "farewell"
+            ]
+          },
+          "days_before": {
+            "type": "integer",
+            "description": "Which step of the cadence (30, 7, 1; the gift notice's days), for expiry reminders and gift notices."
+          },
+          "recipient": {
+            "type": "string",
+            "enum": [
+              "holder",
+              "purchaser"
+            ]
           },
           "status": {
             "type": "string",
@@ -3204,11 +3229,34 @@ enum OpenAPIDocument {
               "cancelled"
             ]
           },
+          "due_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "next_attempt_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When a pending message goes out next (after the recipient's night, or a retry's wait)."
+          },
+          "sent_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The expiry the message is about (expiry reminders, gift notices, extensions)."
+          },
+          "entry_id": {
+            "type": "integer",
+            "description": "The ledger entry an event message follows (an extension, a refund)."
+          },
           "attempts": {
             "type": "integer"
           },
-          "due_at": {
-            "type": "string"
+          "channel": {
+            "type": "string",
+            "description": "maildir, sendmail or webhook: the channel of the last attempt."
           },
           "last_error": {
             "type": "string",
@@ -3229,8 +3277,36 @@ enum OpenAPIDocument {
           },
           "history": {
             "type": "array",
+            "description": "Every attempt, oldest first.",
             "items": {
-              "type": "object"
+              "type": "object",
+              "required": [
+                "at",
+                "channel",
+                "outcome"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "channel": {
+                  "type": "string"
+                },
+                "outcome": {
+                  "type": "string",
+                  "enum": [
+                    "sent",
+                    "temporary",
+                    "permanent",
+                    "endpoint_gone"
+                  ]
+                },
+                "error": {
+                  "type": "string"
+                }
+              }
             }
           }
         }
