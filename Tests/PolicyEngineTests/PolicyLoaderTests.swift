@@ -42,6 +42,8 @@ import Testing
         // JSONDecoder keeps the first of two equal names, most readers (jq, Python, the API's gate)
         // the last or refuse: the file would mean 14 days here and 120 days to whoever reviewed it.
         "repeated-field.json": Expected(kind: .repeatedField, rule: (2, "expired up to 90 days"), field: "outcome.days"),
+        // Rule 2 asks for the holder in one condition and an agent in another: it can never hold.
+        "conditions-contradict.json": Expected(kind: .invalidRange, rule: (2, "expired up to 90 days"), field: "condition \"requester\""),
         // Rule 2 has no conditions and refers every case: rule 3 can never decide.
         "rule-after-catch-all.json": Expected(kind: .unreachableRule, rule: (3, "over a year"), field: nil),
         // Every holder 1 to 30 days late meets rule 1's conditions (a holder or agent, 1 to 90 days).

@@ -91,10 +91,16 @@ import Testing
     }
 
     /// A rule whose own conditions contradict each other never decides either, but not because of
-    /// the rule before it; it is not blamed on that rule.
-    @Test func aRuleThatContradictsItself_isNotBlamedOnAnEarlierRule() throws {
-        _ = try Self.load([Self.rule("holders", #"{"fact": "requester", "equals": "holder"}"#),
+    /// the rule before it: it is refused for its own contradiction, not blamed on that rule.
+    @Test func aRuleThatContradictsItself_isRefusedForThat_notBlamedOnAnEarlierRule() throws {
+        let error = #expect(throws: PolicyLoadError.self) {
+            try Self.load([Self.rule("holders", #"{"fact": "requester", "equals": "holder"}"#),
                            Self.rule("both", #"{"fact": "requester", "equals": "holder"}, {"fact": "requester", "equals": "agent"}"#)])
+        }
+        #expect(error?.kind == .invalidRange && error?.ruleNumber == 2 && error?.field == "condition \"requester\"", "\(error.map(String.init(describing:)) ?? "")")
+        #expect(error?.description.contains("contradict each other") == true)
+        // Two conditions on one fact that overlap are fine: together they narrow it.
+        _ = try Self.load([Self.rule("late", #"{"fact": "days_since_expiry", "min": 1}, {"fact": "days_since_expiry", "max": 30}"#)])
     }
 
     @Test(arguments: ["default.json", "strict.json", "generous.json"])
