@@ -154,18 +154,22 @@ struct Dispatcher {
             // errors already stored): the answer may quote the address ("550 <anna@…>"), so what
             // is stored says only that there was one. A farewell keeps its errors until it is
             // done (`FarewellLetters.forgetIfAsked`).
-            let erased = try row.kind != .farewell && recipientErased(row, of: voucher)
-            func stored(_ error: String) -> String { erased ? "[erased]" : error }
+            // Asked only when an error is to be stored, once: a delivered message costs no read.
+            var erased: Bool?
+            func stored(_ error: String) throws -> String {
+                if erased == nil { erased = try row.kind != .farewell && recipientErased(row, of: voucher) }
+                return erased == true ? "[erased]" : error
+            }
             switch outcome {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
                 try outbox.markSent(row.id, at: now, channel: channel.name)
             case .temporary(let error, let retryAfter):
-                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: stored(error))
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: try stored(error))
                 view.error = error
                 if row.attempts >= policy.maxAttempts {
                     let final = "gave up after \(row.attempts) attempts; last: "
-                    if try outbox.markFailed(row.id, error: final + stored(error)) {
+                    if try outbox.markFailed(row.id, error: final + (try stored(error))) {
                         view.result = "failed"; view.error = final + error
                     } else {
                         try droppedMeanwhile()
@@ -174,21 +178,21 @@ struct Dispatcher {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
                     let next = earliestSendable(row, issuer: voucher?.issuer, from: now.addingTimeInterval(wait))
-                    if try outbox.markRetry(row.id, next: next, error: stored(error)) {
+                    if try outbox.markRetry(row.id, next: next, error: try stored(error)) {
                         view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
                     } else {
                         try droppedMeanwhile()
                     }
                 }
             case .permanent(let error):
-                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: stored(error))
-                if try outbox.markFailed(row.id, error: stored(error)) { view.result = "failed"; view.error = error } else { try droppedMeanwhile() }
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: try stored(error))
+                if try outbox.markFailed(row.id, error: try stored(error)) { view.result = "failed"; view.error = error } else { try droppedMeanwhile() }
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
                 // A row dropped meanwhile does not wait: it is reported cancelled, as for any outcome.
-                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: stored(error))
-                if try outbox.markRetry(row.id, next: now, error: stored(error)) { view.result = "endpoint_gone"; view.error = error } else { try droppedMeanwhile() }
+                try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: try stored(error))
+                if try outbox.markRetry(row.id, next: now, error: try stored(error)) { view.result = "endpoint_gone"; view.error = error } else { try droppedMeanwhile() }
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
             }
             // A farewell that went out, or never will, forgets the address if the holder asked.
