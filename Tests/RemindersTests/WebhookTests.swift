@@ -344,3 +344,11 @@ func sampleMessage(subject: String = "Ditt presentkort väntar på dig", body: S
                     toName: "Anna Öberg", subject: subject, body: body, calendarText: nil, date: Date(timeIntervalSince1970: 1_772_528_400),
                     lastValidDay: LocalDate(iso: "2026-04-02"), expiresAt: nil, balance: sek(500), daysBefore: 30)
 }
+
+extension WebhookHelper {
+    /// One exchange with a program of its own, started for it and ended after it (the channel
+    /// keeps one running with `Runner`).
+    static func run(_ path: String, _ request: Request, waitingAtMost seconds: TimeInterval) -> Result<Answer, Problem> {
+        Runner(path: path).exchange(request, waitingAtMost: seconds)
+    }
+}

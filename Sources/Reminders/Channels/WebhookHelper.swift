@@ -57,12 +57,6 @@ public enum WebhookHelper {
     /// The most of an answer line that is read; the program caps the headers it passes on to fit.
     static let answerLimit = 16_384
 
-    /// One exchange with a program of its own, started for it and ended after it (tests; the
-    /// channel keeps one running with `Runner`).
-    static func run(_ path: String, _ request: Request, waitingAtMost seconds: TimeInterval) -> Result<Answer, Problem> {
-        Runner(path: path).exchange(request, waitingAtMost: seconds)
-    }
-
     /// The running program, started at the first exchange and again whenever it has stopped (it
     /// exits after a minute without a request). Requests go one at a time over a socket that is
     /// both its stdin and its stdout (a socket, so a write to a program that has gone is an error
