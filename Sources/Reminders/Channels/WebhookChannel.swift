@@ -16,7 +16,7 @@ public struct WebhookChannel: DeliveryChannel {
     public let secrets: WebhookSecrets
     public let timeout: TimeInterval
     /// The `goodwill-webhook` program (`WebhookHelper.locate`).
-    public let helper: String
+    public var helper: String { runner.path }
     /// It runs from the first delivery until it has been idle a minute, shared by copies of this channel.
     let runner: WebhookHelper.Runner
     public var name: String { "webhook" }
@@ -26,7 +26,7 @@ public struct WebhookChannel: DeliveryChannel {
     public var maxDeliveryTime: TimeInterval { timeout + 8 }
 
     public init(url: URL, secrets: WebhookSecrets, timeout: TimeInterval = 10, helper: String = WebhookHelper.locate()) {
-        self.url = url; self.secrets = secrets; self.timeout = timeout; self.helper = helper
+        self.url = url; self.secrets = secrets; self.timeout = timeout
         self.runner = WebhookHelper.Runner(path: helper)
     }
 
@@ -44,7 +44,7 @@ public struct WebhookChannel: DeliveryChannel {
         let request = WebhookHelper.Request(url: url.absoluteString, timeout: timeout, headers: headers,
                                             body: Data(body).base64EncodedString())
         let answer: WebhookHelper.Answer
-        switch runner.exchange(request, waitingAtMost: timeout + 8) {
+        switch runner.exchange(request, waitingAtMost: maxDeliveryTime) {
         case .success(let a): answer = a
         case .failure(let problem): return .temporary(problem.description)
         }
