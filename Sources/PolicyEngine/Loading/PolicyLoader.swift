@@ -58,17 +58,17 @@ public enum PolicyLoader {
         // Two conditions on one fact that no value passes both (one condition alone is checked as
         // it is read): the rule can never hold. Refused since 7 Dec, so not for stored versions.
         if !stored {
+            let coverage = rules.map(RuleCoverage.init)
             for (offset, rule) in rules.enumerated() {
-                let coverage = RuleCoverage(rule)
-                if let fact = coverage.facts.first(where: { coverage.allowed[$0] == .nothing }) {
+                if let fact = coverage[offset].facts.first(where: { coverage[offset].allowed[$0] == .nothing }) {
                     throw PolicyLoadError(kind: .invalidRange, fileName: fileName, ruleNumber: offset + 1, ruleName: rule.name,
                                           field: "condition \"\(fact)\"",
                                           problem: "the rule's conditions on \(fact) contradict each other (no value passes them all), so the rule can never hold; give \(fact) one condition with the values or range meant")
                 }
             }
-        }
-        if !stored, let (later, earlier) = RuleCoverage.firstUnreachable(in: rules) {
-            throw unreachable(rules, later: later, earlier: earlier, fileName: fileName)
+            if let (later, earlier) = RuleCoverage.firstUnreachable(in: rules, coverage) {
+                throw unreachable(rules, later: later, earlier: earlier, fileName: fileName)
+            }
         }
         return Policy(id: id, version: Int(version), description: description, jurisdiction: jurisdiction,
                       limits: limits, rules: rules, fileName: fileName, sourceBytes: data, contentHash: hasher(data))

@@ -84,11 +84,10 @@ struct RuleCoverage {
     /// decide. An earlier rule decides wherever its conditions hold when it refers, denies or grants
     /// days; a grant `until` a date steps aside once the date has passed, so it shadows nothing.
     /// (A grant of days steps aside only where it would end after 9999-12-31, the last day that can
-    /// be stored; no rule is kept for that.) A rule whose own conditions contradict each other
-    /// never decides either, but is not blamed on a rule before it.
-    static func firstUnreachable(in rules: [PolicyRule]) -> (later: Int, earlier: Int)? {
-        let coverage = rules.map(RuleCoverage.init)
-        for later in coverage.indices where !coverage[later].allowed.values.contains(.nothing) {
+    /// be stored; no rule is kept for that.) `coverage` is the rules' own, in order; a rule whose
+    /// conditions contradict each other is refused before this is asked (`PolicyLoader`).
+    static func firstUnreachable(in rules: [PolicyRule], _ coverage: [RuleCoverage]) -> (later: Int, earlier: Int)? {
+        for later in coverage.indices {
             for earlier in 0..<later where rules[earlier].outcome.decidesWhereverItsConditionsHold {
                 if coverage[earlier].covers(coverage[later]) { return (later, earlier) }
             }
