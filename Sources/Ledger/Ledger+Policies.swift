@@ -4,7 +4,7 @@ import PolicyEngine
 import Store
 
 extension Ledger {
-    static let hasher: PolicyLoader.Hasher = { SHA256.hash(Array($0)).hexString }
+    public static let hasher: PolicyLoader.Hasher = { SHA256.hash(Array($0)).hexString }
 
     /// Jurisdiction a new database starts with: Sweden, matching the default time zone.
     public static let defaultJurisdiction = "SE"

@@ -100,17 +100,17 @@ enum GoodwillCommands {
         let path = try c.required("file")
         let data = try readFile(path)
         let fileName = URL(fileURLWithPath: path).lastPathComponent
+        // With a database the ledger reads the file as activate does (once, and a version already
+        // stored there as it was stored); without one, the loader alone.
+        let database = try c.databasePath
+        let check = FileManager.default.fileExists(atPath: database) ? try c.openLedger().checkPolicy(data: data, fileName: fileName) : nil
         let p: Policy
-        do {
-            p = try PolicyLoader.load(data: data, fileName: fileName, hasher: { SHA256.hash(Array($0)).hexString })
-        } catch {
-            throw CLIError.failure("\(error)")
+        if let check { p = check.policy } else {
+            do { p = try PolicyLoader.load(data: data, fileName: fileName, hasher: Ledger.hasher) } catch { throw CLIError.failure("\(error)") }
         }
         var fields = ["id": p.id, "version": String(p.version), "rules": String(p.rules.count), "hash": p.contentHash, "valid": "true"]
         var text = "\(path): policy \(p.id) v\(p.version) is valid (\(p.rules.count) rules, hash \(p.contentHash.prefix(12))…).\n"
-        let database = try c.databasePath
-        if FileManager.default.fileExists(atPath: database) {
-            let check = try c.openLedger().checkPolicy(data: data, fileName: fileName)
+        if let check {
             fields["database"] = database
             fields["stored"] = String(check.stored)
             fields["active"] = String(check.active)
