@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import Store
 import Testing
 @testable import GoodwillAPI
 
@@ -24,6 +26,22 @@ import Testing
         let properties = Set(((schema["properties"] as? [String: Any]) ?? [:]).keys)
         #expect(Set(same.json.keys) == properties, "answer \(same.json.keys.sorted()), documented \(properties.sorted())")
         #expect(Set((schema["required"] as? [String]) ?? []) == properties)
+    }
+
+    /// Rolling back to a version stored before a later check existed (here a rule after a
+    /// catch-all) works over the API as in the ledger: for those very bytes, and no others.
+    @Test func activate_rollsBackToAVersionStoredBeforeALaterCheck_forThoseBytesOnly() async throws {
+        let h = try APIHarness()
+        func policy(_ days: Int) -> String {
+            #"{"id": "tight", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}}, "rules": [{"name": "all", "outcome": {"kind": "grant", "days": 30}}, {"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": \#(days)}}]}"#
+        }
+        let old = policy(60)
+        try h.ledger().db.run("INSERT INTO policies (id, version, hash, source, file_name, added_at) VALUES ('tight', 1, ?, ?, 'inline.json', 0)",
+                              [.text(Ledger.hasher(Data(old.utf8))), .blob(Array(old.utf8))])
+        let back = await h.post("/v1/policies/activate", #"{"policy": \#(old)}"#)
+        #expect(back.status == 200, "\(back.text)")
+        let other = await h.post("/v1/policies/activate", #"{"policy": \#(policy(61))}"#)
+        #expect(other.status == 422 && other.string("detail")?.contains("can never decide") == true, "\(other.text)")
     }
 
     @Test func validate_refusesAChangedFileUnderAStoredVersion_asActivateWould() async throws {
