@@ -18,6 +18,8 @@ import Testing
             ("/v1/vouchers/\(id)/reversals", #"{"entry_id": 12.5, "reason": "till"}"#, "'entry_id' is 12.5; \(entries)"),
             ("/v1/vouchers/\(id)/reversals", #"{"entry_id": 4710.99999999999999999}"#, "'entry_id' is 4710.99999999999999999; \(entries)"),
             ("/v1/vouchers/\(id)/reversals", #"{"entry_id": -3}"#, "'entry_id' is -3; \(entries)"),
+            // Beyond what Decimal holds: JSONDecoder read it as entry 0 (a 404 for "entry 0").
+            ("/v1/vouchers/\(id)/reversals", #"{"entry_id": 1e-999999}"#, "'entry_id' is a number with an exponent too large or too small to read exactly; \(entries)"),
             ("/v1/vouchers/\(id)/extensions", #"{"reason": "late", "days": 99999999999999999999}"#, "'days' is 99999999999999999999; \(days)"),
             ("/v1/vouchers/\(id)/extensions", #"{"reason": "late", "days": 30.5}"#, "'days' is 30.5; \(days)"),
             ("/v1/vouchers/\(id)/extensions", #"{"reason": "late", "days": 0}"#, "'days' is 0; \(days)"),

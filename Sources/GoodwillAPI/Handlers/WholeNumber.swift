@@ -26,7 +26,15 @@ struct WholeNumber: Sendable {
     /// Throws the refusal when the field is a number that is not a whole one in range. Absent,
     /// null or not a number: left to the decoder, which words those.
     func check(_ object: KeyedDecodingContainer<BodyShape.Key>, _ key: BodyShape.Key, path: [String]) throws {
-        guard object.contains(key), let number = try? object.decode(Decimal.self, forKey: key) else { return }
+        guard object.contains(key) else { return }
+        guard let number = try? object.decode(Decimal.self, forKey: key) else {
+            // A number Decimal cannot hold (1e-999999): JSONDecoder reads it as the integer 0 (it
+            // refuses it as a Double); no whole number in range is written so.
+            if (try? object.decode(Int64.self, forKey: key)) != nil || (try? object.decode(Double.self, forKey: key)) != nil {
+                throw refusal(path, "a number with an exponent too large or too small to read exactly")
+            }
+            return  // absent, null or not a number: the decoder words those
+        }
         var whole = Decimal(), value = number
         NSDecimalRound(&whole, &value, 0, .plain)
         guard whole == number, let n = Int64(whole.description), range.contains(n) else {
