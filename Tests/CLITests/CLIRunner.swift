@@ -31,9 +31,9 @@ final class CLIRunner: @unchecked Sendable {
 
     /// `stdout`: where standard output goes instead of being captured (like /dev/full).
     @discardableResult
-    func run(_ arguments: [String], env extra: [String: String] = [:], stdout: FileHandle? = nil) throws -> CLIResult {
+    func run(_ arguments: [String], env extra: [String: String] = [:], stdout: FileHandle? = nil, binary: URL = CLIRunner.binary) throws -> CLIResult {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = binary
         p.arguments = arguments
         p.environment = environment.merging(extra) { _, new in new }
         p.currentDirectoryURL = folder

@@ -126,4 +126,23 @@ import Testing
         }
         return printed.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init)
     }
+
+    /// The program installed away from the checkout (here: copied to a folder of its own, run from
+    /// another) has no Fixtures/ to load: `serve --demo` and `fixtures load` say where the demo data
+    /// lives and what to run instead, and nothing is created first.
+    @Test func demoAwayFromTheCheckout_saysWhereToRunIt_andCreatesNothing() throws {
+        let cli = CLIRunner()
+        let bin = cli.folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let copy = bin.appendingPathComponent("goodwill")
+        try FileManager.default.copyItem(at: CLIRunner.binary, to: copy)
+        let db = cli.folder.appendingPathComponent("demo.db").path
+        let serve = try cli.run(["serve", "--demo", "--port", "0", "--db", db], binary: copy)
+        #expect(serve.status == 1, "\(serve.stderr)")
+        #expect(serve.stderr.contains("Fixtures/book/events.jsonl") && serve.stderr.contains("Run this from the Goodwill checkout"), "\(serve.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+        let load = try cli.run(["fixtures", "load"], binary: copy)
+        #expect(load.status == 1 && load.stderr.contains("goodwill fixtures load FILE"), "\(load.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
+    }
 }

@@ -199,7 +199,7 @@ enum GoodwillCommands {
     }
 
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {
-        let path = c.argument("file") ?? Fixtures.bookPath()
+        let path = try c.argument("file") ?? Fixtures.bookPath()
         let databasePath = try c.databasePath
         let (ledger, clock) = try Fixtures.replayLedger(path: databasePath, now: c.clock.now())
         let summary: BookReplay.Summary
@@ -215,7 +215,14 @@ enum GoodwillCommands {
 
 /// Where the shipped fixtures are.
 enum Fixtures {
-    static func bookPath() -> String { ProgramFiles.find("Fixtures/book/events.jsonl") ?? "Fixtures/book/events.jsonl" }
+    /// The shipped book of events: in the current folder's Fixtures/ or beside the program (a
+    /// checkout's build folder). Found in neither, the operator is told where to run from, before
+    /// anything is created.
+    static func bookPath() throws -> String {
+        if let found = ProgramFiles.find(book) { return found }
+        throw CLIError.failure("The demo data, \(book), ships with Goodwill's source and is neither in this folder nor beside the program (\(ProgramFiles.executable.deletingLastPathComponent().path)). Run this from the Goodwill checkout (for example `swift run goodwill serve --demo` there), or load a book of your own with `goodwill fixtures load FILE`.")
+    }
+    static let book = "Fixtures/book/events.jsonl"
 
     /// A ledger whose clock a book replay moves from event to event. It starts at `now`, so what
     /// opening a new database installs (migrations, the default policy and jurisdiction) is dated

@@ -105,6 +105,7 @@ enum ServeCommand {
 
     /// A fresh database: `--db` if given (it must not exist yet), else a new temporary folder.
     static func prepareDemo(_ c: CLIContext) throws -> (String, NewAPIKey) {
+        let book = try Fixtures.bookPath()
         let path: String
         if let given = c.invocation.value("db") {
             guard !FileManager.default.fileExists(atPath: given) else {
@@ -117,7 +118,6 @@ enum ServeCommand {
             path = dir.appendingPathComponent("goodwill.db").path
         }
         let (ledger, clock) = try Fixtures.replayLedger(path: path, now: c.clock.now())
-        let book = Fixtures.bookPath()
         let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: book))
         let key = try APIKeyStore(ledger.db).create(name: "demo-admin", role: .admin, now: c.clock.now())
         Output.standardError("Demo: loaded \(summary.vouchers) vouchers from \(book) into \(path).\n")
