@@ -220,5 +220,6 @@ public enum Schema {
         holderReopeningMigration,
         payoutReferenceMigration,
         outboxCancelMigration,
+        outboxClaimMigration,
     ]
 }

@@ -36,6 +36,7 @@ struct Dispatcher {
                     r.attempts += 1
                     r.status = .sending
                     r.leaseUntil = leaseUntil
+                    r.claimNumber += 1  // read in this transaction: nobody else claimed it between
                     claimed.append(r)
                 }
             }
@@ -104,16 +105,18 @@ struct Dispatcher {
         return view("deferred", next: sendable)
     }
 
-    /// True when the row is still ours for at least `needed` more seconds, stretching the lease
-    /// if it is shorter; false when another dispatcher has claimed it since. A lease not yet run
-    /// out does not prove that: another process's sweep may have dropped the row (its voucher
-    /// blocked or used up) and put it back in line (unblocked, the redemption reversed), and its
-    /// dispatcher claimed and sent it, all while this run was busy with the rows before it.
+    /// True when the row is still held under this run's claim for at least `needed` more seconds,
+    /// stretching the lease if it is shorter; false when the claim is lost. A lease not yet run
+    /// out does not prove it is held: another process's sweep may have dropped the row (its
+    /// voucher blocked or used up) and put it back in line (unblocked, the redemption reversed),
+    /// and its dispatcher claimed and sent it, all while this run was busy with the rows before
+    /// it. Nor does the lease's end name the claim: the other claim, taken in the same
+    /// millisecond, has the same one. Its number does (`claim_number`, migration 12).
     func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
         guard let leaseUntil = row.leaseUntil else { return true }
-        guard leaseUntil.timeIntervalSince(now) < needed else { return try outbox.holds(row.id, lease: leaseUntil) }
+        guard leaseUntil.timeIntervalSince(now) < needed else { return try outbox.holds(row) }
         return try db.writeTransaction {
-            try outbox.extendLease(row.id, from: leaseUntil, to: now.addingTimeInterval(max(policy.lease, needed)))
+            try outbox.extendLease(row, to: now.addingTimeInterval(max(policy.lease, needed)))
         }
     }
 

@@ -53,6 +53,9 @@ public struct OutboxRow: Sendable, Equatable {
     public var cancelledAt: Date?
     /// Why it was cancelled; set exactly when the status is `cancelled` (a CHECK says so).
     public var cancelKind: OutboxCancelKind?
+    /// How many claims the row has had (migration 12); on a row a dispatcher claimed, the number
+    /// of its claim, by which it writes to the row while it holds it (`OutboxStore.holds`).
+    public var claimNumber: Int64
 
     /// Dropped while its voucher could not have it (blocked, used up…): the step is due again
     /// should the voucher be active again with the same expiry, and the sweep puts this row back

@@ -8,7 +8,8 @@ struct OutboxStore {
 
     static let columns = """
         id, message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role, send_zone, due_at,
-        created_at, status, attempts, next_attempt_at, lease_until, channel, sent_at, last_error, cancelled_at, cancel_kind
+        created_at, status, attempts, next_attempt_at, lease_until, channel, sent_at, last_error, cancelled_at, cancel_kind,
+        claim_number
         """
 
     static func row(_ r: Row) -> OutboxRow {
@@ -20,7 +21,8 @@ struct OutboxStore {
             status: OutboxStatus(rawValue: r.text(11)) ?? .failed, attempts: r.int(12),
             nextAttemptAt: Date(unixMilliseconds: r.int64(13)), leaseUntil: r.optionalInt64(14).map(Date.init(unixMilliseconds:)),
             channel: r.optionalText(15), sentAt: r.optionalInt64(16).map(Date.init(unixMilliseconds:)), lastError: r.optionalText(17),
-            cancelledAt: r.optionalInt64(18).map(Date.init(unixMilliseconds:)), cancelKind: r.optionalText(19).flatMap(OutboxCancelKind.init(rawValue:)))
+            cancelledAt: r.optionalInt64(18).map(Date.init(unixMilliseconds:)), cancelKind: r.optionalText(19).flatMap(OutboxCancelKind.init(rawValue:)),
+            claimNumber: r.int64(20))
     }
 
     /// Inserts unless the same message exists; the UNIQUE constraints decide. One dropped while its
@@ -80,11 +82,13 @@ struct OutboxStore {
         return abandoned + pending
     }
 
-    /// Takes a row for one delivery; false when another dispatcher got it first.
+    /// Takes a row for one delivery under the next claim number; false when another dispatcher
+    /// got it first.
     func claim(_ id: Int64, now: Date, leaseUntil: Date, channel: String) throws -> Bool {
         let t = SQLValue.integer(now.unixMilliseconds)
         return try db.run("""
-            UPDATE reminder_outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, channel = ?
+            UPDATE reminder_outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, channel = ?,
+                claim_number = claim_number + 1
             WHERE id = ? AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
             """, [.integer(leaseUntil.unixMilliseconds), .text(channel), .integer(id), t, t]) == 1
     }
@@ -94,16 +98,16 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id)])
     }
 
-    /// A longer lease for a row still held under the lease it was claimed with; false when it was not.
-    func extendLease(_ id: Int64, from current: Date, to until: Date) throws -> Bool {
-        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND lease_until = ?",
-                   [.integer(until.unixMilliseconds), .integer(id), .integer(current.unixMilliseconds)]) == 1
+    /// A longer lease for a row still held under this claim; false when it is not.
+    func extendLease(_ claim: OutboxRow, to until: Date) throws -> Bool {
+        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND claim_number = ?",
+                   [.integer(until.unixMilliseconds), .integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
-    /// Whether the row is still claimed under this lease (not dropped, put back or claimed again since).
-    func holds(_ id: Int64, lease: Date) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE id = ? AND status = 'sending' AND lease_until = ?",
-                         [.integer(id), .integer(lease.unixMilliseconds)]) == 1
+    /// Whether the row is still held under this claim (not dropped, put back, sent or claimed again since).
+    func holds(_ claim: OutboxRow) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE id = ? AND status = 'sending' AND claim_number = ?",
+                         [.integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
     /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
