@@ -77,7 +77,9 @@ public struct DeliveryView: Sendable, Codable, Equatable {
     public var kind: MessageKind
     public var channel: String
     /// `sent`, `retrying`, `failed`, `cancelled`, `deferred` (night), `endpoint_gone` (410: it and the
-    /// rest wait for the endpoint to be enabled), `would_send` (dry run).
+    /// rest wait for the endpoint to be enabled), `taken_over` (the run lost its claim meanwhile and
+    /// left the row as it became; `error` says how, `next_attempt_at` when it was put back in line),
+    /// `would_send` (dry run).
     public var result: String
     public var error: String?
     public var nextAttemptAt: String?

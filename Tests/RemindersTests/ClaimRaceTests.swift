@@ -28,6 +28,136 @@ import Testing
         try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
     }
 
+    // MARK: b) put back in line while its message was on its way
+
+    /// Dropped and put back in line by another process's sweep while its message was on its way,
+    /// and the message did not go out: the row waits in line (the sweep's doing), and the run
+    /// says so with when it goes out, instead of reporting it cancelled. One that went out is sent.
+    @Test(arguments: [DeliveryOutcome.delivered, .temporary("timed out"), .permanent("the endpoint answered 400"),
+                      .endpointGone("the endpoint answered 410")])
+    func aRowPutBackInLineWhileItsMessageWasSent_isReportedAsBackInLine(outcome: DeliveryOutcome) throws {
+        let (f, vouchers) = try fixture()
+        nonisolated(unsafe) let other = try f.secondService(clock: f.clock)
+        nonisolated(unsafe) let ledger = f.ledger
+        let v = vouchers[0]
+        struct Revived: DeliveryChannel, @unchecked Sendable {  // one thread: the run's
+            let meanwhile: () -> Void
+            let outcome: DeliveryOutcome
+            var name: String { "test" }
+            var endpoint: String? { nil }
+            func deliver(_ m: OutgoingMessage, now: Date) -> DeliveryOutcome { meanwhile(); return outcome }
+        }
+        let channel = Revived(meanwhile: {
+            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? other.sweep()
+            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            _ = try? other.sweep()
+        }, outcome: outcome)
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        let view = try f.service.record(mine, outcome: f.service.send(mine, via: channel), channel: channel)
+        let row = try #require(try f.rows().first)
+        if outcome == .delivered {
+            #expect(view.result == "sent")
+            #expect(row.status == .sent && row.cancelKind == nil, "\(row)")
+        } else {
+            #expect(view.result == "taken_over")
+            #expect(view.error == "put back in line by another process meanwhile")
+            #expect(view.nextAttemptAt == "2026-03-03T09:30:00Z")
+            #expect(row.status == .pending && row.attempts == 0 && row.cancelKind == nil && row.lastError == nil, "\(row)")
+        }
+        #expect(row.history.count == 1, "the attempt was made, and is kept")
+    }
+
+    // MARK: c) a run whose lease ran out, against the run that claimed the row after it
+
+    /// This run's send took longer than its lease; another run claimed the row meanwhile. Whatever
+    /// this run's send answered short of delivery, the other run's claim stands: it sends the row
+    /// (a permanent failure used to mark it failed, and the other run then skipped it: never sent).
+    @Test(arguments: [DeliveryOutcome.temporary("timed out"), .permanent("the endpoint answered 400"),
+                      .endpointGone("the endpoint answered 410")])
+    func aRunWhoseLeaseRanOut_doesNotResetTheClaimOfTheRunAfterIt(outcome: DeliveryOutcome) throws {
+        let (f, _) = try fixture()
+        let channel = RecordingChannel(answer: outcome)
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let other = try f.secondService(clock: f.clock)
+        let elsewhere = RecordingChannel()
+        let theirs = try #require(try other.claimDue(channel: elsewhere).claimed.first)
+        #expect(theirs.id == mine.id)
+
+        let view = try f.service.record(mine, outcome: f.service.send(mine, via: channel), channel: channel)
+        #expect(view.result == "taken_over")
+        #expect(view.error == "claimed by another run meanwhile")
+        let row = try f.service.reminder(id: mine.id)
+        #expect(row.status == .sending && row.attempts == 2, "\(row)")
+
+        #expect(try other.dispatcher.keepLease(theirs, now: f.clock.now(), for: elsewhere.maxDeliveryTime))
+        #expect(try other.dispatcher.holdBack(theirs, now: f.clock.now(), channel: elsewhere.name) == nil)
+        let sent = try other.record(theirs, outcome: other.send(theirs, via: elsewhere), channel: elsewhere)
+        #expect(sent.result == "sent")
+        #expect(try f.service.reminder(id: mine.id).status == .sent)
+        #expect(elsewhere.deliveries.count == 1)
+    }
+
+    /// The same run, its message delivered after all: it went out, so the row is sent, and the
+    /// run that claimed it after sees that before its own send and leaves it.
+    @Test func aRunWhoseLeaseRanOut_recordsADeliveryAsSent_andTheRunAfterItDoesNotSendAgain() throws {
+        let (f, _) = try fixture()
+        let channel = RecordingChannel()
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let other = try f.secondService(clock: f.clock)
+        let elsewhere = RecordingChannel()
+        let theirs = try #require(try other.claimDue(channel: elsewhere).claimed.first)
+        #expect(try f.service.record(mine, outcome: f.service.send(mine, via: channel), channel: channel).result == "sent")
+        #expect(try f.service.reminder(id: mine.id).status == .sent)
+        #expect(try !other.dispatcher.keepLease(theirs, now: f.clock.now(), for: elsewhere.maxDeliveryTime))
+        // Had it sent already, its record says the row was sent, and by whom it does not know.
+        let late = try other.record(theirs, outcome: .temporary("timed out"), channel: elsewhere)
+        #expect(late.result == "taken_over" && late.error == "sent by another run meanwhile")
+        #expect(try f.service.reminder(id: mine.id).status == .sent)
+    }
+
+    /// Both sent it (this run's send outlived its lease: the at-least-once a lease cannot rule
+    /// out): the first record stands, and this run says its send was the second.
+    @Test func aRunWhoseLeaseRanOut_findingTheRowSentByTheRunAfterIt_leavesThatRecord() throws {
+        let (f, _) = try fixture()
+        let channel = RecordingChannel()
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        #expect(f.service.send(mine, via: channel) == .delivered)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let other = try f.secondService(clock: f.clock)
+        let elsewhere = RecordingChannel()
+        #expect(try other.run(channel: elsewhere).deliveries.map(\.result) == ["sent"])
+        f.clock.advance(seconds: 60)
+        let view = try f.service.record(mine, outcome: .delivered, channel: channel)
+        #expect(view.result == "sent" && view.error == "also sent by another run meanwhile")
+        let row = try f.service.reminder(id: mine.id)
+        #expect(row.status == .sent && row.sentAt == "2026-03-03T09:35:01Z" && row.attempts == 2, "\(row)")
+        #expect(row.history.map(\.outcome) == ["sent", "sent"])
+    }
+
+    /// A run that lost its claim and then finds the recipient's night begun, or its endpoint
+    /// disabled, does not give the row back: the run that claimed it after keeps it.
+    @Test func aRunWhoseLeaseRanOut_givesNothingBack() throws {
+        // 20:50 in Stockholm: the night begins at 21:00.
+        let (f, _) = try fixture(2, at: "2026-03-03T19:50:00Z")
+        let channel = RecordingChannel()
+        let mine = try f.service.claimDue(channel: channel).claimed
+        #expect(mine.count == 2)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let other = try f.secondService(clock: f.clock)
+        let theirs = try other.claimDue(channel: RecordingChannel()).claimed
+        #expect(theirs.map(\.id) == mine.map(\.id))
+
+        let held = try #require(try f.service.dispatcher.holdBack(mine[0], now: instant("2026-03-03T20:01:00Z"), channel: channel.name))
+        #expect(held.result == "taken_over" && held.error == "claimed by another run meanwhile" && held.nextAttemptAt == nil)
+        try f.service.dispatcher.giveBack(mine[1...])
+        let rows = try f.rows()
+        #expect(rows.allSatisfy { $0.status == .sending && $0.attempts == 2 }, "\(rows)")
+        for row in theirs { #expect(try other.dispatcher.keepLease(row, now: f.clock.now(), for: 1)) }
+    }
+
     // MARK: A lease is not a claim
 
     /// Dropped, put back in line and claimed again by another run within the same millisecond as

@@ -53,8 +53,13 @@ import Testing
         let claimed = try #require(try store.row(id: 2))
         #expect(claimed.claimNumber == 1 && claimed.attempts == 3)
         #expect(try !store.holds(earlier))
+        #expect(try !store.markRetry(earlier, next: now, error: "timed out"))
+        #expect(try !store.markFailed(earlier, error: "gave up"))
+        #expect(try !store.release(earlier, until: now))
         #expect(try !store.extendLease(earlier, to: Date(unixMilliseconds: 900_000)))
         #expect(try store.row(id: 2) == claimed)
         #expect(try store.holds(claimed))
+        #expect(try store.markRetry(claimed, next: now, error: "timed out"))
+        #expect(try store.row(id: 2)?.claimNumber == 1, "a retry keeps the count; the next claim is number 2")
     }
 }

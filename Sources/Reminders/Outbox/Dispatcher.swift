@@ -54,11 +54,17 @@ struct Dispatcher {
     /// Asked again just before each send, with the clock read then: the claim may be minutes old
     /// (slow sends before it), so what held at the claim may not hold now. A row that must not go
     /// out now is given back (its claim not counted as an attempt) and reported; nil: send it.
+    /// The reads before the give-back are not one transaction with it: should the claim be lost
+    /// meanwhile (`lostClaim`), the row is left as it became, and the run reports that.
     func holdBack(_ row: OutboxRow, now: Date, channel: String) throws -> DeliveryView? {
         let voucher = try ledgerStore.voucher(id: row.voucherID)
         func view(_ result: String, error: String? = nil, next: Date? = nil) -> DeliveryView {
             DeliveryView(id: row.id, messageID: row.messageID, code: voucher?.code, kind: row.kind, channel: channel,
                          result: result, error: error, nextAttemptAt: next.map(RFC3339.format))
+        }
+        func lost() throws -> DeliveryView {
+            let became = try lostClaim(row)
+            return view(became.result, error: became.note, next: became.next)
         }
         func cancel(_ cancel: OutboxCancel) throws -> DeliveryView {
             try db.writeTransaction { try outbox.cancelClaimed(row.id, cancel, now: now) }
@@ -101,8 +107,9 @@ struct Dispatcher {
         let sendable = earliestSendable(row, issuer: voucher?.issuer, from: now)
         guard sendable > now else { return nil }
         // The recipient's night began while earlier messages were going out: the morning, then.
-        try db.writeTransaction { try outbox.release(row.id, until: sendable) }
-        return view("deferred", next: sendable)
+        return try db.writeTransaction {
+            try outbox.release(row, until: sendable) ? view("deferred", next: sendable) : try lost()
+        }
     }
 
     /// True when the row is still held under this run's claim for at least `needed` more seconds,
@@ -121,10 +128,27 @@ struct Dispatcher {
     }
 
     /// Claimed rows that will not be sent in this run go back as they were, the claim not counted.
+    /// A row whose claim this run lost is left to whoever has it now (it was not sent here either
+    /// way, and given-back rows are not reported).
     func giveBack(_ rows: ArraySlice<OutboxRow>) throws {
         guard !rows.isEmpty else { return }
         try db.writeTransaction {
-            for row in rows { try outbox.release(row.id, until: row.nextAttemptAt) }
+            for row in rows { _ = try outbox.release(row, until: row.nextAttemptAt) }
+        }
+    }
+
+    /// What became of a row whose claim this run lost, as the run reports it, read in the
+    /// transaction whose write found the claim gone: `cancelled` with its reason when it was
+    /// dropped; else `taken_over`, with whether another run claimed, sent or gave up on it, or
+    /// it was put back in line (and when it goes out).
+    func lostClaim(_ row: OutboxRow) throws -> (result: String, note: String, next: Date?) {
+        guard let now = try outbox.row(id: row.id) else { return ("taken_over", "removed meanwhile", nil) }
+        switch now.status {
+        case .cancelled: return ("cancelled", now.lastError ?? "dropped while it was being sent", nil)
+        case .pending: return ("taken_over", "put back in line by another process meanwhile", now.nextAttemptAt)
+        case .sending: return ("taken_over", "claimed by another run meanwhile", nil)
+        case .sent: return ("taken_over", "sent by another run meanwhile", nil)
+        case .failed: return ("taken_over", "given up on by another run meanwhile", nil)
         }
     }
 
@@ -147,10 +171,11 @@ struct Dispatcher {
         let code = voucher?.code
         var view = DeliveryView(id: row.id, messageID: row.messageID, code: code, kind: row.kind, channel: channel.name,
                                 result: "sent", error: nil, nextAttemptAt: nil)
-        // Dropped while its message was on its way, and the message did not go out: it stays dropped.
-        func droppedMeanwhile() throws {
-            view.result = "cancelled"
-            view.error = try outbox.cancelReason(row.id) ?? "dropped while it was being sent"
+        // The claim was lost while its message was on its way, and the message did not go out:
+        // the row stays as it became (dropped, put back in line, another run's), and is reported so.
+        func lostMeanwhile() throws {
+            let became = try lostClaim(row)
+            view.result = became.result; view.error = became.note; view.nextAttemptAt = became.next.map(RFC3339.format)
         }
         try db.writeTransaction {
             // Its recipient erased while it was on its way (a close with erasure, which wiped the
@@ -166,36 +191,38 @@ struct Dispatcher {
             switch outcome {
             case .delivered:
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "sent", error: nil)
-                try outbox.markSent(row.id, at: now, channel: channel.name)
+                // Sent whatever became of the row meanwhile (`OutboxStore.markSent`).
+                if try !outbox.markSent(row.id, at: now, channel: channel.name) { view.error = "also sent by another run meanwhile" }
             case .temporary(let error, let retryAfter):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: try stored(error))
                 view.error = error
                 if row.attempts >= policy.maxAttempts {
                     let final = "gave up after \(row.attempts) attempts; last: "
-                    if try outbox.markFailed(row.id, error: final + (try stored(error))) {
+                    if try outbox.markFailed(row, error: final + (try stored(error))) {
                         view.result = "failed"; view.error = final + error
                     } else {
-                        try droppedMeanwhile()
+                        try lostMeanwhile()
                     }
                 } else {
                     var rng = SystemRandomNumberGenerator()
                     let wait = policy.delay(afterAttempt: row.attempts, retryAfter: retryAfter, using: &rng)
                     let next = earliestSendable(row, issuer: voucher?.issuer, from: now.addingTimeInterval(wait))
-                    if try outbox.markRetry(row.id, next: next, error: try stored(error)) {
+                    if try outbox.markRetry(row, next: next, error: try stored(error)) {
                         view.result = "retrying"; view.nextAttemptAt = RFC3339.format(next)
                     } else {
-                        try droppedMeanwhile()
+                        try lostMeanwhile()
                     }
                 }
             case .permanent(let error):
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "permanent", error: try stored(error))
-                if try outbox.markFailed(row.id, error: try stored(error)) { view.result = "failed"; view.error = error } else { try droppedMeanwhile() }
+                if try outbox.markFailed(row, error: try stored(error)) { view.result = "failed"; view.error = error } else { try lostMeanwhile() }
             case .endpointGone(let error):
                 // The endpoint is gone, not the message: it waits (first in line) with the others
                 // until an operator enables the endpoint again; nothing more is sent there till then.
-                // A row dropped meanwhile does not wait: it is reported cancelled, as for any outcome.
+                // A row whose claim was lost meanwhile does not wait: it is reported as it became
+                // (cancelled when dropped), as for any outcome.
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "endpoint_gone", error: try stored(error))
-                if try outbox.markRetry(row.id, next: now, error: try stored(error)) { view.result = "endpoint_gone"; view.error = error } else { try droppedMeanwhile() }
+                if try outbox.markRetry(row, next: now, error: try stored(error)) { view.result = "endpoint_gone"; view.error = error } else { try lostMeanwhile() }
                 if let endpoint = channel.endpoint { try outbox.disable(endpoint: endpoint, at: now, reason: error) }
             }
             // A farewell that went out, or never will, forgets the address if the holder asked.

@@ -110,40 +110,45 @@ struct OutboxStore {
                          [.integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
-    /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt.
-    func release(_ id: Int64, until: Date) throws {
+    /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt. False
+    /// when it is no longer held under this claim.
+    func release(_ claim: OutboxRow, until: Date) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?
-            WHERE id = ? AND status = 'sending'
-            """, [.integer(until.unixMilliseconds), .integer(id)])
+            WHERE id = ? AND status = 'sending' AND claim_number = ?
+            """, [.integer(until.unixMilliseconds), .integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
-    /// The message went out: sent, even if the row was dropped while it was on its way (a block
-    /// and a sweep elsewhere, a close); the drop no longer stands.
-    func markSent(_ id: Int64, at now: Date, channel: String) throws {
+    /// The message went out: sent, whatever became of the row while it was on its way and
+    /// whoever holds it now: dropped (a block and a sweep elsewhere, a close; the drop no longer
+    /// stands), put back in line, given up on or claimed by another run (its claim ends here,
+    /// before its own send if that has not begun, as its check before the send names it). The one
+    /// write of a dispatcher not bound to its claim: a message that went out is never recorded as
+    /// not sent, nor left in line to go out again. False when the row was recorded sent already
+    /// (another run sent it too); that record stands.
+    func markSent(_ id: Int64, at now: Date, channel: String) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'sent', sent_at = ?, lease_until = NULL, channel = ?, last_error = NULL,
                 cancel_kind = NULL, cancelled_at = NULL
-            WHERE id = ?
-            """, [.integer(now.unixMilliseconds), .text(channel), .integer(id)])
+            WHERE id = ? AND status <> 'sent'
+            """, [.integer(now.unixMilliseconds), .text(channel), .integer(id)]) == 1
     }
 
-    /// False when the row was dropped while its message was on its way: it stays dropped, not put
-    /// back in line.
-    func markRetry(_ id: Int64, next: Date, error: String) throws -> Bool {
-        try db.run("UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-                   [.integer(next.unixMilliseconds), .text(error), .integer(id)]) == 1
+    /// False when the row is no longer held under this claim: dropped while its message was on
+    /// its way (it stays dropped, not put back in line), or taken over.
+    func markRetry(_ claim: OutboxRow, next: Date, error: String) throws -> Bool {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ?
+            WHERE id = ? AND status = 'sending' AND claim_number = ?
+            """, [.integer(next.unixMilliseconds), .text(error), .integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
-    /// False when the row was dropped while its message was on its way (it stays dropped).
-    func markFailed(_ id: Int64, error: String) throws -> Bool {
-        try db.run("UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending'",
-                   [.text(error), .integer(id)]) == 1
-    }
-
-    /// Why a row was cancelled, for a row dropped while its message was on its way.
-    func cancelReason(_ id: Int64) throws -> String? {
-        try db.queryOne("SELECT last_error FROM reminder_outbox WHERE id = ? AND status = 'cancelled'", [.integer(id)]) { $0.optionalText(0) } ?? nil
+    /// False when the row is no longer held under this claim (dropped meanwhile, or taken over).
+    func markFailed(_ claim: OutboxRow, error: String) throws -> Bool {
+        try db.run("""
+            UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ?
+            WHERE id = ? AND status = 'sending' AND claim_number = ?
+            """, [.text(error), .integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
     /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt.
