@@ -28,6 +28,49 @@ import Testing
         try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
     }
 
+    // MARK: a) a drop just before the send
+
+    /// This run stalled past its lease; another run claimed the row and sent it. Reaching it, this
+    /// run finds its voucher blocked since and would drop it: the message went out, so the row
+    /// stays sent (the drop used to overwrite it by id, and the send was recorded as never made).
+    @Test func aDropByARunThatLostItsClaim_doesNotUndoTheOtherRunsSend() throws {
+        let (f, vouchers) = try fixture()
+        let channel = RecordingChannel()
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        f.clock.advance(seconds: f.service.retryPolicy.lease + 1)
+        let other = try f.secondService(clock: f.clock)
+        let elsewhere = RecordingChannel()
+        #expect(try other.run(channel: elsewhere).deliveries.map(\.result) == ["sent"])
+        try block(f, vouchers[0])
+        let held = try #require(try f.service.dispatcher.holdBack(mine, now: f.clock.now(), channel: channel.name))
+        #expect(held.result == "taken_over")
+        #expect(held.error == "sent by another run meanwhile")
+        let row = try f.service.reminder(id: mine.id)
+        #expect(row.status == .sent && row.cancelKind == nil && row.cancelledAt == nil && row.attempts == 2, "\(row)")
+        #expect(channel.deliveries.isEmpty && elsewhere.deliveries.count == 1)
+    }
+
+    /// Another process's sweep dropped the claimed row (blocked) and put it back in line
+    /// (unblocked); blocked again, this run would drop it just before the send. The row is that
+    /// sweep's now: it stays in line (the next sweep decides), and the run says so, not "cancelled".
+    @Test func aDropByARunThatLostItsClaim_doesNotUndoARevival() throws {
+        let (f, vouchers) = try fixture()
+        let channel = RecordingChannel()
+        let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
+        let other = try f.secondService(clock: f.clock)
+        try block(f, vouchers[0])
+        #expect(try other.sweep().cancelled == 1)
+        try unblock(f, vouchers[0])
+        #expect(try other.sweep().enqueued.count == 1)
+        try block(f, vouchers[0])
+        let held = try #require(try f.service.dispatcher.holdBack(mine, now: f.clock.now(), channel: channel.name))
+        #expect(held.result == "taken_over")
+        #expect(held.error == "put back in line by another process meanwhile")
+        #expect(held.nextAttemptAt == "2026-03-03T09:30:00Z")
+        let row = try f.service.reminder(id: mine.id)
+        #expect(row.status == .pending && row.cancelKind == nil && row.cancelledAt == nil, "\(row)")
+    }
+
     // MARK: b) put back in line while its message was on its way
 
     /// Dropped and put back in line by another process's sweep while its message was on its way,

@@ -56,6 +56,7 @@ import Testing
         #expect(try !store.markRetry(earlier, next: now, error: "timed out"))
         #expect(try !store.markFailed(earlier, error: "gave up"))
         #expect(try !store.release(earlier, until: now))
+        #expect(try !store.cancelClaimed(earlier, .stale, now: now))
         #expect(try !store.extendLease(earlier, to: Date(unixMilliseconds: 900_000)))
         #expect(try store.row(id: 2) == claimed)
         #expect(try store.holds(claimed))

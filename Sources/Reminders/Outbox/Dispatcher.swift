@@ -67,8 +67,9 @@ struct Dispatcher {
             return view(became.result, error: became.note, next: became.next)
         }
         func cancel(_ cancel: OutboxCancel) throws -> DeliveryView {
-            try db.writeTransaction { try outbox.cancelClaimed(row.id, cancel, now: now) }
-            return view("cancelled", error: cancel.reason)
+            try db.writeTransaction {
+                try outbox.cancelClaimed(row, cancel, now: now) ? view("cancelled", error: cancel.reason) : try lost()
+            }
         }
         if row.kind == .expiryReminder || row.kind == .giftNotice, row.expiresAt <= now.unixMilliseconds {
             // The voucher expired since the claim: a reminder about it now would be wrong.

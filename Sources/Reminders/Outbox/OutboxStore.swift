@@ -3,6 +3,10 @@ import GoodwillCore
 import Store
 
 /// The reminder tables in and out (migration 3). No rules here, only bound SQL.
+///
+/// A dispatcher's writes to a row it claimed name its claim (`claim_number`, migration 12) and
+/// change nothing when the row is no longer held under it (put back, dropped, sent or claimed
+/// again since); they answer false then. The one exception is `markSent`: see there.
 struct OutboxStore {
     let db: Database
 
@@ -151,13 +155,15 @@ struct OutboxStore {
             """, [.text(error), .integer(claim.id), .integer(claim.claimNumber)]) == 1
     }
 
-    /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt.
-    func cancelClaimed(_ id: Int64, _ cancel: OutboxCancel, now: Date) throws {
+    /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt. False when
+    /// it is no longer held under this claim.
+    func cancelClaimed(_ claim: OutboxRow, _ cancel: OutboxCancel, now: Date) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?,
-                attempts = CASE WHEN status = 'sending' THEN max(0, attempts - 1) ELSE attempts END
-            WHERE id = ?
-            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .integer(id)])
+                attempts = max(0, attempts - 1)
+            WHERE id = ? AND status = 'sending' AND claim_number = ?
+            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .integer(claim.id),
+                  .integer(claim.claimNumber)]) == 1
     }
 
     /// Drops the earlier steps of an expiry reminder still waiting (held by the night, or for a
