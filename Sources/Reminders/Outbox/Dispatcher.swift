@@ -6,6 +6,25 @@ import Store
 /// attempt. Delivery is at least once: a crash after the channel took a message but before it was
 /// recorded leaves the row claimed; when the lease runs out it is sent again under the same
 /// message id, which the receiver (and the maildir file name) recognises.
+///
+/// Several dispatchers may work on one database (`serve`'s loop, a cron `reminders run`), so a
+/// claim can be lost while its run still works on the row: the lease ran out (a slow send) and
+/// another run claimed the row, or another process's sweep dropped it (its voucher blocked) and
+/// put it back in line (unblocked). A claim is known by its number (`claim_number`, one more at
+/// every claim, never reset), not by its lease, whose end two claims in the same millisecond
+/// share. Every write the dispatcher makes to a row it claimed (give it back, drop it, retry it,
+/// fail it, stretch its lease) is made only while the row is still held under that claim, in the
+/// same statement; a run that lost its claim writes nothing over what became of the row, and
+/// reports that instead (`lostClaim`): `cancelled` with the reason when dropped, else
+/// `taken_over`, saying whether it was claimed or sent by another run or put back in line. It
+/// sends only after a check that it still holds the claim (`keepLease`), so a row is not sent by a
+/// run that lost it. One write is not bound to the claim: a message that went out is recorded
+/// sent whatever became of its row (`OutboxStore.markSent`), so it is never recorded as not sent,
+/// nor sent again from a row put back in line; a run that claimed the row after ends its claim
+/// there. What remains is the at-least-once above, under the same message id: a send that
+/// outlives its lease (a channel slower than it said), or one already under way when another
+/// process's sweep drops the row and puts it back in line (its check came before), may meet
+/// another run's send of the same message.
 struct Dispatcher {
     let db: Database
     let outbox: OutboxStore
