@@ -38,6 +38,7 @@ import Testing
         "POST /v1/cases": [.admin, .support],
         "POST /v1/cases/{id}/close": [.admin, .support],
         "GET /v1/reports/{name}": [.admin, .auditor],
+        "GET /v1/reports/expiring": [.admin, .auditor],
         "GET /v1/reports/rollforward": [.admin, .auditor],
     ]
     static let publicRoutes: Set<String> = ["GET /health", "GET /metrics", "GET /openapi.json", "GET /v1/public/balance/{code}"]
@@ -105,6 +106,7 @@ import Testing
             let opened = await h.post("/v1/cases", #"{"holder": "\#(f.holderID)", "subject": "Voucher expired abroad"}"#)
             return await post("/v1/cases/\(opened.int("id") ?? 0)/close", #"{"resolution": "Extended by 30 days."}"#)
         case "GET /v1/reports/{name}": return await get("/v1/reports/liability")
+        case "GET /v1/reports/expiring": return await get("/v1/reports/expiring?days=30")
         case "GET /v1/reports/rollforward": return await get("/v1/reports/rollforward?from=2026-01-01&to=2026-03-31")
         case "GET /health": return await get("/health")
         case "GET /metrics": return await get("/metrics")

@@ -89,11 +89,13 @@ enum GoodwillRoutes {
     }
 
     static func activate(_ c: inout RequestContext) throws -> Reply {
+        // The key first, as on every write: without one the answer is 400 idempotency-key-required,
+        // not whatever the body would have got (a policy file not found, an invalid policy).
+        let key = try c.idempotencyKey()
         let source = try policySource(c, allowed: BodyFields.policy)
         // Refused before the write queue as the write would refuse it (a version stored before a
         // later check is read as stored, so rolling back to it works here too).
         _ = try c.ledger.checkPolicy(data: source.data, fileName: source.fileName)
-        let key = try c.idempotencyKey()
         let actor = c.actor, route = c.route.name, body = c.request.body, data = source.data, fileName = source.fileName
         return .write { ledger in
             try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body) {

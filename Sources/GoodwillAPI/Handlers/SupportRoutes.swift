@@ -12,8 +12,10 @@ enum SupportRoutes {
         Route(.post, "/v1/holders/{id}/close", .closeHolder, close),
         Route(.post, "/v1/cases", .writeNotes, openCase),
         Route(.post, "/v1/cases/{id}/close", .writeNotes, closeCase),
-        Route(.get, "/v1/reports/{name}", .readReports, query: ["days"], report),
-        // A literal segment wins over {name}: the roll-forward takes a period, and no days.
+        Route(.get, "/v1/reports/{name}", .readReports, report),
+        // A literal segment wins over {name}: the expiring report takes days, the roll-forward a
+        // period, each a route of its own so that each documents the parameters it takes.
+        Route(.get, "/v1/reports/expiring", .readReports, query: ["days"], expiring),
         Route(.get, "/v1/reports/rollforward", .readReports, query: ["from", "to", "time_zone"], rollForward),
     ]
 
@@ -90,22 +92,25 @@ enum SupportRoutes {
         return try write(c) { s, actor in JSON.response(try s.closeCase(id, resolution: body.resolution, actor: actor)) }
     }
 
-    /// GET /v1/reports/{liability|expiring|breakage|goodwill|redemption|reconciliation|ageing|curves}[?days=N]
+    /// GET /v1/reports/{liability|breakage|goodwill|redemption|reconciliation|ageing|curves}
     static func report(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("name")
         guard let name = ReportName(rawValue: text) else {
             throw Problem(.notFound, code: "report-not-found",
                           detail: "There is no report '\(text)'. Reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        var days = 30
-        if c.query["days"] != nil {
-            guard name == .expiring else { throw Problem.invalid("Unknown query parameter 'days'. Only the expiring report takes days.") }
-            days = try c.wholeNumber("days", in: SupportService.expiringReportDays, of: "days") ?? days
-        }
-        // Reports read every voucher: off the event loop, on a reader of their own.
-        let window = days
-        return .slow { ledger in
-            let report = try SupportService(ledger: ledger).report(name, days: window)
+        return slowReport(name, days: 30)
+    }
+
+    /// GET /v1/reports/expiring[?days=N]
+    static func expiring(_ c: inout RequestContext) throws -> Reply {
+        slowReport(.expiring, days: try c.wholeNumber("days", in: SupportService.expiringReportDays, of: "days") ?? 30)
+    }
+
+    /// Reports read every voucher: off the event loop, on a reader of their own.
+    static func slowReport(_ name: ReportName, days: Int) -> Reply {
+        .slow { ledger in
+            let report = try SupportService(ledger: ledger).report(name, days: days)
             return JSON.response(AnyEncodable(report))
         }
     }

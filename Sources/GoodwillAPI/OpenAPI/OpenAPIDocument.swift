@@ -292,9 +292,10 @@ enum OpenAPIDocument {
             "name": "cursor",
             "in": "query",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "\#(OpenAPIRules.cursor)"
             },
-            "description": "next_cursor of the previous page."
+            "description": "next_cursor of the previous page: a whole number from 0 up, in digits. One beyond 9223372036854775807 (64 bits) is refused with 422 invalid-request."
           },
           {
             "name": "limit",
@@ -1949,7 +1950,7 @@ enum OpenAPIDocument {
     "/v1/reports/{name}": {
       "get": {
         "operationId": "getReport",
-        "summary": "A finance report as of now: liability, expiring (days), breakage, goodwill, redemption, reconciliation, ageing, or curves (redemption curves per cohort). The roll-forward over a period is GET /v1/reports/rollforward.",
+        "summary": "A finance report as of now: liability, breakage, goodwill, redemption, reconciliation, ageing, or curves (redemption curves per cohort). They take no query parameters. The expiring report (which takes days) is GET /v1/reports/expiring, the roll-forward over a period GET /v1/reports/rollforward.",
         "x-roles": [
           "admin",
           "auditor"
@@ -1991,18 +1992,53 @@ enum OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "string",
-              "enum": [
-                "liability",
-                "expiring",
-                "breakage",
-                "goodwill",
-                "redemption",
-                "reconciliation",
-                "ageing",
-                "curves"
-              ]
+              "enum": [\#(OpenAPIRules.reportsByName)]
+            }
+          }
+        ],
+        "security": [
+          {
+            "bearer": []
+          }
+        ]
+      }
+    },
+    "/v1/reports/expiring": {
+      "get": {
+        "operationId": "getExpiringReport",
+        "summary": "The expiring report as of now: the balances of active vouchers whose expiry falls within the next days, per currency.",
+        "x-roles": [
+          "admin",
+          "auditor"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Report"
+                }
+              }
             }
           },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "409": {
+            "$ref": "#/components/responses/409"
+          },
+          "422": {
+            "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          }
+        },
+        "parameters": [
           {
             "name": "days",
             "in": "query",
@@ -2013,7 +2049,7 @@ enum OpenAPIDocument {
               "maximum": 3650,
               "default": 30
             },
-            "description": "Only for expiring."
+            "description": "How many days ahead to look."
           }
         ],
         "security": [
@@ -2065,9 +2101,10 @@ enum OpenAPIDocument {
             "required": true,
             "schema": {
               "type": "string",
-              "format": "date"
+              "format": "date",
+              "pattern": "^(?:19[7-9][0-9]|[2-9][0-9]{3})-"
             },
-            "description": "The period's first day. The period opens at its start (00:00) in time_zone."
+            "description": "The period's first day, from 1970-01-01 on and not after today (the server's clock: a later day is refused with 422 invalid-request). The period opens at its start (00:00) in time_zone."
           },
           {
             "name": "to",
@@ -2087,7 +2124,7 @@ enum OpenAPIDocument {
               "type": "string",
               "default": "UTC"
             },
-            "description": "The IANA zone the days begin and end in (Europe/Stockholm); a fixed offset such as GMT+1 is refused."
+            "description": "The IANA zone the days begin and end in (Europe/Stockholm); a fixed offset such as GMT+1 is refused with 422 invalid-request, and so is a name this machine's time zone database does not hold (which names it holds depends on the machine, so the schema cannot list them)."
           }
         ],
         "security": [
@@ -2116,7 +2153,7 @@ enum OpenAPIDocument {
           "minLength": 1,
           "maxLength": 255
         },
-        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request. Only a request carried out is kept under it; after one refused with a 4xx, a retry is decided afresh. Without it, empty, or sent twice: 400 idempotency-key-required."
+        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request: a key already used for a different request (another body, operation or voucher) is refused with 422 idempotency-conflict. Only a request carried out is kept under it; after one refused with a 4xx, a retry is decided afresh. Without it, empty, or sent twice: 400 idempotency-key-required."
       },
       "VoucherID": {
         "name": "id",
@@ -2197,7 +2234,7 @@ enum OpenAPIDocument {
         }
       },
       "422": {
-        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial; a whole-number field or query parameter outside its minimum and maximum, also one beyond 64 bits or with a fraction; or a query parameter the operation does not list, or one given twice, on every operation), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the key was used with another body), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
+        "description": "invalid-request (a field is wrong, missing or unknown, at any depth: holder.emial; a whole-number field or query parameter outside its minimum and maximum, also one beyond 64 bits or with a fraction; or a query parameter the operation does not list, or one given twice, on every operation), invalid-amount (zero or less, or not whole minor units: 99.50 or \"9950\" where 9950 is meant), currency-mismatch, idempotency-conflict (the Idempotency-Key was already used, with this API key, for a different request: another body, operation or voucher; a schema cannot say which keys are taken, so a well-formed request can get this), below-legal-minimum, invalid-policy, override-required, not-a-redemption, imported-redemption.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2256,8 +2293,8 @@ enum OpenAPIDocument {
           },
           "currency": {
             "type": "string",
-            "pattern": "^[A-Z]{3}$",
-            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. Another spelling (sek, \" SEK\") is refused with 422 invalid-request."
+            "enum": [\#(OpenAPIRules.currencyCodes)],
+            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
           }
         },
         "additionalProperties": false
@@ -2306,13 +2343,15 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "name": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "locale": {
             "type": "string"
           },
           "time_zone": {
-            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422).",
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them).",
             "type": "string"
           }
         },
@@ -2376,7 +2415,7 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Validity"
           },
           "time_zone": {
-            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422).",
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them).",
             "type": "string"
           },
           "holder": {
@@ -2394,11 +2433,13 @@ enum OpenAPIDocument {
           },
           "experience": {
             "type": "string",
-            "maxLength": 500
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "What the experience voucher is for. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "message": {
             "type": "string",
-            "maxLength": 2000
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "The gift message. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 2000 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2656,7 +2697,9 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Money"
           },
           "reference": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "The till's own reference for the sale. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2672,7 +2715,9 @@ enum OpenAPIDocument {
             "minimum": 1
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2681,7 +2726,9 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "reason": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2698,7 +2745,9 @@ enum OpenAPIDocument {
             "description": "Signed: negative takes away."
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "Why: an adjustment always has a reason. Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2707,10 +2756,14 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "reference": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "The payout's reference (a bank transfer or payment id). Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.optionalText)",
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -2727,7 +2780,9 @@ enum OpenAPIDocument {
             "maximum": 3660
           },
           "reason": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "override": {
             "type": "boolean"
@@ -2905,25 +2960,57 @@ enum OpenAPIDocument {
       "PolicySource": {
         "type": "object",
         "additionalProperties": false,
-        "description": "Exactly one of file (a file in the server's --policies folder) or policy (the document itself).",
+        "description": "Exactly one of file (a file in the server's --policies folder) or policy (the document itself); both, or neither, is refused with 422 invalid-request.",
+        "oneOf": [
+          {
+            "required": [
+              "file"
+            ]
+          },
+          {
+            "required": [
+              "policy"
+            ]
+          }
+        ],
         "properties": {
           "file": {
-            "type": "string"
+            "$ref": "#/components/schemas/PolicyFileName"
           },
           "policy": {
-            "type": "object"
+            "type": "object",
+            "description": "The policy document itself (Policies/README.md). The policy loader checks its rules, which this schema does not repeat: one it refuses is 422 invalid-policy, saying what is wrong."
           }
         }
+      },
+      "PolicyFileName": {
+        "type": "string",
+        "pattern": "^[^./][^/]*\\.json$",
+        "description": "A file in the server's policies folder (serve --policies DIR), like generous.json: a name ending in .json, not starting with a dot, with no slash; at most 200 bytes in UTF-8, longer is refused with 422 invalid-request. A server without a policies folder refuses every file with 422 invalid-request (send the policy itself); a name the folder does not hold is 404 policy-file-not-found."
       },
       "SimulationRequest": {
         "type": "object",
         "additionalProperties": false,
+        "description": "Exactly one of file (a file in the server's --policies folder) or policy (the document itself); both, or neither, is refused with 422 invalid-request.",
+        "oneOf": [
+          {
+            "required": [
+              "file"
+            ]
+          },
+          {
+            "required": [
+              "policy"
+            ]
+          }
+        ],
         "properties": {
           "file": {
-            "type": "string"
+            "$ref": "#/components/schemas/PolicyFileName"
           },
           "policy": {
-            "type": "object"
+            "type": "object",
+            "description": "The policy document itself (Policies/README.md). The policy loader checks its rules, which this schema does not repeat: one it refuses is 422 invalid-policy, saying what is wrong."
           },
           "from": {
             "type": "string",
@@ -3614,7 +3701,9 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "text": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 2000 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -3630,7 +3719,9 @@ enum OpenAPIDocument {
             "description": "hld_… or an email address"
           },
           "subject": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -3641,7 +3732,9 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "resolution": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 2000 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           }
         }
       },
@@ -3650,13 +3743,26 @@ enum OpenAPIDocument {
         "required": [],
         "properties": {
           "erase": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "null is the same as leaving it out: false."
           },
           "payout_reference": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ],
+            "pattern": "\#(OpenAPIRules.requiredText)",
+            "description": "The payout's reference (a bank transfer or payment id); leave it out (or null) when nothing is refunded. Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "refund_all": {
-            "type": "boolean"
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "null is the same as leaving it out: false."
           }
         }
       },

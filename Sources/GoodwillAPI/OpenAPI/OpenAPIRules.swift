@@ -1,0 +1,58 @@
+import Foundation
+import GoodwillCore
+import Support
+
+/// The parts of the OpenAPI document that state a rule the server keeps in code, generated from
+/// the same tables and character classes the server uses, so the document cannot drift from them.
+/// Each value is JSON text ready to go between the quotes (or brackets) where it is interpolated.
+enum OpenAPIRules {
+    /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
+    static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")
+
+    /// The reports GET /v1/reports/{name} answers: all but the two with a route of their own, as
+    /// they take query parameters (expiring takes days, the roll-forward a period).
+    static let reportsByName = ReportName.allCases.filter { $0 != .expiring && $0 != .rollforward }
+        .map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+
+    /// Free text as `SupportService.clean` and `Ledger.clean` take it: trimmed of white space and
+    /// newlines at both ends, and then without control characters but the newline.
+    /// `requiredText`: something is left after the trimming (a note, a case subject).
+    static let requiredText = "^\(w)*\(core)\(w)*$"
+    /// `optionalText`: may be empty or blank (then it counts as not given).
+    static let optionalText = "^\(w)*(?:\(core)\(w)*)?$"
+
+    /// The `cursor` of GET /v1/vouchers: what `Int64(_:)` reads as 0 or more (next_cursor is plain digits).
+    static let cursor = #"^(?:\\+?[0-9]+|-0+)$"#
+
+    /// A non-blank text's core: a first and last character that are neither white space nor a control
+    /// character, and between them anything but a control character other than the newline.
+    private static let core = "[^\(whiteSpace)\(control)](?:[^\(controlButNewline)]*[^\(whiteSpace)\(control)])?"
+    private static let w = "[\(whiteSpace)]"
+
+    // The classes, as `\uXXXX` escapes (which ECMA-262, Python and ICU regular expressions all read
+    // alike), JSON-escaped. Both sets lie in the Basic Multilingual Plane (OpenAPIRulesTests holds it).
+    static let whiteSpace = ranges { CharacterSet.whitespacesAndNewlines.contains($0) }
+    static let control = ranges { $0.properties.generalCategory == .control }
+    static let controlButNewline = ranges { $0.properties.generalCategory == .control && $0 != "\n" }
+
+    static func ranges(_ member: (Unicode.Scalar) -> Bool) -> String {
+        var text = "", start: UInt32?, last: UInt32 = 0
+        func close() {
+            guard let s = start else { return }
+            text += escaped(s) + (last > s ? (last > s + 1 ? "-" : "") + escaped(last) : "")
+            start = nil
+        }
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value), member(scalar) else { close(); continue }
+            if start == nil { start = value }
+            last = value
+        }
+        close()
+        return text
+    }
+
+    private static func escaped(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "\\\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}
