@@ -8,19 +8,26 @@ public enum CSVSeparator: String, Sendable, Codable, Equatable {
 }
 
 /// How a file was written, so that a file made from it (the rejects file) goes back the same way:
-/// its separator, and whether it starts with a UTF-8 byte-order mark (Excel's "CSV UTF-8" does,
-/// and Excel needs it to read "Åsa" as UTF-8 when the file is opened by a double click).
+/// its separator, whether it starts with a UTF-8 byte-order mark (Excel's "CSV UTF-8" does, and
+/// Excel needs it to read "Åsa" as UTF-8 when the file is opened by a double click), and whether
+/// its first line is `sep=;` (or `sep=,`), which tells Excel the separator whatever the computer's
+/// settings say.
 public struct CSVDialect: Sendable, Equatable {
     public var separator: CSVSeparator
     public var byteOrderMark: Bool
+    public var separatorLine: Bool
 
-    public init(separator: CSVSeparator = .comma, byteOrderMark: Bool = false) {
+    public init(separator: CSVSeparator = .comma, byteOrderMark: Bool = false, separatorLine: Bool = false) {
         self.separator = separator
         self.byteOrderMark = byteOrderMark
+        self.separatorLine = separatorLine
     }
 
-    /// What a file in this dialect starts with before its header: the byte-order mark or nothing.
-    public var start: String { byteOrderMark ? CSV.byteOrderMark : "" }
+    /// What a file in this dialect starts with before its header: the byte-order mark, then the
+    /// `sep=` line, each if it has one.
+    public var start: String {
+        (byteOrderMark ? CSV.byteOrderMark : "") + (separatorLine ? "sep=\(separator.character)\r\n" : "")
+    }
 }
 
 /// RFC 4180 CSV: writing fields, and reading records with quoted fields (commas, quotes as "",

@@ -3,8 +3,9 @@ import Foundation
 /// Reads RFC 4180 records from bytes: fields separated by commas (or semicolons, see
 /// `init(detectingSeparatorIn:)`), records by CRLF or LF, fields in double quotes may hold the
 /// separator, line breaks (CRLF read as LF) and doubled quotes (""). The text must be UTF-8;
-/// a UTF-8 byte-order mark at the start is skipped. Each record comes with the line it starts on,
-/// for error messages.
+/// a UTF-8 byte-order mark at the start is skipped, and so is a first line `sep=;` or `sep=,`
+/// (Excel's), which names the separator. Each record comes with the line it starts on (the
+/// file's own lines, a `sep=` line being line 1), for error messages.
 public struct CSVReader {
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public let line: Int
@@ -20,9 +21,11 @@ public struct CSVReader {
     var position = 0
     /// The line the next record starts on (1-based).
     public private(set) var line = 1
-    /// The separator it reads by, and whether the bytes start with a byte-order mark.
-    public let dialect: CSVDialect
+    /// The separator it reads by, and whether the bytes start with a byte-order mark and a `sep=` line.
+    public private(set) var dialect: CSVDialect
     let separator: UInt8
+    /// A first line `sep=` naming a separator Goodwill does not read: every `next()` throws it.
+    var refusal: Failure?
 
     /// `bytes` must outlive the reader (use it inside `withUnsafeBytes`).
     public init(bytes: UnsafeRawBufferPointer, separator: CSVSeparator = .comma) {
@@ -37,8 +40,23 @@ public struct CSVReader {
     /// semicolons and no comma outside quotes (as Excel writes where the comma is the decimal
     /// separator), otherwise by commas. For a file whose first line is a header of plain names,
     /// which hold neither, that tells the two apart without guessing.
+    ///
+    /// A first line `sep=;` or `sep=,` says the separator outright: Excel reads it so (and hides
+    /// the line), and so does this, starting with the next line. One naming anything else refuses
+    /// the file: its fields cannot be told apart.
     public init(detectingSeparatorIn bytes: UnsafeRawBufferPointer) {
         self.init(bytes: bytes)
+        if let declared = Self.separatorLine(bytes, from: position) {
+            if let separator = declared.separator {
+                self.init(bytes: bytes, separator: separator)
+                dialect.separatorLine = true
+            } else {
+                refusal = Failure(line: 1, problem: "the first line, '\(declared.text)', names the character between fields, but Goodwill reads files separated by commas or by semicolons: write sep=; or sep=, there (or take the line out)")
+            }
+            position = declared.end
+            line = 2
+            return
+        }
         var quoted = false, commas = 0, semicolons = 0
         for i in position..<bytes.count {
             let b = bytes[i]
@@ -51,10 +69,26 @@ public struct CSVReader {
         if semicolons > 0 && commas == 0 { self.init(bytes: bytes, separator: .semicolon) }
     }
 
+    /// A first line that starts `sep=` (in any case): the separator it names (nil: not a comma or a
+    /// semicolon), its text, and where the next line starts.
+    static func separatorLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (separator: CSVSeparator?, text: String, end: Int)? {
+        guard bytes.count - start >= 4, bytes[start] | 0x20 == 0x73, bytes[start + 1] | 0x20 == 0x65, bytes[start + 2] | 0x20 == 0x70,
+              bytes[start + 3] == 0x3D else { return nil }
+        var end = start + 4
+        while end < bytes.count && bytes[end] != 0x0A && bytes[end] != 0x0D { end += 1 }
+        let named = Array(bytes[(start + 4)..<end])
+        let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        if end < bytes.count && bytes[end] == 0x0D { end += 1 }
+        if end < bytes.count && bytes[end] == 0x0A { end += 1 }
+        let separator: CSVSeparator? = named == [0x3B] ? .semicolon : named == [0x2C] ? .comma : nil
+        return (separator, text, end)
+    }
+
     /// The next record and the line it started on; nil at the end. A blank line is skipped. A
     /// record with a stray quote is read to its end by the same rules, the stray quote as text,
     /// and then refused (recoverable), so one pass, not a second scanner, finds where it ends.
     public mutating func next() throws -> (line: Int, fields: [String])? {
+        if let refusal { throw refusal }
         while position < bytes.count {
             let start = line
             var fields: [String] = []

@@ -158,6 +158,12 @@ struct VoucherImporter {
         let unknown = header.filter { !SupportService.importColumns.contains($0) }
         let missing = SupportService.requiredImportColumns.subtracting(header)
         guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
+            // Names run together by the other separator: the sep= line says one, the header has the other.
+            let dialect = reader.dialect
+            if dialect.separatorLine, unknown.contains(where: { $0.contains(dialect.separator == .comma ? ";" : ",") }) {
+                let (named, other) = dialect.separator == .comma ? ("commas", "semicolons") : ("semicolons", "commas")
+                throw SupportError.invalid("\(file): its first line, sep=\(dialect.separator == .comma ? "," : ";"), says the fields are separated by \(named), but the header line on line 2 is separated by \(other). Make them agree: change the sep= line to the header's separator, or take it out.")
+            }
             // Names run together by the other separator: the first line has both.
             if unknown.contains(where: { $0.contains(";") || $0.contains(",") }) {
                 throw SupportError.invalid("\(file): the header line has both commas and semicolons between its names, so the file cannot be split into columns. Use one of them between every field: commas, or semicolons as Excel writes where the comma is the decimal separator (then amounts take a decimal comma, like 499,50).")

@@ -40,6 +40,24 @@ import Testing
         #expect(try cli.run(["verify"]).status == 0)
     }
 
+    /// A first line `sep=;` names the separator, as Excel reads it; the rejects file starts with it
+    /// too (after the byte-order mark), so it opens the same way.
+    @Test func aBookWithASepLine_imports_andItsRejectsKeepTheLine() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv")
+        let rejects = cli.folder.appendingPathComponent("rejects.csv")
+        let header = "code;value;balance;currency;issued"
+        try (Self.bom + Data("sep=;\r\n\(header)\r\nS-1;499,50;499,50;SEK;2026-01-15\r\nS-2;499,50;600;SEK;2026-01-15\r\n".utf8)).write(to: file)
+        let r = try cli.run(["import", "vouchers", file.path, "--skip-invalid", "--rejects", rejects.path])
+        #expect(r.status == 0 && r.stdout.contains("Imported 1 of 2") && r.stdout.contains("line 4:"), "\(r.stdout) \(r.stderr)")
+        let written = try Data(contentsOf: rejects)
+        #expect(written.starts(with: Self.bom))
+        let text = String(decoding: written.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("sep=;\r\n\(header);line;reason\r\nS-2;499,50;600;SEK;2026-01-15;4;"), "\(text)")
+        let s1 = try cli.json(["show", "S-1"])
+        #expect((s1["value"] as? [String: Any])?["amount"] as? Int == 49_950)
+    }
+
     /// A report's CSV is a table a program can read, and still says what the footer of the table
     /// output says about the whole report: as of when, over which period, whether it balances.
     @Test func reportCSV_carriesTheAsOfPeriodAndCheck_asColumns() throws {

@@ -1,0 +1,75 @@
+import Foundation
+import GoodwillCore
+import Ledger
+import Testing
+@testable import Support
+
+/// What Excel writes and reads beyond the separator: a `sep=` first line that names it, and dates
+/// in the order of the computer's settings (German, Danish, Norwegian, Finnish: 15.01.2026).
+@Suite struct ExcelSettingsTests {
+    static let bom = SpreadsheetCSVTests.bom
+    static let header = SpreadsheetCSVTests.header
+
+    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
+        let path = f.folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    // MARK: sep=
+
+    /// Excel takes a first line `sep=;` to mean "fields are separated by semicolons", whatever the
+    /// computer's settings say. The import reads it so (a semicolon: decimal commas), counts it as
+    /// line 1, and the rejects file starts with the same line, so it opens the same way.
+    @Test func aSepLine_namesTheSeparator_andTheRejectsFileKeepsIt() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write(Self.bom + "sep=;\r\n" + Self.header + """
+            L-1;499,50;120,25;SEK;2025-01-10;;per@example.se;Lind, Per;;;;\r
+            L-2;499,50;600;SEK;2025-01-10;;anna@example.se;=Anna;;;;\r
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.separator == .semicolon && r.imported == 1, "\(r.rejected)")
+        #expect(r.rejected.map(\.line) == [4], "the sep= line is line 1, the header line 2")
+        let v = try f.ledger.voucherView(VoucherReference("L-1"))
+        #expect(v.value.minorUnits == 49_950 && v.balance.minorUnits == 12_025 && v.holder?.name == "Lind, Per")
+
+        let read = try SpreadsheetCSVTests.records(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(read.dialect.separator == .semicolon && read.dialect.byteOrderMark)
+        #expect(read.records[0] == SupportService.importColumns, "the header, not the sep= line, is the first record")
+        let rejects = SupportService.rejectsCSV(r.rejected, header: read.records[0], dialect: read.dialect)
+        #expect(rejects.hasPrefix(Self.bom + "sep=;\r\n" + Self.header.dropLast() + ";line;reason\r\n"), "\(rejects)")
+        let back = try SpreadsheetCSVTests.records(rejects)
+        #expect(back.dialect == read.dialect)
+        #expect(Array(back.records[1].prefix(12)) == ["L-2", "499,50", "600", "SEK", "2025-01-10", "", "anna@example.se", "'=Anna", "", "", "", ""])
+        #expect(back.records[1][12] == "4")
+    }
+
+    /// `sep=,` says commas, as RFC 4180 has them: amounts keep their decimal point.
+    @Test func aSepLineOfAComma_readsByCommas() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write("sep=,\n" + ImportExportTests.header + "C-1,499.50,499.50,SEK,2025-01-10,,per@example.se,\"Lind; Per\",,,,\n", f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(r.committed && r.imported == 1 && r.separator == .comma, "\(r.rejected)")
+        #expect(try f.ledger.voucherView(VoucherReference("C-1")).value.minorUnits == 49_950)
+    }
+
+    /// A separator Goodwill does not read (a tab, a bar), and a sep= line the header then
+    /// contradicts, refuse the file saying what to change; nothing is stored.
+    @Test func aSepLineThatCannotBeFollowed_isRefused_sayingWhatToWrite() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        for (text, words) in [("sep=|\n" + Self.header.replacingOccurrences(of: ";", with: "|") + "B-1|500|500|SEK|2025-01-10|||||||\n",
+                               ["line 1", "sep=|", "write sep=; or sep=,"]),
+                              ("sep=;\n" + ImportExportTests.header + "B-2,500,500,SEK,2025-01-10,,,,,,,\n",
+                               ["sep=;", "separated by semicolons", "commas"])] {
+            let path = try write(text, f)
+            #expect {
+                _ = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+            } throws: { error in
+                let message = (error as? SupportError)?.description ?? "\(error)"
+                return words.allSatisfy(message.contains)
+            }
+        }
+        #expect(try f.ledger.store.countVouchers() == 0)
+    }
+}
