@@ -327,12 +327,12 @@ struct VoucherImporter {
         guard balance.minorUnits >= 0, balance.minorUnits <= value.minorUnits else {
             throw bad("balance \(shown(balance)) must be between 0 and the value \(shown(value))")
         }
-        guard let issuedText = field("issued") else { throw bad("issued is empty; give the issue date as YYYY-MM-DD") }
+        guard let issuedText = field("issued") else { throw bad("issued is empty; give the issue date as \(ImportDate.formats)") }
         let issuedAt: Date
         let issuedDay: LocalDate
         if let d = checks.day(issuedText) { issuedDay = d; issuedAt = checks.startOfDay(d) }
         else if let t = RFC3339.parse(issuedText) { issuedAt = t; issuedDay = zone.localDate(of: t) }
-        else { throw bad("issued '\(issuedText)' is not a date like 2024-05-17") }
+        else { throw bad("issued '\(issuedText)' \(ImportDate.problem(issuedText))") }
         guard issuedDay <= today else { throw bad("issued \(issuedDay) is in the future") }
         // The ledger's times count from 1970 (and before 1582 the calendar is not even Gregorian).
         guard issuedDay >= SupportService.earliestPeriodDay else {
@@ -340,7 +340,7 @@ struct VoucherImporter {
         }
         var lastDay: LocalDate?
         if let e = field("expires") {
-            guard let d = checks.day(e) else { throw bad("expires '\(e)' is not a date like 2025-05-17 (leave it empty for no expiry)") }
+            guard let d = checks.day(e) else { throw bad("expires '\(e)' \(ImportDate.problem(e)); leave it empty for no expiry") }
             guard d >= issuedDay else { throw bad("expires \(d) is before issued \(issuedDay)") }
             lastDay = d
         }
@@ -382,10 +382,10 @@ struct ImportChecks {
 
     var dayTexts: [String: LocalDate] = [:]
 
-    /// A YYYY-MM-DD date, parsed once per distinct text.
+    /// A date as `ImportDate` reads it (2026-01-15 or 15.01.2026), parsed once per distinct text.
     mutating func day(_ text: String) -> LocalDate? {
         if let d = dayTexts[text] { return d }
-        guard let d = FastText.localDate(text) else { return nil }
+        guard let d = ImportDate.day(text) else { return nil }
         dayTexts[text] = d
         return d
     }

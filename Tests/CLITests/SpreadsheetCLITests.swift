@@ -47,7 +47,7 @@ import Testing
         let file = cli.folder.appendingPathComponent("book.csv")
         let rejects = cli.folder.appendingPathComponent("rejects.csv")
         let header = "code;value;balance;currency;issued"
-        try (Self.bom + Data("sep=;\r\n\(header)\r\nS-1;499,50;499,50;SEK;2026-01-15\r\nS-2;499,50;600;SEK;2026-01-15\r\n".utf8)).write(to: file)
+        try (Self.bom + Data("sep=;\r\n\(header)\r\nS-1;499,50;499,50;SEK;15.01.2026\r\nS-2;499,50;600;SEK;2026-01-15\r\n".utf8)).write(to: file)
         let r = try cli.run(["import", "vouchers", file.path, "--skip-invalid", "--rejects", rejects.path])
         #expect(r.status == 0 && r.stdout.contains("Imported 1 of 2") && r.stdout.contains("line 4:"), "\(r.stdout) \(r.stderr)")
         let written = try Data(contentsOf: rejects)

@@ -72,4 +72,54 @@ import Testing
         }
         #expect(try f.ledger.store.countVouchers() == 0)
     }
+
+    // MARK: Dates
+
+    /// German, Danish, Norwegian and Finnish settings write a date as day.month.year (15.01.2026;
+    /// Finnish without leading zeros, 1.2.2027). With the dots that order is unambiguous, so it is
+    /// read; the rejects file keeps the date as it was written.
+    @Test func aDateWithDots_isReadAsDayMonthYear() throws {
+        let f = try SupportFixture(book: false, now: "2026-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            D-0;500;500;EUR;2026-01-15;2027-02-01;;;;;;
+            D-1;500;500;EUR;15.01.2026;1.2.2027;;;;;;
+            D-2;500;600;EUR;15.01.2026;31.12.2026;;;;;;
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        #expect(r.imported == 2 && r.rejected.map(\.line) == [4], "\(r.rejected)")
+        let v = try f.ledger.voucherView(VoucherReference("D-1")), iso = try f.ledger.voucherView(VoucherReference("D-0"))
+        #expect(v.lastValidDay == "2027-02-01" && v.issuedAt == iso.issuedAt, "\(v.issuedAt)")
+        let rejects = SupportService.rejectsCSV(r.rejected, header: SupportService.importColumns, dialect: CSVDialect(separator: .semicolon))
+        #expect(rejects.contains("D-2;500;600;EUR;15.01.2026;31.12.2026;"), "\(rejects)")
+        // In a comma file too: the dots say the order there as well.
+        let comma = try write(ImportExportTests.header + "D-3,500,500,EUR,15.01.2026,15.01.2027,,,,,,\n", f, name: "comma.csv")
+        #expect(try f.support.importVouchers(file: comma, actor: "test").imported == 1)
+        #expect(try f.ledger.voucherView(VoucherReference("D-3")).lastValidDay == "2027-01-15")
+    }
+
+    /// 01/02/2026 is 1 February in the UK and January 2 in the US: refused, not guessed, with the
+    /// formats that are read. So is a day that does not exist, and a year of two digits.
+    @Test func anAmbiguousOrImpossibleDate_isRefused_namingTheFormatsRead() throws {
+        let f = try SupportFixture(book: false, now: "2026-11-23T10:00:00Z")
+        let path = try write(Self.header + """
+            X-1;500;500;EUR;01/02/2026;;;;;;;
+            X-2;500;500;EUR;2026-01-15;01/02/2027;;;;;;
+            X-3;500;500;EUR;31.02.2026;;;;;;;
+            X-4;500;500;EUR;15.01.26;;;;;;;
+            X-5;500;500;EUR;15-01-2026;;;;;;;
+
+            """, f)
+        let r = try f.support.importVouchers(file: path, actor: "test")
+        #expect(try !r.committed && f.ledger.store.countVouchers() == 0)
+        let reasons = Dictionary(uniqueKeysWithValues: r.rejected.map { ($0.code ?? "", $0.reason) })
+        let formats = "2026-01-15 (year-month-day) or 15.01.2026 (day.month.year)"
+        #expect(reasons["X-1"]?.hasPrefix("issued '01/02/2026'") == true && reasons["X-1"]?.contains(formats) == true
+                && reasons["X-1"]?.contains("month/day") == true, "\(reasons)")
+        #expect(reasons["X-2"]?.hasPrefix("expires '01/02/2027'") == true && reasons["X-2"]?.contains(formats) == true
+                && reasons["X-2"]?.contains("leave it empty for no expiry") == true, "\(reasons)")
+        #expect(reasons["X-3"]?.hasPrefix("issued '31.02.2026' is not a day of the calendar") == true, "\(reasons)")
+        #expect(reasons["X-4"]?.contains("four digits") == true, "\(reasons)")
+        #expect(reasons["X-5"]?.contains(formats) == true, "\(reasons)")
+    }
 }

@@ -230,7 +230,7 @@ import Testing
         #expect(reasons[2]?.contains("code is empty") == true)
         #expect(reasons[3]?.contains("between 0 and the value") == true)
         #expect(reasons[4]?.contains("currency 'XXX'") == true)
-        #expect(reasons[5]?.contains("not a date") == true)
+        #expect(reasons[5]?.contains("issued '2025-13-10' is not a day of the calendar") == true)
         #expect(reasons[6]?.contains("before issued") == true)
         #expect(reasons[7]?.contains("email") == true)
         #expect(reasons[8]?.contains("without holder_email") == true)
