@@ -1,6 +1,6 @@
 /// The character between fields. RFC 4180 says a comma; Excel writes a semicolon where the comma
 /// is the decimal separator (set to Swedish, Danish, German, French…), in "CSV UTF-8" too.
-public enum CSVSeparator: String, Sendable, Codable, Equatable {
+public enum CSVSeparator: String, Sendable, Codable, Equatable, CaseIterable {
     case comma, semicolon
 
     public var byte: UInt8 { self == .comma ? 0x2C : 0x3B }

@@ -106,7 +106,7 @@ public struct RollForwardReport: TabularReport, Equatable {
                             + notes
                             + [balanced ? "Balanced: opening + flows = closing in every currency."
                                : "NOT BALANCED: the flows do not lead from the opening to the closing liability; run 'goodwill verify'."],
-                           textColumns: [],
+                           textColumns: [], decimalColumns: ["amount"],
                            context: [.init("as_of", asOf), .init("from", from), .init("to", to), .init("time_zone", timeZone),
                                      .init("opening_at", openingAt), .init("closing_at", closingAt), .init("balanced", String(balanced))])
     }
@@ -148,7 +148,7 @@ public struct AgeingReport: TabularReport, Codable, Equatable {
                     footer: totals.map(\.totalLine) + [
                         "Days to expiry count from today to the last valid day in each voucher's zone. expired_claimable: past expiry, still claimable as payout under the jurisdiction; expired_blocked: past expiry but blocked, so still owed.",
                     ],
-                    textColumns: [], context: [.init("as_of", asOf)])
+                    textColumns: [], decimalColumns: ["amount"], context: [.init("as_of", asOf)])
     }
 }
 
@@ -195,6 +195,6 @@ public struct RedemptionCurvesReport: TabularReport, Codable, Equatable {
                             + [c.points.last.map { String(format: "%.1f", $0.redeemedPercent) } ?? ""]
                     },
                     footer: ["Months are counted in each voucher's zone, m0 being its issue month; a column is blank where the cohort is not that old yet. JSON has every month."],
-                    textColumns: [], context: [.init("as_of", asOf)])
+                    textColumns: [], decimalColumns: Set(["issued", "now"] + Self.tableMonths.map { "m\($0)" }), context: [.init("as_of", asOf)])
     }
 }

@@ -12,6 +12,9 @@ public struct ReportTable: Sendable, Equatable {
     /// The columns that hold free text (a rule's or an agent's name), guarded in CSV; every other
     /// column is a currency, a month, a count or an amount, written as it is.
     public var textColumns: Set<String>
+    /// The columns of decimal numbers (amounts in the currency's unit, percents): written with a
+    /// decimal comma in a CSV separated by semicolons. Every other column holds no decimal point.
+    public var decimalColumns: Set<String>
     /// What the title and footer say about the whole report that a program reading the CSV needs:
     /// when it was taken (`as_of`), over which period, whether it balances. The CSV has no title
     /// or footer, so these are columns after the table's own, the same in every row.
@@ -26,9 +29,22 @@ public struct ReportTable: Sendable, Equatable {
     /// The table as CSV: the header and the rows, each followed by the `context` columns. The
     /// title and footer are not in it: a CSV is one table, and a line of prose under it would be
     /// read as a row. Totals are sums of the rows; everything else the footer says is in the JSON.
-    public var csv: String {
+    public var csv: String { csv(separator: .comma) }
+
+    /// The same, separated by `separator`. With semicolons, as Excel writes and reads CSV where
+    /// the comma is the decimal separator (Swedish, Danish, German, French settings…), the decimal
+    /// columns take a decimal comma (`1234,50`, `-5,00`, `12,5`), so such a spreadsheet reads them
+    /// as numbers: the same digits, only the mark differs. Free text is guarded either way.
+    public func csv(separator: CSVSeparator) -> String {
         let values = context.map(\.value)
-        return CSVColumns(header + context.map(\.name), text: textColumns).document(rows.map { $0 + values })
+        var columns = CSVColumns(header + context.map(\.name), text: textColumns)
+        columns.separator = separator
+        let decimal = separator == .semicolon ? columns.names.map(decimalColumns.contains) : []
+        return columns.document(rows.map { row in
+            var cells = row + values
+            for i in decimal.indices where decimal[i] { cells[i] = cells[i].replacingOccurrences(of: ".", with: ",") }
+            return cells
+        })
     }
 }
 
@@ -70,7 +86,7 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
                     rows: byExpiryMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [], context: [.init("as_of", asOf)])
+                    }, textColumns: [], decimalColumns: ["amount"], context: [.init("as_of", asOf)])
     }
 }
 
@@ -87,7 +103,7 @@ public struct ExpiringReport: TabularReport, Codable, Equatable {
         ReportTable(title: "Expiring in the next \(days) days (\(asOf) … \(until))",
                     header: ["currency", "vouchers", "amount"],
                     rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [], textColumns: [],
-                    context: [.init("as_of", asOf), .init("until", until)])
+                    decimalColumns: ["amount"], context: [.init("as_of", asOf), .init("until", until)])
     }
 }
 
@@ -109,7 +125,7 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
                     rows: byMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [], context: [.init("as_of", asOf)])
+                    }, textColumns: [], decimalColumns: ["amount"], context: [.init("as_of", asOf)])
     }
 }
 
@@ -152,7 +168,7 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
                          $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
                     },
                     footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"],
-                    context: [.init("as_of", asOf)])
+                    decimalColumns: ["value_kept_alive", "later_redeemed"], context: [.init("as_of", asOf)])
     }
 }
 
@@ -180,7 +196,7 @@ public struct RedemptionReport: TabularReport, Codable, Equatable {
                     header: ["currency", "issue_month", "vouchers", "issued", "redeemed", "redeemed_percent"],
                     rows: cohorts.map { [$0.currency, $0.issueMonth, String($0.vouchers), $0.issued.decimalString,
                                          $0.redeemed.decimalString, String(format: "%.1f", $0.redeemedPercent)] }, footer: [], textColumns: [],
-                    context: [.init("as_of", asOf)])
+                    decimalColumns: ["issued", "redeemed", "redeemed_percent"], context: [.init("as_of", asOf)])
     }
 }
 
@@ -224,6 +240,8 @@ public struct ReconciliationReport: TabularReport, Equatable {
                                             $0.redeemed.decimalString, $0.refunded.decimalString, $0.breakage.decimalString,
                                             $0.liability.decimalString, $0.difference.decimalString] },
                     footer: [balanced ? "Balanced: every currency reconciles." : "NOT BALANCED: the voucher rows and the ledger disagree; run 'goodwill verify'."],
-                    textColumns: [], context: [.init("as_of", asOf), .init("balanced", String(balanced))])
+                    textColumns: [],
+                    decimalColumns: ["issued", "adjusted", "voided", "redeemed", "refunded", "breakage", "liability", "difference"],
+                    context: [.init("as_of", asOf), .init("balanced", String(balanced))])
     }
 }

@@ -122,4 +122,48 @@ import Testing
         #expect(reasons["X-4"]?.contains("four digits") == true, "\(reasons)")
         #expect(reasons["X-5"]?.contains(formats) == true, "\(reasons)")
     }
+
+    // MARK: Report CSV for Excel
+
+    /// Every report's CSV separated by semicolons is the comma file's table, cell for cell, with
+    /// the decimal columns (amounts, percents) written with a decimal comma; no other cell holds a
+    /// point, so no number is left that Excel in those settings would read as text or a date.
+    @Test func everyReportCSV_bySemicolons_isTheSameTable_withDecimalCommas() throws {
+        let f = try SupportFixture(book: true)
+        var reports: [any TabularReport] = try ReportName.asOfNow.map { try f.support.report($0) }
+        reports.append(try f.support.rollForwardReport(from: LocalDate(iso: "2025-01-01")!, to: LocalDate(iso: "2025-12-31")!, timeZone: "UTC"))
+        for report in reports {
+            let table = report.table
+            let comma = try SpreadsheetCSVTests.records(table.csv), semicolon = try SpreadsheetCSVTests.records(table.csv(separator: .semicolon))
+            #expect(comma.dialect.separator == .comma && semicolon.dialect.separator == .semicolon, "\(table.title)")
+            #expect(semicolon.records.count == comma.records.count && semicolon.records.count > 1, "\(table.title)")
+            let header = comma.records[0]
+            #expect(semicolon.records[0] == header)
+            #expect(table.decimalColumns.isSubset(of: header), "\(table.title): \(table.decimalColumns.subtracting(header))")
+            for (s, c) in zip(semicolon.records.dropFirst(), comma.records.dropFirst()) {
+                for (i, name) in header.enumerated() {
+                    let expected = table.decimalColumns.contains(name) ? c[i].replacingOccurrences(of: ".", with: ",") : c[i]
+                    #expect(s[i] == expected, "\(table.title) \(name)")
+                    #expect(table.textColumns.contains(name) || !s[i].contains("."), "\(table.title) \(name): \(s[i])")
+                }
+            }
+        }
+    }
+
+    /// The formula guard holds by semicolons too: a name that starts a formula gets its leading ',
+    /// a name with a semicolon is quoted, and a negative amount stays a number (-5,00).
+    @Test func reportCSV_bySemicolons_guardsNames_andQuotesTheSeparator() throws {
+        let sek = { (minor: Int64) in Money(minorUnits: minor, currency: .sek) }
+        let lines = [GoodwillLine(group: "agent", name: "-ops", currency: "SEK", extensions: 1, days: 30, overrides: 0,
+                                  valueKeptAlive: sek(-500), laterRedeemed: sek(0)),
+                     GoodwillLine(group: "rule", name: "=SUM(A1;A2)", currency: "SEK", extensions: 2, days: 60, overrides: 1,
+                                  valueKeptAlive: sek(123_456), laterRedeemed: sek(50))]
+        let goodwill = GoodwillReport(asOf: "2025-11-23T10:00:00Z", byRule: [lines[1]], byAgent: [lines[0]], totals: [],
+                                      overrides: 1, referred: 0, denied: 0)
+        let csv = goodwill.table.csv(separator: .semicolon)
+        #expect(csv.contains("\r\nrule;\"'=SUM(A1;A2)\";SEK;2;60;1;1234,56;0,50;"), "\(csv)")
+        #expect(csv.contains("\r\nagent;'-ops;SEK;1;30;0;-5,00;0,00;"), "\(csv)")
+        let read = try SpreadsheetCSVTests.records(csv).records
+        #expect(read.dropFirst().map { $0[1] } == ["'=SUM(A1;A2)", "'-ops"])
+    }
 }

@@ -13,6 +13,11 @@ enum SupportCommands {
     /// For a CSV opened in Excel by a double click, which reads a file without a byte-order mark in
     /// the machine's code page ("Åsa" shows as "Ã…sa").
     static let bom = Flag("bom", help: "With --format csv: start with a UTF-8 byte-order mark, so Excel opened by a double click shows Åsa as Åsa.")
+    /// For Excel where the comma is the decimal separator (Swedish, Danish, German, French…): it
+    /// splits a CSV opened by a double click at semicolons, and reads 1234,50 as a number.
+    static let separator = Option("separator", valueName: "separator",
+                                  help: "With --format csv: comma (the default) or semicolon; semicolon writes amounts and percents with a decimal comma (1234,50), as Excel reads CSV where the comma is the decimal separator (Swedish, Danish, German, French settings).",
+                                  allowedValues: CSVSeparator.allCases.map(\.rawValue))
 
     static var commands: [Command] {
         [
@@ -40,27 +45,28 @@ enum SupportCommands {
                                     Argument("resolution", help: "How it was resolved.", repeating: true)]),
             ]),
             Command("report", abstract: "Finance reports: liability, expiring, breakage, goodwill, redemption, reconciliation, ageing, redemption curves, and a roll-forward over a period.",
-                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. CSV is the table alone, each row followed by what the report's title and footer say of the whole report: as_of (and the period and balanced, where the report has them); the rest of the footer is in JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are. --bom starts the CSV with a UTF-8 byte-order mark for Excel.",
+                    discussion: "Amounts in table and CSV output are in the currency's unit (1234.50); JSON gives minor units with the currency, like every other Goodwill JSON. CSV is the table alone, each row followed by what the report's title and footer say of the whole report: as_of (and the period and balanced, where the report has them); the rest of the footer is in JSON. In CSV, a rule's or agent's name that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text, not a formula; amounts, negative ones too, are written as they are. --bom starts the CSV with a UTF-8 byte-order mark for Excel; --separator semicolon separates it by semicolons with decimal commas (1234,50), for Excel where the comma is the decimal separator.",
                     subcommands: [
-                Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format], flags: [bom]),
+                Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format, separator], flags: [bom]),
                 Command("expiring", abstract: "Count and value expiring in the next N days.", options: [
-                    format, Option("days", valueName: "n", help: "How many days ahead.", default: "30")], flags: [bom]),
-                Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format], flags: [bom]),
-                Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format], flags: [bom]),
-                Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format], flags: [bom]),
+                    format, separator, Option("days", valueName: "n", help: "How many days ahead.", default: "30")], flags: [bom]),
+                Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format, separator], flags: [bom]),
+                Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format, separator], flags: [bom]),
+                Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format, separator], flags: [bom]),
                 Command("reconciliation", abstract: "Check: liability + redeemed + refunded + breakage = issued + adjusted − voided. Exit 1 when it does not.",
-                        options: [format], flags: [bom]),
+                        options: [format, separator], flags: [bom]),
                 Command("ageing", abstract: "Outstanding liability by days to expiry (0-30, 31-90, 91-180, 181-365, over 365, none) and by issue month.",
-                        options: [format], flags: [bom]),
+                        options: [format, separator], flags: [bom]),
                 Command("curves", abstract: "Redemption curves: the share of each issue-month cohort's value redeemed by the end of each month since issue.",
                         discussion: "Table and CSV show months 0 (the issue month), 1, 2, 3, 6, 12, 18, 24 and 36, and now; JSON has every month. Months are counted in each voucher's zone.",
-                        options: [format], flags: [bom]),
+                        options: [format, separator], flags: [bom]),
                 Command("rollforward", abstract: "Liability roll-forward over a period: opening + issued + redeemed + … + breakage + reinstated = closing. Exit 1 when it does not balance.",
                         discussion: "The period opens at the start of --from and closes at the end of --to (both days included), in --time-zone, UTC unless you name another: --from 2026-01-01 --to 2026-03-31 runs from 2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z. A period that has not ended closes now. Two periods that meet (--to 2026-01-31, then --from 2026-02-01) chain: the closing of the first is the opening of the second. Opening and closing are each computed from the vouchers' state at that instant, replayed from the ledger; flows are signed as they move the liability. The ledger records no escheat, so the report shows none and says so.",
                         options: [format,
                                   Option("from", valueName: "YYYY-MM-DD", help: "The period's first day.", required: true),
                                   Option("to", valueName: "YYYY-MM-DD", help: "The period's last day, included.", required: true),
-                                  Option("time-zone", valueName: "zone", help: "The IANA zone the days begin and end in.", default: SupportService.periodDefaultZone)],
+                                  Option("time-zone", valueName: "zone", help: "The IANA zone the days begin and end in.", default: SupportService.periodDefaultZone),
+                                  separator],
                         flags: [bom]),
             ]),
         ]
@@ -172,7 +178,7 @@ enum SupportCommands {
     // MARK: Reports
 
     static func report(_ c: CLIContext, _ name: ReportName) throws -> Int32 {
-        try checkBOM(c)
+        try checkCSVOptions(c)
         var days = 30
         if name == .expiring {
             let text = c.value("days") ?? "30"
@@ -184,7 +190,7 @@ enum SupportCommands {
 
     /// `report rollforward --from DAY --to DAY [--time-zone ZONE]`.
     static func rollForward(_ c: CLIContext) throws -> Int32 {
-        try checkBOM(c)
+        try checkCSVOptions(c)
         // Both are required options: the parser refuses a line without them, naming the one missing.
         func day(_ name: String) throws -> LocalDate {
             let text = try c.required(name)
@@ -198,9 +204,14 @@ enum SupportCommands {
     }
 
     /// `--bom` marks a CSV file; a table or JSON with it would start with a stray character.
-    static func checkBOM(_ c: CLIContext) throws {
-        if c.flag("bom") && (c.json || c.value("format") != "csv") {
+    /// `--separator` says how a CSV is separated; a table or JSON has no separator to set.
+    static func checkCSVOptions(_ c: CLIContext) throws {
+        let csv = !c.json && c.value("format") == "csv"
+        if c.flag("bom") && !csv {
             throw CLIError.usage("--bom goes with --format csv (it marks a CSV file as UTF-8 for Excel); add --format csv or leave --bom out.")
+        }
+        if c.value("separator") != nil && !csv {
+            throw CLIError.usage("--separator goes with --format csv (it says what separates the CSV's fields); add --format csv or leave --separator out.")
         }
     }
 
@@ -211,7 +222,9 @@ enum SupportCommands {
         case "json": try c.print(try Output.json(report))
         // Written as it is: it ends in CRLF already, which `print` (looking for "\n", a different
         // Character from "\r\n") would follow with a stray LF, a blank last row in a spreadsheet.
-        case "csv": try Output.standardOutput((c.flag("bom") ? CSV.byteOrderMark : "") + report.table.csv)
+        case "csv":
+            let separator = c.value("separator").flatMap(CSVSeparator.init(rawValue:)) ?? .comma
+            try Output.standardOutput((c.flag("bom") ? CSV.byteOrderMark : "") + report.table.csv(separator: separator))
         default:
             let t = report.table
             var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))
