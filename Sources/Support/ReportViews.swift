@@ -19,6 +19,12 @@ public struct ReportTable: Sendable, Equatable {
     /// when it was taken (`as_of`), over which period, whether it balances. The CSV has no title
     /// or footer, so these are columns after the table's own, the same in every row.
     public var context: [Context] = []
+    /// Footer figures that belong to a row (the part of a month's balance still claimable as
+    /// payout), which the CSV carries as columns after the table's own and before `context`. When
+    /// they are set, `csvRows` are the CSV's rows: the table's, each with these cells, and a row for
+    /// a group only the footer names (a month whose whole expired balance is still claimable).
+    public var rowFigures: [String] = []
+    public var csvRows: [[String]]?
 
     public struct Context: Sendable, Equatable {
         public var name: String
@@ -37,10 +43,10 @@ public struct ReportTable: Sendable, Equatable {
     /// as numbers: the same digits, only the mark differs. Free text is guarded either way.
     public func csv(separator: CSVSeparator) -> String {
         let values = context.map(\.value)
-        var columns = CSVColumns(header + context.map(\.name), text: textColumns)
+        var columns = CSVColumns(header + rowFigures + context.map(\.name), text: textColumns)
         columns.separator = separator
         let decimal = separator == .semicolon ? columns.names.map(decimalColumns.contains) : []
-        return columns.document(rows.map { row in
+        return columns.document((csvRows ?? rows).map { row in
             var cells = row + values
             for i in decimal.indices where decimal[i] { cells[i] = cells[i].replacingOccurrences(of: ".", with: ",") }
             return cells
@@ -66,6 +72,29 @@ public struct AmountLine: Sendable, Codable, Equatable {
     var monthRow: [String] { [currency, month ?? "", String(vouchers), amount.decimalString] }
     /// A footer line: "Total SEK: 1234.50 on 7 vouchers".
     var totalLine: String { "Total \(currency): \(amount.decimalString) on \(vouchers) vouchers" }
+
+    /// The CSV columns a by-month table gets for the part of each month still claimable as payout.
+    static let payoutClaimableColumns = ["payout_claimable_vouchers", "payout_claimable_amount"]
+
+    /// The CSV rows of a by-month table (`monthRow`), each followed by the vouchers and amount of
+    /// `claimable` in its currency and month (0 and 0.00 when none), in the table's order; a month
+    /// only `claimable` has gets a row of its own with no vouchers and 0.00 in the table's columns.
+    static func monthRows(_ lines: [AmountLine], payoutClaimable claimable: [AmountLine]) -> [[String]] {
+        struct Key: Hashable, Comparable {
+            var currency: String, month: String
+            static func < (a: Key, b: Key) -> Bool { (a.currency, a.month) < (b.currency, b.month) }
+        }
+        func key(_ l: AmountLine) -> Key { Key(currency: l.currency, month: l.month ?? "") }
+        func none(_ l: AmountLine) -> AmountLine {
+            AmountLine(currency: l.currency, month: l.month, vouchers: 0, amount: Money(minorUnits: 0, currency: l.amount.currency))
+        }
+        let table = Dictionary(lines.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let claimed = Dictionary(claimable.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        return Set(table.keys).union(claimed.keys).sorted().map { k in
+            let line = table[k] ?? none(claimed[k]!), part = claimed[k] ?? none(line)
+            return line.monthRow + [String(part.vouchers), part.amount.decimalString]
+        }
+    }
 }
 
 /// Outstanding liability: live balances (active or blocked, not past expiry) by currency and by
@@ -86,7 +115,9 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
                     rows: byExpiryMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [], decimalColumns: ["amount"], context: [.init("as_of", asOf)])
+                    }, textColumns: [], decimalColumns: ["amount", "payout_claimable_amount"], context: [.init("as_of", asOf)],
+                    rowFigures: AmountLine.payoutClaimableColumns,
+                    csvRows: AmountLine.monthRows(byExpiryMonth, payoutClaimable: payoutClaimable))
     }
 }
 
@@ -125,7 +156,9 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
                     rows: byMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
                         "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
-                    }, textColumns: [], decimalColumns: ["amount"], context: [.init("as_of", asOf)])
+                    }, textColumns: [], decimalColumns: ["amount", "payout_claimable_amount"], context: [.init("as_of", asOf)],
+                    rowFigures: AmountLine.payoutClaimableColumns,
+                    csvRows: AmountLine.monthRows(byMonth, payoutClaimable: payoutClaimable))
     }
 }
 
@@ -168,7 +201,8 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
                          $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
                     },
                     footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"],
-                    decimalColumns: ["value_kept_alive", "later_redeemed"], context: [.init("as_of", asOf)])
+                    decimalColumns: ["value_kept_alive", "later_redeemed"],
+                    context: [.init("as_of", asOf), .init("referred", String(referred)), .init("denied", String(denied))])
     }
 }
 

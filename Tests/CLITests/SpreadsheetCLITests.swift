@@ -72,7 +72,12 @@ import Testing
         let rec = try cli.run(["report", "reconciliation", "--format", "csv"]).stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(rec.first?.hasSuffix(",difference,as_of,balanced") == true && rec.dropFirst().allSatisfy { $0.hasSuffix(",2026-11-23T10:00:00Z,true") }, "\(rec)")
         let liability = try cli.run(["report", "liability", "--format", "csv"]).stdout
-        #expect(liability.hasPrefix("currency,expiry_month,vouchers,amount,as_of\r\n"), "\(liability.prefix(80))")
+        #expect(liability.hasPrefix("currency,expiry_month,vouchers,amount,payout_claimable_vouchers,payout_claimable_amount,as_of\r\n"), "\(liability.prefix(80))")
+        // The goodwill report's referred and denied counts, which only its footer and JSON had.
+        let goodwill = try cli.json(["report", "goodwill"])
+        let referred = try #require(goodwill["referred"] as? Int), denied = try #require(goodwill["denied"] as? Int)
+        let gw = try cli.run(["report", "goodwill", "--format", "csv"]).stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(gw.count > 1 && gw[0].hasSuffix(",as_of,referred,denied") && gw.dropFirst().allSatisfy { $0.hasSuffix(",\(referred),\(denied)") }, "\(gw)")
     }
 
     /// Excel opens a CSV by a double click in the machine's code page unless it starts with a

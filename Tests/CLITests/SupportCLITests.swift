@@ -28,7 +28,7 @@ import Testing
     @Test func reports_printTableCSVAndJSON_andReconcile() throws {
         let cli = try Self.bookRunner()
         let csv = try cli.run(["report", "liability", "--format", "csv"])
-        #expect(csv.status == 0 && csv.stdout.hasPrefix("currency,expiry_month,vouchers,amount,as_of\r\n"))
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("currency,expiry_month,vouchers,amount,payout_claimable_vouchers,payout_claimable_amount,as_of\r\n"))
         let json = try cli.run(["report", "expiring", "--days", "60", "--format", "json"])
         #expect(json.status == 0 && json.stdout.contains("\"days\" : 60"))
         let rec = try cli.run(["report", "reconciliation"])

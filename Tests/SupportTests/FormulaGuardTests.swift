@@ -83,8 +83,8 @@ import Testing
         let line = GoodwillLine(group: "agent", name: "-ops", currency: "SEK", extensions: 1, days: 30, overrides: 0,
                                 valueKeptAlive: minus, laterRedeemed: zero)
         let goodwill = GoodwillReport(asOf: "2025-11-23T10:00:00Z", byRule: [], byAgent: [line], totals: [], overrides: 0, referred: 0, denied: 0)
-        #expect(try Self.records(goodwill.table.csv) == [goodwill.table.header + ["as_of"],
-                                                          ["agent", "'-ops", "SEK", "1", "30", "0", "-5.00", "0.00", "2025-11-23T10:00:00Z"]])
+        #expect(try Self.records(goodwill.table.csv) == [goodwill.table.header + ["as_of", "referred", "denied"],
+                                                          ["agent", "'-ops", "SEK", "1", "30", "0", "-5.00", "0.00", "2025-11-23T10:00:00Z", "0", "0"]])
         let rec = ReconciliationReport(asOf: "2025-11-23T10:00:00Z", currencies: [ReconciliationLine(
             currency: "SEK", issued: zero, redeemed: zero, refunded: zero, voided: zero, adjusted: minus, liability: zero, breakage: zero,
             difference: minus)], balanced: false)

@@ -171,4 +171,32 @@ import Testing
         #expect(Array(rows[1].suffix(7)) == ["2026-11-23T10:00:00Z", "2025-01-01", "2025-12-31", "Europe/Stockholm",
                                              "2024-12-31T23:00:00Z", "2025-12-31T23:00:00Z", "true"])
     }
+
+    /// The footer figures a program reading the CSV needs come as columns too. The part of a month's
+    /// balance still claimable as payout is that row's (liability: "of which"; breakage: left out
+    /// of it, so a month whose whole balance is claimable has a row of 0.00 breakage); the goodwill
+    /// report's referred and denied counts are the whole report's, in every row.
+    @Test func theFooterFigures_areColumnsOfTheCSV() throws {
+        let f = try PayoutLiabilityTests.expiredVoucher(jurisdiction: "DK", now: "2026-04-15T10:00:00Z")
+        try f.issue(100, .sek, holder: "per@example.se")
+        let columns = ["payout_claimable_vouchers", "payout_claimable_amount", "as_of"]
+        #expect(try Self.records(f.support.liabilityReport().table.csv).records == [
+            ["currency", "expiry_month", "vouchers", "amount"] + columns,
+            ["DKK", "2026-01", "1", "500.00", "1", "500.00", "2026-04-15T10:00:00Z"],
+            ["SEK", "2027-04", "1", "100.00", "0", "0.00", "2026-04-15T10:00:00Z"],
+        ])
+        #expect(try Self.records(f.support.breakageReport().table.csv).records == [
+            ["currency", "month", "vouchers", "amount"] + columns,
+            ["DKK", "2026-01", "0", "0.00", "1", "500.00", "2026-04-15T10:00:00Z"],
+        ])
+        // The table output is as it was: the claimable part in its footer.
+        #expect(try f.support.breakageReport().table.rows.isEmpty)
+
+        let line = GoodwillLine(group: "rule", name: "r1", currency: "SEK", extensions: 2, days: 60, overrides: 1,
+                                valueKeptAlive: Money(minorUnits: 12_345, currency: .sek), laterRedeemed: Money(minorUnits: 0, currency: .sek))
+        let goodwill = GoodwillReport(asOf: "2026-04-15T10:00:00Z", byRule: [line], byAgent: [], totals: [], overrides: 1, referred: 3, denied: 2)
+        let g = try Self.records(goodwill.table.csv).records
+        #expect(g == [goodwill.table.header + ["as_of", "referred", "denied"],
+                      ["rule", "r1", "SEK", "2", "60", "1", "123.45", "0.00", "2026-04-15T10:00:00Z", "3", "2"]])
+    }
 }
