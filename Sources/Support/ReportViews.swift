@@ -13,7 +13,8 @@ public struct ReportTable: Sendable, Equatable {
     /// column is a currency, a month, a count or an amount, written as it is.
     public var textColumns: Set<String>
     /// The columns of decimal numbers (amounts in the currency's unit, percents): written with a
-    /// decimal comma in a CSV separated by semicolons. Every other column holds no decimal point.
+    /// decimal comma in a CSV separated by semicolons. No other column holds a decimal number (an
+    /// `as_of` time may have a fraction of a second, and stays as RFC 3339 writes it).
     public var decimalColumns: Set<String>
     /// What the title and footer say about the whole report that a program reading the CSV needs:
     /// when it was taken (`as_of`), over which period, whether it balances. The CSV has no title
