@@ -2343,16 +2343,26 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "name": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           },
           "locale": {
-            "type": "string"
+            "description": "null is the same as leaving it out.",
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "time_zone": {
-            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them).",
-            "type": "string"
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them). null is the same as leaving it out.",
+            "type": [
+              "string",
+              "null"
+            ]
           }
         },
         "additionalProperties": false
@@ -2412,34 +2422,72 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Money"
           },
           "validity": {
-            "$ref": "#/components/schemas/Validity"
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/Validity"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "null is the same as leaving it out: the issuer's validity."
           },
           "time_zone": {
-            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them).",
-            "type": "string"
+            "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them). null is the same as leaving it out: the issuer's zone.",
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "holder": {
-            "$ref": "#/components/schemas/PersonInput"
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/PersonInput"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "null is the same as leaving it out: no holder."
           },
           "purchaser": {
-            "$ref": "#/components/schemas/PersonInput"
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/PersonInput"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "null is the same as leaving it out: no purchaser."
           },
           "kind": {
-            "type": "string",
+            "description": "null is the same as leaving it out: the issuer's kind.",
+            "type": [
+              "string",
+              "null"
+            ],
             "enum": [
               "gift_card",
-              "experience"
+              "experience",
+              null
             ]
           },
           "experience": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "What the experience voucher is for. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "What the experience voucher is for. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           },
           "message": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "The gift message. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 2000 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "The gift message. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 2000 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           }
         }
       },
@@ -2697,9 +2745,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/schemas/Money"
           },
           "reference": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "The till's own reference for the sale. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "The till's own reference for the sale. Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           }
         }
       },
@@ -2715,9 +2766,12 @@ enum OpenAPIDocument {
             "minimum": 1
           },
           "reason": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           }
         }
       },
@@ -2726,9 +2780,12 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "reason": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           }
         }
       },
@@ -2756,14 +2813,20 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "reference": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "The payout's reference (a bank transfer or payment id). Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "The payout's reference (a bank transfer or payment id). Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           },
           "reason": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "pattern": "\#(OpenAPIRules.optionalText)",
-            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
+            "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           }
         }
       },
@@ -2775,7 +2838,11 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "properties": {
           "days": {
-            "type": "integer",
+            "description": "Days granted by hand (a person decides; beyond what the policy grants it needs override). Left out, or null, the policy decides.",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 1,
             "maximum": 3660
           },
@@ -2785,13 +2852,22 @@ enum OpenAPIDocument {
             "description": "Plain text, not blank: white space and newlines at either end are trimmed, and what is left must be something and hold no control character but the newline (422 invalid-request otherwise). At most 500 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request."
           },
           "override": {
-            "type": "boolean"
+            "description": "Confirms days granted beyond the policy; true without days is refused with 422 invalid-request. null is the same as leaving it out: false.",
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "requester": {
-            "type": "string",
+            "description": "null is the same as leaving it out: holder.",
+            "type": [
+              "string",
+              "null"
+            ],
             "enum": [
               "holder",
-              "agent"
+              "agent",
+              null
             ]
           }
         }
