@@ -9,6 +9,13 @@ enum OpenAPIRules {
     /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
     static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")
 
+    /// The bounds of a request's amount in minor units, whatever the currency: a voucher's value
+    /// and an adjustment either way are at most `Money.voucherLimitMinorUnits`; a redemption is
+    /// bounded by the balance, so by what an Int64 holds as far as the body goes.
+    static let voucherLimit = String(Money.voucherLimitMinorUnits)
+    static let negativeVoucherLimit = String(-Money.voucherLimitMinorUnits)
+    static let int64Max = String(Int64.max)
+
     /// The reports GET /v1/reports/{name} answers: all but the two with a route of their own, as
     /// they take query parameters (expiring takes days, the roll-forward a period).
     static let reportsByName = ReportName.allCases.filter { $0 != .expiring && $0 != .rollforward }
