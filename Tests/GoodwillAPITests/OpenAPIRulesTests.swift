@@ -130,7 +130,16 @@ import Testing
             #expect(await h.get("/v1/reports/\(name)", key: auditor).status == 200, "\(name)")
             let refused = await h.get("/v1/reports/\(name)?days=30", key: auditor)
             #expect(refused.status == 422 && refused.code == "invalid-request", "\(name): \(refused.text)")
+            // Where days is taken instead, at a path the document gives it on.
+            #expect(refused.string("detail") == "Unknown query parameter 'days'. GET /v1/reports/{name} takes no query parameters; "
+                    + "only the expiring report takes days: GET /v1/reports/expiring?days=N.", "\(name): \(refused.text)")
+            // And the roll-forward's period, at its own path.
+            for parameter in ["from", "to", "time_zone"] {
+                let detail = await h.get("/v1/reports/\(name)?\(parameter)=2026-01-01", key: auditor).string("detail") ?? ""
+                #expect(detail.hasSuffix("only the roll-forward takes \(parameter): GET /v1/reports/rollforward?from=DAY&to=DAY[&time_zone=ZONE]."), "\(detail)")
+            }
         }
+        #expect(queryParameter(try operation(doc, "get", "/v1/reports/rollforward"), "time_zone") != nil)
         let expiring = try #require(queryParameter(try operation(doc, "get", "/v1/reports/expiring"), "days"))
         let days = try #require(expiring["schema"] as? [String: Any])
         for n in [days["minimum"] as? Int, days["maximum"] as? Int] {

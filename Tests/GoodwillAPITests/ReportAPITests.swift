@@ -57,7 +57,7 @@ import Testing
         #expect(future.status == 422 && (future.string("detail") ?? "").contains("nothing has happened in it yet"))
         // The other reports take no period.
         let liability = await h.get("/v1/reports/liability?from=2026-01-01", key: auditor)
-        #expect(liability.status == 422 && liability.string("detail") == "Unknown query parameter 'from'. GET /v1/reports/{name} takes no query parameters; leave the query off.")
+        #expect(liability.status == 422 && liability.string("detail") == "Unknown query parameter 'from'. GET /v1/reports/{name} takes no query parameters; only the roll-forward takes from: GET /v1/reports/rollforward?from=DAY&to=DAY[&time_zone=ZONE].")
         #expect(await h.get("/v1/reports/rollforward?from=2026-01-01&from=2026-02-01&to=2026-03-01", key: auditor).status == 422)
     }
 

@@ -12,12 +12,22 @@ enum SupportRoutes {
         Route(.post, "/v1/holders/{id}/close", .closeHolder, close),
         Route(.post, "/v1/cases", .writeNotes, openCase),
         Route(.post, "/v1/cases/{id}/close", .writeNotes, closeCase),
-        Route(.get, "/v1/reports/{name}", .readReports, report),
+        Route(.get, "/v1/reports/{name}", .readReports, elsewhere: reportParametersElsewhere, report),
         // A literal segment wins over {name}: the expiring report takes days, the roll-forward a
         // period, each a route of its own so that each documents the parameters it takes.
         Route(.get, "/v1/reports/expiring", .readReports, query: ["days"], expiring),
         Route(.get, "/v1/reports/rollforward", .readReports, query: ["from", "to", "time_zone"], rollForward),
     ]
+
+    /// The other reports' parameters, given to one that takes none: where they are taken instead
+    /// (before the two had routes of their own, `days` was said to be the expiring report's).
+    static let reportParametersElsewhere: [String: String] = {
+        var elsewhere = ["days": "only the expiring report takes days: GET /v1/reports/expiring?days=N"]
+        for name in ["from", "to", "time_zone"] {
+            elsewhere[name] = "only the roll-forward takes \(name): GET /v1/reports/rollforward?from=DAY&to=DAY[&time_zone=ZONE]"
+        }
+        return elsewhere
+    }()
 
     struct NoteBody: Decodable { var text: String }
     struct CaseBody: Decodable {

@@ -29,10 +29,15 @@ public struct Route: Sendable {
     /// The OpenAPI document lists the same names (a test checks).
     public let query: [String]
 
+    /// Query parameters this route does not take but another near it does, with where: said when
+    /// one is given here (`days` on a report other than the expiring one), instead of only refused.
+    let elsewhere: [String: String]
+
     init(_ method: HTTPMethod, _ pattern: String, _ permission: Permission?, usesDatabase: Bool = true, query: [String] = [],
-         _ handler: @escaping Handler) {
+         elsewhere: [String: String] = [:], _ handler: @escaping Handler) {
         self.usesDatabase = usesDatabase
         self.query = query
+        self.elsewhere = elsewhere
         self.method = method
         self.pattern = pattern
         self.permission = permission
@@ -52,9 +57,10 @@ public struct Route: Sendable {
         var values: [String: String] = [:]
         for item in request.queryItems {
             guard query.contains(item.name) else {
-                let takes = query.isEmpty ? "no query parameters; leave the query off"
+                let takes = query.isEmpty ? "no query parameters"
                     : query.dropLast().joined(separator: ", ") + (query.count > 1 ? " and " : "") + query[query.count - 1]
-                throw Problem.invalid("Unknown query parameter '\(item.name)'. \(name) takes \(takes).")
+                let advice = elsewhere[item.name] ?? (query.isEmpty ? "leave the query off" : nil)
+                throw Problem.invalid("Unknown query parameter '\(item.name)'. \(name) takes \(takes)\(advice.map { "; " + $0 } ?? "").")
             }
             guard values.updateValue(item.value, forKey: item.name) == nil else {
                 throw Problem.invalid("Give '\(item.name)' once; this request has it more than once, so which one is meant would be a guess.")
