@@ -100,8 +100,12 @@ public final class ReminderService {
                 }
                 let now = ledger.clock.now()
                 // Should sends take longer than they said, the lease is stretched before it can
-                // run out under this one; a row another process took meanwhile is its to send.
-                guard try dispatcher.keepLease(row, now: now, for: channel.maxDeliveryTime) else { continue }
+                // run out under this one; a row another process took meanwhile is its to send,
+                // and reported as it became (`taken_over`, or `cancelled` when it was dropped).
+                if let lost = try dispatcher.keepClaim(row, now: now, for: channel.maxDeliveryTime, channel: channel.name) {
+                    views.append(lost)
+                    continue
+                }
                 if let held = try dispatcher.holdBack(row, now: now, channel: channel.name) {
                     views.append(held)
                     continue

@@ -180,6 +180,38 @@ import Testing
         #expect(row.history.map(\.outcome) == ["sent", "sent"])
     }
 
+    /// The commonest loss: a send outlives the lease and another run claims the rest of the batch.
+    /// Reaching the next row, this run finds its claim gone before the send: it does not send it,
+    /// and reports it as it reports every lost claim, `taken_over` with what became of the row
+    /// (it used to leave the row out of the report, as if the batch had held one row).
+    @Test func theRestOfABatchClaimedByAnotherRunDuringASlowSend_isReportedTakenOver() throws {
+        let (f, _) = try fixture(2)
+        nonisolated(unsafe) let other = try f.secondService(clock: f.clock)
+        final class Claimed: @unchecked Sendable { var rows: [OutboxRow] = [] }  // one thread: the run's
+        let claimedThere = Claimed()
+        let clock = f.clock, lease = f.service.retryPolicy.lease
+        let inner = RecordingChannel()
+        let slow = SlowChannel(clock: f.clock, seconds: 0, inner: inner, then: [1: {
+            clock.advance(seconds: lease + 1)                                              // the send outlived the lease
+            claimedThere.rows = (try? other.claimDue(channel: RecordingChannel()).claimed) ?? []  // and the rest was taken
+        }])
+        let report = try f.service.run(channel: slow)
+        #expect(inner.deliveries.count == 1)
+        #expect(claimedThere.rows.count == 2, "both leases had run out")
+        #expect(report.deliveries.map(\.result) == ["sent", "taken_over"], "\(report.deliveries)")
+        let lost = try #require(report.deliveries.last)
+        #expect(lost.error == "claimed by another run meanwhile" && lost.nextAttemptAt == nil && lost.code != nil, "\(lost)")
+        #expect(lost.messageID != inner.deliveries[0].message.messageID)
+        let row = try f.service.reminder(id: lost.id)
+        #expect(row.status == .sending && row.attempts == 2, "left to the run that claimed it: \(row)")
+
+        let theirs = try #require(claimedThere.rows.first { $0.id == lost.id })
+        let elsewhere = RecordingChannel()
+        #expect(try other.dispatcher.keepLease(theirs, now: f.clock.now(), for: elsewhere.maxDeliveryTime))
+        #expect(try other.record(theirs, outcome: other.send(theirs, via: elsewhere), channel: elsewhere).result == "sent")
+        #expect(elsewhere.deliveries.map(\.message.messageID) == [lost.messageID])
+    }
+
     /// A run that lost its claim and then finds the recipient's night begun, or its endpoint
     /// disabled, does not give the row back: the run that claimed it after keeps it.
     @Test func aRunWhoseLeaseRanOut_givesNothingBack() throws {

@@ -17,8 +17,8 @@ import Store
 /// same statement; a run that lost its claim writes nothing over what became of the row, and
 /// reports that instead (`lostClaim`): `cancelled` with the reason when dropped, else
 /// `taken_over`, saying whether it was claimed or sent by another run or put back in line. It
-/// sends only after a check that it still holds the claim (`keepLease`), so a row is not sent by a
-/// run that lost it. One write is not bound to the claim: a message that went out is recorded
+/// sends only after a check that it still holds the claim (`keepClaim`), so a row is not sent by a
+/// run that lost it, and reports such a row the same way. One write is not bound to the claim: a message that went out is recorded
 /// sent whatever became of its row (`OutboxStore.markSent`), so it is never recorded as not sent,
 /// nor sent again from a row put back in line; a run that claimed the row after ends its claim
 /// there. What remains is the at-least-once above, under the same message id: a send that
@@ -140,11 +140,33 @@ struct Dispatcher {
     /// it. Nor does the lease's end name the claim: the other claim, taken in the same
     /// millisecond, has the same one. Its number does (`claim_number`, migration 12).
     func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
-        guard let leaseUntil = row.leaseUntil else { return true }
-        guard leaseUntil.timeIntervalSince(now) < needed else { return try outbox.holds(row) }
+        guard row.leaseUntil != nil else { return true }
+        guard leaseEndsBefore(row, now: now, needed: needed) else { return try outbox.holds(row) }
         return try db.writeTransaction {
             try outbox.extendLease(row, to: now.addingTimeInterval(max(policy.lease, needed)))
         }
+    }
+
+    /// `keepLease` as a run asks it before a send: nil while the row is still held (send it);
+    /// else what became of it (`lostClaim`), read in the same transaction as the check that found
+    /// the claim gone, for the run to report. The commonest loss: a slow send before this one
+    /// outlived the lease and another run claimed the rest of the batch.
+    func keepClaim(_ row: OutboxRow, now: Date, for needed: TimeInterval, channel: String) throws -> DeliveryView? {
+        func check() throws -> DeliveryView? {
+            guard try !keepLease(row, now: now, for: needed) else { return nil }
+            let became = try lostClaim(row)
+            return DeliveryView(id: row.id, messageID: row.messageID, code: try ledgerStore.voucher(id: row.voucherID)?.code,
+                                kind: row.kind, channel: channel, result: became.result, error: became.note,
+                                nextAttemptAt: became.next.map(RFC3339.format))
+        }
+        // A lease to stretch is a write, taken up front; a check alone is a read.
+        return leaseEndsBefore(row, now: now, needed: needed) ? try db.writeTransaction(check) : try db.readTransaction(check)
+    }
+
+    /// Whether the lease runs out within `needed` seconds (then `keepLease` stretches it).
+    private func leaseEndsBefore(_ row: OutboxRow, now: Date, needed: TimeInterval) -> Bool {
+        guard let leaseUntil = row.leaseUntil else { return false }
+        return leaseUntil.timeIntervalSince(now) < needed
     }
 
     /// Claimed rows that will not be sent in this run go back as they were, the claim not counted.
