@@ -1,10 +1,11 @@
 import GoodwillCore
 
 /// The dates an import reads: `2026-01-15` (ISO 8601, as Swedish settings write it) and
-/// `15.01.2026`, day.month.year with dots, as German, Danish, Norwegian and Finnish settings write
-/// it (Finnish without leading zeros: `1.2.2026`). With dots the order is always day, month,
-/// year, so nothing is guessed. `01/02/2026` is 1 February in the UK and January 2 in the US:
-/// refused, with the formats that are read.
+/// `15.01.2026`, day.month.year with dots, as German, Norwegian and Finnish settings write it
+/// (Finnish without leading zeros: `1.2.2026`). With dots the order is always day, month, year,
+/// so nothing is guessed. `01/02/2026` is 1 February in the UK and January 2 in the US, and
+/// `01-02-2026` is 1 February in Danish settings (Windows' short date, `15-01-2026`) and January 2
+/// as written in the US: both refused, each with its own reason and the formats that are read.
 enum ImportDate {
     /// The formats, for a reason: what to write instead.
     static let formats = "2026-01-15 (year-month-day) or 15.01.2026 (day.month.year)"
@@ -17,7 +18,13 @@ enum ImportDate {
     /// `D.M.YYYY` to `DD.MM.YYYY` split into numbers, whether or not such a day exists; nil for
     /// any other shape. `yearDigits` tells a year of two digits apart, to say so.
     static func dotted(_ text: String, yearDigits: Int = 4) -> (day: Int, month: Int, year: Int)? {
-        let parts = text.utf8.split(separator: 0x2E, omittingEmptySubsequences: false)
+        numbers(text, separatedBy: 0x2E, yearDigits: yearDigits)
+    }
+
+    /// Three numbers of one or two, one or two and `yearDigits` digits between `separator`s, in
+    /// the order written; nil for any other shape.
+    static func numbers(_ text: String, separatedBy separator: UInt8, yearDigits: Int) -> (day: Int, month: Int, year: Int)? {
+        let parts = text.utf8.split(separator: separator, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == yearDigits else { return nil }
         var n: [Int] = []
         for part in parts {
@@ -40,6 +47,10 @@ enum ImportDate {
         }
         if text.contains("/") {
             return "could be month/day/year (as in the US) or day/month/year (as in the UK), so it is not guessed; write it as \(formats)"
+        }
+        // Windows' Danish short date, 15-01-2026; in the US the same shape is month first (01-15-2026).
+        if numbers(text, separatedBy: 0x2D, yearDigits: 4) != nil {
+            return "could be day-month-year (as in Danish settings) or month-day-year (as in the US), so it is not guessed; write it as \(formats)"
         }
         return "is not a date; write it as \(formats)"
     }
