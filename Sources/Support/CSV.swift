@@ -15,18 +15,20 @@ public enum CSVSeparator: String, Sendable, Codable, Equatable, CaseIterable {
 public struct CSVDialect: Sendable, Equatable {
     public var separator: CSVSeparator
     public var byteOrderMark: Bool
-    public var separatorLine: Bool
+    /// The `sep=` first line as the file had it (`sep=;`, or `sep=;;;;` as another program padded
+    /// it), without its line end; nil when it had none.
+    public var separatorLine: String?
 
-    public init(separator: CSVSeparator = .comma, byteOrderMark: Bool = false, separatorLine: Bool = false) {
+    public init(separator: CSVSeparator = .comma, byteOrderMark: Bool = false, separatorLine: String? = nil) {
         self.separator = separator
         self.byteOrderMark = byteOrderMark
         self.separatorLine = separatorLine
     }
 
     /// What a file in this dialect starts with before its header: the byte-order mark, then the
-    /// `sep=` line, each if it has one.
+    /// `sep=` line as it was, each if it has one.
     public var start: String {
-        (byteOrderMark ? CSV.byteOrderMark : "") + (separatorLine ? "sep=\(separator.character)\r\n" : "")
+        (byteOrderMark ? CSV.byteOrderMark : "") + (separatorLine.map { $0 + "\r\n" } ?? "")
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// `init(detectingSeparatorIn:)`), records by CRLF or LF, fields in double quotes may hold the
 /// separator, line breaks (CRLF read as LF) and doubled quotes (""). The text must be UTF-8;
 /// a UTF-8 byte-order mark at the start is skipped, and so is a first line `sep=;` or `sep=,`
-/// (Excel's), which names the separator. Each record comes with the line it starts on (the
+/// (Excel's; `sep=;;;;` as other programs pad it), which names the separator. Each record comes with the line it starts on (the
 /// file's own lines, a `sep=` line being line 1), for error messages.
 public struct CSVReader {
     public struct Failure: Error, Equatable, CustomStringConvertible {
@@ -42,14 +42,15 @@ public struct CSVReader {
     /// which hold neither, that tells the two apart without guessing.
     ///
     /// A first line `sep=;` or `sep=,` says the separator outright: Excel reads it so (and hides
-    /// the line), and so does this, starting with the next line. One naming anything else refuses
-    /// the file: its fields cannot be told apart.
+    /// the line), and so does this, starting with the next line; so does one padded with the same
+    /// separator (`sep=;;;;;;`, see `namedSeparator`). One naming anything else refuses the file:
+    /// its fields cannot be told apart.
     public init(detectingSeparatorIn bytes: UnsafeRawBufferPointer) {
         self.init(bytes: bytes)
         if let declared = Self.separatorLine(bytes, from: position) {
             if let separator = declared.separator {
                 self.init(bytes: bytes, separator: separator)
-                dialect.separatorLine = true
+                dialect.separatorLine = declared.text
             } else {
                 refusal = Failure(line: 1, problem: "the first line, '\(declared.text)', names the character between fields, but Goodwill reads files separated by commas or by semicolons: write sep=; or sep=, there (or take the line out)")
             }
@@ -80,8 +81,18 @@ public struct CSVReader {
         let text = String(decoding: bytes[start..<end], as: UTF8.self)
         if end < bytes.count && bytes[end] == 0x0D { end += 1 }
         if end < bytes.count && bytes[end] == 0x0A { end += 1 }
-        let separator: CSVSeparator? = named == [0x3B] ? .semicolon : named == [0x2C] ? .comma : nil
-        return (separator, text, end)
+        return (namedSeparator(named[...]), text, end)
+    }
+
+    /// `;` or `,`, alone or repeated, then perhaps spaces: a program that read `sep=;` as a row
+    /// (LibreOffice, Google Sheets) writes it back padded to the number of columns, `sep=;;;;;;`
+    /// (`sep=,,,,` in a comma file), and that still names one separator. Anything else names none
+    /// Goodwill reads, or more than one: nil.
+    static func namedSeparator(_ named: ArraySlice<UInt8>) -> CSVSeparator? {
+        var rest = named
+        while rest.last == 0x20 { rest.removeLast() }
+        guard let first = rest.first, rest.allSatisfy({ $0 == first }) else { return nil }
+        return first == 0x3B ? .semicolon : first == 0x2C ? .comma : nil
     }
 
     /// The next record and the line it started on; nil at the end. A blank line is skipped. A

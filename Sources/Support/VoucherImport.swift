@@ -160,9 +160,9 @@ struct VoucherImporter {
         guard unknown.isEmpty, missing.isEmpty, Set(header).count == header.count else {
             // Names run together by the other separator: the sep= line says one, the header has the other.
             let dialect = reader.dialect
-            if dialect.separatorLine, unknown.contains(where: { $0.contains(dialect.separator == .comma ? ";" : ",") }) {
+            if let line = dialect.separatorLine, unknown.contains(where: { $0.contains(dialect.separator == .comma ? ";" : ",") }) {
                 let (named, other) = dialect.separator == .comma ? ("commas", "semicolons") : ("semicolons", "commas")
-                throw SupportError.invalid("\(file): its first line, sep=\(dialect.separator == .comma ? "," : ";"), says the fields are separated by \(named), but the header line on line 2 is separated by \(other). Make them agree: change the sep= line to the header's separator, or take it out.")
+                throw SupportError.invalid("\(file): its first line, \(line), says the fields are separated by \(named), but the header line on line 2 is separated by \(other). Make them agree: change the sep= line to the header's separator, or take it out.")
             }
             // Names run together by the other separator: the first line has both.
             if unknown.contains(where: { $0.contains(";") || $0.contains(",") }) {

@@ -54,12 +54,38 @@ import Testing
         #expect(try f.ledger.voucherView(VoucherReference("C-1")).value.minorUnits == 49_950)
     }
 
+    /// LibreOffice and Google Sheets, re-saving a file that had `sep=;`, read that line as a row
+    /// and write it back padded to the column count (`sep=;;;;;;;;;;;`; `sep=,,,,` in a comma
+    /// file). It still names one separator: read, as Excel reads it, and the rejects file starts
+    /// with the line as the file had it.
+    @Test func aSepLinePaddedWithItsSeparator_namesIt_andTheRejectsFileKeepsIt() throws {
+        for (line, header, row) in [("sep=;;;;;;;;;;;", Self.header, "P-2;499,50;600;SEK;2025-01-10;;;;;;;\r\n"),
+                                    ("sep=,,,,  ", ImportExportTests.header, "P-2,499.50,600,SEK,2025-01-10,,,,,,,\n")] {
+            let read = try SpreadsheetCSVTests.records(line + "\r\n" + header + row)
+            #expect(read.records.count == 2 && read.records[0] == SupportService.importColumns, "\(line): \(read.records)")
+            #expect(read.dialect.separator == (line.hasPrefix("sep=;") ? .semicolon : .comma))
+
+            let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+            let path = try write(Self.bom + line + "\r\n" + header + row, f)
+            let r = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+            #expect(r.rejected.map(\.line) == [3], "\(line): \(r.rejected)")
+            let dialect = try SpreadsheetCSVTests.records(try Data(contentsOf: URL(fileURLWithPath: path))).dialect
+            let rejects = SupportService.rejectsCSV(r.rejected, header: SupportService.importColumns, dialect: dialect)
+            #expect(rejects.hasPrefix(Self.bom + line + "\r\n" + SupportService.importColumns.joined(separator: String(line.dropFirst(4).prefix(1)))),
+                    "\(rejects)")
+            #expect(try SpreadsheetCSVTests.records(rejects).dialect == dialect)
+        }
+    }
+
     /// A separator Goodwill does not read (a tab, a bar), and a sep= line the header then
     /// contradicts, refuse the file saying what to change; nothing is stored.
     @Test func aSepLineThatCannotBeFollowed_isRefused_sayingWhatToWrite() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
         for (text, words) in [("sep=|\n" + Self.header.replacingOccurrences(of: ";", with: "|") + "B-1|500|500|SEK|2025-01-10|||||||\n",
                                ["line 1", "sep=|", "write sep=; or sep=,"]),
+                              // Padded with something else than the one separator: which one is meant is not said.
+                              ("sep=;,;,\n" + Self.header + "B-3;500;500;SEK;2025-01-10;;;;;;;\n", ["line 1", "sep=;,;,", "write sep=; or sep=,"]),
+                              ("sep=;x\n" + Self.header + "B-4;500;500;SEK;2025-01-10;;;;;;;\n", ["line 1", "sep=;x", "write sep=; or sep=,"]),
                               ("sep=;\n" + ImportExportTests.header + "B-2,500,500,SEK,2025-01-10,,,,,,,\n",
                                ["sep=;", "separated by semicolons", "commas"])] {
             let path = try write(text, f)
