@@ -106,11 +106,16 @@ extension Ledger {
         return (holder.id, false)
     }
 
+    /// The shape of a language tag `isPlausible(locale:)` takes: a language of `localeLanguage`
+    /// ASCII letters, then at most `localeSubtags` subtags of `localeSubtag` ASCII letters or digits,
+    /// each after a hyphen. The API's document states it as a pattern built from these (OpenAPIRules).
+    public static let localeLanguage = 2...3, localeSubtag = 2...8, localeSubtags = 2
+
     /// BCP 47 in its common shape: a 2–3 letter language, optional script/region subtags.
     static func isPlausible(locale: String) -> Bool {
         let parts = locale.split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
-              parts.count <= 3 else { return false }
-        return parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        guard let first = parts.first, localeLanguage.contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
+              parts.count <= 1 + localeSubtags else { return false }
+        return parts.dropFirst().allSatisfy { localeSubtag.contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 }

@@ -2406,7 +2406,9 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "email": {
-            "type": "string"
+            "type": "string",
+            "pattern": "\#(OpenAPIRules.email)",
+            "description": "An email address; a person is found again by it. White space at either end is trimmed; what is left has exactly one @, something before it, and after it a domain with a dot that is neither its first nor its last character; no white space, newline, control or invisible format character anywhere (422 invalid-request otherwise). Characters are counted as a person reads them: an @ or a dot with a combining mark (an accent) after it is another character, neither an @ nor a dot, and the pattern reads it so. What the pattern cannot say, and the server refuses with 422 invalid-request: more than 254 such characters after the trimming, and an @ or a dot next to a character beyond the Basic Multilingual Plane or to one that joins the character after it (such as U+0D4E MALAYALAM LETTER DOT REPH), which can make it part of another character. Not null."
           },
           "name": {
             "type": [
@@ -2417,11 +2419,12 @@ enum OpenAPIDocument {
             "description": "Plain text: white space and newlines at either end are trimmed (left blank, it counts as not given), and what is left holds no control character but the newline (422 invalid-request otherwise). At most 200 characters as a person counts them (a letter with its accents is one), after the trimming; longer is refused with 422 invalid-request. null is the same as leaving it out."
           },
           "locale": {
-            "description": "null is the same as leaving it out.",
+            "description": "A language tag in its common shape: a language of 2 or 3 ASCII letters, then at most two subtags of 2 to 8 ASCII letters or digits, each after a hyphen, such as en, sv-SE or zh-Hant-TW (422 invalid-request otherwise). null is the same as leaving it out.",
             "type": [
               "string",
               "null"
-            ]
+            ],
+            "pattern": "\#(OpenAPIRules.locale)"
           },
           "time_zone": {
             "description": "An IANA time zone name, such as Europe/Stockholm; a fixed offset such as GMT+2 is refused (422), and so is a name this machine's time zone database does not hold (422 invalid-request: which names it holds depends on the machine, so the schema cannot list them). null is the same as leaving it out.",

@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import Ledger
 import Support
 
 /// The parts of the OpenAPI document that state a rule the server keeps in code, generated from
@@ -30,6 +31,47 @@ enum OpenAPIRules {
 
     /// The `cursor` of GET /v1/vouchers: what `Int64(_:)` reads as 0 or more (next_cursor is plain digits).
     static let cursor = #"^(?:\\+?[0-9]+|-0+)$"#
+
+    /// A person's locale as `Ledger.isPlausible(locale:)` takes it, from the lengths it checks:
+    /// a language of ASCII letters, then subtags of ASCII letters or digits, each after a hyphen.
+    static let locale = "^[A-Za-z]{\(Ledger.localeLanguage.lowerBound),\(Ledger.localeLanguage.upperBound)}"
+        + "(?:-[A-Za-z0-9]{\(Ledger.localeSubtag.lowerBound),\(Ledger.localeSubtag.upperBound)}){0,\(Ledger.localeSubtags)}$"
+
+    /// A person's email as `Ledger.findOrCreate` and `Holder.isPlausible` take it: trimmed of white
+    /// space (`.whitespaces`), then one @ with something before it and a domain after it with a dot
+    /// that is neither its first nor its last character, and no white space, newline or hidden
+    /// character (`Holder.hasHiddenCharacter`) anywhere. The server reads characters as a person
+    /// does: an @ or a dot followed by a combining mark (`joining`) is another character, so is
+    /// neither an @ nor a dot, and the pattern reads it so. A character that joins the one after
+    /// it (`joinsNext`: only U+0D4E in the Basic Multilingual Plane) and one beyond that plane
+    /// (which the `\uXXXX` classes cannot name) can make an @ or a dot another character too: a
+    /// text with one gets the second, looser branch, which refuses nothing the server takes. The
+    /// 254 characters the server allows are a person's too, which a pattern cannot count.
+    static let email: String = {
+        let trim = ranges { CharacterSet.whitespaces.contains($0) }
+        let hiddenButTrimmed = ranges { Holder.hasHiddenCharacter(String($0)) && !CharacterSet.whitespaces.contains($0) }
+        let refused = ranges { Holder.hasHiddenCharacter(String($0)) || Character($0).isWhitespace || Character($0).isNewline }
+        let joining = ranges {
+            !Holder.hasHiddenCharacter(String($0)) && ("@" + String($0)).count == 1 && ("." + String($0)).count == 1
+        }
+        let joinsNext = ranges {
+            !Holder.hasHiddenCharacter(String($0)) && (String($0) + "@").count == 1 && (String($0) + ".").count == 1
+        }
+        // One code point beyond the plane (in ECMA-262 without the u flag, either half of one).
+        let beyondThePlane = #"[^\\u0000-\\uD7FF\\uE000-\\uFFFF]"#
+        // A character of the address that is not its @: anything but white space and hidden
+        // characters, and an @ only where a combining mark makes it another character.
+        let part = "(?:[^@\(refused)]|@[\(joining)])"
+        let strict = "[\(trim)]*\(part)+@"
+            // After the @: a dot that is a dot (no combining mark after it) with something after it,
+            // and no dot as the last character ...
+            + #"(?=[\\s\\S]*\\.(?![\#(joining)])[\\s\\S])(?![\\s\\S]*\\.[\#(trim)]*$)"#
+            // ... and a first character that is neither a combining mark nor a plain dot or @.
+            + "(?:[^@.\(refused)\(joining)]|[.@][\(joining)])\(part)*[\(trim)]*"
+        let loose = #"(?=[\\s\\S]*(?:[\#(joinsNext)]|\#(beyondThePlane)))"#
+            + #"[^\#(hiddenButTrimmed)]*@[^\#(hiddenButTrimmed)]*\\.[^\#(hiddenButTrimmed)]*"#
+        return "^(?:\(strict)|\(loose))$"
+    }()
 
     /// A non-blank text's core: a first and last character that are neither white space nor a control
     /// character, and between them anything but a control character other than the newline.
