@@ -2437,6 +2437,7 @@ enum OpenAPIDocument {
         "additionalProperties": false
       },
       "Validity": {
+        "description": "How long a voucher is valid: months from the day of issue, a last day, or none. What a schema cannot state, as it depends on the day and the policy: a last_day before the day of issue (in the voucher's time zone) is refused with 422 invalid-request, and a validity the jurisdiction in force does not allow (shorter than its minimum, or any last day where its law allows none) with 422 below-legal-minimum.",
         "oneOf": [
           {
             "type": "object",
@@ -2460,7 +2461,8 @@ enum OpenAPIDocument {
             "properties": {
               "last_day": {
                 "type": "string",
-                "format": "date"
+                "format": "date",
+                "description": "The voucher's last valid day, from the day of issue on (422 invalid-request for an earlier day)."
               }
             },
             "additionalProperties": false
