@@ -70,25 +70,40 @@ public struct Holder: Sendable, Equatable {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
-    /// A deliberately small check: one @, something on both sides, a dot in the domain, no spaces.
+    /// A deliberately small check, read code point by code point so that it means the same in
+    /// every program (the API document states it as a pattern): white space at either end trimmed,
+    /// then at most 254 code points, exactly one @ with something before it, a domain after it that
+    /// has a dot and neither begins nor ends with one, and no white space, newline or hidden
+    /// character (`hasHiddenCharacter`) anywhere. (Read as characters a person sees, an @ or a dot
+    /// followed by an accent was no @ or dot, and an address with a space inside could pass.)
     public static func isPlausible(email: String) -> Bool {
-        let e = email.trimmingCharacters(in: .whitespaces)
+        let e = email.trimmingCharacters(in: .whitespaces).unicodeScalars
+        guard e.count <= emailMaxCodePoints, !e.contains(where: isRefusedInEmail) else { return false }
         let parts = e.split(separator: "@", omittingEmptySubsequences: false)
-        guard e.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !e.contains(where: { $0.isWhitespace || $0.isNewline }) else { return false }
-        return !hasHiddenCharacter(e)
+        guard parts.count == 2, let domain = parts.last, !parts[0].isEmpty else { return false }
+        return domain.contains(".") && domain.first != "." && domain.last != "."
+    }
+
+    /// The longest plausible email, in code points (RFC 5321's 254 octets for ASCII addresses).
+    public static let emailMaxCodePoints = 254
+
+    /// White space (newlines included) and hidden characters: none may be inside an email.
+    public static func isRefusedInEmail(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || isHidden(scalar)
     }
 
     /// Control and format characters (NUL, ESC, DEL, U+202E RIGHT-TO-LEFT OVERRIDE, zero-width
     /// spaces) and line or paragraph separators: invisible, or acting on a terminal; "x@x.se"
     /// followed by one would be another holder.
     public static func hasHiddenCharacter(_ text: String) -> Bool {
-        text.unicodeScalars.contains {
-            switch $0.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: return true
-            default: return false
-            }
+        text.unicodeScalars.contains(where: isHidden)
+    }
+
+    /// One code point of `hasHiddenCharacter`.
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
         }
     }
 }

@@ -2408,7 +2408,7 @@ enum OpenAPIDocument {
           "email": {
             "type": "string",
             "pattern": "\#(OpenAPIRules.email)",
-            "description": "An email address; a person is found again by it. White space at either end is trimmed; what is left has exactly one @, something before it, and after it a domain with a dot that is neither its first nor its last character; no white space, newline, control or invisible format character anywhere (422 invalid-request otherwise). Characters are counted as a person reads them: an @ or a dot with a combining mark (an accent) after it is another character, neither an @ nor a dot, and the pattern reads it so. What the pattern cannot say, and the server refuses with 422 invalid-request: more than 254 such characters after the trimming, and an @ or a dot next to a character beyond the Basic Multilingual Plane or to one that joins the character after it (such as U+0D4E MALAYALAM LETTER DOT REPH), which can make it part of another character. Not null."
+            "description": "An email address; a person is found again by it. White space at either end is trimmed; what is left has at most 254 code points, exactly one @ with something before it, and after it a domain with a dot that is neither its first nor its last code point, and no white space, newline, control or invisible format character anywhere (422 invalid-request otherwise). The pattern states all of it but the 254 code points and the few format characters beyond the Basic Multilingual Plane (such as U+E0001 LANGUAGE TAG), which the server refuses as well. Not null."
           },
           "name": {
             "type": [
