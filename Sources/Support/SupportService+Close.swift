@@ -118,8 +118,10 @@ extension SupportService {
             try closeFaultInjection?(.refunds)
 
             // 2. Nothing more is sent about their vouchers (the sweep skips closed holders from now on).
+            //    A row being sent keeps its claim's lease end: should the holder come back, the sweep
+            //    puts it back in line no earlier (`OutboxStore.insertIfAbsent`), so it is not sent twice.
             let dropped = try db.run("""
-                UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = 'dropped: the holder closed their account',
+                UPDATE reminder_outbox SET status = 'cancelled', last_error = 'dropped: the holder closed their account',
                     cancel_kind = 'dropped', cancelled_at = ?2
                 WHERE status IN ('pending', 'sending') AND kind <> 'farewell' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
                   AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))

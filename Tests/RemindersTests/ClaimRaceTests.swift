@@ -53,6 +53,7 @@ import Testing
     /// Another process's sweep dropped the claimed row (blocked) and put it back in line
     /// (unblocked); blocked again, this run would drop it just before the send. The row is that
     /// sweep's now: it stays in line (the next sweep decides), and the run says so, not "cancelled".
+    /// In line from this run's lease end: the sweep cannot know this run is not sending it.
     @Test func aDropByARunThatLostItsClaim_doesNotUndoARevival() throws {
         let (f, vouchers) = try fixture()
         let channel = RecordingChannel()
@@ -66,7 +67,7 @@ import Testing
         let held = try #require(try f.service.dispatcher.holdBack(mine, now: f.clock.now(), channel: channel.name))
         #expect(held.result == "taken_over")
         #expect(held.error == "put back in line by another process meanwhile")
-        #expect(held.nextAttemptAt == "2026-03-03T09:30:00Z")
+        #expect(held.nextAttemptAt == "2026-03-03T09:35:00Z")
         let row = try f.service.reminder(id: mine.id)
         #expect(row.status == .pending && row.cancelKind == nil && row.cancelledAt == nil, "\(row)")
     }
@@ -74,8 +75,9 @@ import Testing
     // MARK: b) put back in line while its message was on its way
 
     /// Dropped and put back in line by another process's sweep while its message was on its way,
-    /// and the message did not go out: the row waits in line (the sweep's doing), and the run
-    /// says so with when it goes out, instead of reporting it cancelled. One that went out is sent.
+    /// and the message did not go out: the row waits in line (the sweep's doing) until this run's
+    /// lease ends, and the run says so with when it goes out, instead of reporting it cancelled.
+    /// One that went out is sent.
     @Test(arguments: [DeliveryOutcome.delivered, .temporary("timed out"), .permanent("the endpoint answered 400"),
                       .endpointGone("the endpoint answered 410")])
     func aRowPutBackInLineWhileItsMessageWasSent_isReportedAsBackInLine(outcome: DeliveryOutcome) throws {
@@ -105,10 +107,116 @@ import Testing
         } else {
             #expect(view.result == "taken_over")
             #expect(view.error == "put back in line by another process meanwhile")
-            #expect(view.nextAttemptAt == "2026-03-03T09:30:00Z")
+            #expect(view.nextAttemptAt == "2026-03-03T09:35:00Z")
             #expect(row.status == .pending && row.attempts == 0 && row.cancelKind == nil && row.lastError == nil, "\(row)")
         }
         #expect(row.history.count == 1, "the attempt was made, and is kept")
+    }
+
+    // MARK: d) dropped and put back in line while its message is under way
+
+    /// A channel that, while it has the message (the run checked its claim before and is sending
+    /// now), lets another process act, then answers as told.
+    struct UnderWay: DeliveryChannel, @unchecked Sendable {  // one thread: the run's
+        let inner: RecordingChannel
+        let meanwhile: () -> Void
+        var name: String { "test" }
+        var endpoint: String? { nil }
+        func deliver(_ m: OutgoingMessage, now: Date) -> DeliveryOutcome {
+            meanwhile()
+            return inner.deliver(m, now: now)
+        }
+    }
+
+    /// This run checked its claim and is sending; meanwhile another process (its own clock)
+    /// drops the row (blocked), puts it back in line (unblocked) and runs. The message may be on
+    /// its way, so the row waits in line for this claim's lease to end: this run's send is
+    /// recorded sent before then, and the other run never sends it (it used to: twice).
+    @Test func aRowPutBackInLineWhileItsMessageIsUnderWay_isNotSentByAnotherRun() throws {
+        let (f, vouchers) = try fixture()
+        let v = vouchers[0]
+        let otherClock = ManualClock(f.clock.now())
+        nonisolated(unsafe) let other = try f.secondService(clock: otherClock)
+        nonisolated(unsafe) let ledger = f.ledger
+        let elsewhere = RecordingChannel()
+        final class Seen: @unchecked Sendable { var next: [String?] = []; var results: [String] = [] }  // one thread
+        let seen = Seen()
+        let mine = RecordingChannel()
+        let channel = UnderWay(inner: mine, meanwhile: {
+            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? other.sweep()                                   // drops the row
+            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            otherClock.advance(seconds: 60)
+            let report = try? other.run(channel: elsewhere)          // puts it back in line, and delivers what is due
+            seen.results = report?.deliveries.map(\.result) ?? ["failed to run"]
+            seen.next = (try? other.reminders(status: nil, limit: 10).map(\.nextAttemptAt)) ?? []
+        })
+        let report = try f.service.run(channel: channel)
+        #expect(seen.results.isEmpty, "the other run sent nothing: \(seen.results)")
+        #expect(seen.next == ["2026-03-03T09:35:00Z"], "back in line when this run's lease ends")
+        #expect(report.deliveries.map(\.result) == ["sent"] && report.deliveries[0].error == nil, "\(report.deliveries)")
+        #expect(mine.deliveries.count == 1 && elsewhere.deliveries.isEmpty)
+        let row = try #require(try f.rows().first)
+        #expect(row.status == .sent && row.cancelKind == nil && row.cancelledAt == nil, "\(row)")
+
+        // Nothing goes out again once the lease has ended.
+        otherClock.set(instant("2026-03-03T09:40:00Z"))
+        #expect(try other.run(channel: elsewhere).deliveries.isEmpty)
+        #expect(elsewhere.deliveries.isEmpty)
+    }
+
+    /// Dropped while under way, put back in line and dropped again before the lease ended: the
+    /// second revival still waits for that lease (a drop of a row in line keeps it). Once the
+    /// lease has ended, a row put back in line goes out at once, not a lease later.
+    @Test func aRowDroppedTwiceWhileUnderWay_waitsForTheLease_andGoesOutAtOnceAfterIt() throws {
+        let (f, vouchers) = try fixture()
+        let v = vouchers[0]
+        let otherClock = ManualClock(f.clock.now())
+        nonisolated(unsafe) let other = try f.secondService(clock: otherClock)
+        nonisolated(unsafe) let ledger = f.ledger
+        let channel = UnderWay(inner: RecordingChannel(answer: .temporary("timed out")), meanwhile: {
+            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? other.sweep()                                   // drops it
+            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            _ = try? other.sweep()                                   // puts it back in line
+            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen again"), actor: "support")
+            _ = try? other.sweep()                                   // drops it again, from the line
+        })
+        let report = try f.service.run(channel: channel)
+        #expect(report.deliveries.map(\.result) == ["cancelled"], "\(report.deliveries)")
+
+        otherClock.set(instant("2026-03-03T09:33:00Z"))
+        try ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+        let elsewhere = RecordingChannel()
+        let early = try other.run(channel: elsewhere)
+        #expect(early.enqueued.count == 1 && early.deliveries.isEmpty, "\(early.deliveries)")
+        #expect(try f.rows().first?.nextAttemptAt == "2026-03-03T09:35:00Z")
+
+        otherClock.set(instant("2026-03-03T09:35:00Z"))
+        #expect(try other.run(channel: elsewhere).deliveries.map(\.result) == ["sent"])
+        #expect(elsewhere.deliveries.count == 1)
+    }
+
+    /// Dropped while under way and put back in line only after that claim's lease ended: nothing
+    /// can be on its way any more, so it goes out at once.
+    @Test func aRowPutBackInLineAfterTheLeaseOfTheClaimItWasDroppedUnder_goesOutAtOnce() throws {
+        let (f, vouchers) = try fixture()
+        let v = vouchers[0]
+        let otherClock = ManualClock(f.clock.now())
+        nonisolated(unsafe) let other = try f.secondService(clock: otherClock)
+        nonisolated(unsafe) let ledger = f.ledger
+        let channel = UnderWay(inner: RecordingChannel(answer: .temporary("timed out")), meanwhile: {
+            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? other.sweep()                                   // drops it
+        })
+        #expect(try f.service.run(channel: channel).deliveries.map(\.result) == ["cancelled"])
+
+        otherClock.set(instant("2026-03-03T09:50:00Z"))
+        try ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+        let elsewhere = RecordingChannel()
+        let run = try other.run(channel: elsewhere)
+        #expect(run.enqueued.count == 1 && run.deliveries.map(\.result) == ["sent"], "\(run.deliveries)")
+        #expect(elsewhere.deliveries.map(\.at) == [instant("2026-03-03T09:50:00Z")])
     }
 
     // MARK: c) a run whose lease ran out, against the run that claimed the row after it
@@ -235,11 +343,11 @@ import Testing
 
     // MARK: A lease is not a claim
 
-    /// Dropped, put back in line and claimed again by another run within the same millisecond as
-    /// this run's claim (a clock that did not move, or stepped back): the other run's lease ends
-    /// when this one's does, so a lease's end cannot tell the two claims apart. The claim number
-    /// does, and this run does not send what the other run is about to.
-    @Test func aRowClaimedAgainUnderTheSameLeaseEnd_isNotSentByTheRunThatLostIt() throws {
+    /// Dropped and put back in line by another process within the same millisecond as this run's
+    /// claim (a clock that did not move, or stepped back). The row waits in line for this run's
+    /// lease to end, so no other claim can have the same lease end; and this run, its claim gone
+    /// (the claim number says so, not the lease), does not send it. It goes out once, at that end.
+    @Test func aRowPutBackInLineWithinTheSameMillisecond_isSentOnceAfterTheLeaseOfTheRunThatLostIt() throws {
         let (f, vouchers) = try fixture(2)
         nonisolated(unsafe) let other = try f.secondService(clock: f.clock)
         nonisolated(unsafe) let ledger = f.ledger
@@ -254,15 +362,18 @@ import Testing
             _ = try? other.sweep()                                 // drops the claimed row
             _ = try? ledger.perform(.unblock(VoucherReference(second.id), reason: "found again"), actor: "test")
             _ = try? other.sweep()                                 // puts it back in line
-            let rows = (try? other.claimDue(channel: RecordingChannel()).claimed) ?? []  // and claims it, not sent yet
-            claimedThere.rows = rows
+            claimedThere.rows = (try? other.claimDue(channel: RecordingChannel()).claimed) ?? []  // not yet claimable
         }])
-        _ = try f.service.run(channel: frozen)
-        let theirs = claimedThere.rows
-        #expect(theirs.count == 1)
+        let report = try f.service.run(channel: frozen)
+        #expect(claimedThere.rows.isEmpty)
         #expect(inner.deliveries.count == 1, "the first run sent only the row it still held")
-        let row = try #require(theirs.first)
-        #expect(row.leaseUntil == instant("2026-03-03T09:35:00Z"))
+        #expect(report.deliveries.map(\.result) == ["sent", "taken_over"], "\(report.deliveries)")
+        #expect(report.deliveries[1].error == "put back in line by another process meanwhile")
+        #expect(report.deliveries[1].nextAttemptAt == "2026-03-03T09:35:00Z")
+
+        f.clock.set(instant("2026-03-03T09:35:00Z"))
+        let row = try #require(try other.claimDue(channel: RecordingChannel()).claimed.first)
+        #expect(row.leaseUntil == instant("2026-03-03T09:40:00Z"))
         let elsewhere = RecordingChannel()
         #expect(try other.dispatcher.keepLease(row, now: f.clock.now(), for: 1))
         #expect(try other.record(row, outcome: other.send(row, via: elsewhere), channel: elsewhere).result == "sent")

@@ -239,8 +239,10 @@ import Testing
 @Suite struct ClaimTakenMeanwhileTests {
     /// A row claimed by a slow run can be dropped by another process's sweep (the voucher blocked)
     /// and put back in line by it (unblocked) and sent there, all while this run's lease on the
-    /// row has not run out. This run must not send it a second time.
-    @Test func aClaimedReminderDroppedRevivedAndSentElsewhere_isNotSentAgainByTheFirstRun() throws {
+    /// row has not run out. Neither run may send it while this run's lease runs (this run may be
+    /// sending it): this run's claim is gone, and the row waits in line for the lease to end. It
+    /// then goes out once, from the line.
+    @Test func aClaimedReminderDroppedAndRevived_isSentOnceAfterTheFirstRunsLease() throws {
         let f = try ReminderFixture()
         var vouchers: [VoucherView] = []
         for i in 0..<2 { vouchers.append(try f.issue(email: "holder\(i)@example.com")) }
@@ -255,9 +257,12 @@ import Testing
             _ = try? ledger.perform(.block(VoucherReference(second.id), reason: "card reported stolen"), actor: "test")
             _ = try? other.run(channel: elsewhere)     // drops the claimed row
             _ = try? ledger.perform(.unblock(VoucherReference(second.id), reason: "found again"), actor: "test")
-            _ = try? other.run(channel: elsewhere)     // puts it back in line and sends it
+            _ = try? other.run(channel: elsewhere)     // puts it back in line, from this run's lease end
         }])
         _ = try f.service.run(channel: slow)
+        #expect(elsewhere.deliveries.isEmpty && inner.deliveries.count == 1)
+        f.clock.set(instant("2026-03-03T09:35:00Z"))
+        _ = try other.run(channel: elsewhere)
         #expect(elsewhere.deliveries.count == 1)
         let ids = inner.deliveries.map(\.message.messageID) + elsewhere.deliveries.map(\.message.messageID)
         #expect(ids.count == 2)

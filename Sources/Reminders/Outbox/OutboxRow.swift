@@ -45,6 +45,9 @@ public struct OutboxRow: Sendable, Equatable {
     public var status: OutboxStatus
     public var attempts: Int
     public var nextAttemptAt: Date
+    /// The end of the lease of the row's claim while `sending`. Kept by a drop (and through a
+    /// revival) until the next claim or a write of the claim's run: that run may be sending the
+    /// message until then, so the row does not go out again before (`OutboxStore.insertIfAbsent`).
     public var leaseUntil: Date?
     public var channel: String?
     public var sentAt: Date?

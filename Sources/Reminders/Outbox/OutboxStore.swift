@@ -30,16 +30,20 @@ struct OutboxStore {
     }
 
     /// Inserts unless the same message exists; the UNIQUE constraints decide. One dropped while its
-    /// voucher was not active (`cancelStale`) is put back in line instead, no longer cancelled. True
-    /// when inserted or put back.
+    /// voucher was not active (`cancelStale`) is put back in line instead, no longer cancelled, but
+    /// not before the lease it was dropped under ends: a run that checked its claim before the drop
+    /// may be sending it until then, and either records it sent (`markSent`) or is past its lease
+    /// before another run may claim the row. A lease that has ended holds nothing back. True when
+    /// inserted or put back.
     func insertIfAbsent(_ m: PlannedMessage, now: Date) throws -> Bool {
         try db.run("""
             INSERT INTO reminder_outbox (message_id, voucher_id, kind, days_before, expires_at, entry_id, recipient_role,
                 send_zone, due_at, created_at, status, attempts, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
             ON CONFLICT (voucher_id, kind, days_before, expires_at, entry_id) DO UPDATE SET
-                status = 'pending', attempts = 0, due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at,
-                send_zone = excluded.send_zone, lease_until = NULL, last_error = NULL, cancelled_at = NULL, cancel_kind = NULL
+                status = 'pending', attempts = 0, due_at = excluded.due_at,
+                next_attempt_at = max(excluded.next_attempt_at, coalesce(reminder_outbox.lease_until, 0)),
+                send_zone = excluded.send_zone, last_error = NULL, cancelled_at = NULL, cancel_kind = NULL
                 WHERE reminder_outbox.cancel_kind = 'dropped'
             ON CONFLICT DO NOTHING
             """, [
@@ -174,7 +178,7 @@ struct OutboxStore {
     func supersede(olderThan m: PlannedMessage, now: Date) throws -> Int {
         let cancel = OutboxCancel.superseded(by: m.daysBefore)
         return try db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
+            UPDATE reminder_outbox SET status = 'cancelled', last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status = 'pending' AND kind = 'expiry_reminder' AND voucher_id = ? AND recipient_role = ?
               AND expires_at = ? AND days_before > ?
             """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .text(m.voucherID.rawValue),
@@ -222,17 +226,19 @@ struct OutboxStore {
     /// or has passed (a retry landing after the last day would say "the last day is today" on the
     /// day after; the status turns 'expired' only when the expiry sweep runs), or (for a gift
     /// notice) it has been used; and gift notices for a voucher its buyer kept. Returns how many
-    /// were dropped; each records `now` as its cancel time.
+    /// were dropped; each records `now` as its cancel time. A row dropped while claimed keeps its
+    /// claim's `lease_until`: the claim's run may be sending it now, and a revival waits for that
+    /// lease to end (`insertIfAbsent`); a row in line keeps the one it was put back with.
     func cancelStale(now: Date) throws -> Int {
         let t = SQLValue.integer(now.unixMilliseconds)
         let kept = OutboxCancel.keptByBuyer, stale = OutboxCancel.stale
         return try db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
+            UPDATE reminder_outbox SET status = 'cancelled', last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status IN ('pending', 'sending') AND kind = 'gift_notice'
               AND EXISTS (SELECT 1 FROM vouchers v WHERE v.id = reminder_outbox.voucher_id AND v.purchaser_id = v.holder_id)
             """, [.text(kept.reason), .text(kept.kind.rawValue), t])
         + db.run("""
-            UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?
+            UPDATE reminder_outbox SET status = 'cancelled', last_error = ?, cancel_kind = ?, cancelled_at = ?
             WHERE status IN ('pending', 'sending') AND kind IN ('expiry_reminder', 'gift_notice')
               AND NOT \(Self.fitsVoucher)
             """, [.text(stale.reason), .text(stale.kind.rawValue), t, t])
