@@ -18,13 +18,15 @@ import Store
 /// reports that instead (`lostClaim`): `cancelled` with the reason when dropped, else
 /// `taken_over`, saying whether it was claimed or sent by another run or put back in line. It
 /// sends only after a check that it still holds the claim (`keepClaim`), so a row is not sent by a
-/// run that lost it, and reports such a row the same way. One write is not bound to the claim: a message that went out is recorded
-/// sent whatever became of its row (`OutboxStore.markSent`), so it is never recorded as not sent,
-/// nor sent again from a row put back in line; a run that claimed the row after ends its claim
-/// there. What remains is the at-least-once above, under the same message id: a send that
-/// outlives its lease (a channel slower than it said), or one already under way when another
-/// process's sweep drops the row and puts it back in line (its check came before), may meet
-/// another run's send of the same message.
+/// run that lost it, and reports such a row the same way. One write is not bound to the claim: a
+/// message that went out is recorded sent whatever became of its row (`OutboxStore.markSent`), so
+/// it is never recorded as not sent, nor sent again from a row put back in line; a run that
+/// claimed the row after ends its claim there. A send may already be under way when another process drops the row (its check came
+/// before): the drop keeps the claim's lease end (`lease_until`), and a row put back in line goes
+/// out no earlier than that (`OutboxStore.insertIfAbsent`), so the send is recorded sent, or its
+/// lease has ended, before another run may claim the row; a revival after that end waits for
+/// nothing. What remains is the at-least-once above, under the same message id: a send that
+/// outlives its lease (a channel slower than it said) may meet another run's send of it.
 struct Dispatcher {
     let db: Database
     let outbox: OutboxStore
@@ -136,9 +138,10 @@ struct Dispatcher {
     /// stretching the lease if it is shorter; false when the claim is lost. A lease not yet run
     /// out does not prove it is held: another process's sweep may have dropped the row (its
     /// voucher blocked or used up) and put it back in line (unblocked, the redemption reversed),
-    /// and its dispatcher claimed and sent it, all while this run was busy with the rows before
-    /// it. Nor does the lease's end name the claim: the other claim, taken in the same
-    /// millisecond, has the same one. Its number does (`claim_number`, migration 12).
+    /// to go out when this lease ends, all while this run was busy with the rows before it; it is
+    /// then not this run's to send. Nor does the lease's end name the claim: `lease_until` outlives
+    /// a drop, and two claims in the same millisecond share it. Its number does (`claim_number`,
+    /// migration 12).
     func keepLease(_ row: OutboxRow, now: Date, for needed: TimeInterval) throws -> Bool {
         guard row.leaseUntil != nil else { return true }
         guard leaseEndsBefore(row, now: now, needed: needed) else { return try outbox.holds(row) }
