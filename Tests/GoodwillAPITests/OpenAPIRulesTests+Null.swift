@@ -56,16 +56,32 @@ extension OpenAPIRulesTests {
         return copy
     }
 
-    @Test func nullIsAllowed_onExactlyTheBodyFieldsTheServerReadsAsNotGiven() async throws {
+    /// The schema of every request body in the document, on any route and method, by name.
+    func requestBodySchemas(_ doc: [String: Any]) throws -> Set<String> {
+        let paths = try #require(doc["paths"] as? [String: [String: Any]])
+        let operations = paths.values.flatMap { $0.values.compactMap { $0 as? [String: Any] } }
+        let bodies = operations.compactMap { ((($0["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any] }
+        // Each by reference, so the tests find it among the components.
+        #expect(bodies.allSatisfy { $0["$ref"] is String }, "\(bodies)")
+        return Set(bodies.compactMap { ($0["$ref"] as? String)?.split(separator: "/").last.map(String.init) })
+    }
+
+    /// A request body of one schema, made afresh for each send (a voucher to void, a case to close).
+    typealias RequestBody = (schema: String, make: () async throws -> (path: String, body: [String: Any]))
+
+    /// A server with a policies folder holding generous.json, and that policy as JSON.
+    func harnessWithPolicies() throws -> (h: APIHarness, policy: Any, folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-policies-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let generous = try #require(EmbeddedPolicies.policies["generous.json"])
         try Data(generous.utf8).write(to: folder.appendingPathComponent("generous.json"))
         let policy = try JSONSerialization.jsonObject(with: Data(generous.utf8))
-        let h = try APIHarness(policies: folder.path)
-        let doc = try await document(h)
+        return (try APIHarness(policies: folder.path), policy, folder)
+    }
 
+    /// A body the server takes for every request body schema in the document, with every field of
+    /// it in one body or another (the tests below hold both).
+    func requestBodies(_ h: APIHarness, policy: Any) async throws -> [RequestBody] {
         var people = 0
         func person() -> [String: Any] {
             people += 1
@@ -77,10 +93,9 @@ extension OpenAPIRulesTests {
             return (try #require(answer.string("id")), try #require(answer.string("holder", "id")))
         }
         let shared = try await voucher()
-        typealias Case = (schema: String, make: () async throws -> (path: String, body: [String: Any]))
         let issue: [String: Any] = ["value": sek, "time_zone": "Europe/Stockholm", "holder": person(), "purchaser": person(),
                                     "kind": "experience", "experience": "Dinner for two", "message": "Enjoy"]
-        let cases: [Case] = [
+        return [
             ("IssueRequest", { ("/v1/vouchers", issue.merging(["validity": ["months": 12], "holder": person(), "purchaser": person()]) { $1 }) }),
             ("IssueRequest", { ("/v1/vouchers", ["value": sek, "validity": ["last_day": "2027-12-31"]]) }),
             ("IssueRequest", { ("/v1/vouchers", ["value": sek, "validity": ["none": true]]) }),
@@ -114,6 +129,13 @@ extension OpenAPIRulesTests {
             ("SimulationRequest", { ("/v1/policies/simulate", ["policy": policy, "from": "2026-01-01", "to": "2026-03-01", "rows": 1]) }),
             ("SimulationRequest", { ("/v1/policies/simulate", ["file": "generous.json"]) }),
         ]
+    }
+
+    @Test func nullIsAllowed_onExactlyTheBodyFieldsTheServerReadsAsNotGiven() async throws {
+        let (h, policy, folder) = try harnessWithPolicies()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let doc = try await document(h)
+        let cases = try await requestBodies(h, policy: policy)
         var covered: [String: Set<String>] = [:]
         var nullable: [String] = [], tried: Set<[String]> = []
         for (name, make) in cases {
@@ -149,9 +171,7 @@ extension OpenAPIRulesTests {
             let properties = try #require(try schema(doc, name)["properties"] as? [String: Any])
             #expect(covered[name] == Set(properties.keys), "\(name): untried \(Set(properties.keys).subtracting(covered[name] ?? []).sorted())")
         }
-        let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
-        let bodies = paths.values.compactMap { ((($0["post"]?["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any] }
-        #expect(Set(covered.keys) == Set(bodies.compactMap { ($0["$ref"] as? String)?.split(separator: "/").last.map(String.init) }), "\(covered.keys.sorted())")
+        #expect(Set(covered.keys) == (try requestBodySchemas(doc)), "\(covered.keys.sorted())")
         // The bodies' own: a null in an amount, a validity, a person's email or a required text is refused.
         #expect(!nullable.contains { $0.hasSuffix(".amount") || $0.hasSuffix(".currency") || $0.contains("validity.") || $0.hasSuffix(".email") })
     }

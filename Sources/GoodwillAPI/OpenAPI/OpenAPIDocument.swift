@@ -3843,6 +3843,7 @@ enum OpenAPIDocument {
       },
       "NoteRequest": {
         "type": "object",
+        "additionalProperties": false,
         "required": [
           "text"
         ],
@@ -3856,6 +3857,7 @@ enum OpenAPIDocument {
       },
       "CaseRequest": {
         "type": "object",
+        "additionalProperties": false,
         "required": [
           "holder",
           "subject"
@@ -3874,6 +3876,7 @@ enum OpenAPIDocument {
       },
       "ResolutionRequest": {
         "type": "object",
+        "additionalProperties": false,
         "required": [
           "resolution"
         ],
@@ -3887,6 +3890,7 @@ enum OpenAPIDocument {
       },
       "CloseRequest": {
         "type": "object",
+        "additionalProperties": false,
         "required": [],
         "properties": {
           "erase": {
