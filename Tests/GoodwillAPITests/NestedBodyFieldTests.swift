@@ -42,4 +42,22 @@ import Testing
         ], code: "invalid-request")
         #expect(await h.get("/v1/vouchers/\(id)").int("balance", "amount") == 50000)
     }
+
+    /// A validity with its one field null names that field, and what it takes: it used to be read
+    /// as a `none` that was not true ("validity: none must be true when given").
+    @Test func aValidityWithItsFieldNull_isRefusedByThatField() async throws {
+        let h = try APIHarness()
+        let before = await h.stored()
+        for (validity, detail) in [
+            (#"{"months": null}"#, "'validity.months' is null; expected a whole number."),
+            (#"{"last_day": null}"#, "'validity.last_day' is null; expected a date like 2027-04-16."),
+            (#"{"none": null}"#, "'validity' is not right: validity: none must be true when given"),
+            (#"{"none": false}"#, "'validity' is not right: validity: none must be true when given"),
+        ] {
+            let answer = await h.post("/v1/vouchers", #"{"value": {"amount": 50000, "currency": "SEK"}, "validity": \#(validity)}"#)
+            #expect(answer.status == 422 && answer.code == "invalid-request", "\(validity): \(answer.text)")
+            #expect(answer.json["detail"] as? String == detail, "\(validity): \(answer.text)")
+        }
+        #expect(await h.stored() == before)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 import HTTPServer
 
 /// JSON in and out of handlers.
@@ -71,6 +72,7 @@ enum JSON {
         switch type {
         case is String.Type: return "a string"
         case is Int.Type, is Int64.Type: return "a whole number"
+        case is LocalDate.Type: return "a date like 2027-04-16"
         case is Bool.Type: return "true or false"
         case is [String: Any].Type: return "an object"
         default: return "\(type)".lowercased().contains("dictionary") ? "an object" : "a \(type)"
