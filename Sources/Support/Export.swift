@@ -8,6 +8,9 @@ import Store
 /// units with the currency beside them (no rounding anywhere). Holders appear by ID only. In CSV,
 /// the free-text columns (entries: actor, reason, reference; vouchers: experience) are written
 /// `CSV.guarded`, so a spreadsheet shows `=HYPERLINK(…)` as text; JSON lines are written as stored.
+/// CSV is separated by commas, or by semicolons for Excel where the comma is the decimal separator;
+/// the cells are the same either way (amounts are whole minor units, times RFC 3339: no cell has a
+/// decimal mark to change), quoted where they hold the separator.
 public enum ExportFormat: String, Sendable, CaseIterable { case csv, jsonl }
 public enum ExportTable: String, Sendable, CaseIterable { case entries, vouchers }
 
@@ -23,9 +26,11 @@ extension SupportService {
 
     /// Returns the number of rows written.
     @discardableResult
-    public func export(_ table: ExportTable, format: ExportFormat, write: (String) throws -> Void) throws -> Int {
+    public func export(_ table: ExportTable, format: ExportFormat, separator: CSVSeparator = .comma,
+                       write: (String) throws -> Void) throws -> Int {
         var count = 0
-        let csv = table == .entries ? Self.entryExportCSV : Self.voucherExportCSV
+        var csv = table == .entries ? Self.entryExportCSV : Self.voucherExportCSV
+        csv.separator = separator
         let columns = csv.names
         if format == .csv { try write(csv.header) }
         func emit(_ values: [String?], numeric: Set<Int>) throws {

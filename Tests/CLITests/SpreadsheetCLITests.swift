@@ -80,6 +80,44 @@ import Testing
         #expect(gw.count > 1 && gw[0].hasSuffix(",as_of,referred,denied") && gw.dropFirst().allSatisfy { $0.hasSuffix(",\(referred),\(denied)") }, "\(gw)")
     }
 
+    /// Excel where the comma is the decimal separator opens a comma file by a double click as one
+    /// column. `--separator semicolon` writes the exports as it reads CSV: the same cells,
+    /// separated by semicolons; free text still guarded, and quoted where it holds a semicolon.
+    /// Amounts are whole minor units, so no decimal mark changes. Without CSV it is refused.
+    @Test func exportCSV_bySemicolons_forExcel_andRefusedWithoutCSV() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let code = try cli.issue(["--experience", "=Spa; dag för två", "--kind", "experience"])
+        #expect(try cli.run(["redeem", code, "--amount", "120.50", "--reference", "Kvitto 7"]).status == 0)
+        #expect(try cli.run(["block", code, "--reason", "Chargeback; see case 7"]).status == 0)
+        for table in ["entries", "vouchers"] {
+            let comma = try cli.run(["export", table])
+            let semicolon = try cli.run(["export", table, "--separator", "semicolon"])
+            #expect(comma.status == 0 && semicolon.status == 0, "\(table): \(semicolon.stderr)")
+            let commaLines = comma.stdout.components(separatedBy: "\r\n"), lines = semicolon.stdout.components(separatedBy: "\r\n")
+            #expect(lines.count == commaLines.count && lines.count > 2 && lines.last == "", "\(table): \(semicolon.stdout)")
+            #expect(lines.first == commaLines.first?.replacingOccurrences(of: ",", with: ";"), "\(table): \(lines.first ?? "")")
+            #expect(try cli.run(["export", table, "--format", "csv", "--separator", "comma"]).stdout == comma.stdout)
+            let marked = try cli.run(["export", table, "--format", "csv", "--separator", "semicolon", "--bom"])
+            #expect(marked.status == 0 && marked.stdout == "\u{FEFF}" + semicolon.stdout)
+        }
+        let vouchers = try cli.run(["export", "vouchers", "--separator", "semicolon"]).stdout
+        #expect(vouchers.contains(";50000;37950;SEK;") && vouchers.contains(#";experience;"'=Spa; dag för två";"#), "\(vouchers)")
+        let entries = try cli.run(["export", "entries", "--separator", "semicolon"]).stdout
+        #expect(entries.contains(";redeemed;-12050;37950;SEK;") && entries.contains(#";"Chargeback; see case 7";"#), "\(entries)")
+        #expect(entries.contains(";Kvitto 7;"), "\(entries)")
+
+        let before = try cli.snapshot()
+        for arguments in [["export", "entries", "--format", "jsonl", "--separator", "semicolon"],
+                          ["export", "vouchers", "--json", "--separator", "semicolon"]] {
+            let refused = try cli.run(arguments)
+            #expect(refused.status == 64 && refused.stderr.contains("--separator goes with CSV"), "\(arguments): \(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+        }
+        let unknown = try cli.run(["export", "entries", "--separator", "tab"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("semicolon") && unknown.stdout.isEmpty, "\(unknown.stderr)")
+        #expect(try cli.snapshot() == before)
+    }
+
     /// Excel opens a CSV by a double click in the machine's code page unless it starts with a
     /// byte-order mark: `--bom` writes one, for reports and exports; other formats refuse it.
     @Test func bom_startsTheCSVWithAByteOrderMark_forExcel() throws {

@@ -182,6 +182,26 @@ import Testing
         }
     }
 
+    /// An export separated by semicolons is the comma file, cell for cell: its amounts are whole
+    /// minor units, so no cell takes a decimal comma; free text is guarded the same and read back
+    /// as it was written, a semicolon in it quoted.
+    @Test func exportCSV_bySemicolons_isTheSameTable() throws {
+        let f = try SupportFixture(book: true)
+        let v = try f.issue(100, holder: "per@example.se")
+        _ = try f.ledger.db.run("UPDATE vouchers SET experience = '=Spa; dag, två' WHERE id = ?", [.text(v.id)])
+        for table in ExportTable.allCases {
+            var comma = "", semicolon = ""
+            let n = try f.support.export(table, format: .csv) { comma += $0 }
+            try f.support.export(table, format: .csv, separator: .semicolon) { semicolon += $0 }
+            let c = try SpreadsheetCSVTests.records(comma), s = try SpreadsheetCSVTests.records(semicolon)
+            #expect(c.dialect.separator == .comma && s.dialect.separator == .semicolon, "\(table)")
+            #expect(s.records == c.records && s.records.count == n + 1 && n > 100, "\(table)")
+        }
+        var semicolon = ""
+        try f.support.export(.vouchers, format: .csv, separator: .semicolon) { semicolon += $0 }
+        #expect(semicolon.contains(#";"'=Spa; dag, två";"#), "the guard's quote, inside the quoting the semicolon needs")
+    }
+
     /// The formula guard holds by semicolons too: a name that starts a formula gets its leading ',
     /// a name with a semicolon is quoted, and a negative amount stays a number (-5,00).
     @Test func reportCSV_bySemicolons_guardsNames_andQuotesTheSeparator() throws {

@@ -14,19 +14,24 @@ enum TransferCommands {
                         flags: [Flag("skip-invalid", help: "Import the good rows and leave out the bad ones.")]),
             ]),
             Command("export", abstract: "Write the ledger for accounting systems, streaming, to standard output.", subcommands: [
-                Command("entries", abstract: "Every ledger entry, in chain order.", discussion: exportDiscussion("actor, reason and reference"), options: [format],
-                        flags: [SupportCommands.bom]),
-                Command("vouchers", abstract: "Every voucher with its current state.", discussion: exportDiscussion("experience"), options: [format],
-                        flags: [SupportCommands.bom]),
+                Command("entries", abstract: "Every ledger entry, in chain order.", discussion: exportDiscussion("actor, reason and reference"),
+                        options: [format, separator], flags: [SupportCommands.bom]),
+                Command("vouchers", abstract: "Every voucher with its current state.", discussion: exportDiscussion("experience"),
+                        options: [format, separator], flags: [SupportCommands.bom]),
             ]),
         ]
     }
 
     static let format = Option("format", valueName: "format", help: "csv (default) or jsonl.", default: "csv", allowedValues: ["csv", "jsonl"])
+    /// The reports' `--separator`, for the same Excel; an export has no decimal amounts to write
+    /// with a comma, so only the separator changes.
+    static let separator = Option("separator", valueName: "separator",
+                                  help: "With CSV: comma (the default) or semicolon, as Excel reads CSV where the comma is the decimal separator (Swedish, Danish, German, French settings). Amounts are whole minor units, so the cells are the same either way.",
+                                  allowedValues: CSVSeparator.allCases.map(\.rawValue))
 
     /// Why a name in the CSV may show a leading quote, for the finance user who opens it.
     static func exportDiscussion(_ textColumns: String) -> String {
-        "Amounts are minor units (50000 is 500.00 SEK) beside the currency; times are UTC (RFC 3339); holders appear by ID only. CSV is RFC 4180, UTF-8 without a byte-order mark unless --bom asks for one (without it, in Excel: Data > From Text/CSV, UTF-8), CRLF line ends. In CSV, text from outside (\(textColumns)) that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text instead of running it as a formula (OWASP CSV Injection); that is why such a cell shows a leading '. Amounts (a redemption is -50000), dates, IDs and codes are written as they are. JSON lines are written as stored. Not an import format: 'goodwill import vouchers' takes amounts in the currency's unit and other columns."
+        "Amounts are minor units (50000 is 500.00 SEK) beside the currency; times are UTC (RFC 3339); holders appear by ID only. CSV is RFC 4180, UTF-8 without a byte-order mark unless --bom asks for one (without it, in Excel: Data > From Text/CSV, UTF-8), CRLF line ends; --separator semicolon separates the fields by semicolons, so Excel where the comma is the decimal separator opens it in columns by a double click (the cells are the same: amounts are whole minor units). In CSV, text from outside (\(textColumns)) that starts with = + - @, a tab or a carriage return is written with a leading ' so a spreadsheet shows it as text instead of running it as a formula (OWASP CSV Injection); that is why such a cell shows a leading '. Amounts (a redemption is -50000), dates, IDs and codes are written as they are. JSON lines are written as stored. Not an import format: 'goodwill import vouchers' takes amounts in the currency's unit and other columns."
     }
 
     static var handlers: [[String]: (CLIContext) throws -> Int32] {
@@ -106,9 +111,13 @@ enum TransferCommands {
         if c.flag("bom") && format != .csv {
             throw CLIError.usage("--bom goes with CSV (it marks a CSV file as UTF-8 for Excel); JSON lines take none. Leave --bom out.")
         }
+        if c.value("separator") != nil && format != .csv {
+            throw CLIError.usage("--separator goes with CSV (it says what separates the CSV's fields); JSON lines have none. Leave --separator out.")
+        }
+        let separator = c.value("separator").flatMap(CSVSeparator.init(rawValue:)) ?? .comma
         var buffer = c.flag("bom") ? CSV.byteOrderMark : ""
         buffer.reserveCapacity(1 << 16)
-        try SupportCommands.service(c).export(table, format: format) { text in
+        try SupportCommands.service(c).export(table, format: format, separator: separator) { text in
             buffer += text
             if buffer.utf8.count >= 1 << 16 { try Output.standardOutput(buffer); buffer.removeAll(keepingCapacity: true) }
         }
