@@ -25,6 +25,9 @@ public struct ReportTable: Sendable, Equatable {
     /// they are set, `csvRows` are the CSV's rows: the table's, each with these cells, and a row for
     /// a group only the footer names (a month whose whole expired balance is still claimable).
     public var rowFigures: [String] = []
+    /// The CSV's rows when they are not the table's: with `rowFigures`, as above; or a row that
+    /// keeps the `context` columns of a report with no rows (the goodwill report with nothing
+    /// granted, whose referred and denied counts would go with the rows).
     public var csvRows: [[String]]?
 
     public struct Context: Sendable, Equatable {
@@ -203,8 +206,14 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
                     },
                     footer: ["Overrides: \(overrides); referred to a person: \(referred); denied: \(denied)"], textColumns: ["name"],
                     decimalColumns: ["value_kept_alive", "later_redeemed"],
-                    context: [.init("as_of", asOf), .init("referred", String(referred)), .init("denied", String(denied))])
+                    context: [.init("as_of", asOf), .init("referred", String(referred)), .init("denied", String(denied))],
+                    csvRows: byRule.isEmpty && byAgent.isEmpty && totals.isEmpty ? [Self.nothingGrantedRow] : nil)
     }
+
+    /// The CSV's one row when nothing was granted, so the referred and denied counts (columns of
+    /// every row) are not lost with the rows: the total of no extensions, in no currency, so with
+    /// no amounts. A sum over any column is unchanged by it. The table says "(nothing)" instead.
+    static let nothingGrantedRow = ["total", "all", "", "0", "0", "0", "", ""]
 }
 
 /// Share of issued value redeemed, by issue month (UTC): the redemption curve per cohort.

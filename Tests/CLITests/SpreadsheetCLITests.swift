@@ -118,6 +118,23 @@ import Testing
         #expect(try cli.snapshot() == before)
     }
 
+    /// A goodwill report with nothing granted still tells a CSV reader how many decisions were
+    /// referred to a person and denied: one `total` row of no extensions carries them.
+    @Test func goodwillCSV_withNothingGranted_stillCarriesTheReferredAndDeniedCounts() throws {
+        let cli = CLIRunner(now: "2025-04-02T09:00:00Z")
+        let code = try cli.issue()
+        #expect(try cli.run(["extend", code, "--reason", "abroad"], env: ["GOODWILL_NOW": "2026-06-20T08:30:00Z"]).status == 1)
+        let report = try cli.json(["report", "goodwill"])
+        let referred = try #require(report["referred"] as? Int), denied = try #require(report["denied"] as? Int)
+        #expect(referred == 1 && (report["totals"] as? [Any])?.isEmpty == true, "\(report)")
+        let csv = try cli.run(["report", "goodwill", "--format", "csv"])
+        #expect(csv.status == 0)
+        #expect(csv.stdout == "group,name,currency,extensions,days,overrides,value_kept_alive,later_redeemed,as_of,referred,denied\r\n"
+                + "total,all,,0,0,0,,,2025-04-02T09:00:00Z,\(referred),\(denied)\r\n", "\(csv.stdout)")
+        let table = try cli.run(["report", "goodwill"])
+        #expect(table.stdout.contains("(nothing)") && table.stdout.contains("referred to a person: \(referred); denied: \(denied)"), "\(table.stdout)")
+    }
+
     /// Excel opens a CSV by a double click in the machine's code page unless it starts with a
     /// byte-order mark: `--bom` writes one, for reports and exports; other formats refuse it.
     @Test func bom_startsTheCSVWithAByteOrderMark_forExcel() throws {

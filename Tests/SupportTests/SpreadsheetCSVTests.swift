@@ -199,4 +199,23 @@ import Testing
         #expect(g == [goodwill.table.header + ["as_of", "referred", "denied"],
                       ["rule", "r1", "SEK", "2", "60", "1", "123.45", "0.00", "2026-04-15T10:00:00Z", "3", "2"]])
     }
+
+    /// With nothing granted the goodwill report has no rows, but its referred and denied counts are
+    /// still figures: the CSV gets one `total` row of no extensions (no currency, so no amounts)
+    /// to carry them, and `as_of`. The table and JSON are as they were.
+    @Test func aGoodwillReport_withNothingGranted_carriesItsCountsInOneTotalRow() throws {
+        let none = GoodwillReport(asOf: "2026-04-15T10:00:00Z", byRule: [], byAgent: [], totals: [], overrides: 0, referred: 3, denied: 2)
+        let expected = [none.table.header + ["as_of", "referred", "denied"],
+                        ["total", "all", "", "0", "0", "0", "", "", "2026-04-15T10:00:00Z", "3", "2"]]
+        #expect(try Self.records(none.table.csv).records == expected)
+        #expect(try Self.records(none.table.csv(separator: .semicolon)).records == expected)
+        #expect(none.table.rows.isEmpty)
+
+        // With something granted, the totals rows are the report's own, and there is no extra row.
+        let f = try SupportFixture(book: true)
+        let report = try f.support.goodwillReport()
+        let records = try Self.records(report.table.csv).records
+        #expect(!report.totals.isEmpty && records.count == report.table.rows.count + 1)
+        #expect(!records.contains { $0[0] == "total" && $0[2].isEmpty })
+    }
 }
