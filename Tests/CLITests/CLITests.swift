@@ -45,6 +45,11 @@ struct CLITourTests {
         let bad = try cli.run(["list"], env: ["GOODWILL_NOW": "yesterday"])
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("is not an RFC 3339 time"))
+        // Before 1970 a voucher would be issued at a negative instant: refused, nothing stored.
+        let early = try cli.run(["issue", "--amount", "5", "--currency", "SEK"], env: ["GOODWILL_NOW": "1969-12-31T23:59:59Z"])
+        #expect(early.status == 64 && early.stderr.contains("is before 1970-01-01"), "\(early.stderr)")
+        #expect(try cli.run(["issue", "--amount", "5", "--currency", "SEK"], env: ["GOODWILL_NOW": "1970-01-01T00:00:00Z"]).status == 0)
+        #expect((try cli.json(["list"])["vouchers"] as? [Any])?.count == 1)
     }
 
     @Test func listFilters_byStatusAndExpiry() throws {
