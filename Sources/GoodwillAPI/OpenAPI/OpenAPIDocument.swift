@@ -2291,80 +2291,13 @@ enum OpenAPIDocument {
             "type": "integer",
             "description": "Whole minor units (öre, cents): 9950 is 99.50 SEK. In a request, an amount has the schema of its field (IssueValue, PositiveAmount, AdjustmentAmount)."
           },
-          "currency": {
-            "type": "string",
-            "enum": [\#(OpenAPIRules.currencyCodes)],
-            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
-          }
+          "currency": \#(OpenAPIRules.currency)
         },
         "additionalProperties": false
       },
-      "IssueValue": {
-        "type": "object",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": \#(OpenAPIRules.voucherLimit),
-            "description": "The voucher's value in whole minor units (öre, cents): 9950 is 99.50 SEK. From 1 to \#(OpenAPIRules.voucherLimit) in every currency, whatever its decimals (10 000 000 000.00 SEK, 1 000 000 000 000 JPY, 1 000 000 000.000 KWD); 0 or less, or more, is refused with 422 invalid-amount, and so is a decimal (9950.0) or a string."
-          },
-          "currency": {
-            "type": "string",
-            "enum": [\#(OpenAPIRules.currencyCodes)],
-            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
-          }
-        },
-        "additionalProperties": false
-      },
-      "PositiveAmount": {
-        "type": "object",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": \#(OpenAPIRules.int64Max),
-            "description": "Whole minor units (öre, cents), more than 0: 9950 is 99.50 SEK. 0 or less is refused with 422 invalid-amount, and so is a decimal (9950.0), a string or a number beyond 64 bits. At most the voucher's balance (a state the schema cannot know): more is refused with 409 insufficient-balance."
-          },
-          "currency": {
-            "type": "string",
-            "enum": [\#(OpenAPIRules.currencyCodes)],
-            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
-          }
-        },
-        "additionalProperties": false
-      },
-      "AdjustmentAmount": {
-        "type": "object",
-        "required": [
-          "amount",
-          "currency"
-        ],
-        "properties": {
-          "amount": {
-            "type": "integer",
-            "minimum": \#(OpenAPIRules.negativeVoucherLimit),
-            "maximum": \#(OpenAPIRules.voucherLimit),
-            "not": {
-              "const": 0
-            },
-            "description": "Signed whole minor units (öre, cents): positive adds to the balance, negative takes away. Not 0, and at most \#(OpenAPIRules.voucherLimit) either way; otherwise 422 invalid-amount, as for a decimal (9950.0) or a string. The balance after it must lie between 0 and \#(OpenAPIRules.voucherLimit) (the most a voucher may hold), which the schema cannot know: outside, 422 invalid-amount."
-          },
-          "currency": {
-            "type": "string",
-            "enum": [\#(OpenAPIRules.currencyCodes)],
-            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
-          }
-        },
-        "additionalProperties": false
-      },
+      "IssueValue": \#(OpenAPIRules.issueValue),
+      "PositiveAmount": \#(OpenAPIRules.positiveAmount),
+      "AdjustmentAmount": \#(OpenAPIRules.adjustmentAmount),
       "VoucherStatus": {
         "type": "string",
         "enum": [

@@ -10,6 +10,15 @@ enum OpenAPIRules {
     /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
     static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")
 
+    /// The `currency` of Money and of every request amount, written once.
+    static let currency = #"""
+        {
+            "type": "string",
+            "enum": [\#(currencyCodes)],
+            "description": "An ISO 4217 code in capitals, as it is stored and answered: SEK. One of the codes this server knows (active codes with a minor unit); another code, or another spelling (sek, \" SEK\"), is refused with 422 invalid-request."
+          }
+        """#
+
     /// The bounds of a request's amount in minor units, whatever the currency: a voucher's value
     /// and an adjustment either way are at most `Money.voucherLimitMinorUnits`; a redemption is
     /// bounded by the balance, so by what an Int64 holds as far as the body goes.
@@ -21,6 +30,34 @@ enum OpenAPIRules {
     /// they take query parameters (expiring takes days, the roll-forward a period).
     static let reportsByName = ReportName.allCases.filter { $0 != .expiring && $0 != .rollforward }
         .map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+
+    /// The request schemas of Money: IssueValue (an issue's value), PositiveAmount (a
+    /// redemption's), AdjustmentAmount (an adjustment's, signed). Only the amount's bounds and words differ.
+    static let issueValue = requestMoney(minimum: "1", maximum: voucherLimit, description: "The voucher's value in whole minor units (öre, cents): 9950 is 99.50 SEK. From 1 to \(voucherLimit) in every currency, whatever its decimals (10 000 000 000.00 SEK, 1 000 000 000 000 JPY, 1 000 000 000.000 KWD); 0 or less, or more, is refused with 422 invalid-amount, and so is a decimal (9950.0) or a string.")
+    static let positiveAmount = requestMoney(minimum: "1", maximum: int64Max, description: "Whole minor units (öre, cents), more than 0: 9950 is 99.50 SEK. 0 or less is refused with 422 invalid-amount, and so is a decimal (9950.0), a string or a number beyond 64 bits. At most the voucher's balance (a state the schema cannot know): more is refused with 409 insufficient-balance.")
+    static let adjustmentAmount = requestMoney(minimum: negativeVoucherLimit, maximum: voucherLimit, notZero: true,
+                                               description: "Signed whole minor units (öre, cents): positive adds to the balance, negative takes away. Not 0, and at most \(voucherLimit) either way; otherwise 422 invalid-amount, as for a decimal (9950.0) or a string. The balance after it must lie between 0 and \(voucherLimit) (the most a voucher may hold), which the schema cannot know: outside, 422 invalid-amount.")
+
+    /// A request's Money: an amount within the bounds (and not 0 when `notZero`), a currency the
+    /// server knows, nothing else.
+    static func requestMoney(minimum: String, maximum: String, notZero: Bool = false, description: String) -> String {
+        """
+        {
+          "type": "object",
+          "required": ["amount", "currency"],
+          "properties": {
+            "amount": {
+              "type": "integer",
+              "minimum": \(minimum),
+              "maximum": \(maximum),\(notZero ? "\n      \"not\": {\"const\": 0}," : "")
+              "description": "\(description)"
+            },
+            "currency": \(currency)
+          },
+          "additionalProperties": false
+        }
+        """
+    }
 
     /// Free text as `SupportService.clean` and `Ledger.clean` take it: trimmed of white space and
     /// newlines at both ends, and then without control characters but the newline.
