@@ -20,14 +20,6 @@ import Testing
         return (f, vouchers)
     }
 
-    func block(_ f: ReminderFixture, _ v: VoucherView) throws {
-        try f.ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
-    }
-
-    func unblock(_ f: ReminderFixture, _ v: VoucherView) throws {
-        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
-    }
-
     // MARK: a) a drop just before the send
 
     /// This run stalled past its lease; another run claimed the row and sent it. Reaching it, this
@@ -41,7 +33,7 @@ import Testing
         let other = try f.secondService(clock: f.clock)
         let elsewhere = RecordingChannel()
         #expect(try other.run(channel: elsewhere).deliveries.map(\.result) == ["sent"])
-        try block(f, vouchers[0])
+        try f.ledger.block(vouchers[0])
         let held = try #require(try f.service.dispatcher.holdBack(mine, now: f.clock.now(), channel: channel.name))
         #expect(held.result == "taken_over")
         #expect(held.error == "sent by another run meanwhile")
@@ -59,11 +51,11 @@ import Testing
         let channel = RecordingChannel()
         let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
         let other = try f.secondService(clock: f.clock)
-        try block(f, vouchers[0])
+        try f.ledger.block(vouchers[0])
         #expect(try other.sweep().cancelled == 1)
-        try unblock(f, vouchers[0])
+        try f.ledger.unblock(vouchers[0])
         #expect(try other.sweep().enqueued.count == 1)
-        try block(f, vouchers[0])
+        try f.ledger.block(vouchers[0])
         let held = try #require(try f.service.dispatcher.holdBack(mine, now: f.clock.now(), channel: channel.name))
         #expect(held.result == "taken_over")
         #expect(held.error == "put back in line by another process meanwhile")
@@ -93,9 +85,9 @@ import Testing
             func deliver(_ m: OutgoingMessage, now: Date) -> DeliveryOutcome { meanwhile(); return outcome }
         }
         let channel = Revived(meanwhile: {
-            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? ledger.block(v)
             _ = try? other.sweep()
-            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            _ = try? ledger.unblock(v)
             _ = try? other.sweep()
         }, outcome: outcome)
         let mine = try #require(try f.service.claimDue(channel: channel).claimed.first)
@@ -143,9 +135,9 @@ import Testing
         let seen = Seen()
         let mine = RecordingChannel()
         let channel = UnderWay(inner: mine, meanwhile: {
-            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? ledger.block(v)
             _ = try? other.sweep()                                   // drops the row
-            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            _ = try? ledger.unblock(v)
             otherClock.advance(seconds: 60)
             let report = try? other.run(channel: elsewhere)          // puts it back in line, and delivers what is due
             seen.results = report?.deliveries.map(\.result) ?? ["failed to run"]
@@ -175,18 +167,18 @@ import Testing
         nonisolated(unsafe) let other = try f.secondService(clock: otherClock)
         nonisolated(unsafe) let ledger = f.ledger
         let channel = UnderWay(inner: RecordingChannel(answer: .temporary("timed out")), meanwhile: {
-            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? ledger.block(v)
             _ = try? other.sweep()                                   // drops it
-            _ = try? ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+            _ = try? ledger.unblock(v)
             _ = try? other.sweep()                                   // puts it back in line
-            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen again"), actor: "support")
+            _ = try? ledger.block(v, reason: "card reported stolen again")
             _ = try? other.sweep()                                   // drops it again, from the line
         })
         let report = try f.service.run(channel: channel)
         #expect(report.deliveries.map(\.result) == ["cancelled"], "\(report.deliveries)")
 
         otherClock.set(instant("2026-03-03T09:33:00Z"))
-        try ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+        try ledger.unblock(v)
         let elsewhere = RecordingChannel()
         let early = try other.run(channel: elsewhere)
         #expect(early.enqueued.count == 1 && early.deliveries.isEmpty, "\(early.deliveries)")
@@ -206,13 +198,13 @@ import Testing
         nonisolated(unsafe) let other = try f.secondService(clock: otherClock)
         nonisolated(unsafe) let ledger = f.ledger
         let channel = UnderWay(inner: RecordingChannel(answer: .temporary("timed out")), meanwhile: {
-            _ = try? ledger.perform(.block(VoucherReference(v.id), reason: "card reported stolen"), actor: "support")
+            _ = try? ledger.block(v)
             _ = try? other.sweep()                                   // drops it
         })
         #expect(try f.service.run(channel: channel).deliveries.map(\.result) == ["cancelled"])
 
         otherClock.set(instant("2026-03-03T09:50:00Z"))
-        try ledger.perform(.unblock(VoucherReference(v.id), reason: "found again"), actor: "support")
+        try ledger.unblock(v)
         let elsewhere = RecordingChannel()
         let run = try other.run(channel: elsewhere)
         #expect(run.enqueued.count == 1 && run.deliveries.map(\.result) == ["sent"], "\(run.deliveries)")
@@ -358,9 +350,9 @@ import Testing
         // No time passes: every step happens at 09:30:00.000.
         let frozen = SlowChannel(clock: f.clock, seconds: 0, inner: inner, then: [1: {
             let second = all.first { $0.id != inner.deliveries[0].message.voucherID }!
-            _ = try? ledger.perform(.block(VoucherReference(second.id), reason: "card reported stolen"), actor: "test")
+            _ = try? ledger.block(second, actor: "test")
             _ = try? other.sweep()                                 // drops the claimed row
-            _ = try? ledger.perform(.unblock(VoucherReference(second.id), reason: "found again"), actor: "test")
+            _ = try? ledger.unblock(second, actor: "test")
             _ = try? other.sweep()                                 // puts it back in line
             claimedThere.rows = (try? other.claimDue(channel: RecordingChannel()).claimed) ?? []  // not yet claimable
         }])

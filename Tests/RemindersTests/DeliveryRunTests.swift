@@ -226,7 +226,7 @@ import Testing
         let slow = SlowChannel(clock: f.clock, seconds: 10, inner: inner, then: [1: {
             let others = all.filter { $0.id != inner.deliveries[0].message.voucherID }
             _ = try? ledger.perform(.void(VoucherReference(others[0].id), reason: "sold in error"), actor: "test")
-            _ = try? ledger.perform(.block(VoucherReference(others[1].id), reason: "card reported stolen"), actor: "test")
+            _ = try? ledger.block(others[1], actor: "test")
             _ = try? ledger.perform(.redeem(VoucherReference(others[2].id), amount: sek(500), reference: nil), actor: "test")
         }])
         let report = try f.service.run(channel: slow)
@@ -254,9 +254,9 @@ import Testing
         let all = vouchers
         let slow = SlowChannel(clock: f.clock, seconds: 10, inner: inner, then: [1: {
             let second = all.first { $0.id != inner.deliveries[0].message.voucherID }!
-            _ = try? ledger.perform(.block(VoucherReference(second.id), reason: "card reported stolen"), actor: "test")
+            _ = try? ledger.block(second, actor: "test")
             _ = try? other.run(channel: elsewhere)     // drops the claimed row
-            _ = try? ledger.perform(.unblock(VoucherReference(second.id), reason: "found again"), actor: "test")
+            _ = try? ledger.unblock(second, actor: "test")
             _ = try? other.run(channel: elsewhere)     // puts it back in line, from this run's lease end
         }])
         _ = try f.service.run(channel: slow)

@@ -154,3 +154,17 @@ final class SlowChannel: DeliveryChannel, @unchecked Sendable {
     /// Each hand-over: the message, the `now` the dispatcher gave, and the clock when it arrived.
     var deliveries: [(messageID: String, now: Date, clock: Date)] { log.withLock { $0 } }
 }
+
+extension Ledger {
+    /// Support blocks the voucher (its reminders are then dropped by the next sweep).
+    @discardableResult
+    func block(_ v: VoucherView, reason: String = "card reported stolen", actor: String = "support") throws -> LedgerReceipt {
+        try perform(.block(VoucherReference(v.id), reason: reason), actor: actor)
+    }
+
+    /// Support unblocks it (the next sweep puts its reminders back in line).
+    @discardableResult
+    func unblock(_ v: VoucherView, reason: String = "found again", actor: String = "support") throws -> LedgerReceipt {
+        try perform(.unblock(VoucherReference(v.id), reason: reason), actor: actor)
+    }
+}
