@@ -10,12 +10,6 @@ import Testing
     static let bom = SpreadsheetCSVTests.bom
     static let header = SpreadsheetCSVTests.header
 
-    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
-        let path = f.folder.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     // MARK: sep=
 
     /// Excel takes a first line `sep=;` to mean "fields are separated by semicolons", whatever the

@@ -8,12 +8,6 @@ import Testing
 @Suite struct ImportExportTests {
     static let header = "code,value,balance,currency,issued,expires,holder_email,holder_name,purchaser_email,purchaser_name,experience,kind\n"
 
-    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
-        let path = f.folder.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func oneBadRowAmongTenThousand_importsNothing_andNamesTheRow() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
         var text = Self.header

@@ -12,12 +12,6 @@ import Testing
     /// "\r\n" is one Character.
     static let header = "code;value;balance;currency;issued;expires;holder_email;holder_name;purchaser_email;purchaser_name;experience;kind\r\n"
 
-    func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
-        let path = f.folder.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     /// Records of a CSV text, its separator found from its header line as the import finds it.
     static func records(_ csv: String) throws -> (dialect: CSVDialect, records: [[String]]) { try records(Data(csv.utf8)) }
 

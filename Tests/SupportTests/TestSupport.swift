@@ -67,3 +67,10 @@ final class SupportFixture {
         return out
     }
 }
+
+/// Writes `text` as a file in the fixture's folder (a book to import, say) and returns its path.
+func write(_ text: String, _ f: SupportFixture, name: String = "book.csv") throws -> String {
+    let path = f.folder.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
