@@ -14,6 +14,9 @@ enum DecimalComma {
         let problem: String
     }
 
+    /// A decimal written with a point ("499.50"), as a semicolon file writes it: "499,50".
+    static func written(_ decimal: String) -> String { decimal.replacingOccurrences(of: ".", with: ",") }
+
     static func money(_ text: String, currency: Currency) throws(Refusal) -> Money {
         // The usual "499,50" read in one pass, with no new string; the rest is worded below.
         if let m = FastText.money(text, currency: currency, point: 0x2C) { return m }
@@ -24,7 +27,6 @@ enum DecimalComma {
             throw Refusal(problem: " is negative, but an amount must be zero or more; write it without the minus sign")
         }
         let pointed = String(decoding: text.utf8.map { $0 == 0x2C ? 0x2E : $0 }, as: UTF8.self)
-        if let m = FastText.money(pointed, currency: currency) { return m }
         do {
             return try Money.parse(pointed, currency: currency)
         } catch .tooManyDecimals {

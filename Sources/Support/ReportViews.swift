@@ -52,7 +52,7 @@ public struct ReportTable: Sendable, Equatable {
         let decimal = separator == .semicolon ? columns.names.map(decimalColumns.contains) : []
         return columns.document((csvRows ?? rows).map { row in
             var cells = row + values
-            for i in decimal.indices where decimal[i] { cells[i] = cells[i].replacingOccurrences(of: ".", with: ",") }
+            for i in decimal.indices where decimal[i] { cells[i] = DecimalComma.written(cells[i]) }
             return cells
         })
     }

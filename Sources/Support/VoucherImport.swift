@@ -317,7 +317,7 @@ struct VoucherImporter {
         }
         /// An amount in a reason, written as the file writes amounts (a semicolon file: 499,50).
         func shown(_ m: Money) -> String {
-            decimalComma ? m.decimalString.replacingOccurrences(of: ".", with: ",") : m.decimalString
+            decimalComma ? DecimalComma.written(m.decimalString) : m.decimalString
         }
         let value = try amount("value"), balance = try amount("balance")
         guard value.minorUnits > 0 else { throw bad("value must be more than zero") }

@@ -19,6 +19,11 @@ enum SupportCommands {
                                   help: "With --format csv: comma (the default) or semicolon; semicolon writes amounts and percents with a decimal comma (1234,50), as Excel reads CSV where the comma is the decimal separator (Swedish, Danish, German, French settings).",
                                   allowedValues: CSVSeparator.allCases.map(\.rawValue))
 
+    /// The `--separator` given (the parser has checked it against `CSVSeparator`), or a comma.
+    static func separator(_ c: CLIContext) -> CSVSeparator {
+        c.value("separator").flatMap(CSVSeparator.init(rawValue:)) ?? .comma
+    }
+
     static var commands: [Command] {
         [
             Command("holder", abstract: "A holder at a glance: profile, vouchers, timeline; notes, search, and a graceful exit.", subcommands: [
@@ -223,8 +228,7 @@ enum SupportCommands {
         // Written as it is: it ends in CRLF already, which `print` (looking for "\n", a different
         // Character from "\r\n") would follow with a stray LF, a blank last row in a spreadsheet.
         case "csv":
-            let separator = c.value("separator").flatMap(CSVSeparator.init(rawValue:)) ?? .comma
-            try Output.standardOutput((c.flag("bom") ? CSV.byteOrderMark : "") + report.table.csv(separator: separator))
+            try Output.standardOutput((c.flag("bom") ? CSV.byteOrderMark : "") + report.table.csv(separator: separator(c)))
         default:
             let t = report.table
             var text = t.title + "\n\n" + (t.rows.isEmpty ? "(nothing)" : Output.table(t.header.map { $0.uppercased() }, t.rows))

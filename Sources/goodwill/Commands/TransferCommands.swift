@@ -114,7 +114,7 @@ enum TransferCommands {
         if c.value("separator") != nil && format != .csv {
             throw CLIError.usage("--separator goes with CSV (it says what separates the CSV's fields); JSON lines have none. Leave --separator out.")
         }
-        let separator = c.value("separator").flatMap(CSVSeparator.init(rawValue:)) ?? .comma
+        let separator = SupportCommands.separator(c)
         var buffer = c.flag("bom") ? CSV.byteOrderMark : ""
         buffer.reserveCapacity(1 << 16)
         try SupportCommands.service(c).export(table, format: format, separator: separator) { text in
