@@ -52,7 +52,7 @@ public struct CSVReader {
                 self.init(bytes: bytes, separator: separator)
                 dialect.separatorLine = declared.text
             } else {
-                refusal = Failure(line: 1, problem: "the first line, '\(declared.text)', names the character between fields, but Goodwill reads files separated by commas or by semicolons: write sep=; or sep=, there (or take the line out)")
+                refusal = Failure(line: 1, problem: "the first line, '\(Self.shown(declared.text))', names the character between fields, but Goodwill reads files separated by commas or by semicolons: write sep=; or sep=, there (or take the line out)")
             }
             position = declared.end
             line = 2
@@ -69,6 +69,10 @@ public struct CSVReader {
         }
         if semicolons > 0 && commas == 0 { self.init(bytes: bytes, separator: .semicolon) }
     }
+
+    /// A `sep=` line as a message quotes it: the first 40 characters, so a file with no line break
+    /// after `sep=` is not repeated whole in the refusal.
+    static func shown(_ line: String) -> String { line.count > 40 ? line.prefix(40) + "…" : line }
 
     /// A first line that starts `sep=` (in any case): the separator it names (nil: not a comma or a
     /// semicolon), its text, and where the next line starts.

@@ -162,7 +162,7 @@ struct VoucherImporter {
             let dialect = reader.dialect
             if let line = dialect.separatorLine, unknown.contains(where: { $0.contains(dialect.separator == .comma ? ";" : ",") }) {
                 let (named, other) = dialect.separator == .comma ? ("commas", "semicolons") : ("semicolons", "commas")
-                throw SupportError.invalid("\(file): its first line, \(line), says the fields are separated by \(named), but the header line on line 2 is separated by \(other). Make them agree: change the sep= line to the header's separator, or take it out.")
+                throw SupportError.invalid("\(file): its first line, \(CSVReader.shown(line)), says the fields are separated by \(named), but the header line on line 2 is separated by \(other). Make them agree: change the sep= line to the header's separator, or take it out.")
             }
             // Names run together by the other separator: the first line has both.
             if unknown.contains(where: { $0.contains(";") || $0.contains(",") }) {

@@ -93,6 +93,19 @@ import Testing
         #expect(try f.ledger.store.countVouchers() == 0)
     }
 
+    /// A file that is one long line after `sep=` (no line break at all) is not repeated whole in
+    /// the refusal: the message quotes its first 40 characters.
+    @Test func aSepLineWithNoEnd_isQuotedShort() throws {
+        let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
+        let path = try write("sep=|" + String(repeating: "x", count: 100_000), f)
+        #expect {
+            _ = try f.support.importVouchers(file: path, skipInvalid: true, actor: "test")
+        } throws: { error in
+            let message = (error as? SupportError)?.description ?? "\(error)"
+            return message.contains("'sep=|" + String(repeating: "x", count: 35) + "…'") && message.count < 1_000
+        }
+    }
+
     // MARK: Dates
 
     /// German, Norwegian and Finnish settings write a date as day.month.year (15.01.2026;
