@@ -2,6 +2,12 @@
 /// way (see Sources/goodwill-webhook). One definition for both sides, so their keys cannot drift
 /// apart; Foundation-free on purpose: it must not bring FoundationNetworking into `goodwill`.
 public enum WebhookWire {
+    /// The longest request line the program reads: the event (a few KB) in base64 and its headers,
+    /// with room to spare.
+    public static let requestLimit = 1 << 20
+    /// The most of an answer line `goodwill` reads; the program caps the headers it passes on to fit.
+    public static let answerLimit = 16_384
+
     /// One POST to make.
     public struct Request: Codable, Equatable, Sendable {
         public var url: String

@@ -26,8 +26,7 @@ import WebhookWire
 typealias Request = WebhookWire.Request
 typealias Answer = WebhookWire.Answer
 
-/// The longest request line: the event (a few KB) in base64 and its headers, with room to spare.
-let lineLimit = 1 << 20
+let lineLimit = WebhookWire.requestLimit
 /// How long the program waits for another request before it exits.
 let idleSeconds: Int32 = 60
 
@@ -160,7 +159,7 @@ let headerLimit = 1_000
 
 /// A header's value as far as `goodwill` needs it (a Location to name in a message, a Retry-After
 /// of a few characters): an endpoint may send one of any length, and the whole answer line must
-/// stay well within the 16 KiB `goodwill` reads of it (`WebhookHelper.answerLimit`), or a 200 is
+/// stay well within the 16 KiB `goodwill` reads of it (`WebhookWire.answerLimit`), or a 200 is
 /// lost with it.
 func header(_ name: String, of response: HTTPURLResponse) -> String? {
     guard let value = response.value(forHTTPHeaderField: name) else { return nil }

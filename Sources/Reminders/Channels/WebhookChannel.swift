@@ -15,8 +15,6 @@ public struct WebhookChannel: DeliveryChannel {
     /// Every message is signed with each, so receivers holding any one verify during a rotation.
     public let secrets: WebhookSecrets
     public let timeout: TimeInterval
-    /// The `goodwill-webhook` program (`WebhookHelper.locate`).
-    public var helper: String { runner.path }
     /// It runs from the first delivery until it has been idle a minute, shared by copies of this channel.
     let runner: WebhookHelper.Runner
     public var name: String { "webhook" }

@@ -54,8 +54,7 @@ public enum WebhookHelper {
         return access(path, X_OK) == 0 ? nil : cannot(String(cString: strerror(errno)))
     }
 
-    /// The most of an answer line that is read; the program caps the headers it passes on to fit.
-    static let answerLimit = 16_384
+    static let answerLimit = WebhookWire.answerLimit
 
     /// The running program, started at the first exchange and again whenever it has stopped (it
     /// exits after a minute without a request). Requests go one at a time over a socket that is
