@@ -204,16 +204,21 @@ public enum WebhookHelper {
             }
         }
 
-        /// What is in the pipe now (it does not wait), keeping the last KiB.
+        /// What is in the pipe now (it does not wait), keeping the last KiB; at most 64 KiB a call
+        /// (a pipe's capacity: enough to unblock the program), so a program that writes to stderr
+        /// without end cannot hold the delivery here past its deadline.
         private static func readAvailable(_ pipe: Pipe) -> [UInt8] {
             var kept: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
+            var total = 0
+            while total < 65_536 {
                 let n = read(pipe.fileHandleForReading.fileDescriptor, &chunk, chunk.count)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return kept }
+                total += n
                 kept = Array((kept + chunk[0..<n]).suffix(1024))
             }
+            return kept
         }
     }
 }
