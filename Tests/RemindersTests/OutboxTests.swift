@@ -150,7 +150,7 @@ import Testing
             var endpoint: String? { nil }
             func deliver(_ m: OutgoingMessage, now: Date) -> DeliveryOutcome {
                 _ = try? db.run("""
-                    UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, cancel_kind = 'dropped', cancelled_at = ?,
+                    UPDATE reminder_outbox SET status = 'cancelled', cancel_kind = 'dropped', cancelled_at = ?,
                         last_error = 'dropped: the voucher was blocked while this was sent' WHERE message_id = ?
                     """, [.integer(now.unixMilliseconds), .text(m.messageID)])
                 return outcome
