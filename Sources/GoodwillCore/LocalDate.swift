@@ -135,7 +135,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
 extension LocalDate: Codable {
     public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+        let c = try decoder.singleValueContainer()
+        // A null is no day: said as a missing date, not as a missing string.
+        guard !c.decodeNil() else {
+            throw DecodingError.valueNotFound(LocalDate.self, .init(codingPath: decoder.codingPath,
+                debugDescription: "a date is null; write it as YYYY-MM-DD, for example 2027-04-16."))
+        }
+        let text = try c.decode(String.self)
         guard let date = LocalDate(iso: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
                 debugDescription: "'\(text)' is not a calendar day; write it as YYYY-MM-DD, for example 2027-04-16."))

@@ -72,13 +72,7 @@ extension Validity: Codable {
         // The one field given is read as what it must be, so a null months or last_day is refused
         // by its own name rather than read as a none that is not true.
         if c.contains(.months) { self = .months(try c.decode(Int.self, forKey: .months)); return }
-        if c.contains(.lastDay) {
-            guard try !c.decodeNil(forKey: .lastDay) else {
-                throw DecodingError.valueNotFound(LocalDate.self, .init(codingPath: c.codingPath + [CodingKeys.lastDay],
-                    debugDescription: "validity: last_day is null; write it as YYYY-MM-DD, for example 2027-04-16"))
-            }
-            self = .lastDay(try c.decode(LocalDate.self, forKey: .lastDay)); return
-        }
+        if c.contains(.lastDay) { self = .lastDay(try c.decode(LocalDate.self, forKey: .lastDay)); return }
         if try c.decodeIfPresent(Bool.self, forKey: .none) == true { self = .none; return }
         throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
             debugDescription: "validity: none must be true when given"))
