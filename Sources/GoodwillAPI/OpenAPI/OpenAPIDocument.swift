@@ -1,5 +1,7 @@
 // The OpenAPI 3.1 document served at /openapi.json, maintained by hand: when a route, parameter,
-// body or error changes, change it here too. OpenAPITests hold it to the router and the handlers.
+// body or error changes, change it here too. The parts that state a rule the server keeps in code
+// (ranges, patterns, the currencies) come from OpenAPIRules. OpenAPITests hold it to the router
+// and the handlers.
 enum OpenAPIDocument {
     static let json = #"""
 {
@@ -276,8 +278,8 @@ enum OpenAPIDocument {
             "in": "query",
             "schema": {
               "type": "integer",
-              "minimum": 0,
-              "maximum": 36500
+              "minimum": \#(OpenAPIRules.expiringWithinDays.lowerBound),
+              "maximum": \#(OpenAPIRules.expiringWithinDays.upperBound)
             },
             "description": "Only active vouchers whose expiry falls within this many days."
           },
@@ -2045,8 +2047,8 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "integer",
-              "minimum": 1,
-              "maximum": 3650,
+              "minimum": \#(OpenAPIRules.expiringReportDays.lowerBound),
+              "maximum": \#(OpenAPIRules.expiringReportDays.upperBound),
               "default": 30
             },
             "description": "How many days ahead to look."
@@ -2341,7 +2343,7 @@ enum OpenAPIDocument {
           "email": {
             "type": "string",
             "pattern": "\#(OpenAPIRules.email)",
-            "description": "An email address; a person is found again by it. White space at either end is trimmed; what is left has at most 254 code points, exactly one @ with something before it, and after it a domain with a dot that is neither its first nor its last code point, and no white space, newline, control or invisible format character anywhere (422 invalid-request otherwise). The pattern states all of it but the 254 code points and the few format characters beyond the Basic Multilingual Plane (such as U+E0001 LANGUAGE TAG), which the server refuses as well. Not null."
+            "description": "An email address; a person is found again by it. White space at either end is trimmed; what is left has at most \#(OpenAPIRules.emailMaxCodePoints) code points, exactly one @ with something before it, and after it a domain with a dot that is neither its first nor its last code point, and no white space, newline, control or invisible format character anywhere (422 invalid-request otherwise). The pattern states all of it but the \#(OpenAPIRules.emailMaxCodePoints) code points and the few format characters beyond the Basic Multilingual Plane (such as U+E0001 LANGUAGE TAG), which the server refuses as well. Not null."
           },
           "name": {
             "type": [
@@ -2380,8 +2382,8 @@ enum OpenAPIDocument {
             "properties": {
               "months": {
                 "type": "integer",
-                "minimum": 1,
-                "maximum": 1200
+                "minimum": \#(OpenAPIRules.validityMonths.lowerBound),
+                "maximum": \#(OpenAPIRules.validityMonths.upperBound)
               }
             },
             "additionalProperties": false
@@ -2847,8 +2849,8 @@ enum OpenAPIDocument {
               "integer",
               "null"
             ],
-            "minimum": 1,
-            "maximum": 3660
+            "minimum": \#(OpenAPIRules.extensionDays.lowerBound),
+            "maximum": \#(OpenAPIRules.extensionDays.upperBound)
           },
           "reason": {
             "type": "string",

@@ -1,12 +1,20 @@
 import Foundation
 import GoodwillCore
 import Ledger
+import PolicyEngine
 import Support
 
 /// The parts of the OpenAPI document that state a rule the server keeps in code, generated from
 /// the same tables and character classes the server uses, so the document cannot drift from them.
 /// Each value is JSON text ready to go between the quotes (or brackets) where it is interpolated.
 enum OpenAPIRules {
+    /// The whole-number ranges the server checks, from where it keeps them.
+    static let expiringWithinDays = VoucherFilter.expiringWithinDaysRange
+    static let expiringReportDays = SupportService.expiringReportDays
+    static let validityMonths = Validity.monthsRange
+    static let extensionDays = PersonalDecision.daysRange
+    static let emailMaxCodePoints = Holder.emailMaxCodePoints
+
     /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
     static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")
 
