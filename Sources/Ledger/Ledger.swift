@@ -311,7 +311,7 @@ public final class Ledger {
         guard t.count <= max else {
             throw LedgerError.invalidRequest("The \(field) is \(t.count) characters long; keep it to \(max).")
         }
-        guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+        guard !t.unicodeScalars.contains(where: PlainText.isRefused) else {
             throw LedgerError.invalidRequest("The \(field) contains control characters; use plain text.")
         }
         return t

@@ -43,7 +43,7 @@ public final class SupportService {
             throw SupportError.invalid("The \(field) is empty; \(ifEmpty).")
         }
         guard t.count <= max else { throw SupportError.invalid("The \(field) is \(t.count) characters long; keep it to \(max).") }
-        guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+        guard !t.unicodeScalars.contains(where: PlainText.isRefused) else {
             throw SupportError.invalid("The \(field) contains control characters; use plain text.")
         }
         return t

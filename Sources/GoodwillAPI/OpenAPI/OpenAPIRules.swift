@@ -105,7 +105,7 @@ enum OpenAPIRules {
     // alike), JSON-escaped. Both sets lie in the Basic Multilingual Plane (OpenAPIRulesTests holds it).
     static let whiteSpace = ranges { CharacterSet.whitespacesAndNewlines.contains($0) }
     static let control = ranges { $0.properties.generalCategory == .control }
-    static let controlButNewline = ranges { $0.properties.generalCategory == .control && $0 != "\n" }
+    static let controlButNewline = ranges(PlainText.isRefused)
 
     static func ranges(_ member: (Unicode.Scalar) -> Bool) -> String {
         var text = "", start: UInt32?, last: UInt32 = 0
