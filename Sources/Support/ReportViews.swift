@@ -199,7 +199,7 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
 
     public var table: ReportTable {
         ReportTable(title: "Goodwill: extensions by rule and by agent (as of \(asOf))",
-                    header: ["group", "name", "currency", "extensions", "days", "overrides", "value_kept_alive", "later_redeemed"],
+                    header: Self.header,
                     rows: (byRule + byAgent + totals).map {
                         [$0.group, $0.name, $0.currency, String($0.extensions), String($0.days), String($0.overrides),
                          $0.valueKeptAlive.decimalString, $0.laterRedeemed.decimalString]
@@ -213,7 +213,8 @@ public struct GoodwillReport: TabularReport, Codable, Equatable {
     /// The CSV's one row when nothing was granted, so the referred and denied counts (columns of
     /// every row) are not lost with the rows: the total of no extensions, in no currency, so with
     /// no amounts. A sum over any column is unchanged by it. The table says "(nothing)" instead.
-    static let nothingGrantedRow = ["total", "all", "", "0", "0", "0", "", ""]
+    static let nothingGrantedRow = header.map { ["group": "total", "name": "all", "extensions": "0", "days": "0", "overrides": "0"][$0, default: ""] }
+    static let header = ["group", "name", "currency", "extensions", "days", "overrides", "value_kept_alive", "later_redeemed"]
 }
 
 /// Share of issued value redeemed, by issue month (UTC): the redemption curve per cohort.
