@@ -16,7 +16,7 @@ extension OpenAPIRulesTests {
         return (answer, await h.stored() != before)
     }
 
-    /// `matches`, with the pattern read once (the email's is long, and meets many texts).
+    /// `matches`, with the pattern read once for many texts.
     func matcher(_ pattern: String) throws -> (String) -> Bool {
         let regex = try NSRegularExpression(pattern: pattern)
         return { text in

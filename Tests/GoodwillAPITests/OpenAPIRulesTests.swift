@@ -28,11 +28,7 @@ import Testing
 
     /// As JSON Schema reads a pattern (ECMA-262): `$` is the end of the text only, where ICU would
     /// also let it stand before a final newline; so the match must cover the whole text.
-    func matches(_ pattern: String, _ text: String) throws -> Bool {
-        let regex = try NSRegularExpression(pattern: pattern)
-        let whole = NSRange(text.startIndex..., in: text)
-        return regex.firstMatch(in: text, range: whole).map { $0.range.location == 0 && $0.range.length == whole.length } ?? false
-    }
+    func matches(_ pattern: String, _ text: String) throws -> Bool { try matcher(pattern)(text) }
 
     /// Texts on either side of the text rules: blank in several ways, control characters inside and
     /// at the ends, white space only a newline or a character beyond ASCII is.
