@@ -121,12 +121,12 @@ extension SupportService {
             //    A row being sent keeps its claim's lease end: should the holder come back, the sweep
             //    puts it back in line no earlier (`OutboxStore.insertIfAbsent`), so it is not sent twice.
             let dropped = try db.run("""
-                UPDATE reminder_outbox SET status = 'cancelled', last_error = 'dropped: the holder closed their account',
-                    cancel_kind = 'dropped', cancelled_at = ?2
+                UPDATE reminder_outbox SET status = 'cancelled', last_error = ?3, cancel_kind = ?4, cancelled_at = ?2
                 WHERE status IN ('pending', 'sending') AND kind <> 'farewell' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1 OR purchaser_id = ?1)
                   AND ((recipient_role = 'holder' AND voucher_id IN (SELECT id FROM vouchers WHERE holder_id = ?1))
                     OR (recipient_role = 'purchaser' AND voucher_id IN (SELECT id FROM vouchers WHERE purchaser_id = ?1)))
-                """, [.text(hid), .integer(now.unixMilliseconds)])
+                """, [.text(hid), .integer(now.unixMilliseconds), .text(OutboxCancel.holderClosed.reason),
+                      .text(OutboxCancel.holderClosed.kind.rawValue)])
             try closeFaultInjection?(.reminders)
 
             // 3. One farewell, written now in their language (an erasure below removes the address).

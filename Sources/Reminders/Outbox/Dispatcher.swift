@@ -119,7 +119,7 @@ struct Dispatcher {
            try HolderClosures.isClosed(db, person) {
             // They closed their account while this was claimed or waiting for a retry (closing
             // drops only what is pending then): nothing more goes to them but the farewell.
-            return try cancel(.dropped("the holder closed their account"))
+            return try cancel(.holderClosed)
         }
         if let newer = try outbox.newerStep(than: row) {
             // A later step was queued (by another process) while this one was claimed: only the

@@ -11,12 +11,15 @@ public enum OutboxCancelKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// A cancel as written to the outbox: its kind and the reason shown with it.
-struct OutboxCancel: Sendable, Equatable {
-    let kind: OutboxCancelKind
-    let reason: String
+public struct OutboxCancel: Sendable, Equatable {
+    public let kind: OutboxCancelKind
+    public let reason: String
 
     /// A drop (see `OutboxCancelKind.dropped`); the reason reads "dropped: <why>".
     static func dropped(_ why: String) -> OutboxCancel { OutboxCancel(kind: .dropped, reason: "dropped: " + why) }
+
+    /// The holder closed their account: the dispatcher's drop of a claimed row and the close's own.
+    public static let holderClosed = dropped("the holder closed their account")
 
     static let stale = dropped("the voucher was used, closed, expired or given a new expiry before this went out")
 
