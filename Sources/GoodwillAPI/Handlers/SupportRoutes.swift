@@ -15,15 +15,19 @@ enum SupportRoutes {
         Route(.get, "/v1/reports/{name}", .readReports, elsewhere: reportParametersElsewhere, report),
         // A literal segment wins over {name}: the expiring report takes days, the roll-forward a
         // period, each a route of its own so that each documents the parameters it takes.
-        Route(.get, "/v1/reports/expiring", .readReports, query: ["days"], expiring),
-        Route(.get, "/v1/reports/rollforward", .readReports, query: ["from", "to", "time_zone"], rollForward),
+        Route(.get, "/v1/reports/expiring", .readReports, query: expiringQuery, expiring),
+        Route(.get, "/v1/reports/rollforward", .readReports, query: rollForwardQuery, rollForward),
     ]
 
     /// The other reports' parameters, given to one that takes none: where they are taken instead
     /// (before the two had routes of their own, `days` was said to be the expiring report's).
+    static let expiringQuery = ["days"]
+    static let rollForwardQuery = ["from", "to", "time_zone"]
+
     static let reportParametersElsewhere: [String: String] = {
-        var elsewhere = ["days": "only the expiring report takes days: GET /v1/reports/expiring?days=N"]
-        for name in ["from", "to", "time_zone"] {
+        var elsewhere: [String: String] = [:]
+        for name in expiringQuery { elsewhere[name] = "only the expiring report takes \(name): GET /v1/reports/expiring?days=N" }
+        for name in rollForwardQuery {
             elsewhere[name] = "only the roll-forward takes \(name): GET /v1/reports/rollforward?from=DAY&to=DAY[&time_zone=ZONE]"
         }
         return elsewhere
@@ -109,18 +113,20 @@ enum SupportRoutes {
             throw Problem(.notFound, code: "report-not-found",
                           detail: "There is no report '\(text)'. Reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        return slowReport(name, days: 30)
+        return slowReport(name)
     }
 
     /// GET /v1/reports/expiring[?days=N]
     static func expiring(_ c: inout RequestContext) throws -> Reply {
-        slowReport(.expiring, days: try c.wholeNumber("days", in: SupportService.expiringReportDays, of: "days") ?? 30)
+        slowReport(.expiring, days: try c.wholeNumber("days", in: SupportService.expiringReportDays, of: "days"))
     }
 
-    /// Reports read every voucher: off the event loop, on a reader of their own.
-    static func slowReport(_ name: ReportName, days: Int) -> Reply {
+    /// Reports read every voucher: off the event loop, on a reader of their own. `days` (the
+    /// expiring report's window) left out takes the service's default.
+    static func slowReport(_ name: ReportName, days: Int? = nil) -> Reply {
         .slow { ledger in
-            let report = try SupportService(ledger: ledger).report(name, days: days)
+            let service = SupportService(ledger: ledger)
+            let report = try days.map { try service.report(name, days: $0) } ?? service.report(name)
             return JSON.response(AnyEncodable(report))
         }
     }
