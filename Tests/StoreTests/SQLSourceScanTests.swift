@@ -19,6 +19,7 @@ import Testing
             "the static column list minus its id column, both literals",
         "Self.columns": "static let column list of OutboxStore",
         "Self.fitsVoucher": "static let condition of OutboxStore (\"still fits its voucher\"); its value is bound as ?",
+        "Self.heldUnderClaim": "static let condition of OutboxStore (\"still held under this claim\"); its values are bound as ?",
         "cols": "Ledger.list: LedgerStore.voucherColumns, each prefixed with the literal 'v.'",
         "whereSQL": "Ledger.list: 'WHERE ' + clauses, and every clause is a literal with ? placeholders",
         "known": "Migrations: PRAGMA user_version takes no parameter; an Int counted from the migration list",

@@ -106,16 +106,21 @@ struct OutboxStore {
                    [.integer(until.unixMilliseconds), .integer(id)])
     }
 
+    /// The row is still held under the claim it was claimed with (`claim_number`, migration 12):
+    /// every write a dispatcher makes to a row it claimed is bound to it, with `held(claim)`.
+    private static let heldUnderClaim = "id = ? AND status = 'sending' AND claim_number = ?"
+    private static func held(_ claim: OutboxRow) -> [SQLValue] { [.integer(claim.id), .integer(claim.claimNumber)] }
+
     /// A longer lease for a row still held under this claim; false when it is not.
     func extendLease(_ claim: OutboxRow, to until: Date) throws -> Bool {
-        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE id = ? AND status = 'sending' AND claim_number = ?",
-                   [.integer(until.unixMilliseconds), .integer(claim.id), .integer(claim.claimNumber)]) == 1
+        try db.run("UPDATE reminder_outbox SET lease_until = ? WHERE \(Self.heldUnderClaim)",
+                   [.integer(until.unixMilliseconds)] + Self.held(claim)) == 1
     }
 
     /// Whether the row is still held under this claim (not dropped, put back, sent or claimed again since).
     func holds(_ claim: OutboxRow) throws -> Bool {
-        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE id = ? AND status = 'sending' AND claim_number = ?",
-                         [.integer(claim.id), .integer(claim.claimNumber)]) == 1
+        try db.scalarInt("SELECT count(*) FROM reminder_outbox WHERE \(Self.heldUnderClaim)",
+                         Self.held(claim)) == 1
     }
 
     /// Gives a claimed row back unsent, to go out at `until`; the claim was no attempt. False
@@ -123,8 +128,8 @@ struct OutboxStore {
     func release(_ claim: OutboxRow, until: Date) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?
-            WHERE id = ? AND status = 'sending' AND claim_number = ?
-            """, [.integer(until.unixMilliseconds), .integer(claim.id), .integer(claim.claimNumber)]) == 1
+            WHERE \(Self.heldUnderClaim)
+            """, [.integer(until.unixMilliseconds)] + Self.held(claim)) == 1
     }
 
     /// The message went out: sent, whatever became of the row while it was on its way and
@@ -147,16 +152,16 @@ struct OutboxStore {
     func markRetry(_ claim: OutboxRow, next: Date, error: String) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?, last_error = ?
-            WHERE id = ? AND status = 'sending' AND claim_number = ?
-            """, [.integer(next.unixMilliseconds), .text(error), .integer(claim.id), .integer(claim.claimNumber)]) == 1
+            WHERE \(Self.heldUnderClaim)
+            """, [.integer(next.unixMilliseconds), .text(error)] + Self.held(claim)) == 1
     }
 
     /// False when the row is no longer held under this claim (dropped meanwhile, or taken over).
     func markFailed(_ claim: OutboxRow, error: String) throws -> Bool {
         try db.run("""
             UPDATE reminder_outbox SET status = 'failed', lease_until = NULL, last_error = ?
-            WHERE id = ? AND status = 'sending' AND claim_number = ?
-            """, [.text(error), .integer(claim.id), .integer(claim.claimNumber)]) == 1
+            WHERE \(Self.heldUnderClaim)
+            """, [.text(error)] + Self.held(claim)) == 1
     }
 
     /// Drops a claimed row unsent at `now`; like `release`, the claim was no attempt. False when
@@ -165,9 +170,9 @@ struct OutboxStore {
         try db.run("""
             UPDATE reminder_outbox SET status = 'cancelled', lease_until = NULL, last_error = ?, cancel_kind = ?, cancelled_at = ?,
                 attempts = max(0, attempts - 1)
-            WHERE id = ? AND status = 'sending' AND claim_number = ?
-            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds), .integer(claim.id),
-                  .integer(claim.claimNumber)]) == 1
+            WHERE \(Self.heldUnderClaim)
+            """, [.text(cancel.reason), .text(cancel.kind.rawValue), .integer(now.unixMilliseconds)]
+                + Self.held(claim)) == 1
     }
 
     /// Drops the earlier steps of an expiry reminder still waiting (held by the night, or for a
