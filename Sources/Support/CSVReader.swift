@@ -99,9 +99,12 @@ public struct CSVReader {
         return first == 0x3B ? .semicolon : first == 0x2C ? .comma : nil
     }
 
-    /// The next record and the line it started on; nil at the end. A blank line is skipped. A
-    /// record with a stray quote is read to its end by the same rules, the stray quote as text,
-    /// and then refused (recoverable), so one pass, not a second scanner, finds where it ends.
+    /// The next record and the line it started on; nil at the end. A blank line is skipped, and so
+    /// is a line of separators alone (`;;;;`, `,,,,`: every field empty, none quoted), which
+    /// spreadsheets write below the data where cells were cleared or formatted; its line is still
+    /// counted. A quoted empty field ("") makes it a record. A record with a stray quote is read to
+    /// its end by the same rules, the stray quote as text, and then refused (recoverable), so one
+    /// pass, not a second scanner, finds where it ends.
     public mutating func next() throws -> (line: Int, fields: [String])? {
         if let refusal { throw refusal }
         while position < bytes.count {
@@ -111,6 +114,7 @@ public struct CSVReader {
             var bits: UInt8 = 0  // every byte of the field ORed: below 0x80 when it is ASCII
             var quoted = false
             var wasQuoted = false
+            var anyQuoted = false  // some field of the record was quoted: "" is a value, not nothing
             var endOfRecord = false
             var failure: Failure?
             while position < bytes.count && !endOfRecord {
@@ -140,7 +144,7 @@ public struct CSVReader {
                 case 0x0A:
                     line += 1; endOfRecord = true
                 case 0x22 where field.isEmpty && !wasQuoted:
-                    quoted = true; wasQuoted = true
+                    quoted = true; wasQuoted = true; anyQuoted = true
                 case 0x22:
                     failure = failure ?? Failure(line: line, problem: "a double quote inside a field that does not start with one; quote the whole field and double the quote (\"\")",
                                                  recoverable: true)
@@ -157,7 +161,9 @@ public struct CSVReader {
             let last = Self.text(field, ascii: bits < 0x80, number: fields.count + 1, line: start, failure: &failure)
             if let failure { throw failure }
             fields.append(last)
-            if fields.count == 1 && fields[0].isEmpty && !wasQuoted { continue }  // blank line
+            // A blank line, or separators alone (`;;;;`, as a spreadsheet writes a row it has
+            // formatted or cleared): nothing is in it, so it is no record; its line still counts.
+            if !anyQuoted && fields.allSatisfy(\.isEmpty) { continue }
             return (start, fields)
         }
         return nil

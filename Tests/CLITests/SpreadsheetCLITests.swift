@@ -58,6 +58,25 @@ import Testing
         #expect((s1["value"] as? [String: Any])?["amount"] as? Int == 49_950)
     }
 
+    /// A book saved by a spreadsheet with rows of separators alone below the data (cells cleared
+    /// or formatted there) imports: those rows are skipped as blank lines are, and are not in the
+    /// rejects file; a bad row after them is named by its own line.
+    @Test func rowsOfSeparatorsAlone_doNotRefuseTheBook_norFillTheRejects() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("c.csv")
+        let rejects = cli.folder.appendingPathComponent("rejects.csv")
+        try "code;value;balance;currency;issued\r\nC-1;499,50;120,25;SEK;15.01.2026\r\nC-2;500;500;SEK;2026-01-15\r\n;;;;\r\n;;;;\r\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try cli.run(["import", "vouchers", file.path])
+        #expect(r.status == 0 && r.stdout.contains("Imported 2 of 2"), "\(r.stdout) \(r.stderr)")
+
+        try "code;value;balance;currency;issued\r\n;;;;\r\nC-3;500;500;SEK;2026-01-15\r\n;;;;\r\nC-4;500;600;SEK;2026-01-15\r\n;;;;\r\n".write(to: file, atomically: true, encoding: .utf8)
+        let s = try cli.run(["import", "vouchers", file.path, "--skip-invalid", "--rejects", rejects.path])
+        #expect(s.status == 0 && s.stdout.contains("Imported 1 of 2") && s.stdout.contains("line 5:"), "\(s.stdout) \(s.stderr)")
+        let text = try String(contentsOf: rejects, encoding: .utf8)
+        #expect(text.hasPrefix("code;value;balance;currency;issued;line;reason\r\nC-4;500;600;SEK;2026-01-15;5;"), "\(text)")
+        #expect(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 2, "\(text)")
+    }
+
     /// A report's CSV is a table a program can read, and still says what the footer of the table
     /// output says about the whole report: as of when, over which period, whether it balances.
     @Test func reportCSV_carriesTheAsOfPeriodAndCheck_asColumns() throws {

@@ -127,6 +127,50 @@ import Testing
         #expect(try f.ledger.verify().ok)
     }
 
+    /// Excel and LibreOffice write rows of separators alone (`;;;;`, `,,,,`) below the data where
+    /// cells were cleared or formatted. Such a row holds nothing and is skipped as a blank line is;
+    /// its line is still counted. A quoted empty field ("") or any text makes it a row again.
+    @Test func theReader_skipsARecordOfEmptyUnquotedFields_andCountsItsLine() throws {
+        let text = "a;b;c\r\n;;\r\n\"\";;\r\n;;\"\"\r\n;;;;;;\n;x;\r\n;;\r\n"
+        let read = try Data(text.utf8).withUnsafeBytes { raw in
+            var reader = CSVReader(detectingSeparatorIn: raw)
+            var out: [(line: Int, fields: [String])] = []
+            while let r = try reader.next() { out.append(r) }
+            return out
+        }
+        #expect(read.map(\.line) == [1, 3, 4, 6], "\(read)")
+        #expect(read.map(\.fields) == [["a", "b", "c"], ["", "", ""], ["", "", ""], ["", "x", ""]])
+        #expect(try Self.records("code,value\r\n,\r\n,,,,\r\n\"\",\r\n").records == [["code", "value"], ["", ""]])
+    }
+
+    /// The rows of separators alone after (and between) the vouchers of a book saved by a
+    /// spreadsheet do not refuse the book; a bad row after them is named by its own line, and
+    /// only it goes to the rejects file.
+    @Test func rowsOfSeparatorsAlone_areSkipped_andABadRowAfterThemKeepsItsLine() throws {
+        let f = try SupportFixture(book: false, now: "2026-11-23T10:00:00Z")
+        let header = "code;value;balance;currency;issued\r\n"
+        let good = try write(header + "C-1;499,50;120,25;SEK;15.01.2026\r\nC-2;500;500;SEK;2026-01-15\r\n;;;;\r\n;;;;\r\n", f)
+        let r = try f.support.importVouchers(file: good, actor: "test")
+        #expect(r.committed && r.imported == 2 && r.rows == 2 && r.rejected.isEmpty, "\(r.rejected)")
+
+        let commas = try write("code,value,balance,currency,issued\r\nK-1,500,500,SEK,2026-01-15\r\n,,,,\r\n,,,,,,,,,,\r\n", f, name: "commas.csv")
+        let c = try f.support.importVouchers(file: commas, actor: "test")
+        #expect(c.committed && c.imported == 1 && c.rows == 1 && c.rejected.isEmpty, "\(c.rejected)")
+
+        let mixed = try write(header + "M-1;500;500;SEK;2026-01-15\r\n;;;;\r\nM-2;500;600;SEK;2026-01-15\r\n;;;;\r\n\"\";;;;\r\n;;;;\r\n", f, name: "mixed.csv")
+        let checked = try f.support.importVouchers(file: mixed, actor: "test")
+        #expect(!checked.committed && checked.imported == 0 && checked.rows == 3)
+        #expect(checked.rejected.map(\.line) == [4, 6], "\(checked.rejected)")
+        #expect(checked.rejected.first?.reason.contains("balance 600,00 must be between 0") == true)
+        #expect(checked.rejected.last?.reason == "code is empty", "a quoted empty code is a row, and refused")
+        let skipped = try f.support.importVouchers(file: mixed, skipInvalid: true, actor: "test")
+        #expect(skipped.committed && skipped.imported == 1 && skipped.rejected.map(\.line) == [4, 6])
+        let read = try Self.records(try Data(contentsOf: URL(fileURLWithPath: mixed)))
+        let rejects = try Self.records(SupportService.rejectsCSV(skipped.rejected, header: read.records[0], dialect: read.dialect)).records
+        #expect(rejects.count == 3 && rejects.dropFirst().map { Array($0.prefix(6)) } == [["M-2", "500", "600", "SEK", "2026-01-15", "4"], ["", "", "", "", "", "6"]],
+                "\(rejects)")
+    }
+
     /// A header with both separators cannot be read either way: the error says so and what to do.
     @Test func aHeaderMixingCommasAndSemicolons_isRefused_namingTheCause() throws {
         let f = try SupportFixture(book: false, now: "2025-11-23T10:00:00Z")
