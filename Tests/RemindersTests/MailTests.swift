@@ -148,6 +148,47 @@ import Testing
         #expect(SendmailChannel(command: permfail).deliver(sampleMessage(), now: Date()) == .permanent("\(permfail) exited 67"))
     }
 
+    /// A network blip is not a bounce. msmtp, the usual sendmail in containers, exits 75
+    /// (EX_TEMPFAIL) when it cannot connect, 71 (EX_OSERR) on a socket error and 74 (EX_IOERR) when
+    /// the connection or TLS fails mid-session; Postfix counts 71 and 75 as recoverable. The
+    /// reminder goes back in line with the backoff, not into the failed list.
+    @Test(arguments: [71, 74, 75] as [Int32])
+    func aSendmailExitThatMeansTryLater_putsTheReminderBackInLine(status: Int32) throws {
+        let f = try ReminderFixture(retry: RetryPolicy(maxAttempts: 4, baseDelay: 300, maxDelay: 12 * 3600))
+        try f.issue()
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let script = try f.folder.program("sendmail-\(status)", "cat >/dev/null\necho 'network is unreachable' >&2\nexit \(status)\n")
+        let d = try #require(try f.service.run(channel: SendmailChannel(command: script)).deliveries.first)
+        #expect(d.result == "retrying" && d.error?.contains("\(script) exited \(status)") == true, "\(d)")
+        let next = try #require(d.nextAttemptAt.flatMap(RFC3339.parse))
+        let wait = next.timeIntervalSince(f.clock.now())
+        #expect(wait >= 150 && wait <= 300, "the first backoff, 5 minutes at most: waited \(wait) s")
+        let row = try #require(try f.rows().first)
+        #expect(row.status == .pending && row.attempts == 1 && row.nextAttemptAt == d.nextAttemptAt, "\(row)")
+        #expect(try f.service.reminders(status: .failed).isEmpty)
+    }
+
+    /// The other sysexits codes say the message or the setup is wrong (69 EX_UNAVAILABLE, 78
+    /// EX_CONFIG: trying again changes nothing): the reminder fails at once, for an operator.
+    @Test(arguments: [69, 78] as [Int32])
+    func aSendmailExitThatMeansNo_failsTheReminder(status: Int32) throws {
+        let f = try ReminderFixture(retry: RetryPolicy(maxAttempts: 4, baseDelay: 300, maxDelay: 12 * 3600))
+        try f.issue()
+        f.clock.set(instant("2026-03-03T09:00:00Z"))
+        let script = try f.folder.program("sendmail-\(status)", "cat >/dev/null\nexit \(status)\n")
+        let d = try #require(try f.service.run(channel: SendmailChannel(command: script)).deliveries.first)
+        #expect(d.result == "failed" && d.nextAttemptAt == nil && d.error == "\(script) exited \(status)", "\(d)")
+        #expect(try f.rows().map(\.status) == [.failed])
+    }
+
+    /// A sendmail killed by a signal (an OOM kill, a container stopping) did not refuse the
+    /// message: it is tried again.
+    @Test func aSendmailKilledByASignal_isTemporary() throws {
+        let folder = TemporaryFolder()
+        let killed = try folder.program("killed-sendmail", "cat >/dev/null\nkill -KILL $$\n")
+        #expect(SendmailChannel(command: killed).deliver(sampleMessage(), now: Date()) == .temporary("\(killed) was killed by signal 9"))
+    }
+
     @Test func aSendmailThatHangs_isStoppedAfterItsTimeout_andTheMessageKept() throws {
         let folder = TemporaryFolder()
         let pidFile = folder.path + "/pid"

@@ -3,7 +3,7 @@ import Foundation
 /// What happened when a channel tried to hand a message over.
 public enum DeliveryOutcome: Sendable, Equatable {
     case delivered
-    /// Try again later (a timeout, 429, 5xx, sendmail's EX_TEMPFAIL); `retryAfter` when the receiver said.
+    /// Try again later (a timeout, 429, 5xx, sendmail exiting 71, 74 or 75); `retryAfter` when the receiver said.
     case temporary(String, retryAfter: TimeInterval? = nil)
     /// Trying again will not help (4xx, a bad address).
     case permanent(String)

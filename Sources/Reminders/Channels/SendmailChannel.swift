@@ -5,10 +5,15 @@ import Glibc
 import Synchronization
 
 /// Pipes the mail to a sendmail-compatible program (`/usr/sbin/sendmail -t -i` by default), which
-/// reads the recipients from the headers. Exit 0 is delivered; 75 (EX_TEMPFAIL, sysexits.h) is
-/// temporary; any other exit is permanent. A program still running after `timeout` is killed and
-/// the message tried again later: a hung sendmail must not hold the reminder loop (or `serve`'s
-/// shutdown, which waits for the loop) forever.
+/// reads the recipients from the headers. Exit 0 is delivered. 71 (EX_OSERR), 74 (EX_IOERR) and 75
+/// (EX_TEMPFAIL, sysexits.h) are temporary, tried again with the backoff: Postfix counts 71 and 75
+/// as recoverable, and msmtp, the usual sendmail in containers, exits 75 when it cannot connect,
+/// 71 on a socket error and 74 when the network or TLS fails in the middle of a session. Any other
+/// exit is permanent (64-70, 72, 73, 76-78: the message, the address or the setup is wrong, and
+/// sending it again changes nothing). A program killed by a signal did not refuse the message:
+/// temporary. A program still running after `timeout` is killed and the message tried again
+/// later: a hung sendmail must not hold the reminder loop (or `serve`'s shutdown, which waits for
+/// the loop) forever.
 public struct SendmailChannel: DeliveryChannel {
     public let command: [String]
     public let timeout: TimeInterval
@@ -70,10 +75,16 @@ public struct SendmailChannel: DeliveryChannel {
         }
         switch process.terminationStatus {
         case 0: return .delivered
-        case 75: return .temporary("\(program) exited 75 (temporary failure)\(detail)")
-        case let status: return .permanent("\(program) exited \(status)\(detail)")
+        case let status:
+            if let kind = Self.temporaryExits[status] { return .temporary("\(program) exited \(status) (\(kind))\(detail)") }
+            return .permanent("\(program) exited \(status)\(detail)")
         }
     }
+
+    /// The exits that say "not now" rather than "no" (a network that failed before or during the
+    /// session, a mail system that could not take the message at the moment), each with its
+    /// meaning in sysexits.h.
+    static let temporaryExits: [Int32: String] = [71: "operating system error", 74: "input/output error", 75: "temporary failure"]
 
     /// A value a background thread hands over when it is done.
     final class Handover<T: Sendable>: Sendable {
