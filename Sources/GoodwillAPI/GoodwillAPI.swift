@@ -165,8 +165,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         handle(request) { completion($0) }
     }
 
-    /// A request the HTTP layer refused before routing (malformed, too large, too slow): problem+json
-    /// like every other error, counted under the route "refused" and logged with its own request id.
+    /// A request the HTTP layer refused before routing (malformed, too large, too slow, or beyond the
+    /// connection limit): problem+json like every other error, counted under the route "refused" and
+    /// logged with its own request id. Runs on the event loop, also when the server is full.
     public func refusal(for error: HTTPParseError) -> HTTPResponse {
         let code = switch error.status.code {
         case 408: "request-timeout"
@@ -175,10 +176,13 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         case 431: "headers-too-large"
         case 501: "not-implemented"
         case 505: "http-version-not-supported"
+        case 503: "over-capacity"
         default: "bad-request"
         }
+        var problem = Problem(error.status, code: code, detail: error.reason)
+        if error.status.code == 503 { problem.headers["Retry-After"] = "1" }
         let id = "req_\(instance)_r\(String(refusals.add(1, ordering: .relaxed).newValue, radix: 36))"
-        return logged(Problem(error.status, code: code, detail: error.reason).response, route: "refused", method: "-", id: id,
+        return logged(problem.response, route: "refused", method: "-", id: id,
                       started: DispatchTime.now().uptimeNanoseconds, key: nil)
     }
 

@@ -247,7 +247,9 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Beyond `maxConnections`: a short 503 so the client knows to retry, then close.
+    /// Beyond `maxConnections`: a short 503 so the client knows to retry, then close. It is the
+    /// responder's refusal, as for every request refused before it reaches the responder, so an
+    /// API answers in its own error format and logs and counts it.
     ///
     /// The client has usually sent its request already. Closing with those bytes unread makes
     /// the kernel send a reset, which can destroy the 503 before the client reads it or fail the
@@ -257,8 +259,7 @@ final class EventLoop: @unchecked Sendable {
     /// `maxLingeringRefusals` at once so a connect flood cannot pile them up, and beyond that
     /// closes at once as before.
     private func refuseOverCapacity(_ fd: Int32, remoteAddress: String) {
-        let response = HTTPResponse(status: .serviceUnavailable,
-                                    text: "The server is at its connection limit; retry shortly.\n")
+        let response = shared.responder.refusal(for: .overCapacity)
         guard lingeringRefusals < Self.maxLingeringRefusals else {
             var bytes: [UInt8] = []
             encoder.encode(response, omitBody: false, close: true, announceKeepAlive: false, into: &bytes)

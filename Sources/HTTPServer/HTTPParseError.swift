@@ -1,5 +1,6 @@
-/// Why a request was refused before reaching the handler. The server answers with
-/// `status`, puts `reason` in the plain-text body, and closes the connection.
+/// Why a request was refused before reaching the handler. The server answers with the
+/// responder's `refusal(for:)` (by default `status` with `reason` as plain text) and closes
+/// the connection.
 public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: HTTPStatus
     public let reason: String
@@ -21,6 +22,10 @@ public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertibl
     static func headersTooLarge(_ what: String) -> Self {
         .init(status: .requestHeaderFieldsTooLarge, reason: what)
     }
+    /// Beyond `maxConnections`: nothing wrong with the request, the server is full.
+    static let overCapacity = HTTPParseError(
+        status: .serviceUnavailable, reason: "The server is at its connection limit; retry shortly."
+    )
     static let timeout = HTTPParseError(
         status: .requestTimeout, reason: "The request was not received in time; send it again promptly."
     )

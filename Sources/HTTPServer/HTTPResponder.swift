@@ -7,9 +7,10 @@ public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, completion: ResponseCompletion)
 
     /// The answer to a request the server refused before it reached `respond` (malformed, too
-    /// large, too slow, an unknown method or version: 400, 408, 413, 414, 431, 501, 505); the
-    /// connection closes after it. Called on the event loop, so it must be quick. The default is
-    /// a short text/plain answer; an API gives its own error format (and logs it) here.
+    /// large, too slow, an unknown method or version: 400, 408, 413, 414, 431, 501, 505; a
+    /// connection beyond `maxConnections`: 503); the connection closes after it. Called on the
+    /// event loop, also when the server is full, so it must be quick. The default is a short
+    /// text/plain answer; an API gives its own error format (and logs it) here.
     func refusal(for error: HTTPParseError) -> HTTPResponse
 }
 

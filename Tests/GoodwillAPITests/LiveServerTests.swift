@@ -18,10 +18,11 @@ final class LiveServer: @unchecked Sendable {
     let port: UInt16
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(harness: APIHarness? = nil) throws {
+    init(harness: APIHarness? = nil, maxConnections: Int = 1000) throws {
         self.harness = try harness ?? APIHarness()
         server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 2, maxBodyBytes: 64 * 1024,
-                                                 headerTimeout: .milliseconds(700)), responder: self.harness.api)
+                                                 headerTimeout: .milliseconds(700), maxConnections: maxConnections),
+                            responder: self.harness.api)
         try server.start()
         port = server.port!
     }
@@ -44,11 +45,9 @@ final class LiveServer: @unchecked Sendable {
         return Answer(status: http.statusCode, headers: headers, body: data)
     }
 
-    /// Sends raw bytes on a fresh connection and returns everything the server says before it
-    /// closes (or `wait` passes).
-    func raw(_ bytes: [UInt8], pauseAfter: Int? = nil, pause: useconds_t = 0, wait: Int = 3) -> String {
+    /// A connected socket with a receive timeout of `wait` seconds, or nil; the caller closes it.
+    func connected(wait: Int = 3) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -56,9 +55,17 @@ final class LiveServer: @unchecked Sendable {
         let ok = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard ok == 0 else { return "" }
+        guard ok == 0 else { close(fd); return nil }
         var timeout = timeval(tv_sec: wait, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Sends raw bytes on a fresh connection and returns everything the server says before it
+    /// closes (or `wait` passes).
+    func raw(_ bytes: [UInt8], pauseAfter: Int? = nil, pause: useconds_t = 0, wait: Int = 3) -> String {
+        guard let fd = connected(wait: wait) else { return "" }
+        defer { close(fd) }
         let first = pauseAfter.map { Array(bytes.prefix($0)) } ?? bytes
         _ = first.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         if let n = pauseAfter {
@@ -173,6 +180,28 @@ final class LiveServer: @unchecked Sendable {
             $0.hasPrefix("goodwill_http_requests_total{") && $0.contains(#"route="refused""#)
         }.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
         #expect(refused == 10, "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
+        await live.stop()
+    }
+
+    /// A client beyond the connection limit gets a problem with its own code like any other
+    /// refusal before routing, with a request id, counted under the route "refused".
+    @Test func atTheConnectionLimit_the503IsAProblem_countedUnderRefused() async throws {
+        let live = try LiveServer(maxConnections: 1)
+        // A keep-alive connection that has been answered holds the only place.
+        let held = try #require(live.connected())
+        defer { close(held) }
+        let request = Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { Glibc.send(held, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        #expect(String(decoding: chunk[0..<max(0, recv(held, &chunk, chunk.count, 0))], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+
+        let refused = live.raw(Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused.prefix(300))")
+        #expect(refused.contains("Content-Type: application/problem+json"), "\(refused.prefix(300))")
+        #expect(refused.contains(#""code":"over-capacity""#), "\(refused.suffix(300))")
+        #expect(refused.contains("X-Request-Id: req_"), "\(refused.prefix(300))")
+        #expect(refused.contains("Connection: close") && refused.contains("Retry-After: 1"), "\(refused.prefix(300))")
+        #expect(live.harness.api.metrics.requestCount(route: "refused", status: 503) == 1)
         await live.stop()
     }
 

@@ -30,6 +30,18 @@ final class HeldResponder: HTTPResponder {
     }
 }
 
+/// Echoes as `EchoResponder` does, and refuses in its own words, keeping each refusal it was asked for.
+final class RefusalRecordingResponder: HTTPResponder {
+    let refused = Mutex<[HTTPParseError]>([])
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        EchoResponder().respond(to: request, completion: completion)
+    }
+    func refusal(for error: HTTPParseError) -> HTTPResponse {
+        refused.withLock { $0.append(error) }
+        return HTTPResponse(status: error.status, headers: ["X-Refused-By": "responder"], body: Data(error.reason.utf8))
+    }
+}
+
 /// Holds the completions of `/hold` requests until released; answers the rest as
 /// `EchoResponder` does. Counts every request it is given.
 final class HoldingEchoResponder: HTTPResponder {
@@ -239,6 +251,26 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             // The first connection is unaffected.
             first.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(first.readResponse()?.body == "GET /again ")
+        }
+    }
+
+    /// The 503 is the responder's refusal, as every other refusal before a request reaches it is:
+    /// an API answers it in its own error format and logs and counts it.
+    @Test func connectionsBeyondTheLimit_areRefusedThroughTheResponder() async throws {
+        let responder = RefusalRecordingResponder()
+        try await withServer(.test(maxConnections: 1), responder: responder) { _, port in
+            let first = try #require(RawClient(port: port))
+            first.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.readResponse()?.status == 200)
+            let second = try #require(RawClient(port: port))
+            let refused = try #require(second.readResponse())
+            #expect(refused.statusLine == "HTTP/1.1 503 Service Unavailable")
+            #expect(refused.headers["x-refused-by"] == "responder")
+            #expect(refused.headers["connection"] == "close")
+            #expect(second.isClosedByServer())
+            let asked = responder.refused.withLock { $0 }
+            #expect(asked.map(\.status) == [.serviceUnavailable])
+            #expect(asked.first?.reason.contains("connection limit") == true)
         }
     }
 
