@@ -290,14 +290,17 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         return response
     }
 
-    /// `Authorization: Bearer <secret>` (RFC 6750 §2.1; the scheme is case-insensitive).
+    /// `Authorization: Bearer <secret>`: `"Bearer" 1*SP b64token` (RFC 6750 §2.1), so any number
+    /// of spaces part the scheme from the secret; the scheme is case-insensitive.
     static func bearer(_ authorization: String?) -> String? {
         guard let value = authorization else { return nil }
-        let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].count == 6,
-              zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        var secret = parts[1]
-        while let last = secret.last, last == 0x20 || last == 0x09 { secret = secret.dropLast() }
+        let space = UInt8(ascii: " ")
+        let credentials = value.utf8.drop { $0 == space }
+        guard let end = credentials.firstIndex(of: space) else { return nil }
+        let scheme = credentials[..<end]
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var secret = credentials[end...].drop { $0 == space }
+        while let last = secret.last, last == space || last == 0x09 { secret = secret.dropLast() }
         return secret.isEmpty ? nil : String(decoding: secret, as: UTF8.self)
     }
 

@@ -189,3 +189,27 @@ import Testing
         #expect(await h.get("/v1/vouchers", key: h.keys[.support]).status == 200)
     }
 }
+
+/// `credentials = auth-scheme [ 1*SP ( token68 / … ) ]` (RFC 9110 §11.4, RFC 6750 §2.1): any
+/// number of spaces part the scheme from the secret.
+@Suite struct BearerSchemeTests {
+    @Test func theSecret_isWhatFollowsTheSchemeAndItsSpaces() {
+        #expect(GoodwillAPI.bearer("Bearer gw_abc") == "gw_abc")
+        #expect(GoodwillAPI.bearer("Bearer  gw_abc") == "gw_abc")
+        #expect(GoodwillAPI.bearer("bEARER     gw_abc  ") == "gw_abc")
+        #expect(GoodwillAPI.bearer("Bearer gw_abc \t") == "gw_abc")
+    }
+
+    @Test func noSchemeOrNoSecret_isNoBearer() {
+        for value in [nil, "", "Bearer", "Bearer ", "Bearer    ", "Bearergw_abc", "Basic gw_abc", "Bearer\tgw_abc", "Bearers gw_abc"] as [String?] {
+            #expect(GoodwillAPI.bearer(value) == nil, "\(value ?? "nil")")
+        }
+    }
+
+    @Test func aKeySentAfterTwoSpaces_isAccepted_overASocket() async throws {
+        let live = try LiveServer()
+        let answer = live.raw(Array("GET /v1/vouchers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer  \(live.harness.admin)\r\nConnection: close\r\n\r\n".utf8))
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
+        await live.stop()
+    }
+}
