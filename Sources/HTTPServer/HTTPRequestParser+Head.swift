@@ -182,21 +182,34 @@ extension HTTPRequestParser {
             }
             return .chunked
         }
-        guard let first = contentLengths.first else { return .none }
-        var length: Int?
+        guard !contentLengths.isEmpty else { return .none }
+        // Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no empty list element, and no upper
+        // bound, so values are compared by their digits without leading zeros, which may be more
+        // than an Int holds: such a length is over any body limit (413), not malformed.
+        var length: Substring.UTF8View?
         for raw in contentLengths {
-            let digits = raw.trimmingOWS()
-            guard !digits.isEmpty, digits.count <= 18, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-                  let value = Int(digits)
-            else { throw .malformed("Content-Length '\(first)' is not a decimal number of bytes.") }
-            if let length, length != value {
+            let digits = raw.trimmingOWS().utf8
+            guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                throw .malformed("Content-Length '\(Self.quoted(contentLengths))' is not a decimal number of bytes.")
+            }
+            let significant = digits.drop { $0 == 0x30 }
+            if let length, !length.elementsEqual(significant) {
                 throw .malformed("Content-Length values disagree (request smuggling risk).")
             }
-            length = value
+            length = significant
         }
-        let value = length ?? 0
+        guard let digits = length else { return .none }
+        guard digits.count <= 18 else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+        let value = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         if value > limits.maxBodyBytes { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
         return value == 0 ? .none : .length(value)
+    }
+
+    /// The Content-Length value as sent (its list elements joined again), cut short if long: it
+    /// goes into the refusal, which should not echo kilobytes back.
+    private static func quoted(_ elements: [Substring]) -> String {
+        let value = elements.joined(separator: ",")
+        return value.count > 64 ? value.prefix(64) + "…" : value
     }
 
     private func string(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {

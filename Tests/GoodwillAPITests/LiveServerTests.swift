@@ -151,6 +151,7 @@ final class LiveServer: @unchecked Sendable {
             ("huge header", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n".utf8), "431", nil),
             ("too many headers", Array(("GET /health HTTP/1.1\r\nHost: x\r\n" + (0..<150).map { "X-\($0): 1\r\n" }.joined() + "\r\n").utf8), "431", nil),
             ("body too large", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nContent-Length: 10000000\r\n\r\n".utf8), "413", nil),
+            ("length beyond Int", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\nContent-Length: 99999999999999999999999\r\n\r\n".utf8), "413", nil),
             ("CL and TE", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8), "400", nil),
             ("two lengths", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde".utf8), "400", nil),
             ("unknown coding", Array("POST /v1/vouchers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n".utf8), "501", nil),
@@ -174,12 +175,12 @@ final class LiveServer: @unchecked Sendable {
             let health = live.raw(Array("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
             #expect(health.hasPrefix("HTTP/1.1 200"), "after \(c.name): \(health.prefix(60))")
         }
-        // Counted in /metrics under the route "refused": the ten cases refused before routing.
+        // Counted in /metrics under the route "refused": the eleven cases refused before routing.
         let metrics = live.raw(Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
         let refused = metrics.split(separator: "\n").filter {
             $0.hasPrefix("goodwill_http_requests_total{") && $0.contains(#"route="refused""#)
         }.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
-        #expect(refused == 10, "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
+        #expect(refused == 11, "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
         await live.stop()
     }
 

@@ -38,6 +38,14 @@ private func request(_ text: String) -> HTTPRequest? {
     return nil
 }
 
+/// Why `text` was refused, or nil if it was not.
+private func failure(_ text: String, limits: HTTPRequestParser.Limits = .init()) -> HTTPParseError? {
+    var parser = HTTPRequestParser(limits: limits)
+    parser.append(text)
+    if case .failure(let e) = parser.next() { return e }
+    return nil
+}
+
 @Suite struct HTTPRequestParserTests {
     @Test func simpleGet_isParsed() throws {
         let r = try #require(request("GET /v1/items?limit=5&q=a+b%21 HTTP/1.1\r\nHost: x\r\n\r\n"))
@@ -158,6 +166,40 @@ private func request(_ text: String) -> HTTPRequest? {
     ])
     func smugglingShapedFraming_isRefusedWith400(text: String) {
         #expect(events(text) == ["error 400"])
+    }
+
+    /// The reason quotes the value as sent, not just its first element, and no more of it than
+    /// a reader needs.
+    @Test func aBadContentLength_isQuotedWhole() throws {
+        func reason(_ value: String) -> String? {
+            failure("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(value)\r\n\r\n")?.reason
+        }
+        #expect(reason("2,") == "Content-Length '2,' is not a decimal number of bytes.")
+        #expect(reason("2, x") == "Content-Length '2, x' is not a decimal number of bytes.")
+        #expect(reason("+5") == "Content-Length '+5' is not a decimal number of bytes.")
+        let long = try #require(reason("1, " + String(repeating: "x", count: 5000)))
+        #expect(long.hasPrefix("Content-Length '1, xxx") && long.contains("…' is not a decimal number"), "\(long)")
+        #expect(long.count < 200)
+    }
+
+    /// Content-Length is 1*DIGIT (RFC 9110 §8.6) with no upper bound: a length of more digits
+    /// than an integer holds is still a length, and over the limit.
+    @Test(arguments: ["99999999999999999999999", "1000000000000000000", "1001", "0000000000000000000001001",
+                      "99999999999999999999999, 99999999999999999999999"])
+    func aLengthOverTheLimit_is413_howeverManyDigits(value: String) {
+        var limits = HTTPRequestParser.Limits()
+        limits.maxBodyBytes = 1000
+        #expect(failure("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(value)\r\n\r\n", limits: limits)?.status == .contentTooLarge)
+    }
+
+    @Test(arguments: ["99999999999999999999999, 99999999999999999999998", "99999999999999999999999, 5", "5,,5", "", "-99999999999999999999999"])
+    func hugeButDifferingOrBrokenLengths_stay400(value: String) {
+        #expect(failure("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(value)\r\n\r\n")?.status == .badRequest)
+    }
+
+    @Test func leadingZeros_areStillTheLength() {
+        #expect(events("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0000000000000000000005\r\n\r\nhello") == ["POST / HTTP/1.1 body=hello"])
+        #expect(events("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 05, 5\r\n\r\nhello") == ["POST / HTTP/1.1 body=hello"])
     }
 
     @Test func identicalRepeatedContentLengths_areAccepted() {
