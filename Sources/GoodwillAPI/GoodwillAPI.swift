@@ -54,7 +54,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     private let closed = Atomic<Bool>(false)
 
     /// Opens (creating and migrating if needed) the database and starts the writer thread.
-    public init(configuration: Configuration, clock: any Clock) throws {
+    /// `uptime` (monotonic nanoseconds) times the public balance's rate limits, which must not
+    /// follow the wall clock when it is stepped.
+    public init(configuration: Configuration, clock: any Clock, uptime: @escaping @Sendable () -> UInt64 = RateLimiter.systemUptime) throws {
         self.configuration = configuration
         self.clock = clock
         // synchronous=NORMAL on the writer's own connection: when `durable`, the writer fdatasyncs the
@@ -84,7 +86,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                                                limit: configuration.slowReadThreads),
                               threads: configuration.slowReadThreads, maxQueued: configuration.slowReadQueue)
         router = Router(routes: GoodwillAPI.routes)
-        limiter = RateLimiter(configuration: configuration.publicBalance, clock: clock)
+        limiter = RateLimiter(configuration: configuration.publicBalance, uptime: uptime)
         instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         writer.start()
         checkpointer.start()

@@ -31,6 +31,8 @@ final class APIHarness: @unchecked Sendable {
     // Immutable after init, apart from the clock, which is itself thread-safe.
     let folder = TemporaryFolder()
     let clock: ManualClock
+    /// The monotonic time the public balance's rate limiter runs on.
+    let uptime = ManualUptime()
     let api: GoodwillAPI
     let keys: [Role: String]
     var admin: String { keys[.admin]! }
@@ -48,7 +50,13 @@ final class APIHarness: @unchecked Sendable {
                                                       durable: durable, readConnections: readConnections, log: false, publicBalance: publicBalance)
         configuration.slowReadThreads = slowReadThreads
         configuration.slowReadQueue = slowReadQueue
-        api = try GoodwillAPI(configuration: configuration, clock: clock)
+        api = try GoodwillAPI(configuration: configuration, clock: clock, uptime: { [uptime] in uptime.now() })
+    }
+
+    /// Time passes: the wall clock and the monotonic clock move together.
+    func elapse(seconds: TimeInterval) {
+        clock.advance(seconds: seconds)
+        uptime.advance(seconds: seconds)
     }
 
     deinit { api.close() }

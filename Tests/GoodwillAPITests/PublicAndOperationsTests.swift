@@ -42,7 +42,7 @@ import Testing
         #expect(limited.status == 429 && limited.code == "rate-limited" && limited.headers["Retry-After"] == "6")
         // Another address is not affected; and time refills the bucket.
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.6").status == 200)
-        h.clock.advance(seconds: 6)
+        h.elapse(seconds: 6)
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "203.0.113.5").status == 200)
     }
 
@@ -79,12 +79,37 @@ import Testing
         // The fourth miss locked the address for 2 s: even a right code waits.
         let locked = await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address)
         #expect(locked.status == 429 && locked.headers["Retry-After"] == "2")
-        h.clock.advance(seconds: 2)
+        h.elapse(seconds: 2)
         #expect(await h.send(.get, "/v1/public/balance/CCCC-CCCC-CCCC-CCCC-C", remoteAddress: address).status == 404)
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address).headers["Retry-After"] == "4")
-        h.clock.advance(seconds: 4)
+        h.elapse(seconds: 4)
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: address).status == 200)
         #expect(await h.send(.get, "/v1/public/balance/\(code)", remoteAddress: "192.0.2.100").status == 200)
+    }
+
+    /// The limiter runs on the monotonic clock: when the system clock is stepped back (NTP, an
+    /// operator), tokens refill and lockouts end on time instead of waiting for it to catch up.
+    @Test func aWallClockSteppedBack_doesNotStopTheRefill() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 1, refillPerSecond: 1.0 / 6, freeMisses: 100))
+        let code = try #require(try await h.issue().string("code"))
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").status == 200)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").headers["Retry-After"] == "6")
+        h.clock.advance(seconds: -3600)
+        h.uptime.advance(seconds: 6)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").status == 200)
+        // And a step forward does not hand out a burst of tokens either.
+        h.clock.advance(seconds: 86_400)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").status == 429)
+    }
+
+    @Test func aWallClockSteppedBack_doesNotLengthenALockout() async throws {
+        let h = try APIHarness(publicBalance: .init(burst: 1000, refillPerSecond: 1000, freeMisses: 0, baseLockout: 2))
+        let code = try #require(try await h.issue().string("code"))
+        #expect(await h.send(.get, "/v1/public/balance/AAAA-AAAA-AAAA-AAAA-A").status == 404)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").headers["Retry-After"] == "2")
+        h.clock.advance(seconds: -3600)
+        h.uptime.advance(seconds: 2)
+        #expect(await h.send(.get, "/v1/public/balance/\(code)").status == 200)
     }
 }
 

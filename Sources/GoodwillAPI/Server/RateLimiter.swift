@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import GoodwillCore
 import Synchronization
 
 /// Guards the public balance check against code enumeration (OWASP OAT-002): a token bucket per
@@ -9,6 +8,9 @@ import Synchronization
 /// remembered, the least recently seen forgotten first (clients serving a lockout last).
 /// An IPv6 client is counted by its /64, the block one subscriber gets (RFC 6177), so rotating
 /// the interface half of the address does not give it a fresh allowance.
+/// Tokens and lockouts run on a monotonic clock, not the wall clock: a system clock stepped back
+/// would otherwise stop the refill and lengthen lockouts until it caught up, and one stepped
+/// forward would refill every bucket and end every lockout at once.
 public final class RateLimiter: Sendable {
     public struct Configuration: Sendable {
         /// Requests a client may make at once.
@@ -31,12 +33,13 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Times are nanoseconds of `uptime`.
     struct Client {
         var tokens: Double
-        var updated: Date
+        var updated: UInt64
         var misses = 0
-        var lastMiss: Date?
-        var lockedUntil: Date?
+        var lastMiss: UInt64?
+        var lockedUntil: UInt64?
     }
 
     public enum Decision: Equatable {
@@ -46,30 +49,38 @@ public final class RateLimiter: Sendable {
     }
 
     let configuration: Configuration
-    let clock: any Clock
+    /// Monotonic nanoseconds: `systemUptime`, or a clock a test moves.
+    let uptime: @Sendable () -> UInt64
     private let clients = Mutex<[String: Client]>([:])
 
-    public init(configuration: Configuration = .init(), clock: any Clock) {
+    public init(configuration: Configuration = .init(), uptime: @escaping @Sendable () -> UInt64 = RateLimiter.systemUptime) {
         self.configuration = configuration
-        self.clock = clock
+        self.uptime = uptime
+    }
+
+    /// Nanoseconds on CLOCK_MONOTONIC, which no change to the system time moves.
+    public static func systemUptime() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
     /// Takes a token for `address`, unless it is locked out or out of tokens.
     public func admit(_ remoteAddress: String) -> Decision {
         let address = Self.clientKey(remoteAddress)
-        let now = clock.now()
+        let now = uptime()
         let cfg = configuration
         return clients.withLock { clients in
             var c = clients[address] ?? Client(tokens: cfg.burst, updated: now)
-            c.tokens = min(cfg.burst, c.tokens + max(0, now.timeIntervalSince(c.updated)) * cfg.refillPerSecond)
-            c.updated = now
-            if let last = c.lastMiss, now.timeIntervalSince(last) > cfg.missMemory { c.misses = 0; c.lastMiss = nil }
+            c.tokens = min(cfg.burst, c.tokens + Self.seconds(from: c.updated, to: now) * cfg.refillPerSecond)
+            c.updated = max(c.updated, now)
+            if let last = c.lastMiss, Self.seconds(from: last, to: now) > cfg.missMemory { c.misses = 0; c.lastMiss = nil }
             defer {
                 if clients[address] == nil && clients.count >= cfg.maxClients { Self.evict(&clients, keeping: cfg.maxClients / 2, now: now) }
                 clients[address] = c
             }
             if let until = c.lockedUntil, until > now {
-                return .limited(retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+                return .limited(retryAfter: max(1, Int(Self.seconds(from: now, to: until).rounded(.up))))
             }
             guard c.tokens >= 1 else {
                 return .limited(retryAfter: max(1, Int(((1 - c.tokens) / cfg.refillPerSecond).rounded(.up))))
@@ -83,7 +94,7 @@ public final class RateLimiter: Sendable {
     /// client out for twice as long as the last.
     public func recordMiss(_ remoteAddress: String) {
         let address = Self.clientKey(remoteAddress)
-        let now = clock.now()
+        let now = uptime()
         let cfg = configuration
         clients.withLock { clients in
             var c = clients[address] ?? Client(tokens: cfg.burst, updated: now)
@@ -91,7 +102,9 @@ public final class RateLimiter: Sendable {
             c.lastMiss = now
             if c.misses > cfg.freeMisses {
                 let exponent = min(30, c.misses - cfg.freeMisses - 1)
-                c.lockedUntil = now.addingTimeInterval(min(cfg.maxLockout, cfg.baseLockout * pow(2, Double(exponent))))
+                // At most about 30 years, so the nanoseconds fit whatever the configuration says.
+                let lockout = max(0, min(cfg.maxLockout, cfg.baseLockout * pow(2, Double(exponent)), 1e9))
+                c.lockedUntil = now + UInt64(lockout * 1e9)
             }
             clients[address] = c
         }
@@ -99,12 +112,17 @@ public final class RateLimiter: Sendable {
 
     /// Keeps the clients serving a lockout, then the most recently seen: a flood of new addresses
     /// must not wipe out the lockouts of the ones guessing codes.
-    private static func evict(_ clients: inout [String: Client], keeping: Int, now: Date) {
+    private static func evict(_ clients: inout [String: Client], keeping: Int, now: UInt64) {
         func locked(_ c: Client) -> Bool { c.lockedUntil.map { $0 > now } ?? false }
         let kept = clients.sorted { a, b in
             locked(a.value) != locked(b.value) ? locked(a.value) : a.value.updated > b.value.updated
         }.prefix(keeping)
         clients = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    }
+
+    /// Seconds from `start` to `end`, none if `end` is not later.
+    private static func seconds(from start: UInt64, to end: UInt64) -> Double {
+        end > start ? Double(end - start) / 1e9 : 0
     }
 
     /// What a client is counted by: an IPv4 address as it is (also when mapped into IPv6,
