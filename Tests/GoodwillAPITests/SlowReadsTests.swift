@@ -53,6 +53,35 @@ import Testing
         #expect(report.json["totals"] != nil)
     }
 
+    /// The holder search reads every holder's name: with 200,000 holders one took 0.8 s, and four
+    /// at once held `/health` up for over a second. It runs where the reports run: while the one
+    /// slow thread is taken it waits in the queue, and beyond the queue it is refused with 503.
+    @Test(.timeLimit(.minutes(1))) func holderSearch_runsAsASlowRead_offTheEventLoop() async throws {
+        let h = try APIHarness(readConnections: 1, slowReadThreads: 1, slowReadQueue: 1)
+        _ = try await h.issue()
+        let support = h.keys[.support]!
+        // A wrong query is still refused on the spot: nothing is queued for it.
+        #expect(await h.get("/v1/holders", key: support).code == "invalid-request")
+        #expect(h.api.slowReads.waiting == 0)
+
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        #expect(h.api.slowReads.submit { _, _ in holding.signal(); release.wait() })
+        holding.wait()
+
+        let queued = Task { await h.get("/v1/holders?q=anna", key: support) }
+        for _ in 0..<500 where h.api.slowReads.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let waited = h.api.slowReads.waiting
+        #expect(waited == 1, "the search was answered on the event loop")
+        let overflow = await h.get("/v1/holders?q=berg", key: support)
+        #expect(overflow.status == 503 && overflow.code == "busy", "\(overflow.text)")
+
+        release.signal()
+        let found = await queued.value
+        #expect(found.status == 200)
+        #expect((found.json["holders"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["anna@example.com"])
+    }
+
     /// The status `h` answers within `seconds`, or nil; the request runs on a thread of its own.
     func answer(within seconds: Double, _ h: APIHarness, _ method: HTTPMethod, _ target: String, json: String? = nil) -> Int? {
         var headers = HTTPHeaders()

@@ -1585,6 +1585,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
           }
         },
         "parameters": [
@@ -2264,7 +2267,7 @@ enum OpenAPIDocument {
         }
       },
       "503": {
-        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports and simulations, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports, simulations and the holder search, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
         "content": {
           "application/problem+json": {
             "schema": {
