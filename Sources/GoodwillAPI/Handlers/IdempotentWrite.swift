@@ -8,9 +8,10 @@ import Support
 /// reminder retry): the first answer is stored in the ledger's idempotency table, in the same
 /// transaction as the change, under the key name, the scope the ledger keeps its commands in, so
 /// one Idempotency-Key names one request across every POST. A retry with the same key and body
-/// gets the stored answer, marked as a replay; a ledger command's record under the key has
-/// another fingerprint (its canonical form begins with a length, ours with the route), so it is
-/// refused as a conflict before anything is decoded, and so is this record on the ledger's side.
+/// (the same JSON, however it is written: `CanonicalJSON`) gets the stored answer, marked as a
+/// replay; a ledger command's record under the key has another fingerprint (its canonical form
+/// begins with a length, ours with the route), so it is refused as a conflict before anything is
+/// decoded, and so is this record on the ledger's side.
 enum IdempotentWrite {
     static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
                     _ work: () throws -> HTTPResponse) throws -> HTTPResponse {
@@ -24,20 +25,23 @@ enum IdempotentWrite {
         guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
             throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
         }
-        var hasher = SHA256()
-        hasher.update(route.utf8)
-        hasher.update(CollectionOfOne(UInt8(0)))
-        hasher.update(body)
-        let fingerprint = hasher.finalize()
+        // What the body says, not how it was written: a client that serialises the same request
+        // again (other spacing, key order or escapes) is retrying it, as a ledger command's retry
+        // with its fields in another order is. A body that is not JSON is compared as it came.
+        let fingerprint = Self.fingerprint(route: route, body: CanonicalJSON.form(of: body) ?? Array(body))
+        // Records kept before that compared the bytes as they came: a retry with those bytes is
+        // still the same request, so an upgrade amid a client's retries does not refuse it.
+        let asSent = Self.fingerprint(route: route, body: Array(body))
+        let matches = { (stored: [UInt8]) in stored == fingerprint || stored == asSent }
         return try ledger.db.writeTransaction {
             if let record = try ledger.store.idempotencyRecord(scope: actor, key: key) {
-                if record.fingerprint == fingerprint { return try decode(record.result) }
+                if matches(record.fingerprint) { return try decode(record.result) }
                 // Before migration 8 these answers were kept apart, under `http:<key name>`; a key
                 // used for a ledger command too left both requests carried out, and the migration
                 // left that record there (see Schema.idempotencyScopeMigration), so one exists only
                 // beside another under the key name: asked for on a mismatch, it answers its own
                 // retries. The ledger looks only under the key name, one lookup per redemption.
-                if let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key), legacy.fingerprint == fingerprint {
+                if let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key), matches(legacy.fingerprint) {
                     return try decode(legacy.result)
                 }
                 throw LedgerError.idempotencyConflict(key: key)
@@ -48,6 +52,15 @@ enum IdempotentWrite {
             try ledger.store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
             return response
         }
+    }
+
+    /// SHA-256 of the route, a zero byte, and the body.
+    static func fingerprint(route: String, body: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(route.utf8)
+        hasher.update(CollectionOfOne(UInt8(0)))
+        hasher.update(body)
+        return hasher.finalize()
     }
 
     private static func decode(_ stored: [UInt8]) throws -> HTTPResponse {
