@@ -111,12 +111,10 @@ public final class Ledger {
     /// For callers composing their own transaction (the policy layer extends inside a redemption).
     public func performInTransaction(_ command: LedgerCommand, actor: String, idempotencyKey: String?) throws -> LedgerReceipt {
         let now = clock.now()
-        var fingerprint: [UInt8] = []
         if let key = idempotencyKey {
             try Self.validate(idempotencyKey: key)
-            fingerprint = command.fingerprint
             if let record = try store.idempotencyRecord(scope: actor, key: key) {
-                guard record.fingerprint == fingerprint else { throw LedgerError.idempotencyConflict(key: key) }
+                guard try isSameRequest(command, as: record.fingerprint) else { throw LedgerError.idempotencyConflict(key: key) }
                 var receipt = try replay(record.result, now: now)
                 receipt.replayed = true
                 return receipt
@@ -131,9 +129,25 @@ public final class Ledger {
                 // voucher stood at, so a retry shows it as it was then, not after later changes.
                 result += "|\(head)"
             }
+            // Kept under the voucher's ID however the request named it, so a retry that names the
+            // same voucher by its code instead (or the reverse) is the same request.
+            let fingerprint = command.naming(.id(VoucherID(rawValue: receipt.voucher.id))).fingerprint
             try store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: Array(result.utf8), at: now)
         }
         return receipt
+    }
+
+    /// Whether `command` is the request a record with `stored` was kept for: the same operation
+    /// and fields on the same voucher, named by ID or by code. A record is kept under the ID's
+    /// form; one kept before that has the form of the reference as it was sent (for a code, the
+    /// code normalized), so that is compared too, and its retry by ID replays as well. A
+    /// reference that finds no voucher names none a record was kept for.
+    func isSameRequest(_ command: LedgerCommand, as stored: [UInt8]) throws -> Bool {
+        if command.fingerprint == stored { return true }
+        guard let ref = command.voucherReference else { return false }
+        let voucher: Voucher
+        do { voucher = try resolve(ref) } catch is LedgerError { return false }
+        return command.naming(.id(voucher.id)).fingerprint == stored || command.naming(.code(voucher.code)).fingerprint == stored
     }
 
     /// The receipt of an earlier request, rebuilt from the entry (and decision) it made: the

@@ -39,7 +39,33 @@ extension LedgerCommand {
         }
     }
 
-    /// SHA-256 of the canonical fields.
+    /// The voucher the command names, by ID or by code; nil for one that names none (issue, reverse).
+    var voucherReference: VoucherReference? {
+        switch self {
+        case .issue, .reverse: return nil
+        case .redeem(let r, _, _), .void(let r, _), .block(let r, _), .unblock(let r, _), .adjust(let r, _, _), .refund(let r, _, _),
+             .extend(let r, _):
+            return r
+        }
+    }
+
+    /// The same command, naming its voucher as `ref`.
+    func naming(_ ref: VoucherReference) -> LedgerCommand {
+        switch self {
+        case .issue, .reverse: return self
+        case .redeem(_, let amount, let reference): return .redeem(ref, amount: amount, reference: reference)
+        case .void(_, let reason): return .void(ref, reason: reason)
+        case .block(_, let reason): return .block(ref, reason: reason)
+        case .unblock(_, let reason): return .unblock(ref, reason: reason)
+        case .adjust(_, let amount, let reason): return .adjust(ref, amount: amount, reason: reason)
+        case .refund(_, let reference, let reason): return .refund(ref, reference: reference, reason: reason)
+        case .extend(_, let request): return .extend(ref, request)
+        }
+    }
+
+    /// SHA-256 of the canonical fields, the voucher named as the request names it. A record is
+    /// kept under the fingerprint of the command naming its voucher by ID (see
+    /// `Ledger.performInTransaction`); records kept before that have this one, a code as sent.
     public var fingerprint: [UInt8] {
         // The same bytes as ever (stored fingerprints must keep matching), gathered first and
         // hashed in one update rather than four small generic ones per field.

@@ -2158,7 +2158,7 @@ enum OpenAPIDocument {
           "minLength": 1,
           "maxLength": 255
         },
-        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request: a key already used for a different request (another body, operation or voucher) is refused with 422 idempotency-conflict. Bodies are compared as JSON: the same members and values with other spacing, member order or escapes are the same request; numbers are compared as written. Only a request carried out is kept under it; after one refused with a 4xx, a retry is decided afresh. Without it, empty, or sent twice: 400 idempotency-key-required."
+        "description": "1 to 255 visible ASCII characters, a fresh one per request (a UUID); reuse it only to retry the same request: a key already used for a different request (another body, operation or voucher) is refused with 422 idempotency-conflict. Bodies are compared as JSON: the same members and values with other spacing, member order or escapes are the same request; numbers are compared as written. A voucher named by its ID on one try and by its code on another is the same voucher. Only a request carried out is kept under it; after one refused with a 4xx, a retry is decided afresh. Without it, empty, or sent twice: 400 idempotency-key-required."
       },
       "VoucherID": {
         "name": "id",
