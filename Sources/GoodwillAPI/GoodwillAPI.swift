@@ -215,9 +215,12 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                         principal = who
                         guard who.role.allows(permission) else { throw Problem.forbidden(who.role, route: route.name) }
                     }
-                    var context = RequestContext(request: request, route: route, parameters: parameters,
-                                                 query: try route.queryParameters(of: request), principal: principal,
-                                                 reader: reader, api: self)
+                    let query = try route.queryParameters(of: request)
+                    // The key before the handler, which reads the body: a write without one is
+                    // 400 idempotency-key-required, not whatever its body would have got.
+                    let key = route.needsIdempotencyKey ? try RequestContext.idempotencyKey(of: request) : nil
+                    var context = RequestContext(request: request, route: route, parameters: parameters, query: query,
+                                                 principal: principal, reader: reader, api: self, checkedIdempotencyKey: key)
                     return try route.handler(&context)
                 }
                 outcome = route.usesDatabase ? try readers.withReader { try work($0) } : try work(nil)

@@ -10,9 +10,9 @@ enum GoodwillRoutes {
         Route(.get, "/v1/vouchers/{id}/goodwill", .readAll, query: ["requester"], goodwill),
         Route(.post, "/v1/vouchers/{id}/extensions", .extend, extend),
         Route(.get, "/v1/policies", .readAll, policies),
-        Route(.post, "/v1/policies/validate", .analysePolicy, validate),
+        Route(.post, "/v1/policies/validate", .analysePolicy, onlyReads: true, validate),
         Route(.post, "/v1/policies/activate", .activatePolicy, activate),
-        Route(.post, "/v1/policies/simulate", .analysePolicy, simulate),
+        Route(.post, "/v1/policies/simulate", .analysePolicy, onlyReads: true, simulate),
     ]
 
     static func requester(_ c: RequestContext, default value: Requester) throws -> Requester {
@@ -89,8 +89,8 @@ enum GoodwillRoutes {
     }
 
     static func activate(_ c: inout RequestContext) throws -> Reply {
-        // The key first, as on every write: without one the answer is 400 idempotency-key-required,
-        // not whatever the body would have got (a policy file not found, an invalid policy).
+        // Checked before the handler, as on every write (`Route.needsIdempotencyKey`): without one
+        // the answer is 400 idempotency-key-required, not a policy file not found or an invalid policy.
         let key = try c.idempotencyKey()
         let source = try policySource(c, allowed: BodyFields.policy)
         // Refused before the write queue as the write would refuse it (a version stored before a

@@ -33,8 +33,16 @@ public struct Route: Sendable {
     /// one is given here (`days` on a report other than the expiring one), instead of only refused.
     let elsewhere: [String: String]
 
-    init(_ method: HTTPMethod, _ pattern: String, _ permission: Permission?, usesDatabase: Bool = true, query: [String] = [],
-         elsewhere: [String: String] = [:], _ handler: @escaping Handler) {
+    /// True for a route that changes something: its `Idempotency-Key` is checked before the
+    /// handler runs, so before the body is read, and without one the answer is 400
+    /// idempotency-key-required whatever the body holds, as the document says. Every POST is one
+    /// unless it says it `onlyReads` (a policy validated or simulated), so a new writing route
+    /// cannot forget its key. The document gives exactly these the IdempotencyKey parameter (a test checks).
+    public let needsIdempotencyKey: Bool
+
+    init(_ method: HTTPMethod, _ pattern: String, _ permission: Permission?, usesDatabase: Bool = true, onlyReads: Bool = false,
+         query: [String] = [], elsewhere: [String: String] = [:], _ handler: @escaping Handler) {
+        needsIdempotencyKey = method == .post && !onlyReads
         self.usesDatabase = usesDatabase
         self.query = query
         self.elsewhere = elsewhere
@@ -94,6 +102,8 @@ struct RequestContext {
     /// nil for routes that do not touch the database (health).
     let reader: Ledger?
     let api: GoodwillAPI
+    /// The route's `Idempotency-Key`, checked before the handler ran; nil on a route that takes none.
+    let checkedIdempotencyKey: String?
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
@@ -126,9 +136,15 @@ struct RequestContext {
         }
     }
 
+    /// The `Idempotency-Key` of a route that changes something (checked before its handler ran).
+    func idempotencyKey() throws -> String {
+        if let checkedIdempotencyKey { return checkedIdempotencyKey }
+        return try Self.idempotencyKey(of: request)
+    }
+
     /// The `Idempotency-Key` header, required on every request that changes the ledger: exactly
     /// one, not empty (two would leave which one names the request to a guess).
-    func idempotencyKey() throws -> String {
+    static func idempotencyKey(of request: HTTPRequest) throws -> String {
         let header = request.headers.firstValue(of: "Idempotency-Key")
         guard header.count <= 1 else { throw Problem.idempotencyKeyRepeated(header.count) }
         guard let key = header.value, !key.isEmpty else { throw Problem.idempotencyKeyRequired }
