@@ -208,15 +208,32 @@ extension SupportService {
             }
             try db.forEach("SELECT \(cols) FROM holders h WHERE h.email_key LIKE ? ESCAPE '\\' ORDER BY h.email_key LIMIT ?",
                            [.text(like), .integer(limit)]) { add($0, "email") }
+            // A page already full of code and email matches has no room for a name.
+            guard out.count < Int(limit) else { return }
             // Names are matched here, not by SQL: SQLite's lower() and LIKE fold ASCII letters only,
-            // so "åsa" missed "Åsa" (and so did "Åsa" itself, lowered). Every name is read anyway,
-            // as a LIKE on '%…%' reads them all.
+            // so "åsa" missed "Åsa" (and so did "Åsa" itself, lowered). But for text that folds to
+            // ASCII, a name of printable ASCII matches only if LIKE (which folds those letters)
+            // matches it, so SQLite passes on those and every other name, and only they are
+            // folded here: with 200,000 holders every name was made a String and folded on each
+            // search. In name order, so the search stops at the page's limit of matches.
             let wanted = Self.searchFolded(t)
+            let asciiWanted = wanted.utf8.allSatisfy { $0 < 0x80 }
+            let wantedLike = "%" + wanted.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
             var names: [(name: String, id: String)] = []
-            try db.forEach("SELECT name, id FROM holders WHERE name IS NOT NULL") { r in
-                let name = r.text(0)
-                if Self.searchFolded(name).contains(wanted) { names.append((name, r.text(1))) }
-            }
+            struct PageFull: Error {}
+            do {
+                try db.forEach("""
+                    SELECT name, id FROM holders
+                    WHERE name IS NOT NULL AND (?1 = 0 OR name LIKE ?2 ESCAPE '\\' OR name GLOB '*[^ -~]*')
+                    ORDER BY name, id
+                    """, [.integer(asciiWanted ? 1 : 0), .text(wantedLike)]) { r in
+                    let name = r.text(0)
+                    guard Self.searchFolded(name).contains(wanted) else { return }
+                    names.append((name, r.text(1)))
+                    if names.count == Int(limit) { throw PageFull() }
+                }
+            } catch is PageFull {}
             names.sort { ($0.name, $0.id) < ($1.name, $1.id) }
             for n in names.prefix(Int(limit)) {
                 try db.forEach("SELECT \(cols) FROM holders h WHERE h.id = ?", [.text(n.id)]) { add($0, "name") }
