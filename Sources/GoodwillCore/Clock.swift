@@ -39,8 +39,27 @@ public struct OffsetClock: Clock {
 }
 
 extension Date {
-    /// Milliseconds since 1970, the unit instants are stored in.
-    public var unixMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// 2001-01-01T00:00:00Z in milliseconds since 1970: Date counts seconds from there.
+    static let referenceUnixMilliseconds: Int64 = 978_307_200_000
 
-    public init(unixMilliseconds ms: Int64) { self.init(timeIntervalSince1970: TimeInterval(ms) / 1000) }
+    /// Milliseconds since 1970, the unit instants are stored in: the last whole millisecond at
+    /// or before this instant. A Date made by `init(unixMilliseconds:)` gives its value back
+    /// exactly, and an instant between two milliseconds (a clock's `now`) is never moved later.
+    public var unixMilliseconds: Int64 {
+        let t = timeIntervalSinceReferenceDate
+        // One rounding in `t * 1000` can land a hair either side of a whole millisecond; the
+        // exact answer is at most one away, so step to it by comparing like with like.
+        var ms = Int64((t * 1000).rounded(.down)) + Self.referenceUnixMilliseconds
+        while Date(unixMilliseconds: ms + 1).timeIntervalSinceReferenceDate <= t { ms += 1 }
+        while Date(unixMilliseconds: ms).timeIntervalSinceReferenceDate > t { ms -= 1 }
+        return ms
+    }
+
+    /// The instant `ms` milliseconds after 1970, rounded once (to the nearest Double). Going
+    /// through `timeIntervalSince1970` rounds twice, and `unixMilliseconds` then gave back
+    /// one less for some values (about 7 in 100 in 2038-2039, most before 2001).
+    public init(unixMilliseconds ms: Int64) {
+        let (sinceReference, overflow) = ms.subtractingReportingOverflow(Self.referenceUnixMilliseconds)
+        self.init(timeIntervalSinceReferenceDate: overflow ? TimeInterval(ms) / 1000 - 978_307_200 : TimeInterval(sinceReference) / 1000)
+    }
 }

@@ -68,7 +68,7 @@ public struct ZonedCalendar: Sendable {
         c.hour = 0; c.minute = 0; c.second = 0
         if let d = calendar.date(from: c) { return calendar.startOfDay(for: d) }
         // Unreachable for valid days; fall back to UTC midnight shifted by the zone's offset.
-        let utc = Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch) * 86_400)
+        let utc = Date(unixMilliseconds: Int64(day.daysSinceEpoch) * 86_400_000)
         return utc.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: utc)))
     }
 

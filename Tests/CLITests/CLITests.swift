@@ -38,6 +38,17 @@ struct CLITourTests {
         #expect(verify.stdout.hasPrefix("OK: 1 vouchers and 2 entries verified"))
     }
 
+    /// The reviewer's reproduction: this instant was stored as .706 and verify then called the
+    /// untouched ledger tampered with.
+    @Test func aVoucherIssuedAtAnyMillisecond_keepsIt_andVerifies() throws {
+        let cli = CLIRunner(now: "2039-07-04T11:34:43.707Z")
+        let issued = try cli.json(["issue", "--amount", "1", "--currency", "SEK"])
+        #expect(issued["issued_at"] as? String == "2039-07-04T11:34:43.707Z")
+        let verify = try cli.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.hasPrefix("OK: 1 vouchers and 1 entries verified"))
+    }
+
     @Test func anOverriddenClock_isAnnouncedOnStderr() throws {
         let cli = CLIRunner(now: "2026-04-16T09:00:00Z")
         let r = try cli.run(["list"])

@@ -18,6 +18,18 @@ struct VerifyTests {
         #expect(report.headHash.count == 64)
     }
 
+    /// 2039-07-04T11:34:43.707Z went through Date as .706 when written and .705 when read back,
+    /// so verify called an untouched ledger tampered with.
+    @Test func aVoucherIssuedAtAMillisecondDateCannotHoldExactly_verifies_andShowsThatMillisecond() throws {
+        let f = try LedgerFixture(now: "2039-07-04T11:34:43.707Z")
+        let v = try f.issue(sek(1))
+        #expect(v.issuedAt == "2039-07-04T11:34:43.707Z")
+        #expect(try f.show(v).issuedAt == "2039-07-04T11:34:43.707Z")
+        #expect(try f.ledger.db.scalarInt("SELECT issued_at FROM vouchers WHERE id = ?", [.text(v.id)]) == 2_193_392_083_707)
+        let report = try f.ledger.verify()
+        #expect(report.ok, "\(report.discrepancies)")
+    }
+
     /// Changing one byte of one stored entry must be caught and the entry named.
     @Test func changingOneByteOfAnEntry_isCaught_andNamed() throws {
         let f = try LedgerFixture()

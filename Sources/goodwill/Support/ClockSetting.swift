@@ -11,7 +11,7 @@ enum ClockSetting {
         }
         // The ledger keeps instants from 1970 on (the import and the roll-forward refuse earlier
         // days): a clock before then would issue vouchers at negative instants.
-        guard date.timeIntervalSince1970 >= 0 else {
+        guard date.unixMilliseconds >= 0 else {
             throw CLIError.usage("GOODWILL_NOW='\(text)' is before 1970-01-01, and the ledger keeps times from then on. Use a later time, like 2026-04-16T09:30:00Z, or unset it.")
         }
         Output.standardError("warning: the clock is overridden by GOODWILL_NOW=\(text); this is for demos and tests only.\n")
