@@ -44,15 +44,17 @@ extension Ledger {
         return policy
     }
 
-    /// The jurisdiction preset in force, cached.
+    /// The jurisdiction preset in force, parsed once per stored content and cached. Keyed by the
+    /// stored bytes, as the active policy is by id and version (which keep their content): a preset
+    /// may be replaced by another with the same code and other rules, from another connection.
     public func jurisdiction() throws -> JurisdictionPreset? {
         guard let row = try policies.jurisdiction(issuer: configuration.issuer) else { return nil }
-        if let cached = presetCache, cached.code == row.code { return cached }
+        if let cached = presetCache, cached.source == row.source { return cached.preset }
         let preset: JurisdictionPreset
         do { preset = try JurisdictionPreset.load(data: Data(row.source), fileName: "\(row.code).json", stored: true) } catch {
             throw LedgerError.invalidPolicy("The stored jurisdiction preset \(row.code) does not load: \(error)")
         }
-        presetCache = preset
+        presetCache = (row.source, preset)
         return preset
     }
 

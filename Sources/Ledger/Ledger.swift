@@ -25,9 +25,10 @@ public final class Ledger {
     public let store: LedgerStore
     public let clock: any Clock
     public var configuration: Configuration
-    /// Parsed once per version: the active policy and the jurisdiction preset.
+    /// Parsed once per stored content: the active policy (by id and version) and the
+    /// jurisdiction preset (by its stored bytes, which a same-code preset may replace).
     var policyCache: Policy?
-    var presetCache: JurisdictionPreset?
+    var presetCache: (source: [UInt8], preset: JurisdictionPreset)?
     /// Calendar work of `issue` for the zone and local day last seen (Foundation's Calendar
     /// took a twentieth of an issue): the calendar, the day, the instants bounding it, and
     /// the expiries already computed from that day.
