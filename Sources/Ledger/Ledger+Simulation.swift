@@ -164,16 +164,19 @@ extension Ledger {
         // What the candidate would have done, in the order the requests came, until it grants.
         struct Outcome { var candidate = "nothing"; var rule: String?; var granted = false }
         var outcomes: [VoucherID: Outcome] = [:]
-        var month: [String: (count: Int, value: Int64)] = [:]  // candidate's own running budget, per month and currency
+        // The candidate's own running month, as live: grants counted over every currency, the
+        // balance they covered per currency (PolicyStore.goodwillGranted).
+        var monthCount: [String: Int] = [:]  // per month
+        var monthValue: [String: Int64] = [:]  // per month and currency
         for ask in asks.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
             var o = outcomes[ask.voucherID] ?? Outcome()
             if o.granted { continue }
             var facts = ask.facts
             let currency = facts.currency
             let day = home.localDate(of: ask.at)
-            let key = "\(day.year)-\(day.month) \(currency)"
-            facts.goodwillThisMonthCount = month[key]?.count ?? 0
-            facts.goodwillThisMonthValue = month[key]?.value ?? 0
+            let month = "\(day.year)-\(day.month)", key = "\(month) \(currency)"
+            facts.goodwillThisMonthCount = monthCount[month] ?? 0
+            facts.goodwillThisMonthValue = monthValue[key] ?? 0
             let d = policy.evaluate(facts)
             o.rule = d.ruleName
             switch d.outcome {
@@ -182,10 +185,10 @@ extension Ledger {
                 o.granted = true
                 report.candidate.daysGranted += days
                 report.candidate.valueKeptAlive[currency] = try Self.sum(report.candidate.valueKeptAlive[currency] ?? 0, facts.remainingBalance, currency: currency)
-                month[key, default: (0, 0)].count += 1
+                monthCount[month, default: 0] += 1
                 // A budget fact, capped like the live one (PolicyStore.goodwillGranted).
-                let spent = month[key, default: (0, 0)].value.addingReportingOverflow(facts.remainingBalance)
-                month[key, default: (0, 0)].value = spent.overflow ? Int64.max : spent.partialValue
+                let spent = monthValue[key, default: 0].addingReportingOverflow(facts.remainingBalance)
+                monthValue[key] = spent.overflow ? Int64.max : spent.partialValue
             case .refer(let days, _):
                 o.candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
             case .deny:

@@ -152,7 +152,9 @@ public struct PolicyStore {
                         [.text(voucher.rawValue)]) { ($0.int(0), $0.int(1)) } ?? (0, 0)
     }
 
-    /// Goodwill granted since an instant (the start of the month), in one currency. The value is
+    /// Goodwill granted since an instant (the start of the month): how many grants in every
+    /// currency (the count is one budget of extensions), and the balance they covered in
+    /// `currency` only (money of different currencies cannot be added). The value is
     /// capped at Int64.max rather than refused: it is a policy fact compared with a budget, for
     /// which "more than any budget" is the right answer, and refusing would stop every extension
     /// (and every redemption that asks for one) in that currency until the month ends. SQLite's
@@ -161,9 +163,9 @@ public struct PolicyStore {
     /// Int64 into Int64.max (https://sqlite.org/lang_expr.html#castexpr).
     public func goodwillGranted(since: Date, currency: String) throws -> (count: Int, value: Int64) {
         try db.queryOne("""
-            SELECT count(*), CAST(total(value_extended) AS INTEGER) FROM decisions
-            WHERE days_granted > 0 AND at >= ? AND currency = ?
-            """, [.integer(since.unixMilliseconds), .text(currency)]) { ($0.int(0), $0.int64(1)) } ?? (0, 0)
+            SELECT count(*), CAST(total(CASE WHEN currency = ? THEN value_extended END) AS INTEGER) FROM decisions
+            WHERE days_granted > 0 AND at >= ?
+            """, [.text(currency), .integer(since.unixMilliseconds)]) { ($0.int(0), $0.int64(1)) } ?? (0, 0)
     }
 
     public func hasOpenCase(holder: HolderID) throws -> Bool {

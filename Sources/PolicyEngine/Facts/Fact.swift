@@ -51,10 +51,10 @@ public struct Fact: Sendable {
              meaning: "ISO 4217 currency of the voucher",
              allowedValues: Currency.allKnown.map(\.code)) { .string($0.currency) },
         Fact(name: "goodwill_this_month_count", type: .integer,
-             meaning: "goodwill extensions granted this month",
+             meaning: "goodwill extensions granted this month, in every currency",
              allowedValues: nil) { .integer(Int64($0.goodwillThisMonthCount)) },
         Fact(name: "goodwill_this_month_value", type: .integer,
-             meaning: "balance covered by goodwill extensions this month, minor units",
+             meaning: "balance covered by goodwill extensions this month in the voucher's currency, minor units",
              allowedValues: nil) { .integer($0.goodwillThisMonthValue) },
     ]
 

@@ -31,9 +31,10 @@ public struct PolicyFacts: Sendable, Codable, Equatable {
     public var requester: Requester
     /// Code of the issuing jurisdiction (`SE`, `US-CA`, …).
     public var jurisdiction: String
-    /// Goodwill extensions granted this calendar month across all vouchers, and the balance
-    /// they covered, in `currency` minor units. The month is counted in the issuer's default
-    /// time zone (one budget, one month), not the voucher's.
+    /// Goodwill extensions granted this calendar month across all vouchers in every currency,
+    /// and the balance covered by those in `currency`, in its minor units (money of different
+    /// currencies cannot be added). The month is counted in the issuer's default time zone (one
+    /// budget, one month), not the voucher's.
     public var goodwillThisMonthCount: Int
     public var goodwillThisMonthValue: Int64
 
