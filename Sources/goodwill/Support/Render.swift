@@ -43,8 +43,17 @@ enum Render {
                 : " \(money(Money(minorUnits: e.amount.minorUnits == .min ? .max : abs(e.amount.minorUnits), currency: e.amount.currency)))"
             lines.append("\(verb)\(amount) on \(r.voucher.code) — entry \(e.id).")
         }
+        if let d = r.decision, let accepted = acceptedAfterExpiry(d) { lines.append(accepted) }
         lines.append("Balance now \(money(r.voucher.balance)); status \(r.voucher.status.rawValue).")
         return lines.joined(separator: "\n")
+    }
+
+    /// A redemption the goodwill policy accepted after expiry (soft expiry) extended the voucher
+    /// first: the till says so, in the decision's terms (`Render.decision`'s "Decision: GRANT").
+    static func acceptedAfterExpiry(_ d: DecisionView) -> String? {
+        guard d.requester == Requester.redemption.rawValue, let a = d.applied else { return nil }
+        let rule = d.rule.map { " under rule \"\($0)\"" } ?? ""
+        return "Accepted after expiry: extended by \(a.days) days to \(a.newLastValidDay)\(rule) of policy \(d.policy.id) v\(d.policy.version)."
     }
 
     static func voucherList(_ page: VoucherPage) -> String {
