@@ -179,22 +179,34 @@ extension Ledger {
     /// the grant into a referral (or a denial), the voucher expires and that decision is recorded,
     /// and the `expired` entry points at it: a person was meant to decide, so support must be able
     /// to find it. When no rule matched, the sweep does nothing but expire (Policies/README.md).
-    enum ExpiryOutcome { case extended, expired(referred: Bool) }
+    /// An unblock, reversal or adjustment that leaves a voucher past its day runs the same step
+    /// (`receipt(for:entry:expiryDue:_:)`), and its receipt carries the decision recorded here.
+    enum ExpiryOutcome {
+        case extended(DecisionView?)
+        case expired(referred: Bool, decision: DecisionView?)
+
+        var decision: DecisionView? {
+            switch self {
+            case .extended(let d), .expired(_, let d): return d
+            }
+        }
+    }
 
     func expireOrExtend(_ v: Voucher, now: Date) throws -> ExpiryOutcome {
         let ctx = OperationContext(actor: "system", idempotencyKey: nil, now: now)
-        var stopped: (id: Int64, breach: LimitBreach, referred: Bool)?
+        var stopped: (id: Int64, breach: LimitBreach, referred: Bool, view: DecisionView)?
         if let policy = try? activePolicy(), let facts = try? goodwillFacts(for: v, requester: .system, now: now) {
             let d = policy.evaluate(facts)
             if case .grant(let days, let day, _) = d.outcome {
-                _ = try applyExtension(v, decision: d, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
-                                       reason: "goodwill at expiry", ctx)
-                return .extended
+                let receipt = try applyExtension(v, decision: d, days: days, lastValidDay: day, isOverride: false, overrideBecause: nil,
+                                                 reason: "goodwill at expiry", ctx)
+                return .extended(receipt.decision)
             }
             if let breach = d.limitApplied {
-                let id = try record(d.noting(try payoutRight(for: v, now: now)), voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
+                let noted = d.noting(try payoutRight(for: v, now: now))
+                let id = try record(noted, voucher: v, days: 0, isOverride: false, reason: "goodwill at expiry stopped by a limit",
                                     actor: "system", at: now)
-                stopped = (id, breach, d.outcome.isRefer)
+                stopped = (id, breach, d.outcome.isRefer, DecisionView(noted, voucherID: v.id, id: id))
             }
         }
         var reason = "last valid day \(v.expiry?.lastValidDay.isoString ?? "?") has passed"
@@ -205,6 +217,6 @@ extension Ledger {
             id: 0, voucherID: v.id, kind: .expired, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: now, actor: "system",
             reason: reason, statusAfter: .expired, decisionID: stopped?.id), to: v)
-        return .expired(referred: stopped?.referred ?? false)
+        return .expired(referred: stopped?.referred ?? false, decision: stopped?.view)
     }
 }

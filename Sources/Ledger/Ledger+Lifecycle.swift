@@ -26,15 +26,17 @@ extension Ledger {
         return try receipt(for: v, entry: entry, now: ctx.now)
     }
 
+    /// Lifts a block. A voucher whose last valid day passed while it was blocked expires now, as the
+    /// sweep would have expired it (goodwill at expiry first): see `returningStatus`.
     func unblock(_ ref: VoucherReference, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
         let v = try resolve(ref)
         guard v.storedStatus == .blocked else { throw LedgerError.notBlocked }
+        let (status, expiryDue) = try returningStatus(of: v, balance: v.balance.minorUnits, at: ctx.now)
         let entry = try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .unblocked, amount: 0, balanceAfter: v.balance.minorUnits,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: try Self.clean(reason, field: "reason"),
-            idempotencyKey: ctx.idempotencyKey,
-            statusAfter: v.naturalStatus(balance: v.balance.minorUnits, at: ctx.now)), to: v)
-        return try receipt(for: v, entry: entry, now: ctx.now)
+            idempotencyKey: ctx.idempotencyKey, statusAfter: status), to: v)
+        return try receipt(for: v, entry: entry, expiryDue: expiryDue, ctx)
     }
 
     /// An admin correction, up or down, always with a reason. The balance never goes below zero.
@@ -63,12 +65,13 @@ extension Ledger {
         guard after >= 0 else {
             throw LedgerError.invalidAmount("Taking away \(Money(minorUnits: -amount.minorUnits, currency: amount.currency)) would leave the balance below zero; the voucher has \(v.balance).")
         }
-        let status = v.storedStatus == .blocked ? .blocked : v.naturalStatus(balance: after, at: ctx.now)
+        // Money added to a voucher past its day whose expiry is not recorded yet expires with it.
+        let (status, expiryDue) = v.storedStatus == .blocked ? (.blocked, false) : try returningStatus(of: v, balance: after, at: ctx.now)
         let entry = try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .adjusted, amount: amount.minorUnits, balanceAfter: after,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor, reason: reason,
             idempotencyKey: ctx.idempotencyKey, statusAfter: status), to: v)
-        return try receipt(for: v, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, expiryDue: expiryDue, ctx)
     }
 
     /// Pays the remaining balance back (cash-out). Allowed after expiry too, where the law gives a

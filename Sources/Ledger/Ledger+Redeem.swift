@@ -42,7 +42,8 @@ extension Ledger {
     }
 
     /// Puts a redemption's amount back, once. The voucher keeps whatever hold it is under (blocked
-    /// stays blocked); otherwise its status follows from the balance and the expiry.
+    /// stays blocked); otherwise its status follows from the balance and the expiry, and a used-up
+    /// voucher given money back after its last valid day expires now (`returningStatus`).
     func reverse(entryID: Int64, reason: String?, _ ctx: OperationContext) throws -> LedgerReceipt {
         guard let original = try store.entry(id: entryID) else { throw LedgerError.entryNotFound(entryID) }
         guard original.kind == .redeemed else { throw LedgerError.notARedemption(entryID, kind: original.kind.rawValue) }
@@ -59,12 +60,12 @@ extension Ledger {
             let excess = Money(minorUnits: after - Money.voucherLimitMinorUnits, currency: v.value.currency)
             throw LedgerError.invalidAmount("Putting back \(Money(minorUnits: -original.amount, currency: v.value.currency)) would bring the balance to more than \(limit), the most a voucher may hold; the voucher has \(v.balance). If an adjustment already put this money back, adjust the balance down by at least \(excess) first, then reverse.")
         }
-        let status = v.storedStatus == .blocked ? .blocked : v.naturalStatus(balance: after, at: ctx.now)
+        let (status, expiryDue) = v.storedStatus == .blocked ? (.blocked, false) : try returningStatus(of: v, balance: after, at: ctx.now)
         let entry = try append(LedgerEntry(
             id: 0, voucherID: v.id, kind: .redemptionReversed, amount: -original.amount, balanceAfter: after,
             currency: v.value.currency, at: ctx.now, actor: ctx.actor,
             reason: try Self.clean(reason, field: "reason"), idempotencyKey: ctx.idempotencyKey,
             relatedEntryID: entryID, statusAfter: status), to: v)
-        return try receipt(for: v, entry: entry, now: ctx.now)
+        return try receipt(for: v, entry: entry, expiryDue: expiryDue, ctx)
     }
 }

@@ -129,6 +129,11 @@ public final class Ledger {
                 // A request that appended nothing (a referred or denied extension): the entry the
                 // voucher stood at, so a retry shows it as it was then, not after later changes.
                 result += "|\(head)"
+            } else if let entry = receipt.entry, Self.mayBeFollowedByExpiry.contains(entry.kind),
+                      let head = try store.lastEntryID(of: VoucherID(rawValue: receipt.voucher.id)), head != entry.id {
+                // The expiry step followed the request's entry (an expired or extended entry): the
+                // voucher stood there after the request, so a retry shows it so.
+                result += "|\(head)"
             }
             // Kept under the voucher's ID however the request named it, so a retry that names the
             // same voucher by its code instead (or the reverse) is the same request.
@@ -156,21 +161,22 @@ public final class Ledger {
     /// at that instant (a voucher active then may have expired since; the retry must not say so).
     func replay(_ stored: [UInt8], now: Date) throws -> LedgerReceipt {
         let parts = String(decoding: stored, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        // A fifth field, on a request that appended no entry: the entry the voucher stood at then.
+        // A fifth field: the entry the voucher stood at after the request, when that is not the
+        // request's own (it appended none, or the expiry step followed it).
         guard parts.count == 4 || parts.count == 5, parts[0] == "v1", var v = try store.voucher(id: VoucherID(rawValue: parts[1])) else {
             throw LedgerError.invalidRequest("The stored result for this idempotency key cannot be read; use a new key.")
         }
         var asOf = now
         var entryView: EntryView?
-        let stateEntry = Int64(parts[2]) ?? (parts.count == 5 ? Int64(parts[4]) : nil)
+        if let id = Int64(parts[2]), let entry = try store.entry(id: id), entry.voucherID == v.id {
+            entryView = EntryView(entry)
+            asOf = entry.at
+        }
+        let stateEntry = (parts.count == 5 ? Int64(parts[4]) : nil) ?? Int64(parts[2])
         if let id = stateEntry, let entry = try store.entry(id: id), entry.voucherID == v.id {
             v.balance = Money(minorUnits: entry.balanceAfter, currency: v.value.currency)
             v.storedStatus = entry.statusAfter
             v.expiry = try store.expiry(of: v.id, asOfEntry: id)
-            if Int64(parts[2]) != nil {
-                entryView = EntryView(entry)
-                asOf = entry.at
-            }
         }
         var decision: DecisionView?
         if let id = Int64(parts[3]), let row = try policies.decision(id: id),
@@ -208,6 +214,9 @@ public final class Ledger {
         case .extend(let ref, let request): return try extend(ref, request, ctx)
         }
     }
+
+    /// The kinds of entry `receipt(for:entry:expiryDue:_:)` may follow with the expiry step.
+    static let mayBeFollowedByExpiry: Set<EntryKind> = [.unblocked, .redemptionReversed, .adjusted]
 
     static func validate(idempotencyKey key: String) throws {
         guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {

@@ -87,6 +87,15 @@ public struct LedgerStore {
             """, [.integer(now.unixMilliseconds), .integer(Int64(limit))], Self.voucher)
     }
 
+    /// Whether the voucher's expiry in force has been recorded as passed: of its issued, extended
+    /// and expired entries, the last is an expired one (an extension after it set a new expiry).
+    public func expiryRecorded(of voucher: VoucherID) throws -> Bool {
+        try db.queryOne("""
+            SELECT kind = 'expired' FROM entries
+            WHERE voucher_id = ? AND kind IN ('issued', 'extended', 'expired') ORDER BY id DESC LIMIT 1
+            """, [.text(voucher.rawValue)]) { $0.int64(0) != 0 } ?? false
+    }
+
     // MARK: Entries
 
     static let entryColumns = """
