@@ -353,3 +353,26 @@ struct CLIGoodwillTests {
         #expect(!text.contains("FoundationNetworking") && !text.contains("libcurl"), "ldd listed: \(text)")
     }
 }
+
+struct CLIExpiryOnReturnTests {
+    /// The review's reproduction: blocked across its expiry, a redemption reversed under the block,
+    /// then unblocked: the unblock says the voucher expired, and the entries record it once.
+    @Test func unblockingPastTheLastValidDay_recordsTheExpiry_andSaysSo() throws {
+        let cli = CLIRunner(now: "2025-01-10T10:00:00Z")
+        let code = try cli.issue(["--valid-months", "1"])
+        #expect(try cli.run(["redeem", code, "--amount", "100"]).status == 0)
+        #expect(try cli.run(["block", code, "--reason", "chargeback"]).status == 0)
+        let later = ["GOODWILL_NOW": "2025-03-10T10:00:00Z"]
+        #expect(try cli.run(["expire-sweep"], env: later).stdout.contains("No voucher has newly expired."))
+        #expect(try cli.run(["reverse", "2"], env: later).status == 0)
+        let unblock = try cli.run(["unblock", code], env: later)
+        #expect(unblock.status == 0, "\(unblock.stderr)")
+        #expect(unblock.stdout.contains("status expired"))
+        #expect(unblock.stdout.contains("Its last valid day, 2025-02-10, had passed: recorded as expired."), "\(unblock.stdout)")
+        #expect(try cli.run(["expire-sweep"], env: later).stdout.contains("No voucher has newly expired."))
+        let entries = try cli.run(["entries", code, "--json"], env: later)
+        let kinds = (try JSONSerialization.jsonObject(with: Data(entries.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        #expect(kinds == ["issued", "redeemed", "blocked", "redemption_reversed", "unblocked", "expired"])
+        #expect(try cli.run(["verify"], env: later).status == 0)
+    }
+}

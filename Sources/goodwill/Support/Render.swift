@@ -45,6 +45,7 @@ enum Render {
         }
         if let d = r.decision, let accepted = acceptedAfterExpiry(d) { lines.append(accepted) }
         lines.append("Balance now \(money(r.voucher.balance)); status \(r.voucher.status.rawValue).")
+        if let note = expiryStep(r) { lines.append(note) }
         return lines.joined(separator: "\n")
     }
 
@@ -54,6 +55,18 @@ enum Render {
         guard d.requester == Requester.redemption.rawValue, let a = d.applied else { return nil }
         let rule = d.rule.map { " under rule \"\($0)\"" } ?? ""
         return "Accepted after expiry: extended by \(a.days) days to \(a.newLastValidDay)\(rule) of policy \(d.policy.id) v\(d.policy.version)."
+    }
+
+    /// An unblock, reversal or adjustment that left the voucher past its last valid day ran the
+    /// sweep's step after it: one line for what that did (the entries list it).
+    static func expiryStep(_ r: LedgerReceipt) -> String? {
+        guard let e = r.entry, [.unblocked, .redemptionReversed, .adjusted].contains(e.kind), e.statusAfter == .active else { return nil }
+        if let d = r.decision, let applied = d.applied {
+            return "Its last valid day had passed: goodwill at expiry extended it by \(applied.days) days, to \(applied.newLastValidDay) (rule \"\(d.rule ?? "")\")."
+        }
+        guard r.voucher.status == .expired else { return nil }
+        let stopped = r.decision.map { " Goodwill at expiry was stopped by a policy limit (\($0.outcome == "refer" ? "referred to a person" : "denied"))." } ?? ""
+        return "Its last valid day, \(r.voucher.lastValidDay ?? "?"), had passed: recorded as expired.\(stopped)"
     }
 
     static func voucherList(_ page: VoucherPage) -> String {
