@@ -2730,16 +2730,19 @@ enum OpenAPIDocument {
         ],
         "properties": {
           "voucher": {
-            "$ref": "#/components/schemas/Voucher"
+            "$ref": "#/components/schemas/Voucher",
+            "description": "The voucher as the request left it. When an unblock, reversal or adjustment leaves a voucher past its last valid day with its expiry not yet recorded, the expiry sweep's step follows at the same instant (goodwill at expiry, then an extended or an expired entry by system): this is the voucher after that step."
           },
           "entry": {
-            "$ref": "#/components/schemas/Entry"
+            "$ref": "#/components/schemas/Entry",
+            "description": "The entry the request appended (the request's own, not the expiry step's that may follow it)."
           },
           "replayed": {
             "type": "boolean"
           },
           "decision": {
-            "$ref": "#/components/schemas/Decision"
+            "$ref": "#/components/schemas/Decision",
+            "description": "The goodwill decision: of an extension request, of a redemption accepted by soft expiry, or of the goodwill at expiry that an unblock, reversal or adjustment past the last valid day ran (a grant, or a grant a limit stopped)."
           }
         }
       },
