@@ -149,6 +149,32 @@ import Testing
         #expect(try f.ledger.verify().ok)
     }
 
+    /// The sweep's rule grants, the month's budget stops it: the reversal's voucher expires, and
+    /// the referral is recorded with the `expired` entry pointing at it, as in the sweep.
+    @Test func aReversalPastTheDay_whoseGoodwillALimitStops_expiresWithTheReferral() throws {
+        let f = try LedgerFixture(now: "2025-01-10T10:00:00Z")
+        try f.ledger.activatePolicy(data: Data("""
+            {"id": "tight-at-expiry", "version": 1, "description": "d", "jurisdiction": "any",
+             "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120,
+                        "monthly_goodwill_budget": {"SEK": 10000}, "when_exceeded": "refer"},
+             "rules": [{"name": "unused at expiry", "conditions": [{"fact": "requester", "equals": "system"}],
+                        "outcome": {"kind": "grant", "days": 30, "message": "grant.proactive"}}]}
+            """.utf8), fileName: "tight-at-expiry.json", actor: "admin")
+        let v = try f.issue(sek(500), validity: .months(1))
+        let redemption = try f.redeem(v, sek(500))
+        f.clock.set(instant("2025-03-10T10:00:00Z"))
+        let receipt = try f.ledger.perform(.reverse(entryID: try #require(redemption.entry?.id), reason: "wrong voucher scanned"), actor: "till")
+        #expect(receipt.voucher.status == .expired)
+        let decision = try #require(receipt.decision)
+        #expect(decision.outcome == "refer")
+        #expect(decision.requester == "system")
+        #expect(decision.limitApplied != nil)
+        let expired = try #require(try f.ledger.entries(of: VoucherReference(v.id)).last)
+        #expect(expired.kind == .expired)
+        #expect(expired.decisionID == decision.id)
+        #expect(try f.ledger.verify().ok)
+    }
+
     @Test func aReplayOfAnUnblockThatExpiredTheVoucher_showsItExpired() throws {
         let f = try LedgerFixture(now: "2025-01-10T10:00:00Z")
         let v = try f.issue(sek(500), validity: .months(1))
