@@ -5,13 +5,19 @@ import Store
 
 /// `policy simulate`: a candidate policy replayed over the stored history, against what happened.
 public struct SimulationReport: Sendable, Codable, Equatable {
+    /// Both sides are counted alike, for each voucher up to and including its first extension after
+    /// expiry (what happened) or the candidate's first grant: later requests answer another question.
     public struct Side: Sendable, Codable, Equatable {
-        /// Vouchers extended (at least once) in the period's story.
+        /// Vouchers extended after their expiry in the period (what happened counts a person's grant too).
         public var extended = 0
+        /// Referrals and denials the policy gave before that extension (or at all, for a voucher not
+        /// extended): where one would be recorded, and not a person's grant stored beside the
+        /// policy's `refer` or `deny`.
         public var refers = 0
         public var denials = 0
+        /// Days of the first extension only.
         public var daysGranted = 0
-        /// Balance kept alive by extensions, per currency (minor units).
+        /// Balance kept alive by the first extension, per currency (minor units).
         public var valueKeptAlive: [String: Int64] = [:]
         /// Of that, how much was redeemed after the extension (only known for what happened).
         public var laterRedeemed: [String: Int64]?
@@ -60,6 +66,9 @@ extension Ledger {
     /// was recorded), against what
     /// actually happened. Requests are replayed in the order they were made, across vouchers, with
     /// the candidate's own monthly budget running, its month counted in the issuer's zone as live.
+    /// Both sides answer the same question for each voucher, counted alike: up to and including its
+    /// first extension after expiry (the candidate: its first grant), referrals and denials only
+    /// where the policy gave them and live records them.
     public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
         let now = clock.now()
         let home = ZonedCalendar.stored(configuration.defaultTimeZone)
@@ -75,6 +84,8 @@ extension Ledger {
             var lastValidDay: LocalDate
             var balanceAtExpiry: Int64
             var actualExtended = false
+            /// The stored decision the first extension after expiry applied.
+            var firstExtension: Int64?
             var keptAlive: Int64 = 0
             var laterRedeemed: Int64 = 0
         }
@@ -111,6 +122,7 @@ extension Ledger {
                 switch e.kind {
                 case .extended where !c.actualExtended:
                     c.actualExtended = true
+                    c.firstExtension = e.decisionID
                     c.keptAlive = e.balanceAfter
                 case .redeemed where c.actualExtended:
                     c.laterRedeemed = try Self.sum(c.laterRedeemed, e.amount.clampedNegation, currency: e.currency.code)
@@ -138,7 +150,9 @@ extension Ledger {
         // gathered (tenure in the voucher's zone, as live), unless the sweep's own decision at that
         // expiry is among the recorded ones. Live, the sweep asks at every expiry but records only a grant or a
         // grant a limit stopped, so a voucher someone asked about later was still asked at expiry.
-        struct Ask { var voucherID: VoucherID; var at: Date; var facts: PolicyFacts }
+        // `byPerson`: a person granted days by hand on this request; the policy's answer beside it
+        // was not what reached the voucher, and a referral there is the one asked before it.
+        struct Ask { var voucherID: VoucherID; var at: Date; var facts: PolicyFacts; var byPerson = false }
         var asks: [Ask] = []
         var storedByVoucher: [VoucherID: [PolicyStore.DecisionRow]] = [:]
         for c in ordered {
@@ -146,7 +160,9 @@ extension Ledger {
             let stored = try policies.decisions(of: v.id)
             storedByVoucher[v.id] = stored
             let recorded = stored.compactMap { row in
-                (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Ask(voucherID: v.id, at: row.at, facts: $0.facts) }
+                (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map {
+                    Ask(voucherID: v.id, at: row.at, facts: $0.facts, byPerson: Self.grantedByPerson(row, $0))
+                }
             }
             asks += recorded
             if recorded.contains(where: { $0.facts.requester == .system && $0.facts.lastValidDay == c.lastValidDay }) { continue }
@@ -161,7 +177,11 @@ extension Ledger {
                 vouchersBought: v.holderID.flatMap { bought[$0] } ?? 0, voucherKind: v.kind.rawValue,
                 requester: .system, jurisdiction: jurisdictionCode)))
         }
-        // What the candidate would have done, in the order the requests came, until it grants.
+        // What the candidate would have done, in the order the requests came, until it grants. A
+        // referral or denial counts where live would record one, as what happened counts stored
+        // ones: a holder's or agent's request (not one a person granted by hand), the sweep's only
+        // when a limit stopped its grant (otherwise it just expires the voucher), and never at the
+        // till (the redemption is refused; nothing is recorded).
         struct Outcome { var candidate = "nothing"; var rule: String?; var granted = false }
         var outcomes: [VoucherID: Outcome] = [:]
         // The candidate's own running month, as live: grants counted over every currency, the
@@ -190,8 +210,10 @@ extension Ledger {
                 let spent = monthValue[key, default: 0].addingReportingOverflow(facts.remainingBalance)
                 monthValue[key] = spent.overflow ? Int64.max : spent.partialValue
             case .refer(let days, _):
+                guard Self.wouldBeRecorded(d, ask.byPerson) else { continue }
                 o.candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
             case .deny:
+                guard Self.wouldBeRecorded(d, ask.byPerson) else { continue }
                 o.candidate = "deny"; report.candidate.denials += 1
             case .noRuleMatched:
                 o.candidate = "no rule"
@@ -201,9 +223,14 @@ extension Ledger {
         for c in ordered {
             let v = c.voucher
             let currency = v.value.currency.code
-            // What happened.
-            let stored = storedByVoucher[v.id] ?? []
-            let actualDays = stored.reduce(0) { $0 + $1.daysGranted }
+            // What happened, to the same point: the decisions up to and including the one the first
+            // extension after expiry applied (all of them when there was none). Its days only; the
+            // policy's referrals and denials before it, not a person's grant stored with `refer`.
+            let all = storedByVoucher[v.id] ?? []
+            let first = c.firstExtension.flatMap { id in all.firstIndex { $0.id == id } }
+            let stored = first.map { all[...$0] } ?? all[...]
+            let extension_ = first.map { all[$0] }
+            let actualDays = extension_?.daysGranted ?? 0
             if c.actualExtended {
                 report.actual.extended += 1
                 report.actual.daysGranted += actualDays
@@ -211,20 +238,43 @@ extension Ledger {
                 let later = try Self.sum(report.actual.laterRedeemed?[currency] ?? 0, c.laterRedeemed, currency: currency)
                 report.actual.laterRedeemed?[currency] = later
             }
-            report.actual.refers += stored.filter { $0.outcome == "refer" }.count
-            report.actual.denials += stored.filter { $0.outcome == "deny" }.count
+            report.actual.refers += stored.filter { $0.daysGranted == 0 && $0.outcome == "refer" }.count
+            report.actual.denials += stored.filter { $0.daysGranted == 0 && $0.outcome == "deny" }.count
             let o = outcomes[v.id] ?? Outcome()
             let (candidate, rule, granted) = (o.candidate, o.rule, o.granted)
             if granted { report.candidate.extended += 1 }
             if granted != c.actualExtended { report.changed += 1 }
             if report.rows.count < rowLimit {
-                let actual = c.actualExtended ? "extended \(actualDays) days" : (v.storedStatus == .refunded ? "refunded" : "expired")
+                let byPerson = extension_.map { row in
+                    (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Self.grantedByPerson(row, $0) } ?? false
+                } ?? false
+                let actual = c.actualExtended ? "extended \(actualDays) days\(byPerson ? " by a person" : "")"
+                    : (v.storedStatus == .refunded ? "refunded" : "expired")
                 report.rows.append(.init(voucherID: v.id.rawValue, lastValidDay: c.lastValidDay.isoString,
                                          balanceAtExpiry: Money(minorUnits: c.balanceAtExpiry, currency: v.value.currency),
                                          actual: actual, candidate: candidate, candidateRule: rule))
             }
         }
         return report
+    }
+
+    /// A person granted days by hand on this stored decision (on a referral or a denial, other days
+    /// than the policy's grant, or as an override): the row keeps the policy's outcome beside them.
+    static func grantedByPerson(_ row: PolicyStore.DecisionRow, _ d: PolicyDecision) -> Bool {
+        guard row.daysGranted > 0 else { return false }
+        if case .grant(let days, _, _) = d.outcome { return row.isOverride || days != row.daysGranted }
+        return true
+    }
+
+    /// Whether live would record this referral or denial as the policy's (Ledger+Goodwill.swift):
+    /// a holder's or agent's request unless a person granted on it, the sweep's when a limit
+    /// stopped its grant, never a redemption's (the till refuses the voucher and records nothing).
+    static func wouldBeRecorded(_ d: PolicyDecision, _ byPerson: Bool) -> Bool {
+        switch d.facts.requester {
+        case .holder, .agent: return !byPerson
+        case .system: return d.limitApplied != nil
+        case .redemption: return false
+        }
     }
 
     /// A sum for the simulation's report, refused rather than trapping when it does not fit in Int64.

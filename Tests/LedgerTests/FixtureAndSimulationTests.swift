@@ -36,6 +36,15 @@ struct FixtureBookTests {
         #expect(strictReport.vouchers == report.vouchers)
         #expect(strictReport.candidate.extended < report.candidate.extended)
         #expect(try ledger.verify().headHash == before)
+
+        // The active policy replayed over the book it decided shows the same figures on both sides.
+        let own = try ledger.simulate(try ledger.activePolicy(), from: LocalDate(iso: "2025-11-20"), to: LocalDate(iso: "2026-11-20"))
+        #expect(own.actual.extended == own.candidate.extended)
+        #expect(own.actual.daysGranted == own.candidate.daysGranted)
+        #expect(own.actual.refers == own.candidate.refers)
+        #expect(own.actual.denials == own.candidate.denials)
+        #expect(own.actual.valueKeptAlive == own.candidate.valueKeptAlive)
+        #expect(own.changed == 0)
     }
 
     /// A book is all or nothing: a malformed line, or one the ledger cannot apply, leaves the

@@ -3156,7 +3156,7 @@ enum OpenAPIDocument {
       },
       "SimulationReport": {
         "type": "object",
-        "description": "Candidate against actual over vouchers whose last valid day is in [from, to].",
+        "description": "Candidate against actual over vouchers whose last valid day is in [from, to]. Both sides are counted alike, each voucher up to and including its first extension after expiry (the candidate: its first grant); later requests are left out on both sides.",
         "properties": {
           "policy_id": {
             "type": "string"
@@ -3174,13 +3174,16 @@ enum OpenAPIDocument {
             "type": "integer"
           },
           "actual": {
-            "type": "object"
+            "type": "object",
+            "description": "What happened: extended (vouchers extended after expiry, a person's grant included), days_granted and value_kept_alive (of that first extension only), later_redeemed, and refers and denials (the policy's own, before that extension; a person's grant stored beside the policy's refer is not counted)."
           },
           "candidate": {
-            "type": "object"
+            "type": "object",
+            "description": "What this policy would have done, counted as actual is: its first grant's days and value, and the referrals and denials before it that live would record (a holder's or agent's request; the expiry sweep's only when a limit stopped its grant; none at the till)."
           },
           "changed": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Vouchers extended on one side only."
           },
           "rows": {
             "type": "array",

@@ -122,15 +122,17 @@ enum Render {
                 Currency(code: k).map { Money(minorUnits: v, currency: $0).description } ?? "\(v) \(k)" }.joined(separator: ", ")
         }
         var text = "Policy \(r.policyID) v\(r.policyVersion) over vouchers whose last valid day fell \(r.from) … \(r.to) with balance left: \(r.vouchers)\n\n"
+        text += "Each voucher is counted up to and including its first extension after expiry (by this policy: its first grant);\n"
+            + "later requests are left out on both sides.\n\n"
         text += Output.table(["", "WHAT HAPPENED", "THIS POLICY"], [
-            ["vouchers extended", String(r.actual.extended), String(r.candidate.extended)],
-            ["days granted", String(r.actual.daysGranted), String(r.candidate.daysGranted)],
-            ["value kept alive", money(r.actual.valueKeptAlive), money(r.candidate.valueKeptAlive)],
+            ["vouchers extended (a person's grant included on the left)", String(r.actual.extended), String(r.candidate.extended)],
+            ["days granted by that first extension", String(r.actual.daysGranted), String(r.candidate.daysGranted)],
+            ["value kept alive by it", money(r.actual.valueKeptAlive), money(r.candidate.valueKeptAlive)],
             ["of it redeemed later", money(r.actual.laterRedeemed), "(not known before it happens)"],
-            ["referred to a person", String(r.actual.refers), String(r.candidate.refers)],
-            ["denied", String(r.actual.denials), String(r.candidate.denials)],
+            ["referred to a person by the policy, before it", String(r.actual.refers), String(r.candidate.refers)],
+            ["denied by the policy, before it", String(r.actual.denials), String(r.candidate.denials)],
         ])
-        text += "\n\nVouchers decided differently: \(r.changed)"
+        text += "\n\nVouchers decided differently (extended on one side only): \(r.changed)"
         if !r.rows.isEmpty {
             text += "\n\n" + Output.table(["VOUCHER", "LAST DAY", "BALANCE", "WHAT HAPPENED", "THIS POLICY", "RULE"], r.rows.map {
                 [$0.voucherID, $0.lastValidDay, $0.balanceAtExpiry.description, $0.actual, $0.candidate, $0.candidateRule ?? ""]
