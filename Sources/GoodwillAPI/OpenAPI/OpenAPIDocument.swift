@@ -2967,7 +2967,7 @@ enum OpenAPIDocument {
           },
           "explanation": {
             "type": "string",
-            "description": "In words for a support agent. Beside a refer, deny or no_rule on an expired voucher where the law still lets the holder take the balance out as money, it ends with that right, its last day and how to pay it out."
+            "description": "In words for a support agent. For no_rule it says what then happens for who asked: a person decides (holder, agent), the till refuses the expired voucher (redemption), the sweep records the expiry (system). Beside a refer, deny or no_rule on an expired voucher where the law still lets the holder take the balance out as money, it ends with that right, its last day and how to pay it out."
           },
           "payout_claimable": {
             "$ref": "#/components/schemas/Money",

@@ -31,7 +31,7 @@ extension Policy {
                 sentences.append("Alternative: " + MessageCatalog.render(alternative.messageKey, altValues))
             }
         case .noRuleMatched:
-            sentences.append(MessageCatalog.render("refer.no_rule_matched", values))
+            sentences.append(MessageCatalog.render(MessageCatalog.noRuleMatchedKey(for: facts.requester), values))
         }
         return sentences.joined(separator: " ")
     }

@@ -27,6 +27,11 @@ public enum MessageCatalog {
             "A grant of {days} days would exceed the policy limit ({limit}). A person should decide.",
         "refer.no_rule_matched":
             "No rule of this policy covers the case. A person should decide.",
+        // No rule matched for the till or the sweep: no outcome's key (a rule cannot use them).
+        "no_rule.redemption":
+            "No rule of this policy covers the case, so at the till an expired voucher is refused; the holder can still ask for an extension.",
+        "no_rule.system":
+            "No rule of this policy covers the case, so the expiry sweep records the expiry and does nothing else.",
         "deny.too_late":
             "The voucher expired {days_since_expiry} days ago, which is beyond what the policy can extend. Explain kindly and offer the alternative.",
         "deny.fully_used":
@@ -46,6 +51,16 @@ public enum MessageCatalog {
     ]
 
     public static var keys: [String] { english.keys.sorted() }
+
+    /// The words when no rule matched, by who asked (Policies/README.md): for a holder or agent a
+    /// person decides; at the till the expired voucher is refused; the sweep records the expiry.
+    public static func noRuleMatchedKey(for requester: Requester) -> String {
+        switch requester {
+        case .holder, .agent: return "refer.no_rule_matched"
+        case .redemption: return "no_rule.redemption"
+        case .system: return "no_rule.system"
+        }
+    }
 
     public static func isKnown(_ key: String) -> Bool { english[key] != nil }
 

@@ -102,7 +102,13 @@ enum Render {
         case "grant": lines.append("Decision: GRANT \(d.days ?? 0) days (to \(d.newLastValidDay ?? "?")).")
         case "refer": lines.append("Decision: REFER to a person, suggesting \(d.days ?? 0) days.")
         case "deny": lines.append("Decision: DENY" + (d.alternative.map { "; offer instead: \($0.messageKey)\($0.percent.map { " (\($0)%)" } ?? "")" } ?? "") + ".")
-        default: lines.append("Decision: no rule covers this; a person decides.")
+        default:
+            // What then happens depends on who asked (Policies/README.md).
+            switch Requester(rawValue: d.requester) {
+            case .redemption: lines.append("Decision: no rule covers this; at the till an expired voucher is refused.")
+            case .system: lines.append("Decision: no rule covers this; the expiry sweep records the expiry.")
+            default: lines.append("Decision: no rule covers this; a person decides.")
+            }
         }
         if let limit = d.limitApplied { lines.append("Limit applied: \(limit.limit): \(limit.detail)") }
         if let a = d.applied {
