@@ -52,9 +52,10 @@ extension Ledger {
     /// expired: an expiry is recorded once, and the goodwill at expiry is asked once.
     func returningStatus(of v: Voucher, balance: Int64, at now: Date) throws -> (status: VoucherStatus, expiryDue: Bool) {
         let natural = v.naturalStatus(balance: balance, at: now)
-        // A row already `expired` counts as recorded: a database from before this rule may hold an
-        // unblock or reversal straight to expired with no `expired` entry, and its date is gone.
-        guard natural == .expired, v.storedStatus != .expired, try !store.expiryRecorded(of: v.id) else { return (natural, false) }
+        // `expiryRecorded` also counts an old unblock or reversal straight to `expired` (from before
+        // this rule, with no `expired` entry), however many blocks came after it; a voucher whose
+        // row says `expired` has such an entry as its last.
+        guard natural == .expired, try !store.expiryRecorded(of: v.id) else { return (natural, false) }
         return (.active, true)
     }
 

@@ -87,12 +87,15 @@ public struct LedgerStore {
             """, [.integer(now.unixMilliseconds), .integer(Int64(limit))], Self.voucher)
     }
 
-    /// Whether the voucher's expiry in force has been recorded as passed: of its issued, extended
-    /// and expired entries, the last is an expired one (an extension after it set a new expiry).
+    /// Whether the voucher's expiry in force has been recorded as passed: since the last entry that
+    /// set it (issued or extended), an `expired` entry, or any entry that left the voucher expired
+    /// (a database from before expiry on return may hold an unblock or a reversal straight to
+    /// `expired`, with no `expired` entry). A block after it does not undo it; an extension does.
     public func expiryRecorded(of voucher: VoucherID) throws -> Bool {
         try db.queryOne("""
-            SELECT kind = 'expired' FROM entries
-            WHERE voucher_id = ? AND kind IN ('issued', 'extended', 'expired') ORDER BY id DESC LIMIT 1
+            SELECT kind = 'expired' OR status_after = 'expired' FROM entries
+            WHERE voucher_id = ? AND (kind IN ('issued', 'extended', 'expired') OR status_after = 'expired')
+            ORDER BY id DESC LIMIT 1
             """, [.text(voucher.rawValue)]) { $0.int64(0) != 0 } ?? false
     }
 

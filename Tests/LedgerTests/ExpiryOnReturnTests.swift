@@ -189,9 +189,12 @@ import Testing
     }
 
     /// A database written before this rule may hold an unblock straight to `expired` with no
-    /// `expired` entry: it still verifies, and nothing later records a second expiry for it.
+    /// `expired` entry: it still verifies, and nothing later records a second expiry for it, nor
+    /// asks the goodwill at expiry again (not even after a block and an unblock, when the row no
+    /// longer says `expired`), though a rule here would grant it.
     @Test func anOldUnblockStraightToExpired_staysValid() throws {
         let f = try LedgerFixture(now: "2025-01-10T10:00:00Z")
+        try activateGrantAtExpiry(f)
         let issued = try f.issue(sek(500), validity: .months(1))
         try f.ledger.perform(.block(VoucherReference(issued.id), reason: nil), actor: "support")
         f.clock.set(instant("2025-03-10T10:00:00Z"))
@@ -206,6 +209,37 @@ import Testing
         try f.ledger.perform(.adjust(.id(v.id), amount: sek(10), reason: "goodwill top-up"), actor: "admin")
         #expect(try f.show(issued).status == .expired)
         #expect(try kinds(f, issued) == [.issued, .blocked, .unblocked, .adjusted])
+        #expect(try f.ledger.verify().ok)
+
+        f.clock.set(instant("2025-06-10T10:00:00Z"))
+        try f.ledger.perform(.block(VoucherReference(issued.id), reason: "fraud check"), actor: "support")
+        let receipt = try unblock(f, issued)
+        #expect(receipt.decision == nil, "the expiry was recorded by the old unblock: not asked again")
+        #expect(receipt.entry?.statusAfter == .expired)
+        #expect(receipt.voucher.status == .expired)
+        #expect(try kinds(f, issued) == [.issued, .blocked, .unblocked, .adjusted, .blocked, .unblocked])
+        #expect(try f.ledger.verify().ok)
+    }
+
+    /// An expiry counts as recorded until an extension sets a new day: a voucher expired, extended
+    /// and then blocked across its new day expires again when unblocked, and is asked again.
+    @Test func aVoucherExtendedAfterItExpired_expiresAgainWhenUnblockedPastTheNewDay() throws {
+        let f = try LedgerFixture(now: "2025-01-10T10:00:00Z")
+        let v = try f.issue(sek(500), validity: .months(1))
+        f.clock.set(instant("2025-03-10T10:00:00Z"))
+        #expect(try f.ledger.sweepExpired().expired == [v.id])
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "fraud check"), actor: "support")
+        try f.ledger.perform(.unblock(VoucherReference(v.id), reason: nil), actor: "support")
+        #expect(try f.show(v).status == .expired)
+        try activateGrantAtExpiry(f)
+        let extended = try f.ledger.perform(.extend(VoucherReference(v.id), ExtensionRequest(
+            days: 30, reason: "customer called", override: true, requester: .agent, role: "admin")), actor: "support")
+        #expect(extended.voucher.status == .active)
+        try f.ledger.perform(.block(VoucherReference(v.id), reason: "chargeback"), actor: "support")
+        f.clock.set(instant("2025-06-10T10:00:00Z"))
+        let receipt = try unblock(f, v)
+        #expect(receipt.decision?.outcome == "grant", "a new day passed: its expiry is asked as the sweep asks it")
+        #expect(try kinds(f, v) == [.issued, .expired, .blocked, .unblocked, .extended, .blocked, .unblocked, .extended])
         #expect(try f.ledger.verify().ok)
     }
 }
