@@ -175,7 +175,10 @@ import Testing
         #expect(try f.ledger.verify().ok)
     }
 
-    @Test func aReplayOfAnUnblockThatExpiredTheVoucher_showsItExpired() throws {
+    /// The retry's record names the `expired` entry the voucher stood at after the unblock (a fifth
+    /// field), not only the unblock's own entry, which left it `active`. (The view alone cannot
+    /// tell: an active voucher past its day already shows as expired.)
+    @Test func aReplayOfAnUnblockThatExpiredTheVoucher_standsAtTheExpiredEntry() throws {
         let f = try LedgerFixture(now: "2025-01-10T10:00:00Z")
         let v = try f.issue(sek(500), validity: .months(1))
         try f.ledger.perform(.block(VoucherReference(v.id), reason: nil), actor: "support")
@@ -186,6 +189,12 @@ import Testing
         #expect(replay.voucher == first.voucher)
         #expect(replay.entry == first.entry)
         #expect(try kinds(f, v) == [.issued, .blocked, .unblocked, .expired])
+        let unblocked = try #require(first.entry?.id)
+        let expired = try #require(try f.ledger.entries(of: VoucherReference(v.id)).last)
+        #expect(expired.kind == .expired)
+        let record = try #require(try f.ledger.store.idempotencyRecord(scope: "support", key: "unblock-2"))
+        #expect(String(decoding: record.result, as: UTF8.self) == "v1|\(v.id)|\(unblocked)||\(expired.id)",
+                "the unblock's entry, no decision, and the entry the voucher stood at after it")
     }
 
     /// A database written before this rule may hold an unblock straight to `expired` with no
