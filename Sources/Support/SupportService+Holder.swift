@@ -183,10 +183,18 @@ extension SupportService {
 
     // MARK: Search
 
-    /// Holders whose email or name contains `text`, or who hold or bought the voucher with that code.
-    public func searchHolders(_ text: String, limit: Int = 50) throws -> [HolderMatch] {
+    /// The text of a holder search, trimmed; refused when too short to search for. A caller that
+    /// runs the search later (the API queues it as a slow read) checks it first with this, so a
+    /// wrong query is refused on the spot and takes no place in the queue.
+    public static func holderSearchText(_ text: String) throws -> String {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard t.count >= 2 else { throw SupportError.invalid("Give at least two characters to search for: part of an email, a name, or a voucher code.") }
+        return t
+    }
+
+    /// Holders whose email or name contains `text`, or who hold or bought the voucher with that code.
+    public func searchHolders(_ text: String, limit: Int = 50) throws -> [HolderMatch] {
+        let t = try Self.holderSearchText(text)
         let like = "%" + t.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         let limit = Int64(max(1, min(limit, 500)))

@@ -75,6 +75,11 @@ import Testing
         #expect(waited == 1, "the search was answered on the event loop")
         let overflow = await h.get("/v1/holders?q=berg", key: support)
         #expect(overflow.status == 503 && overflow.code == "busy", "\(overflow.text)")
+        // Too short to search for: refused on the spot, slow thread taken and queue full or not.
+        let short = await h.get("/v1/holders?q=%20a%20", key: support)
+        #expect(short.status == 422 && short.code == "invalid-request", "\(short.text)")
+        #expect(short.text.contains("at least two characters"))
+        #expect(h.api.slowReads.waiting == 1)
 
         release.signal()
         let found = await queued.value

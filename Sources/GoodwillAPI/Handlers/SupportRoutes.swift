@@ -53,6 +53,7 @@ enum SupportRoutes {
     static func search(_ c: inout RequestContext) throws -> Reply {
         let limit = try c.wholeNumber("limit", in: 1...500) ?? 50
         guard let q = c.query["q"] else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
+        _ = try SupportService.holderSearchText(q)
         return .slow { ledger in JSON.response(["holders": try SupportService(ledger: ledger).searchHolders(q, limit: limit)]) }
     }
 
