@@ -192,11 +192,17 @@ extension SupportService {
         return t
     }
 
+    /// A LIKE pattern (for `ESCAPE '\'`) for text that contains `text`: its `\`, `%` and `_`
+    /// escaped, so they match themselves, not any text or any one character.
+    private static func likeContaining(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
     /// Holders whose email or name contains `text`, or who hold or bought the voucher with that code.
     public func searchHolders(_ text: String, limit: Int = 50) throws -> [HolderMatch] {
         let t = try Self.holderSearchText(text)
-        let like = "%" + t.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        let like = Self.likeContaining(t.lowercased())
         let limit = Int64(max(1, min(limit, 500)))
         var out: [HolderMatch] = []
         var seen = Set<String>()
@@ -226,8 +232,7 @@ extension SupportService {
             // search. In name order, so the search stops at the page's limit of matches.
             let wanted = Self.searchFolded(t)
             let asciiWanted = wanted.utf8.allSatisfy { $0 < 0x80 }
-            let wantedLike = "%" + wanted.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let wantedLike = Self.likeContaining(wanted)
             var names: [(name: String, id: String)] = []
             struct PageFull: Error {}
             do {
