@@ -32,7 +32,7 @@ enum GoodwillRoutes {
         let body = try JSON.decode(checked: ExtensionBody.self, from: c.request)
         let request = ExtensionRequest(days: body.days, reason: body.reason, override: body.override ?? false,
                                        requester: body.requester ?? .holder, role: c.principal?.role.rawValue ?? "")
-        return .command(.extend(c.voucher("id"), request), idempotencyKey: try c.idempotencyKey(),
+        return .command(.extend(c.voucher("id"), request), idempotencyKey: c.idempotencyKey,
                         render: VoucherRoutes.receipt)
     }
 
@@ -91,7 +91,7 @@ enum GoodwillRoutes {
     static func activate(_ c: inout RequestContext) throws -> Reply {
         // Checked before the handler, as on every write (`Route.needsIdempotencyKey`): without one
         // the answer is 400 idempotency-key-required, not a policy file not found or an invalid policy.
-        let key = try c.idempotencyKey()
+        let key = c.idempotencyKey
         let source = try policySource(c, allowed: BodyFields.policy)
         // Refused before the write queue as the write would refuse it (a version stored before a
         // later check is read as stored, so rolling back to it works here too).

@@ -36,7 +36,7 @@ enum ReminderRoutes {
     static func retry(_ c: inout RequestContext) throws -> Reply {
         let text = c.parameter("id")
         guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: ReminderError.reminderNotFound(0).code, detail: "A reminder ID is a number, like 12; got '\(text)'.") }
-        let key = try c.idempotencyKey()
+        let key = c.idempotencyKey
         let actor = c.actor, route = c.route.name, body = c.request.body, catalog = c.api.configuration.catalog
         return .write { ledger in
             try IdempotentWrite.run(ledger, actor: actor, key: key, route: route + " " + String(id), body: body) {

@@ -65,7 +65,7 @@ enum SupportRoutes {
     /// `stored`: what a retry gets back, when it must not be the answer itself.
     static func write(_ c: RequestContext,
                       storing work: @escaping @Sendable (SupportService, String) throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> Reply {
-        let key = try c.idempotencyKey()
+        let key = c.idempotencyKey
         let actor = c.actor, route = c.route.name + " " + c.parameters.sorted { $0.key < $1.key }.map(\.value).joined(separator: "/")
         let body = c.request.body, catalog = c.api.configuration.catalog
         return .write { ledger in

@@ -23,7 +23,7 @@ enum VoucherRoutes {
 
     static func issue(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: IssueRequest.self, from: c.request)
-        return .command(.issue(body), idempotencyKey: try c.idempotencyKey()) { receipt in
+        return .command(.issue(body), idempotencyKey: c.idempotencyKey) { receipt in
             var response = FastJSON.response(receipt.voucher, status: .created)
             response.headers["Location"] = "/v1/vouchers/\(receipt.voucher.id)"
             return response
@@ -62,12 +62,12 @@ enum VoucherRoutes {
         let body = try FastBody.redemption(c.request.body)
             ?? JSON.decode(checked: RedemptionBody.self, from: c.request)
         return .command(.redeem(c.voucher("id"), amount: body.amount, reference: body.reference),
-                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+                        idempotencyKey: c.idempotencyKey, render: receipt)
     }
 
     static func reverse(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: ReversalBody.self, from: c.request)
-        let key = try c.idempotencyKey()
+        let key = c.idempotencyKey
         let ledger = try c.ledger
         let voucher = try ledger.resolve(c.voucher("id"))
         guard let entry = try ledger.store.entry(id: body.entryID), entry.voucherID == voucher.id else {
@@ -84,19 +84,19 @@ enum VoucherRoutes {
 
     static func simple(_ c: RequestContext, _ make: (VoucherReference, String?) -> LedgerCommand) throws -> Reply {
         let body = try JSON.decode(checked: ReasonBody.self, from: c.request, emptyIsObject: true)
-        return .command(make(c.voucher("id"), body.reason), idempotencyKey: try c.idempotencyKey(), render: receipt)
+        return .command(make(c.voucher("id"), body.reason), idempotencyKey: c.idempotencyKey, render: receipt)
     }
 
     static func adjust(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: AdjustmentBody.self, from: c.request)
         return .command(.adjust(c.voucher("id"), amount: body.amount, reason: body.reason),
-                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+                        idempotencyKey: c.idempotencyKey, render: receipt)
     }
 
     static func refund(_ c: inout RequestContext) throws -> Reply {
         let body = try JSON.decode(checked: RefundBody.self, from: c.request, emptyIsObject: true)
         return .command(.refund(c.voucher("id"), reference: body.reference, reason: body.reason),
-                        idempotencyKey: try c.idempotencyKey(), render: receipt)
+                        idempotencyKey: c.idempotencyKey, render: receipt)
     }
 
     static func entries(_ c: inout RequestContext) throws -> Reply {

@@ -136,10 +136,14 @@ struct RequestContext {
         }
     }
 
-    /// The `Idempotency-Key` of a route that changes something (checked before its handler ran).
-    func idempotencyKey() throws -> String {
-        if let checkedIdempotencyKey { return checkedIdempotencyKey }
-        return try Self.idempotencyKey(of: request)
+    /// The `Idempotency-Key` of a route that changes something. The dispatcher checked it before
+    /// the handler ran, for every route that `needsIdempotencyKey` (each POST not `onlyReads`),
+    /// and refused the request without one, so a writing handler always finds it here.
+    var idempotencyKey: String {
+        guard let checkedIdempotencyKey else {
+            preconditionFailure("\(route.name) reads an Idempotency-Key but is marked onlyReads, so none was checked")
+        }
+        return checkedIdempotencyKey
     }
 
     /// The `Idempotency-Key` header, required on every request that changes the ledger: exactly
