@@ -106,6 +106,9 @@ import Testing
         #expect(!isMalformed(Array(#"["\ud83d\ude00", "é"]"#.utf8)))
         #expect(isMalformed(Array("[1e400]".utf8)) && !isMalformed(Array("[1e300, -0, 0.5E-3]".utf8)))
         #expect(isMalformed(Array("[01]".utf8)) && isMalformed(Array("[1.]".utf8)) && isMalformed(Array("[tru]".utf8)))
+        // Said where it is, before a name given twice or a comma out of place after it.
+        #expect(JSONKeys.inspect(Data(#"{"a":1e400,"a":1,}"#.utf8)) == .malformed("a number is beyond what can be read at byte 10"))
+        #expect(JSONKeys.inspect(Data(#"{"a":1,"a":2,"b":1e400}"#.utf8)) == .malformed("a number is beyond what can be read at byte 22"))
     }
 
     /// Every name of a large object goes into one set: the pass stays linear (80,000 names took

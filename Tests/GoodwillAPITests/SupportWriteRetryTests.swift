@@ -56,6 +56,34 @@ import Testing
         #expect(canonical(#"{"a":1,}"#) == nil)
     }
 
+    /// The form is what stored records' fingerprints were made of: it must not change, byte for
+    /// byte, or a retry of a request answered before would be refused as another request.
+    @Test func canonicalForm_staysByteForByteAsRecordsWereKeptWithIt() {
+        func canonical(_ bytes: [UInt8]) -> String? { CanonicalJSON.form(of: Data(bytes)).map { String(decoding: $0, as: UTF8.self) } }
+        func canonical(_ s: String) -> String? { canonical(Array(s.utf8)) }
+        // Escapes read and written again as JSONString writes them; other characters as they are.
+        #expect(canonical(#"["\u0000\u001f\b\f\n\r\t\"\\\/\u0041\u00E9\ud83d\ude00\u2028", "é😀"]"#)
+                == #"["\u0000\u001f\u0008\u000c\n\r\t\"\\/Aé😀"# + "\u{2028}" + #"","é😀"]"#)
+        // Names sorted by their bytes as written out; a name given twice keeps both, in order.
+        #expect(canonical(#"{"b":1,"a\"":2,"a":3,"é":4,"Z":5,"\u0061":6}"#) == #"{"Z":5,"a":3,"a":6,"a\"":2,"b":1,"é":4}"#)
+        // Numbers as written, even beyond a double's range (the reminder retry's body is not gated).
+        let long = String(repeating: "9", count: 400)
+        #expect(canonical(#"{"n": 1e999, "m": -"# + long + #", "f": 0.5E-3}"#) == #"{"f":0.5E-3,"m":-"# + long + #","n":1e999}"#)
+        #expect(canonical(#" "x" "#) == #""x""#)
+        #expect(canonical("\t12\n") == "12")
+        #expect(canonical("[[],{},[{}]]") == "[[],{},[{}]]")
+        let deep = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        #expect(canonical(deep) == deep)
+        // Not JSON: compared on the bytes as they came.
+        for bad in ["  ", #"{"a":1}x"#, "[1,]", "{,}", "01", "1.", "-", "tru", #""\ud800""#, #""\udc00""#, "\"a\u{1}\"",
+                    "[" + deep + "]", "\u{FEFF}{}"] {
+            #expect(canonical(bad) == nil, "\(bad)")
+        }
+        #expect(canonical([0x22, 0xC3, 0x22]) == nil, "a UTF-8 sequence cut short")
+        #expect(canonical([0x22, 0xED, 0xA0, 0x80, 0x22]) == nil, "a surrogate written in UTF-8")
+        #expect(canonical([0x22, 0xC0, 0xAF, 0x22]) == nil, "an overlong form")
+    }
+
     /// A record kept before the upgrade has the fingerprint of the body's bytes as they came: a
     /// retry with those bytes still replays, so a client in the middle of its retries is not refused.
     @Test func aRecordKeptUnderTheRawBodyFingerprint_stillReplays() async throws {
