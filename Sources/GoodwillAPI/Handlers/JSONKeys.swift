@@ -11,7 +11,8 @@ import Foundation
 /// One pass over the bytes with an explicit stack (no recursion; at most `maxDepth` levels), each
 /// name decoded once and kept in a set per object, so a 1 MiB body costs one linear scan. Needs
 /// Foundation only, so the fuzz target (Benchmarks/fuzz/json-gate.swift) compiles this file alone;
-/// `gate`, which turns a finding into the API's problem, is in JSONBody.swift.
+/// `gate`, which turns a finding into the API's problem, is in JSONBody.swift. The same pass tells a
+/// `Listener` each value it reads, for `CanonicalJSON`: this is the project's one JSON lexer.
 enum JSONKeys {
     enum Finding: Equatable {
         /// Not JSON (RFC 8259), with where and why.
@@ -28,10 +29,40 @@ enum JSONKeys {
     /// nil when the body is JSON, each name once per object and every `amount` an integer;
     /// otherwise the first problem, a malformed body before anything else.
     static func inspect(_ data: Data) -> Finding? {
+        var ignoring = Ignoring()
+        return inspect(data, reporting: &ignoring).finding
+    }
+
+    /// As `inspect`, telling `listener` what it reads as it reads it, in order. `isJSON`: the body
+    /// is JSON (RFC 8259), when the finding is nil or a name given twice, an amount written as a
+    /// decimal, or a number beyond a double's range (JSON, which the gate refuses all the same);
+    /// only then has the listener heard the whole body.
+    static func inspect<L: Listener>(_ data: Data, reporting listener: inout L) -> (finding: Finding?, isJSON: Bool) {
         data.withUnsafeBytes { raw in
-            var scanner = Scanner(b: raw.bindMemory(to: UInt8.self))
-            return scanner.run()
+            var scanner = Scanner(b: raw.bindMemory(to: UInt8.self), listener: listener)
+            let notJSON = scanner.run()
+            listener = scanner.listener
+            return (scanner.unreadable ?? notJSON ?? scanner.repeated.map(Finding.repeated) ?? scanner.decimal, notJSON == nil)
         }
+    }
+
+    /// Told each value of a body as the scan reads it: containers opened and closed, an object's
+    /// names, strings (their escapes read), and numbers and literals as written.
+    protocol Listener {
+        mutating func open(isObject: Bool)
+        mutating func name(_ text: String)
+        mutating func string(_ text: String)
+        mutating func scalar(_ bytes: UnsafeBufferPointer<UInt8>)
+        mutating func close()
+    }
+
+    /// The gate's listener: hears nothing (and costs nothing once specialised).
+    private struct Ignoring: Listener {
+        func open(isObject: Bool) {}
+        func name(_ text: String) {}
+        func string(_ text: String) {}
+        func scalar(_ bytes: UnsafeBufferPointer<UInt8>) {}
+        func close() {}
     }
 
     private struct Frame {
@@ -45,14 +76,19 @@ enum JSONKeys {
         var currency: String?
     }
 
-    private struct Scanner {
+    private struct Scanner<L: Listener> {
         let b: UnsafeBufferPointer<UInt8>
+        var listener: L
         var i = 0
         var stack: [Frame] = []
         var repeated: [String]?
         var decimal: Finding?
+        /// The first number beyond what can be read: the gate's finding, though the scan goes on
+        /// (the body is JSON, and the listener hears the rest of it). It came before any point
+        /// where the bytes stop being JSON, so it is reported before that too.
+        var unreadable: Finding?
 
-        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+        init(b: UnsafeBufferPointer<UInt8>, listener: L) { self.b = b; self.listener = listener }
 
         enum Expect { case value, valueOrEnd, name, nameOrEnd, afterValue }
 
@@ -219,8 +255,15 @@ enum JSONKeys {
             if decimal == nil, let text = frame.decimalAmount {
                 decimal = .decimalAmount(path: labels(stack[...]), text: text, currency: frame.currency)
             }
+            listener.close()
         }
 
+        mutating func closeArray() {
+            stack.removeLast()
+            listener.close()
+        }
+
+        /// Reads the body to its end: nil when it is JSON, or where and why it stops being JSON.
         mutating func run() -> Finding? {
             var expect = Expect.value
             while true {
@@ -228,31 +271,35 @@ enum JSONKeys {
                 switch expect {
                 case .value, .valueOrEnd:
                     guard i < b.count else { return malformed("the body ends where a value should be") }
-                    let c = b[i]
+                    let c = b[i], start = i
                     if expect == .valueOrEnd, c == UInt8(ascii: "]") {
-                        i += 1; stack.removeLast(); expect = .afterValue
+                        i += 1; closeArray(); expect = .afterValue
                     } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
                         guard stack.count < JSONKeys.maxDepth else { return malformed("it nests deeper than \(JSONKeys.maxDepth) levels") }
                         stack.append(Frame(isObject: c == UInt8(ascii: "{")))
+                        listener.open(isObject: c == UInt8(ascii: "{"))
                         i += 1
                         expect = c == UInt8(ascii: "{") ? .nameOrEnd : .valueOrEnd
                     } else if c == UInt8(ascii: "\"") {
                         guard let text = string() else { return malformed("a string is not closed, or holds a raw control character or a bad escape") }
                         if let top = stack.last, top.isObject, top.current == "currency" { stack[stack.count - 1].currency = text }
+                        listener.string(text)
                         expect = .afterValue
                     } else if c == UInt8(ascii: "-") || isDigit(c) {
                         guard let text = number() else { return malformed("a number is not written as JSON writes one") }
                         // Beyond a double's range Foundation refuses the body; so does the gate.
-                        if text.utf8.count > 300 || text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+                        if unreadable == nil, text.utf8.count > 300 || text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
                            !(Double(text)?.isFinite ?? false) {
-                            return malformed("a number is beyond what can be read")
+                            unreadable = malformed("a number is beyond what can be read")
                         }
+                        listener.scalar(UnsafeBufferPointer(rebasing: b[start..<i]))
                         if let top = stack.last, top.isObject, top.current == "amount", top.decimalAmount == nil,
                            text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
                             stack[stack.count - 1].decimalAmount = text
                         }
                         expect = .afterValue
                     } else if literal("true") || literal("false") || literal("null") {
+                        listener.scalar(UnsafeBufferPointer(rebasing: b[start..<i]))
                         expect = .afterValue
                     } else {
                         return malformed(c == 0xEF || c == 0xFE || c == 0xFF || c == 0 ? "it is not UTF-8 without a byte-order mark" : "an unexpected character")
@@ -271,15 +318,14 @@ enum JSONKeys {
                         repeated = labels(stack.dropLast()) + [name]
                     }
                     stack[stack.count - 1].current = name
+                    listener.name(name)
                     space()
                     guard i < b.count, b[i] == UInt8(ascii: ":") else { return malformed("a name must be followed by ':'") }
                     i += 1
                     expect = .value
                 case .afterValue:
                     guard let top = stack.last else {
-                        guard i == b.count else { return malformed("more follows the JSON value") }
-                        if let repeated { return .repeated(repeated) }
-                        return decimal
+                        return i == b.count ? nil : malformed("more follows the JSON value")
                     }
                     guard i < b.count else { return malformed("the body ends before its closing bracket") }
                     if b[i] == UInt8(ascii: ",") {
@@ -294,7 +340,7 @@ enum JSONKeys {
                         }
                     } else if b[i] == (top.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         i += 1
-                        if top.isObject { closeObject() } else { stack.removeLast() }
+                        if top.isObject { closeObject() } else { closeArray() }
                     } else {
                         return malformed("expected ',' or a closing bracket")
                     }
