@@ -96,9 +96,10 @@ enum GoodwillRoutes {
         // Refused before the write queue as the write would refuse it (a version stored before a
         // later check is read as stored, so rolling back to it works here too).
         _ = try c.ledger.checkPolicy(data: source.data, fileName: source.fileName)
-        let actor = c.actor, route = c.route.name, body = c.request.body, data = source.data, fileName = source.fileName
+        let actor = c.actor, data = source.data, fileName = source.fileName
+        let fingerprints = IdempotentWrite.Fingerprints(route: c.route.name, body: c.request.body)
         return .write { ledger in
-            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body) {
+            try IdempotentWrite.run(ledger, actor: actor, key: key, fingerprints) {
                 JSON.response(try ledger.activatePolicy(data: data, fileName: fileName, actor: actor))
             }
         }

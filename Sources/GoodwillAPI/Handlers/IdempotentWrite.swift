@@ -12,36 +12,50 @@ import Support
 /// replay; a ledger command's record under the key has another fingerprint (its canonical form
 /// begins with a length, ours with the route), so it is refused as a conflict before anything is
 /// decoded, and so is this record on the ledger's side.
+///
+/// `run` is called on the writer thread, which every redemption waits for, so the body (up to
+/// 1 MiB, parsed whole for its canonical form) is read and hashed before, on the request's
+/// thread, into `Fingerprints`.
 enum IdempotentWrite {
-    static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
+    /// What a request's record is kept under and compared on.
+    struct Fingerprints: Sendable {
+        /// What the body says, not how it was written: a client that serialises the same request
+        /// again (other spacing, key order or escapes) is retrying it, as a ledger command's retry
+        /// with its fields in another order is. A body that is not JSON is compared as it came.
+        let canonical: [UInt8]
+        /// Records kept before that compared the bytes as they came: a retry with those bytes is
+        /// still the same request, so an upgrade amid a client's retries does not refuse it.
+        let asSent: [UInt8]
+
+        init(route: String, body: Data) {
+            canonical = IdempotentWrite.fingerprint(route: route, body: CanonicalJSON.form(of: body) ?? Array(body))
+            asSent = IdempotentWrite.fingerprint(route: route, body: Array(body))
+        }
+
+        func match(_ stored: [UInt8]) -> Bool { stored == canonical || stored == asSent }
+    }
+
+    static func run(_ ledger: Ledger, actor: String, key: String, _ fingerprints: Fingerprints,
                     _ work: () throws -> HTTPResponse) throws -> HTTPResponse {
-        try run(ledger, actor: actor, key: key, route: route, body: body, storing: { let r = try work(); return (r, r) })
+        try run(ledger, actor: actor, key: key, fingerprints, storing: { let r = try work(); return (r, r) })
     }
 
     /// `storing`'s `stored`: what a retry gets back, when it must differ from the answer (an
     /// erasing close keeps no letter that names the person; see `SupportRoutes.close`).
-    static func run(_ ledger: Ledger, actor: String, key: String, route: String, body: Data,
+    static func run(_ ledger: Ledger, actor: String, key: String, _ fingerprints: Fingerprints,
                     storing work: () throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> HTTPResponse {
         guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
             throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
         }
-        // What the body says, not how it was written: a client that serialises the same request
-        // again (other spacing, key order or escapes) is retrying it, as a ledger command's retry
-        // with its fields in another order is. A body that is not JSON is compared as it came.
-        let fingerprint = Self.fingerprint(route: route, body: CanonicalJSON.form(of: body) ?? Array(body))
-        // Records kept before that compared the bytes as they came: a retry with those bytes is
-        // still the same request, so an upgrade amid a client's retries does not refuse it.
-        let asSent = Self.fingerprint(route: route, body: Array(body))
-        let matches = { (stored: [UInt8]) in stored == fingerprint || stored == asSent }
         return try ledger.db.writeTransaction {
             if let record = try ledger.store.idempotencyRecord(scope: actor, key: key) {
-                if matches(record.fingerprint) { return try decode(record.result) }
+                if fingerprints.match(record.fingerprint) { return try decode(record.result) }
                 // Before migration 8 these answers were kept apart, under `http:<key name>`; a key
                 // used for a ledger command too left both requests carried out, and the migration
                 // left that record there (see Schema.idempotencyScopeMigration), so one exists only
                 // beside another under the key name: asked for on a mismatch, it answers its own
                 // retries. The ledger looks only under the key name, one lookup per redemption.
-                if let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key), matches(legacy.fingerprint) {
+                if let legacy = try ledger.store.idempotencyRecord(scope: "http:" + actor, key: key), fingerprints.match(legacy.fingerprint) {
                     return try decode(legacy.result)
                 }
                 throw LedgerError.idempotencyConflict(key: key)
@@ -49,7 +63,7 @@ enum IdempotentWrite {
             let (response, kept) = try work()
             var stored = SupportService.storedAnswerMark + Array("\(kept.status.code)|\(kept.headers["Content-Type"] ?? "")|".utf8)
             stored += kept.body
-            try ledger.store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprint, result: stored, at: ledger.clock.now())
+            try ledger.store.saveIdempotency(scope: actor, key: key, fingerprint: fingerprints.canonical, result: stored, at: ledger.clock.now())
             return response
         }
     }

@@ -37,9 +37,10 @@ enum ReminderRoutes {
         let text = c.parameter("id")
         guard let id = Int64(text), id > 0 else { throw Problem(.notFound, code: ReminderError.reminderNotFound(0).code, detail: "A reminder ID is a number, like 12; got '\(text)'.") }
         let key = c.idempotencyKey
-        let actor = c.actor, route = c.route.name, body = c.request.body, catalog = c.api.configuration.catalog
+        let actor = c.actor, catalog = c.api.configuration.catalog
+        let fingerprints = IdempotentWrite.Fingerprints(route: c.route.name + " " + String(id), body: c.request.body)
         return .write { ledger in
-            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route + " " + String(id), body: body) {
+            try IdempotentWrite.run(ledger, actor: actor, key: key, fingerprints) {
                 JSON.response(try ReminderService(ledger: ledger, catalog: catalog).retry(id: id))
             }
         }

@@ -67,9 +67,9 @@ enum SupportRoutes {
                       storing work: @escaping @Sendable (SupportService, String) throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> Reply {
         let key = c.idempotencyKey
         let actor = c.actor, route = c.route.name + " " + c.parameters.sorted { $0.key < $1.key }.map(\.value).joined(separator: "/")
-        let body = c.request.body, catalog = c.api.configuration.catalog
+        let fingerprints = IdempotentWrite.Fingerprints(route: route, body: c.request.body), catalog = c.api.configuration.catalog
         return .write { ledger in
-            try IdempotentWrite.run(ledger, actor: actor, key: key, route: route, body: body, storing: {
+            try IdempotentWrite.run(ledger, actor: actor, key: key, fingerprints, storing: {
                 try work(SupportService(ledger: ledger, catalog: catalog), actor)
             })
         }
