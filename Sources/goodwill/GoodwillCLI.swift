@@ -29,8 +29,20 @@ enum GoodwillCLI {
             .merging(TransferCommands.handlers) { a, _ in a }
     }
 
-    /// Runs one parsed command line; returns the exit code.
+    /// Runs one parsed command line; returns the exit code. A command that fails leaves no new
+    /// database behind (see `NewDatabase`), unless it failed after storing its change.
     static func run(_ invocation: ParsedInvocation, environment: [String: String]) -> Int32 {
+        var newDatabase: NewDatabase?
+        var stored = false
+        // The handler has returned here, so every connection it opened is closed.
+        let status = execute(invocation, environment: environment, newDatabase: &newDatabase, stored: &stored)
+        if status != 0 && !stored { newDatabase?.removeCreated() }
+        return status
+    }
+
+    /// `stored`: set when the command failed after its change was committed (the message says so).
+    private static func execute(_ invocation: ParsedInvocation, environment: [String: String],
+                                newDatabase: inout NewDatabase?, stored: inout Bool) -> Int32 {
         let tool = self.tool
         do {
             let clock = try ClockSetting.clock(from: environment, running: invocation.commandPath == ["serve"])
@@ -39,6 +51,7 @@ enum GoodwillCLI {
                 // Groups print their help in the parser; anything else here is a wiring mistake.
                 throw CLIError.failure("'\(invocation.commandPath.joined(separator: " "))' has no handler.")
             }
+            newDatabase = NewDatabase(path: try? context.databasePath)
             return try handler(context)
         } catch let error as CLIError {
             switch error {
@@ -47,7 +60,11 @@ enum GoodwillCLI {
                 return CommandLineTool.usageExitCode
             case .failure(let message):
                 return fail(message)
+            case .failedAfterStoring(let message):
+                stored = true
+                return fail(message)
             case .output(let error):
+                stored = true
                 return fail("Could not write to standard output: \(error). Anything the command changed is stored all the same; check before running it again.")
             }
         } catch let error as LedgerError {

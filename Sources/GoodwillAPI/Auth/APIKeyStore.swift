@@ -8,7 +8,7 @@ public struct APIKeyStore {
 
     public init(_ db: Database) { self.db = db }
 
-    static func isValid(name: String) -> Bool {
+    public static func isValid(name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64
             && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
     }

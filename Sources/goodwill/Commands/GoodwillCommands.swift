@@ -134,7 +134,8 @@ enum GoodwillCommands {
 
     static func activate(_ c: CLIContext) throws -> Int32 {
         let path = try c.required("file")
-        let info = try c.createOrOpenLedger().activatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent, actor: c.actor)
+        let data = try readFile(path)  // before the database is opened, which may create it
+        let info = try c.createOrOpenLedger().activatePolicy(data: data, fileName: URL(fileURLWithPath: path).lastPathComponent, actor: c.actor)
         try c.emit(info, text: "Policy \(info.id) v\(info.version) is now active. Decisions from now on name this version.")
         return 0
     }
@@ -156,15 +157,23 @@ enum GoodwillCommands {
     }
 
     static func jurisdiction(_ c: CLIContext) throws -> Int32 {
-        // Setting one is part of setting a database up; showing it needs one. A misspelt code is
-        // refused before the database is opened, so it creates none.
-        if let arg = c.argument("code"), !FileManager.default.fileExists(atPath: arg) { try checkShippedCode(arg) }
+        // Setting one is part of setting a database up; showing it needs one. A misspelt code, or
+        // a preset file that is missing or unusable, is refused before the database is opened, so
+        // it creates none.
+        var presetData: Data?
+        if let arg = c.argument("code") {
+            if FileManager.default.fileExists(atPath: arg) {
+                presetData = try presetFile(arg)
+            } else if looksLikePath(arg) {
+                throw CLIError.failure("'\(arg)' does not exist. Check the path, or give a shipped code (\(EmbeddedPolicies.jurisdictions.keys.sorted().joined(separator: ", "))).")
+            } else {
+                try checkShippedCode(arg)
+            }
+        }
         let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.openLedger()
         if let arg = c.argument("code") {
-            let isFile = FileManager.default.fileExists(atPath: arg)
-            let preset = isFile
-                ? try ledger.setJurisdiction(data: try presetFile(arg), actor: c.actor)
-                : try ledger.setJurisdiction(code: arg, actor: c.actor)
+            let preset = try presetData.map { try ledger.setJurisdiction(data: $0, actor: c.actor) }
+                ?? ledger.setJurisdiction(code: arg, actor: c.actor)
             try c.emit(preset, text: "Jurisdiction set to \(preset.code) (\(preset.name)). New vouchers are checked against its rules.")
             return 0
         }
@@ -173,10 +182,13 @@ enum GoodwillCommands {
         return 0
     }
 
+    /// A preset file's name, not a code: no shipped code has a '/' or a '.'.
+    static func looksLikePath(_ arg: String) -> Bool { arg.contains("/") || arg.contains(".") }
+
     /// A code that is not shipped is a usage error with "did you mean" (SWE → SE), like a misspelt
-    /// value of any closed set. Something that looks like a path is left to the ledger's message.
+    /// value of any closed set.
     static func checkShippedCode(_ arg: String) throws {
-        guard !arg.contains("/"), !arg.contains("."), EmbeddedPolicies.jurisdictions[arg.uppercased()] == nil else { return }
+        guard EmbeddedPolicies.jurisdictions[arg.uppercased()] == nil else { return }
         let codes = EmbeddedPolicies.jurisdictions.keys.sorted()
         let guess = Suggestions.closest(ignoringCaseTo: arg.uppercased(), among: codes).map { " Did you mean '\($0)'?" } ?? ""
         throw CLIError.usage("'\(arg)' is not a shipped jurisdiction.\(guess) Use one of \(codes.joined(separator: ", ")), or give a preset file.")
@@ -200,6 +212,7 @@ enum GoodwillCommands {
 
     static func loadFixtures(_ c: CLIContext) throws -> Int32 {
         let path = try c.argument("file") ?? Fixtures.bookPath()
+        try Parse.inputFile(path, example: "events.jsonl")  // before the database is created
         let databasePath = try c.databasePath
         let (ledger, clock) = try Fixtures.replayLedger(path: databasePath, now: c.clock.now())
         let summary: BookReplay.Summary

@@ -34,9 +34,12 @@ enum KeyCommands {
         // The parser takes only Role's raw values (the option's allowedValues) and refuses any
         // other, listing them, so the role is always one.
         let role = Role(rawValue: try c.required("role"))!
+        let name = try c.required("name")
+        // Checked again by the store, but there only once the database is open (and so created).
+        guard APIKeyStore.isValid(name: name) else { throw CLIError.failure(APIKeyError.invalidName(name).description) }
         let (ledger, keys) = try store(c, mayCreate: true)
         let key: NewAPIKey
-        do { key = try keys.create(name: try c.required("name"), role: role, now: ledger.clock.now()) } catch let e as APIKeyError {
+        do { key = try keys.create(name: name, role: role, now: ledger.clock.now()) } catch let e as APIKeyError {
             throw CLIError.failure(e.description)
         }
         do {
@@ -54,7 +57,7 @@ enum KeyCommands {
             return 0
         } catch CLIError.output(let error) {
             // The key exists and only its hash is kept: a secret nobody saw must not stay valid.
-            throw CLIError.failure("Created \(key.role.rawValue) key '\(key.name)', but its secret could not be shown (writing to standard output failed: \(error)). "
+            throw CLIError.failedAfterStoring("Created \(key.role.rawValue) key '\(key.name)', but its secret could not be shown (writing to standard output failed: \(error)). "
                 + "Only its hash is stored, so revoke it with 'goodwill keys revoke \(key.name)' and create another.")
         }
     }

@@ -101,6 +101,10 @@ enum LedgerCommands {
         } else if c.flag("no-expiry") {
             validity = Validity.none
         }
+        // The ledger checks the zone too, but only once the database is open (and so created).
+        if let zone = c.value("time-zone") {
+            do { try ZonedCalendar.checkZoneName(zone) } catch { throw CLIError.failure(error.description) }
+        }
         let holder = PersonInput(email: c.value("holder-email"), name: c.value("holder-name"), locale: c.value("holder-locale"))
         let purchaser = PersonInput(email: c.value("purchaser-email"), name: c.value("purchaser-name"))
         let request = IssueRequest(value: value, validity: validity, timeZone: c.value("time-zone"), holder: holder,

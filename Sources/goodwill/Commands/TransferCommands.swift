@@ -51,7 +51,7 @@ enum TransferCommands {
         if let rejectsPath, !result.rejected.isEmpty {
             let (header, dialect) = try CSVHeader.read(file)
             do { try SupportService.rejectsCSV(result.rejected, header: header, dialect: dialect).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
-                throw CLIError.failure("Imported \(result.imported) vouchers, but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
+                throw CLIError.failedAfterStoring("Imported \(result.imported) vouchers, but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
             }
         }
         if c.json {

@@ -8,6 +8,9 @@ import Store
 enum CLIError: Error {
     case usage(String)
     case failure(String)
+    /// A failure after the command's change was committed (exit 1): the message says what is
+    /// stored, so a database the command created is kept.
+    case failedAfterStoring(String)
     /// Standard output could not be written (a full disk, a closed pipe); exit 1.
     case output(StreamWriteError)
 }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// README: a mistyped --db "fails instead of reporting on an empty database". A command that may
+/// create a database (issue, import, keys create, policy activate, policy jurisdiction CODE,
+/// fixtures load) and then fails left a new empty database at the mistyped path, and `verify` and
+/// `report reconciliation` there passed ("OK: 0 vouchers").
+@Suite(.serialized)
+struct FailedCommandCLITests {
+    /// The files in `folder` whose names start with `name` (the database, its -wal and -shm).
+    func files(_ cli: CLIRunner, named name: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: cli.folder.path).filter { $0.hasPrefix(name) }.sorted()
+    }
+
+    @Test func aFailingCommand_leavesNoNewDatabaseBehind() throws {
+        let cli = CLIRunner()
+        let refusedCSV = cli.folder.appendingPathComponent("refused.csv")
+        try "code,value,balance,currency,issued\nAAAA-BBBB-CCCC-DDDD-E,500,500,XXX,2025-01-01\n".write(to: refusedCSV, atomically: true, encoding: .utf8)
+        let brokenBook = cli.folder.appendingPathComponent("broken.jsonl")
+        try #"{"op": "redeem", "at": "2025-01-01T10:00:00Z", "ref": "nowhere", "amount": 100}"#.write(to: brokenBook, atomically: true, encoding: .utf8)
+        let failing: [(String, [String])] = [
+            ("zone", ["issue", "--amount", "10", "--currency", "SEK", "--time-zone", "Europe/Stokholm"]),
+            ("policy", ["policy", "activate", "/nonexistent/p.json"]),
+            ("preset", ["policy", "jurisdiction", "./nowhere/SE.json"]),
+            ("key", ["keys", "create", "--role", "admin", "--name", "bad name!"]),
+            ("import", ["import", "vouchers", refusedCSV.path]),
+            ("nobook", ["fixtures", "load", "/nonexistent/events.jsonl"]),
+            ("book", ["fixtures", "load", brokenBook.path]),
+        ]
+        for (name, args) in failing {
+            let db = cli.folder.appendingPathComponent("\(name).db").path
+            let r = try cli.run(args + ["--db", db])
+            #expect(r.status != 0, "\(args) succeeded: \(r.stdout)")
+            let left = try files(cli, named: "\(name).db")
+            #expect(left.isEmpty, "\(args) left \(left): \(r.stderr)")
+            let verify = try cli.run(["verify", "--db", db])
+            #expect(verify.status == 1 && verify.stderr.contains("No Goodwill database at \(db)"), "after \(args): \(verify.stdout)")
+        }
+    }
+
+    /// The file was there before the command: it is never removed, and what it holds stays.
+    @Test func aFailingCommand_leavesAnExistingDatabaseAsItWas() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        let before = try cli.snapshot()
+        let refusedCSV = cli.folder.appendingPathComponent("refused.csv")
+        try "code,value,balance,currency,issued\nAAAA-BBBB-CCCC-DDDD-E,500,500,XXX,2025-01-01\n".write(to: refusedCSV, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["import", "vouchers", refusedCSV.path]).status == 1)
+        #expect(try cli.run(["issue", "--amount", "10", "--currency", "SEK", "--time-zone", "Europe/Stokholm"]).status == 1)
+        #expect(FileManager.default.fileExists(atPath: cli.database))
+        #expect(try cli.snapshot() == before)
+
+        // An empty file someone made for the database is theirs too.
+        let empty = cli.folder.appendingPathComponent("empty.db").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: nil))
+        #expect(try cli.run(["import", "vouchers", refusedCSV.path, "--db", empty]).status == 1)
+        #expect(FileManager.default.fileExists(atPath: empty))
+    }
+}
