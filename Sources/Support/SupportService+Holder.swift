@@ -183,6 +183,9 @@ extension SupportService {
 
     // MARK: Search
 
+    /// How many holders a search returns at most (the API's `limit` says the same).
+    public static let holderSearchLimit = 1...500
+
     /// The text of a holder search, trimmed; refused when too short to search for. A caller that
     /// runs the search later (the API queues it as a slow read) checks it first with this, so a
     /// wrong query is refused on the spot and takes no place in the queue.
@@ -203,7 +206,7 @@ extension SupportService {
     public func searchHolders(_ text: String, limit: Int = 50) throws -> [HolderMatch] {
         let t = try Self.holderSearchText(text)
         let like = Self.likeContaining(t.lowercased())
-        let limit = Int64(max(1, min(limit, 500)))
+        let limit = Int64(max(Self.holderSearchLimit.lowerBound, min(limit, Self.holderSearchLimit.upperBound)))
         var out: [HolderMatch] = []
         var seen = Set<String>()
         func add(_ r: Row, _ matched: String) {

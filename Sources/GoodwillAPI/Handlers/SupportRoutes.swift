@@ -51,7 +51,7 @@ enum SupportRoutes {
     /// 200,000 holders one search took most of a second on an event loop, and a few at once held
     /// `/health` up; so it runs where the reports run, the query checked here first.
     static func search(_ c: inout RequestContext) throws -> Reply {
-        let limit = try c.wholeNumber("limit", in: 1...500) ?? 50
+        let limit = try c.wholeNumber("limit", in: SupportService.holderSearchLimit) ?? 50
         guard let q = c.query["q"] else { throw Problem.invalid("Give q: part of an email or a name, or a voucher code, like ?q=holm.") }
         _ = try SupportService.holderSearchText(q)
         return .slow { ledger in JSON.response(["holders": try SupportService(ledger: ledger).searchHolders(q, limit: limit)]) }

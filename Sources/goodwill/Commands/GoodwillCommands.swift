@@ -13,7 +13,7 @@ enum GoodwillCommands {
                     arguments: [LedgerCommands.code],
                     options: [
                         Option("reason", valueName: "text", help: "Why the holder asks, in their words.", required: true),
-                        Option("days", valueName: "n", help: "Grant this many days yourself instead of letting the policy decide."),
+                        Option("days", valueName: "n", help: "Grant this many days yourself, \(Parse.range(PersonalDecision.daysRange)), instead of letting the policy decide."),
                         Option("requester", valueName: "who", help: "Who asks: the holder (through you) or an agent on their own initiative.",
                                default: "holder", allowedValues: ["holder", "agent"]),
                         LedgerCommands.idempotencyKey,
@@ -56,11 +56,7 @@ enum GoodwillCommands {
     }
 
     static func extend(_ c: CLIContext) throws -> Int32 {
-        var days: Int?
-        if let d = c.value("days") {
-            guard let n = Int(d), n > 0 else { throw CLIError.usage("--days takes a whole number of days, like 30; got '\(d)'.") }
-            days = n
-        }
+        let days = try c.value("days").map { try Parse.wholeNumber($0, option: "days", in: PersonalDecision.daysRange, of: "days", example: 30) }
         let request = ExtensionRequest(days: days, reason: try c.required("reason"), override: c.flag("override"),
                                        requester: Requester(rawValue: c.value("requester") ?? "holder") ?? .holder, role: "admin")
         let receipt = try c.openLedger().perform(.extend(VoucherReference(try c.required("code")), request),

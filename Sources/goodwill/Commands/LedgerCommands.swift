@@ -15,9 +15,9 @@ enum LedgerCommands {
             Command("init", abstract: "Create (or upgrade) the database.",
                     discussion: "Creates the database file if it does not exist and brings its schema up to date. issue, import, fixtures load, keys create, policy activate, policy jurisdiction CODE and serve do this too on first use; every other command refuses a database file that does not exist."),
             Command("issue", abstract: "Issue a new voucher.", options: [
-                Option("amount", valueName: "amount", help: "Value in the currency's units, like 500 or 499.50.", required: true),
+                Option("amount", valueName: "amount", help: "Value in the currency's units, like 500 or 499.50; at most \(Money(minorUnits: Money.voucherLimitMinorUnits, currency: .sek).decimalString) in a currency with cents.", required: true),
                 Option("currency", valueName: "code", help: "ISO 4217 currency code, like SEK, EUR, USD.", required: true),
-                Option("valid-months", valueName: "n", help: "Valid for N calendar months from today, in the issuer's time zone (default: 12)."),
+                Option("valid-months", valueName: "n", help: "Valid for N calendar months from today, in the issuer's time zone, \(Parse.range(Validity.monthsRange)) (default: 12)."),
                 Option("expires", valueName: "YYYY-MM-DD", help: "Valid through this local day instead."),
                 Option("time-zone", valueName: "zone", help: "The issuer's IANA time zone (default: Europe/Stockholm)."),
                 Option("holder-email", valueName: "email", help: "Who holds the voucher."),
@@ -33,7 +33,7 @@ enum LedgerCommands {
             Command("show", abstract: "Show one voucher.", arguments: [code]),
             Command("list", abstract: "List vouchers.", options: [
                 Option("status", valueName: "status", help: "Only vouchers in this status.", allowedValues: VoucherStatus.allCases.map(\.rawValue)),
-                Option("expiring-within", valueName: "days", help: "Only active vouchers expiring within this many days."),
+                Option("expiring-within", valueName: "days", help: "Only active vouchers expiring within this many days, \(Parse.range(VoucherFilter.expiringWithinDaysRange))."),
                 Option("holder-email", valueName: "email", help: "Only this holder's vouchers."),
                 Option("limit", valueName: "n", help: "At most this many.", default: "100"),
                 Option("cursor", valueName: "cursor", help: "Continue after a previous page (its next_cursor)."),
@@ -89,12 +89,15 @@ enum LedgerCommands {
     static func issue(_ c: CLIContext) throws -> Int32 {
         let currency = try Parse.currency(try c.required("currency"))
         let value = try Parse.money(try c.required("amount"), currency: currency, option: "--amount")
+        // The ledger's bound, here so a value past it is a usage error like one below zero.
+        guard value.minorUnits <= Money.voucherLimitMinorUnits else {
+            throw CLIError.usage("--amount: a voucher's value can be at most \(Money(minorUnits: Money.voucherLimitMinorUnits, currency: currency)); got \(value). Check the amount for extra digits.")
+        }
         let given = [c.value("valid-months") != nil, c.value("expires") != nil, c.flag("no-expiry")].filter { $0 }.count
         guard given <= 1 else { throw CLIError.usage("Give only one of --valid-months, --expires and --no-expiry.") }
         var validity: Validity?
         if let m = c.value("valid-months") {
-            guard let n = Int(m), n > 0 else { throw CLIError.usage("--valid-months takes a whole number of months, like 12; got '\(m)'.") }
-            validity = .months(n)
+            validity = .months(try Parse.wholeNumber(m, option: "valid-months", in: Validity.monthsRange, of: "months", example: 12))
         } else if let e = c.value("expires") {
             guard let day = LocalDate(iso: e) else { throw CLIError.usage("--expires takes a day as YYYY-MM-DD, like 2027-04-16; got '\(e)'.") }
             validity = .lastDay(day)
@@ -127,8 +130,7 @@ enum LedgerCommands {
         var filter = VoucherFilter()
         filter.status = c.value("status").flatMap(VoucherStatus.init(rawValue:))
         if let d = c.value("expiring-within") {
-            guard let days = Int(d), days >= 0 else { throw CLIError.usage("--expiring-within takes a number of days, like 30; got '\(d)'.") }
-            filter.expiringWithinDays = days
+            filter.expiringWithinDays = try Parse.wholeNumber(d, option: "expiring-within", in: VoucherFilter.expiringWithinDaysRange, of: "days", example: 30)
         }
         filter.holderEmail = c.value("holder-email")
         let limitText = c.value("limit") ?? "100"

@@ -31,7 +31,7 @@ enum SupportCommands {
                         arguments: [Argument("holder", help: "The holder's email address or ID (hld_…).")]),
                 Command("search", abstract: "Find holders by part of an email or name, or by a voucher code.",
                         arguments: [Argument("text", help: "What to look for.")],
-                        options: [Option("limit", valueName: "n", help: "At most this many.", default: "50")]),
+                        options: [Option("limit", valueName: "n", help: "At most this many, \(Parse.range(SupportService.holderSearchLimit)).", default: "50")]),
                 Command("close", abstract: "A holder leaves: refund what the law or your terms allow, drop reminders, say goodbye, erase on request.",
                         discussion: "Each remaining balance is refunded where the jurisdiction's cash-out rule allows (or every one with --refund-all), recorded as a refunded entry with the payout reference; every other voucher's fate is said plainly. Pending reminders are dropped and one farewell goes out in the holder's language at the next 'goodwill reminders run'. With --erase, names, emails, gift messages and notes are replaced by a pseudonym; the ledger's amounts stay and 'goodwill verify' still passes. All in one transaction; running it again reports that the holder is already closed.",
                         arguments: [holderArg],
@@ -54,7 +54,7 @@ enum SupportCommands {
                     subcommands: [
                 Command("liability", abstract: "Outstanding liability: live balances by currency and by month of expiry.", options: [format, separator], flags: [bom]),
                 Command("expiring", abstract: "Count and value expiring in the next N days.", options: [
-                    format, separator, Option("days", valueName: "n", help: "How many days ahead.", default: "30")], flags: [bom]),
+                    format, separator, Option("days", valueName: "n", help: "How many days ahead, \(Parse.range(SupportService.expiringReportDays)).", default: "30")], flags: [bom]),
                 Command("breakage", abstract: "Value that expired unredeemed, by month.", options: [format, separator], flags: [bom]),
                 Command("goodwill", abstract: "Extensions by rule and by agent, value kept alive, how much came back, overrides.", options: [format, separator], flags: [bom]),
                 Command("redemption", abstract: "Share of issued value redeemed, by issue month (cohorts).", options: [format, separator], flags: [bom]),
@@ -119,7 +119,7 @@ enum SupportCommands {
     }
 
     static func search(_ c: CLIContext) throws -> Int32 {
-        guard let limit = Int(c.value("limit") ?? "50"), limit > 0 else { throw CLIError.usage("--limit takes a positive whole number, like 20.") }
+        let limit = try Parse.wholeNumber(c.value("limit") ?? "50", option: "limit", in: SupportService.holderSearchLimit, example: 20)
         let matches = try service(c).searchHolders(try c.required("text"), limit: limit)
         try c.emit(matches, text: matches.isEmpty ? "No holder matches." : Output.table(["ID", "NAME", "EMAIL", "SINCE", "VOUCHERS", "MATCHED"], matches.map {
             [$0.id, $0.name ?? "", $0.email ?? "", String($0.firstSeen.prefix(10)), String($0.vouchers), $0.matched]
@@ -186,9 +186,7 @@ enum SupportCommands {
         try checkCSVOptions(c)
         var days = 30
         if name == .expiring {
-            let text = c.value("days") ?? "30"
-            guard let d = Int(text), d > 0 else { throw CLIError.usage("--days takes a whole number of days, like 30; got '\(text)'.") }
-            days = d
+            days = try Parse.wholeNumber(c.value("days") ?? "30", option: "days", in: SupportService.expiringReportDays, of: "days", example: 30)
         }
         return try emitReport(try service(c).report(name, days: days), c)
     }

@@ -47,6 +47,19 @@ enum Parse {
         return negative ? Money(minorUnits: -m.minorUnits, currency: currency) : m
     }
 
+    /// A whole number in `range`, the range the service takes (its own constant), so a number
+    /// past either end is a usage error here, stating the range, and not a failure there.
+    /// `unit`: what is counted, like "days".
+    static func wholeNumber(_ text: String, option: String, in range: ClosedRange<Int>, of unit: String? = nil, example: Int) throws -> Int {
+        guard let n = Int(text), range.contains(n) else {
+            throw CLIError.usage("--\(option) takes a whole number\(unit.map { " of \($0)" } ?? "") from \(range.lowerBound) to \(range.upperBound), like \(example); got '\(text)'.")
+        }
+        return n
+    }
+
+    /// "from 1 to 3650", for an option's help.
+    static func range(_ range: ClosedRange<Int>) -> String { "from \(range.lowerBound) to \(range.upperBound)" }
+
     /// A path that names a file to read: one that exists and is not a folder. `example` is a
     /// file name to suggest, like vouchers.csv.
     static func inputFile(_ path: String, example: String) throws {
