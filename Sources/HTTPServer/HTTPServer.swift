@@ -50,6 +50,10 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.loops.map { $0.peakUnsentBytes.load(ordering: .relaxed) }.max() ?? 0 }
     }
 
+    /// Whether the server can listen on `host` at all: a numeric IPv4 or IPv6 address, or
+    /// localhost. Nothing is bound; for a caller that checks its input before doing anything.
+    public static func isListenable(host: String) -> Bool { Socket.isAddress(host) }
+
     /// Binds the listeners and starts the event-loop threads; returns once the server
     /// accepts connections. Throws `SocketError` if the address cannot be bound, and
     /// `.addressInUse` if something listens on `host:port` now: for a caller with work to do before

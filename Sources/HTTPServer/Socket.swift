@@ -28,6 +28,18 @@ enum Socket {
         }
     }
 
+    /// Whether `makeBound` can read `host` as an address (it takes localhost, and "" for every
+    /// IPv4 interface).
+    static func isAddress(_ host: String) -> Bool {
+        let host = host == "localhost" ? "127.0.0.1" : host
+        if host.contains(":") {
+            var address = in6_addr()
+            return inet_pton(AF_INET6, host, &address) == 1
+        }
+        var address = in_addr()
+        return inet_pton(AF_INET, host.isEmpty ? "0.0.0.0" : host, &address) == 1
+    }
+
     /// A non-blocking socket bound to `host:port`, not yet listening.
     private static func makeBound(host: String, port: UInt16, reusePort: Bool) throws(SocketError) -> Int32 {
         let host = host == "localhost" ? "127.0.0.1" : host

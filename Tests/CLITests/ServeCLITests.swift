@@ -114,6 +114,22 @@ import Testing
         #expect(first.isRunning)
     }
 
+    /// `--host not-a-host` was refused only when the socket was bound, as a failure (exit 1) that
+    /// asked whether another server used the port, after a doubled "..". It is a usage error,
+    /// refused before a database is opened, whatever the port.
+    @Test func anInvalidHost_isAUsageError_beforeAnythingStarts() throws {
+        let cli = CLIRunner(now: nil)
+        for port in ["0", "18399"] {
+            let db = cli.folder.appendingPathComponent("serve-\(port).db").path
+            let r = try cli.run(["serve", "--host", "not-a-host", "--port", port, "--db", db])
+            #expect(r.status == 64, "\(port): \(r.stderr)")
+            #expect(r.stderr.contains("Error: --host 'not-a-host' is not an IP address the server can listen on. Give one like 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::1, or localhost."), "\(r.stderr)")
+            #expect(r.stderr.contains("Usage: goodwill serve"), "\(r.stderr)")
+            #expect(!r.stderr.contains("..") && !r.stderr.contains("Choose another with --port"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db))
+        }
+    }
+
     /// Reads standard output until its first line, which names the address with the port the
     /// system chose.
     static func servingURL(_ out: Pipe) -> String? {

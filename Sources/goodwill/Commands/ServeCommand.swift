@@ -12,7 +12,7 @@ enum ServeCommand {
         [Command("serve", abstract: "Serve the HTTP API (and send reminders every minute) until SIGINT or SIGTERM.",
                  discussion: "Keys are sent as 'Authorization: Bearer <secret>'; create them with 'goodwill keys create'. Every request is logged as one JSON line on stderr. SIGINT or SIGTERM stops accepting, finishes what is in flight, closes the database and exits 0.",
                  options: [
-                    Option("host", valueName: "address", help: "The address to listen on.", default: "127.0.0.1"),
+                    Option("host", valueName: "address", help: "The IP address to listen on, like 127.0.0.1 (this machine only), 0.0.0.0 or ::1; or localhost.", default: "127.0.0.1"),
                     Option("port", valueName: "port", help: "The port to listen on (0: any free port, printed at start).", default: "8080"),
                     Option("policies", valueName: "dir", help: "A folder of policy files the API may validate, simulate and activate by name (default: ./Policies if present)."),
                     ReminderCommands.messages,
@@ -26,14 +26,25 @@ enum ServeCommand {
     static var handlers: [[String]: (CLIContext) throws -> Int32] { [["serve"]: serve] }
 
     static func listenFailure(_ error: SocketError, host: String, port: UInt16) -> CLIError {
-        if case .addressInUse = error {
+        switch error {
+        case .addressInUse, .failed(_, EADDRINUSE, _):
             return CLIError.failure("Address in use: another server, probably Goodwill, is already listening on \(address(host)):\(port); stop it or choose another --port.")
+        case .invalidAddress:
+            return invalidHost(host)
+        case .failed:
+            // The error's own sentence says what failed; the port is to blame only for these.
+            return CLIError.failure("Cannot listen on \(address(host)):\(port): \(error)")
         }
-        return CLIError.failure("Cannot listen on \(address(host)):\(port): \(error). Is another server using the port? Choose another with --port.")
+    }
+
+    /// Checked before anything starts; the server would refuse it only when binding.
+    static func invalidHost(_ host: String) -> CLIError {
+        CLIError.usage("--host '\(host)' is not an IP address the server can listen on. Give one like 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::1, or localhost.")
     }
 
     static func serve(_ c: CLIContext) throws -> Int32 {
         let host = c.value("host") ?? "127.0.0.1"
+        guard HTTPServer.isListenable(host: host) else { throw invalidHost(host) }
         let portText = c.value("port") ?? "8080"
         guard let port = UInt16(portText) else { throw CLIError.usage("--port takes a number from 0 to 65535; got '\(portText)'.") }
         let policies = c.value("policies") ?? ProgramFiles.find("Policies").flatMap { dir in
