@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import goodwill
 
 /// README: a mistyped --db "fails instead of reporting on an empty database". A command that may
 /// create a database (issue, import, keys create, policy activate, policy jurisdiction CODE,
@@ -55,5 +56,26 @@ struct FailedCommandCLITests {
         #expect(FileManager.default.createFile(atPath: empty, contents: nil))
         #expect(try cli.run(["import", "vouchers", refusedCSV.path, "--db", empty]).status == 1)
         #expect(FileManager.default.fileExists(atPath: empty))
+    }
+
+    /// A failing command noted the path as new, then a server started on the same path opened the
+    /// database before the command's clean-up: removing it would leave the server writing into a
+    /// file no path names. While another process has it open, it stays; once that process is gone,
+    /// the clean-up removes what the command created.
+    @Test func aNewDatabaseAnotherProcessHasOpen_isNotRemoved() throws {
+        let cli = CLIRunner(now: nil)
+        let noted = NewDatabase(path: cli.database)
+        #expect(!NewDatabase.isOpenElsewhere(cli.database))
+        let (server, out, _) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
+        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+        _ = try #require(ServeCLITests.servingURL(out))
+        #expect(NewDatabase.isOpenElsewhere(cli.database))
+        noted.removeCreated()
+        #expect(FileManager.default.fileExists(atPath: cli.database))
+        #expect(try cli.run(["keys", "create", "--role", "admin", "--name", "after"]).status == 0)
+        server.terminate(); server.waitUntilExit()
+        #expect(!NewDatabase.isOpenElsewhere(cli.database))
+        noted.removeCreated()
+        #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The database files a command may create, noted before it runs. Opening a path with no database
 /// creates one (init, issue, import, keys create, policy activate, policy jurisdiction CODE,
@@ -10,9 +11,13 @@ struct NewDatabase {
     /// The database path and its companions, each noted only if it did not exist before the command.
     private let created: [String]
 
+    /// The database's path, when it did not exist before the command.
+    private let path: String?
+
     /// `path` nil (no usable path): nothing to note.
     init(path: String?) {
-        guard let path, !FileManager.default.fileExists(atPath: path) else { created = []; return }
+        guard let path, !FileManager.default.fileExists(atPath: path) else { created = []; self.path = nil; return }
+        self.path = path
         // The log files first, so that no write-ahead log is ever left without its database: a
         // database created later at the path would replay it.
         created = [path + "-wal", path + "-journal", path + "-shm", path].filter { !FileManager.default.fileExists(atPath: $0) }
@@ -20,9 +25,35 @@ struct NewDatabase {
 
     /// Removes what the command created. Call it once the command has returned, when the
     /// connections it opened are closed.
+    ///
+    /// Another process may have opened the new database meanwhile (a `serve` started on the same
+    /// new path a moment after this command): removing it then would leave that process writing
+    /// into a file no path names, and its writes would be lost. So while any other process has it
+    /// open, nothing is removed.
     func removeCreated() {
+        if let path, Self.isOpenElsewhere(path) { return }
         for file in created where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
         }
+    }
+
+    /// Whether another process has the SQLite database at `path` open. A connection holds a read
+    /// lock on the database file's lock bytes from its first read on, for as long as it is open in
+    /// WAL mode (pager.c keeps the SHARED lock between transactions in WAL mode); `F_GETLK` reports
+    /// any lock another process holds there (this process's own are not reported, and the
+    /// command's connections are closed by now). The lock bytes, as os_unix.c places them: the
+    /// pending byte at 1 GiB, the reserved byte after it, then the 510 shared bytes. When it
+    /// cannot tell, it answers yes, so nothing is removed.
+    static func isOpenElsewhere(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno != ENOENT }
+        defer { close(fd) }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0x4000_0000
+        lock.l_len = 512
+        guard fcntl(fd, F_GETLK, &lock) == 0 else { return true }
+        return lock.l_type != Int16(F_UNLCK)
     }
 }
