@@ -22,10 +22,12 @@ extension CommandLineTool {
 
 /// Message texts, kept together so the wording stays consistent.
 enum UsageMessages {
-    static func unknownOption(_ spelled: String, suggestion: String?) -> String {
-        let base = "Unknown option \(TextLayout.quoted(spelled))"
-        guard let suggestion else { return base }
-        return base + ". Did you mean '--\(suggestion)'?"
+    /// `takesText`: the command takes an argument, which the token may have been meant as.
+    static func unknownOption(_ spelled: String, suggestion: String?, takesText: Bool = false) -> String {
+        var text = "Unknown option \(TextLayout.quoted(spelled))"
+        if let suggestion { text += ". Did you mean '--\(suggestion)'?" }
+        if takesText { text += (suggestion == nil ? "." : "") + " If it is text, put -- before text that starts with '-'." }
+        return text
     }
 
     static func unknownSubcommand(_ word: String, suggestion: String?) -> String {

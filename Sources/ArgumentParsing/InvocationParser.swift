@@ -34,6 +34,9 @@ struct InvocationParser {
                 positionals.append(token)
             } else if token == "--" {
                 afterTerminator = true
+            } else if OptionScope.isDashText(token) {
+                // Text, wherever it falls: a positional, or an unexpected argument where none is taken.
+                positionals.append(token)
             } else if token.hasPrefix("--") {
                 if let error = takeLong(token) { return error }
             } else if token.hasPrefix("-"), token.count > 1, !isNegativeNumberPositional(token) {
@@ -56,6 +59,10 @@ struct InvocationParser {
         }
         return finish()
     }
+
+    /// Whether the command takes text (an argument), which an unknown dash token may have been
+    /// meant as: `goodwill holder note anna@example.se -x-ray booked`.
+    private var takesText: Bool { !command.arguments.isEmpty }
 
     /// A `-5` is a value unless this command declared `5` as a one-letter name.
     private func isNegativeNumberPositional(_ token: String) -> Bool {
@@ -80,7 +87,7 @@ struct InvocationParser {
         }
         let shown = name.isEmpty ? token : spelled
         let suggestion = Suggestions.closest(to: name, among: scope.longNames)
-        return failure(.unknownOption, UsageMessages.unknownOption(shown, suggestion: suggestion))
+        return failure(.unknownOption, UsageMessages.unknownOption(shown, suggestion: suggestion, takesText: takesText))
     }
 
     /// `-a value`, `-j`, or several one-letter flags together (`-jv`).
@@ -94,7 +101,7 @@ struct InvocationParser {
                 givenFlags.insert(flag.name)
                 return nil
             }
-            return failure(.unknownOption, UsageMessages.unknownOption(token, suggestion: nil))
+            return failure(.unknownOption, UsageMessages.unknownOption(token, suggestion: nil, takesText: takesText))
         }
         let flags = letters.compactMap { scope.flagsByShort[$0] }
         if flags.count == letters.count {
@@ -103,7 +110,7 @@ struct InvocationParser {
         }
         // `-amount` is most likely a long name typed with one dash.
         let suggestion = Suggestions.closest(to: String(letters), among: scope.longNames)
-        return failure(.unknownOption, UsageMessages.unknownOption(token, suggestion: suggestion))
+        return failure(.unknownOption, UsageMessages.unknownOption(token, suggestion: suggestion, takesText: takesText))
     }
 
     private mutating func take(_ option: Option, spelled: String, inline: String?) -> ParseOutcome? {

@@ -37,6 +37,7 @@ struct OptionScope {
     /// looks like a long option. A number after two dashes (`--5`, `--12.50`) names no option:
     /// it is the value too, and the caller says what is wrong with it (not "Missing value").
     func canBeValue(_ token: String) -> Bool {
+        if Self.isDashText(token) { return true }
         guard token.hasPrefix("--") else { return !isKnownShortName(token) }
         let name = String(token.dropFirst(2).prefix { $0 != "=" })
         return Self.looksLikeNegativeNumber(String(token.dropFirst())) && optionsByLong[name] == nil && flagsByLong[name] == nil
@@ -52,6 +53,14 @@ struct OptionScope {
         }
         guard token.count == 2, token.first == "-", let letter = token.last else { return nil }
         return optionsByShort[letter]
+    }
+
+    /// `- called back`, `-h called back`, `-- see note`: text that starts with a dash, never an
+    /// option, as no option's name holds whitespace. (`--reason=called back` is an option: the
+    /// whitespace is in its value, after the `=`.)
+    static func isDashText(_ token: String) -> Bool {
+        guard token.hasPrefix("-") else { return false }
+        return token.drop { $0 == "-" }.prefix { $0 != "=" }.contains(where: \.isWhitespace)
     }
 
     /// `-5`, `-0.5`, `-.5`: taken as a positional value, never as an option.

@@ -55,6 +55,24 @@ import Testing
         #expect(try cli.run(["holder", "show", "margareta.holm@example.se"]).status == 1)
     }
 
+    /// A note that starts with a dash is the note, not an option; an unknown option on a command
+    /// that takes text says how to give such text.
+    @Test func holderNote_startingWithADash_isStored() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue(["--holder-email", "c@b.se"])
+        for text in ["- called back", "-h called back"] {
+            let r = try cli.run(["holder", "note", "c@b.se", text])
+            #expect(r.status == 0 && r.stdout.hasPrefix("Note "), "\(text): \(r.stdout)\(r.stderr)")
+        }
+        let view = try cli.json(["holder", "show", "c@b.se"])
+        let notes = (view["timeline"] as? [[String: Any]] ?? []).compactMap { ($0["note"] as? [String: Any])?["text"] as? String }
+        #expect(notes.sorted() == ["- called back", "-h called back"])
+        let unknown = try cli.run(["holder", "note", "c@b.se", "-x-ray"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.hasPrefix("Error: Unknown option '-x-ray'. If it is text, put -- before text that starts with '-'.\n"), "\(unknown.stderr)")
+        #expect(try cli.run(["holder", "note", "c@b.se", "--", "-x-ray"]).status == 0)
+    }
+
     @Test func importWithABadRow_exits1_namesTheLine_andStoresNothing() throws {
         let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
         let file = cli.folder.appendingPathComponent("book.csv").path
