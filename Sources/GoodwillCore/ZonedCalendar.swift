@@ -85,4 +85,7 @@ public struct ZonedCalendar: Sendable {
 
     /// Local hour (0–23) of an instant in this zone.
     public func hour(of instant: Date) -> Int { calendar.component(.hour, from: instant) }
+
+    /// Local minute (0–59) of an instant in this zone (not always UTC's: India is 5:30 ahead).
+    public func minute(of instant: Date) -> Int { calendar.component(.minute, from: instant) }
 }

@@ -143,6 +143,13 @@ extension SupportService {
         }
     }
 
+    /// The zone a person reads the holder's times in (`holder show`): their own, else that of the
+    /// latest voucher they hold (the zone their reminders go by), else the book's default.
+    public func localZone(of view: HolderView) -> ZonedCalendar {
+        let held = view.vouchers.last { $0.role != "purchaser" } ?? view.vouchers.last
+        return ZonedCalendar.stored(view.profile.timeZone ?? held?.voucher.timeZone ?? ledger.configuration.defaultTimeZone)
+    }
+
     func profile(_ h: Holder, closedAt: Date?, now: Date) -> HolderProfile {
         let zone = ZonedCalendar.stored(h.timeZone ?? ledger.configuration.defaultTimeZone)
         let first = zone.localDate(of: h.firstSeenAt)

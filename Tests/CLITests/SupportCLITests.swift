@@ -25,6 +25,30 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("goodwill holder search"))
     }
 
+    /// The timeline's times are the holder's local times, and the header says which zone: an agent
+    /// on the phone reads the hour the holder lived. JSON keeps instants in UTC.
+    @Test func holderShow_timelineTimes_areInTheHoldersZone_andSaySo() throws {
+        let cli = try Self.bookRunner()
+        let text = try cli.run(["holder", "show", "margareta.holm@example.se"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Time zone:      Europe/Stockholm"), "\(text.stdout)")
+        #expect(text.stdout.contains("Timeline, newest first (32 events; times in Europe/Stockholm):"), "\(text.stdout)")
+        // 2026-10-09T06:20Z, summer time in Stockholm (UTC+2); 2026-01-11T05:00Z, winter (UTC+1).
+        // (Codes are new at each load: matched by their shape.)
+        #expect(text.stdout.contains(try Regex(#"\n2026-10-09 08:20  [0-9A-Z-]{21}  Redeemed 3950\.00 SEK"#)), "\(text.stdout)")
+        #expect(text.stdout.contains(try Regex(#"\n2026-01-11 06:00  [0-9A-Z-]{21}  Expired with"#)), "\(text.stdout)")
+        let json = try cli.json(["holder", "show", "margareta.holm@example.se"])
+        let times = (json["timeline"] as? [[String: Any]] ?? []).compactMap { $0["at"] as? String }
+        #expect(times.first?.hasPrefix("2026-10-09T06:20:") == true && times.first?.hasSuffix("Z") == true, "\(times.first ?? "")")
+
+        // No zone of their own: the zone of the voucher they hold, as their reminders go by.
+        let other = CLIRunner(now: "2026-07-01T12:00:00Z")
+        _ = try other.issue(["--holder-email", "jo@example.com", "--time-zone", "America/New_York"])
+        let jo = try other.run(["holder", "show", "jo@example.com"])
+        #expect(jo.stdout.contains("(2 events; times in America/New_York):"), "\(jo.stdout)")
+        #expect(jo.stdout.contains("2026-07-01 08:00  "), "\(jo.stdout)")
+    }
+
     @Test func reports_printTableCSVAndJSON_andReconcile() throws {
         let cli = try Self.bookRunner()
         let csv = try cli.run(["report", "liability", "--format", "csv"])

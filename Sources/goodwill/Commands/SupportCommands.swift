@@ -96,16 +96,25 @@ enum SupportCommands {
     // MARK: Holder
 
     static func show(_ c: CLIContext) throws -> Int32 {
-        let view = try service(c).holderView(try c.required("holder"))
-        try c.emit(view, text: text(view))
+        let support = try service(c)
+        let view = try support.holderView(try c.required("holder"))
+        try c.emit(view, text: text(view, zone: support.localZone(of: view)))
         return 0
     }
 
-    static func text(_ v: HolderView) -> String {
+    /// `2026-10-09 08:20`: an instant as the wall clock in `zone` showed it.
+    static func localTime(_ rfc3339: String, _ zone: ZonedCalendar) -> String {
+        guard let at = RFC3339.parse(rfc3339) else { return rfc3339 }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(zone.localDate(of: at).isoString) \(two(zone.hour(of: at))):\(two(zone.minute(of: at)))"
+    }
+
+    /// Times and days in the holder's zone, which the timeline's header names.
+    static func text(_ v: HolderView, zone: ZonedCalendar) -> String {
         let p = v.profile
         var out = Output.fields([
             ("Holder", p.name ?? "(no name)"), ("Email", p.email), ("ID", p.id), ("Language", p.locale), ("Time zone", p.timeZone),
-            ("Customer since", "\(p.firstSeen.prefix(10)) (\(p.tenure))"), ("Closed", p.closedAt), ("Erased", p.erasedAt),
+            ("Customer since", "\(RFC3339.parse(p.firstSeen).map { zone.localDate(of: $0).isoString } ?? String(p.firstSeen.prefix(10))) (\(p.tenure))"), ("Closed", p.closedAt), ("Erased", p.erasedAt),
             ("Open cases", v.openCases.isEmpty ? "none" : v.openCases.map { "#\($0.id) \($0.subject)" }.joined(separator: "; ")),
         ])
         out += "\n\nVouchers (\(v.vouchers.count)):\n"
@@ -113,8 +122,8 @@ enum SupportCommands {
             [$0.voucher.code, $0.role, $0.voucher.status.rawValue, "\($0.voucher.balance) of \($0.voucher.value)",
              $0.voucher.lastValidDay ?? "no expiry", $0.voucher.experience ?? $0.voucher.kind.rawValue]
         }) + Render.payoutLines(v.vouchers.map(\.voucher))
-        out += "\n\nTimeline, newest first (\(v.timeline.count) events):\n"
-        out += Output.table(["WHEN", "VOUCHER", "WHAT"], v.timeline.map { [String($0.at.prefix(16)).replacingOccurrences(of: "T", with: " "), $0.voucherCode ?? "", $0.summary] })
+        out += "\n\nTimeline, newest first (\(v.timeline.count) events; times in \(zone.identifier)):\n"
+        out += Output.table(["WHEN", "VOUCHER", "WHAT"], v.timeline.map { [localTime($0.at, zone), $0.voucherCode ?? "", $0.summary] })
         return out
     }
 
