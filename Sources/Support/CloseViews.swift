@@ -49,14 +49,20 @@ public struct FarewellView: Sendable, Codable, Equatable {
     public var language: String
     public var subject: String
     public var body: String
+    /// Where the letter is now, read when the answer is given (not stored with the close):
+    /// `pending` or `sending` (not gone out yet), `sent`, `failed` (given up), `cancelled`.
+    public var status: String?
+    /// When it went out, if it has.
+    public var sentAt: String?
 
-    enum CodingKeys: String, CodingKey { case messageID = "message_id", language, subject, body }
+    enum CodingKeys: String, CodingKey { case messageID = "message_id", language, subject, body, status, sentAt = "sent_at" }
 }
 
 /// The outcome of `holder close`; stored with the closure, so a second run returns it unchanged.
 public struct CloseResult: Sendable, Codable, Equatable {
     public var holderID: String
-    /// True on a repeated close: nothing was done this time; the rest describes the first close.
+    /// True on a repeated close: the rest describes the first close, and nothing was done this
+    /// time but an erasure that close was not asked for (`erasedNow`).
     public var alreadyClosed: Bool
     public var closedAt: String
     public var closedBy: String
@@ -67,10 +73,38 @@ public struct CloseResult: Sendable, Codable, Equatable {
     /// Nil when there was no address to write to.
     public var farewell: FarewellView?
     public var erased: Bool
+    /// Whether this call erased the personal data: a close with erasure, or an erasure asked for
+    /// after a close without it (`already_closed` and `erased` alone cannot tell that from an
+    /// erasure done at the first close).
+    public var erasedNow: Bool
     public var pseudonym: String?
 
     enum CodingKeys: String, CodingKey {
         case holderID = "holder_id", alreadyClosed = "already_closed", closedAt = "closed_at", closedBy = "closed_by", vouchers,
-             refunded, payoutReference = "payout_reference", remindersDropped = "reminders_dropped", farewell, erased, pseudonym
+             refunded, payoutReference = "payout_reference", remindersDropped = "reminders_dropped", farewell, erased,
+             erasedNow = "erased_now", pseudonym
+    }
+
+    public init(holderID: String, alreadyClosed: Bool, closedAt: String, closedBy: String, vouchers: [VoucherOutcome],
+                refunded: [AmountLine], payoutReference: String?, remindersDropped: Int, farewell: FarewellView?,
+                erased: Bool, erasedNow: Bool, pseudonym: String?) {
+        self.holderID = holderID; self.alreadyClosed = alreadyClosed; self.closedAt = closedAt; self.closedBy = closedBy
+        self.vouchers = vouchers; self.refunded = refunded; self.payoutReference = payoutReference
+        self.remindersDropped = remindersDropped; self.farewell = farewell; self.erased = erased; self.erasedNow = erasedNow
+        self.pseudonym = pseudonym
+    }
+
+    /// Outcomes stored before `erased_now` existed lack it: read as false (they are the record of
+    /// an earlier call, which erased nothing now).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        holderID = try c.decode(String.self, forKey: .holderID); alreadyClosed = try c.decode(Bool.self, forKey: .alreadyClosed)
+        closedAt = try c.decode(String.self, forKey: .closedAt); closedBy = try c.decode(String.self, forKey: .closedBy)
+        vouchers = try c.decode([VoucherOutcome].self, forKey: .vouchers); refunded = try c.decode([AmountLine].self, forKey: .refunded)
+        payoutReference = try c.decodeIfPresent(String.self, forKey: .payoutReference)
+        remindersDropped = try c.decode(Int.self, forKey: .remindersDropped)
+        farewell = try c.decodeIfPresent(FarewellView.self, forKey: .farewell); erased = try c.decode(Bool.self, forKey: .erased)
+        erasedNow = try c.decodeIfPresent(Bool.self, forKey: .erasedNow) ?? false
+        pseudonym = try c.decodeIfPresent(String.self, forKey: .pseudonym)
     }
 }

@@ -25,6 +25,7 @@ extension SupportService {
             if let closure = try closureRow(h.id) {
                 var first = try JSONDecoder().decode(CloseResult.self, from: Data(closure.summaryJSON.utf8))
                 first.alreadyClosed = true
+                first.erasedNow = false
                 // Erasure asked for after an earlier close without it: that part is still owed.
                 if request.erase && !closure.erased {
                     let p = Self.pseudonym(h.id)
@@ -32,13 +33,24 @@ extension SupportService {
                     try closeFaultInjection?(.erasure)
                     first.erased = true
                     first.pseudonym = p
+                    first.erasedNow = true
                     if var f = first.farewell { f.subject = "[erased]"; f.body = "[erased]"; first.farewell = f }
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
                     var stored = first
                     stored.alreadyClosed = false
+                    stored.erasedNow = false
                     try db.run("UPDATE holder_closures SET erased = 1, pseudonym = ?, summary_json = ? WHERE id = ?",
                                [.text(p), .text(String(decoding: try encoder.encode(stored), as: UTF8.self)), .integer(closure.id)])
+                }
+                // The letter that close wrote has gone its way since: say where it is now.
+                if var f = first.farewell {
+                    if let (status, sentAt) = try db.queryOne("SELECT status, sent_at FROM reminder_outbox WHERE message_id = ?",
+                                                             [.text(f.messageID)], { ($0.text(0), $0.optionalInt64(1)) }) {
+                        f.status = status
+                        f.sentAt = sentAt.map { RFC3339.format(Date(unixMilliseconds: $0)) }
+                    }
+                    first.farewell = f
                 }
                 return first
             }
@@ -155,7 +167,7 @@ extension SupportService {
                     anchor: anchor.id, recipient: role, sendZone: zone.identifier, closedAt: now,
                     closing: Int(try db.scalarInt("SELECT count(*) FROM holder_closures WHERE holder_id = ?", [.text(hid)])) + 1,
                     notBefore: profile.schedule.earliestSendable(from: now, in: zone), forgetAddressWhenSent: request.erase)
-                farewell = FarewellView(messageID: id, language: language.rawValue, subject: subject, body: body)
+                farewell = FarewellView(messageID: id, language: language.rawValue, subject: subject, body: body, status: "pending")
             }
             try closeFaultInjection?(.farewell)
 
@@ -174,8 +186,11 @@ extension SupportService {
             }
             var result = CloseResult(holderID: hid, alreadyClosed: false, closedAt: RFC3339.format(now), closedBy: actor, vouchers: outcomes,
                                      refunded: totals, payoutReference: payoutReference, remindersDropped: dropped, farewell: farewell,
-                                     erased: request.erase, pseudonym: pseudonym)
+                                     erased: request.erase, erasedNow: request.erase, pseudonym: pseudonym)
             var stored = result
+            // Of the moment, not of the close: a later call reads them anew.
+            stored.erasedNow = false
+            stored.farewell?.status = nil
             if request.erase, var f = stored.farewell {
                 // The letter's words name the person; the stored outcome keeps only that there was one.
                 f.subject = "[erased]"; f.body = "[erased]"

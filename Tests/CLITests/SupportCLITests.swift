@@ -226,6 +226,37 @@ import Testing
         #expect(shown.stdout.contains("Came back"), "\(shown.stdout)")
     }
 
+    /// An erasure asked for after an earlier close is done now, and said so; the farewell of that
+    /// close is reported as it stands (sent, or still waiting), not as queued anew.
+    @Test func holderCloseErase_onAnAlreadyClosedHolder_saysItErasedNow_andTheFarewellsStatus() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue(["--holder-email", "anna@example.se", "--holder-name", "Anna Lind", "--holder-locale", "sv"])
+        let first = try cli.run(["holder", "close", "anna@example.se"])
+        #expect(first.status == 0 && first.stdout.contains("Farewell (sv) queued as msg_"), "\(first.stdout)")
+        let holderID = try #require(first.stdout.split(separator: "\n").first.map { String($0.dropFirst("Closed ".count).dropLast()) })
+
+        // Not yet sent: still waiting, and nothing changed.
+        let again = try cli.run(["holder", "close", holderID])
+        #expect(again.stdout.contains("nothing was changed this time"), "\(again.stdout)")
+        #expect(!again.stdout.contains("queued as"), "\(again.stdout)")
+        #expect(again.stdout.contains("Farewell (sv) msg_") && again.stdout.contains(" has not gone out yet; it goes out at the next 'goodwill reminders run'."), "\(again.stdout)")
+
+        let sent = try cli.run(["reminders", "run", "--maildir", cli.folder.appendingPathComponent("mail").path])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let erased = try cli.run(["holder", "close", holderID, "--erase"])
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(erased.stdout.hasPrefix("Already closed on 2025-04-02T10:00:00Z by cli:tester; personal data erased now. What was done then:\n"), "\(erased.stdout)")
+        #expect(!erased.stdout.contains("nothing was changed"), "\(erased.stdout)")
+        #expect(!erased.stdout.contains("queued as") && !erased.stdout.contains("it goes out at the next"), "\(erased.stdout)")
+        #expect(erased.stdout.contains("Farewell (sv) msg_") && erased.stdout.contains(" was sent on 2025-04-02T10:00:00Z."), "\(erased.stdout)")
+        #expect(erased.stdout.contains("Personal data erased; the holder is now \"Former customer "), "\(erased.stdout)")
+
+        let json = try cli.json(["holder", "close", holderID, "--erase"])
+        #expect(json["already_closed"] as? Bool == true && json["erased"] as? Bool == true && json["erased_now"] as? Bool == false)
+        let farewell = json["farewell"] as? [String: Any]
+        #expect(farewell?["status"] as? String == "sent" && farewell?["sent_at"] as? String == "2025-04-02T10:00:00Z", "\(json)")
+    }
+
     /// One payout reference, one payment: another holder's close under it fails (exit 1), saying
     /// whose close it was given for, and changes nothing.
     @Test func holderClose_withAnotherClosesPayoutReference_isRefused() throws {

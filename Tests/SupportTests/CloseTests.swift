@@ -155,7 +155,11 @@ import Testing
         _ = try f.support.close(CloseRequest(holder: "karen@example.dk", payoutReference: "BANK-1"), actor: "support:maria")
         let id = try #require(try f.ledger.store.holder(email: "karen@example.dk")).id
         let r = try f.support.close(CloseRequest(holder: id.rawValue, erase: true), actor: "support:maria")
-        #expect(r.alreadyClosed && r.erased)
+        #expect(r.alreadyClosed && r.erased && r.erasedNow)
+        // What the first close wrote is still to go out; the answer says so rather than "queued".
+        #expect(r.farewell?.status == "pending" && r.farewell?.sentAt == nil)
+        let again = try f.support.close(CloseRequest(holder: id.rawValue, erase: true), actor: "support:maria")
+        #expect(again.alreadyClosed && again.erased && !again.erasedNow)
         #expect(try f.ledger.store.holder(id: id)?.email == nil)
         #expect(try f.ledger.verify().ok)
     }

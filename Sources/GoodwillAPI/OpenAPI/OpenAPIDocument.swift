@@ -3872,14 +3872,16 @@ enum OpenAPIDocument {
           "vouchers",
           "refunded",
           "reminders_dropped",
-          "erased"
+          "erased",
+          "erased_now"
         ],
         "properties": {
           "holder_id": {
             "type": "string"
           },
           "already_closed": {
-            "type": "boolean"
+            "type": "boolean",
+            "description": "True on a repeated close: the rest describes the first close, and nothing was done this time but an erasure that close was not asked for (erased_now)."
           },
           "closed_at": {
             "type": "string",
@@ -3969,11 +3971,31 @@ enum OpenAPIDocument {
               },
               "body": {
                 "type": "string"
+              },
+              "status": {
+                "type": "string",
+                "enum": [
+                  "pending",
+                  "sending",
+                  "sent",
+                  "failed",
+                  "cancelled"
+                ],
+                "description": "Where the letter is at the time of this answer: pending or sending (not gone out yet), sent, failed (given up), cancelled."
+              },
+              "sent_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When it went out, once it has."
               }
             }
           },
           "erased": {
             "type": "boolean"
+          },
+          "erased_now": {
+            "type": "boolean",
+            "description": "Whether this call erased the personal data (a close with erase, or erase asked for after a close without it); false when erased says an earlier call did."
           },
           "pseudonym": {
             "type": "string"

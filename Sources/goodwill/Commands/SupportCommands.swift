@@ -170,7 +170,9 @@ enum SupportCommands {
     static func text(_ r: CloseResult) -> String {
         var lines: [String] = []
         if r.alreadyClosed {
-            lines.append("Already closed on \(r.closedAt) by \(r.closedBy); nothing was changed this time. What was done then:")
+            // An erasure that close was not asked for is the one thing a second run does.
+            let now = r.erasedNow ? "personal data erased now" : "nothing was changed this time"
+            lines.append("Already closed on \(r.closedAt) by \(r.closedBy); \(now). What was done then:")
         } else {
             lines.append("Closed \(r.holderID).")
         }
@@ -180,7 +182,16 @@ enum SupportCommands {
                          + (r.payoutReference.map { " — payout reference \($0)" } ?? ""))
         }
         lines.append("Reminders dropped: \(r.remindersDropped).")
-        if let f = r.farewell {
+        if let f = r.farewell, r.alreadyClosed {
+            // Written at that close; where it is now.
+            let now = switch f.status {
+            case "sent": "was sent" + (f.sentAt.map { " on \($0)" } ?? "") + "."
+            case "failed": "could not be delivered and was given up (see 'goodwill reminders list --failed')."
+            case "cancelled": "was dropped before it went out."
+            default: "has not gone out yet; it goes out at the next 'goodwill reminders run'."
+            }
+            lines.append("Farewell (\(f.language)) \(f.messageID) \(now)")
+        } else if let f = r.farewell {
             lines.append("Farewell (\(f.language)) queued as \(f.messageID); it goes out at the next 'goodwill reminders run'.")
         } else {
             lines.append("No farewell: there is no email address on file.")
