@@ -163,10 +163,10 @@ extension Ledger {
         let d = policy.evaluate(facts)
         switch d.outcome {
         case .grant(let days, let day, _):
-            return GoodwillHint(sentence: "The goodwill policy would extend it by \(days) days (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\".", wouldGrant: true)
+            return GoodwillHint(sentence: "The goodwill policy would extend it by \(Plural.count(days, "day")) (to \(day)) if the holder asks: rule \"\(d.ruleName ?? "")\".", wouldGrant: true)
         case .refer(let days, _):
             let why = d.limitApplied.map { " because \($0.summary)" } ?? ""
-            return GoodwillHint(sentence: "The goodwill policy would refer an extension request to a person (suggesting \(days) days)\(why).", wouldGrant: false)
+            return GoodwillHint(sentence: "The goodwill policy would refer an extension request to a person (suggesting \(Plural.count(days, "day")))\(why).", wouldGrant: false)
         case .deny:
             return GoodwillHint(sentence: "The goodwill policy would not extend it: \(d.explanation)", wouldGrant: false)
         case .noRuleMatched:

@@ -201,7 +201,7 @@ extension Ledger {
             o.rule = d.ruleName
             switch d.outcome {
             case .grant(let days, let day, _):
-                o.candidate = "grant \(days) days (to \(day))"
+                o.candidate = "grant \(Plural.count(days, "day")) (to \(day))"
                 o.granted = true
                 report.candidate.daysGranted += days
                 report.candidate.valueKeptAlive[currency] = try Self.sum(report.candidate.valueKeptAlive[currency] ?? 0, facts.remainingBalance, currency: currency)
@@ -211,7 +211,7 @@ extension Ledger {
                 monthValue[key] = spent.overflow ? Int64.max : spent.partialValue
             case .refer(let days, _):
                 guard Self.wouldBeRecorded(d, ask.byPerson) else { continue }
-                o.candidate = "refer (suggest \(days) days)"; report.candidate.refers += 1
+                o.candidate = "refer (suggest \(Plural.count(days, "day")))"; report.candidate.refers += 1
             case .deny:
                 guard Self.wouldBeRecorded(d, ask.byPerson) else { continue }
                 o.candidate = "deny"; report.candidate.denials += 1
@@ -248,7 +248,7 @@ extension Ledger {
                 let byPerson = extension_.map { row in
                     (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Self.grantedByPerson(row, $0) } ?? false
                 } ?? false
-                let actual = c.actualExtended ? "extended \(actualDays) days\(byPerson ? " by a person" : "")"
+                let actual = c.actualExtended ? "extended \(Plural.count(actualDays, "day"))\(byPerson ? " by a person" : "")"
                     : (v.storedStatus == .refunded ? "refunded" : "expired")
                 report.rows.append(.init(voucherID: v.id.rawValue, lastValidDay: c.lastValidDay.isoString,
                                          balanceAtExpiry: Money(minorUnits: c.balanceAtExpiry, currency: v.value.currency),

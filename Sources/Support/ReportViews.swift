@@ -75,7 +75,7 @@ public struct AmountLine: Sendable, Codable, Equatable {
     /// A table row: currency, month, vouchers, amount.
     var monthRow: [String] { [currency, month ?? "", String(vouchers), amount.decimalString] }
     /// A footer line: "Total SEK: 1234.50 on 7 vouchers".
-    var totalLine: String { "Total \(currency): \(amount.decimalString) on \(vouchers) vouchers" }
+    var totalLine: String { "Total \(currency): \(amount.decimalString) on \(Plural.count(vouchers, "voucher"))" }
 
     /// The CSV columns a by-month table gets for the part of each month still claimable as payout.
     static let payoutClaimableColumns = ["payout_claimable_vouchers", "payout_claimable_amount"]
@@ -118,7 +118,7 @@ public struct LiabilityReport: TabularReport, Codable, Equatable {
                     header: ["currency", "expiry_month", "vouchers", "amount"],
                     rows: byExpiryMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
-                        "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
+                        "Of which past expiry, still claimable as payout, \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \(Plural.count($0.vouchers, "voucher"))"
                     }, textColumns: [], decimalColumns: ["amount", "payout_claimable_amount"], context: [.init("as_of", asOf)],
                     rowFigures: AmountLine.payoutClaimableColumns,
                     csvRows: AmountLine.monthRows(byExpiryMonth, payoutClaimable: payoutClaimable))
@@ -135,7 +135,7 @@ public struct ExpiringReport: TabularReport, Codable, Equatable {
     enum CodingKeys: String, CodingKey { case asOf = "as_of", days, until, totals }
 
     public var table: ReportTable {
-        ReportTable(title: "Expiring in the next \(days) days (\(asOf) … \(until))",
+        ReportTable(title: "Expiring in the next \(Plural.count(days, "day")) (\(asOf) … \(until))",
                     header: ["currency", "vouchers", "amount"],
                     rows: totals.map { [$0.currency, String($0.vouchers), $0.amount.decimalString] }, footer: [], textColumns: [],
                     decimalColumns: ["amount"], context: [.init("as_of", asOf), .init("until", until)])
@@ -159,7 +159,7 @@ public struct BreakageReport: TabularReport, Codable, Equatable {
                     header: ["currency", "month", "vouchers", "amount"],
                     rows: byMonth.map(\.monthRow),
                     footer: totals.map(\.totalLine) + payoutClaimable.map {
-                        "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \($0.vouchers) vouchers"
+                        "Not yet breakage, still claimable as payout (counted as liability), \($0.currency) expired \($0.month ?? ""): \($0.amount.decimalString) on \(Plural.count($0.vouchers, "voucher"))"
                     }, textColumns: [], decimalColumns: ["amount", "payout_claimable_amount"], context: [.init("as_of", asOf)],
                     rowFigures: AmountLine.payoutClaimableColumns,
                     csvRows: AmountLine.monthRows(byMonth, payoutClaimable: payoutClaimable))

@@ -1,3 +1,5 @@
+import GoodwillCore
+
 /// What support and finance operations refuse, in words a support agent can act on.
 public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
     case holderNotFound(String)
@@ -26,7 +28,7 @@ public enum SupportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalid(let message):
             return message
         case .payoutReferenceRequired(let count):
-            return "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); give the payout's reference with --payout-reference REF (a bank transfer or payment id) so finance can match it. Nothing was changed."
+            return "Closing pays out \(Plural.count(count, "voucher balance")); give the payout's reference with --payout-reference REF (a bank transfer or payment id) so finance can match it. Nothing was changed."
         case .payoutReferenceUsed:
             return payoutReferenceUsedSentence + " Give the reference of this payout (its own bank transfer or payment id). Nothing was changed."
         case .importRejected(let rows, let line):

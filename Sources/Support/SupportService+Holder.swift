@@ -57,7 +57,7 @@ extension SupportService {
                                             requester: r.text(5), actor: r.text(6), isOverride: r.int64(7) != 0,
                                             reason: r.optionalText(8), policy: "\(r.text(9)) v\(r.int(10))")
                     var text = "Goodwill decision: \(d.outcome)"
-                    if d.daysGranted > 0 { text += ", \(d.daysGranted) days granted" }
+                    if d.daysGranted > 0 { text += ", \(Plural.count(d.daysGranted, "day")) granted" }
                     if let rule = d.rule { text += " (rule \"\(rule)\")" }
                     if d.isOverride { text += ", an override by \(d.actor)" }
                     if let reason = d.reason { text += "; reason: \(reason)" }
@@ -159,8 +159,8 @@ extension SupportService {
         months = max(0, months)
         let years = months / 12, rest = months % 12
         var parts: [String] = []
-        if years > 0 { parts.append("\(years) year\(years == 1 ? "" : "s")") }
-        if rest > 0 || years == 0 { parts.append("\(rest) month\(rest == 1 ? "" : "s")") }
+        if years > 0 { parts.append(Plural.count(years, "year")) }
+        if rest > 0 || years == 0 { parts.append(Plural.count(rest, "month")) }
         return HolderProfile(id: h.id.rawValue, name: h.name, email: h.email, locale: h.locale, timeZone: h.timeZone,
                              firstSeen: RFC3339.format(h.firstSeenAt), tenureDays: max(0, first.days(until: today)),
                              tenure: parts.joined(separator: ", "), closedAt: closedAt.map(RFC3339.format),

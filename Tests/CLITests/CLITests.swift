@@ -35,7 +35,7 @@ struct CLITourTests {
 
         let verify = try cli.run(["verify"])
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("OK: 1 vouchers and 2 entries verified"))
+        #expect(verify.stdout.hasPrefix("OK: 1 voucher and 2 entries verified"))
     }
 
     /// The reviewer's reproduction: this instant was stored as .706 and verify then called the
@@ -46,7 +46,7 @@ struct CLITourTests {
         #expect(issued["issued_at"] as? String == "2039-07-04T11:34:43.707Z")
         let verify = try cli.run(["verify"])
         #expect(verify.status == 0, "\(verify.stdout)")
-        #expect(verify.stdout.hasPrefix("OK: 1 vouchers and 1 entries verified"))
+        #expect(verify.stdout.hasPrefix("OK: 1 voucher and 1 entry verified"))
     }
 
     @Test func anOverriddenClock_isAnnouncedOnStderr() throws {
@@ -180,7 +180,7 @@ struct CLIBadInputTests {
         let issued = try cli.run(["issue", "--db", typo, "--amount", "500", "--currency", "SEK"])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(FileManager.default.fileExists(atPath: typo))
-        #expect(try cli.run(["verify", "--db", typo]).stdout.hasPrefix("OK: 1 vouchers and 1 entries verified"))
+        #expect(try cli.run(["verify", "--db", typo]).stdout.hasPrefix("OK: 1 voucher and 1 entry verified"))
     }
 
     /// adjust takes a signed change, so its output shows the sign, and a sign it cannot read

@@ -111,6 +111,24 @@ import Testing
         #expect(lines.count == 1 && lines[0].contains("\"code\":\"A-1\""))
     }
 
+    /// One of each is said as one: "1 voucher", not "1 vouchers"; "1 day", not "1 days".
+    @Test func importAndReports_sayOneAsOne() throws {
+        let cli = CLIRunner(now: "2026-11-23T10:00:00Z")
+        let file = cli.folder.appendingPathComponent("book.csv").path
+        try "code,value,balance,currency,issued\nA-1,500,500,SEK,2026-01-01\nA-2,500,900,SEK,2026-01-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let skip = try cli.run(["import", "vouchers", file, "--skip-invalid"])
+        // One of each, said as one: "1 voucher", not "1 vouchers".
+        #expect(skip.stdout.contains("Imported 1 of 2 vouchers from \(file); 0 new holders.\n  SEK: 1 voucher, 500.00 in balances\nLeft out 1 invalid row"), "\(skip.stdout)")
+        let one = cli.folder.appendingPathComponent("one.csv").path
+        try "code,value,balance,currency,issued,holder_email\nB-1,500,500,SEK,2026-01-01,b@example.se\n".write(toFile: one, atomically: true, encoding: .utf8)
+        let single = try cli.run(["import", "vouchers", one])
+        #expect(single.stdout.contains("Imported 1 of 1 voucher from \(one); 1 new holder.\n  SEK: 1 voucher, 500.00 in balances"), "\(single.stdout)")
+        let report = try cli.run(["report", "liability"])
+        #expect(report.stdout.contains("Total SEK: 1000.00 on 2 vouchers"), "\(report.stdout)")
+        let expiring = try cli.run(["report", "expiring", "--days", "1"])
+        #expect(expiring.stdout.hasPrefix("Expiring in the next 1 day ("), "\(expiring.stdout)")
+    }
+
     /// The import commits before the rejects file is written, so a rejects path that cannot be
     /// written is refused first: a usage error, and nothing imported.
     @Test func importWithRejectsThatCannotBeWritten_isRefusedBeforeImporting() throws {

@@ -43,10 +43,10 @@ import Testing
         #expect(l.totals == [AmountLine(currency: "DKK", month: nil, vouchers: 1, amount: Self.dkk500)])
         #expect(l.byExpiryMonth == [AmountLine(currency: "DKK", month: "2026-01", vouchers: 1, amount: Self.dkk500)])
         #expect(l.payoutClaimable == [AmountLine(currency: "DKK", month: "2026-01", vouchers: 1, amount: Self.dkk500)])
-        #expect(l.table.footer.contains("Of which past expiry, still claimable as payout, DKK expired 2026-01: 500.00 on 1 vouchers"))
+        #expect(l.table.footer.contains("Of which past expiry, still claimable as payout, DKK expired 2026-01: 500.00 on 1 voucher"))
         let b = try f.support.breakageReport()
         #expect(b.totals.isEmpty && b.byMonth.isEmpty)
-        #expect(b.table.footer == ["Not yet breakage, still claimable as payout (counted as liability), DKK expired 2026-01: 500.00 on 1 vouchers"])
+        #expect(b.table.footer == ["Not yet breakage, still claimable as payout (counted as liability), DKK expired 2026-01: 500.00 on 1 voucher"])
         let parts = try Self.owedAndBroken(f)
         #expect(parts.reconciled == (50_000, 0))
         // What the report calls claimable is what closing the account refunds.
@@ -97,7 +97,7 @@ import Testing
         let parts = try Self.owedAndBroken(f)
         #expect(parts.liability == 0 && parts.claimable == 0 && parts.breakage == 50_000)
         #expect(parts.reconciled == (0, 50_000))
-        #expect(try f.support.breakageReport().table.footer == ["Total DKK: 500.00 on 1 vouchers"])
+        #expect(try f.support.breakageReport().table.footer == ["Total DKK: 500.00 on 1 voucher"])
     }
 
     /// With a small-balance threshold too (a preset of DK's year and a 1000.00 DKK threshold), the

@@ -37,7 +37,7 @@ struct BodyShape: Sendable {
         if !unknown.isEmpty {
             let names = unknown.map { JSON.path(path + [$0]) }.joined(separator: ", ")
             let owner = path.isEmpty ? "This route" : path.joined(separator: ".")
-            throw Problem.invalid("Unknown field\(unknown.count == 1 ? "" : "s") \(names). \(owner) takes \(fields.sorted().joined(separator: ", ")).")
+            throw Problem.invalid("Unknown \(Plural.noun(unknown.count, "field")) \(names). \(owner) takes \(fields.sorted().joined(separator: ", ")).")
         }
         for name in required.sorted() where !object.contains(Key(name)) || (try? object.decodeNil(forKey: Key(name))) == true {
             throw Problem.invalid("\(JSON.path(path + [name])) is missing; it is required. \(path.joined(separator: ".")) takes \(fields.sorted().joined(separator: ", ")).")

@@ -69,7 +69,7 @@ enum PublicRoutes {
         let address = c.request.remoteAddress
         if case .limited(let seconds) = c.api.limiter.admit(address) {
             var p = Problem(.tooManyRequests, code: "rate-limited",
-                            detail: "Too many balance checks from your address. Wait \(seconds) seconds and try again.")
+                            detail: "Too many balance checks from your address. Wait \(Plural.count(seconds, "second")) and try again.")
             p.headers["Retry-After"] = String(seconds)
             throw p
         }

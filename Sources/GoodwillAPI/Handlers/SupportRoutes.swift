@@ -173,7 +173,7 @@ extension Problem {
         case .caseAlreadyClosed: return Problem(.conflict, code: "case-already-closed", detail: e.description)
         case .payoutReferenceRequired(let count):
             return Problem(.unprocessableContent, code: "payout-reference-required",
-                           detail: "Closing pays out \(count) voucher balance\(count == 1 ? "" : "s"); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
+                           detail: "Closing pays out \(Plural.count(count, "voucher balance")); send the payout's reference (a bank transfer or payment id) as \"payout_reference\" so finance can match it. Nothing was changed.")
         case .payoutReferenceUsed:
             return Problem(.conflict, code: "payout-reference-used", detail: e.payoutReferenceUsedSentence
                 + " Send this payout's own reference (its bank transfer or payment id) as \"payout_reference\". Nothing was changed.")

@@ -72,7 +72,7 @@ extension Policy {
         let newLastValidDay = start.adding(days: days)
         guard newLastValidDay.isStorable else {
             throw PersonalDecisionError(kind: .invalidDays,
-                                        description: "\(days) days from \(start) ends after \(LocalDate.latest), the last day Goodwill can store; grant at most \(start.days(until: LocalDate.latest)) days.")
+                                        description: "\(Plural.count(days, "day")) from \(start) ends after \(LocalDate.latest), the last day Goodwill can store; grant at most \(Plural.count(start.days(until: LocalDate.latest), "day")).")
         }
         return PersonalDecision(decision: decision, actor: actor, role: role, reason: trimmed, grantedDays: days,
                                 newLastValidDay: newLastValidDay, isOverride: because != nil,
@@ -84,9 +84,9 @@ extension Policy {
         switch decision.outcome {
         case .deny: return "the policy denied an extension"
         case .grant(let offered, _, _) where days > offered:
-            return "the policy granted \(offered) days, \(days) asked"
+            return "the policy granted \(Plural.count(offered, "day")), \(days) asked"
         case .refer(let suggested, _) where days > suggested:
-            return "the policy suggested \(suggested) days, \(days) asked"
+            return "the policy suggested \(Plural.count(suggested, "day")), \(days) asked"
         default:
             return limits.breach(facts: decision.facts, days: days).map { "limit \($0.limit): \($0.detail)" }
         }

@@ -1,3 +1,5 @@
+import GoodwillCore
+
 extension Policy {
     /// Facts in, decision out. Pure: the same facts always give the same decision.
     /// Rules are tried in file order; the first whose conditions all hold decides, then the
@@ -53,7 +55,7 @@ extension Policy {
         case .grant(.days(let days), let key):
             let day = start.adding(days: days)
             guard day.isStorable else {
-                return .failure(NotApplicable(reason: "grants \(days) days from \(start), which ends after 9999-12-31, the last day that can be stored"))
+                return .failure(NotApplicable(reason: "grants \(Plural.count(days, "day")) from \(start), which ends after 9999-12-31, the last day that can be stored"))
             }
             return .success(.grant(days: days, newLastValidDay: day, messageKey: key))
         case .grant(.until(let date), let key):

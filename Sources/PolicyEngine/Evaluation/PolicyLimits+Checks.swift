@@ -1,3 +1,5 @@
+import GoodwillCore
+
 extension PolicyLimits {
     /// The first limit a grant of `days` would exceed, or nil when it fits.
     /// The monthly budget counts the balance being extended: goodwill already granted this
@@ -9,7 +11,7 @@ extension PolicyLimits {
         }
         if facts.priorExtensionDays + days > maxTotalExtensionDays {
             return LimitBreach(limit: "max_total_extension_days",
-                               detail: "\(facts.priorExtensionDays) days already extended plus \(days) would be \(facts.priorExtensionDays + days); the limit is \(maxTotalExtensionDays)")
+                               detail: "\(Plural.count(facts.priorExtensionDays, "day")) already extended plus \(days) would be \(facts.priorExtensionDays + days); the limit is \(maxTotalExtensionDays)")
         }
         guard let budget = monthlyGoodwillBudget[facts.currency] else {
             return LimitBreach(limit: "monthly_goodwill_budget",

@@ -38,8 +38,8 @@ public struct PayoutAfterExpiry: Sendable, Equatable {
 
     var words: String {
         switch length {
-        case .months(let months): months == 12 ? "a year" : "\(months) months"
-        case .days(let days): "\(days) days"
+        case .months(let months): months == 12 ? "a year" : Plural.count(months, "month")
+        case .days(let days): Plural.count(days, "day")
         }
     }
 }

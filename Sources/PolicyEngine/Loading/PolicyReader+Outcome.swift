@@ -16,7 +16,7 @@ extension PolicyReader {
             case (.some, nil):
                 let days = try self.days(object, "days", in: "outcome", minimum: 1)
                 guard days <= limits.maxTotalExtensionDays else {
-                    throw error(.exceedsLimit, "outcome.days", "grants \(days) days, above limits.max_total_extension_days (\(limits.maxTotalExtensionDays)); lower the grant or raise the limit")
+                    throw error(.exceedsLimit, "outcome.days", "grants \(Plural.count(days, "day")), above limits.max_total_extension_days (\(limits.maxTotalExtensionDays)); lower the grant or raise the limit")
                 }
                 return .grant(.days(days), messageKey: message)
             case (nil, .some):
@@ -32,7 +32,7 @@ extension PolicyReader {
             try refuseUnknownKeys(object, known: ["kind", "suggested_days", "reason"], field: "outcome")
             let days = try self.days(object, "suggested_days", in: "outcome", minimum: 0)
             guard days <= limits.maxTotalExtensionDays else {
-                throw error(.exceedsLimit, "outcome.suggested_days", "suggests \(days) days, above limits.max_total_extension_days (\(limits.maxTotalExtensionDays))")
+                throw error(.exceedsLimit, "outcome.suggested_days", "suggests \(Plural.count(days, "day")), above limits.max_total_extension_days (\(limits.maxTotalExtensionDays))")
             }
             return .refer(suggestedDays: days, reasonKey: try messageKey(object, "reason", group: .refer, default: nil))
         case "deny":

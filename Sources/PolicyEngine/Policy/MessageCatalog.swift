@@ -1,7 +1,9 @@
 import Foundation
+import GoodwillCore
 
 /// The closed set of message keys a policy may use, each with the English text a support
-/// agent sees. Placeholders in braces are filled by `render`. Holder-facing translations
+/// agent sees. Placeholders in braces are filled by `render`; `{days|day|days}` is the noun for
+/// the count in `days`, singular or plural (English has no other locale here). Holder-facing translations
 /// are keyed by the same strings elsewhere (Reminders), so this list is public and stable:
 /// add keys, never rename them.
 public enum MessageCatalog {
@@ -10,21 +12,21 @@ public enum MessageCatalog {
 
     public static let english: [String: String] = [
         "grant.courtesy":
-            "Extended by {days} days as a courtesy: the voucher expired {days_since_expiry} days ago and still has value. New last valid day: {new_last_valid_day}.",
+            "Extended by {days} {days|day|days} as a courtesy: the voucher expired {days_since_expiry} {days_since_expiry|day|days} ago and still has value. New last valid day: {new_last_valid_day}.",
         "grant.loyal_holder":
-            "Extended by {days} days because the holder has been with us a long time. New last valid day: {new_last_valid_day}.",
+            "Extended by {days} {days|day|days} because the holder has been with us a long time. New last valid day: {new_last_valid_day}.",
         "grant.soft_expiry":
-            "Redemption accepted {days_since_expiry} days after expiry; the voucher was extended by {days} days to {new_last_valid_day}.",
+            "Redemption accepted {days_since_expiry} {days_since_expiry|day|days} after expiry; the voucher was extended by {days} {days|day|days} to {new_last_valid_day}.",
         "grant.proactive":
-            "Extended by {days} days at expiry because value was left unused. New last valid day: {new_last_valid_day}.",
+            "Extended by {days} {days|day|days} at expiry because value was left unused. New last valid day: {new_last_valid_day}.",
         "refer.needs_review":
-            "Please review: the policy suggests {days} extra days, but this case needs a person's judgement.",
+            "Please review: the policy suggests {days} extra {days|day|days}, but this case needs a person's judgement.",
         "refer.open_support_case":
-            "The holder has an open support case; decide together with it. Suggested: {days} days.",
+            "The holder has an open support case; decide together with it. Suggested: {days} {days|day|days}.",
         "refer.long_overdue":
-            "The voucher expired {days_since_expiry} days ago. A person should decide; suggested: {days} days.",
+            "The voucher expired {days_since_expiry} {days_since_expiry|day|days} ago. A person should decide; suggested: {days} {days|day|days}.",
         "refer.limit_reached":
-            "A grant of {days} days would exceed the policy limit ({limit}). A person should decide.",
+            "A grant of {days} {days|day|days} would exceed the policy limit ({limit}). A person should decide.",
         "refer.no_rule_matched":
             "No rule of this policy covers the case. A person should decide.",
         // No rule matched for the till or the sweep: no outcome's key (a rule cannot use them).
@@ -33,7 +35,7 @@ public enum MessageCatalog {
         "no_rule.system":
             "No rule of this policy covers the case, so the expiry sweep records the expiry and does nothing else.",
         "deny.too_late":
-            "The voucher expired {days_since_expiry} days ago, which is beyond what the policy can extend. Explain kindly and offer the alternative.",
+            "The voucher expired {days_since_expiry} {days_since_expiry|day|days} ago, which is beyond what the policy can extend. Explain kindly and offer the alternative.",
         "deny.fully_used":
             "The voucher has no balance left, so there is nothing to extend.",
         "deny.limit_reached":
@@ -75,6 +77,13 @@ public enum MessageCatalog {
         var text = english[key] ?? key
         for (name, value) in values {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
+            guard let count = Int(value) else { continue }
+            // `{days|day|days}`: the noun for that count, as `Plural` says it.
+            while let open = text.range(of: "{\(name)|"), let close = text[open.upperBound...].firstIndex(of: "}") {
+                let forms = text[open.upperBound..<close].split(separator: "|", omittingEmptySubsequences: false)
+                guard forms.count == 2 else { break }
+                text.replaceSubrange(open.lowerBound...close, with: Plural.noun(count, String(forms[0]), String(forms[1])))
+            }
         }
         return text
     }

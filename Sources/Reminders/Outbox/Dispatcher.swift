@@ -242,7 +242,7 @@ struct Dispatcher {
                 try outbox.recordAttempt(row.id, at: now, channel: channel.name, outcome: "temporary", error: try stored(error))
                 view.error = error
                 if row.attempts >= policy.maxAttempts {
-                    let final = "gave up after \(row.attempts) attempts; last: "
+                    let final = "gave up after \(Plural.count(row.attempts, "attempt")); last: "
                     if try outbox.markFailed(row, error: final + (try stored(error))) {
                         view.result = "failed"; view.error = final + error
                     } else {

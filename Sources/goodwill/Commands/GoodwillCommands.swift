@@ -216,7 +216,7 @@ enum GoodwillCommands {
             throw CLIError.failure("\(error.description) Nothing was loaded into \(databasePath).")
         }
         let refused = summary.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        try c.emit(summary, text: "Replayed \(summary.events) events from \(path): \(summary.vouchers) vouchers, \(summary.applied) changes applied"
+        try c.emit(summary, text: "Replayed \(Plural.count(summary.events, "event")) from \(path): \(Plural.count(summary.vouchers, "voucher")), \(Plural.count(summary.applied, "change")) applied"
             + (refused.isEmpty ? "." : "; refused as in life: \(refused)."))
         return 0
     }

@@ -204,7 +204,7 @@ enum LedgerCommands {
     static func expireSweep(_ c: CLIContext) throws -> Int32 {
         let result = try c.openLedger().sweepExpired()
         var text = result.expired.isEmpty ? "No voucher has newly expired."
-            : "Recorded \(result.expired.count) expired voucher\(result.expired.count == 1 ? "" : "s"): " + result.expired.joined(separator: ", ")
+            : "Recorded \(Plural.count(result.expired.count, "expired voucher")): " + result.expired.joined(separator: ", ")
         if !result.extended.isEmpty {
             text += "\nExtended by goodwill at expiry: " + result.extended.joined(separator: ", ")
         }
@@ -221,9 +221,9 @@ enum LedgerCommands {
         if c.json {
             try c.print(try Output.json(report))
         } else if report.ok {
-            try c.print("OK: \(report.vouchers) vouchers and \(report.entries) entries verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
+            try c.print("OK: \(Plural.count(report.vouchers, "voucher")) and \(Plural.count(report.entries, "entry", "entries")) verified; every voucher matches its entries and the hash chain is unbroken.\nChain head: \(report.headHash)")
         } else {
-            try c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") discrepanc\(report.discrepancies.count == 1 ? "y" : "ies") in \(report.vouchers) vouchers and \(report.entries) entries.\nFirst: \(report.discrepancies[0])"
+            try c.print("FAILED: \(report.discrepancies.count)\(report.discrepancies.count >= 50 ? "+" : "") \(Plural.noun(report.discrepancies.count, "discrepancy", "discrepancies")) in \(Plural.count(report.vouchers, "voucher")) and \(Plural.count(report.entries, "entry", "entries")).\nFirst: \(report.discrepancies[0])"
                 + (report.discrepancies.count > 1 ? "\n" + report.discrepancies.dropFirst().prefix(9).map { "  " + $0 }.joined(separator: "\n") : ""))
         }
         return report.ok ? 0 : 1

@@ -119,13 +119,13 @@ enum ReminderCommands {
         if r.enqueued.isEmpty {
             lines.append(r.dryRun ? "Nothing new would be enqueued." : "Nothing new was due.")
         } else {
-            lines.append("\(would) \(r.enqueued.count) message\(r.enqueued.count == 1 ? "" : "s"):")
+            lines.append("\(would) \(Plural.count(r.enqueued.count, "message")):")
             lines += r.enqueued.map { e in
-                "  \(e.kind.rawValue)\(e.daysBefore.map { " (\($0) days before)" } ?? "") for \(e.code), due \(e.dueAt)"
+                "  \(e.kind.rawValue)\(e.daysBefore.map { " (\(Plural.count($0, "day")) before)" } ?? "") for \(e.code), due \(e.dueAt)"
                     + (e.notBefore > e.dueAt ? ", not before \(e.notBefore)" : "")
             }
         }
-        if r.cancelled > 0 { lines.append("Dropped \(r.cancelled) unsent reminder\(r.cancelled == 1 ? "" : "s") for vouchers that were used, closed or extended.") }
+        if r.cancelled > 0 { lines.append("Dropped \(Plural.count(r.cancelled, "unsent reminder")) for vouchers that were used, closed or extended.") }
         if let disabled = r.endpointDisabled, r.deliveries.isEmpty {
             lines.append("Delivered nothing: the webhook endpoint is disabled (\(disabled)). Once it works again, run with --enable-webhook.")
         } else if r.deliveries.isEmpty {
@@ -188,7 +188,7 @@ enum ReminderCommands {
         let p = try service(c).preview(VoucherReference(try c.required("code")))
         try c.emit(p, text: Output.fields([
             ("To", "\(p.to) [\(p.language.rawValue)]"), ("Send at", p.sendAt),
-            ("Kind", p.kind.rawValue + (p.daysBefore.map { " (\($0) days before)" } ?? "")),
+            ("Kind", p.kind.rawValue + (p.daysBefore.map { " (\(Plural.count($0, "day")) before)" } ?? "")),
             ("Subject", p.subject),
         ]) + "\n\n" + p.body + (p.calendar != nil ? "\n[Attached: voucher.ics, an all-day entry on the last valid day]" : ""))
         return 0

@@ -131,7 +131,7 @@ enum ServeCommand {
         let (ledger, clock) = try Fixtures.replayLedger(path: path, now: c.clock.now())
         let summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: book))
         let key = try APIKeyStore(ledger.db).create(name: "demo-admin", role: .admin, now: c.clock.now())
-        Output.standardError("Demo: loaded \(summary.vouchers) vouchers from \(book) into \(path).\n")
+        Output.standardError("Demo: loaded \(Plural.count(summary.vouchers, "voucher")) from \(book) into \(path).\n")
         return (path, key)
     }
 }

@@ -122,7 +122,7 @@ enum SupportCommands {
             [$0.voucher.code, $0.role, $0.voucher.status.rawValue, "\($0.voucher.balance) of \($0.voucher.value)",
              $0.voucher.lastValidDay ?? "no expiry", $0.voucher.experience ?? $0.voucher.kind.rawValue]
         }) + Render.payoutLines(v.vouchers.map(\.voucher))
-        out += "\n\nTimeline, newest first (\(v.timeline.count) events; times in \(zone.identifier)):\n"
+        out += "\n\nTimeline, newest first (\(Plural.count(v.timeline.count, "event")); times in \(zone.identifier)):\n"
         out += Output.table(["WHEN", "VOUCHER", "WHAT"], v.timeline.map { [localTime($0.at, zone), $0.voucherCode ?? "", $0.summary] })
         return out
     }
@@ -178,7 +178,7 @@ enum SupportCommands {
         }
         for v in r.vouchers { lines.append("  \(v.code): \(v.explanation)") }
         if !r.refunded.isEmpty {
-            lines.append("Refunded: " + r.refunded.map { "\($0.amount) (\($0.vouchers) voucher\($0.vouchers == 1 ? "" : "s"))" }.joined(separator: ", ")
+            lines.append("Refunded: " + r.refunded.map { "\($0.amount) (\(Plural.count($0.vouchers, "voucher")))" }.joined(separator: ", ")
                          + (r.payoutReference.map { " — payout reference \($0)" } ?? ""))
         }
         lines.append("Reminders dropped: \(r.remindersDropped).")

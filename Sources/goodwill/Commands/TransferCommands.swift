@@ -1,5 +1,6 @@
 import ArgumentParsing
 import Foundation
+import GoodwillCore
 import Support
 
 /// `goodwill import vouchers`, `goodwill export entries|vouchers`: moving books in and out.
@@ -51,7 +52,7 @@ enum TransferCommands {
         if let rejectsPath, !result.rejected.isEmpty {
             let (header, dialect) = try CSVHeader.read(file)
             do { try SupportService.rejectsCSV(result.rejected, header: header, dialect: dialect).write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
-                throw CLIError.failedAfterStoring("Imported \(result.imported) vouchers, but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
+                throw CLIError.failedAfterStoring("Imported \(Plural.count(result.imported, "voucher")), but the rejects could not be written to \(rejectsPath): \(error.localizedDescription)")
             }
         }
         if c.json {
@@ -65,10 +66,10 @@ enum TransferCommands {
             if result.separator == .semicolon {
                 lines.append("Read \(file) as separated by semicolons (its header is), with amounts like 499,50.")
             }
-            lines.append("Imported \(result.imported) of \(result.rows) vouchers from \(file); \(result.holdersCreated) new holders.")
-            lines += result.balances.map { "  \($0.currency): \($0.vouchers) vouchers, \($0.amount.decimalString) in balances" }
+            lines.append("Imported \(result.imported) of \(Plural.count(result.rows, "voucher")) from \(file); \(Plural.count(result.holdersCreated, "new holder")).")
+            lines += result.balances.map { "  \($0.currency): \(Plural.count($0.vouchers, "voucher")), \($0.amount.decimalString) in balances" }
             if !result.rejected.isEmpty {
-                lines.append("Left out \(result.rejected.count) invalid row\(result.rejected.count == 1 ? "" : "s")" + (rejectsPath.map { " (written to \($0))" } ?? "") + ":")
+                lines.append("Left out \(Plural.count(result.rejected.count, "invalid row"))" + (rejectsPath.map { " (written to \($0))" } ?? "") + ":")
                 lines += result.rejected.prefix(20).map { "  line \($0.line): \($0.reason)" }
                 if result.rejected.count > 20 { lines.append("  …") }
             }

@@ -54,7 +54,7 @@ enum Render {
     static func acceptedAfterExpiry(_ d: DecisionView) -> String? {
         guard d.requester == Requester.redemption.rawValue, let a = d.applied else { return nil }
         let rule = d.rule.map { " under rule \"\($0)\"" } ?? ""
-        return "Accepted after expiry: extended by \(a.days) days to \(a.newLastValidDay)\(rule) of policy \(d.policy.id) v\(d.policy.version)."
+        return "Accepted after expiry: extended by \(Plural.count(a.days, "day")) to \(a.newLastValidDay)\(rule) of policy \(d.policy.id) v\(d.policy.version)."
     }
 
     /// An unblock, reversal or adjustment that left the voucher past its last valid day ran the
@@ -62,7 +62,7 @@ enum Render {
     static func expiryStep(_ r: LedgerReceipt) -> String? {
         guard let e = r.entry, [.unblocked, .redemptionReversed, .adjusted].contains(e.kind), e.statusAfter == .active else { return nil }
         if let d = r.decision, let applied = d.applied {
-            return "Its last valid day had passed: goodwill at expiry extended it by \(applied.days) days, to \(applied.newLastValidDay) (rule \"\(d.rule ?? "")\")."
+            return "Its last valid day had passed: goodwill at expiry extended it by \(Plural.count(applied.days, "day")), to \(applied.newLastValidDay) (rule \"\(d.rule ?? "")\")."
         }
         guard r.voucher.status == .expired else { return nil }
         let stopped = r.decision.map { " Goodwill at expiry was stopped by a policy limit (\($0.outcome == "refer" ? "referred to a person" : "denied"))." } ?? ""
@@ -99,8 +99,8 @@ enum Render {
         var lines = ["Policy \(d.policy.id) v\(d.policy.version) — asked by the \(d.requester):",
                      "  \(d.explanation)"]
         switch d.outcome {
-        case "grant": lines.append("Decision: GRANT \(d.days ?? 0) days (to \(d.newLastValidDay ?? "?")).")
-        case "refer": lines.append("Decision: REFER to a person, suggesting \(d.days ?? 0) days.")
+        case "grant": lines.append("Decision: GRANT \(Plural.count(d.days ?? 0, "day")) (to \(d.newLastValidDay ?? "?")).")
+        case "refer": lines.append("Decision: REFER to a person, suggesting \(Plural.count(d.days ?? 0, "day")).")
         case "deny": lines.append("Decision: DENY" + (d.alternative.map { "; offer instead: \($0.messageKey)\($0.percent.map { " (\($0)%)" } ?? "")" } ?? "") + ".")
         default:
             // What then happens depends on who asked (Policies/README.md).
@@ -112,10 +112,10 @@ enum Render {
         }
         if let limit = d.limitApplied { lines.append("Limit applied: \(limit.limit): \(limit.detail)") }
         if let a = d.applied {
-            lines.append("Applied: \(a.days) days by \(a.actor)\(a.isOverride ? " as an OVERRIDE (\(a.overrideBecause ?? ""))" : "")" + (a.reason.map { "; reason: \($0)" } ?? ""))
+            lines.append("Applied: \(Plural.count(a.days, "day")) by \(a.actor)\(a.isOverride ? " as an OVERRIDE (\(a.overrideBecause ?? ""))" : "")" + (a.reason.map { "; reason: \($0)" } ?? ""))
         }
         let f = d.facts
-        lines.append("Facts: \(f.daysSinceExpiry) days since expiry (last valid day \(f.lastValidDay)), balance \(f.remainingBalance) of \(f.originalValue) \(f.currency) (minor units), \(f.priorExtensionCount) earlier extensions, holder for \(f.holderTenureDays) days, open case: \(f.hasOpenSupportCase ? "yes" : "no").")
+        lines.append("Facts: \(Plural.count(f.daysSinceExpiry, "day")) since expiry (last valid day \(f.lastValidDay)), balance \(f.remainingBalance) of \(f.originalValue) \(f.currency) (minor units), \(Plural.count(f.priorExtensionCount, "earlier extension")), holder for \(Plural.count(f.holderTenureDays, "day")), open case: \(f.hasOpenSupportCase ? "yes" : "no").")
         lines.append("Rules:")
         lines += d.trace.map { "  " + $0 }
         return lines.joined(separator: "\n")
