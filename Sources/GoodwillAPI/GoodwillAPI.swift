@@ -249,20 +249,33 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 })
                 if !submitted { done(writerRefusal.response, who) }
             case .write(let body):
-                let submitted = writer.submit(.custom { ledger in
-                    let response: HTTPResponse
-                    do { response = try body(ledger) } catch { response = Problem.from(error).response }
-                    return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.internalError.response, who) })
-                })
-                if !submitted { done(writerRefusal.response, who) }
+                write(body, who: who, done: done)
             case .slow(let body):
                 let queued = slowReads.submit { reader, failure in
                     guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }
                     do { done(try body(reader), who) } catch { done(Problem.from(error).response, who) }
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
+            case .checkedWrite(let check, let body):
+                let queued = slowReads.submit { [self] reader, failure in
+                    guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }
+                    do { try check(reader) } catch { return done(Problem.from(error).response, who) }
+                    write(body, who: who, done: done)
+                }
+                if !queued { done(Problem.slowReadsBusy.response, who) }
             }
         }
+    }
+
+    /// Runs `body` alone on the writer thread and answers with what it returns.
+    private func write(_ body: @escaping @Sendable (Ledger) throws -> HTTPResponse, who: Principal?,
+                       done: @escaping @Sendable (HTTPResponse, Principal?) -> Void) {
+        let submitted = writer.submit(.custom { ledger in
+            let response: HTTPResponse
+            do { response = try body(ledger) } catch { response = Problem.from(error).response }
+            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.internalError.response, who) })
+        })
+        if !submitted { done(writerRefusal.response, who) }
     }
 
     /// The contract answers every redemption that asks for more than is left with

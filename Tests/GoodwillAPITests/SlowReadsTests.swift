@@ -87,6 +87,46 @@ import Testing
         #expect((found.json["holders"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["anna@example.com"])
     }
 
+    /// Loading a policy compares every rule with every earlier one: a 1 MB policy took 15 s to
+    /// validate, and two at once held `/health` up for 27 s. Validate, activate's check and
+    /// simulate load it where the reports run: while the one slow thread is taken they wait in the
+    /// queue (activate's write is queued for the writer only once its check has passed).
+    @Test(.timeLimit(.minutes(1))) func policyLoads_runAsSlowReads_offTheEventLoop() async throws {
+        let h = try APIHarness(readConnections: 1, slowReadThreads: 1, slowReadQueue: 3)
+        let policy = #"{"policy": {"id": "queued", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}}, "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": 30}}]}}"#
+        // A wrong body is still refused on the spot: nothing is queued for it.
+        #expect(await h.post("/v1/policies/validate", #"{"file": 5}"#, idempotencyKey: nil).code == "invalid-request")
+        #expect(h.api.slowReads.waiting == 0)
+
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        #expect(h.api.slowReads.submit { _, _ in holding.signal(); release.wait() })
+        holding.wait()
+
+        var queued: [Task<Answer, Never>] = []
+        for (route, key) in [("validate", nil), ("activate", "activate-queued"), ("simulate", nil)] as [(String, String?)] {
+            let before = h.api.slowReads.waiting
+            queued.append(Task { await h.post("/v1/policies/\(route)", policy, idempotencyKey: key) })
+            for _ in 0..<500 where h.api.slowReads.waiting == before { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(h.api.slowReads.waiting == before + 1, "\(route) loaded the policy on the event loop")
+        }
+        #expect(await h.get("/v1/policies").json["policies"].flatMap { $0 as? [[String: Any]] }?.contains { $0["id"] as? String == "queued" } == false,
+                "activate wrote before its check ran")
+        let overflow = await h.post("/v1/policies/validate", policy, idempotencyKey: nil)
+        #expect(overflow.status == 503 && overflow.code == "busy", "\(overflow.text)")
+
+        release.signal()
+        for (task, route) in zip(queued, ["validate", "activate", "simulate"]) {
+            let answer = await task.value
+            #expect(answer.status == 200, "\(route): \(answer.text)")
+        }
+        let active = await h.get("/v1/policies").json["policies"].flatMap { $0 as? [[String: Any]] }?.first { $0["active"] as? Bool == true }
+        #expect(active?["id"] as? String == "queued")
+        // A policy activate's check refuses is answered from the slow thread, and nothing is written.
+        let refused = await h.post("/v1/policies/activate", #"{"policy": {"id": "x"}}"#)
+        #expect(refused.status == 422 && refused.code == "invalid-policy", "\(refused.text)")
+    }
+
     /// The status `h` answers within `seconds`, or nil; the request runs on a thread of its own.
     func answer(within seconds: Double, _ h: APIHarness, _ method: HTTPMethod, _ target: String, json: String? = nil) -> Int? {
         var headers = HTTPHeaders()

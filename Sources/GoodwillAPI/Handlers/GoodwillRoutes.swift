@@ -77,15 +77,19 @@ enum GoodwillRoutes {
 
     static func validate(_ c: inout RequestContext) throws -> Reply {
         let source = try policySource(c, allowed: BodyFields.policy)
+        let data = source.data, fileName = source.fileName
         // Checked against this server's database as activate would be: a version stored with other
-        // content is refused here, in activate's words, before anyone tries.
-        let check = try c.ledger.checkPolicy(data: source.data, fileName: source.fileName)
-        let p = check.policy
-        return .response(JSON.response(JSONValue.object([
-            "valid": .bool(true), "id": .string(p.id), "version": .integer(Int64(p.version)),
-            "rules": .integer(Int64(p.rules.count)), "hash": .string(p.contentHash),
-            "stored": .bool(check.stored), "active": .bool(check.active),
-        ])))
+        // content is refused here, in activate's words, before anyone tries. Loading a policy of
+        // many rules takes time (`PolicyLoader.maxRules`): off the event loop, as reports are.
+        return .slow { ledger in
+            let check = try ledger.checkPolicy(data: data, fileName: fileName)
+            let p = check.policy
+            return JSON.response(JSONValue.object([
+                "valid": .bool(true), "id": .string(p.id), "version": .integer(Int64(p.version)),
+                "rules": .integer(Int64(p.rules.count)), "hash": .string(p.contentHash),
+                "stored": .bool(check.stored), "active": .bool(check.active),
+            ]))
+        }
     }
 
     static func activate(_ c: inout RequestContext) throws -> Reply {
@@ -93,12 +97,12 @@ enum GoodwillRoutes {
         // the answer is 400 idempotency-key-required, not a policy file not found or an invalid policy.
         let key = c.idempotencyKey
         let source = try policySource(c, allowed: BodyFields.policy)
-        // Refused before the write queue as the write would refuse it (a version stored before a
-        // later check is read as stored, so rolling back to it works here too).
-        _ = try c.ledger.checkPolicy(data: source.data, fileName: source.fileName)
         let actor = c.actor, data = source.data, fileName = source.fileName
         let fingerprints = IdempotentWrite.Fingerprints(route: c.route.name, body: c.request.body)
-        return .write { ledger in
+        // Refused before the write queue as the write would refuse it (a version stored before a
+        // later check is read as stored, so rolling back to it works here too); the check loads the
+        // policy, so it runs off the event loop as validate does.
+        return .checkedWrite(check: { ledger in _ = try ledger.checkPolicy(data: data, fileName: fileName) }) { ledger in
             try IdempotentWrite.run(ledger, actor: actor, key: key, fingerprints) {
                 JSON.response(try ledger.activatePolicy(data: data, fileName: fileName, actor: actor))
             }
@@ -107,7 +111,6 @@ enum GoodwillRoutes {
 
     static func simulate(_ c: inout RequestContext) throws -> Reply {
         let source = try policySource(c, allowed: BodyFields.simulation)
-        let policy = try c.ledger.validatePolicy(data: source.data, fileName: source.fileName)
         func day(_ name: String) throws -> LocalDate? {
             guard let value = source.object[name] else { return nil }
             guard let text = value as? String, let d = LocalDate(iso: text) else { throw Problem.invalid("\(name) is a day as YYYY-MM-DD.") }
@@ -119,8 +122,11 @@ enum GoodwillRoutes {
             guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows takes a whole number from 0 to 10000.") }
             rows = n
         }
-        // Replaying history can take seconds: off the event loop, on its own read connection.
-        let rowLimit = rows
-        return .slow { ledger in JSON.response(try ledger.simulate(policy, from: from, to: to, rowLimit: rowLimit)) }
+        // Loading the policy and replaying history can take seconds: off the event loop, on its own read connection.
+        let rowLimit = rows, data = source.data, fileName = source.fileName
+        return .slow { ledger in
+            let policy = try ledger.validatePolicy(data: data, fileName: fileName)
+            return JSON.response(try ledger.simulate(policy, from: from, to: to, rowLimit: rowLimit))
+        }
     }
 }

@@ -1209,6 +1209,9 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/422"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
           }
         },
         "requestBody": {
@@ -2267,7 +2270,7 @@ enum OpenAPIDocument {
         }
       },
       "503": {
-        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports, simulations and the holder search, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports, simulations, policy validation and activation (a policy is loaded where reports run) and the holder search, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3067,7 +3070,7 @@ enum OpenAPIDocument {
           },
           "policy": {
             "type": "object",
-            "description": "The policy document itself (Policies/README.md). The policy loader checks its rules, which this schema does not repeat: one it refuses is 422 invalid-policy, saying what is wrong."
+            "description": "The policy document itself (Policies/README.md), of at most \#(OpenAPIRules.policyMaxRules) rules. The policy loader checks its rules, which this schema does not repeat: one it refuses (more rules than that among them) is 422 invalid-policy, saying what is wrong."
           }
         }
       },
@@ -3098,7 +3101,7 @@ enum OpenAPIDocument {
           },
           "policy": {
             "type": "object",
-            "description": "The policy document itself (Policies/README.md). The policy loader checks its rules, which this schema does not repeat: one it refuses is 422 invalid-policy, saying what is wrong."
+            "description": "The policy document itself (Policies/README.md), of at most \#(OpenAPIRules.policyMaxRules) rules. The policy loader checks its rules, which this schema does not repeat: one it refuses (more rules than that among them) is 422 invalid-policy, saying what is wrong."
           },
           "from": {
             "type": "string",

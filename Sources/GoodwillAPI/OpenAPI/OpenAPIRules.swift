@@ -14,6 +14,8 @@ enum OpenAPIRules {
     static let validityMonths = Validity.monthsRange
     static let extensionDays = PersonalDecision.daysRange
     static let emailMaxCodePoints = Holder.emailMaxCodePoints
+    /// The most rules a policy may have.
+    static let policyMaxRules = PolicyLoader.maxRules
 
     /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
     static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")

@@ -86,8 +86,11 @@ enum Reply {
     case command(LedgerCommand, idempotencyKey: String, render: @Sendable (LedgerReceipt) -> HTTPResponse)
     /// Other writing work, run alone on the writer thread (policy activation, reminder retry).
     case write(@Sendable (Ledger) throws -> HTTPResponse)
-    /// Reading work too slow for an event loop (reports, simulations), run by `SlowReads` on a thread and reader of its own.
+    /// Reading work too slow for an event loop (reports, simulations, loading a policy), run by `SlowReads` on a thread and reader of its own.
     case slow(@Sendable (Ledger) throws -> HTTPResponse)
+    /// Writing work whose check is too slow for an event loop (a policy loaded before it is
+    /// activated): `check` runs as a slow read, and only when it passes is `write` queued as `.write` is.
+    case checkedWrite(check: @Sendable (Ledger) throws -> Void, write: @Sendable (Ledger) throws -> HTTPResponse)
 }
 
 /// What a handler sees: the request, the route's parameters, who asks, and a read connection.
