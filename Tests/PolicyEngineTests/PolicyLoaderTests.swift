@@ -48,6 +48,8 @@ import Testing
         "rule-after-catch-all.json": Expected(kind: .unreachableRule, rule: (3, "over a year"), field: nil),
         // Every holder 1 to 30 days late meets rule 1's conditions (a holder or agent, 1 to 90 days).
         "rule-after-broader-rule.json": Expected(kind: .unreachableRule, rule: (2, "recently expired, first time"), field: nil),
+        // JSONDecoder reads 100.00 as 100: meant as 100 SEK, it would be 100 öre.
+        "money-with-decimal-point.json": Expected(kind: .wrongType, rule: (1, "recently expired"), field: "condition \"remaining_balance\".min"),
     ]
 
     static func brokenFiles() throws -> [URL] {

@@ -13,6 +13,10 @@ public struct Fact: Sendable {
 
     public func value(in facts: PolicyFacts) -> FactValue { read(facts) }
 
+    /// True for an amount of money, in minor units of the voucher's currency.
+    public var isMoney: Bool { Self.money.contains(name) }
+    static let money: Set<String> = ["remaining_balance", "original_value", "goodwill_this_month_value"]
+
     public static let all: [Fact] = [
         Fact(name: "days_since_expiry", type: .integer,
              meaning: "days since the last valid day (negative before it, 0 on it)",

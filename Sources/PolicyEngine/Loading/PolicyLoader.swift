@@ -1,4 +1,5 @@
 import Foundation
+import GoodwillCore
 
 /// Reads and validates policy files. Everything that can be wrong with a file is found here,
 /// so evaluation never meets an unknown fact, a bad type or a grant above the limits.
@@ -16,14 +17,20 @@ public enum PolicyLoader {
     /// read as they were when stored, so that an upgrade does not stop every decision; a file being
     /// validated, activated or simulated gets every check.
     public static func load(data: Data, fileName: String, hasher: Hasher, stored: Bool = false) throws(PolicyLoadError) -> Policy {
-        let root: JSONValue
+        var root: JSONValue
         switch JSONValue.parse(data) {
         case .value(let value): root = value
         case .syntaxError(let message):
             throw PolicyLoadError(kind: .notJSON, fileName: fileName, problem: message + "; check commas, quotes and brackets")
         }
-        // Refused since 6 Dec; a version stored before then is read as it was (its first value counts).
-        if !stored, let path = JSONValue.firstRepeatedName(in: data) { throw repeated(path, root: root, fileName: fileName) }
+        if !stored {
+            let scan = JSONValue.scan(data)
+            // Refused since 6 Dec; a version stored before then is read as it was (its first value counts).
+            if let path = scan.firstRepeatedName { throw repeated(path, root: root, fileName: fileName) }
+            // A whole number written 100.00 or 1e3 (read as 100 and 1000) is refused where it is read,
+            // since 7 Dec; a version stored before then is read as it was (100.00 as 100).
+            root = root.marking(scan.decimals)
+        }
         let reader = PolicyReader(fileName: fileName)
         let top = try reader.object(root, field: nil)
         try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
@@ -193,11 +200,52 @@ struct PolicyReader {
         return try integer(value, field: prefix.map { "\($0).\(key)" } ?? key)
     }
 
-    func integer(_ value: JSONValue, field: String) throws(PolicyLoadError) -> Int64 {
-        guard case .integer(let number) = value else {
+    /// What a whole number counts, for the words refusing one written `100.00` or `1e3`.
+    enum Count {
+        case plain
+        /// Minor units of `currency`, or of the voucher's currency when nil (a condition).
+        case minorUnits(of: Currency?)
+    }
+
+    func integer(_ value: JSONValue, field: String, counting count: Count = .plain) throws(PolicyLoadError) -> Int64 {
+        switch value {
+        case .integer(let number):
+            return number
+        case .decimal(let text):
+            throw error(.wrongType, field, Self.writtenWithPoint(text, counting: count))
+        default:
             throw error(.wrongType, field, "expected a whole number, found \(value.kindDescription)")
         }
-        return number
+    }
+
+    /// Words for a whole number written with a point or an exponent: money says how minor units
+    /// are written (`10000 for 100.00`); another number, what to write when it is whole (`1e3`: 1000).
+    static func writtenWithPoint(_ text: String, counting count: Count) -> String {
+        switch count {
+        case .plain:
+            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return "expected a whole number, found the number \(text)" }
+            var whole = Decimal(), value = number
+            NSDecimalRound(&whole, &value, 0, .plain)
+            guard whole == number, let n = Int64(whole.description) else { return "expected a whole number, found the number \(text)" }
+            return "expected a whole number, found \(text); write \(n)"
+        case .minorUnits(let currency):
+            let example: String
+            if let currency {
+                // The amount as written when it is one in this currency; 100 of it otherwise.
+                let minor = (try? Money.parse(text, currency: currency))?.minorUnits
+                let hundred = Money(minorUnits: 100 * Self.power(of: currency), currency: currency)
+                example = minor.map { "\($0) for \(text) \(currency.code)" }
+                    ?? "\(hundred.minorUnits) for \(hundred.decimalString) \(currency.code)"
+            } else {
+                let minor = (try? Money.parse(text, currency: .sek))?.minorUnits
+                example = (minor.map { "\($0) for \(text)" } ?? "10000 for 100.00") + " in a currency with two decimals, such as SEK"
+            }
+            return "found \(text); write minor units as a whole number: \(example)"
+        }
+    }
+
+    private static func power(of currency: Currency) -> Int64 {
+        (0..<currency.minorUnitDigits).reduce(Int64(1)) { product, _ in product * 10 }
     }
 
     func days(_ object: [String: JSONValue], _ key: String, in prefix: String, minimum: Int64) throws(PolicyLoadError) -> Int {

@@ -15,7 +15,7 @@ extension PolicyReader {
             guard Currency.allKnown.contains(where: { $0.code == currency }) else {
                 throw error(.invalidValue, field, "expected an ISO 4217 currency code this service knows, such as SEK or EUR")
             }
-            let minor = try integer(amount, field: field)
+            let minor = try integer(amount, field: field, counting: .minorUnits(of: Currency(code: currency)))
             guard minor >= 0 else { throw error(.invalidValue, field, "must be 0 or more minor units, found \(minor)") }
             budget[currency] = minor
         }
@@ -110,10 +110,11 @@ extension PolicyReader {
     }
 
     private func test(_ key: String, _ operand: JSONValue, fact: Fact, field: String) throws(PolicyLoadError) -> [Condition.Test] {
+        let count: Count = fact.isMoney ? .minorUnits(of: nil) : .plain
         switch (fact.type, key) {
-        case (.integer, "min"): return [.min(try integer(operand, field: field))]
-        case (.integer, "max"): return [.max(try integer(operand, field: field))]
-        case (.integer, _): return [.equalsInteger(try integer(operand, field: field))]
+        case (.integer, "min"): return [.min(try integer(operand, field: field, counting: count))]
+        case (.integer, "max"): return [.max(try integer(operand, field: field, counting: count))]
+        case (.integer, _): return [.equalsInteger(try integer(operand, field: field, counting: count))]
         case (.boolean, _):
             guard case .bool(let flag) = operand else {
                 throw error(.wrongType, field, "expected true or false, found \(operand.kindDescription)")
