@@ -15,16 +15,18 @@ extension Policy {
             sentences[0] += ", rule \(rule.number) \"\(rule.name)\""
         }
         sentences[0] += ":"
+        // On its last valid day or before, a voucher has not expired: no "expired 0 days ago".
+        let expired = facts.daysSinceExpiry > 0
         switch outcome {
         case .grant(let days, let newLastValidDay, let key):
             values["days"] = String(days)
             values["new_last_valid_day"] = newLastValidDay.description
-            sentences.append(MessageCatalog.render(key, values))
+            sentences.append(MessageCatalog.render(key, values, expired: expired))
         case .refer(let days, let key):
             values["days"] = String(days)
-            sentences.append(MessageCatalog.render(key, values))
+            sentences.append(MessageCatalog.render(key, values, expired: expired))
         case .deny(let key, let alternative):
-            sentences.append(MessageCatalog.render(key, values))
+            sentences.append(MessageCatalog.render(key, values, expired: expired))
             if let alternative {
                 var altValues = values
                 if let percent = alternative.percent { altValues["percent"] = String(percent) }

@@ -31,7 +31,7 @@ public enum PolicyLoader {
             // since 7 Dec; a version stored before then is read as it was (100.00 as 100).
             root = root.marking(scan.decimals)
         }
-        let reader = PolicyReader(fileName: fileName)
+        let reader = PolicyReader(fileName: fileName, stored: stored)
         let top = try reader.object(root, field: nil)
         try reader.refuseUnknownKeys(top, known: ["$schema", "id", "version", "description", "jurisdiction", "limits", "rules"], field: nil)
 
@@ -154,11 +154,14 @@ struct PolicyReader {
     let fileName: String
     var ruleNumber: Int?
     var ruleName: String?
+    /// Bytes a database already holds: checks added since they were stored are not made.
+    var stored: Bool
 
-    init(fileName: String, ruleNumber: Int? = nil, ruleName: String? = nil) {
+    init(fileName: String, ruleNumber: Int? = nil, ruleName: String? = nil, stored: Bool = false) {
         self.fileName = fileName
         self.ruleNumber = ruleNumber
         self.ruleName = ruleName
+        self.stored = stored
     }
 
     func error(_ kind: PolicyLoadError.Kind, _ field: String?, _ problem: String) -> PolicyLoadError {

@@ -69,12 +69,17 @@ extension PolicyReader {
                             default fallback: String?, in prefix: String = "outcome") throws(PolicyLoadError) -> String {
         if object[key] == nil, let fallback { return fallback }
         let text = try string(object, key, in: prefix)
-        let known = MessageCatalog.keys.filter { MessageCatalog.group(of: $0) == group }
+        let known = MessageCatalog.keys.filter { MessageCatalog.group(of: $0) == group && !MessageCatalog.forLimits.contains($0) }
         guard MessageCatalog.group(of: text) == group else {
             let problem = MessageCatalog.isKnown(text)
                 ? "\"\(text)\" is not a \(group.rawValue) message"
                 : "unknown message key \"\(text)\""
             throw error(.unknownMessageKey, "\(prefix).\(key)", "\(problem); known \(group.rawValue) keys are \(known.joined(separator: ", "))")
+        }
+        // Its text shows {limit}, which only a limit that stopped a grant fills. Refused since 7 Dec;
+        // a version stored before then is read as stored.
+        if !stored, MessageCatalog.forLimits.contains(text) {
+            throw error(.invalidValue, "\(prefix).\(key)", "\"\(text)\" is reserved for when a limit stops a grant (it names the limit); a rule's \(group.rawValue) keys are \(known.joined(separator: ", "))")
         }
         return text
     }

@@ -32,7 +32,7 @@ extension PolicyReader {
     }
 
     func rule(_ value: JSONValue, number: Int, limits: PolicyLimits) throws(PolicyLoadError) -> PolicyRule {
-        var reader = PolicyReader(fileName: fileName, ruleNumber: number)
+        var reader = PolicyReader(fileName: fileName, ruleNumber: number, stored: stored)
         let object = try reader.object(value, field: nil)
         if case .string(let name)? = object["name"] { reader.ruleName = name }
         try reader.refuseUnknownKeys(object, known: ["name", "description", "conditions", "outcome"], field: nil)

@@ -52,6 +52,24 @@ public enum MessageCatalog {
             "Offer a call with support to find a fair solution.",
     ]
 
+    /// Keys whose text names the limit that stopped a grant (`{limit}`): the evaluation uses them
+    /// when a limit applies, and a rule may not (`PolicyLoader` refuses them), as nothing would fill it.
+    public static let forLimits: Set<String> = ["refer.limit_reached", "deny.limit_reached", "deny.budget_reached"]
+
+    /// Words for a voucher that has not expired yet (`days_since_expiry` 0 or less) where the
+    /// English text counts days since its expiry: a rule may match before it (a grant to the end
+    /// of summer, a condition on days with no minimum), and "expired -9 days ago" is not true.
+    public static let beforeExpiry: [String: String] = [
+        "grant.courtesy":
+            "Extended by {days} days as a courtesy: the voucher has not expired yet (last valid day {last_valid_day}). New last valid day: {new_last_valid_day}.",
+        "grant.soft_expiry":
+            "The voucher has not expired yet (last valid day {last_valid_day}); it was extended by {days} days to {new_last_valid_day}.",
+        "refer.long_overdue":
+            "The voucher has not expired yet (last valid day {last_valid_day}). A person should decide; suggested: {days} days.",
+        "deny.too_late":
+            "The voucher has not expired yet (last valid day {last_valid_day}), and the policy does not extend it. Explain kindly and offer the alternative.",
+    ]
+
     public static var keys: [String] { english.keys.sorted() }
 
     /// The words when no rule matched, by who asked (Policies/README.md): for a holder or agent a
@@ -72,9 +90,10 @@ public enum MessageCatalog {
     }
 
     /// The English text for `key` with `{name}` placeholders replaced; unknown placeholders
-    /// stay visible rather than vanish, so a missing value shows up in review.
-    public static func render(_ key: String, _ values: [String: String]) -> String {
-        var text = english[key] ?? key
+    /// stay visible rather than vanish, so a missing value shows up in review. `expired` false:
+    /// the words of `beforeExpiry` where it has them.
+    public static func render(_ key: String, _ values: [String: String], expired: Bool = true) -> String {
+        var text = (expired ? nil : beforeExpiry[key]) ?? english[key] ?? key
         for (name, value) in values {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
             guard let count = Int(value) else { continue }
