@@ -50,6 +50,8 @@ import Testing
         "rule-after-broader-rule.json": Expected(kind: .unreachableRule, rule: (2, "recently expired, first time"), field: nil),
         // JSONDecoder reads 100.00 as 100: meant as 100 SEK, it would be 100 öre.
         // refer.limit_reached shows {limit}, which only a limit that stopped a grant fills.
+        // The jurisdiction fact is a code (SE): "Sweden" would never hold.
+        "jurisdiction-not-a-code.json": Expected(kind: .invalidValue, rule: (3, "long-standing holders"), field: "condition \"jurisdiction\".one_of"),
         "limit-key-in-rule.json": Expected(kind: .invalidValue, rule: (2, "expired up to 90 days"), field: "outcome.reason"),
         "money-with-decimal-point.json": Expected(kind: .wrongType, rule: (1, "recently expired"), field: "condition \"remaining_balance\".min"),
     ]

@@ -141,6 +141,12 @@ extension PolicyReader {
             let expected = allowed.count <= 10 ? "one of \(allowed.joined(separator: ", "))" : "a value such as \(allowed.prefix(3).joined(separator: ", ")) (\(allowed.count) are known)"
             throw error(.invalidValue, field, "\"\(text)\" is not a \(fact.name); expected \(expected)")
         }
+        // An open set, but of one form: "se" or "Sweden" would never hold, silently. The fact is
+        // the code of the jurisdiction in force, "any" where none is set. Refused since 7 Dec; a
+        // version stored before then is read as stored.
+        if fact.name == "jurisdiction", !stored, text != "any", !JurisdictionCode.isWellFormed(text) {
+            throw error(.invalidValue, field, "\"\(text)\" is not a jurisdiction code; codes are upper case like SE, US-CA (or \"any\", where no jurisdiction is set)")
+        }
         return text
     }
 }
