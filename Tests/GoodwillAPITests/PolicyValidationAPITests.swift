@@ -59,4 +59,20 @@ import Testing
         let validate = (((doc["paths"] as? [String: Any])?["/v1/policies/validate"] as? [String: Any])?["post"] as? [String: Any])
         #expect((validate?["description"] as? String)?.contains("already stored with other content") == true)
     }
+
+    /// `rows` is an integer (the document says so): true was read as 1. A boolean, a text or a
+    /// number out of range is refused naming the field; a whole number is taken.
+    @Test func simulate_refusesRowsThatAreNoWholeNumber() async throws {
+        let h = try APIHarness()
+        let policy = #"{"id": "tight", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}}, "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": 30}}]}"#
+        for rows in ["true", "false", #""5""#, "-1", "10001", "2.5"] {
+            let answer = await h.post("/v1/policies/simulate", #"{"policy": \#(policy), "rows": \#(rows)}"#, idempotencyKey: nil)
+            #expect(answer.status == 422 && answer.code == "invalid-request", "rows \(rows): \(answer.text)")
+            #expect(answer.string("detail")?.contains("rows") == true, "rows \(rows): \(answer.text)")
+        }
+        for rows in ["0", "3", "10000"] {
+            let answer = await h.post("/v1/policies/simulate", #"{"policy": \#(policy), "rows": \#(rows)}"#, idempotencyKey: nil)
+            #expect(answer.status == 200, "rows \(rows): \(answer.text)")
+        }
+    }
 }

@@ -36,6 +36,18 @@ struct ExtensionBody: Decodable {
     var requester: Requester?
 }
 
+/// The simulation's own fields beside the policy source (`GoodwillRoutes.policySource` reads
+/// `file` or `policy`, and `from` and `to` as days). `rows` absent is 20; null, a boolean or a text
+/// is refused (JSONSerialization reads true as 1).
+struct SimulationBody: Decodable {
+    var rows: Int?
+    enum CodingKeys: String, CodingKey { case rows }
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.container(keyedBy: CodingKeys.self)
+        rows = object.contains(.rows) ? try object.decode(Int.self, forKey: .rows) : nil
+    }
+}
+
 /// The fields each body may have: anything else is refused, so a misspelled field is never silently ignored.
 enum BodyFields {
     static let issue: Set<String> = ["value", "validity", "time_zone", "holder", "purchaser", "kind", "experience", "message"]
@@ -108,6 +120,10 @@ extension AdjustmentBody: KnownFields {
     static let objects: [String: BodyShape] = ["amount": .money]
 }
 extension RefundBody: KnownFields { static let fields: Set<String> = BodyFields.refund }
+extension SimulationBody: KnownFields {
+    static let fields: Set<String> = BodyFields.simulation
+    static let whole: [String: WholeNumber] = ["rows": .simulationRows]
+}
 extension ExtensionBody: KnownFields {
     static let fields: Set<String> = BodyFields.extensionRequest
     // The policy also knows system and redemption requesters; those are the server's own.

@@ -117,13 +117,10 @@ enum GoodwillRoutes {
             return d
         }
         let from = try day("from"), to = try day("to")
-        var rows = 20
-        if let r = source.object["rows"] {
-            guard let n = r as? Int, (0...10_000).contains(n) else { throw Problem.invalid("rows takes a whole number from 0 to 10000.") }
-            rows = n
-        }
+        // Typed, as other bodies are: JSONSerialization reads "rows": true as 1.
+        let rowLimit = try JSON.decode(checked: SimulationBody.self, from: c.request).rows ?? 20
         // Loading the policy and replaying history can take seconds: off the event loop, on its own read connection.
-        let rowLimit = rows, data = source.data, fileName = source.fileName
+        let data = source.data, fileName = source.fileName
         return .slow { ledger in
             let policy = try ledger.validatePolicy(data: data, fileName: fileName)
             return JSON.response(try ledger.simulate(policy, from: from, to: to, rowLimit: rowLimit))

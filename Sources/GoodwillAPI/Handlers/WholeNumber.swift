@@ -20,6 +20,9 @@ struct WholeNumber: Sendable {
     static let months = WholeNumber(range: Int64(Validity.monthsRange.lowerBound)...Int64(Validity.monthsRange.upperBound),
         advice: "give a whole number of months from \(Validity.monthsRange.lowerBound) to \(Validity.monthsRange.upperBound), or validity.last_day, or {\"none\": true} for no expiry")
 
+    /// Rows of a policy simulation's answer.
+    static let simulationRows = WholeNumber(range: 0...10_000, advice: "give a whole number of rows from 0 to 10000, like 20 (the default)")
+
     /// `'days' is 0; give a whole number of days from 1 to 3660, like 30.`
     func refusal(_ path: [String], _ text: String) -> Problem { Problem.invalid("\(JSON.path(path)) is \(text); \(advice).") }
 
