@@ -22,7 +22,7 @@ extension PolicyReader {
             case (nil, .some):
                 let text = try string(object, "until", in: "outcome")
                 guard let date = LocalDate(iso8601: text) else {
-                    throw error(.invalidValue, "outcome.until", "expected a date as YYYY-MM-DD, found \"\(text)\"")
+                    throw error(.invalidValue, "outcome.until", Self.noSuchDay(text) ?? "expected a date as YYYY-MM-DD, found \"\(text)\"")
                 }
                 return .grant(.until(date), messageKey: message)
             case (nil, nil):
@@ -46,6 +46,24 @@ extension PolicyReader {
             throw error(.unknownOutcomeKind, "outcome.kind", "unknown outcome \"\(kind)\"; expected grant, refer or deny")
         }
     }
+
+    /// For text in the form YYYY-MM-DD that names no day (2026-02-29, month 13), what is wrong
+    /// with it: "expected a date as YYYY-MM-DD" would send its author looking at the form.
+    static func noSuchDay(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, zip(parts, [4, 2, 2]).allSatisfy({ $0.count == $1 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        let form = "give a date as YYYY-MM-DD, like 2026-08-31"
+        guard year >= 1 else { return "year \(parts[0]) is before year 1; \(form)" }
+        guard (1...12).contains(month) else { return "there is no month \(parts[1]); \(form)" }
+        let last = LocalDate.daysIn(month: month, year: year)
+        guard day >= 1 else { return "there is no day \(parts[2]); give a day that exists, like \(parts[0])-\(parts[1])-01" }
+        guard day > last else { return nil }
+        return "\(parts[0]) has no \(day) \(Self.monthNames[month - 1]); give a day that exists, like \(parts[0])-\(parts[1])-\(last)"
+    }
+
+    private static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                      "September", "October", "November", "December"]
 
     private func alternative(_ value: JSONValue) throws(PolicyLoadError) -> Alternative {
         let object = try object(value, field: "outcome.alternative")
