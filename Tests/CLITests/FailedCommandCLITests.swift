@@ -75,7 +75,30 @@ struct FailedCommandCLITests {
         #expect(try cli.run(["keys", "create", "--role", "admin", "--name", "after"]).status == 0)
         server.terminate(); server.waitUntilExit()
         #expect(!NewDatabase.isOpenElsewhere(cli.database))
+        // The key stored meanwhile keeps the database, though nothing has it open any more.
         noted.removeCreated()
-        #expect(!FileManager.default.fileExists(atPath: cli.database))
+        #expect(FileManager.default.fileExists(atPath: cli.database))
+        #expect(try cli.run(["keys", "list"]).stdout.contains("after"))
+    }
+
+    /// A database the failing command created and nobody else used holds only what opening writes
+    /// (the default policy and jurisdiction): it goes. One a person stored anything in stays, whoever
+    /// stored it and whether or not they still have it open.
+    @Test func aNewDatabaseSomeoneStoredIn_isNotRemoved() throws {
+        let cli = CLIRunner(now: nil)
+        let untouched = cli.folder.appendingPathComponent("untouched.db").path
+        let noted = NewDatabase(path: untouched)
+        #expect(try cli.run(["init", "--db", untouched]).status == 0)
+        noted.removeCreated()
+        #expect(!FileManager.default.fileExists(atPath: untouched))
+        for (name, command) in [("issued", ["issue", "--amount", "10", "--currency", "SEK"]),
+                                ("jurisdiction", ["policy", "jurisdiction", "DK"]),
+                                ("note", ["holder", "note", "a@b.se", "called"])] {
+            let path = cli.folder.appendingPathComponent("\(name).db").path
+            let noted = NewDatabase(path: path)
+            let r = try cli.run(command + ["--db", path])
+            noted.removeCreated()
+            #expect(FileManager.default.fileExists(atPath: path) == (r.status == 0), "\(name): \(r.stderr)")
+        }
     }
 }

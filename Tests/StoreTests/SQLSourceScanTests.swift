@@ -31,6 +31,7 @@ import Testing
         "Self.caseColumns": "static let column list of support_cases in SupportService",
         "walLimit": "GoodwillAPI: PRAGMA journal_size_limit takes no parameter; an Int64 computed from a constant and PRAGMA page_size",
         "index.name": "VoucherImport: DROP INDEX takes no parameter; the names are read from sqlite_master (our own secondary indexes)",
+        "tableName": "Database.holdsOnlyWhatOpeningWrites: a table name read from sqlite_schema, quoted as an identifier (a FROM clause takes no parameter)",
     ]
 
     /// `"SQL literal" + expression` allowed, by the expression's text.

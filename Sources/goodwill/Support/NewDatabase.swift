@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Store
 
 /// The database files a command may create, noted before it runs. Opening a path with no database
 /// creates one (init, issue, import, keys create, policy activate, policy jurisdiction CODE,
@@ -26,12 +27,19 @@ struct NewDatabase {
     /// Removes what the command created. Call it once the command has returned, when the
     /// connections it opened are closed.
     ///
-    /// Another process may have opened the new database meanwhile (a `serve` started on the same
-    /// new path a moment after this command): removing it then would leave that process writing
-    /// into a file no path names, and its writes would be lost. So while any other process has it
-    /// open, nothing is removed.
+    /// Another process may have used the new database meanwhile: a `serve` started on the same new
+    /// path a moment after this command still has it open (removing it would leave that server
+    /// writing into a file no path names), or a `keys create` stored a key there and ended. So
+    /// nothing is removed while another process has the database open, nor when it holds anything
+    /// but what opening it writes (or cannot be read to tell).
     func removeCreated() {
-        if let path, Self.isOpenElsewhere(path) { return }
+        if let path {
+            if Self.isOpenElsewhere(path) { return }
+            if FileManager.default.fileExists(atPath: path) {
+                let untouched = (try? Database(path: path, options: .init(readOnly: true)).holdsOnlyWhatOpeningWrites()) ?? false
+                if !untouched { return }
+            }
+        }
         for file in created where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
         }
