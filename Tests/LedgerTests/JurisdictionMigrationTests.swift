@@ -60,4 +60,20 @@ struct JurisdictionMigrationTests {
         #expect(preset.cashOut.afterExpiryDays == 365 && preset.payoutAfterExpiry()?.length == .months(12))
         #expect(throws: LedgerError.self) { try reopened.setJurisdiction(data: Data(both), actor: "ops") }
     }
+
+    /// A preset set before 7 Dec with "below_minor": 100.00 was read as 100 (JSONDecoder's reading)
+    /// and still is: issuing and the payout reports go on. Setting the same bytes again is refused.
+    @Test func aStoredPresetWithAWholeNumberWrittenWithAPoint_stillLoads_readAsStored() throws {
+        let f = try LedgerFixture()
+        let shipped = try String(contentsOf: Repository.file("Policies/jurisdictions/US-CA.json"), encoding: .utf8)
+        #expect(shipped.contains("\"below_minor\": 1000,"))
+        let pointed = Array(shipped.replacingOccurrences(of: "\"below_minor\": 1000,", with: "\"below_minor\": 10.00,").utf8)
+        try f.ledger.db.run("DELETE FROM jurisdiction")
+        try f.ledger.db.run("INSERT INTO jurisdiction (issuer, code, source, set_at, set_by) VALUES ('default', 'US-CA', ?, 0, 'ops')", [.blob(pointed)])
+        let reopened = try Ledger(path: f.temp.path, clock: f.clock, options: .init(durable: false))
+        let preset = try #require(try reopened.jurisdiction())
+        #expect(preset.cashOut.thresholds.map(\.belowMinor) == [10, 1500])
+        #expect(throws: LedgerError.self) { try reopened.setJurisdiction(data: Data(pointed), actor: "ops") }
+        #expect(try reopened.policies.jurisdiction(issuer: "default")?.source == pointed)
+    }
 }

@@ -74,15 +74,18 @@ extension JurisdictionPreset {
         // `"minimum_month": 60` would load as "no minimum". The fields are checked first, as the
         // policy loader does.
         if case .value(let root) = JSONValue.parse(data) {
-            // A name given twice reads as its first here and as its last elsewhere. Bytes already
-            // stored are read as they were when set, so an upgrade does not stop issuing.
-            if !stored, let path = JSONValue.firstRepeatedName(in: data) {
+            // Bytes already stored are read as they were when set, so an upgrade does not stop issuing.
+            let scan = stored ? JSONValue.Scan() : JSONValue.scan(data)
+            // A name given twice reads as its first here and as its last elsewhere.
+            if let path = scan.firstRepeatedName {
                 let field = path.map { step in
                     switch step { case .name(let name): name; case .index(let n): "[\(n)]" }
                 }.joined(separator: ".")
                 throw JurisdictionLoadError(fileName: fileName, problem: "\(field): given twice; JSON readers disagree on which one counts, so write it once")
             }
             try checkFields(root, fileName: fileName)
+            // JSONDecoder reads 100.00 as 100 and 1e3 as 1000: refused since 7 Dec, as in a policy.
+            try refuseWholeNumbersWithAPoint(scan.decimals, in: root, fileName: fileName)
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -171,6 +174,33 @@ extension JurisdictionPreset {
                 }
             }
         }
+    }
+
+    /// Refuses a whole-number field written with a point or an exponent (`scan`'s decimals), in the
+    /// words a policy uses: a threshold says how minor units of its currency are written (`10000 for
+    /// 100.00 SEK`); a count of months or days, what to write (`24.0`: 24). The fields are checked
+    /// in the order a preset file has them; other fields are left to the decoder.
+    private static func refuseWholeNumbersWithAPoint(_ decimals: [[JSONValue.PathStep]: String], in root: JSONValue,
+                                                     fileName: String) throws(JurisdictionLoadError) {
+        guard !decimals.isEmpty else { return }
+        func count(_ object: String, _ key: String) throws(JurisdictionLoadError) {
+            guard let text = decimals[[.name(object), .name(key)]] else { return }
+            throw JurisdictionLoadError(fileName: fileName, problem: "\(object).\(key): \(PolicyReader.writtenWithPoint(text, counting: .plain))")
+        }
+        try count("validity", "minimum_months")
+        try count("validity", "default_months_when_unstated")
+        if case .object(let top) = root, case .object(let cashOut)? = top["cash_out"], case .array(let thresholds)? = cashOut["thresholds"] {
+            for (index, threshold) in thresholds.enumerated() {
+                guard let text = decimals[[.name("cash_out"), .name("thresholds"), .index(index), .name("below_minor")]] else { continue }
+                // The threshold's own currency when this service knows it; two decimals otherwise.
+                var currency: Currency?
+                if case .object(let fields) = threshold, case .string(let code)? = fields["currency"] { currency = Currency(code: code) }
+                let words = PolicyReader.writtenWithPoint(text, counting: .minorUnits(of: currency))
+                throw JurisdictionLoadError(fileName: fileName, problem: "cash_out.thresholds.[\(index)].below_minor: \(words)")
+            }
+        }
+        try count("cash_out", "after_expiry_days")
+        try count("cash_out", "after_expiry_months")
     }
 
     public static func load(contentsOf url: URL) throws(JurisdictionLoadError) -> JurisdictionPreset {
