@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import RepositoryFiles
 import Testing
 
 @Suite(.serialized)
@@ -230,6 +231,32 @@ struct CLIBadInputTests {
                           saying: "Error: '\(cli.folder.path)' is a folder, not a file. Give the file inside it, like \(cli.folder.path)/vouchers.csv.")
         try expectRefused(cli, ["import", "vouchers", cli.folder.appendingPathComponent("none.csv").path], status: 1, saying: "none.csv' does not exist. Check the path.")
         try expectRefused(cli, ["policy", "validate", cli.folder.path], status: 1, saying: "is a folder, not a file")
+    }
+
+    /// JSONDecoder reads 100.00 as the whole number 100: a threshold meant as 100 dollars would pay
+    /// out balances under one dollar. A preset file with a whole number written with a point is
+    /// refused, saying what to write, and the preset in force stays.
+    @Test func aPresetWithAWholeNumberWrittenWithAPoint_isRefused_sayingWhatToWrite() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        let jurisdiction = try cli.run(["policy", "jurisdiction"]).stdout
+        let shipped = { (code: String) in try String(contentsOf: Repository.file("Policies/jurisdictions/\(code).json"), encoding: .utf8) }
+        let money = cli.folder.appendingPathComponent("US-NY.json").path
+        let newYork = try shipped("US-NY")
+        #expect(newYork.contains(#""below_minor": 500,"#))
+        try newYork.replacingOccurrences(of: #""below_minor": 500,"#, with: #""below_minor": 100.00,"#).write(toFile: money, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", money], status: 1, saying: """
+            Error: '\(money)' is not a usable jurisdiction preset: cash_out.thresholds.[0].below_minor: found 100.00; \
+            write minor units as a whole number: 10000 for 100.00 USD. Give a shipped code
+            """)
+        let months = cli.folder.appendingPathComponent("SE.json").path
+        let sweden = try shipped("SE")
+        #expect(sweden.contains(#""minimum_months": null,"#))
+        try sweden.replacingOccurrences(of: #""minimum_months": null,"#, with: #""minimum_months": 24.0,"#).write(toFile: months, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["policy", "jurisdiction", months], status: 1, saying: """
+            Error: '\(months)' is not a usable jurisdiction preset: validity.minimum_months: expected a whole number, found 24.0; write 24. Give a shipped code
+            """)
+        #expect(try cli.run(["policy", "jurisdiction"]).stdout == jurisdiction)
     }
 
     @Test func aFileThatIsNotAGoodwillDatabase_isRefusedAndLeftAlone() throws {
