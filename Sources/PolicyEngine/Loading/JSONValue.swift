@@ -77,9 +77,6 @@ enum JSONValue: Sendable, Equatable, Decodable {
         var decimals: [[PathStep]: String] = [:]
     }
 
-    /// The path of the first name given twice in one object, or nil (`Scan.firstRepeatedName`).
-    static func firstRepeatedName(in data: Data) -> [PathStep]? { scan(data).firstRepeatedName }
-
     /// One pass over bytes `parse` has accepted, with an explicit stack.
     static func scan(_ data: Data) -> Scan {
         var found = Scan()
