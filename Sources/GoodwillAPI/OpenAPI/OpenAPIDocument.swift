@@ -2306,6 +2306,17 @@ enum OpenAPIDocument {
       "IssueValue": \#(OpenAPIRules.issueValue),
       "PositiveAmount": \#(OpenAPIRules.positiveAmount),
       "AdjustmentAmount": \#(OpenAPIRules.adjustmentAmount),
+      "OutboxStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "sending",
+          "sent",
+          "failed",
+          "cancelled"
+        ],
+        "description": "Where a message is: pending or sending (not gone out yet), sent, failed (given up after its tries, or refused for good), cancelled (no longer due: the voucher or holder changed)."
+      },
       "VoucherStatus": {
         "type": "string",
         "enum": [
@@ -3401,14 +3412,7 @@ enum OpenAPIDocument {
             ]
           },
           "status": {
-            "type": "string",
-            "enum": [
-              "pending",
-              "sending",
-              "sent",
-              "failed",
-              "cancelled"
-            ]
+            "$ref": "#/components/schemas/OutboxStatus"
           },
           "due_at": {
             "type": "string",
@@ -3976,14 +3980,7 @@ enum OpenAPIDocument {
                 "type": "string"
               },
               "status": {
-                "type": "string",
-                "enum": [
-                  "pending",
-                  "sending",
-                  "sent",
-                  "failed",
-                  "cancelled"
-                ],
+                "$ref": "#/components/schemas/OutboxStatus",
                 "description": "Where the letter is at the time of this answer: pending or sending (not gone out yet), sent, failed (given up), cancelled."
               },
               "sent_at": {
