@@ -61,11 +61,11 @@ public enum MessageCatalog {
     /// of summer, a condition on days with no minimum), and "expired -9 days ago" is not true.
     public static let beforeExpiry: [String: String] = [
         "grant.courtesy":
-            "Extended by {days} days as a courtesy: the voucher has not expired yet (last valid day {last_valid_day}). New last valid day: {new_last_valid_day}.",
+            "Extended by {days} {days|day|days} as a courtesy: the voucher has not expired yet (last valid day {last_valid_day}). New last valid day: {new_last_valid_day}.",
         "grant.soft_expiry":
-            "The voucher has not expired yet (last valid day {last_valid_day}); it was extended by {days} days to {new_last_valid_day}.",
+            "The voucher has not expired yet (last valid day {last_valid_day}); it was extended by {days} {days|day|days} to {new_last_valid_day}.",
         "refer.long_overdue":
-            "The voucher has not expired yet (last valid day {last_valid_day}). A person should decide; suggested: {days} days.",
+            "The voucher has not expired yet (last valid day {last_valid_day}). A person should decide; suggested: {days} {days|day|days}.",
         "deny.too_late":
             "The voucher has not expired yet (last valid day {last_valid_day}), and the policy does not extend it. Explain kindly and offer the alternative.",
     ]
