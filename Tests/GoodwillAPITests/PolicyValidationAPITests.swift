@@ -75,4 +75,32 @@ import Testing
             #expect(answer.status == 200, "rows \(rows): \(answer.text)")
         }
     }
+
+    /// `rows` is read from its own bytes, not by decoding the body (and its policy) again; the
+    /// words are those the decoder gave, and a name written with an escape is not passed over.
+    @Test func simulate_rowsRefusals_sayWhatToGive() async throws {
+        let h = try APIHarness()
+        let policy = #"{"id": "tight", "version": 1, "description": "d", "jurisdiction": "any", "limits": {"max_extensions_per_voucher": 2, "max_total_extension_days": 120, "monthly_goodwill_budget": {"SEK": 100000}}, "rules": [{"name": "late", "conditions": [{"fact": "days_since_expiry", "min": 1}], "outcome": {"kind": "grant", "days": 30}}]}"#
+        let give = "give a whole number of rows from 0 to 10000, like 20 (the default)."
+        let cases = [
+            ("true", "'rows' has the wrong type; expected a whole number."),
+            ("null", "'rows' is null; expected a whole number."),
+            (#""5""#, "'rows' has the wrong type; expected a whole number."),
+            ("[1]", "'rows' has the wrong type; expected a whole number."),
+            ("2.5", "'rows' is 2.5; " + give),
+            ("10001", "'rows' is 10001; " + give),
+            ("99999999999999999999", "'rows' is 99999999999999999999; " + give),
+            ("1e-999999", "'rows' is a number with an exponent too large or too small to read exactly; " + give),
+        ]
+        for (rows, detail) in cases {
+            let answer = await h.post("/v1/policies/simulate", #"{"policy": \#(policy), "rows": \#(rows)}"#, idempotencyKey: nil)
+            #expect(answer.status == 422 && answer.string("detail") == detail, "rows \(rows): \(answer.text)")
+        }
+        for rows in ["1e3", "10.0", "-0"] {
+            let answer = await h.post("/v1/policies/simulate", #"{"policy": \#(policy), "rows": \#(rows)}"#, idempotencyKey: nil)
+            #expect(answer.status == 200, "rows \(rows): \(answer.text)")
+        }
+        let escaped = await h.post("/v1/policies/simulate", #"{"policy": \#(policy), "r\u006fws": true}"#, idempotencyKey: nil)
+        #expect(escaped.status == 422 && escaped.string("detail")?.contains("rows") == true, "\(escaped.text)")
+    }
 }

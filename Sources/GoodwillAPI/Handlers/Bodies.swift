@@ -39,12 +39,18 @@ struct ExtensionBody: Decodable {
 /// The simulation's own fields beside the policy source (`GoodwillRoutes.policySource` reads
 /// `file` or `policy`, and `from` and `to` as days). `rows` absent is 20; null, a boolean or a text
 /// is refused (JSONSerialization reads true as 1).
-struct SimulationBody: Decodable {
-    var rows: Int?
-    enum CodingKeys: String, CodingKey { case rows }
-    init(from decoder: any Decoder) throws {
-        let object = try decoder.container(keyedBy: CodingKeys.self)
-        rows = object.contains(.rows) ? try object.decode(Int.self, forKey: .rows) : nil
+enum SimulationBody {
+    static let defaultRows = 20
+
+    /// `rows` from its own bytes: `policySource` has already parsed the body, which may carry up
+    /// to 1 MiB of inline policy, and this runs on the event loop. `object` is that parse, which
+    /// reads a name written with escapes ("r\u006fws") that `JSONSpan` does not match.
+    static func rows(in body: Data, object: [String: Any]) throws -> Int {
+        guard let value = JSONSpan.member("rows", in: body) else {
+            guard object["rows"] == nil else { throw Problem.invalid("'rows' is written with an escape in its name; write it as \"rows\".") }
+            return defaultRows
+        }
+        return Int(try WholeNumber.simulationRows.read(value, path: ["rows"]))
     }
 }
 
@@ -120,10 +126,6 @@ extension AdjustmentBody: KnownFields {
     static let objects: [String: BodyShape] = ["amount": .money]
 }
 extension RefundBody: KnownFields { static let fields: Set<String> = BodyFields.refund }
-extension SimulationBody: KnownFields {
-    static let fields: Set<String> = BodyFields.simulation
-    static let whole: [String: WholeNumber] = ["rows": .simulationRows]
-}
 extension ExtensionBody: KnownFields {
     static let fields: Set<String> = BodyFields.extensionRequest
     // The policy also knows system and redemption requesters; those are the server's own.

@@ -117,8 +117,8 @@ enum GoodwillRoutes {
             return d
         }
         let from = try day("from"), to = try day("to")
-        // Typed, as other bodies are: JSONSerialization reads "rows": true as 1.
-        let rowLimit = try JSON.decode(checked: SimulationBody.self, from: c.request).rows ?? 20
+        // Typed, as other bodies are (JSONSerialization reads "rows": true as 1), from its own bytes.
+        let rowLimit = try SimulationBody.rows(in: c.request.body, object: source.object)
         // Loading the policy and replaying history can take seconds: off the event loop, on its own read connection.
         let data = source.data, fileName = source.fileName
         return .slow { ledger in

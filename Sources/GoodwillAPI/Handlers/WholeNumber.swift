@@ -38,10 +38,30 @@ struct WholeNumber: Sendable {
             }
             return  // absent, null or not a number: the decoder words those
         }
+        _ = try whole(number, path)
+    }
+
+    /// One member's value read alone (its bytes, as `JSONSpan.member` finds them in a body the gate
+    /// and JSONSerialization have passed), refused in the words `check` and the decoder use inside
+    /// a body, without decoding the rest of that body again.
+    func read(_ value: Data, path: [String]) throws -> Int64 {
+        let decoder = JSONDecoder()
+        if let number = try? decoder.decode(Decimal.self, from: value) { return try whole(number, path) }
+        if (try? decoder.decode(Int64.self, from: value)) != nil || (try? decoder.decode(Double.self, from: value)) != nil {
+            throw refusal(path, "a number with an exponent too large or too small to read exactly")
+        }
+        let expected = JSON.describe(Int64.self)
+        if value.elementsEqual("null".utf8) { throw Problem.invalid("\(JSON.path(path)) is null; expected \(expected).") }
+        throw Problem.invalid("\(JSON.path(path)) has the wrong type; expected \(expected).")
+    }
+
+    /// `number` when it is a whole number in range; the refusal otherwise.
+    private func whole(_ number: Decimal, _ path: [String]) throws -> Int64 {
         var whole = Decimal(), value = number
         NSDecimalRound(&whole, &value, 0, .plain)
         guard whole == number, let n = Int64(whole.description), range.contains(n) else {
             throw refusal(path, number.description)
         }
+        return n
     }
 }
