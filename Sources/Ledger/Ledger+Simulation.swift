@@ -5,6 +5,11 @@ import Store
 
 /// `policy simulate`: a candidate policy replayed over the stored history, against what happened.
 public struct SimulationReport: Sendable, Codable, Equatable {
+    /// How many vouchers a simulation may list (the API's `rows`, the CLI's `--rows`).
+    public static let rowsRange = 0...10_000
+    /// How many it lists when not told.
+    public static let defaultRows = 20
+
     /// Both sides are counted alike, for each voucher up to and including its first extension after
     /// expiry (what happened) or the candidate's first grant: later requests answer another question.
     public struct Side: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import RepositoryFiles
 import Testing
 
 /// README: exit 64 is a usage error, with the usage line; 1 a refusal (and, for reconciliation and
@@ -40,6 +41,11 @@ struct NumberRangeCLITests {
         }
         try expectUsage(cli, ["issue", "--amount", "10000000000.01", "--currency", "SEK"], usage: "issue",
                         saying: "--amount: a voucher's value can be at most 10000000000.00 SEK")
+        let policy = Repository.file("Policies/generous.json").path
+        for rows in ["-1", "10001", "100000"] {
+            try expectUsage(cli, ["policy", "simulate", policy, "--rows", rows], usage: "policy simulate",
+                            saying: "--rows takes a whole number of rows from 0 to 10000, like 20; got '\(rows)'.")
+        }
         #expect(try cli.snapshot() == before, "a refused number changed the database")
 
         // The ends themselves are taken.
@@ -48,6 +54,10 @@ struct NumberRangeCLITests {
         #expect(try cli.run(["holder", "search", "anna", "--limit", "500"]).status == 0)
         #expect(try cli.run(["issue", "--amount", "10", "--currency", "SEK", "--valid-months", "1200"]).status == 0)
         #expect(try cli.run(["extend", code, "--reason", "asked", "--days", "3660", "--override"]).status == 0)
+        for rows in ["0", "10000"] {
+            let r = try cli.run(["policy", "simulate", policy, "--rows", rows])
+            #expect(r.status == 0, "--rows \(rows): \(r.stderr)")
+        }
     }
 
     /// --help says the range, so nobody has to find it by being refused.
@@ -55,7 +65,7 @@ struct NumberRangeCLITests {
         let cli = CLIRunner()
         let ranges: [([String], String)] = [
             (["report", "expiring"], "1 to 3650"), (["issue"], "1 to 1200"), (["extend"], "1 to 3660"),
-            (["list"], "0 to 36500"), (["holder", "search"], "1 to 500"),
+            (["list"], "0 to 36500"), (["holder", "search"], "1 to 500"), (["policy", "simulate"], "0 to 10000"),
         ]
         for (command, range) in ranges {
             let help = try cli.run(command + ["--help"])

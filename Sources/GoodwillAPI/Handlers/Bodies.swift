@@ -40,15 +40,13 @@ struct ExtensionBody: Decodable {
 /// `file` or `policy`, and `from` and `to` as days). `rows` absent is 20; null, a boolean or a text
 /// is refused (JSONSerialization reads true as 1).
 enum SimulationBody {
-    static let defaultRows = 20
-
     /// `rows` from its own bytes: `policySource` has already parsed the body, which may carry up
     /// to 1 MiB of inline policy, and this runs on the event loop. `object` is that parse, which
     /// reads a name written with escapes ("r\u006fws") that `JSONSpan` does not match.
     static func rows(in body: Data, object: [String: Any]) throws -> Int {
         guard let value = JSONSpan.member("rows", in: body) else {
             guard object["rows"] == nil else { throw Problem.invalid("'rows' is written with an escape in its name; write it as \"rows\".") }
-            return defaultRows
+            return SimulationReport.defaultRows
         }
         return Int(try WholeNumber.simulationRows.read(value, path: ["rows"]))
     }

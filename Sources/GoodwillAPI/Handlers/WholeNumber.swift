@@ -1,5 +1,6 @@
 import Foundation
 import GoodwillCore
+import Ledger
 import PolicyEngine
 
 /// A body field that takes a whole number within a range. JSONDecoder cannot read a number beyond
@@ -21,7 +22,8 @@ struct WholeNumber: Sendable {
         advice: "give a whole number of months from \(Validity.monthsRange.lowerBound) to \(Validity.monthsRange.upperBound), or validity.last_day, or {\"none\": true} for no expiry")
 
     /// Rows of a policy simulation's answer.
-    static let simulationRows = WholeNumber(range: 0...10_000, advice: "give a whole number of rows from 0 to 10000, like 20 (the default)")
+    static let simulationRows = WholeNumber(range: Int64(SimulationReport.rowsRange.lowerBound)...Int64(SimulationReport.rowsRange.upperBound),
+        advice: "give a whole number of rows from \(SimulationReport.rowsRange.lowerBound) to \(SimulationReport.rowsRange.upperBound), like \(SimulationReport.defaultRows) (the default)")
 
     /// `'days' is 0; give a whole number of days from 1 to 3660, like 30.`
     func refusal(_ path: [String], _ text: String) -> Problem { Problem.invalid("\(JSON.path(path)) is \(text); \(advice).") }

@@ -3124,9 +3124,9 @@ enum OpenAPIDocument {
           },
           "rows": {
             "type": "integer",
-            "minimum": 0,
-            "maximum": 10000,
-            "default": 20
+            "minimum": \#(OpenAPIRules.simulationRows.lowerBound),
+            "maximum": \#(OpenAPIRules.simulationRows.upperBound),
+            "default": \#(OpenAPIRules.simulationDefaultRows)
           }
         }
       },

@@ -16,6 +16,9 @@ enum OpenAPIRules {
     static let emailMaxCodePoints = Holder.emailMaxCodePoints
     /// The most rules a policy may have.
     static let policyMaxRules = PolicyLoader.maxRules
+    /// How many vouchers a simulation lists.
+    static let simulationRows = SimulationReport.rowsRange
+    static let simulationDefaultRows = SimulationReport.defaultRows
 
     /// Every currency code the server knows (`Currency.allKnown`), as JSON strings.
     static let currencyCodes = Currency.allKnown.map { "\"\($0.code)\"" }.joined(separator: ", ")

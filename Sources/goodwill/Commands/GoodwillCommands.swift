@@ -35,7 +35,8 @@ enum GoodwillCommands {
                         options: [
                             Option("from", valueName: "YYYY-MM-DD", help: "First last-valid-day in the period (default: a year before --to)."),
                             Option("to", valueName: "YYYY-MM-DD", help: "Last last-valid-day in the period (default: today)."),
-                            Option("rows", valueName: "n", help: "How many vouchers to list.", default: "20"),
+                            Option("rows", valueName: "n", help: "How many vouchers to list, \(Parse.range(SimulationReport.rowsRange)).",
+                                   default: String(SimulationReport.defaultRows)),
                         ]),
                 Command("jurisdiction", abstract: "Show or set the jurisdiction whose validity and cash-out rules apply.",
                         arguments: [Argument("code", help: "A shipped preset (SE, NO, DK, FI, DE, GB, IE, US, US-CA, US-NY, US-WA) or a preset file.", optional: true)]),
@@ -138,6 +139,9 @@ enum GoodwillCommands {
 
     static func simulate(_ c: CLIContext) throws -> Int32 {
         let path = try c.required("file")
+        // A usage error before the database is opened or the policy read.
+        let rows = try c.value("rows").map { try Parse.wholeNumber($0, option: "rows", in: SimulationReport.rowsRange, of: "rows", example: SimulationReport.defaultRows) }
+            ?? SimulationReport.defaultRows
         let ledger = try c.openLedger()
         let policy = try ledger.validatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent)
         func day(_ name: String) throws -> LocalDate? {
@@ -145,8 +149,6 @@ enum GoodwillCommands {
             guard let d = LocalDate(iso: t) else { throw CLIError.usage("--\(name) takes a day as YYYY-MM-DD; got '\(t)'.") }
             return d
         }
-        let rowsText = c.value("rows") ?? "20"
-        guard let rows = Int(rowsText), (0...100_000).contains(rows) else { throw CLIError.usage("--rows takes a number; got '\(rowsText)'.") }
         let report = try ledger.simulate(policy, from: try day("from"), to: try day("to"), rowLimit: rows)
         try c.emit(report, text: Render.simulation(report))
         return 0
