@@ -87,7 +87,7 @@ extension PolicyReader {
                             default fallback: String?, in prefix: String = "outcome") throws(PolicyLoadError) -> String {
         if object[key] == nil, let fallback { return fallback }
         let text = try string(object, key, in: prefix)
-        let known = MessageCatalog.keys.filter { MessageCatalog.group(of: $0) == group && !MessageCatalog.forLimits.contains($0) }
+        let known = MessageCatalog.ruleKeys(group)
         guard MessageCatalog.group(of: text) == group else {
             let problem = MessageCatalog.isKnown(text)
                 ? "\"\(text)\" is not a \(group.rawValue) message"

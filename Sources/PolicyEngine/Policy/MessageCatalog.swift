@@ -56,6 +56,12 @@ public enum MessageCatalog {
     /// when a limit applies, and a rule may not (`PolicyLoader` refuses them), as nothing would fill it.
     public static let forLimits: Set<String> = ["refer.limit_reached", "deny.limit_reached", "deny.budget_reached"]
 
+    /// The keys of `group` a rule may use: all but `forLimits` (Policies/policy.schema.json offers
+    /// the same, which a test checks).
+    public static func ruleKeys(_ group: Group) -> [String] {
+        keys.filter { Self.group(of: $0) == group && !forLimits.contains($0) }
+    }
+
     /// Words for a voucher that has not expired yet (`days_since_expiry` 0 or less) where the
     /// English text counts days since its expiry: a rule may match before it (a grant to the end
     /// of summer, a condition on days with no minimum), and "expired -9 days ago" is not true.
