@@ -8,8 +8,9 @@ import GoodwillCore
 /// routes that take one read it so). nil for a body that is not JSON (RFC 8259).
 ///
 /// Stored records' fingerprints are made of this form, so it must stay byte for byte as it is
-/// (SupportWriteRetryTests pins it). The body is read by `JSONKeys`' scan, the one JSON lexer,
-/// which tells a `Writer` each value; the writer keeps an explicit stack, as the scan does.
+/// (SupportWriteRetryTests pins it). The body is read by `JSONKeys`' scan, the scanner the gate
+/// runs (CanonicalJSON has no lexer of its own), which tells a `Writer` each value; the writer keeps an
+/// explicit stack, as the scan does.
 enum CanonicalJSON {
     static func form(of body: Data) -> [UInt8]? {
         if body.isEmpty { return Array("{}".utf8) }

@@ -12,7 +12,11 @@ import Foundation
 /// name decoded once and kept in a set per object, so a 1 MiB body costs one linear scan. Needs
 /// Foundation only, so the fuzz target (Benchmarks/fuzz/json-gate.swift) compiles this file alone;
 /// `gate`, which turns a finding into the API's problem, is in JSONBody.swift. The same pass tells a
-/// `Listener` each value it reads, for `CanonicalJSON`: this is the project's one JSON lexer.
+/// `Listener` each value it reads, for `CanonicalJSON`, so a body's canonical form needs no lexer
+/// of its own. It is not the project's only JSON byte scanner: `JSONSpan` (beside this file) finds
+/// one member's bytes in a body this gate has passed, and PolicyEngine's `JSONValue.scan` reads a
+/// policy's repeated names and decimals, from a file or from an inline policy's bytes
+/// (PolicyEngine does not depend on this module).
 enum JSONKeys {
     enum Finding: Equatable {
         /// Not JSON (RFC 8259), with where and why.
