@@ -44,4 +44,20 @@ struct NoRuleWordingTests {
         #expect(MessageCatalog.group(of: MessageCatalog.noRuleMatchedKey(for: .system)) == nil)
         #expect(MessageCatalog.noRuleMatchedKey(for: .holder) == "refer.no_rule_matched")
     }
+
+    /// The CLI's decision line says the short form; each requester has one, and the till's and
+    /// the sweep's texts say the same words.
+    @Test func everyRequester_hasTheShortForm_itsTextSays() {
+        for requester in Requester.allCases {
+            let key = MessageCatalog.noRuleMatchedKey(for: requester)
+            let short = MessageCatalog.noRuleMatchedShort(for: requester)
+            #expect(MessageCatalog.noRuleShort[key] == short, "\(requester)")
+            if requester == .redemption || requester == .system {
+                #expect(MessageCatalog.english[key]?.contains(", so \(short)") == true, "\(key)")
+            }
+        }
+        #expect(MessageCatalog.noRuleMatchedShort(for: .holder) == "a person decides")
+        #expect(MessageCatalog.noRuleMatchedShort(for: .redemption) == "at the till an expired voucher is refused")
+        #expect(MessageCatalog.noRuleMatchedShort(for: .system) == "the expiry sweep records the expiry")
+    }
 }

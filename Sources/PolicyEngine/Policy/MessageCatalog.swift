@@ -31,9 +31,9 @@ public enum MessageCatalog {
             "No rule of this policy covers the case. A person should decide.",
         // No rule matched for the till or the sweep: no outcome's key (a rule cannot use them).
         "no_rule.redemption":
-            "No rule of this policy covers the case, so at the till an expired voucher is refused; the holder can still ask for an extension.",
+            "No rule of this policy covers the case, so \(noRuleAtTheTill); the holder can still ask for an extension.",
         "no_rule.system":
-            "No rule of this policy covers the case, so the expiry sweep records the expiry and does nothing else.",
+            "No rule of this policy covers the case, so \(noRuleAtTheSweep) and does nothing else.",
         "deny.too_late":
             "The voucher expired {days_since_expiry} {days_since_expiry|day|days} ago, which is beyond what the policy can extend. Explain kindly and offer the alternative.",
         "deny.fully_used":
@@ -86,6 +86,23 @@ public enum MessageCatalog {
         case .redemption: return "no_rule.redemption"
         case .system: return "no_rule.system"
         }
+    }
+
+    /// What then happens, in a few words, for each key `noRuleMatchedKey(for:)` gives: the CLI's
+    /// decision line says them after "no rule covers this; ". The till's and the sweep's texts in
+    /// `english` are made of them, so the two cannot say different things.
+    public static let noRuleShort: [String: String] = [
+        "refer.no_rule_matched": "a person decides",
+        "no_rule.redemption": noRuleAtTheTill,
+        "no_rule.system": noRuleAtTheSweep,
+    ]
+    private static let noRuleAtTheTill = "at the till an expired voucher is refused"
+    private static let noRuleAtTheSweep = "the expiry sweep records the expiry"
+
+    /// `noRuleShort` for who asked.
+    public static func noRuleMatchedShort(for requester: Requester) -> String {
+        let key = noRuleMatchedKey(for: requester)
+        return noRuleShort[key] ?? english[key] ?? key
     }
 
     public static func isKnown(_ key: String) -> Bool { english[key] != nil }

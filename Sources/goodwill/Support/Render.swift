@@ -103,12 +103,8 @@ enum Render {
         case "refer": lines.append("Decision: REFER to a person, suggesting \(Plural.count(d.days ?? 0, "day")).")
         case "deny": lines.append("Decision: DENY" + (d.alternative.map { "; offer instead: \($0.messageKey)\($0.percent.map { " (\($0)%)" } ?? "")" } ?? "") + ".")
         default:
-            // What then happens depends on who asked (Policies/README.md).
-            switch Requester(rawValue: d.requester) {
-            case .redemption: lines.append("Decision: no rule covers this; at the till an expired voucher is refused.")
-            case .system: lines.append("Decision: no rule covers this; the expiry sweep records the expiry.")
-            default: lines.append("Decision: no rule covers this; a person decides.")
-            }
+            // What then happens depends on who asked (Policies/README.md), in the catalogue's words.
+            lines.append("Decision: no rule covers this; \(MessageCatalog.noRuleMatchedShort(for: Requester(rawValue: d.requester) ?? .holder)).")
         }
         if let limit = d.limitApplied { lines.append("Limit applied: \(limit.limit): \(limit.detail)") }
         if let a = d.applied {
