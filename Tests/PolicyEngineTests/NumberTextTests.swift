@@ -38,6 +38,18 @@ import Testing
         #expect(error?.description == "n.json: rule 1 \"late\": \(field): \(problem)")
     }
 
+    /// Whether a fact is money is said in its row of `Fact.all`: each fact the table calls money
+    /// (and only those) is described in minor units and gets the minor-units advice.
+    @Test func everyMoneyFact_isInMinorUnits_andGetsTheAdvice() throws {
+        #expect(Fact.all.filter(\.isMoney).map(\.name) == ["remaining_balance", "original_value", "goodwill_this_month_value"])
+        for fact in Fact.all {
+            #expect(fact.isMoney == fact.meaning.contains("minor units"), "\(fact.name): \(fact.meaning)")
+            guard fact.type == .integer else { continue }
+            let error = Self.refusal(Self.policy(condition: #"{"fact": "\#(fact.name)", "min": 100.00}"#))
+            #expect(error?.description.contains("write minor units") == fact.isMoney, "\(fact.name): \(error?.description ?? "")")
+        }
+    }
+
     @Test func otherWholeNumberFields_areRefusedToo() throws {
         #expect(Self.refusal(Self.policy(version: "2.0"))?.description == "n.json: version: expected a whole number, found 2.0; write 2")
         #expect(Self.refusal(Self.policy(outcome: #"{"kind": "grant", "days": 3E1}"#))?.description

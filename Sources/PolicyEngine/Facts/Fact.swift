@@ -9,22 +9,31 @@ public struct Fact: Sendable {
     public let meaning: String
     /// Allowed string values when the set is closed (requester); nil when open.
     public let allowedValues: [String]?
+    /// True for an amount of money, in minor units of the voucher's currency: a number written
+    /// otherwise (100.00) is refused with advice in minor units.
+    public let isMoney: Bool
     let read: @Sendable (PolicyFacts) -> FactValue
 
-    public func value(in facts: PolicyFacts) -> FactValue { read(facts) }
+    init(name: String, type: FactType, meaning: String, allowedValues: [String]?, isMoney: Bool = false,
+         read: @escaping @Sendable (PolicyFacts) -> FactValue) {
+        self.name = name
+        self.type = type
+        self.meaning = meaning
+        self.allowedValues = allowedValues
+        self.isMoney = isMoney
+        self.read = read
+    }
 
-    /// True for an amount of money, in minor units of the voucher's currency.
-    public var isMoney: Bool { Self.money.contains(name) }
-    static let money: Set<String> = ["remaining_balance", "original_value", "goodwill_this_month_value"]
+    public func value(in facts: PolicyFacts) -> FactValue { read(facts) }
 
     public static let all: [Fact] = [
         Fact(name: "days_since_expiry", type: .integer,
              meaning: "days since the last valid day (negative before it, 0 on it)",
              allowedValues: nil) { .integer(Int64($0.daysSinceExpiry)) },
         Fact(name: "remaining_balance", type: .integer,
-             meaning: "remaining balance in minor units", allowedValues: nil) { .integer($0.remainingBalance) },
+             meaning: "remaining balance in minor units", allowedValues: nil, isMoney: true) { .integer($0.remainingBalance) },
         Fact(name: "original_value", type: .integer,
-             meaning: "original value in minor units", allowedValues: nil) { .integer($0.originalValue) },
+             meaning: "original value in minor units", allowedValues: nil, isMoney: true) { .integer($0.originalValue) },
         Fact(name: "fraction_used_percent", type: .integer,
              meaning: "whole percent of the original value already used (0-100)",
              allowedValues: nil) { .integer(Int64($0.fractionUsedPercent)) },
@@ -59,7 +68,7 @@ public struct Fact: Sendable {
              allowedValues: nil) { .integer(Int64($0.goodwillThisMonthCount)) },
         Fact(name: "goodwill_this_month_value", type: .integer,
              meaning: "balance covered by goodwill extensions this month in the voucher's currency, minor units",
-             allowedValues: nil) { .integer($0.goodwillThisMonthValue) },
+             allowedValues: nil, isMoney: true) { .integer($0.goodwillThisMonthValue) },
     ]
 
     public static let byName: [String: Fact] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
