@@ -1446,14 +1446,7 @@ enum OpenAPIDocument {
             "name": "status",
             "in": "query",
             "schema": {
-              "type": "string",
-              "enum": [
-                "pending",
-                "sending",
-                "sent",
-                "failed",
-                "cancelled"
-              ]
+              "$ref": "#/components/schemas/OutboxStatus"
             }
           },
           {
