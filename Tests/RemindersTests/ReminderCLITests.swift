@@ -132,8 +132,7 @@ import Testing
         #expect(issued.status == 0, "\(issued.err)")
         let seen = folder.path + "/helper-environment"
         let helper = folder.path + "/helper.sh"
-        try "#!/bin/sh\nread -r request\nenv > '\(seen)'\necho '{\"status\": 204}'\n".write(toFile: helper, atomically: true, encoding: .utf8)
-        chmod(helper, 0o755)
+        try writeExecutable("#!/bin/sh\nread -r request\nenv > '\(seen)'\necho '{\"status\": 204}'\n", to: helper)
         let secret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
         let r = try run(["reminders", "run", "--channel", "webhook", "--webhook-url", "https://example.com/h", "--json"], now: "2026-03-03T09:00:00Z",
                         env: ["GOODWILL_WEBHOOK_HELPER": helper, "GOODWILL_WEBHOOK_SECRET": secret, "https_proxy": "http://proxy.example:3128"])

@@ -19,12 +19,27 @@ final class TemporaryFolder {
     /// A shell script here, executable, standing in for a program (a fake sendmail); its path.
     func program(_ name: String, _ script: String) throws -> String {
         let file = path + "/" + name
-        try ("#!/bin/sh\n" + script).write(toFile: file, atomically: true, encoding: .utf8)
-        chmod(file, 0o755)
+        try writeExecutable("#!/bin/sh\n" + script, to: file)
         return file
     }
 
     deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Writes an executable script at `path`, by a child shell rather than by this process. Tests run
+/// in parallel and several start programs: a file this process had open for writing is inherited
+/// by a child another test forks at that moment, and running the script then fails with ETXTBSY
+/// ("Text file busy") until that child has exec'd (CI saw "cannot run …/hung-sendmail"). A file
+/// only the child shell ever opened for writing has no writer left once it has exited.
+func writeExecutable(_ script: String, to path: String) throws {
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+    shell.arguments = ["-c", "printf '%s' \"$2\" > \"$1\" && chmod 755 \"$1\"", "sh", path, script]
+    try shell.run()
+    shell.waitUntilExit()
+    guard shell.terminationStatus == 0 else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
 }
 
 func instant(_ s: String) -> Date { RFC3339.parse(s)! }

@@ -227,8 +227,7 @@ import Testing
 
     func script(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("goodwill-webhook-\(UUID().uuidString)").path
-        try ("#!/bin/sh\n" + text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
+        try writeExecutable("#!/bin/sh\n" + text + "\n", to: path)
         return path
     }
 
