@@ -65,3 +65,26 @@ import Testing
         #expect(preset.cashOut.note == "2.0")
     }
 }
+
+/// A threshold in a currency no voucher can have never applies, so a typo in its code dropped the
+/// payout right without a word. A preset being set is refused; one already stored is read as stored.
+@Suite struct PresetThresholdCurrencyTests {
+    @Test(arguments: ["SKE", "XYZ", ""])
+    func aThresholdInACurrencyThisServiceDoesNotKnow_isRefused(code: String) {
+        let refusal = PresetNumberTextTests.refusal(cashOut: PresetNumberTextTests.cashOut(currency: code))
+        #expect(refusal == "US.json: cash_out.thresholds.[1].currency: \"\(code)\" is not a currency this service knows, so the threshold would never apply; write the ISO 4217 code of a currency it knows, such as SEK, EUR or USD")
+    }
+
+    /// Thresholds are compared with the voucher's currency as it carries it (SEK): "sek" never matched.
+    @Test(arguments: ["sek", " SEK"])
+    func aThresholdCurrencyNotWrittenAsVouchersCarryIt_isRefused(code: String) {
+        let refusal = PresetNumberTextTests.refusal(cashOut: PresetNumberTextTests.cashOut(currency: code))
+        #expect(refusal == "US.json: cash_out.thresholds.[1].currency: \"\(code)\" is not written as vouchers carry their currency, so the threshold would never apply; write \"SEK\"")
+    }
+
+    @Test func aStoredPresetWithSuchAThreshold_isReadAsStored() throws {
+        let data = JurisdictionPresetTests.presetJSON(validity: PresetNumberTextTests.validity(), cashOut: PresetNumberTextTests.cashOut(currency: "SKE"))
+        let preset = try JurisdictionPreset.load(data: data, fileName: "US.json", stored: true)
+        #expect(preset.cashOut.thresholds.map(\.currency) == ["SEK", "SKE"])
+    }
+}

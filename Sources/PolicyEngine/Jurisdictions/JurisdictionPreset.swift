@@ -121,6 +121,22 @@ extension JurisdictionPreset {
         for case let (field, value?) in counts where value < 0 {
             throw JurisdictionLoadError(fileName: fileName, problem: "\(field): must be 0 or more, found \(value)")
         }
+        // A threshold in a currency no voucher can have never applies: a typo (SKE) would drop the
+        // payout right silently, as a jurisdiction condition that names no code never matches.
+        // The code is compared as vouchers carry it (SEK), so "sek" would not apply either.
+        if !stored, let unknown = preset.cashOut.thresholds.enumerated().first(where: { Currency(code: $0.element.currency)?.code != $0.element.currency }) {
+            let field = "cash_out.thresholds.[\(unknown.offset)].currency", written = unknown.element.currency
+            if let known = Currency(code: written) {
+                throw JurisdictionLoadError(fileName: fileName, problem: """
+                    \(field): "\(written)" is not written as vouchers carry their currency, so the threshold would never \
+                    apply; write "\(known.code)"
+                    """)
+            }
+            throw JurisdictionLoadError(fileName: fileName, problem: """
+                \(field): "\(written)" is not a currency this service knows, so the threshold would never apply; write \
+                the ISO 4217 code of a currency it knows, such as SEK, EUR or USD
+                """)
+        }
         if !stored, let days = preset.cashOut.afterExpiryDays, let months = preset.cashOut.afterExpiryMonths {
             // Two periods, one right: which the holder has would be the code's guess, not the file's.
             throw JurisdictionLoadError(fileName: fileName, problem: """
