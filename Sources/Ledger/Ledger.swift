@@ -218,7 +218,9 @@ public final class Ledger {
     /// The kinds of entry `receipt(for:entry:expiryDue:_:)` may follow with the expiry step.
     static let mayBeFollowedByExpiry: Set<EntryKind> = [.unblocked, .redemptionReversed, .adjusted]
 
-    static func validate(idempotencyKey key: String) throws {
+    /// An idempotency key: 1 to 255 visible ASCII characters. The API's support writes keep the
+    /// same rule (`IdempotentWrite`), as their keys share the ledger's table.
+    public static func validate(idempotencyKey key: String) throws {
         guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
             throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
         }

@@ -44,9 +44,7 @@ enum IdempotentWrite {
     /// erasing close keeps no letter that names the person; see `SupportRoutes.close`).
     static func run(_ ledger: Ledger, actor: String, key: String, _ fingerprints: Fingerprints,
                     storing work: () throws -> (answer: HTTPResponse, stored: HTTPResponse)) throws -> HTTPResponse {
-        guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7F }) else {
-            throw LedgerError.invalidRequest("An idempotency key must be 1 to 255 visible ASCII characters with no spaces, for example a UUID.")
-        }
+        try Ledger.validate(idempotencyKey: key)  // the rule the ledger's own commands keep
         return try ledger.db.writeTransaction {
             if let record = try ledger.store.idempotencyRecord(scope: actor, key: key) {
                 if fingerprints.match(record.fingerprint) { return try decode(record.result) }
