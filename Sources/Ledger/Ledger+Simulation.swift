@@ -74,7 +74,7 @@ extension Ledger {
     /// Both sides answer the same question for each voucher, counted alike: up to and including its
     /// first extension after expiry (the candidate: its first grant), referrals and denials only
     /// where the policy gave them and live records them.
-    public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = 200) throws -> SimulationReport {
+    public func simulate(_ policy: Policy, from: LocalDate?, to: LocalDate?, rowLimit: Int = SimulationReport.defaultRows) throws -> SimulationReport {
         let now = clock.now()
         let home = ZonedCalendar.stored(configuration.defaultTimeZone)
         let end = to ?? home.localDate(of: now)
@@ -160,13 +160,17 @@ extension Ledger {
         struct Ask { var voucherID: VoucherID; var at: Date; var facts: PolicyFacts; var byPerson = false }
         var asks: [Ask] = []
         var storedByVoucher: [VoucherID: [PolicyStore.DecisionRow]] = [:]
+        // Stored decisions a person granted days on, by id: read once here, for the rows below too.
+        var grantedByPersonIDs: Set<Int64> = []
         for c in ordered {
             let v = c.voucher
             let stored = try policies.decisions(of: v.id)
             storedByVoucher[v.id] = stored
             let recorded = stored.compactMap { row in
                 (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map {
-                    Ask(voucherID: v.id, at: row.at, facts: $0.facts, byPerson: Self.grantedByPerson(row, $0))
+                    let byPerson = Self.grantedByPerson(row, $0)
+                    if byPerson { grantedByPersonIDs.insert(row.id) }
+                    return Ask(voucherID: v.id, at: row.at, facts: $0.facts, byPerson: byPerson)
                 }
             }
             asks += recorded
@@ -250,9 +254,7 @@ extension Ledger {
             if granted { report.candidate.extended += 1 }
             if granted != c.actualExtended { report.changed += 1 }
             if report.rows.count < rowLimit {
-                let byPerson = extension_.map { row in
-                    (try? decoder.decode(PolicyDecision.self, from: Data(row.json.utf8))).map { Self.grantedByPerson(row, $0) } ?? false
-                } ?? false
+                let byPerson = extension_.map { grantedByPersonIDs.contains($0.id) } ?? false
                 let actual = c.actualExtended ? "extended \(Plural.count(actualDays, "day"))\(byPerson ? " by a person" : "")"
                     : (v.storedStatus == .refunded ? "refunded" : "expired")
                 report.rows.append(.init(voucherID: v.id.rawValue, lastValidDay: c.lastValidDay.isoString,
