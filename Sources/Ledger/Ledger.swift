@@ -265,7 +265,8 @@ public final class Ledger {
 
     /// Appends an entry at the head of the chain and writes the voucher state it leads to.
     /// `stateWritten`: the voucher row already holds that state (just inserted by `issue`), so
-    /// the UPDATE, which rewrote two indexes for nothing, is skipped.
+    /// only its link to the entry is written, not balance, status and expiry (which would rewrite
+    /// two indexes for nothing).
     @discardableResult
     func append(_ entry: LedgerEntry, to voucher: Voucher, stateWritten: Bool = false) throws -> LedgerEntry {
         var e = entry
@@ -273,17 +274,17 @@ public final class Ledger {
         e.id = (head?.id ?? 0) + 1
         e.previousHash = head?.hash ?? LedgerEntry.genesisHash
         e.hash = LedgerEntry.chainHash(previous: e.previousHash, content: e.canonicalContent)
-        try store.append(e)
-        if stateWritten { return e }
-        let setsExpiry = e.kind == .issued || e.kind == .extended
-        if !setsExpiry, e.statusAfter == voucher.storedStatus {
-            // A redemption that leaves status and expiry as they were: touch only the balance
-            // (SQLite rewrites an index for every column named in SET, changed or not).
-            try store.updateBalance(of: voucher.id, balance: e.balanceAfter)
+        if stateWritten {
+            try store.append(e)
             return e
         }
-        let expiry = setsExpiry ? e.expiryAfter : voucher.expiry
-        try store.updateState(of: voucher.id, balance: e.balanceAfter, status: e.statusAfter, expiry: expiry)
+        let setsExpiry = e.kind == .issued || e.kind == .extended
+        if !setsExpiry, e.statusAfter == voucher.storedStatus {
+            // A redemption that leaves status and expiry as they were: touch only the balance.
+            try store.append(e, voucherChange: .balance)
+            return e
+        }
+        try store.append(e, voucherChange: .state(e.statusAfter, setsExpiry ? e.expiryAfter : voucher.expiry))
         return e
     }
 

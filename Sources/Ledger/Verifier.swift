@@ -23,8 +23,9 @@ public struct VerifyReport: Sendable, Encodable, Equatable {
 }
 
 /// Replays every entry and proves (1) the hash chain is unbroken and each entry's hash matches
-/// its content, (2) each entry's balance follows from the one before, and (3) every voucher row
-/// equals the state its entries lead to. It knows the arithmetic, not the business rules, so a
+/// its content, (2) each entry's balance follows from the one before, (3) every voucher row
+/// equals the state its entries lead to, and (4) each voucher's list of entries (`last_entry`,
+/// `voucher_previous`, which the entries listing follows) holds exactly its entries, in order. It knows the arithmetic, not the business rules, so a
 /// bug in an operation cannot hide itself here.
 public struct Verifier {
     public let store: LedgerStore
@@ -42,6 +43,8 @@ public struct Verifier {
         var redemptions: [Int64: Int64] = [:]  // entry id → amount redeemed
         /// The voided or refunded entry that took the voucher's money off the books for good.
         var finalEntry: (id: Int64, kind: EntryKind)?
+        /// The voucher's newest entry so far: what its next entry must link back to.
+        var lastEntry: Int64 = 0
     }
 
     public func run() throws -> VerifyReport {
@@ -54,7 +57,7 @@ public struct Verifier {
         var vouchers = 0
         var seen = Set<VoucherID>()
         try store.db.readTransaction {
-            try store.forEachEntryRow { row in
+            try store.forEachEntryRow { row, link in
                 count += 1
                 let e: LedgerEntry
                 do { e = try row() } catch {
@@ -73,14 +76,23 @@ public struct Verifier {
                     note("\(where_): its hash does not match its content; the entry was altered after it was written")
                 }
                 previous = e.hash
+                let before = state[e.voucherID]?.lastEntry
+                if link != before {
+                    let says = link.map { "entry \($0)" } ?? "none"
+                    note("\(where_): links back to \(says) as its voucher's entry before it, but that is \(before.map { "entry \($0)" } ?? "none"); the voucher's entries would be listed wrongly")
+                }
                 replay(e, into: &state, note: note)
+                state[e.voucherID]?.lastEntry = e.id
             }
-            try store.forEachVoucher { v in
+            try store.forEachVoucherWithLastEntry { v, lastEntry in
                 vouchers += 1
                 seen.insert(v.id)
                 guard let r = state[v.id] else {
                     note("voucher \(v.id.rawValue): has no issued entry")
                     return
+                }
+                if lastEntry != r.lastEntry {
+                    note("voucher \(v.id.rawValue): names \(lastEntry.map { "entry \($0)" } ?? "no entry") as its newest, but that is entry \(r.lastEntry); its entries would be listed wrongly")
                 }
                 if v.value.minorUnits != r.value || v.value.currency != r.currency {
                     note("voucher \(v.id.rawValue): value \(v.value) but its issued entry says \(Money(minorUnits: r.value, currency: r.currency))")

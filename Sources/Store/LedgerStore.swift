@@ -65,19 +65,6 @@ public struct LedgerStore {
         ])
     }
 
-    /// Writes the state an entry leads to. Only balance, status and expiry ever change.
-    public func updateState(of id: VoucherID, balance: Int64, status: VoucherStatus, expiry: Expiry?) throws {
-        try db.run("UPDATE vouchers SET balance = ?, status = ?, last_valid_day = ?, expires_at = ? WHERE id = ?", [
-            .integer(balance), .text(status.rawValue), .optional(expiry?.lastValidDay.isoString),
-            .optional(expiry?.instant.unixMilliseconds), .text(id.rawValue),
-        ])
-    }
-
-    /// Writes a new balance when status and expiry stay as they are.
-    public func updateBalance(of id: VoucherID, balance: Int64) throws {
-        try db.run("UPDATE vouchers SET balance = ? WHERE id = ?", [.integer(balance), .text(id.rawValue)])
-    }
-
     /// Active vouchers whose expiry has passed, oldest first (uses the status/expiry index).
     public func activeVouchersExpired(before now: Date, limit: Int) throws -> [Voucher] {
         try db.query("""
@@ -94,7 +81,7 @@ public struct LedgerStore {
     public func expiryRecorded(of voucher: VoucherID) throws -> Bool {
         try db.queryOne("""
             SELECT kind = 'expired' OR status_after = 'expired' FROM entries
-            WHERE voucher_id = ? AND (kind IN ('issued', 'extended', 'expired') OR status_after = 'expired')
+            WHERE voucher_id = ? AND kind <> 'redeemed' AND (kind IN ('issued', 'extended', 'expired') OR status_after = 'expired')
             ORDER BY id DESC LIMIT 1
             """, [.text(voucher.rawValue)]) { $0.int64(0) != 0 } ?? false
     }
@@ -134,14 +121,18 @@ public struct LedgerStore {
 
     /// The expiry in force right after entry `entryID`: set by the last issued or extended entry up to it.
     public func expiry(of voucher: VoucherID, asOfEntry entryID: Int64) throws -> Expiry? {
-        try db.queryOne("""
-            SELECT last_valid_day_after, time_zone_after, expires_at_after FROM entries
-            WHERE voucher_id = ? AND id <= ? AND kind IN ('issued', 'extended') ORDER BY id DESC LIMIT 1
-            """, [.text(voucher.rawValue), .integer(entryID)]) { r -> Expiry? in
+        try db.queryOne(Self.expiryInForceSQL, [.text(voucher.rawValue), .integer(entryID)]) { r -> Expiry? in
             guard let day = r.optionalText(0).flatMap(LocalDate.init(iso:)), let at = r.optionalInt64(2) else { return nil }
             return Expiry(lastValidDay: day, timeZone: r.optionalText(1) ?? "", instant: Date(unixMilliseconds: at))
         } ?? nil
     }
+
+    /// Parameters: the voucher, the entry. `kind <> 'redeemed'` lets SQLite use `entries_voucher`,
+    /// which holds every kind but redemptions (https://sqlite.org/partialindex.html).
+    public static let expiryInForceSQL = """
+        SELECT last_valid_day_after, time_zone_after, expires_at_after FROM entries
+        WHERE voucher_id = ? AND kind <> 'redeemed' AND id <= ? AND kind IN ('issued', 'extended') ORDER BY id DESC LIMIT 1
+        """
 
     public func lastEntry() throws -> (id: Int64, hash: [UInt8])? {
         try db.queryOne("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1") { ($0.int64(0), $0.blob(1)) }
@@ -149,18 +140,29 @@ public struct LedgerStore {
 
     /// The id of the voucher's latest entry (the one its row's state follows from).
     public func lastEntryID(of voucher: VoucherID) throws -> Int64? {
-        try db.queryOne("SELECT id FROM entries WHERE voucher_id = ? ORDER BY id DESC LIMIT 1",
-                        [.text(voucher.rawValue)]) { $0.int64(0) }
+        try db.queryOne("SELECT last_entry FROM vouchers WHERE id = ?", [.text(voucher.rawValue)]) { $0.optionalInt64(0) } ?? nil
     }
 
     public func entry(id: Int64) throws -> LedgerEntry? {
         try db.queryOne("SELECT \(Self.entryColumns) FROM entries WHERE id = ?", [.integer(id)], Self.entry)
     }
 
+    /// A voucher's entries in chain order, found along its links from `last_entry` back.
     public func entries(of voucher: VoucherID) throws -> [LedgerEntry] {
-        try db.query("SELECT \(Self.entryColumns) FROM entries WHERE voucher_id = ? ORDER BY id",
+        try db.query("SELECT \(Self.entryColumns) FROM entries WHERE id IN (\(Self.voucherEntryIDs)) ORDER BY id",
                      [.text(voucher.rawValue)], Self.entry)
     }
+
+    /// The ids of the entries of voucher ?1, newest first, along `voucher_previous`. Each step must
+    /// go back to a smaller id, so a damaged link ends the walk instead of looping (`verify` names it).
+    public static let voucherEntryIDs = """
+        WITH RECURSIVE chain(id) AS (
+            SELECT last_entry FROM vouchers WHERE id = ?1 AND last_entry IS NOT NULL
+            UNION ALL
+            SELECT e.voucher_previous FROM entries e JOIN chain c ON e.id = c.id
+            WHERE e.voucher_previous IS NOT NULL AND e.voucher_previous < c.id
+        ) SELECT id FROM chain
+        """
 
     /// Every entry in chain order, streamed (verify walks hundreds of thousands).
     public func forEachEntry(_ body: (LedgerEntry) throws -> Void) throws {
@@ -168,9 +170,16 @@ public struct LedgerStore {
     }
 
     /// Like `forEachEntry`, but hands over the decoding, so a caller (verify) can report a row
-    /// that does not decode and carry on.
-    public func forEachEntryRow(_ body: (() throws -> LedgerEntry) throws -> Void) throws {
-        try db.forEach("SELECT \(Self.entryColumns) FROM entries ORDER BY id") { row in try body { try Self.entry(row) } }
+    /// that does not decode and carry on; with each, its link to its voucher's entry before it.
+    public func forEachEntryRow(_ body: (_ entry: () throws -> LedgerEntry, _ voucherPrevious: Int64?) throws -> Void) throws {
+        try db.forEach("SELECT \(Self.entryColumns), voucher_previous FROM entries ORDER BY id") { row in
+            try body({ try Self.entry(row) }, row.optionalInt64(19))
+        }
+    }
+
+    /// Each voucher with its link to its newest entry (`last_entry`), in insertion order.
+    public func forEachVoucherWithLastEntry(_ body: (Voucher, Int64?) throws -> Void) throws {
+        try db.forEach("SELECT \(Self.voucherColumns), last_entry FROM vouchers ORDER BY seq") { try body(try Self.voucher($0), $0.optionalInt64(16)) }
     }
 
     public func forEachVoucher(_ body: (Voucher) throws -> Void) throws {
@@ -182,10 +191,26 @@ public struct LedgerStore {
                          [.integer(entryID)]) > 0
     }
 
-    /// Appends an entry whose id and hashes are already set by the caller.
-    public func append(_ e: LedgerEntry) throws {
+    /// What appending an entry changes in its voucher's row besides the link to it.
+    public enum VoucherChange {
+        /// Nothing else (the row was just written, as by an issue).
+        case none
+        /// The balance (`balance_after`), when status and expiry stay as they are: SQLite rewrites an
+        /// index for every column named in SET, changed or not.
+        case balance
+        /// The balance, and the status and expiry the entry leads to.
+        case state(VoucherStatus, Expiry?)
+    }
+
+    /// Appends an entry whose id and hashes are already set by the caller, linked after its voucher's
+    /// newest entry (`voucher_previous`), and makes it the voucher's newest (`last_entry`) in the
+    /// same statement that writes `change`: the row a redemption writes anyway, so the link costs
+    /// no page of its own (see `Schema.voucherLinksMigration`).
+    public func append(_ e: LedgerEntry, voucherChange change: VoucherChange = .none) throws {
+        // The link is read in the INSERT itself (?2 is the voucher): one statement, not two.
         try db.run("""
-            INSERT INTO entries (\(Self.entryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entries (\(Self.entryColumns), voucher_previous) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                ?14, ?15, ?16, ?17, ?18, ?19, (SELECT last_entry FROM vouchers WHERE id = ?2))
             """, [
             .integer(e.id), .text(e.voucherID.rawValue), .text(e.kind.rawValue), .integer(e.amount),
             .integer(e.balanceAfter), .text(e.currency.code), .integer(e.at.unixMilliseconds), .text(e.actor),
@@ -194,6 +219,22 @@ public struct LedgerStore {
             .optional(e.expiryAfter?.instant.unixMilliseconds), .text(e.statusAfter.rawValue),
             .optional(e.decisionID), .blob(e.previousHash), .blob(e.hash),
         ])
+        let changed: Int
+        switch change {
+        case .none:
+            changed = try db.run("UPDATE vouchers SET last_entry = ? WHERE id = ?", [.integer(e.id), .text(e.voucherID.rawValue)])
+        case .balance:
+            changed = try db.run("UPDATE vouchers SET balance = ?, last_entry = ? WHERE id = ?",
+                                 [.integer(e.balanceAfter), .integer(e.id), .text(e.voucherID.rawValue)])
+        case .state(let status, let expiry):
+            changed = try db.run("UPDATE vouchers SET balance = ?, status = ?, last_valid_day = ?, expires_at = ?, last_entry = ? WHERE id = ?", [
+                .integer(e.balanceAfter), .text(status.rawValue), .optional(expiry?.lastValidDay.isoString),
+                .optional(expiry?.instant.unixMilliseconds), .integer(e.id), .text(e.voucherID.rawValue),
+            ])
+        }
+        guard changed == 1 else {
+            throw DatabaseError(extendedCode: 0, message: "entry \(e.id): no voucher \(e.voucherID.rawValue) to append it to")
+        }
     }
 
     public func countVouchers() throws -> Int64 { try db.scalarInt("SELECT count(*) FROM vouchers") }

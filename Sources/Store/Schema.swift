@@ -221,5 +221,6 @@ public enum Schema {
         payoutReferenceMigration,
         outboxCancelMigration,
         outboxClaimMigration,
+        voucherLinksMigration,
     ]
 }

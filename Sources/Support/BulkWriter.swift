@@ -46,10 +46,10 @@ struct BulkWriter {
         moveFirstSeen = try db.cachedStatement("UPDATE holders SET first_seen_at = ? WHERE id = ? AND first_seen_at > ?")
         insertVoucher = try db.cachedStatement("""
             INSERT INTO vouchers (id, code, code_key, issuer, kind, status, currency, value, balance, issued_at,
-                last_valid_day, expires_at, time_zone, holder_id, purchaser_id, experience, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                last_valid_day, expires_at, time_zone, holder_id, purchaser_id, experience, message, last_entry)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertEntry = try db.cachedStatement("INSERT INTO entries (\(LedgerStore.entryColumnList)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insertEntry = try db.cachedStatement("INSERT INTO entries (\(LedgerStore.entryColumnList), voucher_previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         insertVouchers = try db.cachedStatement(Self.multiRow(insertVoucher.sql, rows: Self.rowsPerInsert))
         insertEntries = try db.cachedStatement(Self.multiRow(insertEntry.sql, rows: Self.rowsPerInsert))
         // What is the same on every row is bound once: bindings outlive a statement's reset.
@@ -81,11 +81,13 @@ struct BulkWriter {
     let insertVouchers: Statement
     let insertEntries: Statement
     static let rowsPerInsert = 32
-    static let voucherColumns: Int32 = 17
-    static let entryColumns: Int32 = 19
+    static let voucherColumns: Int32 = 18
+    static let entryColumns: Int32 = 20
     /// Written rows not yet inserted: vouchers, then (so that their vouchers are always in first) entries.
-    private var pendingVouchers: [(voucher: Voucher, codeKey: String)] = []
-    private var pendingEntries: [LedgerEntry] = []
+    private var pendingVouchers: [(voucher: Voucher, codeKey: String, lastEntry: Int64?)] = []
+    /// Each with the id of its voucher's entry before it (every voucher of an import is new, so
+    /// its entries are all in this import, in order).
+    private var pendingEntries: [(entry: LedgerEntry, previous: Int64?)] = []
 
     /// "INSERT … VALUES (?, …)" repeated for `rows` rows.
     static func multiRow(_ sql: String, rows: Int) -> String {
@@ -98,10 +100,10 @@ struct BulkWriter {
     /// the next call, or for `finish`).
     mutating func flush() throws {
         if pendingVouchers.count == Self.rowsPerInsert {
-            for (row, p) in pendingVouchers.enumerated() { try bind(p.voucher, codeKey: p.codeKey, to: insertVouchers, at: Int32(row) * Self.voucherColumns) }
+            for (row, p) in pendingVouchers.enumerated() { try bind(p.voucher, codeKey: p.codeKey, lastEntry: p.lastEntry, to: insertVouchers, at: Int32(row) * Self.voucherColumns) }
             try insertVouchers.run()
         } else {
-            for p in pendingVouchers { try bind(p.voucher, codeKey: p.codeKey, to: insertVoucher, at: 0); try insertVoucher.run() }
+            for p in pendingVouchers { try bind(p.voucher, codeKey: p.codeKey, lastEntry: p.lastEntry, to: insertVoucher, at: 0); try insertVoucher.run() }
         }
         pendingVouchers.removeAll(keepingCapacity: true)
         var start = 0
@@ -141,7 +143,7 @@ struct BulkWriter {
     }
 
     /// Binds `LedgerStore.insert(_:codeKey:)`'s values (but the constant columns, bound once) from parameter `base + 1` on.
-    func bind(_ v: Voucher, codeKey: String, to s: Statement, at base: Int32) throws {
+    func bind(_ v: Voucher, codeKey: String, lastEntry: Int64?, to s: Statement, at base: Int32) throws {
         try s.bind(base + 1, v.id.rawValue)
         try s.bind(base + 2, v.code)
         try s.bind(base + 3, codeKey)
@@ -157,11 +159,13 @@ struct BulkWriter {
         try s.bind(base + 14, v.holderID?.rawValue)
         try s.bind(base + 15, v.purchaserID?.rawValue)
         try s.bind(base + 16, v.experience)
+        try s.bind(base + 18, lastEntry)
     }
 
     /// Binds `LedgerStore.append(_:)`'s values for an entry of this import (actor, no idempotency
     /// key, related entry or decision: bound once) from parameter `base + 1` on.
-    func bind(_ e: LedgerEntry, to s: Statement, at base: Int32) throws {
+    func bind(_ pending: (entry: LedgerEntry, previous: Int64?), to s: Statement, at base: Int32) throws {
+        let e = pending.entry
         assert(e.actor == actor && e.idempotencyKey == nil && e.relatedEntryID == nil && e.decisionID == nil)
         try s.bind(base + 1, e.id)
         try s.bind(base + 2, e.voucherID.rawValue)
@@ -178,6 +182,7 @@ struct BulkWriter {
         try s.bind(base + 16, e.statusAfter.rawValue)
         try s.bind(base + 18, blob: e.previousHash)
         try s.bind(base + 19, blob: e.hash)
+        try s.bind(base + 20, pending.previous)
     }
 
     /// The holder with this email, found or written; `seenAt` is when `voucher` was issued.
@@ -220,8 +225,8 @@ struct BulkWriter {
         let v = Voucher(id: planned.voucherID, code: row.code, value: row.value, balance: row.balance, storedStatus: planned.status,
                         issuedAt: row.issuedAt, expiry: planned.expiry, timeZone: zone.identifier, holderID: holderID,
                         purchaserID: purchaserID, kind: row.kind, experience: row.experience, message: nil, issuer: issuer)
-        pendingVouchers.append((v, row.codeKey))
-        pendingEntries += planned.entries
+        pendingVouchers.append((v, row.codeKey, planned.entries.last?.id))
+        for (i, e) in planned.entries.enumerated() { pendingEntries.append((e, i == 0 ? nil : planned.entries[i - 1].id)) }
         if pendingVouchers.count == Self.rowsPerInsert { try flush() }
         let currency = row.value.currency
         totals[currency.code, default: (0, 0)].0 += 1

@@ -126,7 +126,7 @@ extension SupportService {
                 if let at = c.reopenedAt, let voucher = c.reopenedBy {
                     // Just before the entry of the voucher that brought them back, as a decision sits
                     // before the entry it led to; a close in that same millisecond just before that.
-                    let issued = try db.scalarInt("SELECT coalesce(min(id), 0) FROM entries WHERE voucher_id = ? AND kind = 'issued'",
+                    let issued = try db.scalarInt("SELECT coalesce(min(id), 0) FROM entries WHERE voucher_id = ? AND kind <> 'redeemed' AND kind = 'issued'",
                                                   [.text(voucher.rawValue)])
                     let how = roles[voucher] == "purchaser" ? "bought a voucher" : "a voucher was issued to them"
                     var back = event(at, "reopened", codes[voucher], "Came back: \(how), so they are a customer again (their earlier close stays on record).",

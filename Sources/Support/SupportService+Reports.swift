@@ -166,7 +166,13 @@ extension SupportService {
         try db.readTransaction {
             try db.forEach("""
                 SELECT d.voucher_id, coalesce(d.rule_name, '(by hand)'), d.actor, d.is_override, d.currency, d.days_granted, d.value_extended,
-                       min(d.value_extended, max(0, coalesce((SELECT -sum(e.amount) FROM entries e WHERE e.voucher_id = d.voucher_id
+                       min(d.value_extended, max(0, coalesce((SELECT -sum(e.amount) FROM entries e WHERE e.id IN (
+                            WITH RECURSIVE chain(id) AS (
+                                SELECT last_entry FROM vouchers WHERE id = d.voucher_id AND last_entry IS NOT NULL
+                                UNION ALL
+                                SELECT p.voucher_previous FROM entries p JOIN chain c ON p.id = c.id
+                                WHERE p.voucher_previous IS NOT NULL AND p.voucher_previous < c.id
+                            ) SELECT id FROM chain)
                             AND e.kind IN ('redeemed', 'redemption_reversed') AND e.at >= d.at), 0)))
                 FROM decisions d WHERE d.days_granted > 0 ORDER BY d.id
                 """) { r in

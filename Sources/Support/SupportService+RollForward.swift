@@ -79,8 +79,9 @@ extension SupportService {
         return try replay.lines()
     }
 
-    /// Every entry, voucher by voucher (the `entries_voucher` index) and each voucher's in chain
-    /// order, with what the replay needs: kind and status as small numbers
+    /// Every entry, voucher by voucher and each voucher's in chain order (SQLite sorts them: the
+    /// `entries_voucher` index leaves redemptions out since migration 13, and a sort reads the
+    /// table once, in order, where walking each voucher's links would read it page by page at random), with what the replay needs: kind and status as small numbers
     /// (an unknown one as 0), the last valid day as a number (20260115), and the expiry's zone only
     /// when the jurisdiction gives a payout right after expiry (parameter 1), the one use of it.
     static let rollForwardSQL = """

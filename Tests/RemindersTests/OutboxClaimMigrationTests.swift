@@ -35,7 +35,7 @@ import Testing
             INSERT INTO reminder_attempts (outbox_id, at, channel, outcome, error) VALUES (2, 1, 'webhook', 'temporary', 'timed out');
             """)
         let rows = try db.query(Self.before) { $0.text(0) }
-        try Migrator.migrate(db, now: Date())
+        try Migrator.migrate(db, migrations: Schema.migrations.filter { $0.version <= 12 }, now: Date())
         #expect(try db.scalarInt("PRAGMA user_version") == 12)
         #expect(try db.query(Self.before) { $0.text(0) } == rows)
         #expect(try db.query("SELECT claim_number FROM reminder_outbox ORDER BY id") { $0.int64(0) } == [0, 0, 0, 0, 0, 0, 0])

@@ -98,8 +98,7 @@ struct ReminderFixture {
             e.id = (head?.id ?? 0) + 1
             e.previousHash = head?.hash ?? LedgerEntry.genesisHash
             e.hash = LedgerEntry.chainHash(previous: e.previousHash, content: e.canonicalContent)
-            try store.append(e)
-            try store.updateState(of: voucher.id, balance: e.balanceAfter, status: .active, expiry: expiry)
+            try store.append(e, voucherChange: .state(.active, expiry))
         }
     }
 

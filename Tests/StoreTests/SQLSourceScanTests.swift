@@ -14,6 +14,7 @@ import Testing
         "LedgerStore.voucherColumns": "static let column list in LedgerStore",
         "Self.entryColumns": "static let column list in LedgerStore",
         "Self.holderColumns": "static let column list in LedgerStore",
+        "Self.voucherEntryIDs": "static let recursive query of LedgerStore (a voucher's entry ids); its voucher is bound as ?1",
         "Self.decisionColumns": "static let column list in PolicyStore",
         "Self.decisionColumns.replacingOccurrences(of: \"id, voucher_id\", with: \"voucher_id\")":
             "the static column list minus its id column, both literals",

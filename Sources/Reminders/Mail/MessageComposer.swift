@@ -105,14 +105,14 @@ struct MessageComposer {
     }
 
     func extensionCount(_ id: VoucherID, upTo entryID: Int64) throws -> Int {
-        Int(try ledgerStore.db.scalarInt("SELECT count(*) FROM entries WHERE voucher_id = ? AND kind = 'extended' AND id <= ?",
+        Int(try ledgerStore.db.scalarInt("SELECT count(*) FROM entries WHERE voucher_id = ? AND kind <> 'redeemed' AND kind = 'extended' AND id <= ?",
                                          [.text(id.rawValue), .integer(entryID)]))
     }
 
     /// The last valid day in force just before an extension entry.
     func previousLastDay(_ id: VoucherID, before entryID: Int64) throws -> LocalDate? {
         let text = try ledgerStore.db.scalarText("""
-            SELECT last_valid_day_after FROM entries WHERE voucher_id = ? AND id < ? AND kind IN ('issued', 'extended')
+            SELECT last_valid_day_after FROM entries WHERE voucher_id = ? AND kind <> 'redeemed' AND id < ? AND kind IN ('issued', 'extended')
             ORDER BY id DESC LIMIT 1
             """, [.text(id.rawValue), .integer(entryID)])
         return text.flatMap(LocalDate.init(iso:))

@@ -107,7 +107,7 @@ struct ReminderSweep {
 
     /// When the current expiry was set: the last extension, else the issue.
     func expirySetAt(_ id: VoucherID, issuedAt: Date) throws -> Date {
-        let last = try db.scalarInt("SELECT coalesce(max(at), 0) FROM entries WHERE voucher_id = ? AND kind = 'extended'", [.text(id.rawValue)])
+        let last = try db.scalarInt("SELECT coalesce(max(at), 0) FROM entries WHERE voucher_id = ? AND kind <> 'redeemed' AND kind = 'extended'", [.text(id.rawValue)])
         return max(issuedAt, Date(unixMilliseconds: last))
     }
 
