@@ -23,7 +23,7 @@ public enum MessageKind: String, Sendable, Codable, CaseIterable {
         switch self {
         case .expiryReminder: return Self.commonFields.union(["days_left", "time_left"])
         case .giftNotice: return Self.commonFields.union(["days_left", "time_left", "holder_name"])
-        case .extensionGranted: return Self.commonFields.union(["previous_last_valid_day", "extension_days"])
+        case .extensionGranted: return Self.commonFields.union(["previous_last_valid_day", "extension_days", "extension_time"])
         case .refundClosing: return Self.commonFields.union(["refund_amount"])
         case .farewell: return ["greeting", "name", "company", "support_email", "support_phone", "booking_url", "since_year", "summary"]
         }

@@ -26,6 +26,15 @@ import Testing
         #expect(MessageLanguage.sv.longDate(LocalDate(iso: "2028-02-29")!) == "tisdag 29 februari 2028")
     }
 
+    @Test func theLengthOfAnExtension_takesTheFormItsNumberNeeds() {
+        #expect([1, 3, 0, 21].map(MessageLanguage.en.extensionTime) == ["1 day", "3 days", "0 days", "21 days"])
+        #expect([1, 3].map(MessageLanguage.sv.extensionTime) == ["1 dag", "3 dagar"])
+        #expect([1, 3].map(MessageLanguage.da.extensionTime) == ["1 dag", "3 dage"])
+        #expect([1, 3].map(MessageLanguage.nb.extensionTime) == ["1 dag", "3 dager"])
+        // "yhdellä päivällä", "kolmella päivällä": the noun is singular, in the numeral's case.
+        #expect([1, 3, 21].map(MessageLanguage.fi.extensionTime) == ["1 päivällä", "3 päivällä", "21 päivällä"])
+    }
+
     @Test func theLanguage_followsTheLocale_withSensibleFallbacks() {
         #expect(MessageLanguage.choose(locale: "sv-SE") == .sv)
         #expect(MessageLanguage.choose(locale: "no") == .nb)

@@ -77,7 +77,16 @@ struct MessageComposer {
             if let after = entry?.expiryAfter { lastDay = after.lastValidDay; expiresAt = after.instant }
             let previous = try previousLastDay(voucher.id, before: s.entryID)
             fields["previous_last_valid_day"] = previous.map(language.longDate) ?? ""
-            if let previous, let lastDay { fields["extension_days"] = String(lastDay.days(since: previous)) } else { fields["extension_days"] = "" }
+            // `extension_days` stays the bare number for operators' own templates ("{{extension_days}} days"
+            // reads "1 days"); `extension_time` is the number with its noun in the right form.
+            if let previous, let lastDay {
+                let days = lastDay.days(since: previous)
+                fields["extension_days"] = String(days)
+                fields["extension_time"] = language.extensionTime(days: days)
+            } else {
+                fields["extension_days"] = ""
+                fields["extension_time"] = ""
+            }
             sequence = try extensionCount(voucher.id, upTo: s.entryID)
         case .refundClosing:
             let amount = Money(minorUnits: -(entry?.amount ?? 0), currency: voucher.value.currency)

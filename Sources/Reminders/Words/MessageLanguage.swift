@@ -88,6 +88,21 @@ extension MessageLanguage {
         }
     }
 
+    /// How long an extension is, as "we've extended your voucher by …" needs it: "1 day", "3 days",
+    /// "1 dag"/"3 dagar", "1 dag"/"3 dage", "1 dag"/"3 dager". Finnish says "extended by" with the
+    /// adessive ("jatkaa 3 päivällä", read "kolmella päivällä"); after a number the noun stays
+    /// singular and takes the numeral's case, so "päivällä" is right for every number.
+    public func extensionTime(days: Int) -> String {
+        let one = days == 1
+        switch self {
+        case .en: return one ? "1 day" : "\(days) days"
+        case .sv: return one ? "1 dag" : "\(days) dagar"
+        case .da: return one ? "1 dag" : "\(days) dage"
+        case .nb: return one ? "1 dag" : "\(days) dager"
+        case .fi: return "\(days) päivällä"
+        }
+    }
+
     /// The opening line, with the first name when we know it.
     public func greeting(name: String?) -> String {
         let first = name?.split(separator: " ").first.map(String.init)
