@@ -31,7 +31,7 @@ Calendar: Sidste dag for dit gavekort hos {{company}}
 
 {{greeting}}
 
-Gode nyheder: vi har forlænget dit gavekort med {{extension_days}} dage. Det gjaldt til {{previous_last_valid_day}}; nu kan du bruge det til og med {{last_valid_day}}.
+Gode nyheder: vi har forlænget dit gavekort med {{extension_time}}. Det gjaldt til {{previous_last_valid_day}}; nu kan du bruge det til og med {{last_valid_day}}.
 
   {{description}}
   Tilbage at bruge: {{balance}}
@@ -121,7 +121,7 @@ Calendar: Last day for your voucher from {{company}}
 
 {{greeting}}
 
-Good news: we've extended your voucher by {{extension_days}} days. It was valid until {{previous_last_valid_day}}; you can now use it until {{last_valid_day}}.
+Good news: we've extended your voucher by {{extension_time}}. It was valid until {{previous_last_valid_day}}; you can now use it until {{last_valid_day}}.
 
   {{description}}
   Left to use: {{balance}}
@@ -211,7 +211,7 @@ Calendar: Lahjakorttisi viimeinen käyttöpäivä – {{company}}
 
 {{greeting}}
 
-Hyviä uutisia: olemme jatkaneet lahjakorttisi voimassaoloa {{extension_days}} päivällä. Viimeinen käyttöpäivä oli {{previous_last_valid_day}}; nyt se on {{last_valid_day}}.
+Hyviä uutisia: olemme jatkaneet lahjakorttisi voimassaoloa {{extension_time}}. Viimeinen käyttöpäivä oli {{previous_last_valid_day}}; nyt se on {{last_valid_day}}.
 
   {{description}}
   Käytettävissä: {{balance}}
@@ -318,7 +318,7 @@ Calendar: Siste dag for gavekortet ditt hos {{company}}
 
 {{greeting}}
 
-Gode nyheter: vi har forlenget gavekortet ditt med {{extension_days}} dager. Det gjaldt til {{previous_last_valid_day}}; nå kan du bruke det til og med {{last_valid_day}}.
+Gode nyheter: vi har forlenget gavekortet ditt med {{extension_time}}. Det gjaldt til {{previous_last_valid_day}}; nå kan du bruke det til og med {{last_valid_day}}.
 
   {{description}}
   Igjen å bruke: {{balance}}
@@ -408,7 +408,7 @@ Calendar: Sista dagen för ditt presentkort hos {{company}}
 
 {{greeting}}
 
-Goda nyheter: vi har förlängt ditt presentkort med {{extension_days}} dagar. Det gällde till {{previous_last_valid_day}}; nu kan du använda det till och med {{last_valid_day}}.
+Goda nyheter: vi har förlängt ditt presentkort med {{extension_time}}. Det gällde till {{previous_last_valid_day}}; nu kan du använda det till och med {{last_valid_day}}.
 
   {{description}}
   Kvar att använda: {{balance}}
