@@ -35,6 +35,16 @@ import Testing
         #expect([1, 3, 21].map(MessageLanguage.fi.extensionTime) == ["1 päivällä", "3 päivällä", "21 päivällä"])
     }
 
+    /// Policies/README.md lists what each kind of template may use; operators write from that list.
+    @Test func everyTemplateField_isDocumented() throws {
+        let readme = try String(contentsOfFile: messagesDirectory + "/../README.md", encoding: .utf8)
+        let section = try #require(readme.range(of: "## Reminder templates").map { readme[$0.lowerBound...] })
+        for kind in MessageKind.allCases {
+            #expect(section.contains("`\(kind.rawValue)`"), "\(kind)")
+            for field in kind.fields { #expect(section.contains("`\(field)`"), "\(kind): \(field)") }
+        }
+    }
+
     @Test func theLanguage_followsTheLocale_withSensibleFallbacks() {
         #expect(MessageLanguage.choose(locale: "sv-SE") == .sv)
         #expect(MessageLanguage.choose(locale: "no") == .nb)
