@@ -19,6 +19,14 @@ extension Schema {
     ///
     /// Existing entries get their links here, once: the append-only trigger is set aside for this
     /// one statement, inside the migration's transaction, and put back as it was.
+    ///
+    /// A `goodwill` from before this migration that is still running (a `serve` started before the
+    /// upgrade) writes entries without a link and leaves `last_entry` alone, and an entry cannot be
+    /// corrected afterwards. So `entries_linked` refuses any entry but an issue that links to
+    /// nothing, naming the cause; the old process's write fails and nothing is stored. Its issues are
+    /// let through (a voucher's first entry links to nothing anyway) and leave `last_entry` empty: a
+    /// voucher's newest entry is `last_entry`, or when that is empty its newest entry in
+    /// `entries_voucher` (`LedgerStore.lastEntryID(of:)`), which for such a voucher is its issue.
     static let voucherLinksMigration = Migration(version: 13, name: "a voucher's entries are linked", sql: """
         ALTER TABLE entries ADD COLUMN voucher_previous INTEGER;
         ALTER TABLE vouchers ADD COLUMN last_entry INTEGER;
@@ -30,5 +38,8 @@ extension Schema {
         UPDATE vouchers SET last_entry = (SELECT max(e.id) FROM entries e WHERE e.voucher_id = vouchers.id);
         DROP INDEX entries_voucher;
         CREATE INDEX entries_voucher ON entries(voucher_id, id) WHERE kind <> 'redeemed';
+        CREATE TRIGGER entries_linked BEFORE INSERT ON entries
+            WHEN NEW.voucher_previous IS NULL AND NEW.kind <> 'issued'
+            BEGIN SELECT RAISE(ABORT, 'this entry does not link to its voucher''s entry before it: a goodwill older than this database (migration 13) is writing to it; stop every older goodwill process and use this version'); END;
         """)
 }

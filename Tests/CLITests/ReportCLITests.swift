@@ -61,8 +61,8 @@ import Testing
         let cli = try SupportCLITests.bookRunner()
         let db = try Database(path: cli.database, options: .init(durable: false))
         try db.run("""
-            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
-            SELECT (SELECT max(id) + 1 FROM entries), id, 'escheated', -balance, 0, currency, ?, 'state', 'voided', zeroblob(32), zeroblob(32)
+            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash, voucher_previous)
+            SELECT (SELECT max(id) + 1 FROM entries), id, 'escheated', -balance, 0, currency, ?, 'state', 'voided', zeroblob(32), zeroblob(32), last_entry
             FROM vouchers WHERE status = 'active' AND balance > 0 AND currency = 'SEK' ORDER BY seq LIMIT 1
             """, [.integer(1_767_225_600_000)])  // 2026-01-01T00:00:00Z
         let r = try cli.run(["report", "rollforward", "--from", "2025-01-01", "--to", "2026-06-30"])

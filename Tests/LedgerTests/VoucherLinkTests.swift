@@ -109,4 +109,35 @@ import Store
         #expect(try f.ledger.store.expiry(of: VoucherID(rawValue: v.id), asOfEntry: 2)?.lastValidDay
                 == f.ledger.store.voucher(id: VoucherID(rawValue: v.id))?.expiry?.lastValidDay)
     }
+    /// A `goodwill` from before migration 13 still running (a `serve` started before the upgrade)
+    /// writes entries without a link, which could not be corrected afterwards: such an entry is
+    /// refused and nothing is stored. Its issues go through and stay listed.
+    @Test func anOlderGoodwillStillWriting_isRefused_andItsIssuesStayListed() throws {
+        let f = try LedgerFixture()
+        let v = try f.issue(sek(500))
+        try f.redeem(v, sek(100))
+        let db = f.ledger.db
+        // What the older binary's INSERT writes for a redemption: every column but the link.
+        let refused = #expect(throws: DatabaseError.self) {
+            try db.run("""
+                INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
+                VALUES (3, ?, 'redeemed', -1000, 39000, 'SEK', 0, 'old', 'active', x'00', x'00')
+                """, [.text(v.id)])
+        }
+        #expect(refused?.message.contains("a goodwill older than this database (migration 13) is writing to it") == true, "\(String(describing: refused))")
+        #expect(try db.scalarInt("SELECT count(*) FROM entries") == 2)
+
+        // An issue by the older binary leaves the voucher's last_entry empty (as this one now).
+        let old = try f.issue(sek(200))
+        try db.run("UPDATE vouchers SET last_entry = NULL WHERE id = ?", [.text(old.id)])
+        let oldID = VoucherID(rawValue: old.id)
+        #expect(try f.ledger.store.entries(of: oldID).map(\.id) == [3])
+        #expect(try f.ledger.store.lastEntryID(of: oldID) == 3)
+        #expect(try f.ledger.verify().ok)
+        // The next write links to the issue and fills last_entry in.
+        try f.redeem(old, sek(50))
+        #expect(try f.ledger.store.entries(of: oldID).map(\.id) == [3, 4])
+        #expect(try db.scalarInt("SELECT last_entry FROM vouchers WHERE id = ?", [.text(old.id)]) == 4)
+        #expect(try f.ledger.verify().ok)
+    }
 }

@@ -89,6 +89,10 @@ import Testing
         #expect(!liability.contains("SCAN vouchers;") && !liability.hasSuffix("SCAN vouchers"), "\(liability)")
         let flows = try plan(SupportService.flowsSQL, [])
         #expect(flows.contains("COVERING INDEX entries_kind"), "\(flows)")
+        // "Later redeemed" follows each extended voucher's links: it read every redemption of the
+        // book through entries_kind for each decision (minutes on a book with many extensions).
+        let goodwill = try plan(SupportService.goodwillExtensionsSQL, [])
+        #expect(goodwill.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)") && !goodwill.contains("entries_kind"), "\(goodwill)")
         // Erasure reads the API's stored answers alone, not a record per ledger write.
         #expect(SupportService.storedAnswerMark == [0x68, 0x31, 0x7C])
         let erase = try plan(SupportService.eraseStoredAnswersSQL, [.blob([]), .blob([]), .text("h")])

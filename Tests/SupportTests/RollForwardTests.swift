@@ -208,8 +208,9 @@ import Testing
         let (f, a) = try smallBook()
         #expect(try rollForward(f, "2025-01-01", "2026-02-28").balanced)
         try f.ledger.db.run("""
-            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
-            VALUES ((SELECT max(id) + 1 FROM entries), ?, 'escheated', -17500, 0, 'SEK', ?, 'someone', 'voided', zeroblob(32), zeroblob(32))
+            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash, voucher_previous)
+            VALUES ((SELECT max(id) + 1 FROM entries), ?1, 'escheated', -17500, 0, 'SEK', ?2, 'someone', 'voided', zeroblob(32), zeroblob(32),
+                    (SELECT last_entry FROM vouchers WHERE id = ?1))
             """, [.text(a.rawValue), .integer(instant("2026-02-20T10:00:00Z").unixMilliseconds)])
         let r = try rollForward(f, "2025-01-01", "2026-02-28")
         #expect(!r.balanced)
@@ -224,8 +225,9 @@ import Testing
     @Test func anAmountThatDisagreesWithItsBalance_isCaughtAsADifference() throws {
         let (f, a) = try smallBook()
         try f.ledger.db.run("""
-            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
-            VALUES ((SELECT max(id) + 1 FROM entries), ?, 'redeemed', -10000, 2500, 'SEK', ?, 'till', 'active', zeroblob(32), zeroblob(32))
+            INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash, voucher_previous)
+            VALUES ((SELECT max(id) + 1 FROM entries), ?1, 'redeemed', -10000, 2500, 'SEK', ?2, 'till', 'active', zeroblob(32), zeroblob(32),
+                    (SELECT last_entry FROM vouchers WHERE id = ?1))
             """, [.text(a.rawValue), .integer(instant("2026-02-20T10:00:00Z").unixMilliseconds)])
         let sek = try line(try rollForward(f, "2026-02-01", "2026-02-28"))
         #expect(sek.redeemed.minorUnits == -20_000 && sek.closing.minorUnits == 2_500 && sek.difference.minorUnits == 5_000)

@@ -68,8 +68,9 @@ import Testing
         let (f, vouchers) = try hugeBook()
         for v in vouchers {
             try f.ledger.db.run("""
-                INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash)
-                VALUES ((SELECT max(id) + 1 FROM entries), ?1, 'adjusted', ?2, ?2 + 10000000, 'SEK', ?3, 'old system', 'active', zeroblob(32), zeroblob(32))
+                INSERT INTO entries (id, voucher_id, kind, amount, balance_after, currency, at, actor, status_after, prev_hash, hash, voucher_previous)
+                VALUES ((SELECT max(id) + 1 FROM entries), ?1, 'adjusted', ?2, ?2 + 10000000, 'SEK', ?3, 'old system', 'active', zeroblob(32), zeroblob(32),
+                        (SELECT last_entry FROM vouchers WHERE id = ?1))
                 """, [.text(v.id), .integer(Int64.max / 2 + 1), .integer(f.clock.now().unixMilliseconds)])
         }
         expectTooLarge { _ = try f.support.rollForwardReport(from: LocalDate(iso: "2025-01-01")!, to: LocalDate(iso: "2025-04-02")!) }
