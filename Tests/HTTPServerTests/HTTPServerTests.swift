@@ -76,13 +76,14 @@ func eventually(_ condition: () -> Bool) async -> Bool {
     /// SR-4647). So each request goes through its own ephemeral session with a 15 s timeout, and
     /// a timed-out one is asked again once, after a raw socket has shown the server answering that
     /// very request. A server that does not answer still fails the test.
+    ///
+    /// The server answers on its event loop (`GreetingResponder`). It used to answer from an async
+    /// handler, a Task on Swift's cooperative pool: two threads on these machines, which other tests
+    /// running beside this one can hold with blocking waits for seconds. In a clean-clone CI run
+    /// (7 Dec, 12:58 UTC, nothing else running) a URLSession request timed out and the raw client's
+    /// retry got no answer within 5 s either. The async handler has its own test below.
     @Test func urlSession_getAndPost_roundTrip() async throws {
-        let server = HTTPServer(configuration: .test()) { request in
-            var response = HTTPResponse(status: request.method == .post ? .created : .ok,
-                                        body: request.method == .post ? request.body : Data("hello".utf8))
-            response.headers["X-Request-Path"] = request.path
-            return response
-        }
+        let server = HTTPServer(configuration: .test(), responder: GreetingResponder())
         try server.start()
         let port = try #require(server.port)
         func fetch(_ request: URLRequest) async throws -> (Data, URLResponse) {
@@ -114,6 +115,21 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         let (echoed, postResponse) = try await fetch(post)
         #expect((postResponse as? HTTPURLResponse)?.statusCode == 201)
         #expect(String(decoding: echoed, as: UTF8.self) == #"{"amount":500}"#)
+        await server.shutdown()
+    }
+
+    /// `HTTPServer(configuration:handler:)`: an async handler's answer reaches the client. The
+    /// client waits up to 30 s, as the handler runs on the cooperative pool other tests share.
+    @Test func anAsyncHandler_answers() async throws {
+        let server = HTTPServer(configuration: .test()) { request in
+            HTTPResponse(status: .ok, body: Data("async \(request.path)".utf8))
+        }
+        try server.start()
+        let port = try #require(server.port)
+        let client = try #require(RawClient(port: port, timeoutSeconds: 30))
+        client.send("GET /greeting HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try #require(client.readResponse())
+        #expect(response.statusLine == "HTTP/1.1 200 OK" && response.body == "async /greeting")
         await server.shutdown()
     }
 
@@ -376,5 +392,16 @@ func eventually(_ condition: () -> Bool) async -> Bool {
             #expect(client.readResponse()?.body == "GET /a ")
             #expect(client.readResponse()?.body == "GET /b ")
         }
+    }
+}
+
+/// Answers at once on the event loop: "hello" to a GET, the body back with 201 to a POST, and the
+/// path in `X-Request-Path`.
+struct GreetingResponder: HTTPResponder {
+    func respond(to request: HTTPRequest, completion: ResponseCompletion) {
+        var response = HTTPResponse(status: request.method == .post ? .created : .ok,
+                                    body: request.method == .post ? request.body : Data("hello".utf8))
+        response.headers["X-Request-Path"] = request.path
+        completion(response)
     }
 }
