@@ -274,17 +274,16 @@ public final class Ledger {
         e.id = (head?.id ?? 0) + 1
         e.previousHash = head?.hash ?? LedgerEntry.genesisHash
         e.hash = LedgerEntry.chainHash(previous: e.previousHash, content: e.canonicalContent)
-        if stateWritten {
-            try store.append(e)
-            return e
-        }
         let setsExpiry = e.kind == .issued || e.kind == .extended
-        if !setsExpiry, e.statusAfter == voucher.storedStatus {
-            // A redemption that leaves status and expiry as they were: touch only the balance.
-            try store.append(e, voucherChange: .balance)
-            return e
+        let change: LedgerStore.VoucherChange
+        if stateWritten {
+            change = .linkOnly
+        } else if !setsExpiry, e.statusAfter == voucher.storedStatus {
+            change = .balance  // a redemption that leaves status and expiry as they were
+        } else {
+            change = .state(e.statusAfter, setsExpiry ? e.expiryAfter : voucher.expiry)
         }
-        try store.append(e, voucherChange: .state(e.statusAfter, setsExpiry ? e.expiryAfter : voucher.expiry))
+        try store.append(e, voucherChange: change)
         return e
     }
 

@@ -208,7 +208,7 @@ public struct LedgerStore {
     /// What appending an entry changes in its voucher's row besides the link to it.
     public enum VoucherChange {
         /// Nothing else (the row was just written, as by an issue).
-        case none
+        case linkOnly
         /// The balance (`balance_after`), when status and expiry stay as they are: SQLite rewrites an
         /// index for every column named in SET, changed or not.
         case balance
@@ -220,7 +220,7 @@ public struct LedgerStore {
     /// newest entry (`voucher_previous`), and makes it the voucher's newest (`last_entry`) in the
     /// same statement that writes `change`: the row a redemption writes anyway, so the link costs
     /// no page of its own (see `Schema.voucherLinksMigration`).
-    public func append(_ e: LedgerEntry, voucherChange change: VoucherChange = .none) throws {
+    public func append(_ e: LedgerEntry, voucherChange change: VoucherChange = .linkOnly) throws {
         // The link is read in the INSERT itself (?2 is the voucher): one statement, not two.
         try db.run("""
             INSERT INTO entries (\(Self.entryColumns), voucher_previous) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
@@ -236,7 +236,7 @@ public struct LedgerStore {
         ])
         let changed: Int
         switch change {
-        case .none:
+        case .linkOnly:
             changed = try db.run("UPDATE vouchers SET last_entry = ? WHERE id = ?", [.integer(e.id), .text(e.voucherID.rawValue)])
         case .balance:
             changed = try db.run("UPDATE vouchers SET balance = ?, last_entry = ? WHERE id = ?",
