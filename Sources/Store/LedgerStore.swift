@@ -138,19 +138,10 @@ public struct LedgerStore {
         try db.queryOne("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1") { ($0.int64(0), $0.blob(1)) }
     }
 
-    /// The id of the voucher's latest entry (the one its row's state follows from).
-    ///
-    /// A voucher's newest entry, here and wherever its links are followed (the INSERT of `append`,
-    /// `voucherEntryIDs`, verify, the goodwill report): `last_entry`, or, when that is empty, its
-    /// newest entry in `entries_voucher`. Only a voucher an older `goodwill` issued after migration 13
-    /// has it empty, and its one entry is then its issue (see `Schema.voucherLinksMigration`).
-    /// COALESCE stops at its first value, so the index is read only then
-    /// (https://sqlite.org/lang_corefunc.html#coalesce).
+    /// The id of the voucher's latest entry (the one its row's state follows from), as the view
+    /// `voucher_newest_entry` finds it (see `Schema.voucherLinksMigration`).
     public func lastEntryID(of voucher: VoucherID) throws -> Int64? {
-        try db.queryOne("""
-            SELECT coalesce(last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = ?1 AND n.kind <> 'redeemed'))
-            FROM vouchers WHERE id = ?1
-            """, [.text(voucher.rawValue)]) { $0.optionalInt64(0) } ?? nil
+        try db.queryOne("SELECT entry_id FROM voucher_newest_entry WHERE voucher_id = ?", [.text(voucher.rawValue)]) { $0.optionalInt64(0) } ?? nil
     }
 
     public func entry(id: Int64) throws -> LedgerEntry? {
@@ -167,8 +158,7 @@ public struct LedgerStore {
     /// go back to a smaller id, so a damaged link ends the walk instead of looping (`verify` names it).
     public static let voucherEntryIDs = """
         WITH RECURSIVE chain(id) AS (
-            SELECT newest FROM (SELECT coalesce(last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = ?1 AND n.kind <> 'redeemed')) AS newest
-                                FROM vouchers WHERE id = ?1) WHERE newest IS NOT NULL
+            SELECT entry_id FROM voucher_newest_entry WHERE voucher_id = ?1 AND entry_id IS NOT NULL
             UNION ALL
             SELECT e.voucher_previous FROM entries e JOIN chain c ON e.id = c.id
             WHERE e.voucher_previous IS NOT NULL AND e.voucher_previous < c.id
@@ -188,10 +178,10 @@ public struct LedgerStore {
         }
     }
 
-    /// Each voucher with its newest entry as `newestEntry` finds it, in insertion order.
+    /// Each voucher with its newest entry (`voucher_newest_entry`), in insertion order.
     public func forEachVoucherWithLastEntry(_ body: (Voucher, Int64?) throws -> Void) throws {
         try db.forEach("""
-            SELECT \(Self.voucherColumns), coalesce(last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = vouchers.id AND n.kind <> 'redeemed'))
+            SELECT \(Self.voucherColumns), (SELECT n.entry_id FROM voucher_newest_entry n WHERE n.voucher_id = vouchers.id)
             FROM vouchers ORDER BY seq
             """) { try body(try Self.voucher($0), $0.optionalInt64(16)) }
     }
@@ -225,7 +215,7 @@ public struct LedgerStore {
         try db.run("""
             INSERT INTO entries (\(Self.entryColumns), voucher_previous) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
                 ?14, ?15, ?16, ?17, ?18, ?19,
-                (SELECT coalesce(last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = ?2 AND n.kind <> 'redeemed')) FROM vouchers WHERE id = ?2))
+                (SELECT entry_id FROM voucher_newest_entry WHERE voucher_id = ?2))
             """, [
             .integer(e.id), .text(e.voucherID.rawValue), .text(e.kind.rawValue), .integer(e.amount),
             .integer(e.balanceAfter), .text(e.currency.code), .integer(e.at.unixMilliseconds), .text(e.actor),

@@ -26,7 +26,10 @@ extension Schema {
     /// nothing, naming the cause; the old process's write fails and nothing is stored. Its issues are
     /// let through (a voucher's first entry links to nothing anyway) and leave `last_entry` empty: a
     /// voucher's newest entry is `last_entry`, or when that is empty its newest entry in
-    /// `entries_voucher` (`LedgerStore.lastEntryID(of:)`), which for such a voucher is its issue.
+    /// `entries_voucher`, which for such a voucher is its issue. The view `voucher_newest_entry` says
+    /// so once for every reader of the links (the INSERT, the listing, verify, the goodwill report);
+    /// SQLite folds it into each query, and COALESCE reads the index only when `last_entry` is empty
+    /// (https://sqlite.org/lang_corefunc.html#coalesce).
     static let voucherLinksMigration = Migration(version: 13, name: "a voucher's entries are linked", sql: """
         ALTER TABLE entries ADD COLUMN voucher_previous INTEGER;
         ALTER TABLE vouchers ADD COLUMN last_entry INTEGER;
@@ -41,5 +44,9 @@ extension Schema {
         CREATE TRIGGER entries_linked BEFORE INSERT ON entries
             WHEN NEW.voucher_previous IS NULL AND NEW.kind <> 'issued'
             BEGIN SELECT RAISE(ABORT, 'this entry does not link to its voucher''s entry before it: a goodwill older than this database (migration 13) is writing to it; stop every older goodwill process and use this version'); END;
+        CREATE VIEW voucher_newest_entry AS
+            SELECT v.id AS voucher_id,
+                   coalesce(v.last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = v.id AND n.kind <> 'redeemed')) AS entry_id
+            FROM vouchers v;
         """)
 }

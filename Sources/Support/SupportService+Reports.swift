@@ -155,8 +155,7 @@ extension SupportService {
         SELECT d.voucher_id, coalesce(d.rule_name, '(by hand)'), d.actor, d.is_override, d.currency, d.days_granted, d.value_extended,
                min(d.value_extended, max(0, coalesce((SELECT -sum(e.amount) FROM entries e WHERE e.id IN (
                     WITH RECURSIVE chain(id) AS (
-                        SELECT newest FROM (SELECT coalesce(last_entry, (SELECT max(n.id) FROM entries n WHERE n.voucher_id = d.voucher_id
-                            AND n.kind <> 'redeemed')) AS newest FROM vouchers WHERE id = d.voucher_id) WHERE newest IS NOT NULL
+                        SELECT entry_id FROM voucher_newest_entry WHERE voucher_id = d.voucher_id AND entry_id IS NOT NULL
                         UNION ALL
                         SELECT p.voucher_previous FROM entries p JOIN chain c ON p.id = c.id
                         WHERE p.voucher_previous IS NOT NULL AND p.voucher_previous < c.id
