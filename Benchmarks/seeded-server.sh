@@ -4,6 +4,8 @@
 # folder) before `start_seeded_server`; sets `bin` (GOODWILL_BIN, or the release build made now, as
 # the proof scripts do), `base`, `server` and `key`, and writes the seeded voucher IDs to
 # $work/ids.txt. The caller's EXIT trap should call `stop_server`.
+# PRE_SERVE_SQL, for experiments: SQL run on the fresh database (sqlite3) before the server starts,
+# e.g. an index dropped or changed, to measure what a schema change would be worth before making it.
 source "$root/Benchmarks/proof/common.sh"
 
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk curl)" >&2; exit 1; }; done
@@ -25,6 +27,7 @@ start_seeded_server() {
   rm -f "$work"/gw.db*
   export GOODWILL_DB=$work/gw.db
   "$bin" init >/dev/null
+  [[ -z "${PRE_SERVE_SQL:-}" ]] || sqlite3 "$work/gw.db" "$PRE_SERVE_SQL"
   key=$("$bin" keys create --role admin --name "$1" --json | python3 -c 'import sys, json; print(json.load(sys.stdin)["secret"])')
   "$bin" serve --host 127.0.0.1 --port "$PORT" --db "$work/gw.db" >"$work/server.log" 2>&1 &
   server=$!

@@ -2,7 +2,7 @@
 # Support and finance benchmarks (release build):
 #  1. `goodwill import vouchers` of N generated rows (default 1,000,000) into an empty database:
 #     one write transaction, prepared statements, hash chain kept in memory. Target: under 30 s.
-#  2. `goodwill report liability` over them (a covering index scan). Target: under 1 s.
+#  2. `goodwill report liability` over them (one pass over the vouchers table). Target: under 1 s.
 #  3. The same file with one bad row: everything validated, nothing stored, the row named.
 #  plus `goodwill verify`, `report reconciliation`, `report ageing`, `report curves` and
 #  `report rollforward` (over 2025) over the imported book.
@@ -36,7 +36,7 @@ t0=$(now); "$BIN" report liability --format csv 2>/dev/null > "$WORK/liability.c
 echo "report liability over $N vouchers: $(secs $t0 $t1) s ($(($(wc -l < "$WORK/liability.csv") - 1)) currency/month rows)"
 head -4 "$WORK/liability.csv"
 echo "EXPLAIN QUERY PLAN of the liability query:"
-sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
+sqlite3 "$GOODWILL_DB" "EXPLAIN QUERY PLAN SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers NOT INDEXED
   WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > 0)) OR status = 'blocked' GROUP BY 1, 2" 2>/dev/null || echo "(sqlite3 not installed)"
 
 t0=$(now); "$BIN" report reconciliation 2>/dev/null | tail -1; t1=$(now)

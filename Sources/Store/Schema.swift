@@ -222,5 +222,6 @@ public enum Schema {
         outboxCancelMigration,
         outboxClaimMigration,
         voucherLinksMigration,
+        reportScanMigration,
     ]
 }

@@ -85,8 +85,10 @@ extension SupportService {
         throw SupportError.tooLargeToAdd(what: what, currency: currency)
     }
 
-    /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads only the
-    /// `vouchers_liability` index (status, currency, last_valid_day, expires_at, seq, balance; migration 6).
+    /// Live balance: active and not past expiry, or blocked (frozen, still owed). Reads the vouchers
+    /// in one pass over the table (`NOT INDEXED`): no index holds the balance, which would cost a
+    /// page on every redemption (migration 14), and a lookup per row through
+    /// `vouchers_status_expiry` is slower than the pass (1.2 s against 0.75 s over a million).
     /// Where the jurisdiction gives a payout right after expiry, the balances it still covers are
     /// owed too: added, and shown apart as `payout_claimable`.
     public func liabilityReport() throws -> LiabilityReport {
@@ -102,7 +104,7 @@ extension SupportService {
 
     /// One parameter: now, in Unix milliseconds. A test holds it to reading the index alone.
     static let liabilitySQL = """
-        SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers
+        SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers NOT INDEXED
         WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?)) OR status = 'blocked'
         GROUP BY 1, 2 ORDER BY 1, 2
         """
@@ -135,7 +137,7 @@ extension SupportService {
         let now = self.now
         let (expired, claimable) = try db.readTransaction {
             (try db.query("""
-                SELECT currency, substr(last_valid_day, 1, 7), count(*), sum(balance) FROM vouchers
+                SELECT currency, substr(last_valid_day, 1, 7), count(*), sum(balance) FROM vouchers NOT INDEXED
                 WHERE (status = 'expired' OR (status = 'active' AND expires_at <= ?)) AND balance > 0
                 GROUP BY 1, 2 ORDER BY 1, 2
                 """, [.integer(now.unixMilliseconds)]) {

@@ -77,16 +77,17 @@ import Testing
         #expect(g.referred > 0)
     }
 
-    /// The liability report and the reconciliation's flows read one index each and never the
-    /// tables, which is what keeps them under a second over a million vouchers.
+    /// The liability report reads the vouchers in one pass over the table (through
+    /// `vouchers_status_expiry` it would look up each live voucher's row in expiry order: 1.2 s
+    /// against 0.75 s over a million), and the reconciliation's flows read one index and never the
+    /// table; that keeps them under a second over a million vouchers.
     @Test func theReportQueries_readTheirIndexesAlone() throws {
         let f = try SupportFixture(book: true)
         func plan(_ sql: String, _ values: [SQLValue]) throws -> String {
             try f.ledger.db.query("EXPLAIN QUERY PLAN " + sql, values) { $0.text(3) }.joined(separator: "; ")
         }
         let liability = try plan(SupportService.liabilitySQL, [.integer(0)])
-        #expect(liability.contains("COVERING INDEX vouchers_liability"), "\(liability)")
-        #expect(!liability.contains("SCAN vouchers;") && !liability.hasSuffix("SCAN vouchers"), "\(liability)")
+        #expect(liability.hasPrefix("SCAN vouchers;") && !liability.contains("INDEX"), "\(liability)")
         let flows = try plan(SupportService.flowsSQL, [])
         #expect(flows.contains("COVERING INDEX entries_kind"), "\(flows)")
         // "Later redeemed" follows each extended voucher's links: it read every redemption of the
