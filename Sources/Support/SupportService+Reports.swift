@@ -102,7 +102,7 @@ extension SupportService {
         return LiabilityReport(asOf: RFC3339.format(now), totals: try Self.totals(lines), byExpiryMonth: lines, payoutClaimable: claimable)
     }
 
-    /// One parameter: now, in Unix milliseconds. A test holds it to reading the index alone.
+    /// One parameter: now, in Unix milliseconds. A test holds it to one pass over the table.
     static let liabilitySQL = """
         SELECT currency, coalesce(substr(last_valid_day, 1, 7), 'none'), count(*), sum(balance) FROM vouchers NOT INDEXED
         WHERE (status = 'active' AND (expires_at IS NULL OR expires_at > ?)) OR status = 'blocked'
@@ -112,6 +112,31 @@ extension SupportService {
     /// The ledger's flows by currency and kind, from the `entries_kind` index alone (a test holds it to that).
     static let flowsSQL = "SELECT currency, kind, sum(amount) FROM entries GROUP BY 1, 2"
 
+    /// The expiring report's window (parameters: now and its end, in Unix milliseconds) is read one of
+    /// two ways. Through `vouchers_status_expiry`, each voucher in it costs a lookup of its row (about
+    /// 4 µs over a million); one pass over the table costs about 0.4 µs a voucher, in it or not. No
+    /// index holds the balance (migration 14), so the report first counts the window in the index (a
+    /// covering read) and takes the pass when more than a tenth of the vouchers are in it. Over a
+    /// million (7 Dec): 30 days 0.08 s through the index, 0.18 s in a pass; 365 days 1.06 s and 0.41 s.
+    static func expiringReadsTheTable(inWindow: Int64, of vouchers: Int64) -> Bool { inWindow > vouchers / 10 }
+
+    static let expiringCountSQL = """
+        SELECT count(*) FROM vouchers INDEXED BY vouchers_status_expiry
+        WHERE status = 'active' AND expires_at > ? AND expires_at <= ?
+        """
+
+    static let expiringByIndexSQL = """
+        SELECT currency, count(*), sum(balance) FROM vouchers INDEXED BY vouchers_status_expiry
+        WHERE status = 'active' AND expires_at > ? AND expires_at <= ? AND balance > 0
+        GROUP BY 1 ORDER BY 1
+        """
+
+    static let expiringByScanSQL = """
+        SELECT currency, count(*), sum(balance) FROM vouchers NOT INDEXED
+        WHERE status = 'active' AND expires_at > ? AND expires_at <= ? AND balance > 0
+        GROUP BY 1 ORDER BY 1
+        """
+
     /// The days the expiring report looks ahead (the API's `days` says the same).
     public static let expiringReportDays = 1...3650
 
@@ -120,12 +145,14 @@ extension SupportService {
         guard r.contains(days) else { throw SupportError.invalid("--days takes \(r.lowerBound) to \(r.upperBound) days; got \(days).") }
         let now = self.now
         let until = now.addingTimeInterval(TimeInterval(days) * 86_400)
-        let lines = try db.query("""
-            SELECT currency, count(*), sum(balance) FROM vouchers
-            WHERE status = 'active' AND expires_at > ? AND expires_at <= ? AND balance > 0
-            GROUP BY 1 ORDER BY 1
-            """, [.integer(now.unixMilliseconds), .integer(until.unixMilliseconds)]) {
-            AmountLine(currency: $0.text(0), month: nil, vouchers: $0.int(1), amount: Self.money($0.int64(2), $0.text(0)))
+        let window: [SQLValue] = [.integer(now.unixMilliseconds), .integer(until.unixMilliseconds)]
+        let lines = try db.readTransaction {
+            let inWindow = try db.scalarInt(Self.expiringCountSQL, window)
+            let vouchers = try db.scalarInt("SELECT coalesce(max(seq), 0) FROM vouchers")
+            let sql = Self.expiringReadsTheTable(inWindow: inWindow, of: vouchers) ? Self.expiringByScanSQL : Self.expiringByIndexSQL
+            return try db.query(sql, window) {
+                AmountLine(currency: $0.text(0), month: nil, vouchers: $0.int(1), amount: Self.money($0.int64(2), $0.text(0)))
+            }
         }
         return ExpiringReport(asOf: RFC3339.format(now), days: days, until: RFC3339.format(until), totals: lines)
     }
