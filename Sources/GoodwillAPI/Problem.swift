@@ -121,6 +121,11 @@ public struct Problem: Error, Sendable {
                 return Problem(status, code: e.code, detail: "There is no reminder \(id). GET /v1/vouchers/{id}/reminders lists a voucher's reminders and their IDs.")
             }
             return Problem(status, code: e.code, detail: e.description)
+        case StoreError.newerSchema(_, let found, let known):
+            // A newer goodwill migrated the file while this server ran: its open connections go on,
+            // each new one refuses the file. Retrying does not help; restarting with the newer one does.
+            return Problem(.serviceUnavailable, code: "database-upgraded",
+                           detail: "A newer goodwill has upgraded the database (schema \(found); this server knows \(known)), so this server can no longer open it. Nothing was done. Tell the operator: restart the service with the newer goodwill.")
         case let e as DatabaseError where e.isBusy:
             var p = Problem(.serviceUnavailable, code: "database-busy",
                             detail: "The database stayed locked by another process. Retry the same request with the same Idempotency-Key.")

@@ -110,6 +110,20 @@ import Testing
         #expect(await h.get("/v1/vouchers/\(id)").status == 200)
     }
 
+    /// A newer goodwill migrates the file while this server runs: a request that needs a new
+    /// connection gets a 503 that says so and what to do (not a 500 that asks to retry), and
+    /// nothing is written.
+    @Test func aDatabaseUpgradedUnderTheServer_isAnsweredWithWhatToDo() async throws {
+        let h = try APIHarness()
+        let newer = Int64(Schema.migrations.map(\.version).max() ?? 0) + 1
+        try Database(path: h.folder.database).execute("PRAGMA user_version = \(newer)")
+        let answer = await h.get("/v1/vouchers?limit=1")
+        #expect(answer.status == 503 && answer.code == "database-upgraded", "\(answer.status) \(answer.json)")
+        let detail = answer.json["detail"] as? String ?? ""
+        #expect(detail.contains("schema \(newer)") && detail.contains("restart the service with the newer goodwill"), "\(detail)")
+        #expect(!detail.contains(h.folder.database), "the detail names no path")
+    }
+
     /// SQLite names the WAL after the file it resolved; the syncer must sync that one.
     @Test func aDatabaseReachedThroughASymbolicLink_isSyncedWhereSQLiteWritesItsLog() async throws {
         let folder = TemporaryFolder()

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Goodwill",
     "version": "1",
-    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST that changes something requires an Idempotency-Key header (400 idempotency-key-required without one): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. A request refused with a 4xx keeps nothing under its key (nothing was done, so there is no first answer to give back): the same key and body sent again are decided afresh on the voucher as it is then (a redemption refused as voucher-blocked goes through once the voucher is unblocked), and the key may still name another request. POST /v1/policies/validate and /v1/policies/simulate change nothing, take no Idempotency-Key and may simply be sent again. Keys are scoped to the API key. A body that gives a name twice in one object, at any depth, is refused with 422 invalid-request naming it (parsers differ on which of the two counts); so is a query parameter the operation does not list, or one given twice. Errors are RFC 9457 problem+json with a stable code, also for requests refused before they reach a route, after which the connection closes: 400 bad-request (malformed, or request smuggling: Content-Length with Transfer-Encoding, differing lengths), 408 request-timeout (headers or body too slow), 413 body-too-large (over 1 MiB), 414 uri-too-long (request line over 8 KiB), 431 headers-too-large (over 32 KiB or 100 fields), 501 not-implemented (a transfer coding other than chunked), 505 http-version-not-supported; and 503 over-capacity (with Retry-After: 1) to a connection beyond the server's connection limit, whatever it asks. x-roles on each operation lists the key roles that may call it; every other role gets 403."
+    "description": "Gift cards and vouchers from issue to their last day, with goodwill. Money is {\"amount\": minor units, \"currency\": ISO 4217}; instants are RFC 3339 in UTC. Every POST that changes something requires an Idempotency-Key header (400 idempotency-key-required without one): the same key and body give back the first answer with Idempotent-Replayed: true; the same key with another body gets 422 idempotency-conflict. A request refused with a 4xx keeps nothing under its key (nothing was done, so there is no first answer to give back): the same key and body sent again are decided afresh on the voucher as it is then (a redemption refused as voucher-blocked goes through once the voucher is unblocked), and the key may still name another request. POST /v1/policies/validate and /v1/policies/simulate change nothing, take no Idempotency-Key and may simply be sent again. Keys are scoped to the API key. A body that gives a name twice in one object, at any depth, is refused with 422 invalid-request naming it (parsers differ on which of the two counts); so is a query parameter the operation does not list, or one given twice. Errors are RFC 9457 problem+json with a stable code, also for requests refused before they reach a route, after which the connection closes: 400 bad-request (malformed, or request smuggling: Content-Length with Transfer-Encoding, differing lengths), 408 request-timeout (headers or body too slow), 413 body-too-large (over 1 MiB), 414 uri-too-long (request line over 8 KiB), 431 headers-too-large (over 32 KiB or 100 fields), 501 not-implemented (a transfer coding other than chunked), 505 http-version-not-supported; and 503 over-capacity (with Retry-After: 1) to a connection beyond the server's connection limit, whatever it asks; and 503 database-upgraded to any request that needs the database once a newer goodwill has upgraded it under a running server (restart the server with that version). x-roles on each operation lists the key roles that may call it; every other role gets 403."
   },
   "servers": [
     {
@@ -2263,7 +2263,7 @@ enum OpenAPIDocument {
         }
       },
       "503": {
-        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports, simulations, policy validation and activation (a policy is loaded where reports run) and the holder search, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator.",
+        "description": "busy or database-busy: retry the same request with the same Idempotency-Key. On reports, simulations, policy validation and activation (a policy is loaded where reports run) and the holder search, busy: too many are running or waiting; retry in a minute. storage-failed: the server could not make a write durable and refuses every write until it is restarted; do not retry, tell the operator. database-upgraded: a newer goodwill has upgraded the database under this server, which must be restarted with that version; do not retry, tell the operator.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3631,7 +3631,8 @@ enum OpenAPIDocument {
               "not-implemented",
               "http-version-not-supported",
               "over-capacity",
-              "storage-failed"
+              "storage-failed",
+              "database-upgraded"
             ]
           },
           "detail": {
