@@ -148,6 +148,8 @@ extension SupportService {
         let window: [SQLValue] = [.integer(now.unixMilliseconds), .integer(until.unixMilliseconds)]
         let lines = try db.readTransaction {
             let inWindow = try db.scalarInt(Self.expiringCountSQL, window)
+            // How many vouchers there are, near enough for choosing (vouchers are never deleted), from
+            // the table's last row rather than a count of every one.
             let vouchers = try db.scalarInt("SELECT coalesce(max(seq), 0) FROM vouchers")
             let sql = Self.expiringReadsTheTable(inWindow: inWindow, of: vouchers) ? Self.expiringByScanSQL : Self.expiringByIndexSQL
             return try db.query(sql, window) {
