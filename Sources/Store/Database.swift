@@ -214,6 +214,7 @@ public final class Database {
         try control("BEGIN IMMEDIATE")
         transactionDepth += 1
         do {
+            try refuseNewerSchema()
             let result = try body()
             try control("COMMIT")
             transactionDepth -= 1
@@ -223,6 +224,17 @@ public final class Database {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// A newer goodwill may have migrated the file since this connection was opened (a `serve` or
+    /// a long `reminders run` left running through an upgrade), and its tables may then hold rules
+    /// this version does not keep: so no write of this version goes in. Read under the write lock,
+    /// so no migration comes between the check and the write; one read of the file's header per
+    /// transaction. A migration itself runs in a transaction of the version that knows it.
+    private func refuseNewerSchema() throws {
+        let found = try scalarInt("PRAGMA user_version")
+        guard found > Schema.newestVersion else { return }
+        throw StoreError.newerSchema(path: path, found: Int(found), known: Schema.newestVersion)
     }
 
     /// A consistent snapshot for reads across several statements.

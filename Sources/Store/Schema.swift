@@ -1,5 +1,8 @@
 /// The database schema, as numbered migrations. Never edit a released migration; add one.
 public enum Schema {
+    /// The newest migration this version knows: a file past it was upgraded by a newer goodwill.
+    public static let newestVersion = migrations.map(\.version).max() ?? 0
+
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "ledger", sql: """
             CREATE TABLE holders (

@@ -124,6 +124,19 @@ import Testing
         #expect(!detail.contains(h.folder.database), "the detail names no path")
     }
 
+    /// The server's writer, whose connection was open before the upgrade, writes nothing more into
+    /// the newer tables: a redemption is refused with the same 503, and no entry is stored.
+    @Test func aDatabaseUpgradedUnderTheServer_takesNoMoreWrites() async throws {
+        let h = try APIHarness()
+        let id = try #require(try await h.issue().string("id"))
+        let entries = { try Database(path: h.folder.database).scalarInt("SELECT count(*) FROM entries") }
+        let before = try entries()
+        try Database(path: h.folder.database).execute("PRAGMA user_version = \(Schema.newestVersion + 1)")
+        let refused = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#)
+        #expect(refused.status == 503 && refused.code == "database-upgraded", "\(refused.status) \(refused.json)")
+        #expect(try entries() == before)
+    }
+
     /// SQLite names the WAL after the file it resolved; the syncer must sync that one.
     @Test func aDatabaseReachedThroughASymbolicLink_isSyncedWhereSQLiteWritesItsLog() async throws {
         let folder = TemporaryFolder()

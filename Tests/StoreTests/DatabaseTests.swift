@@ -138,6 +138,26 @@ struct MigrationTests {
         }
     }
 
+    /// A connection opened before a newer goodwill migrated the file (a server left running through
+    /// an upgrade) writes nothing more: each write transaction reads the schema version under the
+    /// write lock and refuses, and the body does not run.
+    @Test func aWriteAfterANewerGoodwillMigratedTheFile_isRefused_andNothingIsWritten() throws {
+        let t = TempFolder()
+        let db = try Database(path: t.path("a.db"))
+        try Migrator.migrate(db, now: Date())
+        try db.writeTransaction { try db.execute("CREATE TABLE t (x INTEGER)") }
+        let newer = Schema.newestVersion + 1
+        try Database(path: t.path("a.db")).execute("PRAGMA user_version = \(newer)")
+        var ran = false
+        #expect { try db.writeTransaction { ran = true; try db.execute("INSERT INTO t VALUES (1)") } } throws: { error in
+            guard case StoreError.newerSchema(_, let found, let known) = error else { return false }
+            return found == newer && known == Schema.newestVersion
+        }
+        #expect(!ran)
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 0)
+        #expect(db.isAutocommit, "the transaction was rolled back")
+    }
+
     @Test func theShippedSchema_appliesToAnEmptyFile() throws {
         let t = TempFolder()
         let db = try Database(path: t.path("a.db"))
