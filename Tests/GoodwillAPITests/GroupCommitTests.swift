@@ -115,7 +115,7 @@ import Testing
     /// nothing is written.
     @Test func aDatabaseUpgradedUnderTheServer_isAnsweredWithWhatToDo() async throws {
         let h = try APIHarness()
-        let newer = Int64(Schema.migrations.map(\.version).max() ?? 0) + 1
+        let newer = Int64(Schema.newestVersion) + 1
         try Database(path: h.folder.database).execute("PRAGMA user_version = \(newer)")
         let answer = await h.get("/v1/vouchers?limit=1")
         #expect(answer.status == 503 && answer.code == "database-upgraded", "\(answer.status) \(answer.json)")

@@ -39,7 +39,7 @@ struct JurisdictionMigrationTests {
         try f.ledger.db.execute("PRAGMA user_version = 6")
 
         let reopened = try Ledger(path: f.temp.path, clock: f.clock, options: .init(durable: false))
-        #expect(try reopened.db.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.map(\.version).max() ?? 0))
+        #expect(try reopened.db.scalarInt("PRAGMA user_version") == Int64(Schema.newestVersion))
         let preset = try #require(try reopened.jurisdiction())
         #expect(preset.code == "DK" && preset.cashOut.afterExpiryMonths == 12 && preset.cashOut.afterExpiryDays == nil)
         #expect(try reopened.policies.jurisdiction(issuer: "default")?.source == Array(EmbeddedPolicies.jurisdictions["DK"]!.utf8))

@@ -166,6 +166,6 @@ struct MigrationTests {
         #expect(tables.contains("entries"))
         #expect(tables.contains("vouchers"))
         #expect(tables.contains("decisions"))
-        #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.map(\.version).max() ?? 0))
+        #expect(try db.scalarInt("PRAGMA user_version") == Int64(Schema.newestVersion))
     }
 }
