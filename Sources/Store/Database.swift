@@ -226,11 +226,13 @@ public final class Database {
         }
     }
 
-    /// A newer goodwill may have migrated the file since this connection was opened (a `serve` or
-    /// a long `reminders run` left running through an upgrade), and its tables may then hold rules
-    /// this version does not keep: so no write of this version goes in. Read under the write lock,
-    /// so no migration comes between the check and the write; one read of the file's header per
-    /// transaction. A migration itself runs in a transaction of the version that knows it.
+    /// A newer goodwill may have migrated the file since this connection was opened (a `serve` left
+    /// running through an upgrade), and its tables may then hold rules this version does not keep:
+    /// so no write transaction of this version goes in. Read under the write lock, so no migration
+    /// comes between the check and the write; one read of the file's header per transaction. A
+    /// migration itself runs in a transaction of the version that knows it. Statements run on
+    /// their own, outside a transaction (the reminder dispatcher's one-row outbox updates), are
+    /// not checked here.
     private func refuseNewerSchema() throws {
         let found = try scalarInt("PRAGMA user_version")
         guard found > Schema.newestVersion else { return }
