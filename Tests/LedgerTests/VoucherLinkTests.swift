@@ -109,6 +109,7 @@ import Store
         #expect(try f.ledger.store.expiry(of: VoucherID(rawValue: v.id), asOfEntry: 2)?.lastValidDay
                 == f.ledger.store.voucher(id: VoucherID(rawValue: v.id))?.expiry?.lastValidDay)
     }
+
     /// A `goodwill` from before migration 13 still running (a `serve` started before the upgrade)
     /// writes entries without a link, which could not be corrected afterwards: such an entry is
     /// refused and nothing is stored. Its issues go through and stay listed.
