@@ -121,6 +121,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     func writerMetrics() -> String {
         let s = commitStatistics
         let queued = Double(writer.queuedNanoseconds.load(ordering: .relaxed)) / 1e9
+        let transaction = Double(writer.transactionNanoseconds.load(ordering: .relaxed)) / 1e9
         let syncWait = Double(writer.syncWaitNanoseconds.load(ordering: .relaxed)) / 1e9
         let syncing = Double(writer.syncingNanoseconds.load(ordering: .relaxed)) / 1e9
         return """
@@ -139,6 +140,9 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             # HELP goodwill_writer_queued_seconds_total Time writes waited for the writer to take them, summed over writes.
             # TYPE goodwill_writer_queued_seconds_total counter
             goodwill_writer_queued_seconds_total \(queued)
+            # HELP goodwill_writer_transaction_seconds_total Time of the transaction each write was committed in, summed over writes (a write waits for its whole batch).
+            # TYPE goodwill_writer_transaction_seconds_total counter
+            goodwill_writer_transaction_seconds_total \(transaction)
             # HELP goodwill_writer_sync_wait_seconds_total Time committed writes waited for a syncer to start, summed over writes.
             # TYPE goodwill_writer_sync_wait_seconds_total counter
             goodwill_writer_sync_wait_seconds_total \(syncWait)

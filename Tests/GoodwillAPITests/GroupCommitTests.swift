@@ -52,6 +52,35 @@ import Testing
         w.stop()
     }
 
+    /// A write waits for its whole batch: three commands committed together each count the
+    /// transaction's time, which the writer's busy time counts once.
+    @Test func theTransactionStage_countsABatchOncePerWriteInIt() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder) { 0 }
+        // Hold the writer in a write of its own until the three commands are queued behind it.
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        #expect(w.submit(.custom { _ in
+            holding.signal()
+            release.wait()
+            return LedgerWriter.Answer(deliver: {}, fail: {})
+        }))
+        #expect(holding.wait(timeout: .now() + 30) == .success)
+        let answered = DispatchSemaphore(value: 0)
+        let issue = LedgerCommand.issue(IssueRequest(value: Money(minorUnits: 1_000, currency: .sek), validity: .months(12)))
+        for _ in 0..<3 {
+            #expect(w.submit(.command(issue, actor: "test", idempotencyKey: nil) { result in
+                if case .success = result { answered.signal() }
+            }))
+        }
+        release.signal()
+        for _ in 0..<3 { #expect(answered.wait(timeout: .now() + 30) == .success) }
+        #expect(w.batches.load(ordering: .relaxed) == 1 && w.commands.load(ordering: .relaxed) == 3)
+        let busy = w.busyNanoseconds.load(ordering: .relaxed)
+        #expect(busy > 0)
+        #expect(w.transactionNanoseconds.load(ordering: .relaxed) == 3 * busy)
+        w.stop()
+    }
+
     @Test func aFailedSync_failsItsWrites_andNothingIsAcknowledgedAfter() throws {
         let folder = TemporaryFolder()
         let calls = Atomic<Int>(0)

@@ -152,12 +152,14 @@ import Testing
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
             return Double(line.dropFirst(name.count + 1))
         }
-        let names = ["goodwill_writer_queued_seconds_total", "goodwill_writer_sync_wait_seconds_total", "goodwill_writer_syncing_seconds_total"]
+        let names = ["goodwill_writer_queued_seconds_total", "goodwill_writer_transaction_seconds_total",
+                     "goodwill_writer_sync_wait_seconds_total", "goodwill_writer_syncing_seconds_total"]
         for name in names { #expect(await counter(name) == 0, "\(name) before any write") }
         let id = try #require(try await h.issue().string("id"))
         #expect(await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#).status == 200)
-        // Every write was queued and then covered by an fdatasync, each taking some time.
+        // Every write was queued, committed and then covered by an fdatasync, each taking some time.
         #expect((await counter("goodwill_writer_queued_seconds_total") ?? 0) > 0)
+        #expect((await counter("goodwill_writer_transaction_seconds_total") ?? 0) > 0)
         #expect((await counter("goodwill_writer_syncing_seconds_total") ?? 0) > 0)
         #expect((await counter("goodwill_writer_sync_wait_seconds_total") ?? -1) >= 0)
         #expect(h.api.commitStatistics.syncs >= 1)
