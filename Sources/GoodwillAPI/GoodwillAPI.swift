@@ -52,6 +52,8 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// Numbers the requests refused before routing, which have no request id of their own.
     let refusals = Atomic<UInt64>(0)
     private let closed = Atomic<Bool>(false)
+    /// When a storage fault was last said as critical (monotonic nanoseconds; 0: never).
+    private let lastStorageFaultSaid = Atomic<UInt64>(0)
 
     /// Opens (creating and migrating if needed) the database and starts the writer thread.
     /// `uptime` (monotonic nanoseconds) times the public balance's rate limits, which must not
@@ -77,8 +79,14 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         let walPath = ledger.db.walFilePath ?? configuration.databasePath + "-wal"
         log = RequestLog(enabled: configuration.log, clock: clock)
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? walPath : nil, log: log)
-        // Every 50 ms, so that little is left to copy when the writer restarts the WAL.
-        checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05)
+        // Every 50 ms, so that little is left to copy when the writer restarts the WAL. Each round
+        // first checks that the database and its WAL are still where SQLite opened them; once the
+        // storage failed it copies nothing more into a file that may be gone or being copied back.
+        let watcher = writer
+        checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05) {
+            watcher.checkFiles()
+            return watcher.storageFailure == nil
+        }
         writer.checkpointer = checkpointer
         readers = ReaderPool(path: configuration.databasePath, clock: clock, configuration: configuration.ledger,
                              limit: configuration.readConnections)
@@ -114,7 +122,13 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     var writerRefusal: Problem {
         guard let reason = writer.storageFailure else { return Problem.busy }
         return Problem(.serviceUnavailable, code: "storage-failed",
-                       detail: "The server could not make a write durable (\(reason)) and accepts no more writes; nothing more is acknowledged. Tell the operator: the service must be restarted once the disk is checked.")
+                       detail: "The server could not make a write durable (\(reason)) and accepts no more writes; nothing more is acknowledged. Tell the operator: the service must be restarted once the storage is put right (its log says how).")
+    }
+
+    /// Why writes stopped being taken, and what the operator must do, once the storage failed.
+    public var storageFailure: (reason: String, advice: String)? {
+        guard let reason = writer.storageFailure else { return nil }
+        return (reason, writer.storageAdvice ?? LedgerWriter.checkTheDisk)
     }
 
     /// The writer's counters in Prometheus text format: how writes are grouped and synced.
@@ -125,7 +139,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         let syncWait = Double(writer.syncWaitNanoseconds.load(ordering: .relaxed)) / 1e9
         let syncing = Double(writer.syncingNanoseconds.load(ordering: .relaxed)) / 1e9
         return """
-            # HELP goodwill_writer_commands_total Ledger commands committed by the writer thread.
+            # HELP goodwill_writer_commands_total Ledger commands the writer thread carried out or refused.
             # TYPE goodwill_writer_commands_total counter
             goodwill_writer_commands_total \(s.commands)
             # HELP goodwill_writer_batches_total Transactions the writer committed them in (commands per batch = group commit).
@@ -207,6 +221,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             let done: @Sendable (HTTPResponse, Principal?) -> Void = { [self] response, who in
                 finish(response, route: route.name, method: method, id: requestID, started: started, key: who?.name, reply: reply)
             }
+            let failed: @Sendable (any Error) -> HTTPResponse = { [self] error in noted(error, as: Problem.from(error), requestID: requestID).response }
             let outcome: Reply
             do {
                 let work = { (reader: Ledger?) throws -> Reply in
@@ -229,7 +244,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 }
                 outcome = route.usesDatabase ? try readers.withReader { try work($0) } : try work(nil)
             } catch {
-                done(Problem.from(error).response, principal)
+                done(failed(error), principal)
                 return
             }
             let who = principal
@@ -248,7 +263,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                         }
                         done(response, who)
                     case .failure(let error):
-                        done(Self.problem(for: error, of: command).response, who)
+                        done(noted(error, as: Self.problem(for: error, of: command), requestID: requestID).response, who)
                     }
                 })
                 if !submitted { done(writerRefusal.response, who) }
@@ -256,14 +271,14 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 write(body, who: who, done: done)
             case .slow(let body):
                 let queued = slowReads.submit { reader, failure in
-                    guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }
-                    do { done(try body(reader), who) } catch { done(Problem.from(error).response, who) }
+                    guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
+                    do { done(try body(reader), who) } catch { done(failed(error), who) }
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
             case .checkedWrite(let check, let body):
                 let queued = slowReads.submit { [self] reader, failure in
-                    guard let reader else { return done(Problem.from(failure ?? Problem.internalError).response, who) }
-                    do { try check(reader) } catch { return done(Problem.from(error).response, who) }
+                    guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
+                    do { try check(reader) } catch { return done(failed(error), who) }
                     write(body, who: who, done: done)
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
@@ -280,6 +295,26 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.internalError.response, who) })
         })
         if !submitted { done(writerRefusal.response, who) }
+    }
+
+    /// `problem`, the answer to a request that ended with `error`; when the client can do nothing
+    /// about it (a fault of ours, 500, or of the storage, `Problem.storageProblem`), the error as
+    /// SQLite or the code gave it is logged under the request id the answer asks the client to
+    /// pass on, and the first storage fault in a minute is said as critical (also under --quiet).
+    func noted(_ error: any Error, as problem: Problem, requestID: String) -> Problem {
+        guard problem.code == Problem.internalError.code || problem.code == "storage-full" || problem.code == "storage-error" else { return problem }
+        log.event("request failed", ["level": .string("error"), "request_id": .string(requestID), "problem": .string(problem.code),
+                                     "error": .string(String(describing: error))])
+        if problem.code != Problem.internalError.code {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let last = lastStorageFaultSaid.load(ordering: .relaxed)
+            if last == 0 || now &- last >= 60_000_000_000,
+               lastStorageFaultSaid.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged {
+                log.critical("the database's storage refused a request (said at most once a minute; every such request is logged as 'request failed')",
+                             ["problem": .string(problem.code), "error": .string(String(describing: error))])
+            }
+        }
+        return problem
     }
 
     /// The contract answers every redemption that asks for more than is left with

@@ -131,9 +131,32 @@ public struct Problem: Error, Sendable {
                             detail: "The database stayed locked by another process. Retry the same request with the same Idempotency-Key.")
             p.headers["Retry-After"] = "1"
             return p
+        case let e as DatabaseError:
+            return storageProblem(e) ?? internalError
         default:
             return internalError
         }
+    }
+
+    /// What the server's surroundings refused, not a fault of the request or of ours: said as such
+    /// (a reviewer filled the disk and saw 45,000 answers of 500 "retry" and nothing in the log
+    /// saying why). A full disk may pass, so a retry later is right; the rest need the operator.
+    /// Nil for any other SQLite error.
+    static func storageProblem(_ e: DatabaseError) -> Problem? {
+        guard let fault = e.storageFault else { return nil }
+        let cause: String
+        switch fault {
+        case .full:
+            var p = Problem(.serviceUnavailable, code: "storage-full",
+                            detail: "The server's disk is full, so nothing of this request was stored. Retry later with the same Idempotency-Key, and tell the operator: disk space must be freed.")
+            p.headers["Retry-After"] = "30"
+            return p
+        case .notWritable: cause = "its database files may not be written (a read-only disk, or their owner or mode)"
+        case .damaged: cause = "its database file is damaged"
+        case .inputOutput: cause = "the disk failed to read or write its database files"
+        }
+        return Problem(.serviceUnavailable, code: "storage-error",
+                       detail: "The server cannot use its database: \(cause). Nothing was done. Tell the operator, whose server log names the cause; retrying will not help until it is put right.")
     }
 
     static func status(of e: LedgerError) -> HTTPStatus {

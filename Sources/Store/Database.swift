@@ -14,11 +14,16 @@ public final class Database {
         /// Gather this connection's WAL writes into one write per transaction (the server's
         /// writer; see Sources/SQLiteWALBuffer/wal_buffer.c for why that is safe).
         public var bufferedWAL: Bool = false
-        public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false, bufferedWAL: Bool = false) {
+        /// Open only a file that exists: a server's own background connections, which must never
+        /// make an empty book where theirs was moved away from.
+        public var mustExist: Bool = false
+        public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false, bufferedWAL: Bool = false,
+                    mustExist: Bool = false) {
             self.durable = durable
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.readOnly = readOnly
             self.bufferedWAL = bufferedWAL
+            self.mustExist = mustExist
         }
     }
 
@@ -43,7 +48,7 @@ public final class Database {
         isReadOnly = options.readOnly
         busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
         var db: OpaquePointer?
-        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : options.mustExist ? SQLITE_OPEN_READWRITE : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         var vfs: String?
         if options.bufferedWAL {
@@ -180,6 +185,13 @@ public final class Database {
     /// (https://sqlite.org/c3ref/total_changes.html): unchanged across a failed command means it
     /// wrote nothing.
     public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
+    /// The database file as SQLite opened it (a symbolic link resolved, a URI's path), or nil for
+    /// a database in memory.
+    public var databaseFilePath: String? {
+        guard let name = sqlite3_db_filename(handle, "main"), name.pointee != 0 else { return nil }
+        return String(cString: name)
+    }
 
     /// The WAL file SQLite writes for this connection's database: named after the file as SQLite
     /// resolved it (a symbolic link followed, a `file:` URI parsed), which `path + "-wal"` is not.

@@ -22,6 +22,18 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isUniqueViolation: Bool { extendedCode == 2067 || extendedCode == 1555 }
     public var isNotADatabase: Bool { primaryCode == SQLITE_NOTADB }
 
+    /// What of the database's surroundings failed, when it is that rather than the statement.
+    public enum StorageFault: Sendable { case full, notWritable, damaged, inputOutput }
+    public var storageFault: StorageFault? {
+        switch primaryCode {
+        case SQLITE_FULL: .full
+        case SQLITE_READONLY, SQLITE_PERM: .notWritable
+        case SQLITE_CORRUPT, SQLITE_NOTADB: .damaged
+        case SQLITE_IOERR, SQLITE_CANTOPEN: .inputOutput
+        default: nil
+        }
+    }
+
     public var description: String {
         var s = "SQLite error \(extendedCode): \(message)"
         if let sql { s += " (in: \(sql.prefix(200)))" }

@@ -93,6 +93,44 @@ import Testing
         #expect(try cli.run(["verify", "--db", cli.database]).status == 0)
     }
 
+    /// A reviewer moved the database away under a running server: it answered writes for good and
+    /// said at stop that every one was committed, while the newest stayed in a log beside nothing.
+    /// Now /health fails with the reason, the stop says what to do and exits 1, and following that
+    /// advice (the file put back beside its log) gives the whole book back.
+    @Test func aDatabaseMovedUnderServe_isReported_andTheStopSaysHowToGetItBack() async throws {
+        let cli = CLIRunner(now: nil)
+        _ = try cli.run(["issue", "--amount", "5", "--currency", "SEK", "--db", cli.database])
+        let (p, out, err) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
+        let url = try #require(Self.servingURL(out))
+        // Moved only once the start is over (its last step reads the keys, then says there are none).
+        var said = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !said.contains("goodwill keys create") && Date() < deadline {
+            let data = err.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
+        let moved = cli.database + ".moved"
+        #expect(rename(cli.database, moved) == 0)
+        var status = 200
+        for _ in 0..<100 where status == 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            let answer = try? await URLSession.shared.data(from: URL(string: url + "/health")!)
+            status = (answer?.1 as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        p.terminate()  // SIGTERM
+        p.waitUntilExit()
+        let stderr = said + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 503, "\(stderr)")
+        #expect(p.terminationStatus == 1)
+        #expect(stderr.contains("Stopped after a storage failure: the database file \(cli.database) was moved away while the server ran"), "\(stderr)")
+        #expect(stderr.contains("put the database file back at \(cli.database) beside that log"), "\(stderr)")
+        #expect(!stderr.contains("every answered request is committed"))
+        #expect(rename(moved, cli.database) == 0)
+        #expect(try cli.run(["verify", "--db", cli.database]).status == 0)
+        #expect((try cli.json(["list", "--db", cli.database])["vouchers"] as? [Any])?.count == 1)
+    }
+
     /// The reviewer's `serve --port 18305` twice: the second shared the port and the kernel split
     /// requests between two databases. Now it refuses to start, saying why.
     @Test func aSecondServeOnThePortOfARunningOne_refusesToStart() throws {

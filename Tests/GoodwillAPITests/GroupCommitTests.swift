@@ -193,4 +193,80 @@ import Testing
         #expect(response.status.code == 201, "\(String(decoding: response.body, as: UTF8.self))")
         #expect(api.writer.storageFailure == nil)
     }
+
+    // MARK: The files moving under the server (a reviewer's finding: writes answered and then lost)
+
+    /// Renamed away: SQLite goes on writing to it, and at close leaves its log under the old name.
+    @Test func aDatabaseMovedAway_failsTheStorage_andSaysWhereTheNewestWritesAre() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder) { 0 }
+        defer { w.stop() }
+        w.checkFiles()
+        #expect(w.storageFailure == nil, "nothing changed yet")
+        #expect(rename(folder.database, folder.database + ".moved") == 0)
+        w.checkFiles()
+        let reason = try #require(w.storageFailure)
+        #expect(reason == "the database file \(folder.database) was moved away while the server ran")
+        let advice = w.storageAdvice ?? ""
+        #expect(advice.contains("its log \(folder.database)-wal") && advice.contains("put the database file back at \(folder.database)"), "\(advice)")
+        #expect(!write(w) { _ in }, "no write is taken after it")
+    }
+
+    /// Deleted: its data lives only as long as the process, reachable through its descriptor.
+    @Test func aDatabaseDeleted_failsTheStorage_andSaysHowToCopyItBack() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder) { 0 }
+        defer { w.stop() }
+        #expect(unlink(folder.database) == 0)
+        w.checkFiles()
+        #expect(w.storageFailure == "the database file \(folder.database) was deleted while the server ran")
+        let advice = w.storageAdvice ?? ""
+        #expect(advice.contains("cp /proc/\(getpid())/fd/"), "\(advice)")
+        // The descriptor named there is the deleted database: copying it gives the book back.
+        let fd = try #require(advice.split(separator: " ").first { $0.hasPrefix("/proc/") }.map { String($0) })
+        let copy = folder.url.appendingPathComponent("back.db").path
+        try FileManager.default.copyItem(atPath: fd, toPath: copy)
+        #expect(try Database(path: copy).scalarText("PRAGMA integrity_check") == "ok")
+    }
+
+    /// The WAL deleted: the newest writes are in the unlinked log, copied in only by a clean close.
+    @Test func aLogDeleted_failsTheStorage_andSaysToStopCleanly() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder) { 0 }
+        defer { w.stop() }
+        #expect(unlink(folder.database + "-wal") == 0)
+        w.checkFiles()
+        #expect(w.storageFailure == "the database's log \(folder.database)-wal was deleted while the server ran")
+        #expect(w.storageAdvice?.contains("stop the server with SIGTERM (not kill -9)") == true)
+    }
+
+    /// Reached through a symbolic link, the files are watched where SQLite opened them: no alarm.
+    @Test func aDatabaseReachedThroughALink_isNotTakenForMoved() throws {
+        let folder = TemporaryFolder()
+        let target = folder.url.appendingPathComponent("real.db").path
+        _ = try Ledger(path: target, clock: ManualClock(instant("2026-03-02T10:00:00Z")), options: .init(durable: false))
+        try FileManager.default.createSymbolicLink(atPath: folder.database, withDestinationPath: target)
+        let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-03-02T10:00:00Z")),
+                                options: .init(durable: false, bufferedWAL: true))
+        let w = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+        w.start()
+        defer { w.stop() }
+        w.checkFiles()
+        #expect(w.storageFailure == nil)
+    }
+
+    /// Over the API: the checkpointer's rounds notice within moments; /health and writes say so.
+    @Test func overTheAPI_aMovedDatabase_isReportedByHealth_andRefusesWrites() async throws {
+        let h = try APIHarness(durable: true)
+        let id = try #require(try await h.issue().string("id"))
+        #expect(rename(h.folder.database, h.folder.database + ".moved") == 0)
+        var health = await h.get("/health")
+        for _ in 0..<100 where health.status == 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            health = await h.get("/health")
+        }
+        #expect(health.status == 503 && (health.string("reason") ?? "").contains("was moved away"), "\(health.status) \(health.json)")
+        let refused = await h.post("/v1/vouchers/\(id)/redemptions", #"{"amount": {"amount": 100, "currency": "SEK"}}"#)
+        #expect(refused.status == 503 && refused.code == "storage-failed", "\(refused.status) \(refused.json)")
+    }
 }

@@ -22,6 +22,17 @@ struct DatabaseTests {
         #expect(try Database(path: t.path("b.db"), options: .init(durable: false)).scalarInt("PRAGMA synchronous") == 1)
     }
 
+    /// The server's background connections open only the file that is there: where it was moved
+    /// away from, they make no empty book.
+    @Test func mustExist_opensNoFileThatIsNotThere_andTheOneThatIs() throws {
+        let t = TempFolder()
+        let path = t.path("a.db")
+        #expect(throws: StoreError.self) { try Database(path: path, options: .init(mustExist: true)) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try Database(path: path)
+        #expect(try Database(path: path, options: .init(mustExist: true)).scalarInt("PRAGMA application_id") == Int64(Database.applicationID))
+    }
+
     @Test func aWriteTransaction_rollsBackWhenItsBodyThrows() throws {
         struct Boom: Error {}
         let t = TempFolder()

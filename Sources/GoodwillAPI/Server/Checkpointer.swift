@@ -25,19 +25,22 @@ final class Checkpointer: Sendable {
     }
     private let rounds: Rounds
 
-    init(path: String, interval: TimeInterval = 0.25) {
+    /// `beforeRound` runs first in every round, on the checkpointer's thread; false skips the
+    /// checkpoint (the round still counts, so a writer waiting for one goes on).
+    init(path: String, interval: TimeInterval = 0.25, beforeRound: @escaping @Sendable () -> Bool = { true }) {
         // The connection is opened on the checkpointer's thread and used only there.
         nonisolated(unsafe) var db: Database?
         let rounds = Rounds()
         self.rounds = rounds
         thread = PeriodicThread(name: "gw-checkpoint", interval: interval) {
             rounds.begun.add(1, ordering: .sequentiallyConsistent)
-            if db == nil { db = try? Database(path: path) }
+            defer { rounds.ended.add(1, ordering: .sequentiallyConsistent) }
+            guard beforeRound() else { return }
+            if db == nil { db = try? Database(path: path, options: .init(mustExist: true)) }
             // Busy or locked: the next round tries again.
             _ = try? db?.scalarInt("PRAGMA wal_checkpoint(PASSIVE)")
             // The copied pages start on their way to disk now, not all at the writer's next restart.
             if db?.startWritebackOfDatabaseFile() == 0 { rounds.writebacks.add(1, ordering: .relaxed) }
-            rounds.ended.add(1, ordering: .sequentiallyConsistent)
         } atExit: {
             db = nil  // closed at stop, so that the writer's connection can be the last (see GoodwillAPI.close)
         }

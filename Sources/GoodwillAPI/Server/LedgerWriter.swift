@@ -43,8 +43,10 @@ final class LedgerWriter: @unchecked Sendable {
     /// nothing about the frames before it: from then on nothing is acknowledged and every write is
     /// refused until the process is restarted and SQLite recovers the log (PostgreSQL stops the
     /// same way). Commits already made stay visible to readers; they were never acknowledged.
-    var storageFailure: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0 } : nil }
-    private let failure = Mutex<String?>(nil)
+    var storageFailure: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.reason } : nil }
+    /// What the operator must do about `storageFailure`, said in the log, at stop and in refusals.
+    var storageAdvice: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.advice } : nil }
+    private let failure = Mutex<(reason: String, advice: String)?>(nil)
     /// Set after `failure`: every write and every `/health` asks, so the answer costs no lock.
     private let failed = Atomic<Bool>(false)
     /// Where the failure is said (the API's request log, as a critical event).
@@ -67,6 +69,9 @@ final class LedgerWriter: @unchecked Sendable {
     private let ended = DispatchGroup()
 
     private let walPath: String?
+    /// The database file and its WAL as SQLite opened them, watched by `checkFiles`.
+    private let watchedFiles: [WatchedFile]
+    private let watchedLogPath: String?
     private let syncCondition = NSCondition()
     private var toSync: [Answer] = []
     /// Committed-but-unsynced answers' commit times, one entry per handed batch: (time, count).
@@ -127,8 +132,15 @@ final class LedgerWriter: @unchecked Sendable {
         self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
+        let logPath = ledger.db.walFilePath
+        watchedLogPath = logPath
+        watchedFiles = [ledger.db.databaseFilePath, logPath].compactMap { $0.flatMap(WatchedFile.init(path:)) }
         self.maxBatch = maxBatch
         self.maxPending = maxPending
+    }
+
+    deinit {
+        for file in watchedFiles { file.close() }
     }
 
     func start() {
@@ -283,16 +295,51 @@ final class LedgerWriter: @unchecked Sendable {
         }
     }
 
-    func markFailed(_ reason: String) {
+    static let checkTheDisk = "check the disk"
+
+    func markFailed(_ reason: String, advice: String = LedgerWriter.checkTheDisk) {
         let first = failure.withLock { current -> Bool in
             guard current == nil else { return false }
-            current = reason
+            current = (reason, advice)
             return true
         }
         guard first else { return }
         failed.store(true, ordering: .releasing)
-        log?.critical("storage failed: writes are refused until the service is restarted; check the disk",
+        log?.critical("storage failed: writes are refused until the service is restarted; \(advice)",
                       ["reason": .string(reason)])
+    }
+
+    /// Fails the storage, as a failed sync does, once the database or its WAL is no longer where
+    /// SQLite opened it (`WatchedFile`): every write after that would be answered and then lost or
+    /// left in a log beside no database. Called between checkpoints, so at most one interval of
+    /// answered writes (50 ms) goes where the files went, and the advice says how to get them back.
+    func checkFiles() {
+        guard storageFailure == nil else { return }
+        for file in watchedFiles {
+            guard let change = file.change() else { continue }
+            let log = watchedLogPath ?? file.path + "-wal"
+            let (reason, advice) = Self.explain(change, of: file, isLog: file.path == log, logPath: log, process: getpid())
+            markFailed(reason, advice: advice)
+            return
+        }
+    }
+
+    /// What the operator reads when a watched file changed under the server.
+    static func explain(_ change: WatchedFile.Change, of file: WatchedFile, isLog: Bool, logPath log: String,
+                        process: pid_t) -> (reason: String, advice: String) {
+        if isLog {
+            let what = change == .deleted ? "was deleted" : change == .moved ? "was moved away" : "was replaced by another file"
+            return ("the database's log \(file.path) \(what) while the server ran",
+                    "the newest answered writes are only in the log this process holds open: stop the server with SIGTERM (not kill -9), which copies them into the database as it closes, then run 'goodwill verify' before starting it again")
+        }
+        switch change {
+        case .deleted:
+            return ("the database file \(file.path) was deleted while the server ran",
+                    "its data is still reachable while this process runs: before stopping the server, copy it back with 'cp /proc/\(process)/fd/\(file.descriptor) \(file.path)' and keep \(log), which holds the newest writes; then stop the server and start it again")
+        case .moved, .replaced:
+            return ("the database file \(file.path) was \(change == .moved ? "moved away" : "replaced by another file") while the server ran",
+                    "the newest answered writes are in its log \(log), which stays under the old name: stop the server, put the database file back at \(file.path) beside that log (do not delete the log), and start it again")
+        }
     }
 
     private func syncLoop(fd: Int32) {

@@ -19,7 +19,11 @@ public final class ReminderLoop: Sendable {
         nonisolated(unsafe) var service: ReminderService?
         thread = PeriodicThread(name: "gw-reminders", interval: interval) {
             do {
-                if service == nil { service = ReminderService(ledger: try Ledger(path: databasePath, clock: clock), catalog: catalog) }
+                if service == nil {
+                    // Never creating the file: one moved away after the server opened it must not
+                    // come back as an empty book (the writer reports the move; see WatchedFile).
+                    service = ReminderService(ledger: try Ledger(path: databasePath, clock: clock, options: .init(mustExist: true)), catalog: catalog)
+                }
                 let report = try service!.run(channel: channel)
                 if !report.enqueued.isEmpty || !report.deliveries.isEmpty {
                     log.event("reminders", ["enqueued": .integer(Int64(report.enqueued.count)),

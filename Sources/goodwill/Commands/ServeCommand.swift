@@ -107,7 +107,14 @@ enum ServeCommand {
         stopped.wait()
         handlers.cancel()
         let stats = api.commitStatistics
-        Output.standardError("Stopped: every answered request is committed; the database is closed. \(stats.commands) ledger changes in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs.\n")
+        let summary = "\(stats.commands) ledger commands (refused ones included) in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs."
+        if let failure = api.storageFailure {
+            // Not "every answered request is committed" without saying where, nor exit 0: the
+            // operator has something to put right before the next start.
+            Output.standardError("Stopped after a storage failure: \(failure.reason). Writes answered before it are committed; none after it was acknowledged. To do: \(failure.advice). \(summary)\n")
+            return 1
+        }
+        Output.standardError("Stopped: every answered request is committed; the database is closed. \(summary)\n")
         return 0
     }
 
