@@ -103,13 +103,7 @@ import Testing
         let (p, out, err) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
         let url = try #require(Self.servingURL(out))
         // Moved only once the start is over (its last step reads the keys, then says there are none).
-        var said = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !said.contains("goodwill keys create") && Date() < deadline {
-            let data = err.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            said += String(decoding: data, as: UTF8.self)
-        }
+        let said = Self.read(err) { $0.contains("goodwill keys create") }
         let moved = cli.database + ".moved"
         #expect(rename(cli.database, moved) == 0)
         var status = 200
@@ -171,14 +165,19 @@ import Testing
     /// Reads standard output until its first line, which names the address with the port the
     /// system chose.
     static func servingURL(_ out: Pipe) -> String? {
-        var printed = ""
+        read(out) { $0.contains("\n") }.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init)
+    }
+
+    /// What `pipe` gives until `enough` holds of it, it ends, or 20 s pass.
+    static func read(_ pipe: Pipe, until enough: (String) -> Bool) -> String {
+        var text = ""
         let deadline = Date().addingTimeInterval(20)
-        while !printed.contains("\n") && Date() < deadline {
-            let data = out.fileHandleForReading.availableData
+        while !enough(text) && Date() < deadline {
+            let data = pipe.fileHandleForReading.availableData
             if data.isEmpty { break }
-            printed += String(decoding: data, as: UTF8.self)
+            text += String(decoding: data, as: UTF8.self)
         }
-        return printed.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init)
+        return text
     }
 
     /// The program installed away from the checkout (here: copied to a folder of its own, run from
