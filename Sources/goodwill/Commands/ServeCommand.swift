@@ -57,6 +57,8 @@ enum ServeCommand {
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)
+        } else if let refusal = DatabaseFiles.notAFile(path) {
+            throw CLIError.failure(refusal)
         }
         var catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
             ?? MessageCatalog.embedded()
