@@ -139,6 +139,25 @@ import Testing
         #expect(shm.stderr.contains("'\(cli.database)-shm' is not writable by this user (uid 65534; mode 0644, owner uid 0)"), "\(shm.stderr)")
         #expect(try cli.snapshot() == before)
     }
+
+    /// `serve` on a database it can never write to started, answered /health 503 and every write
+    /// 503 "once the disk is checked": it refuses to start, saying why.
+    @Test(.enabled(if: Nobody.available))
+    func serveOnADatabaseItCannotWrite_refusesToStart() throws {
+        let cli = CLIRunner()
+        _ = try cli.issue()
+        chmod(cli.folder.path, 0o777)
+        chmod(cli.database, 0o444)
+        let r = try Nobody.run(cli, ["serve", "--port", "0", "--quiet"])
+        #expect(r.status == 1 && !r.stdout.contains("Goodwill is serving"), "\(r.stdout)")
+        #expect(r.stderr.contains("Error: Goodwill cannot write to the database '\(cli.database)': '\(cli.database)' is not writable by this user (uid 65534; mode 0444, owner uid 0)"), "\(r.stderr)")
+
+        // Its folder, where SQLite makes the -wal and -shm.
+        chmod(cli.database, 0o666)
+        chmod(cli.folder.path, 0o755)
+        let folder = try Nobody.run(cli, ["serve", "--port", "0", "--quiet"])
+        #expect(folder.status == 1 && folder.stderr.contains("'\(cli.folder.path)' is not writable by this user (uid 65534; mode 0755, owner uid 0)"), "\(folder.stderr)")
+    }
 }
 
 /// Runs the built binary as `nobody` (uid 65534), which root can become with setpriv.
