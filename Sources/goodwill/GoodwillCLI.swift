@@ -44,6 +44,7 @@ enum GoodwillCLI {
     private static func execute(_ invocation: ParsedInvocation, environment: [String: String],
                                 newDatabase: inout NewDatabase?, stored: inout Bool) -> Int32 {
         let tool = self.tool
+        var databasePath: String?
         do {
             let clock = try ClockSetting.clock(from: environment, running: invocation.commandPath == ["serve"])
             let context = CLIContext(tool: tool, invocation: invocation, environment: environment, clock: clock)
@@ -51,7 +52,8 @@ enum GoodwillCLI {
                 // Groups print their help in the parser; anything else here is a wiring mistake.
                 throw CLIError.failure("'\(invocation.commandPath.joined(separator: " "))' has no handler.")
             }
-            newDatabase = NewDatabase(path: try? context.databasePath)
+            databasePath = try? context.databasePath
+            newDatabase = NewDatabase(path: databasePath)
             return try handler(context)
         } catch let error as CLIError {
             switch error {
@@ -70,9 +72,14 @@ enum GoodwillCLI {
         } catch let error as LedgerError {
             return fail(error.description)
         } catch let error as StoreError {
+            if case .cannotOpen(let path, _) = error, let told = DatabaseFiles.cannotOpen(path) { return fail(told) }
             return fail(error.description)
         } catch let error as DatabaseError {
             if error.isBusy { return fail("The database is busy with another process and stayed locked too long. Try again.") }
+            // A full disk, permissions, a missing folder: what is wrong around the database, not in it.
+            if let path = databasePath, let told = DatabaseFiles.explain(error, path: path, command: invocation.commandPath) {
+                return fail(told)
+            }
             return fail("The database reported an error: \(error.message). Run 'goodwill verify' and, if it persists, report it.")
         } catch {
             return fail("\(error)")

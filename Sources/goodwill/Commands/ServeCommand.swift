@@ -57,6 +57,10 @@ enum ServeCommand {
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)
+        } else if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.folderProblem(path) ?? DatabaseFiles.cannotWrite(path) {
+            // SQLite opens a database it may not write read-only without a word: the server would
+            // start, then answer /health and every write 503 as if the disk had failed.
+            throw CLIError.failure(refusal)
         }
         var catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
             ?? MessageCatalog.embedded()

@@ -60,13 +60,20 @@ struct CLIContext {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.failure("No Goodwill database at \(path). Check --db or GOODWILL_DB; 'goodwill init' creates one.")
         }
+        // An empty file, a folder or a device is no database either, and opening would write to it.
+        if let refusal = DatabaseFiles.refusalToRead(path) { throw CLIError.failure(refusal) }
         return try openLedger(at: path)
     }
 
     /// The ledger at `databasePath`, created if there is none: for the commands that set a
     /// database up or put something new into it (init, issue, import, keys create, policy
     /// activate, policy jurisdiction CODE; fixtures load and serve open theirs themselves).
-    func createOrOpenLedger() throws -> Ledger { try openLedger(at: try databasePath) }
+    /// An empty file becomes a new database; a folder or a device is refused.
+    func createOrOpenLedger() throws -> Ledger {
+        let path = try databasePath
+        if let refusal = DatabaseFiles.notAFile(path) { throw CLIError.failure(refusal) }
+        return try openLedger(at: path)
+    }
 
     private func openLedger(at path: String) throws -> Ledger {
         let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"

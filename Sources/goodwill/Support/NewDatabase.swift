@@ -36,7 +36,12 @@ struct NewDatabase {
         if let path {
             if Self.isOpenElsewhere(path) { return }
             if FileManager.default.fileExists(atPath: path) {
-                let untouched = (try? Database(path: path, options: .init(readOnly: true)).holdsOnlyWhatOpeningWrites()) ?? false
+                // Empty, with no log beside it, it holds nothing (made on a full disk, where SQLite
+                // could not even be opened to tell).
+                let empty = [path, path + "-wal"].allSatisfy { file in
+                    !FileManager.default.fileExists(atPath: file) || (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0
+                }
+                let untouched = empty || ((try? Database(path: path, options: .init(readOnly: true)).holdsOnlyWhatOpeningWrites()) ?? false)
                 if !untouched { return }
             }
         }
