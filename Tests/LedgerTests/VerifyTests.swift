@@ -30,6 +30,29 @@ struct VerifyTests {
         #expect(report.ok, "\(report.discrepancies)")
     }
 
+    /// A damaged index page no entry or voucher read reaches: a reviewer's book failed SQLite's
+    /// integrity_check while verify said OK, and every piece of advice ends in "run verify".
+    @Test func aDamagedPage_isCaught_evenWhereNoEntryIsRead() throws {
+        let temp = TemporaryDatabase()
+        let page: Int64, size: Int64
+        do {
+            let ledger = try Ledger(path: temp.path, clock: ManualClock(instant("2025-04-02T10:00:00Z")), options: .init(durable: false))
+            for _ in 0..<30 { try ledger.perform(.issue(IssueRequest(value: sek(500), validity: .months(12))), actor: "t") }
+            _ = try ledger.db.query("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int64(0) }
+            page = try ledger.db.scalarInt("SELECT rootpage FROM sqlite_schema WHERE name = 'vouchers_status_expiry'")
+            size = try ledger.db.scalarInt("PRAGMA page_size")
+            #expect(try ledger.verify().ok)
+        }
+        // The page's type byte made invalid, as a torn write or a bad sector would leave it.
+        let file = try #require(FileHandle(forUpdatingAtPath: temp.path))
+        try file.seek(toOffset: UInt64((page - 1) * size))
+        try file.write(contentsOf: Data([0x00]))
+        try file.close()
+        let report = try Ledger(path: temp.path, clock: ManualClock(instant("2025-04-02T10:00:00Z")), options: .init(durable: false)).verify()
+        #expect(!report.ok)
+        #expect(report.discrepancies.first?.hasPrefix("the database file is damaged (SQLite's quick_check: ") == true, "\(report.discrepancies)")
+    }
+
     /// Changing one byte of one stored entry must be caught and the entry named.
     @Test func changingOneByteOfAnEntry_isCaught_andNamed() throws {
         let f = try LedgerFixture()
