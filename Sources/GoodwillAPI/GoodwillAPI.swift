@@ -110,6 +110,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         slowReads.stop()
         readers.close()
         writer.closeConnection()
+        if let aside = writer.setOrphanedLogAside() { orphanedLogAside.withLock { $0 = aside } }
         LogSink.standardError.flush()
     }
 
@@ -126,10 +127,16 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// Why writes stopped being taken, and what the operator must do, once the storage failed.
-    public var storageFailure: (reason: String, advice: String)? {
+    public var storageFailure: (reason: String, advice: String, afterStop: String)? {
         guard let reason = writer.storageFailure else { return nil }
-        return (reason, writer.storageAdvice ?? LedgerWriter.checkTheDisk)
+        let advice = writer.storageAdvice ?? LedgerWriter.checkTheDisk
+        return (reason, advice, writer.storageAdviceAfterStop ?? advice)
     }
+
+    /// Where `close()` set a log aside that was left beside no database of its own (see
+    /// `LedgerWriter.explain`), or nil.
+    public var orphanedLog: String? { orphanedLogAside.withLock { $0 } }
+    private let orphanedLogAside = Mutex<String?>(nil)
 
     /// The writer's counters in Prometheus text format: how writes are grouped and synced.
     func writerMetrics() -> String {
@@ -320,6 +327,13 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// The contract answers every redemption that asks for more than is left with
     /// `insufficient-balance`, also when nothing is left (the ledger says `voucher-fully-used`).
     static func problem(for error: any Error, of command: LedgerCommand) -> Problem {
+        // Committed, but the storage failed before the sync that would have made it durable: it
+        // may be there or not, so neither "done" nor "nothing changed" (a reviewer saw a 500 say
+        // the latter of two writes that were stored). A retry with the same key tells, later.
+        if error is LedgerWriter.SyncFailed {
+            return Problem(.serviceUnavailable, code: "storage-failed",
+                           detail: "The server's storage failed while this request was being made durable, so it was not confirmed: it may or may not have been done. Tell the operator; once the service is back, send the same request with the same Idempotency-Key, and the answer says which.")
+        }
         if case .redeem(_, let amount, _) = command, let e = error as? LedgerError, e == .voucherFullyUsed {
             var p = Problem.from(LedgerError.insufficientBalance(balance: Money(minorUnits: 0, currency: amount.currency), requested: amount))
             p.detail = "The voucher has been used in full; its balance is 0. Take the payment another way."

@@ -17,6 +17,23 @@ import Testing
         try cli.run(["list", "--json", "--limit", "1000", "--db", db]).stdout + cli.run(["verify", "--json", "--db", db]).stdout
     }
 
+    /// A server killed after its database was moved away leaves its log with no database beside
+    /// it; a reviewer's next start made a new empty book there, which reset the log and lost 86
+    /// answered writes. Every command refuses the path now, and nothing is created or changed.
+    @Test func aLogWithNoDatabase_isRefusedByEveryCommand_andKept() throws {
+        let cli = CLIRunner()
+        let db = cli.folder.appendingPathComponent("left.db").path
+        let log = Data("not empty: a log's frames".utf8)
+        #expect(FileManager.default.createFile(atPath: db + "-wal", contents: log))
+        for args in [["verify"], ["list"], ["issue", "--amount", "5", "--currency", "SEK"], ["init"], ["serve", "--port", "0"]] {
+            let r = try cli.run(args + ["--db", db])
+            #expect(r.status == 1, "\(args)")
+            #expect(r.stderr.contains("'\(db)-wal' is a database log with no database beside it"), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: db))
+        #expect(FileManager.default.contents(atPath: db + "-wal") == log)
+    }
+
     /// `: > empty.db` (a restore that failed) passed `verify` and became a 200 KB database; a folder
     /// or a device reached SQLite, which wrote /dev/null-journal beside /dev/null.
     @Test func aReadCommand_refusesAnEmptyFile_aFolder_orADevice_andChangesNothing() throws {

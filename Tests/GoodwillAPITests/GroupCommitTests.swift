@@ -240,6 +240,47 @@ import Testing
         #expect(w.storageAdvice?.contains("stop the server with SIGTERM (not kill -9)") == true)
     }
 
+    /// The -shm deleted: another process would build an index of its own beside the server's
+    /// and could damage the book (a reviewer's `goodwill issue` did, with no alarm).
+    @Test func anIndexDeleted_failsTheStorage_beforeAnotherProcessWrites() throws {
+        let folder = TemporaryFolder()
+        let w = try writer(folder) { 0 }
+        defer { w.stop() }
+        #expect(unlink(folder.database + "-shm") == 0)
+        w.checkFiles()
+        #expect(w.storageFailure == "the database's shared-memory index \(folder.database)-shm was deleted while the server ran")
+        #expect(w.storageAdvice?.contains("stop every other process on it") == true)
+    }
+
+    /// The folder moved: database and log went together, so the advice is to move them back
+    /// together, not to put the database beside a log that is no longer there; nothing is set aside.
+    @Test func aFolderMoved_isToldAsBothFilesMovedTogether() throws {
+        let parent = TemporaryFolder()
+        let inner = parent.url.appendingPathComponent("books").path
+        try FileManager.default.createDirectory(atPath: inner, withIntermediateDirectories: true)
+        let ledger = try Ledger(path: inner + "/g.db", clock: ManualClock(instant("2026-03-02T10:00:00Z")),
+                                options: .init(durable: false, bufferedWAL: true))
+        let w = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+        w.start()
+        #expect(rename(inner, inner + "-moved") == 0)
+        w.checkFiles()
+        #expect(w.storageFailure?.hasPrefix("the database file \(inner)/g.db and its log \(inner)/g.db-wal were moved away") == true, "\(w.storageFailure ?? "")")
+        #expect(w.storageAdviceAfterStop?.contains("move them back together") == true)
+        w.stop()
+        w.closeConnection()
+        #expect(w.setOrphanedLogAside() == nil)
+        #expect(FileManager.default.fileExists(atPath: inner + "-moved/g.db-wal"))
+    }
+
+    /// A write committed but not made durable when the storage failed is neither done nor undone
+    /// for the client: 503, retry later with the same key (it was a 500 "nothing is changed").
+    @Test func aWriteCaughtByTheFailure_isAnsweredAsUnconfirmed() {
+        let issue = LedgerCommand.issue(IssueRequest(value: Money(minorUnits: 1_000, currency: .sek), validity: .months(12)))
+        let problem = GoodwillAPI.problem(for: LedgerWriter.SyncFailed(), of: issue)
+        #expect(problem.status.code == 503 && problem.code == "storage-failed")
+        #expect(problem.detail.contains("may or may not have been done") && problem.detail.contains("same Idempotency-Key"))
+    }
+
     /// Reached through a symbolic link, the files are watched where SQLite opened them: no alarm.
     @Test func aDatabaseReachedThroughALink_isNotTakenForMoved() throws {
         let folder = TemporaryFolder()

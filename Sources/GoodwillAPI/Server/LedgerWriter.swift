@@ -44,9 +44,13 @@ final class LedgerWriter: @unchecked Sendable {
     /// refused until the process is restarted and SQLite recovers the log (PostgreSQL stops the
     /// same way). Commits already made stay visible to readers; they were never acknowledged.
     var storageFailure: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.reason } : nil }
-    /// What the operator must do about `storageFailure`, said in the log, at stop and in refusals.
+    /// What the operator must do about `storageFailure` while the server runs (the log line), and
+    /// once it has stopped (the stop's message).
     var storageAdvice: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.advice } : nil }
-    private let failure = Mutex<(reason: String, advice: String)?>(nil)
+    var storageAdviceAfterStop: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.afterStop } : nil }
+    private let failure = Mutex<(reason: String, advice: String, afterStop: String)?>(nil)
+    /// The log to rename at the stop (`setOrphanedLogAside`), once `checkFiles` found it beside no database.
+    private let logToSetAside = Mutex<String?>(nil)
     /// Set after `failure`: every write and every `/health` asks, so the answer costs no lock.
     private let failed = Atomic<Bool>(false)
     /// Where the failure is said (the API's request log, as a critical event).
@@ -69,9 +73,10 @@ final class LedgerWriter: @unchecked Sendable {
     private let ended = DispatchGroup()
 
     private let walPath: String?
-    /// The database file and its WAL as SQLite opened them, watched by `checkFiles`.
+    /// The database file, its WAL and its -shm as SQLite opened them, watched by `checkFiles`.
     private let watchedFiles: [WatchedFile]
     private let watchedLogPath: String?
+    private let watchedDatabasePath: String?
     private let syncCondition = NSCondition()
     private var toSync: [Answer] = []
     /// Committed-but-unsynced answers' commit times, one entry per handed batch: (time, count).
@@ -132,9 +137,10 @@ final class LedgerWriter: @unchecked Sendable {
         self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
-        let logPath = ledger.db.walFilePath
+        let logPath = ledger.db.walFilePath, databasePath = ledger.db.databaseFilePath
         watchedLogPath = logPath
-        watchedFiles = [ledger.db.databaseFilePath, logPath].compactMap { $0.flatMap(WatchedFile.init(path:)) }
+        watchedDatabasePath = databasePath
+        watchedFiles = [databasePath, logPath, databasePath.map { $0 + "-shm" }].compactMap { $0.flatMap(WatchedFile.init(path:)) }
         self.maxBatch = maxBatch
         self.maxPending = maxPending
     }
@@ -297,10 +303,10 @@ final class LedgerWriter: @unchecked Sendable {
 
     static let checkTheDisk = "check the disk"
 
-    func markFailed(_ reason: String, advice: String = LedgerWriter.checkTheDisk) {
+    func markFailed(_ reason: String, advice: String = LedgerWriter.checkTheDisk, afterStop: String? = nil) {
         let first = failure.withLock { current -> Bool in
             guard current == nil else { return false }
-            current = (reason, advice)
+            current = (reason, advice, afterStop ?? advice)
             return true
         }
         guard first else { return }
@@ -309,37 +315,74 @@ final class LedgerWriter: @unchecked Sendable {
                       ["reason": .string(reason)])
     }
 
-    /// Fails the storage, as a failed sync does, once the database or its WAL is no longer where
-    /// SQLite opened it (`WatchedFile`): every write after that would be answered and then lost or
-    /// left in a log beside no database. Called between checkpoints, so at most one interval of
-    /// answered writes (50 ms) goes where the files went, and the advice says how to get them back.
+    /// Fails the storage, as a failed sync does, once the database, its WAL or its shared-memory
+    /// index is no longer where SQLite opened it (`WatchedFile`): every write after that would be
+    /// answered and then lost, left in a log beside no database, or (the index deleted) made by
+    /// another process into a damaged book. Called between checkpoints, so the writes answered
+    /// between the change and the check (50 ms at most) are in the files the advice names.
     func checkFiles() {
-        guard storageFailure == nil else { return }
-        for file in watchedFiles {
-            guard let change = file.change() else { continue }
-            let log = watchedLogPath ?? file.path + "-wal"
-            let (reason, advice) = Self.explain(change, of: file, isLog: file.path == log, logPath: log, process: getpid())
-            markFailed(reason, advice: advice)
-            return
-        }
+        guard storageFailure == nil, let database = watchedFiles.first(where: { $0.path == watchedDatabasePath }) else { return }
+        let log = watchedFiles.first { $0.path == watchedLogPath }
+        let index = watchedFiles.first { $0.path == watchedDatabasePath.map { $0 + "-shm" } }
+        let found = FileChanges(database: database.change(), log: log?.change(), index: index?.change())
+        guard found.database != nil || found.log != nil || found.index != nil else { return }
+        let told = Self.explain(found, database: database, logPath: watchedLogPath ?? database.path + "-wal", process: getpid())
+        if told.setLogAside { logToSetAside.withLock { $0 = watchedLogPath } }
+        markFailed(told.reason, advice: told.advice, afterStop: told.afterStop)
     }
 
-    /// What the operator reads when a watched file changed under the server.
-    static func explain(_ change: WatchedFile.Change, of file: WatchedFile, isLog: Bool, logPath log: String,
-                        process: pid_t) -> (reason: String, advice: String) {
-        if isLog {
-            let what = change == .deleted ? "was deleted" : change == .moved ? "was moved away" : "was replaced by another file"
-            return ("the database's log \(file.path) \(what) while the server ran",
-                    "the newest answered writes are only in the log this process holds open: stop the server with SIGTERM (not kill -9), which copies them into the database as it closes, then run 'goodwill verify' before starting it again")
+    struct FileChanges { var database, log, index: WatchedFile.Change? }
+
+    /// What the operator reads when watched files changed under the server: now (`advice`) and
+    /// once it has stopped (`afterStop`), and whether the stop sets the log aside. A log left under
+    /// its name beside no database (or beside another one) would be replayed by whatever database
+    /// is next opened at that path: an empty new book would reset it, a restored backup would be
+    /// damaged by it. So it is renamed to `<log>.orphaned`, which nothing opens, and the advice
+    /// says to put it back together with its database.
+    static func explain(_ found: FileChanges, database: WatchedFile, logPath log: String,
+                        process: pid_t) -> (reason: String, advice: String, afterStop: String, setLogAside: Bool) {
+        let path = database.path, aside = log + ".orphaned"
+        func what(_ change: WatchedFile.Change) -> String {
+            switch change { case .deleted: "was deleted"; case .moved: "was moved away"; case .replaced: "was replaced by another file" }
         }
-        switch change {
-        case .deleted:
-            return ("the database file \(file.path) was deleted while the server ran",
-                    "its data is still reachable while this process runs: before stopping the server, copy it back with 'cp /proc/\(process)/fd/\(file.descriptor) \(file.path)' and keep \(log), which holds the newest writes; then stop the server and start it again")
-        case .moved, .replaced:
-            return ("the database file \(file.path) was \(change == .moved ? "moved away" : "replaced by another file") while the server ran",
-                    "the newest answered writes are in its log \(log), which stays under the old name: stop the server, put the database file back at \(file.path) beside that log (do not delete the log), and start it again")
+        if let change = found.database {
+            if found.log == .moved || found.log == .replaced, change != .deleted {
+                return ("the database file \(path) and its log \(log) were moved away while the server ran (their folder, perhaps)",
+                        "stop the server, then move both back together (or the folder they are in), and start it again",
+                        "the database and its log were moved together and hold every answered write: move them back together to \(path) and \(log) (or the folder back), then start again",
+                        false)
+            }
+            if change == .deleted {
+                return ("the database file \(path) was deleted while the server ran",
+                        "its data is still reachable while this process runs: before stopping the server, copy it back with 'cp /proc/\(process)/fd/\(database.descriptor) \(path)'; then stop the server, rename \(aside) (its log, set aside at the stop) back to \(log), and start it again",
+                        "if the database was copied back to \(path) before the stop, rename \(aside) (its log, with the newest writes) back to \(log) beside it and start again; if it was not, the database is gone with the process: restore a backup to \(path) and keep \(aside) for the record (it holds only the latest writes)",
+                        true)
+            }
+            return ("the database file \(path) \(what(change)) while the server ran",
+                    "the newest answered writes are in its log \(log): stop the server (it sets the log aside as \(aside), so that nothing else opened at \(path) replays it), put the database file back at \(path), rename \(aside) back to \(log), and start it again",
+                    "the newest answered writes are in \(aside): put the database file that was moved back at \(path), rename \(aside) to \(log), then start again (not before: a database opened at \(path) without that log lacks those writes)",
+                    true)
         }
+        if let change = found.log {
+            return ("the database's log \(log) \(what(change)) while the server ran",
+                    "the newest answered writes are only in the log this process holds open: stop the server with SIGTERM (not kill -9), which copies them into the database as it closes, then run 'goodwill verify' before starting it again",
+                    "the log this server held was copied into the database as it closed: run 'goodwill verify' before starting again",
+                    false)
+        }
+        let change = found.index ?? .deleted
+        return ("the database's shared-memory index \(path)-shm \(what(change)) while the server ran",
+                "another process opening the database now (goodwill, sqlite3) would build its own index and could damage the book: stop every other process on it, then stop the server with SIGTERM (not kill -9), which copies its log into the database as it closes, and run 'goodwill verify' before starting it again",
+                "run 'goodwill verify' and sqlite3 \(path) 'PRAGMA integrity_check' before starting again",
+                false)
+    }
+
+    /// After the connection has closed: renames a log that `checkFiles` found beside no database
+    /// of its own (see `explain`). Returns where it went, or nil.
+    func setOrphanedLogAside() -> String? {
+        guard let log = logToSetAside.withLock({ $0 }) else { return nil }
+        let aside = log + ".orphaned"
+        guard access(log, F_OK) == 0, rename(log, aside) == 0 else { return nil }
+        return aside
     }
 
     private func syncLoop(fd: Int32) {

@@ -57,7 +57,7 @@ enum ServeCommand {
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)
-        } else if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.folderProblem(path) ?? DatabaseFiles.cannotWrite(path) {
+        } else if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.strandedLog(path) ?? DatabaseFiles.folderProblem(path) ?? DatabaseFiles.cannotWrite(path) {
             // SQLite opens a database it may not write read-only without a word: the server would
             // start, then answer /health and every write 503 as if the disk had failed.
             throw CLIError.failure(refusal)
@@ -115,7 +115,7 @@ enum ServeCommand {
         if let failure = api.storageFailure {
             // Not "every answered request is committed" without saying where, nor exit 0: the
             // operator has something to put right before the next start.
-            Output.standardError("Stopped after a storage failure: \(failure.reason). Writes answered before it are committed; none after it was acknowledged. To do: \(failure.advice). \(summary)\n")
+            Output.standardError("Stopped after a storage failure: \(failure.reason). Writes answered up to the check that found it (every 50 ms) are kept as said next; none after it was acknowledged. To do: \(failure.afterStop). \(summary)\n")
             return 1
         }
         Output.standardError("Stopped: every answered request is committed; the database is closed. \(summary)\n")

@@ -57,6 +57,7 @@ struct CLIContext {
     /// the wrong path would pass forever.
     func openLedger() throws -> Ledger {
         let path = try databasePath
+        if let stranded = DatabaseFiles.strandedLog(path) { throw CLIError.failure(stranded) }
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.failure("No Goodwill database at \(path). Check --db or GOODWILL_DB; 'goodwill init' creates one.")
         }
@@ -71,7 +72,7 @@ struct CLIContext {
     /// An empty file becomes a new database; a folder or a device is refused.
     func createOrOpenLedger() throws -> Ledger {
         let path = try databasePath
-        if let refusal = DatabaseFiles.notAFile(path) { throw CLIError.failure(refusal) }
+        if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.strandedLog(path) { throw CLIError.failure(refusal) }
         return try openLedger(at: path)
     }
 

@@ -31,11 +31,27 @@ enum DatabaseFiles {
         return "'\(path)' is \(kind), not a database file; nothing was read or changed. Check --db or GOODWILL_DB: give the path of the database file, like \(example)."
     }
 
+    /// Why no command may open a database at `path` yet: a server stopped after its database was
+    /// moved or deleted set its log aside as `<path>-wal.orphaned` (`LedgerWriter.explain`), or a
+    /// log is there with no database beside it (the server was killed). The log holds answered
+    /// writes; a database opened at `path` first would reset or, worse, replay it onto another book.
+    static func strandedLog(_ path: String) -> String? {
+        let aside = path + "-wal.orphaned", log = path + "-wal"
+        if FileManager.default.fileExists(atPath: aside) {
+            return "'\(aside)' holds the newest writes of a server that stopped after its database was moved or deleted (its last message said what to do). Put that database back at \(path) and rename the log to \(log); if those writes are not needed, move the log out of this folder. Nothing was read or changed."
+        }
+        var info = stat()
+        if !FileManager.default.fileExists(atPath: path), stat(log, &info) == 0, info.st_size > 0 {
+            return "'\(log)' is a database log with no database beside it: a server was stopped after its database was moved or deleted. A new database here would reset it and lose the writes in it. Put the database back at \(path); if those writes are not needed, move the log out of this folder. Nothing was read or changed."
+        }
+        return nil
+    }
+
     /// Why the path a command that reads (or changes what is there) was given holds no database:
     /// not a file, or an empty one (`: > goodwill.db`, a restore that failed), which SQLite would
     /// open as a new database and turn into one.
     static func refusalToRead(_ path: String) -> String? {
-        if let notAFile = notAFile(path) { return notAFile }
+        if let notAFile = notAFile(path) ?? strandedLog(path) { return notAFile }
         var info = stat()
         guard stat(path, &info) == 0, info.st_size == 0 else { return nil }
         return "'\(path)' is an empty file (0 bytes), not a Goodwill database; nothing was read or changed. If it should hold the ledger (a backup restored into it, say), restore it again; otherwise check --db or GOODWILL_DB ('goodwill init' makes a new database there)."
