@@ -230,26 +230,18 @@ import Testing
     }
 
     /// The WAL deleted: the newest writes are in the unlinked log, copied in only by a clean close.
-    @Test func aLogDeleted_failsTheStorage_andSaysToStopCleanly() throws {
+    /// The -shm deleted: another process would build an index of its own beside the server's and
+    /// could damage the book (a reviewer's `goodwill issue` did, with no alarm).
+    @Test(arguments: [("-wal", "the database's log", "stop the server with SIGTERM (not kill -9)"),
+                      ("-shm", "the database's shared-memory index", "stop every other process on it")])
+    func aLogOrIndexDeleted_failsTheStorage_andSaysToStopCleanly(suffix: String, named: String, advice: String) throws {
         let folder = TemporaryFolder()
         let w = try writer(folder) { 0 }
         defer { w.stop() }
-        #expect(unlink(folder.database + "-wal") == 0)
+        #expect(unlink(folder.database + suffix) == 0)
         w.checkFiles()
-        #expect(w.storageFailure == "the database's log \(folder.database)-wal was deleted while the server ran")
-        #expect(w.storageAdvice?.contains("stop the server with SIGTERM (not kill -9)") == true)
-    }
-
-    /// The -shm deleted: another process would build an index of its own beside the server's
-    /// and could damage the book (a reviewer's `goodwill issue` did, with no alarm).
-    @Test func anIndexDeleted_failsTheStorage_beforeAnotherProcessWrites() throws {
-        let folder = TemporaryFolder()
-        let w = try writer(folder) { 0 }
-        defer { w.stop() }
-        #expect(unlink(folder.database + "-shm") == 0)
-        w.checkFiles()
-        #expect(w.storageFailure == "the database's shared-memory index \(folder.database)-shm was deleted while the server ran")
-        #expect(w.storageAdvice?.contains("stop every other process on it") == true)
+        #expect(w.storageFailure == "\(named) \(folder.database)\(suffix) was deleted while the server ran")
+        #expect(w.storageAdvice?.contains(advice) == true, "\(w.storageAdvice ?? "")")
     }
 
     /// The folder moved: database and log went together, so the advice is to move them back
