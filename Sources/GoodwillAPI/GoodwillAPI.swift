@@ -110,7 +110,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         slowReads.stop()
         readers.close()
         writer.closeConnection()
-        if let aside = writer.setOrphanedLogAside() { orphanedLogAside.withLock { $0 = aside } }
+        writer.setOrphanedLogAside()
         LogSink.standardError.flush()
     }
 
@@ -127,16 +127,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// Why writes stopped being taken, and what the operator must do, once the storage failed.
-    public var storageFailure: (reason: String, advice: String, afterStop: String)? {
-        guard let reason = writer.storageFailure else { return nil }
-        let advice = writer.storageAdvice ?? LedgerWriter.checkTheDisk
-        return (reason, advice, writer.storageAdviceAfterStop ?? advice)
-    }
-
-    /// Where `close()` set a log aside that was left beside no database of its own (see
-    /// `LedgerWriter.explain`), or nil.
-    public var orphanedLog: String? { orphanedLogAside.withLock { $0 } }
-    private let orphanedLogAside = Mutex<String?>(nil)
+    public var storageFailure: (reason: String, advice: String, afterStop: String)? { writer.storageFailureReport }
 
     /// The writer's counters in Prometheus text format: how writes are grouped and synced.
     func writerMetrics() -> String {

@@ -207,7 +207,7 @@ import Testing
         w.checkFiles()
         let reason = try #require(w.storageFailure)
         #expect(reason == "the database file \(folder.database) was moved away while the server ran")
-        let advice = w.storageAdvice ?? ""
+        let advice = w.storageFailureReport?.advice ?? ""
         #expect(advice.contains("its log \(folder.database)-wal") && advice.contains("put the database file back at \(folder.database)"), "\(advice)")
         #expect(!write(w) { _ in }, "no write is taken after it")
     }
@@ -220,7 +220,7 @@ import Testing
         #expect(unlink(folder.database) == 0)
         w.checkFiles()
         #expect(w.storageFailure == "the database file \(folder.database) was deleted while the server ran")
-        let advice = w.storageAdvice ?? ""
+        let advice = w.storageFailureReport?.advice ?? ""
         #expect(advice.contains("cp /proc/\(getpid())/fd/"), "\(advice)")
         // The descriptor named there is the deleted database: copying it gives the book back.
         let fd = try #require(advice.split(separator: " ").first { $0.hasPrefix("/proc/") }.map { String($0) })
@@ -241,7 +241,7 @@ import Testing
         #expect(unlink(folder.database + suffix) == 0)
         w.checkFiles()
         #expect(w.storageFailure == "\(named) \(folder.database)\(suffix) was deleted while the server ran")
-        #expect(w.storageAdvice?.contains(advice) == true, "\(w.storageAdvice ?? "")")
+        #expect(w.storageFailureReport?.advice.contains(advice) == true, "\(w.storageFailureReport?.advice ?? "")")
     }
 
     /// The folder moved: database and log went together, so the advice is to move them back
@@ -257,7 +257,7 @@ import Testing
         #expect(rename(inner, inner + "-moved") == 0)
         w.checkFiles()
         #expect(w.storageFailure?.hasPrefix("the database file \(inner)/g.db and its log \(inner)/g.db-wal were moved away") == true, "\(w.storageFailure ?? "")")
-        #expect(w.storageAdviceAfterStop?.contains("move them back together") == true)
+        #expect(w.storageFailureReport?.afterStop.contains("move them back together") == true)
         w.stop()
         w.closeConnection()
         #expect(w.setOrphanedLogAside() == nil)

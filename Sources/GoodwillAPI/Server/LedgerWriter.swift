@@ -43,12 +43,12 @@ final class LedgerWriter: @unchecked Sendable {
     /// nothing about the frames before it: from then on nothing is acknowledged and every write is
     /// refused until the process is restarted and SQLite recovers the log (PostgreSQL stops the
     /// same way). Commits already made stay visible to readers; they were never acknowledged.
-    var storageFailure: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.reason } : nil }
-    /// What the operator must do about `storageFailure` while the server runs (the log line), and
-    /// once it has stopped (the stop's message).
-    var storageAdvice: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.advice } : nil }
-    var storageAdviceAfterStop: String? { failed.load(ordering: .acquiring) ? failure.withLock { $0?.afterStop } : nil }
-    private let failure = Mutex<(reason: String, advice: String, afterStop: String)?>(nil)
+    var storageFailure: String? { storageFailureReport?.reason }
+    /// With `storageFailure`, what the operator must do about it while the server runs (the log
+    /// line, `advice`) and once it has stopped (the stop's message, `afterStop`).
+    var storageFailureReport: StorageFailure? { failed.load(ordering: .acquiring) ? failure.withLock { $0 } : nil }
+    typealias StorageFailure = (reason: String, advice: String, afterStop: String)
+    private let failure = Mutex<StorageFailure?>(nil)
     /// The log to rename at the stop (`setOrphanedLogAside`), once `checkFiles` found it beside no database.
     private let logToSetAside = Mutex<String?>(nil)
     /// Set after `failure`: every write and every `/health` asks, so the answer costs no lock.
@@ -74,9 +74,7 @@ final class LedgerWriter: @unchecked Sendable {
 
     private let walPath: String?
     /// The database file, its WAL and its -shm as SQLite opened them, watched by `checkFiles`.
-    private let watchedFiles: [WatchedFile]
-    private let watchedLogPath: String?
-    private let watchedDatabasePath: String?
+    private let files: WatchedFiles?
     private let syncCondition = NSCondition()
     private var toSync: [Answer] = []
     /// Committed-but-unsynced answers' commit times, one entry per handed batch: (time, count).
@@ -137,16 +135,13 @@ final class LedgerWriter: @unchecked Sendable {
         self.restartAfterFrames = restartAfterFrames
         walFrames = ledger.db.countWALFrames()
         self.walPath = walPath
-        let logPath = ledger.db.walFilePath, databasePath = ledger.db.databaseFilePath
-        watchedLogPath = logPath
-        watchedDatabasePath = databasePath
-        watchedFiles = [databasePath, logPath, databasePath.map { $0 + "-shm" }].compactMap { $0.flatMap(WatchedFile.init(path:)) }
+        files = WatchedFiles(databasePath: ledger.db.databaseFilePath, logPath: ledger.db.walFilePath)
         self.maxBatch = maxBatch
         self.maxPending = maxPending
     }
 
     deinit {
-        for file in watchedFiles { file.close() }
+        files?.close()
     }
 
     func start() {
@@ -321,17 +316,11 @@ final class LedgerWriter: @unchecked Sendable {
     /// another process into a damaged book. Called between checkpoints, so the writes answered
     /// between the change and the check (50 ms at most) are in the files the advice names.
     func checkFiles() {
-        guard storageFailure == nil, let database = watchedFiles.first(where: { $0.path == watchedDatabasePath }) else { return }
-        let log = watchedFiles.first { $0.path == watchedLogPath }
-        let index = watchedFiles.first { $0.path == watchedDatabasePath.map { $0 + "-shm" } }
-        let found = FileChanges(database: database.change(), log: log?.change(), index: index?.change())
-        guard found.database != nil || found.log != nil || found.index != nil else { return }
-        let told = Self.explain(found, database: database, logPath: watchedLogPath ?? database.path + "-wal", process: getpid())
-        if told.setLogAside { logToSetAside.withLock { $0 = watchedLogPath } }
+        guard storageFailure == nil, let files, let found = files.changes() else { return }
+        let told = Self.explain(found, database: files.database, logPath: files.logPath, process: getpid())
+        if told.setLogAside { logToSetAside.withLock { $0 = files.logPath } }
         markFailed(told.reason, advice: told.advice, afterStop: told.afterStop)
     }
-
-    struct FileChanges { var database, log, index: WatchedFile.Change? }
 
     /// What the operator reads when watched files changed under the server: now (`advice`) and
     /// once it has stopped (`afterStop`), and whether the stop sets the log aside. A log left under
@@ -339,7 +328,7 @@ final class LedgerWriter: @unchecked Sendable {
     /// is next opened at that path: an empty new book would reset it, a restored backup would be
     /// damaged by it. So it is renamed to `<log>.orphaned`, which nothing opens, and the advice
     /// says to put it back together with its database.
-    static func explain(_ found: FileChanges, database: WatchedFile, logPath log: String,
+    static func explain(_ found: WatchedFiles.Changes, database: WatchedFile, logPath log: String,
                         process: pid_t) -> (reason: String, advice: String, afterStop: String, setLogAside: Bool) {
         let path = database.path, aside = log + ".orphaned"
         func what(_ change: WatchedFile.Change) -> String {
@@ -378,6 +367,7 @@ final class LedgerWriter: @unchecked Sendable {
 
     /// After the connection has closed: renames a log that `checkFiles` found beside no database
     /// of its own (see `explain`). Returns where it went, or nil.
+    @discardableResult
     func setOrphanedLogAside() -> String? {
         guard let log = logToSetAside.withLock({ $0 }) else { return nil }
         let aside = log + ".orphaned"

@@ -1,6 +1,6 @@
 import Glibc
 
-/// A file the server writes through SQLite (the database, its WAL), held open from the start so
+/// A file the server writes through SQLite (the database, its WAL, its -shm), held open from the start so
 /// that it can tell when its path no longer leads to it. SQLite goes on writing to the file it
 /// opened whatever happens to the name: a database moved away keeps taking answered writes whose
 /// log then stays behind under the old name (SQLite does not checkpoint a moved database when it
@@ -44,5 +44,36 @@ struct WatchedFile: Sendable {
         var named = stat()
         guard stat(path, &named) == 0 else { return errno == ENOENT ? .moved : nil }
         return UInt64(named.st_dev) == device && UInt64(named.st_ino) == inode ? nil : .replaced
+    }
+}
+
+/// The three files of the server's database, as SQLite opened them (`Database.databaseFilePath`,
+/// `walFilePath`, the -shm beside the file), watched together by `LedgerWriter.checkFiles`.
+struct WatchedFiles: Sendable {
+    struct Changes { var database, log, index: WatchedFile.Change? }
+
+    let database: WatchedFile
+    /// Nil when the file could not be opened when the server started.
+    let log, index: WatchedFile?
+    /// The WAL's name, watched or not: the advice names it.
+    let logPath: String
+
+    /// Nil for a database in memory, or one that cannot be opened again.
+    init?(databasePath: String?, logPath: String?) {
+        guard let databasePath, let database = WatchedFile(path: databasePath) else { return nil }
+        self.database = database
+        self.logPath = logPath ?? databasePath + "-wal"
+        log = WatchedFile(path: self.logPath)
+        index = WatchedFile(path: databasePath + "-shm")
+    }
+
+    /// What changed since they were opened, or nil while every path still leads to its file.
+    func changes() -> Changes? {
+        let found = Changes(database: database.change(), log: log?.change(), index: index?.change())
+        return found.database == nil && found.log == nil && found.index == nil ? nil : found
+    }
+
+    func close() {
+        database.close(); log?.close(); index?.close()
     }
 }
