@@ -290,7 +290,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         let submitted = writer.submit(.custom { ledger in
             let response: HTTPResponse
             do { response = try body(ledger) } catch { response = Problem.from(error).response }
-            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.internalError.response, who) })
+            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.from(LedgerWriter.SyncFailed()).response, who) })
         })
         if !submitted { done(writerRefusal.response, who) }
     }
@@ -300,10 +300,11 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// SQLite or the code gave it is logged under the request id the answer asks the client to
     /// pass on, and the first storage fault in a minute is said as critical (also under --quiet).
     func noted(_ error: any Error, as problem: Problem, requestID: String) -> Problem {
-        guard problem.code == Problem.internalError.code || problem.code == "storage-full" || problem.code == "storage-error" else { return problem }
+        let storage = (error as? DatabaseError)?.storageFault != nil
+        guard storage || problem.code == Problem.internalError.code else { return problem }
         log.event("request failed", ["level": .string("error"), "request_id": .string(requestID), "problem": .string(problem.code),
                                      "error": .string(String(describing: error))])
-        if problem.code != Problem.internalError.code {
+        if storage {
             let now = DispatchTime.now().uptimeNanoseconds
             let last = lastStorageFaultSaid.load(ordering: .relaxed)
             if last == 0 || now &- last >= 60_000_000_000,
@@ -318,13 +319,6 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     /// The contract answers every redemption that asks for more than is left with
     /// `insufficient-balance`, also when nothing is left (the ledger says `voucher-fully-used`).
     static func problem(for error: any Error, of command: LedgerCommand) -> Problem {
-        // Committed, but the storage failed before the sync that would have made it durable: it
-        // may be there or not, so neither "done" nor "nothing changed" (a reviewer saw a 500 say
-        // the latter of two writes that were stored). A retry with the same key tells, later.
-        if error is LedgerWriter.SyncFailed {
-            return Problem(.serviceUnavailable, code: "storage-failed",
-                           detail: "The server's storage failed while this request was being made durable, so it was not confirmed: it may or may not have been done. Tell the operator; once the service is back, send the same request with the same Idempotency-Key, and the answer says which.")
-        }
         if case .redeem(_, let amount, _) = command, let e = error as? LedgerError, e == .voucherFullyUsed {
             var p = Problem.from(LedgerError.insufficientBalance(balance: Money(minorUnits: 0, currency: amount.currency), requested: amount))
             p.detail = "The voucher has been used in full; its balance is 0. Take the payment another way."

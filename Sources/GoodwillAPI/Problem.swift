@@ -133,6 +133,13 @@ public struct Problem: Error, Sendable {
             return p
         case let e as DatabaseError:
             return storageProblem(e) ?? internalError
+        case is LedgerWriter.SyncFailed:
+            // Committed, but the storage failed before the sync that would have made it durable:
+            // it may be there or not, so neither "done" nor "nothing changed" (a reviewer saw a 500
+            // say the latter of two writes that were stored). A retry with the same key tells, later.
+            // Ledger commands and the writer's other writes (support, policies) alike.
+            return Problem(.serviceUnavailable, code: "storage-failed",
+                           detail: "The server's storage failed while this request was being made durable, so it was not confirmed: it may or may not have been done. Tell the operator; once the service is back, send the same request with the same Idempotency-Key, and the answer says which.")
         default:
             return internalError
         }
