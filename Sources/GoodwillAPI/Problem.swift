@@ -160,7 +160,7 @@ public struct Problem: Error, Sendable {
             return p
         case .notWritable: cause = "its database files may not be written (a read-only disk, or their owner or mode)"
         case .damaged: cause = "its database file is damaged"
-        case .inputOutput: cause = "the disk failed to read or write its database files"
+        case .inputOutput, .cannotOpen: cause = "the disk failed to read or write its database files"
         }
         return Problem(.serviceUnavailable, code: "storage-error",
                        detail: "The server cannot use its database: \(cause). Nothing was done. Tell the operator, whose server log names the cause; retrying will not help until it is put right.")

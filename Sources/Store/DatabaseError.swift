@@ -23,16 +23,20 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isNotADatabase: Bool { primaryCode == SQLITE_NOTADB }
 
     /// What of the database's surroundings failed, when it is that rather than the statement.
-    public enum StorageFault: Sendable { case full, notWritable, damaged, inputOutput }
+    public enum StorageFault: Sendable { case full, notWritable, damaged, inputOutput, cannotOpen }
     public var storageFault: StorageFault? {
         switch primaryCode {
         case SQLITE_FULL: .full
         case SQLITE_READONLY, SQLITE_PERM: .notWritable
         case SQLITE_CORRUPT, SQLITE_NOTADB: .damaged
-        case SQLITE_IOERR, SQLITE_CANTOPEN: .inputOutput
+        case SQLITE_IOERR: .inputOutput
+        case SQLITE_CANTOPEN: .cannotOpen
         default: nil
         }
     }
+    /// SQLITE_READONLY_DBMOVED: the file was renamed or removed while the connection had it open
+    /// (a macro Swift cannot import).
+    public var isDatabaseMoved: Bool { extendedCode == 1032 }
 
     public var description: String {
         var s = "SQLite error \(extendedCode): \(message)"

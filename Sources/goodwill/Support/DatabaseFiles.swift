@@ -7,11 +7,6 @@ import Store
 /// words for trouble there ("unable to open database file", "attempt to write a readonly
 /// database", "database or disk is full") name no file and no cause; these say which, and what to do.
 enum DatabaseFiles {
-    // Primary result codes (https://sqlite.org/rescode.html), as DatabaseError.primaryCode gives them.
-    static let ioError: Int32 = 10, diskFull: Int32 = 13, readOnly: Int32 = 8, cannotOpenFile: Int32 = 14
-    /// SQLITE_READONLY_DBMOVED: the file was renamed or removed while the connection had it open.
-    static let moved: Int32 = 1032
-
     /// Why a path that is there is no database file: a folder or a device. SQLite would open one all
     /// the same and write beside it (as root, /dev/null-journal), so it is refused before opening.
     static func notAFile(_ path: String) -> String? {
@@ -146,17 +141,17 @@ enum DatabaseFiles {
     /// What to tell the operator when SQLite failed for a reason around the database rather than in
     /// it (a full disk, permissions, a missing folder); nil for any other failure.
     static func explain(_ error: DatabaseError, path: String, command: [String]) -> String? {
-        switch error.primaryCode {
-        case diskFull:
+        switch error.storageFault {
+        case .full?:
             return diskFullMessage(path, command: command, cause: "SQLite rolled its transaction back")
-        case ioError where isFull(path):
+        case .inputOutput? where isFull(path):
             // ENOSPC while growing the -shm or -wal reaches us only as "disk I/O error".
             return diskFullMessage(path, command: command, cause: "SQLite could not make room for its -shm or -wal beside the database (it reported a disk I/O error)")
-        case readOnly where error.extendedCode == moved:
+        case .notWritable? where error.isDatabaseMoved:
             return "The database '\(path)' was moved or removed while goodwill had it open, so nothing of this command was stored. Check that the database is at that path, then run it again."
-        case readOnly:
+        case .notWritable?:
             return cannotWriteMessage(path, found: unwritable(path)) + " Nothing of this command was stored."
-        case cannotOpenFile:
+        case .cannotOpen?:
             return cannotOpen(path)
         default:
             return nil
