@@ -212,7 +212,7 @@ enum GoodwillCommands {
         let path = try c.argument("file") ?? Fixtures.bookPath()
         try Parse.inputFile(path, example: "events.jsonl")  // before the database is created
         let databasePath = try c.databasePath
-        if let refusal = DatabaseFiles.notAFile(databasePath) ?? DatabaseFiles.strandedLog(databasePath) { throw CLIError.failure(refusal) }
+        if let refusal = DatabaseFiles.refusalToOpen(databasePath) { throw CLIError.failure(refusal) }
         let (ledger, clock) = try Fixtures.replayLedger(path: databasePath, now: c.clock.now())
         let summary: BookReplay.Summary
         do { summary = try BookReplay(ledger: ledger, clock: clock).replay(contentsOf: URL(fileURLWithPath: path)) } catch let error as LedgerError {

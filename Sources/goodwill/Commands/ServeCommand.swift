@@ -57,7 +57,7 @@ enum ServeCommand {
         var demoKey: NewAPIKey?
         if c.flag("demo") {
             (path, demoKey) = try prepareDemo(c)
-        } else if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.strandedLog(path) ?? DatabaseFiles.folderProblem(path) ?? DatabaseFiles.cannotWrite(path) {
+        } else if let refusal = DatabaseFiles.refusalToOpen(path) ?? DatabaseFiles.folderProblem(path) ?? DatabaseFiles.cannotWrite(path) {
             // SQLite opens a database it may not write read-only without a word: the server would
             // start, then answer /health and every write 503 as if the disk had failed.
             throw CLIError.failure(refusal)

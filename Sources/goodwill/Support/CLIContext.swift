@@ -57,12 +57,12 @@ struct CLIContext {
     /// the wrong path would pass forever.
     func openLedger() throws -> Ledger {
         let path = try databasePath
-        if let stranded = DatabaseFiles.strandedLog(path) { throw CLIError.failure(stranded) }
+        // An empty file, a folder or a device is no database, and opening would write to it; a log
+        // may lie there with no file (`strandedLog`), so this comes before asking for the file.
+        if let refusal = DatabaseFiles.refusalToRead(path) { throw CLIError.failure(refusal) }
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.failure("No Goodwill database at \(path). Check --db or GOODWILL_DB; 'goodwill init' creates one.")
         }
-        // An empty file, a folder or a device is no database either, and opening would write to it.
-        if let refusal = DatabaseFiles.refusalToRead(path) { throw CLIError.failure(refusal) }
         return try openLedger(at: path)
     }
 
@@ -72,7 +72,7 @@ struct CLIContext {
     /// An empty file becomes a new database; a folder or a device is refused.
     func createOrOpenLedger() throws -> Ledger {
         let path = try databasePath
-        if let refusal = DatabaseFiles.notAFile(path) ?? DatabaseFiles.strandedLog(path) { throw CLIError.failure(refusal) }
+        if let refusal = DatabaseFiles.refusalToOpen(path) { throw CLIError.failure(refusal) }
         return try openLedger(at: path)
     }
 

@@ -45,8 +45,12 @@ enum DatabaseFiles {
     /// Why the path a command that reads (or changes what is there) was given holds no database:
     /// not a file, or an empty one (`: > goodwill.db`, a restore that failed), which SQLite would
     /// open as a new database and turn into one.
+    /// Why no command may open `path` at all, or nil: not a file (`notAFile`), or a log there that
+    /// a database opened now would lose (`strandedLog`).
+    static func refusalToOpen(_ path: String) -> String? { notAFile(path) ?? strandedLog(path) }
+
     static func refusalToRead(_ path: String) -> String? {
-        if let notAFile = notAFile(path) ?? strandedLog(path) { return notAFile }
+        if let refusal = refusalToOpen(path) { return refusal }
         var info = stat()
         guard stat(path, &info) == 0, info.st_size == 0 else { return nil }
         return "'\(path)' is an empty file (0 bytes), not a Goodwill database; nothing was read or changed. If it should hold the ledger (a backup restored into it, say), restore it again; otherwise check --db or GOODWILL_DB ('goodwill init' makes a new database there)."
