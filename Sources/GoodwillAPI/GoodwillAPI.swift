@@ -266,7 +266,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 })
                 if !submitted { done(writerRefusal.response, who) }
             case .write(let body):
-                write(body, who: who, done: done)
+                write(body, who: who, done: done, failed: failed)
             case .slow(let body):
                 let queued = slowReads.submit { reader, failure in
                     guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
@@ -277,20 +277,22 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 let queued = slowReads.submit { [self] reader, failure in
                     guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
                     do { try check(reader) } catch { return done(failed(error), who) }
-                    write(body, who: who, done: done)
+                    write(body, who: who, done: done, failed: failed)
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
             }
         }
     }
 
-    /// Runs `body` alone on the writer thread and answers with what it returns.
+    /// Runs `body` alone on the writer thread and answers with what it returns; an error it
+    /// throws, or a failed sync after it, is answered through `failed` as the request's others are.
     private func write(_ body: @escaping @Sendable (Ledger) throws -> HTTPResponse, who: Principal?,
-                       done: @escaping @Sendable (HTTPResponse, Principal?) -> Void) {
+                       done: @escaping @Sendable (HTTPResponse, Principal?) -> Void,
+                       failed: @escaping @Sendable (any Error) -> HTTPResponse) {
         let submitted = writer.submit(.custom { ledger in
             let response: HTTPResponse
-            do { response = try body(ledger) } catch { response = Problem.from(error).response }
-            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(Problem.from(LedgerWriter.SyncFailed()).response, who) })
+            do { response = try body(ledger) } catch { response = failed(error) }
+            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(failed(LedgerWriter.SyncFailed()), who) })
         })
         if !submitted { done(writerRefusal.response, who) }
     }
