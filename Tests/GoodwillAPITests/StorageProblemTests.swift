@@ -20,17 +20,17 @@ import Testing
         _ = try ledger.performBatch([(issue, "test", nil)]).map { try $0.get() }
         let pages = try ledger.db.scalarInt("PRAGMA page_count")
         _ = try ledger.db.scalarInt("PRAGMA max_page_count = \(pages)")
-        let results = try? ledger.performBatch(Array(repeating: (command: issue, actor: "test", idempotencyKey: String?.none), count: 400))
-        let error: any Error
-        if let results {
-            guard case .failure(let e)? = results.first(where: { if case .failure = $0 { true } else { false } }) else {
-                Issue.record("400 issues fitted in \(pages) pages")
-                return
-            }
-            error = e
-        } else {
-            do { _ = try ledger.performBatch([(issue, "test", nil)]); Issue.record("no error"); return } catch let e { error = e }
+        // The batch either answers each command (those that fitted, then the refused) or, when
+        // SQLite gives the transaction up, fails as a whole: the first refusal either way.
+        var results: [Result<LedgerReceipt, any Error>]?
+        var refusal: (any Error)?
+        do {
+            results = try ledger.performBatch(Array(repeating: (command: issue, actor: "test", idempotencyKey: String?.none), count: 400))
+            if case .failure(let e)? = results?.first(where: { if case .failure = $0 { true } else { false } }) { refusal = e }
+        } catch {
+            refusal = error
         }
+        let error = try #require(refusal, "400 issues fitted in \(pages) pages")
         let problem = Problem.from(error)
         #expect(problem.status.code == 503 && problem.code == "storage-full", "\(error)")
         #expect(problem.headers["Retry-After"] == "30")
