@@ -22,10 +22,11 @@ public struct VerifyReport: Sendable, Encodable, Equatable {
     }
 }
 
-/// Checks the file's pages and indexes (SQLite's quick_check), then replays every entry and proves (1) the hash chain is unbroken and each entry's hash matches
-/// its content, (2) each entry's balance follows from the one before, (3) every voucher row
-/// equals the state its entries lead to, and (4) each voucher's list of entries (`last_entry`,
-/// `voucher_previous`, which the entries listing follows) holds exactly its entries, in order.
+/// Checks the file's pages and indexes (SQLite's quick_check), then replays every entry and
+/// proves (1) the hash chain is unbroken and each entry's hash matches its content, (2) each
+/// entry's balance follows from the one before, (3) every voucher row equals the state its
+/// entries lead to, and (4) each voucher's list of entries (`last_entry`, `voucher_previous`,
+/// which the entries listing follows) holds exactly its entries, in order.
 /// It knows the arithmetic, not the business rules, so a bug in an operation cannot hide itself here.
 public struct Verifier {
     public let store: LedgerStore
