@@ -79,11 +79,11 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
         let walPath = ledger.db.walFilePath ?? configuration.databasePath + "-wal"
         log = RequestLog(enabled: configuration.log, clock: clock)
         writer = LedgerWriter(ledger: ledger, walPath: configuration.durable ? walPath : nil, log: log)
-        // Every 50 ms, so that little is left to copy when the writer restarts the WAL. Each round
-        // first checks that the database and its WAL are still where SQLite opened them; once the
-        // storage failed it copies nothing more into a file that may be gone or being copied back.
+        // A round every 250 ms (see Checkpointer). Every 50 ms its thread checks that the database,
+        // its WAL and -shm are still where SQLite opened them; once the storage failed it copies
+        // nothing more into a file that may be gone or being copied back.
         let watcher = writer
-        checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.05) {
+        checkpointer = Checkpointer(path: configuration.databasePath, interval: 0.25, tick: 0.05) {
             watcher.checkFiles()
             return watcher.storageFailure == nil
         }

@@ -38,6 +38,33 @@ import Testing
         #expect(checkpointer.writebacksStarted == checkpointer.roundsEnded)
     }
 
+    /// The server's file check runs on every tick (50 ms in `serve`), the copying only once an
+    /// interval has passed or a round was asked for: a round per tick would copy and write back a
+    /// page rewritten within the interval again and again.
+    @Test func theTickRunsOften_andARoundOnlyOnceAnIntervalHasPassed_orWhenAskedFor() throws {
+        let folder = TemporaryFolder()
+        let path = folder.database
+        let db = try Database(path: path)
+        try db.execute("PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        let ticks = Atomic<Int>(0)
+        let checkpointer = Checkpointer(path: path, interval: 3600, tick: 0.005) {
+            ticks.add(1, ordering: .relaxed)
+            return true
+        }
+        checkpointer.start()
+        defer { checkpointer.stop() }
+        #expect(eventually(within: 10) { ticks.load(ordering: .relaxed) >= 10 })
+        // Ten ticks and more, and still only the round at start.
+        #expect(checkpointer.roundsEnded == 1)
+        let target = checkpointer.roundSoon()
+        #expect(target == 2)
+        #expect(eventually(within: 10) { checkpointer.roundsEnded >= target })
+        let after = ticks.load(ordering: .relaxed)
+        #expect(eventually(within: 10) { ticks.load(ordering: .relaxed) >= after + 10 })
+        #expect(checkpointer.roundsEnded == 2)
+        #expect(checkpointer.writebacksStarted == 2)
+    }
+
     /// Past its frame limit the writer asks the checkpointer for a round, restarts the log after
     /// it, and counts the restarts and the time they took (`/metrics`); nothing written is lost.
     @Test func theWriter_restartsTheLogPastItsLimit_andCountsTheTimeItTook() throws {
