@@ -17,13 +17,19 @@ public final class Database {
         /// Open only a file that exists: a server's own background connections, which must never
         /// make an empty book where theirs was moved away from.
         public var mustExist: Bool = false
+        /// Read the file as it is, read-only, taking no lock and reading no -wal or -shm (SQLite's
+        /// `immutable` URI parameter, https://sqlite.org/uri.html#uriimmutable): a database in WAL
+        /// mode can then be read where no -wal and -shm can be made beside it. Safe only for a file
+        /// nobody can change while it is open and with no log holding commits; the caller decides.
+        public var immutable: Bool = false
         public init(durable: Bool = true, busyTimeoutMilliseconds: Int32 = 15_000, readOnly: Bool = false, bufferedWAL: Bool = false,
-                    mustExist: Bool = false) {
+                    mustExist: Bool = false, immutable: Bool = false) {
             self.durable = durable
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-            self.readOnly = readOnly
+            self.readOnly = readOnly || immutable
             self.bufferedWAL = bufferedWAL
             self.mustExist = mustExist
+            self.immutable = immutable
         }
     }
 
@@ -45,18 +51,18 @@ public final class Database {
     public init(path: String, options: Options = Options()) throws {
         Self.configured
         self.path = path
-        isReadOnly = options.readOnly
+        isReadOnly = options.readOnly || options.immutable
         busyTimeoutMilliseconds = options.busyTimeoutMilliseconds
         var db: OpaquePointer?
-        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : options.mustExist ? SQLITE_OPEN_READWRITE : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
-            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let flags = (isReadOnly ? SQLITE_OPEN_READONLY : options.mustExist ? SQLITE_OPEN_READWRITE : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | (options.immutable ? SQLITE_OPEN_URI : 0)
         var vfs: String?
         if options.bufferedWAL {
             let registered = goodwill_wal_buffer_register()
             guard registered == SQLITE_OK else { throw StoreError.cannotOpen(path: path, reason: String(cString: sqlite3_errstr(registered))) }
             vfs = GOODWILL_WAL_BUFFER_VFS
         }
-        let rc = sqlite3_open_v2(path, &db, flags, vfs)
+        let rc = sqlite3_open_v2(options.immutable ? Self.immutableURI(path) : path, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -70,6 +76,16 @@ public final class Database {
         } catch let error as DatabaseError where error.isNotADatabase {
             throw StoreError.notAGoodwillDatabase(path: path)
         }
+    }
+
+    /// `file:` and the absolute path, with every byte but letters, digits and `/._~-` written as
+    /// %HH (a `?`, `#` or `%` in a name would otherwise end or change the path), then
+    /// `?mode=ro&immutable=1` (https://sqlite.org/uri.html).
+    static func immutableURI(_ path: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._~-".utf8)
+        let absolute = URL(fileURLWithPath: path).path
+        let encoded = absolute.utf8.map { plain.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        return "file:" + encoded + "?mode=ro&immutable=1"
     }
 
     deinit {
@@ -87,7 +103,7 @@ public final class Database {
         }
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA synchronous = \(options.durable ? "FULL" : "NORMAL")")
-        if !options.readOnly {
+        if !isReadOnly {
             // Changing the journal mode takes a lock; skip it when the file is already WAL.
             if try scalarText("PRAGMA journal_mode") != "wal" {
                 try retryingBusy { try self.execute("PRAGMA journal_mode = WAL") }

@@ -33,6 +33,22 @@ struct DatabaseTests {
         #expect(try Database(path: path, options: .init(mustExist: true)).scalarInt("PRAGMA application_id") == Int64(Database.applicationID))
     }
 
+    /// An immutable connection opens the file through a `file:` URI: a name with `?`, `#`, `%`, a
+    /// space or a non-ASCII letter must still name that file, and the connection only reads.
+    @Test func anImmutableConnection_readsTheFileNamed_whateverItsName_andWritesNothing() throws {
+        let t = TempFolder()
+        let folder = t.path("a?b#c%41 d é")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let path = folder + "/book.db"
+        try Database(path: path).execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7)")
+        let db = try Database(path: path, options: .init(immutable: true))
+        #expect(db.isReadOnly)
+        #expect(db.databaseFilePath == path)
+        #expect(try db.scalarInt("SELECT x FROM t") == 7)
+        #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES (8)") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["book.db"])
+    }
+
     @Test func aWriteTransaction_rollsBackWhenItsBodyThrows() throws {
         struct Boom: Error {}
         let t = TempFolder()
