@@ -31,18 +31,22 @@ enum GoodwillCLI {
 
     /// Runs one parsed command line; returns the exit code. A command that fails leaves no new
     /// database behind (see `NewDatabase`), unless it failed after storing its change.
+    /// A -wal or -shm that a read left beside a database that was there is removed (see
+    /// `DatabaseCompanions`).
     static func run(_ invocation: ParsedInvocation, environment: [String: String]) -> Int32 {
         var newDatabase: NewDatabase?
+        var companions: DatabaseCompanions?
         var stored = false
         // The handler has returned here, so every connection it opened is closed.
-        let status = execute(invocation, environment: environment, newDatabase: &newDatabase, stored: &stored)
+        let status = execute(invocation, environment: environment, newDatabase: &newDatabase, companions: &companions, stored: &stored)
         if status != 0 && !stored { newDatabase?.removeCreated() }
+        companions?.tidy()
         return status
     }
 
     /// `stored`: set when the command failed after its change was committed (the message says so).
     private static func execute(_ invocation: ParsedInvocation, environment: [String: String],
-                                newDatabase: inout NewDatabase?, stored: inout Bool) -> Int32 {
+                                newDatabase: inout NewDatabase?, companions: inout DatabaseCompanions?, stored: inout Bool) -> Int32 {
         let tool = self.tool
         var databasePath: String?
         do {
@@ -54,6 +58,7 @@ enum GoodwillCLI {
             }
             databasePath = try? context.databasePath
             newDatabase = NewDatabase(path: databasePath)
+            companions = DatabaseCompanions(path: databasePath)
             return try handler(context)
         } catch let error as CLIError {
             switch error {

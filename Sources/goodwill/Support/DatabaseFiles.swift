@@ -67,6 +67,12 @@ enum DatabaseFiles {
         return (file, URL(fileURLWithPath: file).deletingLastPathComponent().path)
     }
 
+    /// The size of `file`, 0 when it is not there.
+    static func size(of file: String) -> Int64 {
+        var info = stat()
+        return stat(file, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
     /// Why the database's folder cannot hold it: missing, or not a folder.
     static func folderProblem(_ path: String) -> String? {
         let folder = location(path).folder
