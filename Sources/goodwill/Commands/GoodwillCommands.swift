@@ -76,7 +76,7 @@ enum GoodwillCommands {
 
     static func explain(_ c: CLIContext) throws -> Int32 {
         let requester = Requester(rawValue: c.value("requester") ?? "holder") ?? .holder
-        let d = try c.openLedger().explainGoodwill(VoucherReference(try c.required("code")), requester: requester)
+        let d = try c.readLedger().explainGoodwill(VoucherReference(try c.required("code")), requester: requester)
         try c.emit(d, text: Render.decision(d))
         return 0
     }
@@ -100,7 +100,7 @@ enum GoodwillCommands {
         // With a database the ledger reads the file as activate does (once, and a version already
         // stored there as it was stored); without one, the loader alone.
         let database = try c.databasePath
-        let check = FileManager.default.fileExists(atPath: database) ? try c.openLedger().checkPolicy(data: data, fileName: fileName) : nil
+        let check = FileManager.default.fileExists(atPath: database) ? try c.readLedger().checkPolicy(data: data, fileName: fileName) : nil
         let p: Policy
         if let check { p = check.policy } else {
             do { p = try PolicyLoader.load(data: data, fileName: fileName, hasher: Ledger.hasher) } catch { throw CLIError.failure("\(error)") }
@@ -122,7 +122,7 @@ enum GoodwillCommands {
     }
 
     static func list(_ c: CLIContext) throws -> Int32 {
-        let infos = try c.openLedger().policyInfos()
+        let infos = try c.readLedger().policyInfos()
         try c.emit(infos, text: Output.table(["ACTIVE", "ID", "VERSION", "RULES", "ADDED", "DESCRIPTION"], infos.map {
             [$0.active ? "*" : "", $0.id, String($0.version), String($0.rules), $0.addedAt, String($0.description.prefix(60))]
         }))
@@ -142,7 +142,7 @@ enum GoodwillCommands {
         // A usage error before the database is opened or the policy read.
         let rows = try c.value("rows").map { try Parse.wholeNumber($0, option: "rows", in: SimulationReport.rowsRange, of: "rows", example: SimulationReport.defaultRows) }
             ?? SimulationReport.defaultRows
-        let ledger = try c.openLedger()
+        let ledger = try c.readLedger()
         let policy = try ledger.validatePolicy(data: try readFile(path), fileName: URL(fileURLWithPath: path).lastPathComponent)
         func day(_ name: String) throws -> LocalDate? {
             guard let t = c.value(name) else { return nil }
@@ -168,7 +168,7 @@ enum GoodwillCommands {
                 try checkShippedCode(arg)
             }
         }
-        let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.openLedger()
+        let ledger = try c.argument("code") != nil ? c.createOrOpenLedger() : c.readLedger()
         if let arg = c.argument("code") {
             let preset = try presetData.map { try ledger.setJurisdiction(data: $0, actor: c.actor) }
                 ?? ledger.setJurisdiction(code: arg, actor: c.actor)

@@ -24,9 +24,10 @@ enum KeyCommands {
         [["keys", "create"]: create, ["keys", "list"]: list, ["keys", "revoke"]: revoke]
     }
 
-    /// `mayCreate`: the first key is part of setting a database up; listing or revoking needs one.
-    static func store(_ c: CLIContext, mayCreate: Bool = false) throws -> (Ledger, APIKeyStore) {
-        let ledger = try mayCreate ? c.createOrOpenLedger() : c.openLedger()
+    /// `mayCreate`: the first key is part of setting a database up; listing or revoking needs one,
+    /// and listing only reads it.
+    static func store(_ c: CLIContext, mayCreate: Bool = false, reading: Bool = false) throws -> (Ledger, APIKeyStore) {
+        let ledger = try mayCreate ? c.createOrOpenLedger() : reading ? c.readLedger() : c.openLedger()
         return (ledger, APIKeyStore(ledger.db))
     }
 
@@ -63,7 +64,7 @@ enum KeyCommands {
     }
 
     static func list(_ c: CLIContext) throws -> Int32 {
-        let keys = try store(c).1.list()
+        let keys = try store(c, reading: true).1.list()
         try c.emit(keys, text: keys.isEmpty ? "No keys yet. Create the first with 'goodwill keys create --role admin --name admin'."
             : Output.table(["NAME", "ROLE", "PREFIX", "CREATED", "REVOKED"], keys.map {
                 [$0.name, $0.role.rawValue, $0.prefix + "…", $0.createdAt, $0.revokedAt ?? ""]

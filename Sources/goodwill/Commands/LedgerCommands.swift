@@ -121,7 +121,7 @@ enum LedgerCommands {
     }
 
     static func show(_ c: CLIContext) throws -> Int32 {
-        let v = try c.openLedger().voucherView(VoucherReference(try c.required("code")))
+        let v = try c.readLedger().voucherView(VoucherReference(try c.required("code")))
         try c.emit(v, text: Render.voucher(v))
         return 0
     }
@@ -142,7 +142,7 @@ enum LedgerCommands {
             guard let n = Int64(cursor), n >= 0 else { throw CLIError.usage("--cursor takes the next_cursor of a previous page; '\(cursor)' is not one.") }
             filter.cursor = n
         }
-        let page = try c.openLedger().list(filter)
+        let page = try c.readLedger().list(filter)
         try c.emit(page, text: Render.voucherList(page))
         return 0
     }
@@ -196,7 +196,7 @@ enum LedgerCommands {
     }
 
     static func entries(_ c: CLIContext) throws -> Int32 {
-        let entries = try c.openLedger().entries(of: VoucherReference(try c.required("code")))
+        let entries = try c.readLedger().entries(of: VoucherReference(try c.required("code")))
         try c.emit(entries, text: Render.entries(entries))
         return 0
     }
@@ -217,7 +217,7 @@ enum LedgerCommands {
     }
 
     static func verify(_ c: CLIContext) throws -> Int32 {
-        let report = try c.openLedger().verify()
+        let report = try c.readLedger().verify()
         if c.json {
             try c.print(try Output.json(report))
         } else if report.ok {

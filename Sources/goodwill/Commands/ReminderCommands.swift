@@ -58,14 +58,15 @@ enum ReminderCommands {
         return ProgramFiles.find("Policies/messages")
     }
 
-    static func service(_ c: CLIContext) throws -> ReminderService {
+    /// `reading`: for a command that only reads (`CLIContext.readLedger`).
+    static func service(_ c: CLIContext, reading: Bool = false) throws -> ReminderService {
         var catalog = try messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) } ?? MessageCatalog.embedded()
         if let from = c.environment["GOODWILL_MAIL_FROM"], !from.isEmpty {
             var settings = catalog.settings
             settings.overrideMailFrom(from)
             catalog = catalog.with(settings: settings)
         }
-        return ReminderService(ledger: try c.openLedger(), catalog: catalog)
+        return ReminderService(ledger: try reading ? c.readLedger() : c.openLedger(), catalog: catalog)
     }
 
     // MARK: Handlers
@@ -88,7 +89,7 @@ enum ReminderCommands {
         let databasePath = try c.databasePath
         let channel: any DeliveryChannel
         do { channel = try configuration.makeChannel(databasePath: databasePath, environment: c.environment) } catch { throw CLIError.usage(error.description) }
-        let service = try service(c)
+        let service = try service(c, reading: c.flag("dry-run"))
         if c.flag("enable-webhook"), let endpoint = channel.endpoint { try service.enableEndpoint(endpoint) }
         let report = try service.run(channel: channel, dryRun: c.flag("dry-run"))
         var where_ = channel.name
@@ -145,7 +146,7 @@ enum ReminderCommands {
     }
 
     static func list(_ c: CLIContext) throws -> Int32 {
-        let service = try service(c)
+        let service = try service(c, reading: true)
         let limitText = c.value("limit") ?? "100"
         guard let limit = Int(limitText), (1...1000).contains(limit) else {
             throw CLIError.usage("--limit takes a number from 1 to 1000; got '\(limitText)'.")
@@ -185,7 +186,7 @@ enum ReminderCommands {
     }
 
     static func preview(_ c: CLIContext) throws -> Int32 {
-        let p = try service(c).preview(VoucherReference(try c.required("code")))
+        let p = try service(c, reading: true).preview(VoucherReference(try c.required("code")))
         try c.emit(p, text: Output.fields([
             ("To", "\(p.to) [\(p.language.rawValue)]"), ("Send at", p.sendAt),
             ("Kind", p.kind.rawValue + (p.daysBefore.map { " (\(Plural.count($0, "day")) before)" } ?? "")),
@@ -197,7 +198,7 @@ enum ReminderCommands {
     static func giftNotice(_ c: CLIContext) throws -> Int32 {
         let on = c.flag("on"), off = c.flag("off")
         guard !(on && off) else { throw CLIError.usage("Give --on or --off, not both.") }
-        let service = try service(c)
+        let service = try service(c, reading: !on && !off)
         let ref = VoucherReference(try c.required("code"))
         let setting = on || off ? try service.setGiftNotice(ref, enabled: on) : try service.giftNotice(ref)
         let who = setting.purchaserEmail ?? "the purchaser"

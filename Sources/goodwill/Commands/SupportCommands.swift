@@ -87,8 +87,9 @@ enum SupportCommands {
         return h
     }
 
-    static func service(_ c: CLIContext) throws -> SupportService {
-        SupportService(ledger: try c.openLedger())
+    /// `reading`: for a command that only reads (`CLIContext.readLedger`).
+    static func service(_ c: CLIContext, reading: Bool = false) throws -> SupportService {
+        SupportService(ledger: try reading ? c.readLedger() : c.openLedger())
     }
 
     static func words(_ c: CLIContext, _ name: String) -> String { c.invocation.arguments(name).joined(separator: " ") }
@@ -96,7 +97,7 @@ enum SupportCommands {
     // MARK: Holder
 
     static func show(_ c: CLIContext) throws -> Int32 {
-        let support = try service(c)
+        let support = try service(c, reading: true)
         let view = try support.holderView(try c.required("holder"))
         try c.emit(view, text: text(view, zone: support.localZone(of: view)))
         return 0
@@ -129,7 +130,7 @@ enum SupportCommands {
 
     static func search(_ c: CLIContext) throws -> Int32 {
         let limit = try Parse.wholeNumber(c.value("limit") ?? "50", option: "limit", in: SupportService.holderSearchLimit, example: 20)
-        let matches = try service(c).searchHolders(try c.required("text"), limit: limit)
+        let matches = try service(c, reading: true).searchHolders(try c.required("text"), limit: limit)
         try c.emit(matches, text: matches.isEmpty ? "No holder matches." : Output.table(["ID", "NAME", "EMAIL", "SINCE", "VOUCHERS", "MATCHED"], matches.map {
             [$0.id, $0.name ?? "", $0.email ?? "", String($0.firstSeen.prefix(10)), String($0.vouchers), $0.matched]
         }))
@@ -208,7 +209,7 @@ enum SupportCommands {
         if name == .expiring {
             days = try Parse.wholeNumber(c.value("days") ?? "30", option: "days", in: SupportService.expiringReportDays, of: "days", example: 30)
         }
-        return try emitReport(try service(c).report(name, days: days), c)
+        return try emitReport(try service(c, reading: true).report(name, days: days), c)
     }
 
     /// `report rollforward --from DAY --to DAY [--time-zone ZONE]`.
@@ -223,7 +224,7 @@ enum SupportCommands {
             return d
         }
         let from = try day("from"), to = try day("to")
-        return try emitReport(try service(c).rollForwardReport(from: from, to: to, timeZone: c.value("time-zone") ?? SupportService.periodDefaultZone), c)
+        return try emitReport(try service(c, reading: true).rollForwardReport(from: from, to: to, timeZone: c.value("time-zone") ?? SupportService.periodDefaultZone), c)
     }
 
     /// `--bom` marks a CSV file; a table or JSON with it would start with a stray character.

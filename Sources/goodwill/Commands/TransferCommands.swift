@@ -118,7 +118,7 @@ enum TransferCommands {
         let separator = SupportCommands.separator(c)
         var buffer = c.flag("bom") ? CSV.byteOrderMark : ""
         buffer.reserveCapacity(1 << 16)
-        try SupportCommands.service(c).export(table, format: format, separator: separator) { text in
+        try SupportCommands.service(c, reading: true).export(table, format: format, separator: separator) { text in
             buffer += text
             if buffer.utf8.count >= 1 << 16 { try Output.standardOutput(buffer); buffer.removeAll(keepingCapacity: true) }
         }

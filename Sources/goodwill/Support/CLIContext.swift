@@ -56,6 +56,11 @@ struct CLIContext {
     /// a new empty database and succeed ("0 vouchers verified", "Balanced"), and a cron job with
     /// the wrong path would pass forever.
     func openLedger() throws -> Ledger {
+        try openLedger(at: try existingDatabasePath())
+    }
+
+    /// `databasePath`, refused when it holds no database.
+    private func existingDatabasePath() throws -> String {
         let path = try databasePath
         // An empty file, a folder or a device is no database, and opening would write to it; a log
         // may lie there with no file (`strandedLog`), so this comes before asking for the file.
@@ -63,7 +68,35 @@ struct CLIContext {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError.failure("No Goodwill database at \(path). Check --db or GOODWILL_DB; 'goodwill init' creates one.")
         }
-        return try openLedger(at: path)
+        return path
+    }
+
+    /// The ledger at `databasePath`, which must exist, opened read-only: for the commands that only
+    /// read (show, list, entries, verify, the reports, exports, the `list`, `show`, `explain` and
+    /// `simulate` of the other groups). They work where the book may be read but not written: a
+    /// read-only mount, a backup owned by someone else (`DatabaseFiles.readOpening`).
+    ///
+    /// A book of an older schema cannot be brought up to date read-only (the migrations write).
+    /// Where it can be written it is opened read-write and brought up to date, as the first command
+    /// of a newer goodwill always has; where it cannot, the command is refused, saying why.
+    func readLedger() throws -> Ledger {
+        let path = try existingDatabasePath()
+        let immutable: Bool
+        switch DatabaseFiles.readOpening(path) {
+        case .refused(let why): throw CLIError.failure(why)
+        case .readOnly: immutable = false
+        case .immutable: immutable = true
+        }
+        let database = try Database(path: path, options: .init(durable: durable, readOnly: true, immutable: immutable))
+        let version = Int(try database.scalarInt("PRAGMA user_version"))
+        if version < Schema.newestVersion {
+            let reasons = DatabaseFiles.unwritable(path)
+            guard !immutable, reasons.isEmpty else {
+                throw CLIError.failure(DatabaseFiles.olderSchemaMessage(path, found: version, reasons: reasons))
+            }
+            return try openLedger(at: path)
+        }
+        return try Ledger(database: database, clock: clock)
     }
 
     /// The ledger at `databasePath`, created if there is none: for the commands that set a
@@ -77,9 +110,10 @@ struct CLIContext {
     }
 
     private func openLedger(at path: String) throws -> Ledger {
-        let durable = environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
-        return try Ledger(path: path, clock: clock, options: .init(durable: durable))
+        try Ledger(path: path, clock: clock, options: .init(durable: durable))
     }
+
+    private var durable: Bool { environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal" }
 
     func value(_ name: String) -> String? { invocation.value(name) }
     func argument(_ name: String) -> String? { invocation.argument(name) }

@@ -106,6 +106,11 @@ enum DatabaseFiles {
     /// and which files and folder the user running goodwill must be able to write.
     static func cannotWriteMessage(_ path: String, found: [String]) -> String {
         let (file, folder) = location(path)
+        // No owner or user can write there: the mount decides, and reading works as it is.
+        if isOnReadOnlyMount(file) {
+            return "Goodwill cannot write to the database '\(path)': '\(file)' is on a file system mounted read-only."
+                + " A command that changes the book needs it mounted read-write (or a copy in a folder you can write); the commands that only read it (verify, show, list, entries, the reports, exports) work as it is."
+        }
         return "Goodwill cannot write to the database '\(path)'" + (found.isEmpty ? "." : ": " + found.joined(separator: "; ") + ".")
             + " The user running goodwill must be able to write the database file, its '\(file)-wal' and '\(file)-shm' beside it, and their folder '\(folder)'"
             + " (SQLite makes the -wal and -shm with the database's mode, so a read by another user can leave them unwritable)."
@@ -172,12 +177,13 @@ enum DatabaseFiles {
     /// can be told: the folder, the file's kind, the rights, a full disk.
     static func cannotOpen(_ path: String) -> String? {
         if let problem = folderProblem(path) ?? notAFile(path) { return problem }
-        let found = unwritable(path)
-        if !found.isEmpty { return cannotWriteMessage(path, found: found) }
+        // Unreadable first: a command that only reads needs no more, and one that writes needs it too.
         let file = location(path).file
         if access(file, F_OK) == 0, faccessat(AT_FDCWD, file, R_OK, AT_EACCESS) != 0 {
             return "Cannot open the database '\(path)': '\(file)' is not readable by this user (uid \(geteuid())). Make the user running goodwill its owner, or run goodwill as its owner."
         }
+        let found = unwritable(path)
+        if !found.isEmpty { return cannotWriteMessage(path, found: found) }
         if isFull(path) {
             return "Cannot open the database '\(path)': the disk holding it is full, so SQLite cannot make its -wal and -shm beside it; nothing was changed. Free space on it and run the command again."
         }
