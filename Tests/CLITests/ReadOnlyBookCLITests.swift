@@ -178,6 +178,19 @@ import Testing
         let redeem = try Nobody.run(cli, ["redeem", code, "--amount", "10", "--db", db])
         #expect(redeem.status == 0, "\(redeem.stderr)")
     }
+
+    /// `init` on an empty file (`: > goodwill.db`) made a new database there and said the one
+    /// there "is ready".
+    @Test func initOnAnEmptyFile_saysItCreatedADatabase() throws {
+        let cli = CLIRunner()
+        #expect(FileManager.default.createFile(atPath: cli.database, contents: nil))
+        let r = try cli.run(["init"])
+        #expect(r.status == 0 && r.stdout == "Created a Goodwill database at \(cli.database).\n", "\(r.stdout)")
+        #expect(try cli.run(["init", "--json"]).stdout.contains("\"created\" : \"false\""))
+        let other = cli.folder.appendingPathComponent("other.db").path
+        #expect(FileManager.default.createFile(atPath: other, contents: nil))
+        #expect(try cli.run(["init", "--json", "--db", other]).stdout.contains("\"created\" : \"true\""))
+    }
 }
 
 /// A read-only bind mount of a folder, for one test (needs root, as `Tmpfs`).

@@ -78,7 +78,8 @@ enum LedgerCommands {
 
     static func initialize(_ c: CLIContext) throws -> Int32 {
         let path = try c.databasePath
-        let existed = FileManager.default.fileExists(atPath: path)
+        // An empty file (`: > goodwill.db`) is no database: opening it makes a new one there.
+        let existed = DatabaseFiles.size(of: path) > 0
         let ledger = try c.createOrOpenLedger()
         try c.emit(["database": path, "created": existed ? "false" : "true"],
                    text: existed ? "The Goodwill database at \(ledger.db.path) is ready (schema up to date)."
