@@ -25,7 +25,7 @@ enum GoodwillCommands {
                         options: [Option("requester", valueName: "who", help: "As asked by whom.", default: "holder",
                                          allowedValues: Requester.allCases.map(\.rawValue))]),
                 Command("validate", abstract: "Check a policy file; names the file, rule and field of every problem.",
-                        discussion: "With a database (--db, GOODWILL_DB, or ./goodwill.db when it exists) it also says what 'policy activate' would do there, and refuses, as activate would, an id and version already stored with other content. Without one it says it did not check. It stores and activates no policy (opening an older database does bring its tables up to date, as every command does).",
+                        discussion: "With a database (--db, GOODWILL_DB, or ./goodwill.db when it exists) it also says what 'policy activate' would do there, and refuses, as activate would, an id and version already stored with other content. Without one it says it did not check. It stores and activates no policy, and opens the database read-only (an older one is brought up to date where it can be written, as by every command).",
                         arguments: [Argument("file", help: "The policy JSON file.")]),
                 Command("list", abstract: "List the policy versions in the database and which is active."),
                 Command("activate", abstract: "Store a policy version and make it the active one.",
