@@ -50,11 +50,7 @@ struct DatabaseCompanions {
         // Closing drops the lock, after the files are gone. No connection of this process is open
         // (closing a descriptor drops every lock the process holds on the file).
         defer { close(fd) }
-        var lock = flock()
-        lock.l_type = Int16(F_WRLCK)
-        lock.l_whence = Int16(SEEK_SET)
-        lock.l_start = 0x4000_0000
-        lock.l_len = 512
+        var lock = DatabaseFiles.lockBytes()
         guard fcntl(fd, F_SETLK, &lock) == 0, DatabaseFiles.size(of: file + "-wal") == 0 else { return }
         for name in made { unlink(name) }
     }

@@ -56,6 +56,19 @@ enum DatabaseFiles {
         return "'\(path)' is an empty file (0 bytes), not a Goodwill database; nothing was read or changed. If it should hold the ledger (a backup restored into it, say), restore it again; otherwise check --db or GOODWILL_DB ('goodwill init' makes a new database there)."
     }
 
+    /// A write lock over SQLite's lock bytes in the database file, as os_unix.c places them: the
+    /// pending byte at 1 GiB, the reserved byte after it, then the 510 shared bytes. Every
+    /// connection in WAL mode holds a read lock there while it is open (`NewDatabase.isOpenElsewhere`
+    /// asks for it, `DatabaseCompanions` takes it).
+    static func lockBytes() -> flock {
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0x4000_0000
+        lock.l_len = 512
+        return lock
+    }
+
     /// The database file as SQLite names it (a symbolic link followed: the -wal and -shm sit
     /// beside the file it points to) and its folder.
     static func location(_ path: String) -> (file: String, folder: String) {

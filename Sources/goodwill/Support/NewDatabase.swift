@@ -54,18 +54,13 @@ struct NewDatabase {
     /// lock on the database file's lock bytes from its first read on, for as long as it is open in
     /// WAL mode (pager.c keeps the SHARED lock between transactions in WAL mode); `F_GETLK` reports
     /// any lock another process holds there (this process's own are not reported, and the
-    /// command's connections are closed by now). The lock bytes, as os_unix.c places them: the
-    /// pending byte at 1 GiB, the reserved byte after it, then the 510 shared bytes. When it
-    /// cannot tell, it answers yes, so nothing is removed.
+    /// command's connections are closed by now). When it cannot tell, it answers yes, so
+    /// nothing is removed.
     static func isOpenElsewhere(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return errno != ENOENT }
         defer { close(fd) }
-        var lock = flock()
-        lock.l_type = Int16(F_WRLCK)
-        lock.l_whence = Int16(SEEK_SET)
-        lock.l_start = 0x4000_0000
-        lock.l_len = 512
+        var lock = DatabaseFiles.lockBytes()
         guard fcntl(fd, F_GETLK, &lock) == 0 else { return true }
         return lock.l_type != Int16(F_UNLCK)
     }
