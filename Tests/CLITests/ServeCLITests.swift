@@ -153,6 +153,27 @@ import Testing
         #expect(first.isRunning)
     }
 
+    /// A reviewer ran two servers on one book: both worked, and nothing said so. The second now
+    /// names the first (its process ID and command line) at its start; the first, which started
+    /// alone, says nothing of the kind.
+    @Test func aSecondServeOnOneBook_namesTheFirstAtItsStart() throws {
+        let cli = CLIRunner(now: nil)
+        _ = try cli.run(["issue", "--amount", "5", "--currency", "SEK", "--db", cli.database])
+        let (first, out, firstErr) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
+        defer { first.terminate(); first.waitUntilExit() }
+        _ = try #require(Self.servingURL(out))
+        let firstSaid = Self.read(firstErr) { $0.contains("goodwill keys create") }
+        #expect(!firstSaid.contains("open too"), "\(firstSaid)")
+        let (second, secondOut, err) = try cli.start(["serve", "--port", "0", "--db", cli.database, "--quiet"])
+        _ = try #require(Self.servingURL(secondOut))
+        let said = Self.read(err) { $0.contains("goodwill keys create") }
+        second.terminate()
+        second.waitUntilExit()
+        #expect(said.contains("Note: process \(first.processIdentifier) ("), "\(said)")
+        #expect(said.contains("serve --port 0 --db \(cli.database) --quiet) has the database \(cli.database) open too. If it is another 'goodwill serve', both will serve this one book correctly"), "\(said)")
+        #expect(second.terminationStatus == 0)
+    }
+
     /// `--host not-a-host` was refused only when the socket was bound, as a failure (exit 1) that
     /// asked whether another server used the port, after a doubled "..". It is a usage error,
     /// refused before a database is opened, whatever the port.

@@ -62,6 +62,7 @@ enum ServeCommand {
             // start, then answer /health and every write 503 as if the disk had failed.
             throw CLIError.failure(refusal)
         }
+        if let other = NewDatabase.openingProcess(path) { Output.standardError(openElsewhereNotice(path, process: other)) }
         var catalog = try ReminderCommands.messagesDirectory(c).map { dir throws(TemplateError) in try MessageCatalog.load(directory: dir) }
             ?? MessageCatalog.embedded()
         if let from = c.environment["GOODWILL_MAIL_FROM"], !from.isEmpty {
@@ -120,6 +121,22 @@ enum ServeCommand {
         }
         Output.standardError("Stopped: every answered request is committed; the database is closed. \(summary)\n")
         return 0
+    }
+
+    /// Said at the start when another process has the book open: often a report or `sqlite3`, and
+    /// harmless; if it is a second server (a reviewer started two on one book, and nothing said so),
+    /// both serve it correctly, each write waiting for the other's, but each keeps its own
+    /// `/metrics` and its own limits on the public balance check, so the operator should know.
+    static func openElsewhereNotice(_ path: String, process: pid_t?) -> String {
+        let who: String
+        if let process {
+            let line = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(process)/cmdline")))
+                .map { String(decoding: $0, as: UTF8.self).split(separator: "\0").joined(separator: " ") } ?? ""
+            who = "process \(process)" + (line.isEmpty ? "" : " (\(line.count > 160 ? line.prefix(157) + "..." : line))")
+        } else {
+            who = "another process"
+        }
+        return "Note: \(who) has the database \(path) open too. If it is another 'goodwill serve', both will serve this one book correctly (each write waits for the other's), but each keeps its own /metrics and its own limits on the public balance check; stop one of them unless that is what you meant.\n"
     }
 
     /// `host` as it goes before `:port` (an IPv6 address in brackets).

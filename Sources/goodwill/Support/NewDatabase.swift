@@ -57,11 +57,21 @@ struct NewDatabase {
     /// command's connections are closed by now). When it cannot tell, it answers yes, so
     /// nothing is removed.
     static func isOpenElsewhere(_ path: String) -> Bool {
+        switch openingProcess(path) {
+        case .none: return false
+        case .some: return true
+        }
+    }
+
+    /// The process that has the database at `path` open, as `isOpenElsewhere` tells it: nil when
+    /// none, `.some(nil)` when one may have (it could not be told, or the lock holds no process ID).
+    static func openingProcess(_ path: String) -> pid_t?? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return errno != ENOENT }
+        guard fd >= 0 else { return errno == ENOENT ? nil : .some(nil) }
         defer { close(fd) }
         var lock = DatabaseFiles.lockBytes()
-        guard fcntl(fd, F_GETLK, &lock) == 0 else { return true }
-        return lock.l_type != Int16(F_UNLCK)
+        guard fcntl(fd, F_GETLK, &lock) == 0 else { return .some(nil) }
+        guard lock.l_type != Int16(F_UNLCK) else { return nil }
+        return .some(lock.l_pid > 0 ? lock.l_pid : nil)
     }
 }
