@@ -75,6 +75,9 @@ enum ServeCommand {
             throw CLIError.usage(error.description)
         }
         let durable = c.environment["GOODWILL_SYNCHRONOUS"]?.lowercased() != "normal"
+        // Caught from here on, handled once everything has started: a SIGTERM sent as soon as the
+        // server says it is serving stops it gracefully (see HTTPServer.catchSignals).
+        let signals = HTTPServer.catchSignals()
         MemoryTuning.keepFreedMemory()
         let quiet = c.flag("quiet")
         let api = try GoodwillAPI(configuration: .init(databasePath: path, policiesDirectory: policies, catalog: catalog,
@@ -101,7 +104,7 @@ enum ServeCommand {
                 """)
         }
         let stopped = DispatchSemaphore(value: 0)
-        let handlers = HTTPServer.installSignalHandlers { _ in
+        signals.handle { _ in
             Task {
                 await server.shutdown()
                 reminders.stop()
@@ -110,7 +113,7 @@ enum ServeCommand {
             }
         }
         stopped.wait()
-        handlers.cancel()
+        signals.cancel()
         let stats = api.commitStatistics
         let summary = "\(stats.commands) ledger commands (refused ones included) in \(stats.batches) transactions (\(String(format: "%.1f", stats.busySeconds)) s inside them), \(stats.syncs) WAL syncs."
         if let failure = api.storageFailure {
