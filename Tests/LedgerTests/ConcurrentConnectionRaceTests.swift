@@ -50,7 +50,8 @@ import Testing
                 let ref = VoucherReference(id)
                 do {
                     switch (op, Int.random(in: 0..<10, using: &rng)) {
-                    case (60, _), (90, _) where t < 2:
+                    case (60, _),  // every thread
+                         (90, _) where t < 2:
                         _ = try ledger.perform(.void(ref, reason: "race"), actor: "t\(t)")
                         acknowledged.withLock { $0.voids[id, default: 0] += 1 }
                     case (_, 0...5):
