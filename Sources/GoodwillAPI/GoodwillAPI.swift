@@ -219,7 +219,6 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
             let done: @Sendable (HTTPResponse, Principal?) -> Void = { [self] response, who in
                 finish(response, route: route.name, method: method, id: requestID, started: started, key: who?.name, reply: reply)
             }
-            let failed: @Sendable (any Error) -> HTTPResponse = { [self] error in noted(error, as: Problem.from(error), requestID: requestID).response }
             let outcome: Reply
             do {
                 let work = { (reader: Ledger?) throws -> Reply in
@@ -242,7 +241,7 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 }
                 outcome = route.usesDatabase ? try readers.withReader { try work($0) } : try work(nil)
             } catch {
-                done(failed(error), principal)
+                done(failure(error, requestID: requestID), principal)
                 return
             }
             let who = principal
@@ -266,18 +265,18 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
                 })
                 if !submitted { done(writerRefusal.response, who) }
             case .write(let body):
-                write(body, who: who, done: done, failed: failed)
+                write(body, who: who, requestID: requestID, done: done)
             case .slow(let body):
                 let queued = slowReads.submit { reader, failure in
-                    guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
-                    do { done(try body(reader), who) } catch { done(failed(error), who) }
+                    guard let reader else { return done(self.failure(failure ?? Problem.internalError, requestID: requestID), who) }
+                    do { done(try body(reader), who) } catch { done(self.failure(error, requestID: requestID), who) }
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
             case .checkedWrite(let check, let body):
                 let queued = slowReads.submit { [self] reader, failure in
-                    guard let reader else { return done(failed(failure ?? Problem.internalError), who) }
-                    do { try check(reader) } catch { return done(failed(error), who) }
-                    write(body, who: who, done: done, failed: failed)
+                    guard let reader else { return done(self.failure(failure ?? Problem.internalError, requestID: requestID), who) }
+                    do { try check(reader) } catch { return done(self.failure(error, requestID: requestID), who) }
+                    write(body, who: who, requestID: requestID, done: done)
                 }
                 if !queued { done(Problem.slowReadsBusy.response, who) }
             }
@@ -285,16 +284,21 @@ public final class GoodwillAPI: HTTPResponder, Sendable {
     }
 
     /// Runs `body` alone on the writer thread and answers with what it returns; an error it
-    /// throws, or a failed sync after it, is answered through `failed` as the request's others are.
-    private func write(_ body: @escaping @Sendable (Ledger) throws -> HTTPResponse, who: Principal?,
-                       done: @escaping @Sendable (HTTPResponse, Principal?) -> Void,
-                       failed: @escaping @Sendable (any Error) -> HTTPResponse) {
+    /// throws, or a failed sync after it, is answered through `failure` as the request's others are.
+    private func write(_ body: @escaping @Sendable (Ledger) throws -> HTTPResponse, who: Principal?, requestID: String,
+                       done: @escaping @Sendable (HTTPResponse, Principal?) -> Void) {
         let submitted = writer.submit(.custom { ledger in
             let response: HTTPResponse
-            do { response = try body(ledger) } catch { response = failed(error) }
-            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(failed(LedgerWriter.SyncFailed()), who) })
+            do { response = try body(ledger) } catch { response = self.failure(error, requestID: requestID) }
+            return LedgerWriter.Answer(deliver: { done(response, who) }, fail: { done(self.failure(LedgerWriter.SyncFailed(), requestID: requestID), who) })
         })
         if !submitted { done(writerRefusal.response, who) }
+    }
+
+    /// The answer to a request that ended with `error`, noted as `noted` says. A method rather
+    /// than a closure made per request: every request would pay for its allocation.
+    func failure(_ error: any Error, requestID: String) -> HTTPResponse {
+        noted(error, as: Problem.from(error), requestID: requestID).response
     }
 
     /// `problem`, the answer to a request that ended with `error`; when the client can do nothing
