@@ -56,12 +56,7 @@ struct NewDatabase {
     /// any lock another process holds there (this process's own are not reported, and the
     /// command's connections are closed by now). When it cannot tell, it answers yes, so
     /// nothing is removed.
-    static func isOpenElsewhere(_ path: String) -> Bool {
-        switch openingProcess(path) {
-        case .none: return false
-        case .some: return true
-        }
-    }
+    static func isOpenElsewhere(_ path: String) -> Bool { openingProcess(path) != nil }
 
     /// The process that has the database at `path` open, as `isOpenElsewhere` tells it: nil when
     /// none, `.some(nil)` when one may have (it could not be told, or the lock holds no process ID).
