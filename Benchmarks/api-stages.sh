@@ -84,7 +84,7 @@ print(f"  per redemption, ms: queued {queued:.2f} · transaction {batch:.2f} · 
       f"round trip {conns / rate * 1e3:.2f} (the difference is the event loops, TCP and wrk)")
 groups = {}
 for name, us in cpu.items():
-    group = "gw-sync" if name.startswith("gw-sync") else "dispatch" if "qos" in name else name
+    group = "gw-sync" if name.startswith("gw-sync") else "http-loop" if name.startswith("http-loop") else "dispatch" if "qos" in name else name
     groups[group] = groups.get(group, 0) + us
 print(f"  server CPU per redemption, µs: {sum(groups.values()):.1f} = " +
       " · ".join(f"{k} {v:.1f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v >= 0.05))

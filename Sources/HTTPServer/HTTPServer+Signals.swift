@@ -42,7 +42,7 @@ extension HTTPServer {
                 return true
             }
             guard first else { return }
-            let thread = Thread { [self] in
+            Thread.startNamed("gw-signals") { [self] in
                 var byte: UInt8 = 0
                 while true {
                     let count = read(readFD, &byte, 1)
@@ -52,8 +52,6 @@ extension HTTPServer {
                     handler?(Int32(byte))
                 }
             }
-            thread.name = "gw-signals"
-            thread.start()
         }
 
         /// Stops calling `onSignal`. The signals stay caught (and are then dropped): the process

@@ -103,9 +103,7 @@ public final class HTTPServer: Sendable {
             for loop in loops {
                 // The loop holds the server until it exits; `loopExited` then drops the loops.
                 loop.onExit = { self.loopExited() }
-                let thread = Thread { loop.run() }
-                thread.name = "http-loop-\(loop.index)"
-                thread.start()
+                Thread.startNamed("http-loop-\(loop.index)") { loop.run() }
             }
         }
     }

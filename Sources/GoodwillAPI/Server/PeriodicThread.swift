@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// A named thread that runs `body` at once and then every `interval` until `stop()`, which lets
 /// a round in progress finish, runs `atExit` on the thread and returns once the thread has ended.
@@ -70,18 +71,5 @@ final class PeriodicThread: @unchecked Sendable {
             soon = false
             condition.unlock()
         }
-    }
-}
-
-extension Thread {
-    /// Starts `body` on a new thread that `top -H` and perf show as `name` (at most 15 bytes reach
-    /// the kernel): Foundation's Thread.name does not reach it on Linux; /proc/thread-self/comm does.
-    static func startNamed(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread {
-            try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-            body()
-        }
-        thread.name = name
-        thread.start()
     }
 }
