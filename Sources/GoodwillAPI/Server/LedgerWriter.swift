@@ -164,10 +164,13 @@ final class LedgerWriter: @unchecked Sendable {
         guard storageFailure == nil else { return false }
         let now = DispatchTime.now().uptimeNanoseconds
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopping, pending.count < maxPending else { return false }
+        guard !stopping, pending.count < maxPending else { condition.unlock(); return false }
         pending.append((work, now))
-        condition.signal()
+        let wasEmpty = pending.count == 1
+        condition.unlock()
+        // Woken after the lock is let go, or the writer wakes only to wait for it; and only when the
+        // queue was empty, the one case in which the writer may be waiting (it takes the whole queue).
+        if wasEmpty { condition.signal() }
         return true
     }
 
@@ -287,10 +290,12 @@ final class LedgerWriter: @unchecked Sendable {
         guard !answers.isEmpty else { return }
         if walPath != nil {
             syncCondition.lock()
+            let wasEmpty = toSync.isEmpty
             toSync += answers
             toSyncCommittedAt.append((DispatchTime.now().uptimeNanoseconds, answers.count))
-            syncCondition.signal()
             syncCondition.unlock()
+            // As in `submit`: after the lock, and only when no syncer has been woken for what waits.
+            if wasEmpty { syncCondition.signal() }
         } else {
             DispatchQueue.global().async { for a in answers { a.deliver() } }
         }
