@@ -17,7 +17,8 @@ import Testing
         let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
                                 options: .init(durable: false, bufferedWAL: true))
         try ledger.db.execute("CREATE TABLE t (x)")
-        let writer = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: sync, log: log)
+        let walPath = try #require(ledger.db.walFilePath as String?)
+        let writer = LedgerWriter(ledger: ledger, walPath: walPath, syncHook: sync, log: log)
         writer.start()
         return writer
     }
@@ -25,7 +26,7 @@ import Testing
     /// Submits a one-row write; `answered` gets true when delivered, false when failed.
     func write(_ writer: LedgerWriter, answered: @escaping @Sendable (Bool) -> Void) -> Bool {
         writer.submit(.custom { ledger in
-            try? ledger.db.run("INSERT INTO t VALUES (1)")
+            _ = try? ledger.db.run("INSERT INTO t VALUES (1)")
             return LedgerWriter.Answer(deliver: { answered(true) }, fail: { answered(false) })
         })
     }
@@ -252,7 +253,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: inner, withIntermediateDirectories: true)
         let ledger = try Ledger(path: inner + "/g.db", clock: ManualClock(instant("2026-03-02T10:00:00Z")),
                                 options: .init(durable: false, bufferedWAL: true))
-        let w = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+        let walPath = try #require(ledger.db.walFilePath as String?)
+        let w = LedgerWriter(ledger: ledger, walPath: walPath, syncHook: { 0 })
         w.start()
         #expect(rename(inner, inner + "-moved") == 0)
         w.checkFiles()
@@ -281,7 +283,8 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: folder.database, withDestinationPath: target)
         let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-03-02T10:00:00Z")),
                                 options: .init(durable: false, bufferedWAL: true))
-        let w = LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+        let walPath = try #require(ledger.db.walFilePath as String?)
+        let w = LedgerWriter(ledger: ledger, walPath: walPath, syncHook: { 0 })
         w.start()
         defer { w.stop() }
         w.checkFiles()

@@ -99,7 +99,8 @@ import Testing
     func writer(_ folder: TemporaryFolder) throws -> LedgerWriter {
         let ledger = try Ledger(path: folder.database, clock: ManualClock(instant("2026-01-05T09:00:00Z")),
                                 options: .init(durable: false, bufferedWAL: true))
-        return LedgerWriter(ledger: ledger, walPath: try #require(ledger.db.walFilePath), syncHook: { 0 })
+        let walPath = try #require(ledger.db.walFilePath as String?)
+        return LedgerWriter(ledger: ledger, walPath: walPath, syncHook: { 0 })
     }
 
     @Test func aWriter_neverStarted_stopsTwice() throws {

@@ -208,7 +208,7 @@ import Testing
         try f.ledger.perform(.block(VoucherReference(issued.id), reason: nil), actor: "support")
         f.clock.set(instant("2025-03-10T10:00:00Z"))
         let v = try f.ledger.resolve(VoucherReference(issued.id))
-        try f.ledger.db.writeTransaction {
+        _ = try f.ledger.db.writeTransaction {
             try f.ledger.append(LedgerEntry(
                 id: 0, voucherID: v.id, kind: .unblocked, amount: 0, balanceAfter: v.balance.minorUnits, currency: v.value.currency,
                 at: f.clock.now(), actor: "support", statusAfter: .expired), to: v)

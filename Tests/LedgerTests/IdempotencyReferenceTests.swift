@@ -30,10 +30,10 @@ struct IdempotencyReferenceTests {
 
         // Another voucher, or another amount, under the key is still another request.
         let other = try f.issue(sek(500))
-        #expect(ledgerError { try redeem(f, .code(other.code), key: "k-1") } == .idempotencyConflict(key: "k-1"))
-        #expect(ledgerError { try redeem(f, .id(VoucherID(rawValue: other.id)), key: "k-2") } == .idempotencyConflict(key: "k-2"))
-        #expect(ledgerError { try redeem(f, .code(v.code), sek(200), key: "k-1") } == .idempotencyConflict(key: "k-1"))
-        #expect(ledgerError { try redeem(f, .code("NOPE-NOPE"), key: "k-1") } == .idempotencyConflict(key: "k-1"))
+        #expect(ledgerError { _ = try redeem(f, .code(other.code), key: "k-1") } == .idempotencyConflict(key: "k-1"))
+        #expect(ledgerError { _ = try redeem(f, .id(VoucherID(rawValue: other.id)), key: "k-2") } == .idempotencyConflict(key: "k-2"))
+        #expect(ledgerError { _ = try redeem(f, .code(v.code), sek(200), key: "k-1") } == .idempotencyConflict(key: "k-1"))
+        #expect(ledgerError { _ = try redeem(f, .code("NOPE-NOPE"), key: "k-1") } == .idempotencyConflict(key: "k-1"))
         #expect(try f.show(other).balance == sek(500))
         #expect(try f.show(v).balance == sek(300))
     }
@@ -60,7 +60,7 @@ struct IdempotencyReferenceTests {
         #expect(byCode.replayed && byCode.entry?.id == first.entry?.id)
         let byID = try redeem(f, .id(VoucherID(rawValue: v.id)), key: "old-1")
         #expect(byID.replayed && byID.entry?.id == first.entry?.id)
-        #expect(ledgerError { try redeem(f, .code(v.code), sek(1), key: "old-1") } == .idempotencyConflict(key: "old-1"))
+        #expect(ledgerError { _ = try redeem(f, .code(v.code), sek(1), key: "old-1") } == .idempotencyConflict(key: "old-1"))
         #expect(try f.show(v).balance == sek(400))
     }
 }

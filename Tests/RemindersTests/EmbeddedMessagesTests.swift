@@ -10,7 +10,7 @@ struct EmbeddedMessagesTests {
     @Test func embeddedTemplates_equalTheirFiles() throws {
         let files = FileManager.default.enumerator(atPath: Self.folder.path)?.compactMap { $0 as? String }.filter { path in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent(path).path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent(path).path, isDirectory: &isFolder)
             return !isFolder.boolValue
         } ?? []
         #expect(Set(files) == Set(EmbeddedMessages.files.keys))

@@ -22,7 +22,7 @@ import Testing
         let f = try ReminderFixture()
         let v = try f.issue()
         f.clock.set(instant("2026-03-03T09:30:00Z"))
-        try f.service.sweep()
+        _ = try f.service.sweep()
         #expect(try f.rows().map(\.status) == [.pending])
         f.clock.set(instant("2026-03-04T12:00:00Z"))
         try f.ledger.perform(.block(VoucherReference(v.id), reason: "lost card"), actor: "support")
@@ -36,7 +36,7 @@ import Testing
         #expect(revived.status == .pending && revived.cancelKind == nil && revived.cancelledAt == nil && revived.lastError == nil)
         #expect(try f.service.sweep().enqueued.isEmpty)
         let channel = RecordingChannel()
-        try f.service.run(channel: channel)
+        _ = try f.service.run(channel: channel)
         #expect(channel.deliveries.count == 1)
         #expect(try f.rows().map(\.status) == [.sent])
     }
@@ -50,7 +50,7 @@ import Testing
 
     @Test func theUniqueConstraint_notTheCode_refusesASecondCopy() throws {
         let f = try fixtureWithDueReminders(1)
-        try f.service.sweep()
+        _ = try f.service.sweep()
         let row = try #require(try f.rows().first)
         // A second insert of the same (voucher, kind, step, expiry, entry) under another message id.
         #expect(throws: DatabaseError.self) {
@@ -90,7 +90,7 @@ import Testing
     @Test func aCrashBetweenSendingAndRecording_losesNothing_andWritesNoSecondFile() throws {
         let f = try fixtureWithDueReminders(3)
         let maildir = MaildirChannel(root: f.folder.url.appendingPathComponent("maildir").path)
-        try f.service.sweep()
+        _ = try f.service.sweep()
         // The dispatcher claims and the channel writes every message, then the process "dies":
         // nothing is recorded.
         let claimed = try f.service.claimDue(channel: maildir).claimed

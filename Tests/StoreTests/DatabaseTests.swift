@@ -72,7 +72,7 @@ struct DatabaseTests {
         try db.writeTransaction {
             try db.run("INSERT INTO t VALUES (1)")
             _ = try? db.savepoint { try db.run("INSERT INTO t VALUES (2)"); throw Boom() }
-            try db.savepoint { try db.run("INSERT INTO t VALUES (3)") }
+            _ = try db.savepoint { try db.run("INSERT INTO t VALUES (3)") }
         }
         #expect(try db.query("SELECT x FROM t ORDER BY x") { $0.int(0) } == [1, 3])
     }
@@ -85,7 +85,7 @@ struct DatabaseTests {
         do {
             try db.run("INSERT INTO t VALUES (1)")
             Issue.record("a duplicate was accepted")
-        } catch let e as DatabaseError {
+        } catch let e {
             #expect(e.isConstraint)
             #expect(e.isUniqueViolation)
             #expect(e.sql?.contains("INSERT INTO t") == true)

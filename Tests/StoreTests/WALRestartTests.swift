@@ -70,7 +70,7 @@ struct RollbackJournalTests {
         let t = TempFolder()
         let db = try open(t)
         let ((modeInside, synchronousInside), used) = try db.withRollbackJournal {
-            try db.writeTransaction { try db.run("INSERT INTO t VALUES (randomblob(100))") }
+            _ = try db.writeTransaction { try db.run("INSERT INTO t VALUES (randomblob(100))") }
             return (try db.scalarText("PRAGMA journal_mode"), try db.scalarInt("PRAGMA synchronous"))
         }
         #expect(used)

@@ -138,6 +138,7 @@ public final class RateLimiter: Sendable {
         bytes.withUnsafeBytes { raw in _ = memcpy(&v6, raw.baseAddress!, 16) }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(AF_INET6, &v6, &text, socklen_t(text.count)) != nil else { return address }
-        return String(cString: text) + "/64"
+        let length = text.firstIndex(of: 0) ?? text.count
+        return String(decoding: text[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
     }
 }
