@@ -24,7 +24,7 @@ extension HTTPResponder {
 /// connection has closed is harmless; calls after the first are ignored; if it is released
 /// without ever being called, the client gets `500 Internal Server Error` instead of a hang.
 public final class ResponseCompletion: Sendable {
-    private let loop: EventLoop
+    let loop: EventLoop
     private let connectionID: UInt64
     private let sequence: UInt64
     private let done = Atomic<Bool>(false)

@@ -329,6 +329,33 @@ func eventually(_ condition: () -> Bool) async -> Bool {
         }
     }
 
+    /// A handler may answer after the server has stopped (its grace period ran out first). The
+    /// loop wakes itself by writing its eventfd after letting go of its mailbox's lock, so that
+    /// descriptor must stay open for as long as anyone holds the loop; closed when `run()` ended,
+    /// as it was, the number could be reused and the late answer would write 8 bytes into
+    /// whatever file got it.
+    @Test func anAnswerAfterTheServerStopped_isDropped_andTheLoopsEventFDIsStillItsOwn() async throws {
+        let held = HeldResponder()
+        var configuration = HTTPServer.Configuration.test()
+        configuration.shutdownGracePeriod = .milliseconds(100)
+        let server = HTTPServer(configuration: configuration, responder: held)
+        try server.start()
+        let port = try #require(server.port)
+        let client = try #require(RawClient(port: port))
+        client.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await eventually { held.heldCount == 1 })
+        await server.shutdown()
+        #expect(client.isClosedByServer())
+        let completion = try #require(held.held.withLock { $0.first })
+        let wakeFD = completion.loop.wakeFD
+        #expect(completion.loop.mailbox.withLock { $0.closed })
+        var target = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/self/fd/\(wakeFD)", &target, target.count - 1)
+        #expect(length > 0 && String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "anon_inode:[eventfd]")
+        held.releaseAll(HTTPResponse(text: "too late"))
+        #expect(completion.loop.mailbox.withLock { $0.responses.isEmpty })
+    }
+
     @Test func gracefulShutdown_finishesInFlightRequest_thenRefusesConnects() async throws {
         let held = HeldResponder()
         let server = HTTPServer(configuration: .test(), responder: held)
