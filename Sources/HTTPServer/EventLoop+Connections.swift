@@ -193,7 +193,7 @@ extension EventLoop {
         shutdown(connection.fd, Int32(SHUT_WR))
         connection.lingering = true
         connection.deadlineKind = .linger
-        connection.deadline = now + min(Self.lingerNanoseconds, shared.configuration.idleTimeout.nanoseconds)
+        connection.deadline = now + min(Self.lingerNanoseconds, shared.idleNanoseconds)
     }
 
     /// Re-arms epoll interest and the deadline to match what the connection now waits for.
