@@ -26,7 +26,7 @@ public final class Database {
                     mustExist: Bool = false, immutable: Bool = false) {
             self.durable = durable
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-            self.readOnly = readOnly || immutable
+            self.readOnly = readOnly
             self.bufferedWAL = bufferedWAL
             self.mustExist = mustExist
             self.immutable = immutable
