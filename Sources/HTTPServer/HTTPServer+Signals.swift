@@ -98,16 +98,4 @@ extension HTTPServer {
     }
 
     private static let caught = Mutex<SignalHandlers?>(nil)
-
-    /// `catchSignals` and `handle` at once, for a program with nothing to start in between.
-    /// Keep the returned value for as long as the handlers should be called.
-    @discardableResult
-    public static func installSignalHandlers(
-        _ signals: [Int32] = [SIGINT, SIGTERM],
-        onSignal: @escaping @Sendable (Int32) -> Void
-    ) -> SignalHandlers {
-        let handlers = catchSignals(signals)
-        handlers.handle(onSignal)
-        return handlers
-    }
 }

@@ -8,8 +8,9 @@ import Synchronization
 /// let server = HTTPServer(configuration: .init(port: 8080)) { request in
 ///     HTTPResponse(text: "hello \(request.path)")
 /// }
+/// let signals = HTTPServer.catchSignals()   // before the start: none is lost meanwhile
 /// try server.start()
-/// HTTPServer.installSignalHandlers { _ in Task { await server.shutdown() } }
+/// signals.handle { _ in Task { await server.shutdown() } }
 /// await server.waitUntilStopped()
 /// ```
 public final class HTTPServer: Sendable {
