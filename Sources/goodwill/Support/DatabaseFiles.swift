@@ -35,20 +35,19 @@ enum DatabaseFiles {
         if FileManager.default.fileExists(atPath: aside) {
             return "'\(aside)' holds the newest writes of a server that stopped after its database was moved or deleted (its last message said what to do). Put that database back at \(path) and rename the log to \(log); if those writes are not needed, move the log out of this folder. Nothing was read or changed."
         }
-        var info = stat()
-        if !FileManager.default.fileExists(atPath: path), stat(log, &info) == 0, info.st_size > 0 {
+        if !FileManager.default.fileExists(atPath: path), size(of: log) > 0 {
             return "'\(log)' is a database log with no database beside it: a server was stopped after its database was moved or deleted. A new database here would reset it and lose the writes in it. Put the database back at \(path); if those writes are not needed, move the log out of this folder. Nothing was read or changed."
         }
         return nil
     }
 
-    /// Why the path a command that reads (or changes what is there) was given holds no database:
-    /// not a file, or an empty one (`: > goodwill.db`, a restore that failed), which SQLite would
-    /// open as a new database and turn into one.
     /// Why no command may open `path` at all, or nil: not a file (`notAFile`), or a log there that
     /// a database opened now would lose (`strandedLog`).
     static func refusalToOpen(_ path: String) -> String? { notAFile(path) ?? strandedLog(path) }
 
+    /// Why the path a command that reads (or changes what is there) was given holds no database:
+    /// not a file, or an empty one (`: > goodwill.db`, a restore that failed), which SQLite would
+    /// open as a new database and turn into one.
     static func refusalToRead(_ path: String) -> String? {
         if let refusal = refusalToOpen(path) { return refusal }
         var info = stat()

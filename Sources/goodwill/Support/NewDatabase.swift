@@ -38,9 +38,7 @@ struct NewDatabase {
             if FileManager.default.fileExists(atPath: path) {
                 // Empty, with no log beside it, it holds nothing (made on a full disk, where SQLite
                 // could not even be opened to tell).
-                let empty = [path, path + "-wal"].allSatisfy { file in
-                    !FileManager.default.fileExists(atPath: file) || (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) == 0
-                }
+                let empty = [path, path + "-wal"].allSatisfy { DatabaseFiles.size(of: $0) == 0 }
                 let untouched = empty || ((try? Database(path: path, options: .init(readOnly: true)).holdsOnlyWhatOpeningWrites()) ?? false)
                 if !untouched { return }
             }
